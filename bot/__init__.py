@@ -1,0 +1,1 @@
+"""Wiring: settings, channel adapters, dispatcher, scheduler and the `yizhan` command line."""

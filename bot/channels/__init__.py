@@ -1,0 +1,1 @@
+"""Channel adapters: each turns platform payloads into `Incoming` and sends `Reply` values."""

@@ -1,0 +1,86 @@
+"""The one typed configuration, read from `YIZHAN_*` environment variables at the edge.
+
+Every field has a default so that the offline console default works with no tokens at all.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """All settings; `build_app` hands each component only what it needs."""
+
+    model_config = SettingsConfigDict(env_prefix="YIZHAN_", extra="ignore")
+
+    db: Path = Field(Path("yizhan.db"), description="SQLite database file.")
+    cache_dir: Path = Field(
+        Path.home() / ".cache" / "yizhan",
+        description="Where the bundled model is expanded once (about 465 MB).",
+    )
+    embedding_model: str | None = Field(
+        None,
+        description="Folder of a local sentence-transformers model; empty = bundled e5-small.",
+    )
+    log_level: str = Field("INFO", description="Python logging level.")
+    lang: str = Field("zh", description="Default language of new users: zh or en.")
+
+    # Matching and intake policy
+    min_wage_monthly: float = Field(
+        2320.0, description="Statutory monthly minimum wage (Tianjin); lower pay is a risk signal."
+    )
+    moderation: bool = Field(
+        False, description="Hold every employer post for a caseworker before publishing."
+    )
+    risk_hold_threshold: float = Field(
+        0.5, description="Risk score at or above which a posting is held, never pushed."
+    )
+    gig_expiry_days: int = Field(3, description="Days until a gig (零工) posting expires.")
+    job_expiry_days: int = Field(30, description="Days until other postings expire.")
+    reach_threshold: float = Field(
+        0.45, description="Lowest match score at which a new posting is pushed to a seeker."
+    )
+
+    # Delivery defaults (each seeker may change their own)
+    quiet_start: int = Field(22, description="Quiet hours start (local hour).")
+    quiet_end: int = Field(7, description="Quiet hours end (local hour).")
+    daily_cap: int = Field(5, description="Pushes per seeker per day before the digest.")
+
+    # Telegram
+    telegram_token: str | None = Field(None, description="Bot token; turns Telegram on.")
+    telegram_api_base: str = Field(
+        "https://api.telegram.org/bot",
+        description="Bot API base URL in python-telegram-bot's form.",
+    )
+    telegram_webhook_url: str | None = Field(
+        None, description="Public webhook URL; empty = long polling."
+    )
+    telegram_webhook_secret: str | None = Field(
+        None, description="Secret token Telegram sends in X-Telegram-Bot-Api-Secret-Token."
+    )
+
+    # HTTP server (WeChat callback, web console)
+    http_host: str = Field("127.0.0.1", description="Address of the HTTP server.")
+    http_port: int = Field(8080, description="Port of the HTTP server.")
+
+    # WeChat official account
+    wechat_token: str | None = Field(None, description="Official-account callback Token.")
+    wechat_app_id: str | None = Field(None, description="Official-account AppID.")
+    wechat_app_secret: str | None = Field(None, description="Official-account AppSecret.")
+    wechat_aes_key: str | None = Field(
+        None, description="EncodingAESKey (43 chars); switches on safe (encrypted) mode."
+    )
+    wechat_api_base: str = Field(
+        "https://api.weixin.qq.com", description="WeChat API host (a proxy or a local fake)."
+    )
+    wechat_subscribe_template_id: str | None = Field(
+        None, description="订阅通知 template id for pushes outside the 48-hour window."
+    )
+
+    # WeCom group robots: JSON object {"西青区": "https://…/webhook/send?key=…"}
+    wecom_robots: dict[str, str] = Field(
+        default_factory=dict, description="WeCom group-robot webhook URL per district (JSON)."
+    )

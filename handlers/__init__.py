@@ -1,0 +1,1 @@
+"""Channel-agnostic conversation: takes an `Incoming`, returns `Reply` values."""

@@ -1,0 +1,82 @@
+"""What a handler turn may use: repositories, the clock, policy and the matcher."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from models.db import Database
+from models.messages import Incoming
+from models.repos.audit import AuditRepo
+from models.repos.contacts import ContactRepo
+from models.repos.dialogs import DialogRepo, DialogState
+from models.repos.postings import PostingRepo
+from models.repos.seekers import SeekerRepo
+from models.repos.users import UserRepo
+from models.timeutil import utcnow
+from models.user import User
+
+if TYPE_CHECKING:
+    from matching.engine import Matcher
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """Intake and matching policy; built from `Settings` at the edge."""
+
+    default_lang: str = "zh"
+    min_wage_monthly: float = 2320.0
+    moderation: bool = False
+    risk_hold_threshold: float = 0.5
+    gig_expiry_days: int = 3
+    job_expiry_days: int = 30
+    reach_threshold: float = 0.45
+    quiet_start: int = 22
+    quiet_end: int = 7
+    daily_cap: int = 5
+
+
+@dataclass(slots=True)
+class Services:
+    """Everything a handler may touch, built once per process and shared by every turn."""
+
+    db: Database
+    clock: Callable[[], datetime] = utcnow
+    policy: Policy = field(default_factory=Policy)
+    matcher: Matcher | None = None
+    users: UserRepo = field(init=False)
+    seekers: SeekerRepo = field(init=False)
+    dialogs: DialogRepo = field(init=False)
+    postings: PostingRepo = field(init=False)
+    contacts: ContactRepo = field(init=False)
+    audit: AuditRepo = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.users = UserRepo(self.db)
+        self.seekers = SeekerRepo(self.db)
+        self.dialogs = DialogRepo(self.db)
+        self.postings = PostingRepo(self.db)
+        self.contacts = ContactRepo(self.db)
+        self.audit = AuditRepo(self.db)
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One inbound message with who sent it and where their dialog stands."""
+
+    msg: Incoming
+    user: User
+    state: DialogState | None
+    now: datetime
+
+    @property
+    def lang(self) -> str:
+        """The user's language."""
+        return self.user.lang
+
+    @property
+    def text(self) -> str:
+        """The message text, stripped."""
+        return self.msg.text.strip()

@@ -1,0 +1,76 @@
+"""The one entry point of the conversation: `handle(incoming, services) -> replies`.
+
+Order of precedence: platform retries are dropped; button payloads go to their owner; commands
+work in every state; an active flow continues; otherwise the fallbacks decide (a job post from
+an employer, a wish from a seeker, ...).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from handlers.context import Services, Turn
+from handlers.locks import UserLocks
+from handlers.registry import COMMANDS, FALLBACKS, FLOWS, PAYLOADS, parse_command
+from handlers.texts import t
+from models.messages import Incoming, Reply
+
+log = logging.getLogger(__name__)
+
+LOCKS = UserLocks()
+
+
+async def handle(msg: Incoming, services: Services) -> list[Reply]:
+    """Process one inbound message; never raises for bad input (an apology instead)."""
+    now = services.clock()
+    if msg.message_id and await services.dialogs.seen_message(
+        msg.key.channel.value, msg.message_id, now
+    ):
+        log.info("dropping platform retry %s of %s", msg.message_id, msg.key.channel)
+        return []
+    async with LOCKS.hold(msg.key):
+        user = await services.users.get_or_create(msg.key, now, msg.display_name)
+        await services.users.touch_inbound(user.id, now)
+        state = await services.dialogs.load(user.id)
+        turn = Turn(msg=msg, user=user, state=state, now=now)
+        try:
+            return await _route(turn, services)
+        except Exception:
+            # Log first (with the update id), then apologise politely from the catalogue.
+            log.exception("turn failed: message %s from %s", msg.message_id, msg.key)
+            return [Reply(t("error.apology", user.lang))]
+
+
+async def _route(turn: Turn, services: Services) -> list[Reply]:
+    msg = turn.msg
+    if msg.payload:
+        prefix = msg.payload.split(":", 1)[0]
+        handler = PAYLOADS.get(prefix)
+        if handler is not None:
+            return await handler(turn, services)
+    found = parse_command(msg.text) if msg.text else None
+    if found is not None:
+        command, _args = found
+        if command.staff_only and not turn.user.is_staff:
+            await services.audit.record(
+                str(msg.key), f"command:{command.name}", allowed=False, now=turn.now,
+                detail=msg.text[:200],
+            )  # fmt: skip
+            return [Reply(t("error.not_allowed", turn.lang))]
+        return await command.run(turn, services)
+    if turn.state is not None and turn.state.flow in FLOWS:
+        return await FLOWS[turn.state.flow].handle(turn, services)
+    for _priority, fallback in FALLBACKS:
+        replies = await fallback(turn, services)
+        if replies is not None:
+            return replies
+    return [Reply(t("error.empty", turn.lang))]
+
+
+def command_args(turn: Turn) -> str:
+    """The text after a command word (`/lang en` -> "en")."""
+    found = parse_command(turn.msg.text)
+    return found[1] if found else ""
+
+
+__all__ = ["COMMANDS", "LOCKS", "command_args", "handle"]

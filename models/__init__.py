@@ -1,0 +1,1 @@
+"""Domain dataclasses and the storage layer; imports nothing else from the project."""

@@ -1,0 +1,75 @@
+"""The one `Incoming` and the one `Reply` that every channel adapter translates to and from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class Channel(StrEnum):
+    """Where a user talks to us; part of every identity."""
+
+    CONSOLE = "console"
+    TELEGRAM = "telegram"
+    WECHAT = "wechat"
+    WECOM = "wecom"
+
+
+@dataclass(frozen=True, slots=True)
+class DialogKey:
+    """A chat identity: the same person on two channels is two keys."""
+
+    channel: Channel
+    user_id: str
+
+    def __str__(self) -> str:
+        return f"{self.channel.value}:{self.user_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A shared point (WGS-84 degrees)."""
+
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """One user action, channel-neutral: text, a shared location or a tapped button."""
+
+    key: DialogKey
+    text: str = ""
+    location: Location | None = None
+    payload: str | None = None  # button payload (callback data, or a numbered WeChat choice)
+    message_id: str | None = None  # channel's own id, for de-duplicating platform retries
+    display_name: str | None = None
+    event: str | None = None  # platform events: "subscribe", "unsubscribe", "menu:<key>", "start:<arg>"
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """A button (Telegram inline keyboard) or a numbered option (WeChat text)."""
+
+    label: str
+    payload: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """What the bot says: text plus optional choices; adapters decide how to render choices."""
+
+    text: str
+    choices: tuple[Choice, ...] = field(default_factory=tuple)
+    multi: bool = False  # choices may be picked several times (e.g. 岗位意愿), ended by a 完成 choice
+    request_location: bool = False  # the channel may offer a "share location" button
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """A reply addressed to a user, e.g. a push produced outside the user's own turn."""
+
+    key: DialogKey
+    reply: Reply
+    created_at: datetime | None = None

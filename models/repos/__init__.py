@@ -1,0 +1,1 @@
+"""Small repository classes with explicit SQL; each is the only writer of its tables."""

@@ -1,0 +1,141 @@
+"""Seeker profiles; the only code that writes the seekers table."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from models.db import Database, Row
+from models.messages import Location
+from models.seeker import SeekerProfile
+from models.timeutil import from_db, to_db
+from models.values import Pay, WorkForm
+
+
+def _profile(row: Row) -> SeekerProfile:
+    location = None
+    if row["lat"] is not None and row["lon"] is not None:
+        location = Location(row["lat"], row["lon"])
+    return SeekerProfile(
+        user_id=row["user_id"],
+        work_form=WorkForm(row["work_form"]) if row["work_form"] else None,
+        categories=tuple(json.loads(row["categories"])),
+        other_category=row["other_category"],
+        pay=Pay.from_json(json.loads(row["pay"])),
+        pay_hard=bool(row["pay_hard"]),
+        daily_settlement_only=bool(row["daily_settlement_only"]),
+        districts=tuple(json.loads(row["districts"])),
+        max_km=row["max_km"],
+        location=location,
+        education=row["education"],
+        skills=row["skills"],
+        experience=row["experience"],
+        needs=tuple(json.loads(row["needs"])),
+        consent=None if row["consent"] is None else bool(row["consent"]),
+        wish=row["wish"],
+        paused=bool(row["paused"]),
+        status=row["status"],
+        status_detail=row["status_detail"],
+        quiet_start=row["quiet_start"],
+        quiet_end=row["quiet_end"],
+        daily_cap=row["daily_cap"],
+        digest_hour=row["digest_hour"],
+        penalties=json.loads(row["penalties"]),
+        completed_at=from_db(row["completed_at"]),
+        updated_at=from_db(row["updated_at"]),
+    )
+
+
+def _values(p: SeekerProfile, now: datetime) -> tuple[object, ...]:
+    return (
+        p.user_id,
+        p.work_form.value if p.work_form else None,
+        json.dumps(list(p.categories), ensure_ascii=False),
+        p.other_category,
+        json.dumps(p.pay.to_json(), ensure_ascii=False),
+        int(p.pay_hard),
+        int(p.daily_settlement_only),
+        json.dumps(list(p.districts), ensure_ascii=False),
+        p.max_km,
+        p.location.lat if p.location else None,
+        p.location.lon if p.location else None,
+        p.education,
+        p.skills,
+        p.experience,
+        json.dumps(list(p.needs), ensure_ascii=False),
+        None if p.consent is None else int(p.consent),
+        p.wish,
+        int(p.paused),
+        p.status,
+        p.status_detail,
+        p.quiet_start,
+        p.quiet_end,
+        p.daily_cap,
+        p.digest_hour,
+        json.dumps(p.penalties, ensure_ascii=False),
+        to_db(p.completed_at),
+        to_db(now),
+    )
+
+
+_FIELDS = (
+    "user_id, work_form, categories, other_category, pay, pay_hard, daily_settlement_only,"
+    " districts, max_km, lat, lon, education, skills, experience, needs, consent, wish, paused,"
+    " status, status_detail, quiet_start, quiet_end, daily_cap, digest_hour, penalties,"
+    " completed_at, updated_at"
+)
+_UPSERT = (
+    f"INSERT INTO seekers ({_FIELDS}) VALUES ({','.join('?' * 27)})"
+    " ON CONFLICT (user_id) DO UPDATE SET "
+    + ", ".join(f"{f.strip()} = excluded.{f.strip()}" for f in _FIELDS.split(",")[1:])
+)
+
+
+class SeekerRepo:
+    """Read and write seeker profiles."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def get(self, user_id: int) -> SeekerProfile | None:
+        """The stored profile, if the user has started one."""
+        row = await self._db.fetchone("SELECT * FROM seekers WHERE user_id = ?", (user_id,))
+        return _profile(row) if row else None
+
+    async def save(self, profile: SeekerProfile, now: datetime) -> None:
+        """Insert or replace the whole profile (answers are saved as they are given)."""
+        await self._db.execute(_UPSERT, _values(profile, now))
+
+    async def all_active(self) -> list[SeekerProfile]:
+        """Profiles that may receive pushes: consented, not paused, still looking."""
+        rows = await self._db.fetchall(
+            "SELECT s.* FROM seekers s JOIN users u ON u.id = s.user_id"
+            " WHERE s.consent = 1 AND s.paused = 0 AND s.status = 'active' AND u.subscribed = 1"
+            " ORDER BY s.user_id"
+        )
+        return [_profile(r) for r in rows]
+
+    async def all(self) -> list[SeekerProfile]:
+        """Every stored profile (index rebuilds, statistics)."""
+        rows = await self._db.fetchall("SELECT * FROM seekers ORDER BY user_id")
+        return [_profile(r) for r in rows]
+
+    async def delete_personal_data(self, user_id: int) -> None:
+        """删除我的信息: remove the profile, dialog state, deliveries, feedback and identity.
+
+        Contact records keep their date and method for the monthly statistics but lose the link
+        and the content. The WAL is checkpointed so no old page with the data stays on disk.
+        """
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "UPDATE contacts SET user_id = NULL, content = '(已删除)' WHERE user_id = ?",
+                (user_id,),
+            )
+            await tx.execute(
+                "UPDATE postings SET poster_user_id = NULL WHERE poster_user_id = ?", (user_id,)
+            )
+            for table in ("deliveries", "feedback", "dialog_states", "seekers"):
+                column = "seeker_user_id" if table == "deliveries" else "user_id"
+                await tx.execute(f"DELETE FROM {table} WHERE {column} = ?", (user_id,))
+            await tx.execute("DELETE FROM users WHERE id = ?", (user_id,))
+        await self._db.checkpoint()

@@ -1,0 +1,33 @@
+"""Timestamps are stored as ISO-8601 UTC text; local time is Asia/Shanghai (UTC+8, no DST)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+LOCAL_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
+
+
+def utcnow() -> datetime:
+    """The real clock; code that must be testable takes `now` instead of calling this."""
+    return datetime.now(UTC)
+
+
+def to_db(value: datetime | None) -> str | None:
+    """Aware datetime -> sortable ISO text in UTC."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError("naive datetime")
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def from_db(value: str | None) -> datetime | None:
+    """Inverse of `to_db`."""
+    if not value:
+        return None
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def local(value: datetime) -> datetime:
+    """The same instant in China's local time."""
+    return value.astimezone(LOCAL_TZ)
