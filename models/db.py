@@ -91,7 +91,8 @@ class Database:
 
     async def _migrate(self, migrations: Sequence[Migration]) -> None:
         await self._writer.execute(
-            "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+            "CREATE TABLE IF NOT EXISTS _migrations"
+            " (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
         )
         async with self._writer.execute("SELECT name FROM _migrations") as cur:
             done = {row[0] for row in await cur.fetchall()}

@@ -45,7 +45,8 @@ class Incoming:
     payload: str | None = None  # button payload (callback data, or a numbered WeChat choice)
     message_id: str | None = None  # channel's own id, for de-duplicating platform retries
     display_name: str | None = None
-    event: str | None = None  # platform events: "subscribe", "unsubscribe", "menu:<key>", "start:<arg>"
+    # platform events: "subscribe", "unsubscribe", "menu:<key>", "start:<arg>"
+    event: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +63,8 @@ class Reply:
 
     text: str
     choices: tuple[Choice, ...] = field(default_factory=tuple)
-    multi: bool = False  # choices may be picked several times (e.g. 岗位意愿), ended by a 完成 choice
+    # choices may be picked several times (e.g. 岗位意愿), ended by a 完成 choice
+    multi: bool = False
     request_location: bool = False  # the channel may offer a "share location" button
 
 

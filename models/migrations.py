@@ -201,6 +201,121 @@ CREATE TABLE timers (
 );
 """
 
+WECHAT = """
+-- The access token has one owner and is stored, so a restart reuses it (2,000 fetches a day).
+CREATE TABLE wechat_tokens (
+    app_id TEXT PRIMARY KEY,
+    token TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);
+
+-- The numbered choices last sent to a WeChat user ("回复数字：1 … 2 …"); a bare number maps back.
+CREATE TABLE wechat_choices (
+    user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    choices TEXT NOT NULL,                      -- JSON [[label, payload], ...]
+    multi INTEGER NOT NULL DEFAULT 0,
+    sent_at TEXT NOT NULL
+);
+
+-- Customer-service messages spent in the user's current 48-hour window (at most 5).
+CREATE TABLE wechat_windows (
+    user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    opened_at TEXT NOT NULL,                    -- the users.last_inbound_at the count belongs to
+    sent INTEGER NOT NULL DEFAULT 0
+);
+
+-- 订阅通知 consent per template, from the subscribe_msg_* events: accept / reject.
+CREATE TABLE wechat_subscriptions (
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    template_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (user_id, template_id)
+);
+
+-- Callback replay cache: signed (timestamp, nonce, signature) triples seen recently.
+CREATE TABLE wechat_replays (
+    key TEXT PRIMARY KEY,
+    digest TEXT NOT NULL,                       -- SHA-256 of the body it came with
+    at TEXT NOT NULL
+);
+CREATE INDEX wechat_replays_at ON wechat_replays (at);
+"""
+
+CASEWORKER = """
+-- The register of unemployed people a caseworker imports (登记表 fields; never 身份证号).
+CREATE TABLE register (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    phone TEXT,
+    gender TEXT,
+    education TEXT,
+    skills TEXT,
+    registered_on TEXT,                         -- 失业登记时间, ISO date
+    address TEXT,
+    district TEXT,
+    user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    invite_code TEXT UNIQUE,
+    status TEXT NOT NULL DEFAULT 'registered',  -- registered / employed / unreachable / closed
+    status_detail TEXT,
+    status_at TEXT,
+    failed_attempts INTEGER NOT NULL DEFAULT 0,
+    imported_at TEXT NOT NULL,
+    UNIQUE (name, phone)
+);
+CREATE INDEX register_district ON register (district);
+CREATE INDEX contacts_at ON contacts (at);
+"""
+
+DELIVERY = """
+-- Digests and notices: one message each, sent by the dispatcher like a delivery. A digest groups
+-- the matches held for digest mode or beyond the daily cap; a notice tells a poster or caseworker
+-- something (a posting reported 已招满 by several seekers).
+CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,                         -- digest / notice
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    channel TEXT NOT NULL,
+    dedupe_key TEXT UNIQUE,                     -- notices: raised once per key
+    reply TEXT,                                 -- notices: JSON {"text", "choices": [...]}
+    state TEXT NOT NULL DEFAULT 'queued',       -- the delivery states
+    due_at TEXT NOT NULL,
+    hold TEXT,                                  -- why a queued row waits: quiet/retry/rate/window
+    held_at TEXT,                               -- window holds end when the user writes after this
+    attempts INTEGER NOT NULL DEFAULT 0,
+    recoveries INTEGER NOT NULL DEFAULT 0,      -- claims lost by a stopped worker
+    outcome TEXT,
+    claimed_until TEXT,
+    claim_token TEXT,
+    message_id TEXT,
+    created_at TEXT NOT NULL,
+    sent_at TEXT,
+    updated_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX outbox_open_digest ON outbox (user_id)
+    WHERE kind = 'digest' AND state = 'queued';                 -- one open digest per seeker
+CREATE INDEX outbox_lane ON outbox (channel, state, due_at);
+CREATE INDEX outbox_window ON outbox (user_id) WHERE hold = 'window';
+
+-- Dispatch columns of the outbox of job pushes.
+ALTER TABLE deliveries ADD COLUMN channel TEXT;        -- the seeker's channel: lanes claim by it
+ALTER TABLE deliveries ADD COLUMN hold TEXT;           -- quiet / retry / rate / digest
+ALTER TABLE deliveries ADD COLUMN claim_token TEXT;    -- which worker's lease claimed_until is
+ALTER TABLE deliveries ADD COLUMN recoveries INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE deliveries ADD COLUMN message_id TEXT;     -- the platform's id of the sent message
+ALTER TABLE deliveries ADD COLUMN digest_id INTEGER REFERENCES outbox(id) ON DELETE SET NULL;
+CREATE INDEX deliveries_lane ON deliveries (channel, state, due_at);
+CREATE INDEX deliveries_digest ON deliveries (digest_id) WHERE digest_id IS NOT NULL;
+CREATE INDEX deliveries_posting ON deliveries (posting_id, state);
+CREATE INDEX delivery_attempts_delivery ON delivery_attempts (delivery_id);
+CREATE INDEX feedback_posting ON feedback (posting_id, kind, reason);
+CREATE INDEX postings_dup ON postings (dup_of) WHERE dup_of IS NOT NULL;
+CREATE INDEX feedback_user ON feedback (user_id, posting_id);
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration("0001_core", CORE),
+    Migration("0007_wechat", WECHAT),
+    Migration("0008_caseworker", CASEWORKER),
+    Migration("0005_delivery", DELIVERY),
 ]

@@ -1,4 +1,4 @@
-"""A job seeker's profile: every field of the 失业人员联系服务登记表 that matching needs, and no ID number."""
+"""A job seeker's profile: the 登记表 fields that matching needs, and no ID number."""
 
 from __future__ import annotations
 
@@ -37,7 +37,8 @@ class SeekerProfile:
     quiet_end: int = 7
     daily_cap: int = 5
     digest_hour: int | None = None  # digest mode when set
-    penalties: dict[str, float] = field(default_factory=dict)  # learned from feedback (太远, 工资低)
+    # learned from feedback (太远, 工资低)
+    penalties: dict[str, float] = field(default_factory=dict)
     completed_at: datetime | None = None
     updated_at: datetime | None = None
 

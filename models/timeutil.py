@@ -31,3 +31,11 @@ def from_db(value: str | None) -> datetime | None:
 def local(value: datetime) -> datetime:
     """The same instant in China's local time."""
     return value.astimezone(LOCAL_TZ)
+
+
+def from_db_required(value: str) -> datetime:
+    """Inverse of `to_db` for NOT NULL columns."""
+    parsed = from_db(value)
+    if parsed is None:
+        raise ValueError("empty timestamp in a NOT NULL column")
+    return parsed

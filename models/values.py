@@ -15,7 +15,7 @@ class PayUnit(StrEnum):
     PIECE = "piece"
 
 
-# A month is about 21.75 working days and a working day 8 hours (DESIGN.md, 劳动法 standard figures).
+# A month is about 21.75 working days and a working day 8 hours (DESIGN.md; 劳动法 figures).
 WORKDAYS_PER_MONTH = 21.75
 HOURS_PER_DAY = 8.0
 

@@ -1,10 +1,11 @@
-"""Shared fixtures: real SQLite files in tmp dirs, a fake clock, and a guard against network use."""
+"""Shared fixtures: real SQLite files in tmp dirs, a fake clock, and a network guard."""
 
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,7 @@ def _is_local(address: Any) -> bool:
 
 
 @pytest.fixture(autouse=True)
-def _no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     """Any test that opens a non-loopback socket fails (no network except localhost)."""
 
     def guarded(self: socket.socket, address: Any) -> Any:
@@ -39,7 +40,6 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         return _real_connect(self, address)
 
     monkeypatch.setattr(socket.socket, "connect", guarded)
-    yield
 
 
 class FakeClock:
@@ -54,6 +54,20 @@ class FakeClock:
     def advance(self, **delta: float) -> datetime:
         self.now += timedelta(**delta)
         return self.now
+
+
+@pytest.fixture(scope="session")
+def model_cache_dir() -> Path:
+    """Where the bundled model is expanded: the user cache, so later runs are quick."""
+    return Path(os.environ.get("YIZHAN_CACHE_DIR", Path.home() / ".cache" / "yizhan"))
+
+
+@pytest.fixture(scope="session")
+def encoder(model_cache_dir: Path) -> Any:
+    """The real local embedding model, loaded once per test session."""
+    from matching.encoder import load_encoder
+
+    return load_encoder(None, model_cache_dir)
 
 
 @pytest.fixture

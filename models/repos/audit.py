@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from models.db import Database
-from models.timeutil import from_db, to_db
+from models.timeutil import from_db_required, to_db
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +53,7 @@ class AuditRepo:
         )
         return [
             AuditEntry(
-                at=from_db(r["at"]) or datetime.min,
+                at=from_db_required(r["at"]),
                 actor=r["actor"],
                 action=r["action"],
                 target=r["target"],

@@ -6,14 +6,14 @@ from datetime import datetime
 
 from models.db import Database, Row
 from models.delivery import ContactRecord
-from models.timeutil import from_db, to_db
+from models.timeutil import from_db_required, to_db
 
 
 def _record(row: Row) -> ContactRecord:
     return ContactRecord(
         id=row["id"],
         user_id=row["user_id"],
-        at=from_db(row["at"]) or datetime.min,
+        at=from_db_required(row["at"]),
         method=row["method"],
         content=row["content"],
         staff=row["staff"],

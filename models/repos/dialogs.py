@@ -13,7 +13,7 @@ from models.timeutil import to_db
 
 @dataclass(frozen=True, slots=True)
 class DialogState:
-    """Where a user stands in one flow; `version` is the flow's version when the state was saved."""
+    """Where a user stands in one flow; `version` is the flow version the state was saved in."""
 
     flow: str
     version: int

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from models.db import Database, Row, Tx
 from models.posting import Posting, PostingStatus, Trust
-from models.timeutil import from_db, to_db
+from models.timeutil import from_db, from_db_required, to_db
 from models.values import Pay
 
 
@@ -176,4 +176,69 @@ class PostingRepo:
             "SELECT source, seen_at FROM posting_sources WHERE posting_id = ? ORDER BY id",
             (posting_id,),
         )
-        return [(r["source"], from_db(r["seen_at"]) or datetime.min) for r in rows]
+        return [(r["source"], from_db_required(r["seen_at"])) for r in rows]
+
+    # Matching (issue 3): cheap reads the matcher syncs its index and columns with.
+
+    async def matchable_versions(self, ids: Sequence[int] | None = None) -> dict[int, str]:
+        """id -> updated_at of postings that may be matched (published, not a duplicate)."""
+        sql = "SELECT id, updated_at FROM postings WHERE status = 'published' AND dup_of IS NULL"
+        if ids is None:
+            return {r["id"]: r["updated_at"] for r in await self._db.fetchall(sql)}
+        out: dict[int, str] = {}
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            rows = await self._db.fetchall(
+                f"{sql} AND id IN ({','.join('?' * len(chunk))})", tuple(chunk)
+            )
+            out.update({r["id"]: r["updated_at"] for r in rows})
+        return out
+
+    async def still_matchable(self, ids: Sequence[int], now: datetime) -> set[int]:
+        """Those of `ids` that are published, not duplicates and not expired at `now`."""
+        out: set[int] = set()
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            rows = await self._db.fetchall(
+                f"SELECT id FROM postings WHERE id IN ({','.join('?' * len(chunk))})"
+                " AND status = 'published' AND dup_of IS NULL"
+                " AND (expires_at IS NULL OR expires_at > ?)",
+                (*chunk, to_db(now)),
+            )
+            out.update(r["id"] for r in rows)
+        return out
+
+    async def external_ids(self, ids: Sequence[int]) -> dict[int, str | None]:
+        """Our id -> the importer's id, for reports keyed by the imported ids."""
+        out: dict[int, str | None] = {}
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            rows = await self._db.fetchall(
+                f"SELECT id, external_id FROM postings WHERE id IN ({','.join('?' * len(chunk))})",
+                tuple(chunk),
+            )
+            out.update({r["id"]: r["external_id"] for r in rows})
+        return out
+
+    async def get_in(self, tx: Tx, posting_id: int) -> Posting | None:
+        """One posting read inside the caller's transaction (sees its own writes)."""
+        row = await tx.fetchone("SELECT * FROM postings WHERE id = ?", (posting_id,))
+        return posting_from_row(row) if row else None
+
+    async def set_expiry_in(
+        self, tx: Tx, posting_id: int, expires_at: datetime | None, now: datetime
+    ) -> None:
+        """When a posting stops being pushed (publishing sets it from the policy)."""
+        await tx.execute(
+            "UPDATE postings SET expires_at = ?, updated_at = ? WHERE id = ?",
+            (to_db(expires_at), to_db(now), posting_id),
+        )
+
+    async def past_expiry(self, now: datetime, limit: int = 500) -> list[int]:
+        """Published postings whose expiry has passed, oldest expiry first."""
+        rows = await self._db.fetchall(
+            "SELECT id FROM postings WHERE status = 'published' AND expires_at <= ?"
+            " ORDER BY expires_at LIMIT ?",
+            (to_db(now), limit),
+        )
+        return [r["id"] for r in rows]

@@ -1,0 +1,393 @@
+"""The outbox of job pushes: one delivery per (seeker, posting), claimed under a lease.
+
+States: queued → sending → sent, or a terminal failed / expired / suppressed, each with its
+reason in `outcome`; `delivery_attempts` keeps the history. A worker claims due rows by setting
+`state = 'sending'`, `claimed_until` (its lease) and `claim_token`; a row whose lease ran out is
+recovered by the next claim, so a stopped worker loses nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from models.db import Database, Row, Tx
+from models.delivery import Delivery, DeliveryState
+from models.dispatch import Action, Candidate, Claimed, Kind, ReachStats, Verdict
+from models.repos.outbox import (
+    ITEM_COLUMNS,
+    RECIPIENT_COLUMNS,
+    Decide,
+    attach_in,
+    item_from,
+    recipient_from,
+)
+from models.timeutil import LOCAL_TZ, from_db, to_db
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """One line of a delivery's history."""
+
+    at: datetime
+    outcome: str
+    detail: str | None
+
+
+def _delivery(row: Row) -> Delivery:
+    return Delivery(
+        id=row["id"],
+        seeker_user_id=row["seeker_user_id"],
+        posting_id=row["posting_id"],
+        state=DeliveryState(row["state"]),
+        score=row["score"],
+        reason=row["reason"],
+        due_at=_required(row["due_at"]),
+        attempts=row["attempts"],
+        outcome=row["outcome"],
+        digest=bool(row["digest"]),
+        created_at=from_db(row["created_at"]),
+        sent_at=from_db(row["sent_at"]),
+    )
+
+
+class DeliveryRepo:
+    """Enqueue, claim, end and count job pushes. Methods taking `tx` join the caller's one."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def enqueue_in(
+        self,
+        tx: Tx,
+        posting_id: int,
+        matches: Sequence[tuple[int, float, str]],
+        now: datetime,
+    ) -> tuple[int, int]:
+        """Insert a delivery per (seeker, score, reason) unless one exists; returns counts.
+
+        A seeker already reached (or about to be) by a near-duplicate of the posting gets a
+        suppressed row with the reason, so the pair is never pushed. Returns (queued, suppressed).
+        """
+        if not matches:
+            return 0, 0
+        reached = {
+            r[0]
+            for r in await tx.fetchall(
+                "WITH me AS (SELECT COALESCE(dup_of, id) AS root, text_hash AS h FROM postings"
+                " WHERE id = ?), family AS (SELECT p.id FROM postings p, me WHERE p.id = me.root"
+                " UNION SELECT p.id FROM postings p, me WHERE p.dup_of = me.root"
+                " UNION SELECT p.id FROM postings p, me WHERE p.text_hash = me.h)"
+                " SELECT DISTINCT seeker_user_id FROM deliveries WHERE posting_id != ?"
+                " AND posting_id IN (SELECT id FROM family)"
+                " AND state IN ('queued', 'sending', 'sent')",
+                (posting_id, posting_id),
+            )
+        }
+        sql = (
+            "INSERT INTO deliveries (seeker_user_id, posting_id, channel, state, score, reason,"
+            " due_at, outcome, created_at, updated_at) SELECT u.id, ?, u.channel, ?, ?, ?, ?, ?,"
+            " ?, ? FROM users u WHERE u.id = ? ON CONFLICT (seeker_user_id, posting_id) DO NOTHING"
+        )
+        at = to_db(now)
+        counts = []
+        for suppressed in (False, True):
+            rows = [
+                (posting_id, "suppressed" if suppressed else "queued", score, reason, at,
+                 "near_duplicate" if suppressed else None, at, at, user_id)
+                for user_id, score, reason in matches
+                if (user_id in reached) == suppressed
+            ]  # fmt: skip
+            before = await _total_changes(tx)
+            await tx.executemany(sql, rows)
+            counts.append(await _total_changes(tx) - before)
+        return counts[0], counts[1]
+
+    async def claim(
+        self,
+        channel: str,
+        now: datetime,
+        *,
+        limit: int,
+        token: str,
+        lease: timedelta,
+        decide: Decide,
+    ) -> tuple[list[Claimed], int]:
+        """Decide the due pushes of one channel in one transaction and lease those to send.
+
+        `decide(candidate, now, pushes_today)` applies the seeker's controls; pushes leased in
+        this claim count towards the daily cap of the next candidates. Returns the leased rows
+        and how many rows were handled (sent, deferred, put into a digest or ended).
+        """
+        async with self._db.transaction() as tx:
+            ids = await _due_ids(tx, channel, now, limit)
+            if not ids:
+                return [], 0
+            marks = ",".join("?" * len(ids))
+            rows = await tx.fetchall(
+                f"SELECT d.state, d.hold, d.attempts, d.recoveries, {ITEM_COLUMNS},"
+                f" {RECIPIENT_COLUMNS} FROM deliveries d JOIN users u ON u.id = d.seeker_user_id"
+                f" LEFT JOIN seekers s ON s.user_id = d.seeker_user_id"
+                f" JOIN postings p ON p.id = d.posting_id WHERE d.id IN ({marks})"
+                " ORDER BY d.due_at, d.id",
+                ids,
+            )
+            pushed = await _pushes_today(tx, sorted({r["uid"] for r in rows}), now)
+            going: set[tuple[int, object]] = set()  # (seeker, near-duplicate group) leased now
+            plan: list[tuple[Candidate, Verdict]] = []
+            for row in rows:
+                item = item_from(row)
+                uid = row["uid"]
+                root, text_hash = item.group
+                keys = (
+                    {(uid, ("root", root)), (uid, ("hash", text_hash))}
+                    if text_hash
+                    else {(uid, ("root", root))}
+                )
+                if keys & going:
+                    item = replace(item, near_duplicate_sent=True)
+                recovered = row["state"] == DeliveryState.SENDING.value
+                candidate = Candidate(
+                    kind=Kind.DELIVERY,
+                    id=item.delivery_id,
+                    recipient=recipient_from(row),
+                    hold=row["hold"],
+                    attempts=row["attempts"],
+                    recoveries=row["recoveries"] + int(recovered),
+                    recovered=recovered,
+                    items=(item,),
+                )
+                verdict = decide(candidate, now, pushed.get(uid, 0))
+                if verdict.action == Action.SEND:
+                    pushed[uid] = pushed.get(uid, 0) + 1
+                    going |= keys
+                plan.append((candidate, verdict))
+            claimed = await _apply(tx, plan, channel, now, token, lease)
+            return claimed, len(rows)
+
+    async def end_for_posting_in(
+        self, tx: Tx, posting_id: int, state: DeliveryState, outcome: str, now: datetime
+    ) -> int:
+        """End every queued push of a posting (closed, expired); sending ones finish first."""
+        cur = await tx.execute(
+            "UPDATE deliveries SET state = ?, outcome = ?, hold = NULL, updated_at = ?"
+            " WHERE posting_id = ? AND state = 'queued'",
+            (state.value, outcome, to_db(now), posting_id),
+        )
+        return cur.rowcount
+
+    async def suppress_user(self, user_id: int, outcome: str, now: datetime) -> int:
+        """Suppress everything still queued for a user (unsubscribed, employed)."""
+        async with self._db.transaction() as tx:
+            return await suppress_user_in(tx, user_id, outcome, now)
+
+    async def next_due(self, channel: str) -> datetime | None:
+        """When the next push of a channel is due (digest members wait for their digest)."""
+        row = await self._db.fetchone(
+            "SELECT MIN(due_at) AS due FROM deliveries WHERE channel = ? AND state = 'queued'"
+            " AND digest_id IS NULL",
+            (channel,),
+        )
+        return from_db(row["due"]) if row else None
+
+    async def get(self, delivery_id: int) -> Delivery | None:
+        """One delivery."""
+        row = await self._db.fetchone("SELECT * FROM deliveries WHERE id = ?", (delivery_id,))
+        return _delivery(row) if row else None
+
+    async def find(self, seeker_user_id: int, posting_id: int) -> Delivery | None:
+        """The delivery of a posting to a seeker, if there is one."""
+        row = await self._db.fetchone(
+            "SELECT * FROM deliveries WHERE seeker_user_id = ? AND posting_id = ?",
+            (seeker_user_id, posting_id),
+        )
+        return _delivery(row) if row else None
+
+    async def for_posting(self, posting_id: int) -> list[Delivery]:
+        """A posting's deliveries in id order."""
+        rows = await self._db.fetchall(
+            "SELECT * FROM deliveries WHERE posting_id = ? ORDER BY id", (posting_id,)
+        )
+        return [_delivery(r) for r in rows]
+
+    async def for_seeker(self, user_id: int) -> list[Delivery]:
+        """A seeker's deliveries in id order."""
+        rows = await self._db.fetchall(
+            "SELECT * FROM deliveries WHERE seeker_user_id = ? ORDER BY id", (user_id,)
+        )
+        return [_delivery(r) for r in rows]
+
+    async def all(self) -> list[Delivery]:
+        """Every delivery (tests, benchmarks, small exports)."""
+        rows = await self._db.fetchall("SELECT * FROM deliveries ORDER BY id")
+        return [_delivery(r) for r in rows]
+
+    async def attempts(self, delivery_id: int) -> list[Attempt]:
+        """A delivery's history, oldest first."""
+        rows = await self._db.fetchall(
+            "SELECT at, outcome, detail FROM delivery_attempts WHERE delivery_id = ? ORDER BY id",
+            (delivery_id,),
+        )
+        return [Attempt(_required(r["at"]), r["outcome"], r["detail"]) for r in rows]
+
+    async def reach_stats(self, posting_id: int) -> ReachStats:
+        """How many seekers a posting reached and what they answered."""
+        states = {
+            r["state"]: r["n"]
+            for r in await self._db.fetchall(
+                "SELECT state, COUNT(*) AS n FROM deliveries WHERE posting_id = ? GROUP BY state",
+                (posting_id,),
+            )
+        }
+        answers: dict[tuple[str, str | None], int] = {
+            (r["kind"], r["reason"]): r["n"]
+            for r in await self._db.fetchall(
+                "SELECT kind, reason, COUNT(DISTINCT user_id) AS n FROM feedback"
+                " WHERE posting_id = ? GROUP BY kind, reason",
+                (posting_id,),
+            )
+        }
+        not_interested = await self._db.fetchone(
+            "SELECT COUNT(DISTINCT user_id) AS n FROM feedback"
+            " WHERE posting_id = ? AND kind = 'not'",
+            (posting_id,),
+        )
+        return ReachStats(
+            posting_id=posting_id,
+            matched=sum(states.values()),
+            sent=states.get("sent", 0),
+            waiting=states.get("queued", 0) + states.get("sending", 0),
+            suppressed=states.get("suppressed", 0),
+            expired=states.get("expired", 0),
+            failed=states.get("failed", 0),
+            interested=answers.get(("interested", None), 0),
+            not_interested=not_interested["n"] if not_interested else 0,
+            found_job=answers.get(("found", None), 0),
+            reported_full=answers.get(("not", "full"), 0),
+        )
+
+
+async def suppress_user_in(tx: Tx, user_id: int, outcome: str, now: datetime) -> int:
+    """Suppress a user's queued pushes, digests and notices with one reason."""
+    at = to_db(now)
+    cur = await tx.execute(
+        "UPDATE deliveries SET state = 'suppressed', outcome = ?, hold = NULL, updated_at = ?"
+        " WHERE seeker_user_id = ? AND state = 'queued'",
+        (outcome, at, user_id),
+    )
+    await tx.execute(
+        "UPDATE outbox SET state = 'suppressed', outcome = ?, hold = NULL, updated_at = ?"
+        " WHERE user_id = ? AND state = 'queued'",
+        (outcome, at, user_id),
+    )
+    return cur.rowcount
+
+
+def _required(value: str | None) -> datetime:
+    at = from_db(value)
+    if at is None:
+        raise ValueError("missing timestamp in a NOT NULL column")
+    return at
+
+
+async def _total_changes(tx: Tx) -> int:
+    row = await tx.fetchone("SELECT total_changes()")
+    return int(row[0]) if row else 0
+
+
+async def _due_ids(tx: Tx, channel: str, now: datetime, limit: int) -> list[int]:
+    """Stale leases first (a stopped worker's claims), then due pushes, oldest first."""
+    at = to_db(now)
+    ids = [
+        r[0]
+        for r in await tx.fetchall(
+            "SELECT id FROM deliveries WHERE channel = ? AND state = 'sending'"
+            " AND claimed_until <= ? ORDER BY claimed_until LIMIT ?",
+            (channel, at, limit),
+        )
+    ]
+    if len(ids) < limit:
+        ids += [
+            r[0]
+            for r in await tx.fetchall(
+                "SELECT id FROM deliveries WHERE channel = ? AND state = 'queued' AND due_at <= ?"
+                " AND digest_id IS NULL ORDER BY due_at, id LIMIT ?",
+                (channel, at, limit - len(ids)),
+            )
+        ]
+    return ids
+
+
+async def _pushes_today(tx: Tx, user_ids: Sequence[int], now: datetime) -> dict[int, int]:
+    """Single pushes sent since local midnight or out now, per seeker (digests not counted)."""
+    if not user_ids:
+        return {}
+    midnight = now.astimezone(LOCAL_TZ).replace(hour=0, minute=0, second=0, microsecond=0)
+    marks = ",".join("?" * len(user_ids))
+    rows = await tx.fetchall(
+        "SELECT seeker_user_id AS uid, COUNT(*) AS n FROM deliveries"
+        f" WHERE seeker_user_id IN ({marks}) AND digest_id IS NULL"
+        " AND ((state = 'sent' AND sent_at >= ?) OR (state = 'sending' AND claimed_until > ?))"
+        " GROUP BY seeker_user_id",
+        (*user_ids, to_db(midnight), to_db(now)),
+    )
+    return {r["uid"]: r["n"] for r in rows}
+
+
+async def _apply(
+    tx: Tx,
+    plan: Sequence[tuple[Candidate, Verdict]],
+    channel: str,
+    now: datetime,
+    token: str,
+    lease: timedelta,
+) -> list[Claimed]:
+    """Write the verdicts of one claim, grouped into a few statements."""
+    at = to_db(now)
+    history: list[tuple[object, ...]] = []
+    leased: list[Claimed] = []
+    sends: list[tuple[object, ...]] = []
+    defers: list[tuple[object, ...]] = []
+    ends: list[tuple[object, ...]] = []
+    for c, v in plan:
+        if c.recovered:
+            history.append((c.id, at, "recovered", "lease expired: the worker stopped"))
+        if v.action == Action.SEND:
+            sends.append((to_db(now + lease), token, c.recoveries, at, c.id))
+            leased.append(Claimed(Kind.DELIVERY, c.id, token, c.recipient, c.attempts, c.items))
+        elif v.action == Action.DEFER:
+            defers.append((to_db(v.due_at or now), v.hold, c.recoveries, at, c.id))
+            history.append((c.id, at, "deferred", v.outcome))
+        elif v.action == Action.DIGEST:
+            await tx.execute(
+                "UPDATE deliveries SET recoveries = ? WHERE id = ?", (c.recoveries, c.id)
+            )
+            digest_id = await attach_in(
+                tx, c.recipient.user_id, channel, [c.id], v.due_at or now, now
+            )
+            history.append((c.id, at, "digest", f"{v.outcome or 'digest'} -> digest {digest_id}"))
+        else:
+            state = v.state or DeliveryState.SUPPRESSED
+            ends.append((state.value, v.outcome, c.recoveries, at, c.id))
+            history.append((c.id, at, state.value, v.outcome))
+    await tx.executemany(
+        "UPDATE deliveries SET state = 'sending', hold = NULL, claimed_until = ?, claim_token = ?,"
+        " recoveries = ?, updated_at = ? WHERE id = ?",
+        sends,
+    )
+    await tx.executemany(
+        "UPDATE deliveries SET state = 'queued', due_at = ?, hold = ?, claimed_until = NULL,"
+        " claim_token = NULL, recoveries = ?, updated_at = ? WHERE id = ?",
+        defers,
+    )
+    await tx.executemany(
+        "UPDATE deliveries SET state = ?, outcome = ?, hold = NULL, claimed_until = NULL,"
+        " claim_token = NULL, recoveries = ?, updated_at = ? WHERE id = ?",
+        ends,
+    )
+    await tx.executemany(
+        "INSERT INTO delivery_attempts (delivery_id, at, outcome, detail) VALUES (?, ?, ?, ?)",
+        history,
+    )
+    return leased

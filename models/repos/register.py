@@ -1,0 +1,130 @@
+"""The register of unemployed people: import, invite codes, linking and statuses."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from models.db import Database, Row
+from models.register import RegisterEntry, RegisterStatus
+from models.timeutil import from_db, to_db
+
+# Invite codes avoid look-alike characters (0/O, 1/I/L) because people type them from paper.
+_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+_CODE_LENGTH = 6
+
+
+def new_invite_code() -> str:
+    """A short random code a person types or follows as a link to join."""
+    return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(_CODE_LENGTH))
+
+
+def _entry(row: Row) -> RegisterEntry:
+    registered = row["registered_on"]
+    return RegisterEntry(
+        id=row["id"],
+        name=row["name"],
+        phone=row["phone"],
+        gender=row["gender"],
+        education=row["education"],
+        skills=row["skills"],
+        registered_on=date.fromisoformat(registered) if registered else None,
+        address=row["address"],
+        district=row["district"],
+        user_id=row["user_id"],
+        invite_code=row["invite_code"],
+        status=RegisterStatus(row["status"]),
+        status_detail=row["status_detail"],
+        status_at=from_db(row["status_at"]),
+        failed_attempts=row["failed_attempts"],
+        imported_at=from_db(row["imported_at"]),
+    )
+
+
+class RegisterRepo:
+    """The register table; the only writer of it."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def upsert_many(self, entries: Sequence[RegisterEntry], now: datetime) -> list[int]:
+        """Insert people (or refresh them, matched by name + phone); returns their ids.
+
+        A person imported twice keeps their id, invite code, link and status.
+        """
+        ids: list[int] = []
+        async with self._db.transaction() as tx:
+            for e in entries:
+                await tx.execute(
+                    "INSERT INTO register (name, phone, gender, education, skills, registered_on,"
+                    " address, district, invite_code, imported_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT (name, phone) DO UPDATE SET gender = excluded.gender,"
+                    " education = excluded.education, skills = excluded.skills,"
+                    " registered_on = excluded.registered_on, address = excluded.address,"
+                    " district = excluded.district",
+                    (
+                        e.name, e.phone, e.gender, e.education, e.skills,
+                        e.registered_on.isoformat() if e.registered_on else None,
+                        e.address, e.district, e.invite_code or new_invite_code(), to_db(now),
+                    ),
+                )  # fmt: skip
+                row = await tx.fetchone(
+                    "SELECT id FROM register WHERE name = ? AND phone IS ?", (e.name, e.phone)
+                )
+                assert row is not None
+                ids.append(int(row["id"]))
+        return ids
+
+    async def get(self, entry_id: int) -> RegisterEntry | None:
+        """One person by id."""
+        row = await self._db.fetchone("SELECT * FROM register WHERE id = ?", (entry_id,))
+        return _entry(row) if row else None
+
+    async def by_invite(self, code: str) -> RegisterEntry | None:
+        """The person an invite code belongs to (codes are case-insensitive)."""
+        row = await self._db.fetchone(
+            "SELECT * FROM register WHERE invite_code = ?", (code.strip().upper(),)
+        )
+        return _entry(row) if row else None
+
+    async def by_user(self, user_id: int) -> RegisterEntry | None:
+        """The register row linked to a chat identity, if any."""
+        row = await self._db.fetchone("SELECT * FROM register WHERE user_id = ?", (user_id,))
+        return _entry(row) if row else None
+
+    async def in_district(self, district: str | None = None) -> list[RegisterEntry]:
+        """Everyone on the register, optionally of one district."""
+        if district is None:
+            rows = await self._db.fetchall("SELECT * FROM register ORDER BY id")
+        else:
+            rows = await self._db.fetchall(
+                "SELECT * FROM register WHERE district = ? ORDER BY id", (district,)
+            )
+        return [_entry(r) for r in rows]
+
+    async def link(self, entry_id: int, user_id: int) -> None:
+        """Bind a chat identity to a register row (the invite was used)."""
+        await self._db.execute("UPDATE register SET user_id = ? WHERE id = ?", (user_id, entry_id))
+
+    async def set_status(
+        self, entry_id: int, status: RegisterStatus, detail: str | None, now: datetime
+    ) -> None:
+        """Record 已就业 (with how), 注销 (with the reason) or 联系不到."""
+        await self._db.execute(
+            "UPDATE register SET status = ?, status_detail = ?, status_at = ? WHERE id = ?",
+            (status.value, detail, to_db(now), entry_id),
+        )
+
+    async def count_failed_attempt(self, entry_id: int) -> int:
+        """One more unanswered contact attempt; returns the new count."""
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "UPDATE register SET failed_attempts = failed_attempts + 1 WHERE id = ?",
+                (entry_id,),
+            )
+            row = await tx.fetchone(
+                "SELECT failed_attempts FROM register WHERE id = ?", (entry_id,)
+            )
+        return int(row["failed_attempts"]) if row else 0
