@@ -118,13 +118,19 @@ class Database:
     async def transaction(self) -> AsyncIterator[Tx]:
         """A write transaction; commits on success, rolls back on any exception."""
         async with self._write_lock:
-            await self._writer.execute("BEGIN IMMEDIATE")
             try:
+                # BEGIN inside the try: a task cancelled while BEGIN runs in aiosqlite's thread
+                # must not leave the shared write connection inside a transaction.
+                await self._writer.execute("BEGIN IMMEDIATE")
                 yield Tx(self._writer)
             except BaseException:
-                await self._writer.rollback()
+                await asyncio.shield(self._rollback())
                 raise
             await self._writer.commit()
+
+    async def _rollback(self) -> None:
+        if self._writer.in_transaction:
+            await self._writer.rollback()
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """One write in its own transaction; returns lastrowid for inserts, else rowcount."""
