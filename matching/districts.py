@@ -1,0 +1,265 @@
+"""Tianjin's 16 districts: names people write, where they are, which touch, and how far apart.
+
+Also `parse_area` for addresses in any Chinese city, on the national division table from cpca's
+data; Tianjin answers keep the canonical district names used everywhere else in Yizhan.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from matching.admin_divisions import COUNTY, PROVINCE, Division, load_table, scan
+
+TIANJIN_DISTRICTS = (
+    "滨海新区",
+    "和平区",
+    "河东区",
+    "河西区",
+    "南开区",
+    "河北区",
+    "红桥区",
+    "东丽区",
+    "西青区",
+    "津南区",
+    "北辰区",
+    "武清区",
+    "宝坻区",
+    "静海区",
+    "宁河区",
+    "蓟州区",
+)
+# The compact urban core (DESIGN.md); the other ten are suburbs and outer districts.
+CENTRAL_DISTRICTS = ("和平区", "河东区", "河西区", "南开区", "河北区", "红桥区")
+
+# District government seats (lat, lon), approximate (±1 km): the coordinates in cpca's national
+# division table, which match the seats (滨海新区 at 塘沽, 西青区 at 杨柳青, 武清区 at 杨村).
+_CENTRES = {
+    "滨海新区": (39.0173, 117.6984),
+    "和平区": (39.1172, 117.2147),
+    "河东区": (39.1283, 117.2516),
+    "河西区": (39.1096, 117.2234),
+    "南开区": (39.1382, 117.1507),
+    "河北区": (39.1479, 117.1966),
+    "红桥区": (39.1673, 117.1515),
+    "东丽区": (39.0868, 117.3136),
+    "西青区": (39.1412, 117.0088),
+    "津南区": (38.9379, 117.3573),
+    "北辰区": (39.2248, 117.1355),
+    "武清区": (39.3841, 117.0444),
+    "宝坻区": (39.7176, 117.3099),
+    "静海区": (38.9475, 116.9742),
+    "宁河区": (39.3301, 117.8267),
+    "蓟州区": (40.0459, 117.4083),
+}
+# Shared borders, read off the district map (the Haihe counts as a border: 和平|河东, 河东|河西).
+_BORDERS = (
+    ("和平区", "河东区"), ("和平区", "河西区"), ("和平区", "南开区"), ("和平区", "河北区"),
+    ("和平区", "红桥区"), ("河东区", "河西区"), ("河东区", "河北区"), ("河东区", "东丽区"),
+    ("河西区", "南开区"), ("河西区", "东丽区"), ("河西区", "津南区"), ("河西区", "西青区"),
+    ("南开区", "红桥区"), ("南开区", "西青区"), ("河北区", "红桥区"), ("河北区", "北辰区"),
+    ("河北区", "东丽区"), ("红桥区", "北辰区"), ("红桥区", "西青区"), ("东丽区", "北辰区"),
+    ("东丽区", "津南区"), ("东丽区", "滨海新区"), ("东丽区", "宁河区"), ("西青区", "北辰区"),
+    ("西青区", "津南区"), ("西青区", "静海区"), ("西青区", "武清区"), ("津南区", "静海区"),
+    ("津南区", "滨海新区"), ("北辰区", "武清区"), ("北辰区", "宁河区"), ("武清区", "宝坻区"),
+    ("宝坻区", "蓟州区"), ("宝坻区", "宁河区"), ("静海区", "滨海新区"), ("宁河区", "滨海新区"),
+)  # fmt: skip
+_ADJACENT = frozenset(frozenset(pair) for pair in _BORDERS)
+
+# Short forms, old names and well-known towns/areas → district. 和平/河东/河西/河北 are ordinary
+# words (河北 is also the province), so only their full names count.
+_ALIASES = {
+    **{n[:-1]: n for n in TIANJIN_DISTRICTS if n[:2] not in ("和平", "河东", "河西", "河北")},
+    "滨海": "滨海新区", "塘沽": "滨海新区", "汉沽": "滨海新区", "大港": "滨海新区",
+    "泰达": "滨海新区",
+    "TEDA": "滨海新区", "开发区": "滨海新区", "经济技术开发区": "滨海新区", "空港": "滨海新区",
+    "于家堡": "滨海新区", "响螺湾": "滨海新区", "生态城": "滨海新区", "中新天津生态城": "滨海新区",
+    "临港": "滨海新区", "北塘": "滨海新区", "东疆": "滨海新区", "天津港": "滨海新区",
+    "新北街": "滨海新区", "胡家园": "滨海新区", "中塘": "滨海新区",
+    "蓟县": "蓟州区", "渔阳": "蓟州区", "盘山": "蓟州区", "邦均": "蓟州区", "下营": "蓟州区",
+    "张家窝": "西青区", "杨柳青": "西青区", "中北镇": "西青区", "大寺镇": "西青区",
+    "李七庄": "西青区", "精武镇": "西青区", "辛口镇": "西青区", "王稳庄": "西青区",
+    "赛达": "西青区", "小站": "津南区", "咸水沽": "津南区", "双港": "津南区", "葛沽": "津南区",
+    "北闸口": "津南区", "海河教育园": "津南区", "双桥河": "津南区", "八里台镇": "津南区",
+    "张贵庄": "东丽区", "军粮城": "东丽区", "华明": "东丽区", "无瑕": "东丽区", "东丽湖": "东丽区",
+    "新立街": "东丽区", "金钟街": "东丽区", "果园新村": "北辰区", "天穆": "北辰区",
+    "青光镇": "北辰区", "双街": "北辰区", "西堤头": "北辰区", "宜兴埠": "北辰区", "北仓": "北辰区",
+    "小淀": "北辰区", "大张庄": "北辰区", "双口": "北辰区", "杨村": "武清区", "下朱庄": "武清区",
+    "王庆坨": "武清区", "崔黄口": "武清区", "大良镇": "武清区", "梅厂": "武清区",
+    "团泊": "静海区", "大邱庄": "静海区", "独流": "静海区", "唐官屯": "静海区", "子牙镇": "静海区",
+    "陈官屯": "静海区", "台头镇": "静海区", "芦台": "宁河区", "七里海": "宁河区", "潘庄": "宁河区",
+    "小白楼": "和平区", "滨江道": "和平区", "劝业场": "和平区", "五大道": "和平区",
+    "小海地": "河西区", "梅江": "河西区", "尖山街": "河西区", "挂甲寺": "河西区",
+    "陈塘庄": "河西区",
+    "大营门": "河西区", "友谊路": "河西区", "天塔": "河西区", "鞍山西道": "南开区",
+    "南开大学": "南开区", "天津大学": "南开区", "水上公园": "南开区", "长虹公园": "南开区",
+    "王顶堤": "南开区", "华苑": "南开区", "大直沽": "河东区",
+    "二号桥": "河东区", "中山门": "河东区", "唐家口": "河东区",
+    "王串场": "河北区", "意式风情区": "河北区", "宁园": "河北区", "铁东路": "河北区",
+    "建昌道": "河北区", "天津西站": "红桥区", "丁字沽": "红桥区", "大胡同": "红桥区",
+    "西沽": "红桥区", "邵公庄": "红桥区", "芥园": "红桥区", "咸阳北路": "红桥区",
+    "三条石": "红桥区",
+}  # fmt: skip
+_NAMES = {**{name: name for name in TIANJIN_DISTRICTS}, **_ALIASES}
+_FIND = re.compile(
+    "(?:"
+    + "|".join(re.escape(k) for k in sorted(_NAMES, key=len, reverse=True))
+    + r")(?![县市省区])"  # 滨海县 (盐城), 梅江区 (梅州) are elsewhere
+)
+_SHORT_FORMS = frozenset(n[:-1] for n in TIANJIN_DISTRICTS) | {"滨海", "蓟县"}
+_TIANJIN = re.compile(r"天津市?")
+_DEV_ZONE = ("开发区", "经济技术开发区")
+_GENERIC_FULL = ("和平区", "河东区", "河西区", "河北区")
+_MUNICIPALITIES = ("11", "12", "31", "50")  # adcode prefixes of 北京, 天津, 上海, 重庆
+EARTH_RADIUS_KM = 6371.0088
+
+
+@dataclass(frozen=True, slots=True)
+class Area:
+    """Where a text says a place is; Tianjin districts carry their canonical names."""
+
+    province: str | None
+    city: str | None
+    district: str | None
+    address: str | None
+    confidence: float
+
+
+def centre(name: str) -> tuple[float, float]:
+    """(lat, lon) of a district's government seat (approximate, ±1 km); KeyError if unknown."""
+    return _CENTRES[canonical(name) or name]
+
+
+def canonical(name: str) -> str | None:
+    """The canonical district for a name, short form or town ("西青" → "西青区"), else None."""
+    return _NAMES.get(name.strip())
+
+
+def adjacent(a: str, b: str) -> bool:
+    """Whether two districts share a border (a district is not adjacent to itself)."""
+    ca, cb = canonical(a), canonical(b)
+    return ca is not None and cb is not None and frozenset((ca, cb)) in _ADJACENT
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km between two points."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def district_distance_km(a: str, b: str) -> float:
+    """Km between two districts' seats (0 for the same district); KeyError if unknown."""
+    ca, cb = canonical(a) or a, canonical(b) or b
+    if ca == cb:
+        return 0.0
+    return haversine_km(*_CENTRES[ca], *_CENTRES[cb])
+
+
+def nearest_district(lat: float, lon: float) -> str:
+    """The district whose seat is closest to a point (a fair guess inside Tianjin)."""
+    return min(TIANJIN_DISTRICTS, key=lambda d: haversine_km(lat, lon, *_CENTRES[d]))
+
+
+def find_districts(text: str) -> list[str]:
+    """Canonical Tianjin districts named in `text` (full, short, old names or towns), in order."""
+    found: list[str] = []
+    last_end = -1
+    for m in _FIND.finditer(text):
+        if m.group() in _DEV_ZONE and m.start() == last_end:
+            last_end = m.end()
+            continue  # "西青开发区" is 西青's own zone, not TEDA
+        last_end = m.end()
+        if m.group() in _GENERIC_FULL and text[m.end() : m.end() + 1] == "域":
+            continue  # "河北区域经理" is a regional manager for Hebei
+        name = _NAMES[m.group()]
+        if name not in found:
+            found.append(name)
+    return found
+
+
+def parse_area(text: str) -> Area | None:
+    """Province, city, district and the rest of an address in any Chinese city; None if none found.
+
+    Tianjin districts are recognised by `find_districts` first (towns included); elsewhere the
+    national division table decides, preferring a county that lies inside the named city.
+    """
+    if not text or not text.strip():
+        return None
+    matches = scan(text)
+    local = [m.span() for m in _FIND.finditer(text)]
+    named_other = [
+        divs[0]
+        for start, end, divs in matches
+        if not divs[0].adcode.startswith("12")  # 12xxxx is Tianjin
+        and not any(s < end and start < e for s, e in local)  # 中山门 is a Tianjin place
+    ]
+    tianjin = _tianjin_area(text, mentions_tianjin="天津" in text, other=bool(named_other))
+    if tianjin is not None:
+        return tianjin
+    return _national_area(text, matches)
+
+
+def _tianjin_area(text: str, *, mentions_tianjin: bool, other: bool) -> Area | None:
+    m = next(iter(_FIND.finditer(text)), None)
+    if m is None or (other and not mentions_tianjin):
+        city = _TIANJIN.search(text)
+        if city is not None and not other:
+            return Area("天津市", "天津市", None, _rest(text, city.end()), 0.6)
+        return None
+    district = _NAMES[m.group()]
+    full = m.group() == district
+    confidence = 0.95 if mentions_tianjin else 0.85 if full else 0.7
+    # A town or landmark is part of the address; a district name is not.
+    town = not full and m.group() not in _SHORT_FORMS
+    return Area(
+        "天津市", "天津市", district, _rest(text, m.start() if town else m.end()), confidence
+    )
+
+
+def _national_area(text: str, matches: list[tuple[int, int, tuple[Division, ...]]]) -> Area | None:
+    table = load_table()
+    if table is None or not matches:
+        return None
+    chosen: list[Division] = []
+    last_end = 0
+    ambiguous = False
+    for _, end, divs in matches:
+        parent = chosen[-1] if chosen else None
+        if parent is None:
+            pick = divs[0]
+        else:
+            inside = [d for d in divs if d.level > parent.level and d.within(parent)]
+            if not inside:
+                continue
+            pick = inside[0]
+        chosen.append(pick)
+        last_end = end
+        if parent is None:
+            ambiguous = len(divs) > 1 and divs[0].level == divs[1].level
+        if pick.level == COUNTY:
+            break
+    if not chosen:
+        return None
+    deepest = chosen[-1]
+    code = deepest.adcode
+    province = table.name_of(code[:2])
+    city = table.name_of(code[:4]) if deepest.level > PROVINCE else None
+    if city in (None, "市辖区", "县") and deepest.level > PROVINCE:
+        city = province  # 北京/上海/重庆: the municipality is the city
+    district = deepest.name if deepest.level == COUNTY else None
+    confidence = {1: 0.5, 2: 0.8, 3: 0.95}[min(len(chosen), 3)]
+    if len(chosen) == 1 and deepest.level == COUNTY:
+        confidence = 0.4 if ambiguous else 0.7
+    if deepest.level == PROVINCE:
+        confidence = 0.5
+        if code[:2] in _MUNICIPALITIES:
+            city, confidence = province, 0.8  # 北京, 上海, 重庆 are cities as well
+    return Area(province, city, district, _rest(text, last_end), confidence)
+
+
+def _rest(text: str, start: int) -> str | None:
+    rest = text[start:].strip(" ·,，、:：-()（）")
+    return rest or None

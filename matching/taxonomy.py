@@ -1,0 +1,174 @@
+"""The 17 job categories of the registration form (A–Q), their words, and a keyword classifier.
+
+Classification is one Aho–Corasick pass (longest match) over every title, synonym and brand word,
+so a 50-character text takes microseconds. Word segmentation (jieba) was not needed: the false hits
+it would prevent ("公司机构" → 司机, "水电工程师" → 电工) are handled by blocker words that win the
+longest-match, and jieba would cost a 1 s dictionary load and ~10x the time per text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+
+import ahocorasick  # type: ignore[import-not-found,unused-ignore]
+
+from matching.taxonomy_words import BLOCKERS, BRANDS, CATEGORY_WORDS, OFF_FORM
+
+__all__ = ["BRANDS", "CATEGORIES", "Category", "classify", "codes_in", "label"]
+
+# Weights: a word in the title counts 3x a word in the text; a job title 1.0, a looser synonym
+# 0.6, a brand or slang word 0.8. Confidence = score / (score + 1.5): one job title in the title
+# → 0.67, one in the text → 0.4, two distinct text words → 0.57.
+TITLE_WEIGHT = 3.0
+_KIND_WEIGHT = {"title": 1.0, "synonym": 0.6, "brand": 0.8, "name": 1.0}
+_HALF = 1.5
+_REPEAT_CAP = 2  # a word repeated five times in a long post counts at most twice
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    """One form category: code, names, loose synonyms, common job titles, a description."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    synonyms: tuple[str, ...]
+    titles: tuple[str, ...]
+    description: str
+
+
+CATEGORIES: dict[str, Category] = {
+    code: Category(code, w["name_zh"], w["name_en"], w["synonyms"], w["titles"], w["description"])
+    for code, w in CATEGORY_WORDS.items()
+}
+
+
+def _build() -> ahocorasick.Automaton:
+    entries: dict[str, dict[str, float]] = defaultdict(dict)
+    titles: set[str] = set()
+
+    def add(word: str, code: str, kind: str) -> None:
+        key = unicodedata.normalize("NFKC", word).lower()
+        weight = _KIND_WEIGHT[kind]
+        entries[key][code] = max(entries[key].get(code, 0.0), weight)
+        if kind == "title":
+            titles.add(key)
+
+    for cat in CATEGORIES.values():
+        for part in cat.name_zh.split("/"):
+            add(part, cat.code, "name")
+        for word in cat.synonyms:
+            add(word, cat.code, "synonym")
+        for word in cat.titles:
+            add(word, cat.code, "title")
+    for word, codes in BRANDS.items():
+        for code in codes:
+            add(word, code, "brand")
+    automaton = ahocorasick.Automaton()
+    for key, weights in entries.items():
+        automaton.add_word(key, (key, tuple(weights.items()), key in titles))
+    for word in (*BLOCKERS, *OFF_FORM):
+        key = unicodedata.normalize("NFKC", word).lower()
+        if key not in entries:
+            automaton.add_word(key, (key, (), word in OFF_FORM))
+    automaton.make_automaton()
+    return automaton
+
+
+_AUTOMATON = _build()
+
+
+def _hits(text: str) -> dict[str, float]:
+    scores: dict[str, float] = defaultdict(float)
+    if not text:
+        return scores
+    folded = unicodedata.normalize("NFKC", text).lower()
+    seen: dict[str, int] = defaultdict(int)
+    hits: list[tuple[tuple[tuple[str, float], ...], bool]] = []
+    off_form = False
+    for end, (key, weights, is_title) in _AUTOMATON.iter_long(folded):
+        if key.isascii() and not _word_bounded(folded, end - len(key) + 1, end + 1):
+            continue  # "ems" inside "systems", "hr" inside "three"
+        if not weights:
+            off_form = off_form or is_title  # blockers carry False, off-form words True
+            continue
+        if seen[key] < _REPEAT_CAP:
+            seen[key] += 1
+            hits.append((weights, is_title))
+    for weights, is_title in hits:
+        if off_form and not is_title:
+            continue
+        for code, weight in weights:
+            scores[code] += weight
+    return scores
+
+
+def _word_bounded(text: str, start: int, end: int) -> bool:
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return not (before.isascii() and before.isalnum()) and not (
+        after.isascii() and after.isalnum()
+    )
+
+
+def classify(text: str, title: str = "") -> list[tuple[str, float]]:
+    """Categories the text is about, as (code, confidence 0..1), best first; empty when none."""
+    scores = _hits(text)
+    for code, score in _hits(title).items():
+        scores[code] += TITLE_WEIGHT * score
+    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [(code, round(score / (score + _HALF), 3)) for code, score in ranked]
+
+
+# A letter A–Q on its own ("A", "a、c", "选B") or glued to its category's name ("J普工").
+_LETTER = re.compile(r"(?<![A-Za-z])([A-Qa-q])(?![A-Za-z])")
+_CONNECTORS = "和与及跟或类项也都吧啊呀的行可以、"
+_NAME_WORDS: dict[str, list[str]] = {
+    code: [*cat.name_zh.split("/"), *cat.synonyms] for code, cat in CATEGORIES.items()
+}
+_EXPLICIT = ahocorasick.Automaton()
+for _code, _words in _NAME_WORDS.items():
+    for _word in _words:
+        _EXPLICIT.add_word(_word.lower(), (_word.lower(), _code))
+for _blocker in BLOCKERS:
+    if _blocker.lower() not in _EXPLICIT:
+        _EXPLICIT.add_word(_blocker.lower(), (_blocker.lower(), ""))
+_EXPLICIT.make_automaton()
+
+
+def codes_in(text: str) -> list[str]:
+    """Form codes the user names outright, by letter ("a、c", "J普工") or by name, in order."""
+    text = unicodedata.normalize("NFKC", text or "")
+    found: list[tuple[int, str]] = []
+    for m in _LETTER.finditer(text):
+        code = m.group(1).upper()
+        following = text[m.end() : m.end() + 4]
+        glued = following[:1] and _is_cjk(following[0]) and following[0] not in _CONNECTORS
+        if glued and not any(w.startswith(following[:2]) for w in _NAME_WORDS[code]):
+            continue  # "B超" is an ultrasound, not category B; "J普工" is J
+        found.append((m.start(), code))
+    lowered = text.lower()
+    for end, (word, code) in _EXPLICIT.iter_long(lowered):
+        start = end - len(word) + 1
+        if code and (not word.isascii() or _word_bounded(lowered, start, end + 1)):
+            found.append((start, code))
+    out: list[str] = []
+    for _, code in sorted(found):
+        if code not in out:
+            out.append(code)
+    return out
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def label(code: str, lang: str = "zh") -> str:
+    """The category's display name ("家政/保洁", "Housekeeping / Cleaning"); else the code."""
+    cat = CATEGORIES.get(code.upper())
+    if cat is None:
+        return code
+    return cat.name_en if lang == "en" else cat.name_zh

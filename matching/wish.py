@@ -1,0 +1,189 @@
+"""A seeker's free-text wish ("想在西青区找保洁，日结，一天150以上") mapped onto the form's fields.
+
+Decisions: a pay figure in a wish is a floor (min only, unless a range is given); it becomes a
+hard gate (`pay_hard`) only with words like 不低于/最低/低于…不考虑. "日结" alone is a preference
+(kept as the pay's period); 只要/必须/仅限日结 make it the hard gate `daily_settlement_only`.
+"离家近" means the plan's 15-minute circle, in the countryside 3 km (DESIGN.md): max_km = 3.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from matching.districts import find_districts
+from matching.normalize import normalize_text
+from matching.numbers import parse_number
+from matching.pay import find_pay
+from matching.taxonomy import classify, codes_in
+from models.values import Pay, PayUnit, WorkForm
+
+NEAR_HOME_KM = 3.0  # 15-minute circle: within 3 km in the countryside (the plan's target)
+# Travel speeds for "半小时车程" style limits: walking 5 km/h, bus or e-bike in town ~15 km/h.
+WALK_KMH, RIDE_KMH = 5.0, 15.0
+MIN_CATEGORY_CONFIDENCE = 0.35  # one job word in the text scores 0.4; a loose synonym alone 0.29
+
+
+@dataclass(frozen=True, slots=True)
+class WishFields:
+    """Form fields read from a wish; empty/None where the text says nothing about them."""
+
+    categories: tuple[str, ...] = ()
+    other_category: str | None = None
+    pay: Pay | None = None
+    pay_hard: bool = False
+    daily_settlement_only: bool = False
+    districts: tuple[str, ...] = ()
+    max_km: float | None = None
+    work_form: WorkForm | None = None
+    needs: tuple[str, ...] = ()
+    education: str | None = None
+
+
+_NEGATION = re.compile(
+    r"(?:不想|不要|不做|不干|不考虑|不接受|不去|别给我|除了)([^,，。;；!！?？\s]{1,12})"
+)
+_OTHER = re.compile(
+    r"(?:想|要|找|做|干|应聘|当)(?:找|做|干|当|应聘)?(?:个|份|点|一份|一个)?"
+    r"(?P<job>[\u4e00-\u9fffA-Za-z]{2,8}?)的?(?:工作|活儿?|岗位|职位|类|$|[,，。;；!！\s])"
+)
+_GENERIC = re.compile(
+    r"^(?:工作|活儿?|事|事情|兼职|零工|临时工|全职|长期|短期|离家近|附近|轻松|稳定|日结|钱多|"
+    r"高薪|简单|什么|啥|一下|一份|合适|能日结|近一点|好|离家近点)$"
+)
+_PAY_HARD = re.compile(
+    r"不低于|不少于|最低|至少|起码|底线|低于.{0,10}不(?:考虑|做|干|去|要|行)|少于.{0,10}不|"
+    r"以下(?:的)?(?:不|就不|免谈)|必须.{0,3}\d|不能低于"
+)
+_DAILY_ONLY = re.compile(
+    r"只(?:要|做|干|接|找|接受|考虑|能)?日结|必须日结|仅限?日结|一定要日结|非日结不|"
+    r"日结的?才|不是日结(?:的)?不|要求日结|必须是日结"
+)
+_DAILY = re.compile(r"日结|当天结|当日结|现结")
+_NEAR = re.compile(r"离家近|离家不远|家附近|附近|就近|家门口|近一点|近点|别太远|不要太远|不能太远")
+_KM = re.compile(r"(?P<n>\d+(?:\.\d+)?|[一二两三四五六七八九十]+)\s*(?:公里|km|KM|千米)")
+_MINUTES = re.compile(
+    r"(?P<how>走路|步行|骑车|坐车|开车|公交|车程|通勤)?\s*"
+    r"(?P<n>\d+|[一二两三四五六十]+|半)\s*(?P<u>分钟|个?小时)(?:以内|之内|内)?"
+    r"(?P<how2>车程|路程|通勤|走路|步行)?"
+)
+_FORMS = (
+    (WorkForm.SELF, re.compile(r"创业|开店|自己干|当老板|做生意|个体户|自主经营")),
+    (WorkForm.FLEXIBLE, re.compile(r"兼职|零工|临时工|小时工|钟点工|灵活|短期|散工|临时|日结工")),
+    (WorkForm.STABLE, re.compile(r"全职|长期|稳定|正式工|正式|五险一金|签合同|交社保")),
+)
+_NEEDS = (
+    ("补贴申领", re.compile(r"补贴|补助|津贴|失业金|失业保险金")),
+    ("职业指导", re.compile(r"指导|咨询|规划|不知道(?:做|干|找)什么|简历|面试技巧")),
+    (
+        "技能培训",
+        re.compile(r"(?<!创业)培训|学技能|学手艺|学技术|学个手艺|学门手艺|考证|技能提升"),
+    ),
+    ("创业培训", re.compile(r"创业")),
+)
+_EDUCATION = (
+    ("硕士及以上", re.compile(r"博士|硕士|研究生")),
+    ("本科", re.compile(r"本科|学士|大学毕业|大学学历")),
+    ("大专", re.compile(r"大专|专科|高职")),
+    ("高中/中专/技校", re.compile(r"高中|中专|技校|职高|中技|职校")),
+    ("初中", re.compile(r"初中")),
+    ("小学及以下", re.compile(r"小学|没上过学|没读过书|文盲")),
+)
+
+
+def parse_wish(text: str) -> WishFields:
+    """Read what a seeker's message says about each form field; never raises on any text."""
+    t = normalize_text(text or "")
+    if not t:
+        return WishFields()
+    # "不想做销售，想找客服": what follows a negation is blanked out before categories are read,
+    # so 销售 adds nothing while 客服 (the same category F) still counts.
+    positive = _NEGATION.sub(lambda m: " " * len(m.group(0)), t)
+    categories = _categories(positive)
+    daily_only = bool(_DAILY_ONLY.search(t))
+    pay, pay_hard = _pay(t, daily_only)
+    return WishFields(
+        categories=tuple(categories),
+        other_category=None if categories else _other(positive),
+        pay=pay,
+        pay_hard=pay_hard,
+        daily_settlement_only=daily_only,
+        districts=tuple(find_districts(t)),
+        max_km=_max_km(t),
+        work_form=_work_form(t),
+        needs=tuple(need for need, rx in _NEEDS if rx.search(t)),
+        education=_first_match(t, _EDUCATION),
+    )
+
+
+def _categories(text: str) -> list[str]:
+    out = codes_in(text)
+    ranked = classify(text)
+    best = ranked[0][1] if ranked else 0.0
+    for code, conf in ranked:
+        if conf >= MIN_CATEGORY_CONFIDENCE and conf >= best / 2 and code not in out:
+            out.append(code)
+    return out
+
+
+def _other(text: str) -> str | None:
+    for m in _OTHER.finditer(text):
+        job = m.group("job")
+        if _GENERIC.match(job) or find_districts(job) or _names_a_field(job):
+            continue
+        return job
+    return None
+
+
+def _names_a_field(job: str) -> bool:
+    """Whether a would-be job name is a need, work form or education ("想创业", "想学技能")."""
+    tables = (*_NEEDS, *((f.value, rx) for f, rx in _FORMS), *_EDUCATION)
+    return any(rx.search(job) for _, rx in tables)
+
+
+def _pay(text: str, daily_only: bool) -> tuple[Pay | None, bool]:
+    match = find_pay(text)
+    daily = daily_only or bool(_DAILY.search(text))
+    if match is None or not (match.pay.known or match.pay.negotiable):
+        return (Pay(unit=PayUnit.DAY, period="日结") if daily else None), False
+    pay = match.pay
+    if pay.negotiable:
+        return pay, False
+    low, high = pay.min, pay.max
+    if low is not None and high == low:
+        high = None  # "一天150": a floor, not a cap
+    period = pay.period or ("日结" if daily and pay.unit == PayUnit.DAY else None)
+    floor = Pay(min=low, max=high, unit=pay.unit, period=period)
+    return floor, bool(_PAY_HARD.search(text))
+
+
+def _max_km(text: str) -> float | None:
+    if m := _KM.search(text):
+        value = parse_number(m.group("n"))
+        if value is not None and 0 < value <= 500:
+            return value
+    if m := _MINUTES.search(text):
+        how = (m.group("how") or "") + (m.group("how2") or "")
+        if how:
+            n = 0.5 if m.group("n") == "半" else parse_number(m.group("n"))
+            if n is not None and n > 0:
+                hours = n if "小时" in m.group("u") else n / 60
+                speed = WALK_KMH if ("走路" in how or "步行" in how) else RIDE_KMH
+                return round(min(hours, 3.0) * speed, 1)
+    if _NEAR.search(text):
+        return NEAR_HOME_KM
+    return None
+
+
+def _work_form(text: str) -> WorkForm | None:
+    hits = [(m.start(), form) for form, rx in _FORMS if (m := rx.search(text))]
+    if not hits:
+        return None
+    if any(form == WorkForm.SELF for _, form in hits):
+        return WorkForm.SELF
+    return min(hits, key=lambda h: h[0])[1]
+
+
+def _first_match(text: str, table: tuple[tuple[str, re.Pattern[str]], ...]) -> str | None:
+    hits = [(m.start(), name) for name, rx in table if (m := rx.search(text))]
+    return min(hits)[1] if hits else None

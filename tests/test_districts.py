@@ -1,0 +1,150 @@
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from matching.admin_divisions import load_table
+from matching.districts import (
+    CENTRAL_DISTRICTS,
+    TIANJIN_DISTRICTS,
+    Area,
+    adjacent,
+    canonical,
+    centre,
+    district_distance_km,
+    find_districts,
+    haversine_km,
+    nearest_district,
+    parse_area,
+)
+
+
+def test_sixteen_canonical_districts_and_six_central():
+    assert len(TIANJIN_DISTRICTS) == len(set(TIANJIN_DISTRICTS)) == 16
+    assert set(CENTRAL_DISTRICTS) <= set(TIANJIN_DISTRICTS)
+    assert len(CENTRAL_DISTRICTS) == 6
+
+
+def test_every_district_has_a_centre_inside_tianjin():
+    for name in TIANJIN_DISTRICTS:
+        lat, lon = centre(name)
+        assert 38.5 < lat < 40.3
+        assert 116.7 < lon < 118.1
+        assert nearest_district(lat, lon) == name
+
+
+def test_centre_accepts_short_forms():
+    assert centre("西青") == centre("西青区")
+
+
+def test_adjacency_is_symmetric_and_real():
+    assert adjacent("西青区", "南开区")
+    assert adjacent("南开", "西青")
+    assert adjacent("和平区", "河西区")
+    assert adjacent("滨海新区", "津南区")
+    assert not adjacent("蓟州区", "南开区")
+    assert not adjacent("西青区", "西青区")
+    assert not adjacent("西青区", "朝阳区")
+    for a in TIANJIN_DISTRICTS:
+        assert any(adjacent(a, b) for b in TIANJIN_DISTRICTS), a
+        for b in TIANJIN_DISTRICTS:
+            assert adjacent(a, b) == adjacent(b, a)
+
+
+def test_distances():
+    assert district_distance_km("西青区", "西青") == 0
+    assert 5 < district_distance_km("和平区", "南开区") < 8
+    assert 90 < district_distance_km("蓟州区", "静海区") < 130
+    assert haversine_km(39.0, 117.0, 39.0, 117.0) == 0
+    # one degree of latitude is about 111 km
+    assert haversine_km(39.0, 117.0, 40.0, 117.0) == pytest.approx(111.2, abs=0.5)
+
+
+def test_unknown_district_raises_key_error():
+    with pytest.raises(KeyError):
+        centre("朝阳区")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("想在西青区找保洁", ["西青区"]),
+        ("天津市南开区鞍山西道", ["南开区"]),
+        ("南开大学附近", ["南开区"]),
+        ("塘沽、汉沽、大港都行", ["滨海新区"]),
+        ("开发区泰达", ["滨海新区"]),
+        ("蓟县", ["蓟州区"]),
+        ("张家窝或者杨柳青，中北镇也行", ["西青区"]),
+        ("小站、咸水沽", ["津南区"]),
+        ("空港于家堡", ["滨海新区"]),
+        ("西青开发区", ["西青区"]),
+        ("河西区和南开区，武清也可以", ["河西区", "南开区", "武清区"]),
+        ("河北省石家庄市", []),
+        ("世界和平，河东河西", []),
+        ("盐城滨海县", []),
+        ("招聘河北区域经理", []),
+        ("天津河北区中山路", ["河北区"]),
+        ("", []),
+    ],
+)
+def test_find_districts(text, expected):
+    assert find_districts(text) == expected
+
+
+def test_canonical():
+    assert canonical("西青") == "西青区"
+    assert canonical("塘沽") == "滨海新区"
+    assert canonical("朝阳区") is None
+
+
+def test_parse_area_keeps_tianjin_canonical_names():
+    assert parse_area("天津市西青区张家窝镇") == Area(
+        "天津市", "天津市", "西青区", "张家窝镇", 0.95
+    )
+    area = parse_area("塘沽")
+    assert area is not None
+    assert area.district == "滨海新区"
+    assert area.city == "天津市"
+
+
+def test_parse_area_other_cities():
+    table_ok = load_table() is not None
+    assert table_ok, "cpca's data file must be installed"
+    area = parse_area("深圳·南山区·科技园")
+    assert area is not None
+    assert (area.province, area.city, area.district) == ("广东省", "深圳市", "南山区")
+    assert area.address == "科技园"
+    beijing = parse_area("北京朝阳区望京")
+    assert beijing is not None
+    assert (beijing.city, beijing.district, beijing.address) == ("北京市", "朝阳区", "望京")
+    hebei = parse_area("河北省石家庄市")
+    assert hebei is not None
+    assert (hebei.province, hebei.city) == ("河北省", "石家庄市")
+
+
+def test_parse_area_districts_added_after_the_cpca_table():
+    area = parse_area("深圳·龙华区")
+    assert area is not None
+    assert area.district == "龙华区"
+    assert area.city == "深圳市"
+
+
+def test_parse_area_confidence_reflects_ambiguity():
+    lone = parse_area("朝阳区")
+    assert lone is not None
+    assert lone.confidence < 0.5
+    full = parse_area("吉林省长春市朝阳区")
+    assert full is not None
+    assert full.city == "长春市"
+    assert full.confidence >= 0.9
+
+
+def test_parse_area_nothing():
+    assert parse_area("") is None
+    assert parse_area("月薪过万，欢迎加入") is None
+
+
+@given(st.text())
+def test_find_districts_and_parse_area_never_raise(text):
+    assert all(d in TIANJIN_DISTRICTS for d in find_districts(text))
+    area = parse_area(text)
+    assert area is None or 0.0 <= area.confidence <= 1.0

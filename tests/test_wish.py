@@ -1,0 +1,100 @@
+from hypothesis import given
+from hypothesis import strategies as st
+
+from matching.wish import NEAR_HOME_KM, WishFields, parse_wish
+from models.values import EDUCATION_LEVELS, NEEDS, Pay, PayUnit, WorkForm
+
+
+def test_full_wish():
+    wish = parse_wish("想在西青区找保洁，日结，一天150以上")
+    assert wish.categories == ("A",)
+    assert wish.districts == ("西青区",)
+    assert wish.pay == Pay(min=150, unit=PayUnit.DAY, period="日结")
+    assert not wish.pay_hard
+    assert not wish.daily_settlement_only  # "日结" alone is a preference
+
+
+def test_near_home_means_the_fifteen_minute_circle():
+    wish = parse_wish("想找离家近的保洁活，能日结最好")
+    assert wish.categories == ("A",)
+    assert wish.max_km == NEAR_HOME_KM == 3.0
+    assert wish.pay == Pay(unit=PayUnit.DAY, period="日结")
+    assert not wish.daily_settlement_only
+
+
+def test_distance_limits():
+    assert parse_wish("离家5公里以内").max_km == 5
+    assert parse_wish("最远十公里").max_km == 10
+    assert parse_wish("坐车半小时以内").max_km == 7.5
+    assert parse_wish("走路15分钟").max_km == 1.2
+    assert parse_wish("保洁").max_km is None
+
+
+def test_hard_pay_floor():
+    for text in ("不低于4000", "最低4000", "低于4000不考虑", "至少4000一个月"):
+        wish = parse_wish(text)
+        assert wish.pay == Pay(min=4000, unit=PayUnit.MONTH), text
+        assert wish.pay_hard, text
+    assert not parse_wish("工资4000左右").pay_hard
+
+
+def test_only_daily_settlement_is_a_hard_gate():
+    wish = parse_wish("只要日结的活，一天200")
+    assert wish.daily_settlement_only
+    assert wish.pay == Pay(min=200, unit=PayUnit.DAY, period="日结")
+    assert parse_wish("必须日结").daily_settlement_only
+
+
+def test_work_forms_and_needs():
+    assert parse_wish("想做兼职").work_form == WorkForm.FLEXIBLE
+    assert parse_wish("找个零工、临时工").work_form == WorkForm.FLEXIBLE
+    assert parse_wish("想找长期稳定的工作").work_form == WorkForm.STABLE
+    startup = parse_wish("想创业")
+    assert startup.work_form == WorkForm.SELF
+    assert startup.needs == ("创业培训",)
+    assert startup.other_category is None
+    assert parse_wish("想学技能，参加培训").needs == ("技能培训",)
+    assert parse_wish("想申请补贴").needs == ("补贴申领",)
+    assert parse_wish("不知道做什么好，想找人指导").needs == ("职业指导",)
+
+
+def test_education():
+    assert parse_wish("初中毕业").education == "初中"
+    assert parse_wish("我是中专学历").education == "高中/中专/技校"
+    assert parse_wish("大专，想找文员").education == "大专"
+    assert parse_wish("本科毕业").education == "本科"
+    assert parse_wish("研究生").education == "硕士及以上"
+    assert parse_wish("保洁").education is None
+
+
+def test_negation_removes_a_job_word_but_not_its_category_when_named_again():
+    wish = parse_wish("不想做销售，想找客服")
+    assert wish.categories == ("F",)
+    assert parse_wish("不要保洁的活").categories == ()
+
+
+def test_letters_and_several_categories():
+    assert parse_wish("a、c").categories == ("A", "C")
+    wish = parse_wish("送外卖或者快递都行，南开、河西区")
+    assert wish.categories == ("C",)
+    assert wish.districts == ("南开区", "河西区")
+
+
+def test_other_category_when_nothing_on_the_form_fits():
+    wish = parse_wish("想做程序员")
+    assert wish.categories == ()
+    assert wish.other_category == "程序员"
+    assert parse_wish("想找工作").other_category is None
+
+
+def test_empty_and_noise():
+    assert parse_wish("") == WishFields()
+    assert parse_wish("😀😀") == WishFields()
+
+
+@given(st.text())
+def test_parse_wish_never_raises(text):
+    wish = parse_wish(text)
+    assert set(wish.needs) <= set(NEEDS)
+    assert wish.education is None or wish.education in EDUCATION_LEVELS
+    assert wish.max_km is None or wish.max_km > 0
