@@ -1,0 +1,149 @@
+"""A seeker profile in words: the summary the dialog confirms and `我的资料` / the CLI show."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from handlers.texts import t
+from matching.taxonomy import label
+from models.seeker import SeekerProfile
+from models.values import Pay
+
+# The fields of the form in the order the dialog asks them; each has a `profile.field.*` name.
+FIELDS = (
+    "work_form",
+    "categories",
+    "pay",
+    "districts",
+    "max_km",
+    "education",
+    "skills",
+    "needs",
+    "consent",
+)
+
+
+def number(value: float) -> str:
+    """150.0 -> "150", 7.5 -> "7.5" (people write whole yuan and kilometres without ".0")."""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def format_pay(pay: Pay, lang: str) -> str:
+    """Pay as the seeker would say it: "150 元/天 起", "5000–8000 元/月", "面议"."""
+    if pay.negotiable and not pay.known:
+        return t("profile.pay.negotiable", lang)
+    if pay.unit is None or (pay.min is None and pay.max is None):
+        text = (
+            t("profile.pay.piece", lang)
+            if pay.unit is not None
+            else t("profile.pay.negotiable", lang)
+        )
+    else:
+        unit = t(f"profile.pay.unit.{pay.unit.value}", lang)
+        if pay.min is not None and pay.max is not None and pay.max != pay.min:
+            text = t(
+                "profile.pay.range", lang, low=number(pay.min), high=number(pay.max), unit=unit
+            )
+        elif pay.min is not None:
+            text = t("profile.pay.from", lang, low=number(pay.min), unit=unit)
+        else:
+            text = t("profile.pay.upto", lang, high=number(pay.max or 0), unit=unit)
+    if pay.period:
+        text = t("profile.pay.period", lang, pay=text, period=pay.period)
+    return text
+
+
+def _join(items: Iterable[str], lang: str) -> str:
+    return t("profile.list_sep", lang).join(items)
+
+
+def field_value(profile: SeekerProfile, name: str, lang: str, answered: bool = True) -> str:
+    """One field's value in words; empty answers read "不限"/"无", unanswered ones "未填"."""
+    unset = t("profile.value.unset", lang)
+    if name == "work_form":
+        return t(f"profile.work_form.{profile.work_form}", lang) if profile.work_form else unset
+    if name == "categories":
+        items = [f"{code} {label(code, lang)}" for code in profile.categories]
+        if profile.other_category:
+            items.append(t("profile.value.other", lang, text=profile.other_category))
+        return _join(items, lang) if items else unset
+    if name == "pay":
+        if not (profile.pay.known or profile.pay.negotiable or profile.pay.unit):
+            return unset
+        text = format_pay(profile.pay, lang)
+        return text + t("profile.value.hard", lang) if profile.pay_hard else text
+    if name == "districts":
+        if profile.districts:
+            return _join(profile.districts, lang)
+        return t("profile.value.any", lang) if answered else unset
+    if name == "max_km":
+        if profile.max_km is not None:
+            return t("profile.value.km", lang, km=number(profile.max_km))
+        return t("profile.value.any", lang) if answered else unset
+    if name == "education":
+        return t(f"profile.education.{profile.education}", lang) if profile.education else unset
+    if name == "skills":
+        if profile.skills:
+            return profile.skills
+        return t("profile.value.none", lang) if answered else unset
+    if name == "needs":
+        if profile.needs:
+            return _join((t(f"profile.need.{n}", lang) for n in profile.needs), lang)
+        return t("profile.value.none", lang) if answered else unset
+    if name == "consent":
+        if profile.consent is None:
+            return unset
+        text = t("profile.value.yes" if profile.consent else "profile.value.no", lang)
+        return text + t("profile.value.paused", lang) if profile.paused else text
+    raise KeyError(name)
+
+
+def summary(profile: SeekerProfile, lang: str, answered: Iterable[str] | None = None) -> str:
+    """Every field on its own line; `answered` tells empty answers ("不限") from missing ones."""
+    done = set(FIELDS) if answered is None else set(answered)
+    lines = [
+        t(
+            "profile.line",
+            lang,
+            field=t(f"profile.field.{name}", lang),
+            value=field_value(profile, name, lang, name in done),
+        )
+        for name in FIELDS
+    ]
+    if profile.daily_settlement_only:
+        lines.append(
+            t(
+                "profile.line",
+                lang,
+                field=t("profile.field.daily_only", lang),
+                value=t("profile.value.yes", lang),
+            )
+        )
+    if profile.location is not None:
+        lines.append(
+            t(
+                "profile.line",
+                lang,
+                field=t("profile.field.location", lang),
+                value=t("profile.value.location_kept", lang),
+            )
+        )
+    if profile.wish:
+        lines.append(
+            t("profile.line", lang, field=t("profile.field.wish", lang), value=profile.wish)
+        )
+    return "\n".join(lines)
+
+
+def describe(profile: SeekerProfile, names: Iterable[str], lang: str) -> str:
+    """Fields as "岗位意愿：A 家政/保洁；地点：西青区" (what a wish filled or changed)."""
+    sep = "；" if lang == "zh" else "; "
+    return sep.join(
+        t(
+            "profile.line",
+            lang,
+            field=t(f"profile.field.{name}", lang),
+            value=field_value(profile, name, lang),
+        )
+        for name in names
+    )
