@@ -16,6 +16,7 @@ from models.db import Database, Row, Tx
 from models.delivery import Delivery, DeliveryState
 from models.dispatch import Action, Candidate, Claimed, Kind, ReachStats, Verdict
 from models.repos.outbox import (
+    ISOLATE_AFTER,
     ITEM_COLUMNS,
     RECIPIENT_COLUMNS,
     Decide,
@@ -24,6 +25,10 @@ from models.repos.outbox import (
     recipient_from,
 )
 from models.timeutil import LOCAL_TZ, from_db, to_db
+
+# A row recovered from stopped workers ISOLATE_AFTER times is claimed alone from then on. A
+# crash loses every row of its batch, so counting alone cannot tell the row that crashes the
+# worker from its batch-mates; alone, only the culprit keeps counting (to MAX_RECOVERIES).
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,14 +304,14 @@ async def _total_changes(tx: Tx) -> int:
 async def _due_ids(tx: Tx, channel: str, now: datetime, limit: int) -> list[int]:
     """Stale leases first (a stopped worker's claims), then due pushes, oldest first."""
     at = to_db(now)
-    ids = [
-        r[0]
-        for r in await tx.fetchall(
-            "SELECT id FROM deliveries WHERE channel = ? AND state = 'sending'"
-            " AND claimed_until <= ? ORDER BY claimed_until LIMIT ?",
-            (channel, at, limit),
-        )
-    ]
+    stale = await tx.fetchall(
+        "SELECT id, recoveries FROM deliveries WHERE channel = ? AND state = 'sending'"
+        " AND claimed_until <= ? ORDER BY recoveries DESC, claimed_until LIMIT ?",
+        (channel, at, limit),
+    )
+    if stale and stale[0]["recoveries"] + 1 >= ISOLATE_AFTER:
+        return [stale[0]["id"]]  # claimed alone: if it is what stops workers, only it suffers
+    ids = [r["id"] for r in stale]
     if len(ids) < limit:
         ids += [
             r[0]
@@ -371,23 +376,28 @@ async def _apply(
             state = v.state or DeliveryState.SUPPRESSED
             ends.append((state.value, v.outcome, c.recoveries, at, c.id))
             history.append((c.id, at, state.value, v.outcome))
-    await tx.executemany(
-        "UPDATE deliveries SET state = 'sending', hold = NULL, claimed_until = ?, claim_token = ?,"
-        " recoveries = ?, updated_at = ? WHERE id = ?",
-        sends,
+    statements = (
+        (
+            "UPDATE deliveries SET state = 'sending', hold = NULL, claimed_until = ?,"
+            " claim_token = ?, recoveries = ?, updated_at = ? WHERE id = ?",
+            sends,
+        ),
+        (
+            "UPDATE deliveries SET state = 'queued', due_at = ?, hold = ?, claimed_until = NULL,"
+            " claim_token = NULL, recoveries = ?, updated_at = ? WHERE id = ?",
+            defers,
+        ),
+        (
+            "UPDATE deliveries SET state = ?, outcome = ?, hold = NULL, claimed_until = NULL,"
+            " claim_token = NULL, recoveries = ?, updated_at = ? WHERE id = ?",
+            ends,
+        ),
+        (
+            "INSERT INTO delivery_attempts (delivery_id, at, outcome, detail) VALUES (?, ?, ?, ?)",
+            history,
+        ),
     )
-    await tx.executemany(
-        "UPDATE deliveries SET state = 'queued', due_at = ?, hold = ?, claimed_until = NULL,"
-        " claim_token = NULL, recoveries = ?, updated_at = ? WHERE id = ?",
-        defers,
-    )
-    await tx.executemany(
-        "UPDATE deliveries SET state = ?, outcome = ?, hold = NULL, claimed_until = NULL,"
-        " claim_token = NULL, recoveries = ?, updated_at = ? WHERE id = ?",
-        ends,
-    )
-    await tx.executemany(
-        "INSERT INTO delivery_attempts (delivery_id, at, outcome, detail) VALUES (?, ?, ?, ?)",
-        history,
-    )
+    for sql, rows in statements:
+        if rows:  # each statement is a round trip to the database thread
+            await tx.executemany(sql, rows)
     return leased

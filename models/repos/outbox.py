@@ -19,6 +19,8 @@ from models.timeutil import from_db, to_db
 
 Decide = Callable[[Candidate, datetime, int], Verdict]
 
+ISOLATE_AFTER = 3  # recoveries after which a row is claimed alone (see deliveries.py)
+
 RECIPIENT_COLUMNS = (
     "u.id AS uid, u.channel_user_id, u.lang, u.subscribed, s.user_id AS profile, s.consent,"
     " s.paused, s.status, s.quiet_start, s.quiet_end, s.daily_cap, s.digest_hour"
@@ -283,6 +285,13 @@ class OutboxRepo:
 async def _due_ids(tx: Tx, channel: str, now: datetime, limit: int) -> list[int]:
     """Stale leases first (recovery), then window holds the user ended by writing, then due."""
     at = to_db(now)
+    stale = await tx.fetchone(
+        "SELECT id, recoveries FROM outbox WHERE channel = ? AND state = 'sending'"
+        " AND claimed_until <= ? ORDER BY recoveries DESC LIMIT 1",
+        (channel, at),
+    )
+    if stale and stale["recoveries"] + 1 >= ISOLATE_AFTER:
+        return [stale["id"]]  # see deliveries.ISOLATE_AFTER
     queries: tuple[tuple[str, tuple[object, ...]], ...] = (
         (
             "SELECT id FROM outbox WHERE channel = ? AND state = 'sending' AND claimed_until <= ?"

@@ -1,0 +1,333 @@
+"""The dispatcher: per-channel lanes that claim due pushes, render them, send them, record them.
+
+Each channel with a sender gets a lane: it claims a batch of due rows (the seekers' controls
+are applied in the claim's transaction, see handlers.controls), renders them, sends them through
+a few concurrent workers under the channel's `Pacer`, and records the outcomes in batches.
+
+Delivery semantics (per channel; a row is marked `sending` with a lease before the call):
+- A crash between the platform accepting a message and our commit leaves the row `sending`;
+  when the lease runs out the next claim sends it again. That is at-least-once: each such crash
+  can show the user one extra copy, and nothing is ever lost.
+- A sender that takes an idempotency key (`KeyedSender.send_keyed`, key "delivery:<id>", the
+  same across retries and restarts) makes it exactly-once end to end; `KeyedFakeSender` does.
+  The Telegram Bot API, WeChat customer-service messages and WeCom robots accept no such key,
+  so they are at-least-once. What a crash can repeat is what was sent but not yet recorded:
+  paced lanes record after every send (at most the CONCURRENCY sends in flight), unpaced ones
+  after each batch.
+- A stopped worker's rows come back when their lease (LEASE) runs out; a row recovered
+  ISOLATE_AFTER times is claimed alone, and one that keeps stopping workers fails after
+  controls.MAX_RECOVERIES with "recovery_limit" (a poison row cannot stall the channel).
+- Failures: 429 pauses the channel for `retry_after` and re-queues (not an attempt); 5xx,
+  timeouts and unknown errors retry with exponential backoff and jitter up to MAX_ATTEMPTS then
+  fail with the reason; "blocked" unsubscribes the user and suppresses all their queued pushes;
+  WeChat's closed window puts the push into the seeker's digest, which waits for their next
+  message (`on_user_message`, or noticed at claim time) for WINDOW_HOLD and then expires.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import os
+import random
+import socket
+import time
+import uuid
+from collections import Counter, deque
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Protocol, runtime_checkable
+
+from bot.channels.base import Sender, SendResult
+from bot.errors import DeliveryError, Permanent, RateLimited, RecipientGone, WindowClosed
+from bot.pacing import Clock, Pacer, Sleep, window_of
+from bot.scheduler import wait_any
+from handlers import controls
+from handlers.cards import digest_card, job_card
+from handlers.context import Services
+from models.delivery import DeliveryState
+from models.dispatch import Claimed, Hold, Kind, Outcome
+from models.messages import Channel, Reply
+from models.posting import Posting
+from models.repos.deliveries import DeliveryRepo
+from models.repos.outbox import OutboxRepo
+from models.repos.outcomes import OutcomeRepo
+
+log = logging.getLogger(__name__)
+
+# A claim's lease: a worker that stops holds its rows this long before others recover them.
+LEASE = timedelta(minutes=5)
+MAX_ATTEMPTS = 5  # sends that failed transiently before a push fails for good
+BATCH = 200  # rows per claim: one transaction claims them, a few record them
+CONCURRENCY = 8  # sends in flight per channel (Telegram answers in ~0.1 s: 8 keep 30/s busy)
+# Outcomes per recording transaction on unpaced channels: one per batch. A crash repeats at most
+# the unrecorded sends of one batch on channels without idempotency keys (tens of ms of sends).
+FLUSH_EVERY = BATCH
+POLL_S = 1.0  # an idle lane looks for new rows this often (publishing happens elsewhere)
+# A send that would wait longer than this for the pace goes back to the queue instead of
+# holding its lease (a long 429 pause, many pushes to one recipient).
+MAX_PACE_WAIT_S = 10.0
+WINDOW_HOLD = timedelta(days=7)  # how long a push waits for a WeChat user to write again
+ERROR_PAUSE_S = 5.0  # a serving lane that hit an unexpected error waits this long, then goes on
+
+
+@runtime_checkable
+class KeyedSender(Protocol):
+    """A sender whose platform de-duplicates by an idempotency key (exactly-once sends)."""
+
+    async def send_keyed(self, address: str, reply: Reply, key: str) -> SendResult:
+        """Send, unless a message with this key was already accepted."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Backoff:
+    """Exponential backoff with jitter: base * 2^(attempt-1), capped, times 0.5–1.5."""
+
+    base_s: float = 30.0
+    cap_s: float = 3600.0
+
+    def delay(self, attempt: int, rng: random.Random) -> float:
+        """Seconds before retry number `attempt` (1 = the first retry)."""
+        return float(min(self.cap_s, self.base_s * 2 ** (attempt - 1)) * rng.uniform(0.5, 1.5))
+
+
+class Dispatcher:
+    """Sends what is due on every channel that has a sender; see the module docstring."""
+
+    def __init__(
+        self,
+        services: Services,
+        senders: Mapping[Channel, Sender],
+        *,
+        concurrency: int = CONCURRENCY,
+        batch: int = BATCH,
+        lease: timedelta = LEASE,
+        max_attempts: int = MAX_ATTEMPTS,
+        backoff: Backoff | None = None,
+        rng: random.Random | None = None,
+        monotonic: Clock = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+        pacers: Mapping[Channel, Pacer] | None = None,
+    ) -> None:
+        self.services = services
+        self.concurrency = concurrency
+        self.lease = lease
+        self.max_attempts = max_attempts
+        self.backoff = backoff or Backoff()
+        self.rng = rng or random.Random()
+        self.token = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self.counts: Counter[str] = Counter()  # attempt labels: sent, transient, rate_limited …
+        self.deliveries = DeliveryRepo(services.db)
+        self.outbox = OutboxRepo(services.db)
+        self.outcomes = OutcomeRepo(services.db)
+        self.decide = functools.partial(controls.decide, policy=services.policy)
+        self._wake = asyncio.Event()
+        pacers = pacers or {}
+        self.lanes = {
+            channel: _Lane(
+                self,
+                channel,
+                sender,
+                pacers.get(channel) or Pacer(sender.pace, clock=monotonic, sleep=sleep),
+                batch,
+            )
+            for channel, sender in senders.items()
+        }
+
+    async def run_until_idle(self) -> int:
+        """Send everything due now on every channel; returns how many rows were handled."""
+        async with asyncio.TaskGroup() as group:  # one lane failing stops the others too
+            runs = [group.create_task(lane.drain()) for lane in self.lanes.values()]
+        return sum(run.result() for run in runs)
+
+    async def serve(self, stop: asyncio.Event) -> None:
+        """Run until `stop` is set; every lane works on its own, at its own pace."""
+        async with asyncio.TaskGroup() as group:
+            for lane in self.lanes.values():
+                group.create_task(lane.serve(stop))
+
+    def wake(self) -> None:
+        """Look for due rows now (after publishing, or when a user wrote)."""
+        self._wake.set()
+
+    async def on_user_message(self, user_id: int) -> None:
+        """The user wrote: what waited for their WeChat window goes out now."""
+        if await self.outbox.release_window(user_id, self.services.clock()):
+            self.wake()
+
+    async def idle_wait(self, stop: asyncio.Event, seconds: float) -> None:
+        """Wait for `seconds`, a wake-up or the stop signal, whichever comes first."""
+        await wait_any((stop, self._wake), seconds)
+        self._wake.clear()
+
+
+class _Lane:
+    """One channel: claim, render, pace, send, record."""
+
+    def __init__(
+        self, dispatcher: Dispatcher, channel: Channel, sender: Sender, pacer: Pacer, batch: int
+    ) -> None:
+        self.d = dispatcher
+        self.channel = channel
+        self.sender = sender
+        self.pacer = pacer
+        window = window_of(sender.pace)
+        lease_s = dispatcher.lease.total_seconds()
+        # A paced batch must be sent well within its lease: half of it at the declared rate.
+        per_s = window[0] / window[1] if window else None
+        self.limit = batch if per_s is None else max(1, min(batch, int(per_s * lease_s / 2)))
+        self.paced = window is not None or sender.pace.per_recipient_s > 0
+        self.keyed = sender if isinstance(sender, KeyedSender) else None
+
+    async def drain(self) -> int:
+        """Cycle until a claim finds nothing due."""
+        total = 0
+        while handled := await self.cycle():
+            total += handled
+        return total
+
+    async def serve(self, stop: asyncio.Event) -> None:
+        """Cycle while there is work, then wait for the next due row, a wake-up or stop.
+
+        An unexpected error (the database busy beyond its timeout, a bug) is logged and the lane
+        carries on after a pause: what it had claimed is recovered when the lease runs out.
+        """
+        while not stop.is_set():
+            try:
+                if await self.cycle():
+                    continue
+                wait = await self._until_next_due()
+            except Exception:
+                log.exception(
+                    "dispatch lane %s failed; retrying in %ss", self.channel, ERROR_PAUSE_S
+                )
+                wait = ERROR_PAUSE_S
+            await self.d.idle_wait(stop, wait)
+
+    async def cycle(self) -> int:
+        """Claim one batch (digests and notices first), send it and record it."""
+        d, now, channel = self.d, self.d.services.clock(), self.channel.value
+        others, handled_others = await d.outbox.claim(
+            channel, now, limit=self.limit, token=d.token, lease=d.lease, decide=d.decide
+        )
+        pushes, handled_pushes = await d.deliveries.claim(
+            channel, now, limit=self.limit, token=d.token, lease=d.lease, decide=d.decide
+        )
+        claimed = others + pushes
+        if claimed:
+            await self._send_all(claimed)
+        return handled_others + handled_pushes
+
+    async def _send_all(self, claimed: Sequence[Claimed]) -> None:
+        ids = sorted({i.posting_id for c in claimed for i in c.items})
+        postings = await self.d.services.postings.many(ids)
+        todo = deque(claimed)
+        pending: list[Outcome] = []
+
+        async def worker() -> None:
+            while todo:
+                outcome = await self._send_one(todo.popleft(), postings)
+                self.d.counts[outcome.attempt] += 1
+                pending.append(outcome)
+                if self.paced or len(pending) >= FLUSH_EVERY:
+                    await self._record(pending)
+
+        async with asyncio.TaskGroup() as group:
+            for _ in range(min(self.d.concurrency, len(claimed))):
+                group.create_task(worker())
+        await self._record(pending)
+
+    async def _record(self, pending: list[Outcome]) -> None:
+        batch = pending.copy()
+        pending.clear()
+        if not batch:
+            return
+        await self.d.outcomes.record(batch, self.d.services.clock())
+        for outcome in batch:
+            if outcome.unsubscribe:
+                user_id = outcome.claimed.recipient.user_id
+                await self.d.services.users.set_subscribed(user_id, False)
+                if self.d.services.matcher is not None:  # out of the reach index too
+                    await self.d.services.matcher.seeker_changed(user_id)
+
+    async def _send_one(self, c: Claimed, postings: Mapping[int, Posting]) -> Outcome:
+        try:
+            reply = render(c, postings)
+        except Exception as error:  # a bad row must not stop the lane
+            log.exception("cannot render %s", c.key)
+            return Outcome(c, DeliveryState.FAILED, f"render_error: {error}", "render_error")
+        address = c.recipient.address
+        wait = self.pacer.delay_now(address)
+        if wait > MAX_PACE_WAIT_S:
+            return self._later(c, wait, "paced", Hold.RATE, counted=False)
+        await self.pacer.acquire(address)
+        try:
+            if self.keyed is not None:
+                result = await self.keyed.send_keyed(address, reply, c.key)
+            else:
+                result = await self.sender.send(address, reply)
+        except RateLimited as error:
+            self.pacer.pause(error.retry_after)
+            return self._later(c, error.retry_after, "rate_limited", Hold.RATE, counted=False)
+        except RecipientGone:
+            return Outcome(c, DeliveryState.SUPPRESSED, "recipient_gone", "gone", unsubscribe=True)
+        except WindowClosed:
+            return self._later(c, WINDOW_HOLD.total_seconds(), "window_closed", Hold.WINDOW, False)
+        except Permanent as error:
+            return Outcome(c, DeliveryState.FAILED, f"permanent: {error}", "permanent")
+        except DeliveryError as error:  # Transient, or a subclass we do not know
+            return self._retry(c, f"{type(error).__name__}: {error}")
+        except Exception as error:  # a sender bug: log it, and treat it like a transient failure
+            log.exception("sender %s failed on %s", self.channel, c.key)
+            return self._retry(c, f"error: {type(error).__name__}")
+        return Outcome(c, DeliveryState.SENT, "sent", "sent", message_id=result.message_id)
+
+    def _retry(self, c: Claimed, detail: str) -> Outcome:
+        attempt = c.attempts + 1
+        if attempt >= self.d.max_attempts:
+            return Outcome(c, DeliveryState.FAILED, f"gave_up: {detail}", "transient")
+        delay = self.d.backoff.delay(attempt, self.d.rng)
+        return self._later(c, delay, detail, Hold.RETRY, counted=True, attempt="transient")
+
+    def _later(
+        self,
+        c: Claimed,
+        seconds: float,
+        detail: str,
+        hold: Hold,
+        counted: bool,
+        attempt: str | None = None,
+    ) -> Outcome:
+        due = self.d.services.clock() + timedelta(seconds=seconds)
+        return Outcome(
+            c, DeliveryState.QUEUED, detail, attempt or detail, counted, due_at=due, hold=hold
+        )
+
+    async def _until_next_due(self) -> float:
+        now = self.d.services.clock()
+        dues = [
+            await self.d.deliveries.next_due(self.channel.value),
+            await self.d.outbox.next_due(self.channel.value),
+        ]
+        soonest = min((d for d in dues if d is not None), default=None)
+        if soonest is None:
+            return POLL_S
+        return min(POLL_S, max(0.0, (soonest - now).total_seconds()))
+
+
+def render(c: Claimed, postings: Mapping[int, Posting]) -> Reply:
+    """The message for a claimed row: a job card, a digest, or a notice's stored text."""
+    lang = c.recipient.lang
+    if c.kind == Kind.NOTICE:
+        if c.reply is None:
+            raise ValueError("a notice without text")
+        return c.reply
+    entries = [(postings[i.posting_id], i.reason) for i in c.items if i.posting_id in postings]
+    if not entries:
+        raise ValueError("its postings are gone")
+    if c.kind == Kind.DIGEST and len(entries) > 1:
+        return digest_card(entries, lang)
+    return job_card(entries[0][0], entries[0][1], lang)  # a digest of one reads as its card

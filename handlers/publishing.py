@@ -1,0 +1,148 @@
+"""Publishing a posting: reverse-match it, then enqueue its pushes with the status change.
+
+Matching runs first, outside the transaction (the model takes tens of milliseconds and a write
+transaction blocks every other writer); then one transaction sets the posting published with its
+expiry and inserts one delivery per matched seeker (INSERT … ON CONFLICT DO NOTHING). A crash
+therefore leaves either nothing or both, and publishing again only adds seekers not yet reached.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from handlers.context import Policy, Services
+from models.delivery import DeliveryState
+from models.posting import Posting, PostingStatus
+from models.repos.deliveries import DeliveryRepo
+from models.values import PayUnit
+
+log = logging.getLogger(__name__)
+
+# What counts as a gig (零工) for expiry: daily or hourly pay, settled daily or on completion,
+# or a work form naming it. Gigs fill within days (Policy.gig_expiry_days, 3); others 30.
+GIG_WORK_FORMS = frozenset({"零工", "临时工", "日结", "灵活就业"})
+GIG_PERIODS = frozenset({"日结", "完工结"})
+GIG_UNITS = frozenset({PayUnit.DAY, PayUnit.HOUR})
+PUBLISHABLE = frozenset({PostingStatus.DRAFT, PostingStatus.PENDING, PostingStatus.PUBLISHED})
+
+
+@dataclass(frozen=True, slots=True)
+class PublishResult:
+    """What publishing did: whether the posting is live and how many pushes were queued."""
+
+    posting_id: int
+    published: bool
+    matched: int = 0  # seekers the matcher returned (the poster excluded)
+    queued: int = 0  # new pushes
+    suppressed: int = 0  # seekers a near-duplicate already reached
+    expires_at: datetime | None = None
+    refused: str | None = None  # why it was not published: missing / status_rejected / …
+
+    @property
+    def already_reached(self) -> int:
+        """Matched seekers who already had a push of this posting (publishing again)."""
+        return self.matched - self.queued - self.suppressed
+
+
+def is_gig(posting: Posting) -> bool:
+    """Whether a posting expires as a gig (3 days) rather than a job (30 days)."""
+    pay = posting.pay
+    return (
+        (posting.work_form or "") in GIG_WORK_FORMS
+        or (pay.period or "") in GIG_PERIODS
+        or pay.unit in GIG_UNITS
+    )
+
+
+def expiry_for(posting: Posting, now: datetime, policy: Policy) -> datetime:
+    """When a posting published now stops being pushed; an earlier expiry already set stays."""
+    days = policy.gig_expiry_days if is_gig(posting) else policy.job_expiry_days
+    expires = now + timedelta(days=days)
+    if posting.expires_at is not None and now < posting.expires_at < expires:
+        return posting.expires_at
+    return expires
+
+
+async def publish(services: Services, posting_id: int) -> PublishResult:
+    """Make a posting live and queue a push to every seeker it matches (once each)."""
+    now = services.clock()
+    posting = await services.postings.get(posting_id)
+    if posting is None:
+        return PublishResult(posting_id, published=False, refused="missing")
+    if posting.status not in PUBLISHABLE:
+        return PublishResult(posting_id, published=False, refused=f"status_{posting.status}")
+    expires_at = expiry_for(posting, now, services.policy)
+    live = posting.with_(
+        status=PostingStatus.PUBLISHED,
+        expires_at=expires_at,
+        published_at=posting.published_at or now,
+    )
+    matches = await _reach(services, live, now)
+    repo = DeliveryRepo(services.db)
+    async with services.db.transaction() as tx:
+        current = await services.postings.get_in(tx, posting_id)
+        if current is None or current.status not in PUBLISHABLE:
+            # Closed, rejected or deleted while we matched: publishing would resurrect it.
+            status = current.status if current else "missing"
+            return PublishResult(posting_id, published=False, refused=f"status_{status}")
+        await services.postings.set_status_in(tx, posting_id, PostingStatus.PUBLISHED, now)
+        await services.postings.set_expiry_in(tx, posting_id, expires_at, now)
+        queued, suppressed = await repo.enqueue_in(tx, posting_id, matches, now)
+    if services.matcher is not None:
+        await services.matcher.posting_changed(posting_id)
+    log.info("published posting %s: %s matched, %s queued", posting_id, len(matches), queued)
+    return PublishResult(posting_id, True, len(matches), queued, suppressed, expires_at=expires_at)
+
+
+async def close_posting(services: Services, posting_id: int, reason: str) -> int:
+    """Close a posting (已招满, withdrawn); its queued pushes expire with the reason.
+
+    Returns how many queued pushes ended. Pushes already being sent finish; the dispatcher
+    also re-checks the posting before every send.
+    """
+    now = services.clock()
+    repo = DeliveryRepo(services.db)
+    async with services.db.transaction() as tx:
+        current = await services.postings.get_in(tx, posting_id)
+        if current is None:
+            return 0
+        await services.postings.set_status_in(tx, posting_id, PostingStatus.CLOSED, now)
+        ended = await repo.end_for_posting_in(
+            tx, posting_id, DeliveryState.EXPIRED, f"posting_closed:{reason}", now
+        )
+    if services.matcher is not None:
+        await services.matcher.posting_changed(posting_id)
+    return ended
+
+
+async def expire_due(services: Services, now: datetime | None = None) -> int:
+    """Expire every published posting past its expiry, with its queued pushes; returns how many."""
+    now = now or services.clock()
+    repo = DeliveryRepo(services.db)
+    expired = 0
+    while ids := await services.postings.past_expiry(now):
+        async with services.db.transaction() as tx:
+            for posting_id in ids:
+                await services.postings.set_status_in(tx, posting_id, PostingStatus.EXPIRED, now)
+                await repo.end_for_posting_in(
+                    tx, posting_id, DeliveryState.EXPIRED, "posting_expired", now
+                )
+        if services.matcher is not None:
+            for posting_id in ids:
+                await services.matcher.posting_changed(posting_id)
+        expired += len(ids)
+    return expired
+
+
+async def _reach(
+    services: Services, posting: Posting, now: datetime
+) -> Sequence[tuple[int, float, str]]:
+    """(seeker, score, reason) for everyone the posting should reach, its poster excepted."""
+    if services.matcher is None:
+        log.warning("no matcher: posting %s is published without pushes", posting.id)
+        return []
+    found = await services.matcher.reach(posting, now, services.policy.reach_threshold)
+    return [(m.user_id, m.score, m.reason) for m in found if m.user_id != posting.poster_user_id]

@@ -1,0 +1,96 @@
+"""Pacing: a declared limit is never exceeded in any window, and nearly reached."""
+
+import asyncio
+import random
+
+import pytest
+
+from bot.channels.base import Pace
+from bot.pacing import Pacer, achieved_rate, pace_violations, window_of
+from tests.delivery_builders import FakeTime
+
+
+@pytest.mark.parametrize(
+    ("rate", "window"),
+    [(30.0, (30, 1.0)), (20 / 60, (1, 3.0)), (2.5, (2, 0.8)), (None, None)],
+)
+def test_a_rate_becomes_n_sends_in_w_seconds(rate, window):
+    found = window_of(Pace(global_per_s=rate))
+    if window is None:
+        assert found is None
+    else:
+        assert found is not None
+        assert found[0] == window[0]
+        assert found[1] == pytest.approx(window[1])
+
+
+def test_the_checker_finds_breaches():
+    pace = Pace(global_per_s=2.0, per_recipient_s=1.0)
+    assert pace_violations([(0.0, "a"), (0.5, "b"), (1.0, "a"), (1.5, "b")], pace) == []
+    too_many = pace_violations([(0.0, "a"), (0.4, "b"), (0.9, "c")], pace)
+    assert len(too_many) == 1
+    assert "3 sends within 0.9000s" in too_many[0]
+    too_close = pace_violations([(0.0, "a"), (0.7, "a")], Pace(per_recipient_s=1.0))
+    assert too_close == ["a: 0.7000s between sends at t=0.7000"]
+
+
+async def _run(pacer, addresses, workers, record, clock):
+    queue = list(addresses)
+
+    async def worker():
+        while queue:
+            address = queue.pop(0)
+            await pacer.acquire(address)
+            record.append((clock.now.timestamp(), address))
+
+    await asyncio.gather(*(worker() for _ in range(workers)))
+
+
+@pytest.mark.parametrize(
+    "pace",
+    [Pace(30.0, 1.0), Pace(20 / 60, 0.0), Pace(20.0, 1.0), Pace(2.5, 0.0)],
+    ids=["telegram", "wecom_robot", "wechat", "fractional"],
+)
+async def test_concurrent_senders_never_exceed_and_nearly_reach_the_limit(clock, pace):
+    time = FakeTime(clock)
+    pacer = Pacer(pace, clock=time.monotonic, sleep=time.sleep)
+    rng = random.Random(3)
+    count, _ = window_of(pace) or (0, 0.0)
+    addresses = [f"u{rng.randrange(count * 4 + 1)}" for _ in range(count * 6 + 3)]
+    record = []
+    await _run(pacer, addresses, 8, record, clock)
+    assert pace_violations(record, pace) == []
+    achieved = achieved_rate([t for t, _ in record], pace)
+    assert achieved <= pace.global_per_s
+    if pace.per_recipient_s == 0:  # with repeated recipients the gap, not the rate, may bind
+        assert achieved >= 0.95 * pace.global_per_s
+
+
+async def test_each_recipient_keeps_its_gap_without_holding_up_the_others(clock):
+    time = FakeTime(clock)
+    pacer = Pacer(Pace(per_recipient_s=1.0), clock=time.monotonic, sleep=time.sleep)
+    record = []
+    await _run(pacer, ["a", "b"] * 5, 1, record, clock)
+    assert pace_violations(record, Pace(per_recipient_s=1.0)) == []
+    a_times = [t for t, who in record if who == "a"]
+    b_times = [t for t, who in record if who == "b"]
+    assert a_times[-1] - a_times[0] == pytest.approx(4 * 1.002, abs=1e-5)
+    assert b_times == a_times  # b waits for nobody but itself
+    concurrent = []
+    await _run(Pacer(Pace(per_recipient_s=1.0), clock=time.monotonic, sleep=time.sleep),
+               ["a"] * 5 + ["b"] * 5, 4, concurrent, clock)  # fmt: skip
+    assert pace_violations(concurrent, Pace(per_recipient_s=1.0)) == []
+
+
+async def test_a_pause_holds_every_send_and_a_new_pacer_starts_closed(clock):
+    time = FakeTime(clock)
+    start = time.monotonic()
+    pacer = Pacer(Pace(30.0), clock=time.monotonic, sleep=time.sleep)
+    await pacer.acquire("a")
+    assert time.monotonic() - start == pytest.approx(1.002, abs=1e-5)  # a window after restart
+    pacer.pause(5.0)
+    before = time.monotonic()
+    await pacer.acquire("b")
+    assert time.monotonic() - before == pytest.approx(5.0, abs=1e-5)
+    warm = Pacer(Pace(30.0), clock=time.monotonic, sleep=time.sleep, cold_start=False)
+    assert warm.delay_now("a") == 0.0
