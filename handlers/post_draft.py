@@ -1,0 +1,255 @@
+"""A parsed post as a draft: kept in the dialog state, shown as a card, completed and edited.
+
+Employers and caseworkers see the same card; only missing or unsure essentials (district, pay,
+headcount, and a title when none was found) are asked, one at a time, and any field can be
+changed with "字段 值" (工资 日结220, 人数 5, 区 西青区).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import fields, replace
+from datetime import datetime
+from typing import Any
+
+from handlers.cards import pay_text
+from handlers.texts import t
+from matching.districts import find_districts, parse_area
+from matching.numbers import parse_number
+from matching.parser import ParsedPost
+from matching.pay import find_pay
+from matching.post_fields import find_age, find_benefits, find_gender, find_phones, many_wanted
+from matching.post_time import find_start
+from matching.taxonomy import classify, label
+from models.values import Pay
+
+# The words people use for each field when editing ("工资 日结220").
+FIELD_WORDS = {
+    "title": ("标题", "岗位", "职位", "工种", "title", "job"),
+    "pay": ("工资", "薪资", "薪酬", "待遇", "pay", "salary"),
+    "headcount": ("人数", "招聘人数", "名额", "headcount", "people"),
+    "district": ("区", "地区", "区域", "district"),
+    "address": ("地址", "地点", "address"),
+    "phones": ("电话", "手机", "联系电话", "phone"),
+    "contact_name": ("联系人", "contact"),
+    "age": ("年龄", "age"),
+    "gender": ("性别", "gender"),
+    "benefits": ("福利", "benefits"),
+    "start": ("时间", "开始", "上岗时间", "开工", "start"),
+    "work_form": ("用工形式", "形式", "form"),
+    "description": ("描述", "说明", "description"),
+}
+_WORD_TO_FIELD = {w: f for f, words in FIELD_WORDS.items() for w in words}
+_WORDS_LONGEST_FIRST = sorted(_WORD_TO_FIELD.items(), key=lambda kv: -len(kv[0]))
+_JOB_NUMBER = re.compile(r"^\s*(\d{1,2})\s*[号#.、]?\s*(?=\D)")
+_MANY = re.compile(r"若干|多名|不限|很多|越多越好|跳过")
+_NEGOTIABLE = re.compile(r"面议|面谈|商量")
+_SOURCE_LINE = re.compile(
+    r"^\s*(?:源群|来源|来自)\s*[:：]\s*(?P<g>[^\n]{1,40}?)\s*$", re.MULTILINE
+)
+_FORMS = {"全职": "全职", "兼职": "兼职", "零工": "零工", "临时": "零工", "日结": "零工"}
+
+
+def to_state(job: ParsedPost) -> dict[str, Any]:
+    """A draft job as JSON for the dialog state."""
+    out: dict[str, Any] = {}
+    for f in fields(ParsedPost):
+        value = getattr(job, f.name)
+        if f.name == "pay":
+            value = value.to_json()
+        elif isinstance(value, tuple):
+            value = list(value)
+        elif f.name == "confidence":
+            value = dict(value)
+        out[f.name] = value
+    return out
+
+
+def from_state(data: dict[str, Any]) -> ParsedPost:
+    """Inverse of `to_state`."""
+    values: dict[str, Any] = {}
+    for f in fields(ParsedPost):
+        if f.name not in data:
+            continue
+        value = data[f.name]
+        if f.name == "pay":
+            value = Pay.from_json(value)
+        elif isinstance(value, list):
+            value = tuple(value)
+        values[f.name] = value
+    return ParsedPost(**values)
+
+
+def essentials_missing(job: ParsedPost) -> list[str]:
+    """What to ask about this job, in order: title (if none), district, pay, headcount."""
+    missing = [] if job.title else ["title"]
+    return missing + job.missing_essentials()
+
+
+def card(jobs: list[ParsedPost], lang: str) -> str:
+    """The readable draft: one block per job."""
+    blocks = []
+    for n, job in enumerate(jobs, start=1):
+        head = (
+            t("intake.card.header", lang)
+            if len(jobs) == 1
+            else t("intake.card.header_n", lang, n=n, total=len(jobs))
+        )
+        lines = [head, t("intake.card.title", lang, title=job.title or "？")]
+        if job.categories:
+            cats = "、".join(label(c, lang) for c in job.categories)
+            lines.append(t("intake.card.categories", lang, categories=cats))
+        lines.append(t("intake.card.headcount", lang, value=_headcount_text(job, lang)))
+        lines.append(t("intake.card.pay", lang, value=pay_text(job.pay, lang) or "？"))
+        place = " ".join(p for p in (job.district, _address_rest(job)) if p) or "？"
+        lines.append(t("intake.card.place", lang, value=place))
+        if job.start:
+            lines.append(t("intake.card.start", lang, value=start_text(job.start)))
+        needs = _requirements(job, lang)
+        if needs:
+            lines.append(t("intake.card.requirements", lang, value=" · ".join(needs)))
+        if job.benefits:
+            lines.append(t("intake.card.benefits", lang, value="、".join(job.benefits)))
+        contact = " ".join([*(p for p in [job.contact_name] if p), *job.phones])
+        lines.append(t("intake.card.contact", lang, value=contact or "？"))
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def start_text(start: str) -> str:
+    """ "2026-11-24T07:00:00+08:00" → "11月24日 07:00" (dates as stated, local time)."""
+    try:
+        moment = datetime.fromisoformat(start)
+    except ValueError:
+        return start
+    day = f"{moment.month}月{moment.day}日"
+    return f"{day} {moment:%H:%M}" if "T" in start else day
+
+
+def _headcount_text(job: ParsedPost, lang: str) -> str:
+    if job.headcount is not None:
+        return t("intake.card.people", lang, n=job.headcount)
+    return t("intake.card.many", lang) if job.many_wanted else "？"
+
+
+def _address_rest(job: ParsedPost) -> str | None:
+    if job.address and job.district and job.address.startswith(job.district):
+        return job.address[len(job.district) :] or None
+    return job.address
+
+
+def _requirements(job: ParsedPost, lang: str) -> list[str]:
+    out = []
+    if job.age_min is not None and job.age_max is not None:
+        out.append(t("intake.card.age_range", lang, low=job.age_min, high=job.age_max))
+    elif job.age_max is not None:
+        out.append(t("intake.card.age_max", lang, high=job.age_max))
+    elif job.age_min is not None:
+        out.append(t("intake.card.age_min", lang, low=job.age_min))
+    if job.gender:
+        out.append(job.gender)
+    if job.work_form:
+        out.append(job.work_form)
+    return out
+
+
+def answer(job: ParsedPost, field: str, text: str, now: datetime) -> ParsedPost | None:
+    """The job with one field set from a free-text answer; None when the answer is unclear."""
+    value = text.strip()
+    conf = {**job.confidence}
+    if field == "title":
+        if not 1 <= len(value) <= 20:
+            return None
+        cats = [c for c, s in classify(job.text, value) if s >= 0.3][:2]
+        conf.update(title=1.0, categories=1.0 if cats else 0.0)
+        return replace(job, title=value, categories=tuple(cats) or job.categories, confidence=conf)
+    if field == "district":
+        found = find_districts(value)
+        district = found[0] if found else None
+        if district is None and (area := parse_area(value)) is not None:
+            district = area.district
+        if district is None:
+            return None
+        conf["district"] = 1.0
+        address = job.address if len(value) <= len(district) + 1 else value
+        return replace(job, district=district, address=address, confidence=conf)
+    if field == "pay":
+        if _NEGOTIABLE.search(value):
+            conf["pay"] = 1.0
+            return replace(job, pay=Pay(negotiable=True), confidence=conf)
+        match = find_pay(value)
+        if match is None or not match.pay.known:
+            return None
+        conf["pay"] = 1.0
+        return replace(job, pay=match.pay, confidence=conf)
+    if field == "headcount":
+        if _MANY.search(value) or many_wanted(value):
+            return replace(job, headcount=None, many_wanted=True)
+        number = parse_number(re.sub(r"[名人个位\s]", "", value))
+        if number is None or number != int(number) or not 1 <= number <= 9999:
+            return None
+        conf["headcount"] = 1.0
+        return replace(job, headcount=int(number), many_wanted=False, confidence=conf)
+    return edit(job, field, value, now)
+
+
+def edit(job: ParsedPost, field: str, value: str, now: datetime) -> ParsedPost | None:
+    """Change any field from "字段 值"; None when the value cannot be read."""
+    if field in ("title", "district", "pay", "headcount"):
+        return answer(job, field, value, now)
+    conf = {**job.confidence, field: 1.0}
+    if field == "address":
+        area = parse_area(value)
+        district = area.district if area and area.district else job.district
+        return replace(job, address=value, district=district, confidence=conf)
+    if field == "phones":
+        phones = tuple(str(p.value) for p in find_phones(value))
+        return replace(job, phones=phones, confidence=conf) if phones else None
+    if field == "contact_name":
+        return replace(job, contact_name=value[:20], confidence=conf)
+    if field == "age":
+        low, high = find_age(value if "岁" in value else value + "岁")
+        if low is None and high is None:
+            return None
+        return replace(
+            job,
+            age_min=int(str(low.value)) if low else None,
+            age_max=int(str(high.value)) if high else None,
+            confidence=conf,
+        )
+    if field == "gender":
+        gender = find_gender(value)
+        return replace(job, gender=str(gender.value), confidence=conf) if gender else None
+    if field == "benefits":
+        benefits = tuple(str(b.value) for b in find_benefits(value))
+        return replace(job, benefits=benefits, confidence=conf) if benefits else None
+    if field == "start":
+        start = find_start(value, now)
+        return replace(job, start=start.value, confidence=conf) if start else None
+    if field == "work_form":
+        form = next((f for w, f in _FORMS.items() if w in value), None)
+        return replace(job, work_form=form, confidence=conf) if form else None
+    if field == "description":
+        return replace(job, text=value, confidence=conf)
+    return None
+
+
+def parse_edit(text: str) -> tuple[int | None, str, str] | None:
+    """ "2 工资 日结200" → (job 2, "pay", "日结200"); None when no field word leads the text."""
+    m = _JOB_NUMBER.match(text)
+    job = int(m.group(1)) if m else None
+    rest = text[m.end() :] if m else text.strip()
+    lowered = rest.lower()
+    for word, field in _WORDS_LONGEST_FIRST:
+        if lowered.startswith(word):
+            value = rest[len(word) :].strip(" :：")
+            return (job, field, value) if value else None
+    return None
+
+
+def split_source(text: str) -> tuple[str | None, str]:
+    """("西青零工群", post without that line) from a relayed paste carrying "源群：西青零工群"."""
+    m = _SOURCE_LINE.search(text)
+    if m is None:
+        return None, text
+    return m.group("g").strip()[:40], (text[: m.start()] + text[m.end() :]).strip()

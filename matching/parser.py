@@ -1,0 +1,437 @@
+"""The job-post parser: one free-text message (chat, WeChat group, import row) → structured jobs.
+
+"急招！西青区张家窝 物流仓库分拣 10名 … 日结180 包午饭 明早7点 联系 138… 王经理" becomes a
+`ParsedPost` with title, categories, headcount, pay, district, start, age, gender, benefits and
+contact, each with a confidence; "招保洁2名…另招厨工1名…" becomes two. Per-job fields (title,
+headcount, pay, age, gender) come from each job's own part of the message; place, contact, start
+and benefits are shared by every job in it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from matching import post_fields as pf
+from matching.districts import parse_area
+from matching.normalize import normalize_text
+from matching.pay import PayMatch, find_all_pay
+from matching.post_time import find_duration, find_start
+from matching.post_titles import JobAnchor, find_title, job_anchors
+from matching.taxonomy import classify
+from models.posting import Posting, PostingStatus, Trust
+from models.values import Pay, PayUnit
+
+_FEE_BEFORE = re.compile(r"(?:交|缴纳?|付|押)\s*$")
+_FEE_AFTER = re.compile(
+    r"\s*元?\s*(?:的)?(?:培训费|押金|服装费|体检费|报名费|中介费|保证金|会员费|费用)"
+)
+# A category below this confidence is not kept (the taxonomy's weakest single synonym hit).
+MIN_CATEGORY_CONFIDENCE = 0.3
+MAX_CATEGORIES = 2
+# Essentials asked about when missing or below this confidence (employer flow).
+LOW_CONFIDENCE = 0.6
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedPost:
+    """One job found in a message; `confidence` maps each found field to 0..1."""
+
+    title: str
+    text: str  # this job's part of the message plus the shared parts, normalised
+    original: str  # the whole message as received
+    categories: tuple[str, ...] = ()
+    headcount: int | None = None
+    many_wanted: bool = False  # 若干/多名: no number, and none should be asked for
+    pay: Pay = field(default_factory=Pay)
+    district: str | None = None
+    address: str | None = None
+    city: str | None = None
+    start: str | None = None
+    duration: str | None = None
+    age_min: int | None = None
+    age_max: int | None = None
+    gender: str | None = None
+    benefits: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()
+    contact_name: str | None = None
+    work_form: str | None = None
+    employer: str | None = None
+    confidence: Mapping[str, float] = field(default_factory=dict)
+
+    def missing_essentials(self) -> list[str]:
+        """Essentials to ask the poster about: district, pay, headcount (absent or unsure)."""
+        out: list[str] = []
+        if self.district is None or self.confidence.get("district", 0.0) < LOW_CONFIDENCE:
+            out.append("district")
+        unsure = self.confidence.get("pay", 0.0) < LOW_CONFIDENCE
+        if not (self.pay.known or self.pay.negotiable) or (unsure and not self.pay.negotiable):
+            out.append("pay")
+        if self.headcount is None and not self.many_wanted:
+            out.append("headcount")
+        return out
+
+    def to_json(self) -> dict[str, object]:
+        """The `yizhan parse` line: the import schema's names plus the parser's extra fields."""
+        return {
+            "title": self.title,
+            "description": self.text,
+            "district": self.district,
+            "address": self.address,
+            "city": self.city,
+            "pay_min": self.pay.min,
+            "pay_max": self.pay.max,
+            "pay_unit": self.pay.unit.value if self.pay.unit else None,
+            "pay_period": self.pay.period,
+            "negotiable": self.pay.negotiable,
+            "work_form": self.work_form,
+            "contact": contact_text(self.contact_name, self.phones),
+            "contact_name": self.contact_name,
+            "phones": list(self.phones),
+            "headcount": self.headcount,
+            "age_min": self.age_min,
+            "age_max": self.age_max,
+            "gender": self.gender,
+            "benefits": list(self.benefits),
+            "start": self.start,
+            "duration": self.duration,
+            "categories": list(self.categories),
+            "employer": self.employer,
+            "confidence": {k: round(v, 2) for k, v in self.confidence.items()},
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class _Shared:
+    """Fields stated once for the whole message."""
+
+    district: str | None
+    address: str | None
+    city: str | None
+    start: str | None
+    duration: str | None
+    benefits: tuple[str, ...]
+    phones: tuple[str, ...]
+    contact_name: str | None
+    employer: str | None
+    work_form: pf.Found | None  # the message's, for jobs that do not state their own
+    confidence: dict[str, float]
+
+
+def parse_post(text: str, now: datetime) -> list[ParsedPost]:
+    """Parse one message into its jobs (empty for an empty message); never raises on odd text."""
+    norm = normalize_text(text)
+    if not norm:
+        return []
+    shared = _shared_fields(norm, now)
+    pays = [p for p in find_all_pay(norm) if not _is_fee(norm, p)]
+    anchors = job_anchors(norm)
+    if len(anchors) < 2:
+        return [_single(norm, text, shared, pays)]
+    return _several(norm, text, shared, pays, anchors)
+
+
+def parse_one(
+    text: str, now: datetime, *, title: str | None = None, skip: Collection[str] = ()
+) -> ParsedPost | None:
+    """Parse text known to describe one job (an import row): never split into several.
+
+    `title` is the job's known title; fields in `skip` (district, address, pay, phones,
+    contact_name, headcount) are ones the caller already has, and are not looked for.
+    """
+    norm = normalize_text(text)
+    if not norm:
+        return None
+    shared = _shared_fields(norm, now, skip)
+    pays = [] if "pay" in skip else [p for p in find_all_pay(norm) if not _is_fee(norm, p)]
+    return _single(norm, text, shared, pays, title, skip)
+
+
+def contact_text(name: str | None, phones: tuple[str, ...] | list[str]) -> str | None:
+    """The contact as one line ("王经理 13812345678"), or None."""
+    parts = ([name] if name else []) + list(phones)
+    return " ".join(parts) or None
+
+
+def to_posting(
+    parsed: ParsedPost,
+    *,
+    trust: Trust,
+    now: datetime,
+    source: str | None = None,
+    status: PostingStatus = PostingStatus.DRAFT,
+    poster_user_id: int | None = None,
+    external_id: str | None = None,
+) -> Posting:
+    """The storable `Posting` for a parsed job (risk, hash and expiry are set by intake)."""
+    return Posting(
+        id=None,
+        title=parsed.title,
+        description=parsed.text,
+        external_id=external_id,
+        source=source,
+        categories=parsed.categories,
+        category_confidence=parsed.confidence.get("categories", 0.0),
+        district=parsed.district,
+        address=parsed.address,
+        pay=parsed.pay,
+        work_form=parsed.work_form,
+        contact=parsed.contact_name,
+        phones=parsed.phones,
+        headcount=parsed.headcount,
+        age_min=parsed.age_min,
+        age_max=parsed.age_max,
+        gender=parsed.gender,
+        benefits=parsed.benefits,
+        start=parsed.start,
+        trust=trust,
+        status=status,
+        poster_user_id=poster_user_id,
+        original_text=parsed.original,
+        created_at=now,
+    )
+
+
+def _shared_fields(norm: str, now: datetime, skip: Collection[str] = ()) -> _Shared:
+    conf: dict[str, float] = {}
+    district = address = city = None
+    area = None if "district" in skip else parse_area(norm)
+    if area is not None:
+        city = area.city
+        if area.district is not None:
+            district = area.district
+            conf["district"] = area.confidence
+            address = pf.find_address(norm, district, area.address)
+            if address is not None:
+                conf["address"] = 0.6
+    labelled = None if "address" in skip else pf.find_labelled_address(norm)
+    if labelled is not None:
+        address = str(labelled.value)
+        conf["address"] = labelled.confidence
+        if district is None and (inner := parse_area(address)) and inner.district:
+            district, city = inner.district, inner.city
+            conf["district"] = inner.confidence
+    start = find_start(norm, now)
+    if start is not None:
+        conf["start"] = start.confidence
+    duration = find_duration(norm)
+    if duration is not None:
+        conf["duration"] = duration[1]
+    benefits = tuple(str(b.value) for b in pf.find_benefits(norm))
+    if benefits:
+        conf["benefits"] = 0.9
+    phones = () if "phones" in skip else tuple(str(p.value) for p in pf.find_phones(norm))
+    if phones:
+        conf["phones"] = 0.95
+    name = None if "contact_name" in skip else pf.find_contact_name(norm)
+    if name is not None:
+        conf["contact_name"] = name.confidence
+    employer = pf.find_employer(norm)
+    return _Shared(
+        district=district,
+        address=address,
+        city=city,
+        start=start.value if start else None,
+        duration=duration[0] if duration else None,
+        benefits=benefits,
+        phones=phones,
+        contact_name=str(name.value) if name else None,
+        employer=str(employer.value) if employer else None,
+        work_form=pf.find_work_form(norm),
+        confidence=conf,
+    )
+
+
+def _single(
+    norm: str,
+    original: str,
+    shared: _Shared,
+    pays: list[PayMatch],
+    title: str | None = None,
+    skip: Collection[str] = (),
+) -> ParsedPost:
+    headcount = None if "headcount" in skip else pf.find_headcount(norm)
+    found = (title, 1.0) if title else find_title(norm, headcount.span if headcount else None)
+    return _assemble(
+        title=found,
+        text=norm,
+        original=original,
+        shared=shared,
+        pay=_best_pay(pays),
+        headcount=headcount,
+        part=norm,
+        fallback=norm,
+    )
+
+
+def _several(
+    norm: str, original: str, shared: _Shared, pays: list[PayMatch], anchors: list[JobAnchor]
+) -> list[ParsedPost]:
+    preamble = norm[: anchors[0].start]
+    bounds = [a.start for a in anchors[1:]] + [len(norm)]
+    parts = [norm[a.start : end] for a, end in zip(anchors, bounds, strict=True)]
+    assigned = _assign_pay(norm, pays, anchors, bounds)
+    preamble_pay = _best_pay([p for p in pays if p.span[1] <= anchors[0].start])
+    with_pay = {i for i, p in assigned.items() if p is not None}
+    shared_pay = None
+    distinct = {_pay_key(assigned[i]) for i in with_pay}
+    if preamble_pay is not None:
+        shared_pay = preamble_pay
+    elif len(distinct) == 1 and with_pay:
+        shared_pay = assigned[next(iter(with_pay))]  # "保洁2名，厨工1名，日结200"
+    periods = {p.pay.period for p in pays if p.pay.period}
+    if len(periods) == 1:  # "工资日结，电工350/天，焊工380/天": one settlement for all
+        period = periods.pop()
+        assigned = {i: _settled(p, period) for i, p in assigned.items()}
+        shared_pay = _settled(shared_pay, period)
+    tail = _shared_tail(norm, anchors[-1], assigned.get(len(anchors) - 1))
+    jobs: list[ParsedPost] = []
+    for i, anchor in enumerate(anchors):
+        last = i == len(anchors) - 1
+        text = (preamble + parts[i] + ("" if last else "\n" + tail)).strip()
+        fallback = preamble + ("" if last else tail)
+        jobs.append(
+            _assemble(
+                title=(anchor.title, 0.85),
+                text=text,
+                original=original,
+                shared=shared,
+                pay=assigned.get(i) or shared_pay,
+                headcount=anchor.headcount,
+                part=parts[i],
+                fallback=fallback,
+            )
+        )
+    return jobs
+
+
+def _assemble(
+    *,
+    title: tuple[str, float],
+    text: str,
+    original: str,
+    shared: _Shared,
+    pay: PayMatch | None,
+    headcount: pf.Found | None,
+    part: str,
+    fallback: str,
+) -> ParsedPost:
+    """Per-job fields from the job's part (else the shared part) plus the message-wide ones."""
+    conf = dict(shared.confidence)
+    conf["title"] = title[1]
+    cats = [(c, s) for c, s in classify(text, title[0]) if s >= MIN_CATEGORY_CONFIDENCE]
+    cats = cats[:MAX_CATEGORIES]
+    if cats:
+        conf["categories"] = cats[0][1]
+    if pay is not None:
+        conf["pay"] = pay.confidence
+    if headcount is not None:
+        conf["headcount"] = headcount.confidence
+    age_min, age_max = pf.find_age(part)
+    if age_min is None and age_max is None:
+        age_min, age_max = pf.find_age(fallback)
+    gender = pf.find_gender(part) or pf.find_gender(fallback)
+    form = pf.find_work_form(part) or pf.find_work_form(text)
+    if form is None and (pay is None or pay.pay.unit != PayUnit.MONTH):
+        form = shared.work_form  # "工资日结" said once for all day-rate jobs
+    for key, found in (("age", age_min or age_max), ("gender", gender), ("work_form", form)):
+        if found is not None:
+            conf[key] = found.confidence
+    return ParsedPost(
+        title=title[0],
+        text=text,
+        original=original,
+        categories=tuple(c for c, _ in cats),
+        headcount=int(str(headcount.value)) if headcount else None,
+        many_wanted=headcount is None and pf.many_wanted(part),
+        pay=pay.pay if pay else Pay(),
+        district=shared.district,
+        address=shared.address,
+        city=shared.city,
+        start=shared.start,
+        duration=shared.duration,
+        age_min=int(str(age_min.value)) if age_min else None,
+        age_max=int(str(age_max.value)) if age_max else None,
+        gender=str(gender.value) if gender else None,
+        benefits=shared.benefits,
+        phones=shared.phones,
+        contact_name=shared.contact_name,
+        work_form=str(form.value) if form else None,
+        employer=shared.employer,
+        confidence=conf,
+    )
+
+
+def _is_fee(norm: str, p: PayMatch) -> bool:
+    """Money asked *of* the worker ("先交198元培训费") is not pay, whatever pay.py makes of it."""
+    before, after = norm[max(0, p.span[0] - 3) : p.span[0]], norm[p.span[1] : p.span[1] + 4]
+    return bool(_FEE_BEFORE.search(before) or _FEE_AFTER.match(after))
+
+
+def _best_pay(pays: list[PayMatch]) -> PayMatch | None:
+    """The most credible figure; a bare 日结/面议 marker only when no figure is stated."""
+    figures = [p for p in pays if p.pay.min is not None or p.pay.max is not None]
+    if figures:
+        best = max(figures, key=lambda p: (p.confidence, -p.span[0]))
+        if best.pay.period is None:
+            period = next((p.pay.period for p in pays if p.pay.period), None)
+            if period is not None:
+                best = PayMatch(replace(best.pay, period=period), best.confidence, best.span)
+        return best
+    negotiable = next((p for p in pays if p.pay.negotiable), None)
+    return negotiable or next((p for p in pays if p.pay.period or p.pay.unit), None)
+
+
+def _pay_key(p: PayMatch | None) -> tuple[object, ...]:
+    return () if p is None else (p.pay.min, p.pay.max, p.pay.unit)
+
+
+def _assign_pay(
+    norm: str, pays: list[PayMatch], anchors: list[JobAnchor], bounds: list[int]
+) -> dict[int, PayMatch | None]:
+    """Each figure goes to the job named just before it ("厨师月薪7000"), else to its part."""
+    out: dict[int, PayMatch | None] = {}
+    figures = [p for p in pays if p.pay.min is not None or p.pay.max is not None]
+    markers = [p for p in pays if p not in figures]
+    for p in figures:
+        before = norm[max(0, p.span[0] - 8) : p.span[0]]
+        named = [i for i, a in enumerate(anchors) if a.title in before]
+        if named:
+            index = max(named, key=lambda i: before.rfind(anchors[i].title))
+        else:
+            index = next(
+                (i for i, a in enumerate(anchors) if a.start <= p.span[0] < bounds[i]), -1
+            )
+        if index >= 0 and out.get(index) is None:
+            out[index] = _with_period(p, markers, anchors[index].start, bounds[index])
+    return out
+
+
+def _with_period(p: PayMatch, markers: list[PayMatch], start: int, end: int) -> PayMatch:
+    if p.pay.period is not None:
+        return p
+    period = next(
+        (m.pay.period for m in markers if m.pay.period and start <= m.span[0] < end), None
+    )
+    if period is None:
+        return p
+    return PayMatch(replace(p.pay, period=period), p.confidence, p.span)
+
+
+def _settled(p: PayMatch | None, period: str) -> PayMatch | None:
+    if p is None or p.pay.period is not None or p.pay.unit == PayUnit.MONTH:
+        return p
+    return PayMatch(replace(p.pay, period=period), p.confidence, p.span)
+
+
+def _shared_tail(norm: str, last: JobAnchor, pay: PayMatch | None) -> str:
+    """What follows the last job's own details: place, contact and benefits for every job."""
+    end = last.end
+    if pay is not None:
+        end = max(end, pay.span[1])
+    for found in (*pf.find_age(norm[last.start :]), pf.find_gender(norm[last.start :])):
+        if found is not None:
+            end = max(end, last.start + found.span[1])
+    return norm[end:].lstrip(" ,，;；。")

@@ -1,0 +1,366 @@
+"""Single fields of a job post: phones, contact name, headcount, age, gender, benefits, work form.
+
+Every finder takes normalised text (`normalize_text`: half-width digits, no emoji) and returns the
+value with a confidence, or None when the post does not state it. They are pure and fast: a
+2,000-character post runs through all of them in well under a millisecond each.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from matching.numbers import NUMBER_PATTERN, parse_number
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A value found in the text with its confidence (0..1) and [start, end) span."""
+
+    value: object
+    confidence: float
+    span: tuple[int, int]
+
+
+# --- phones -------------------------------------------------------------------------------------
+
+_MOBILE = re.compile(r"(?<![\d*xX])(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})(?![\d*xX])")
+# Area codes: 010 and 02x have three digits, every other one four (国内长途区号).
+_LANDLINE = re.compile(
+    r"(?<![\d*])[(（]?(010|02\d|0[3-9]\d{2})[)）]?[ -]?([2-9]\d{2,3})[ -]?(\d{4})(?![\d*])"
+)
+_SERVICE = re.compile(r"(?<!\d)([48]00)[ -]?(\d{3})[ -]?(\d{4})(?!\d)")  # 400/800 numbers
+
+
+def find_phones(text: str) -> list[Found]:
+    """Mobile (11 digits), landline (022-23456789) and 400 numbers, normalised, in order."""
+    found: list[Found] = []
+    taken: list[tuple[int, int]] = []
+    for pattern, kind in ((_MOBILE, "mobile"), (_SERVICE, "service"), (_LANDLINE, "landline")):
+        for m in pattern.finditer(text):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            if kind == "mobile":
+                value = "".join(m.groups())
+            elif kind == "service":
+                value = "-".join(m.groups())
+            else:
+                local = m.group(2) + m.group(3)
+                if len(local) not in (7, 8):
+                    continue
+                value = f"{m.group(1)}-{local}"
+            taken.append(m.span())
+            found.append(Found(value, 0.95 if kind == "mobile" else 0.85, m.span()))
+    found.sort(key=lambda f: f.span)
+    unique: dict[object, Found] = {}
+    for f in found:
+        unique.setdefault(f.value, f)
+    return list(unique.values())
+
+
+# --- contact name -------------------------------------------------------------------------------
+
+# The 200 most common surnames, minus ones that are mostly everyday words in posts (车 in 货车师傅,
+# 和 in 和平区, 时/成/全/明/应/商 …), which would make "货车师傅" a person.
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
+    "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛"
+    "郝龚邵万钱严覃武戴莫孔向汤常温康施牛樊葛邢齐乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿兰焦俞左柳甘"
+    "祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂苗谷盛曲翁冉骆蓝游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾"
+    "尤穆农司卓古吉缪简项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂佟臧闵苟邬边卞姬仇栾隋刁"
+    "沙荣巫寇桑郎甄丛仲虞敖巩佘池查麻苑迟邝"
+)
+_TITLES = (
+    "经理|先生|女士|小姐|老师|师傅|主管|总监|总|大姐|姐|哥|老板娘|老板|队长|班长|店长|院长|厂长|"
+    "主任|科长|组长|阿姨"
+)
+_LABEL = r"(?:联系人|联系|负责人|找|请找|咨询|致电|电话|手机)\s*[:：]?\s*"
+# A surname must start a word: after a label, punctuation, a space, a digit or the text's start.
+_NAME_TITLE = re.compile(rf"(?:^|(?<=[^\u4e00-\u9fff])|{_LABEL})([{SURNAMES}](?:{_TITLES}))")
+_NAME_LABELLED = re.compile(
+    rf"联系人\s*[:：]\s*([{SURNAMES}][\u4e00-\u9fff]{{1,2}})(?![\u4e00-\u9fff])"
+)
+# "刘工" (engineer) only right after a label or a phone number: 高工资/包工头 are not people.
+_NAME_GONG = re.compile(rf"(?:{_LABEL}|\d{{4}}\s*)([{SURNAMES}]工)(?![\u4e00-\u9fff])")
+
+
+def find_contact_name(text: str) -> Found | None:
+    """The contact person as posts name them: 王经理, 李姐, 陈师傅, or after 联系人：."""
+    candidates: list[Found] = []
+    for m in _NAME_LABELLED.finditer(text):
+        candidates.append(Found(m.group(1), 0.9, m.span(1)))
+    for m in _NAME_TITLE.finditer(text):
+        candidates.append(Found(m.group(1), 0.8, m.span(1)))
+    for m in _NAME_GONG.finditer(text):
+        candidates.append(Found(m.group(1), 0.7, m.span(1)))
+    if not candidates:
+        return None
+    return max(candidates, key=lambda f: (f.confidence, -f.span[0]))
+
+
+# --- headcount ----------------------------------------------------------------------------------
+
+_HC_NUM = rf"(?P<a>{NUMBER_PATTERN})(?:\s*[-~到至]\s*(?P<b>{NUMBER_PATTERN}))?"
+# "8个" counts people only at the end of a clause ("男工8个"), never "3个月" or "2个小时".
+HEADCOUNT = re.compile(
+    rf"{_HC_NUM}\s*(?:名|位|个?人|个(?=$|[\s,，。;；!！]))(?![间团队宿份次座桌组以内])"
+)
+_HC_LABEL = re.compile(rf"(?:招聘人数|需求人数|人数|名额)\s*[:：]?\s*{_HC_NUM}")
+_HC_ONE = re.compile(r"(?:找|招|要|需要|缺)(?:一)?个(?=[\u4e00-\u9fff]{2})")
+_HC_MANY = re.compile(r"若干|数名|多名|不限人数|大量|人数不限")
+# Numbers of people that are not the headcount: company size, team, per-person rates.
+_HC_NOT_BEFORE = re.compile(
+    r"(?:员工|规模|团队|公司|现有|拥有|共有|超过|达到?|每|满|宿舍|住|房间)\s*$"
+)
+_HC_PLAUSIBLE = range(1, 10_000)  # mass hiring drives say 1500人
+
+
+def find_headcounts(text: str) -> list[Found]:
+    """Every "N名/N人" headcount statement in order (value = upper bound of a range)."""
+    found: list[Found] = []
+    for pattern in (_HC_LABEL, HEADCOUNT):
+        for m in pattern.finditer(text):
+            if any(f.span[0] <= m.start() < f.span[1] for f in found):
+                continue
+            if pattern is HEADCOUNT and _HC_NOT_BEFORE.search(
+                text[max(0, m.start() - 6) : m.start()]
+            ):
+                continue
+            if m.start() and (text[m.start() - 1].isdigit() or text[m.start() - 1] in ".-~"):
+                continue
+            value = parse_number(m.group("b") or m.group("a"))
+            if value is None or int(value) != value or int(value) not in _HC_PLAUSIBLE:
+                continue
+            confidence = 0.9 if pattern is _HC_LABEL else 0.85
+            found.append(Found(int(value), confidence, m.span()))
+    found.sort(key=lambda f: f.span)
+    return found
+
+
+def find_headcount(text: str) -> Found | None:
+    """The headcount of a single-job text: "招4人", "10名", "3-5人" (→ 5), "找个…" (→ 1)."""
+    counts = find_headcounts(text)
+    if counts:
+        return counts[0]
+    m = _HC_ONE.search(text)
+    if m:
+        return Found(1, 0.6, m.span())
+    return None
+
+
+def many_wanted(text: str) -> bool:
+    """Whether the post says 若干/多名 instead of a number (the headcount is then not asked)."""
+    return _HC_MANY.search(text) is not None
+
+
+# --- age ----------------------------------------------------------------------------------------
+
+_AGE_N = rf"(?:\d{{2}}|[{''.join('一二三四五六七八九十')}]{{2,3}})"
+_AGE_RANGE = re.compile(
+    rf"(?:(?:年龄|限|要求)\s*[:：]?\s*)?(?P<lo>{_AGE_N})\s*(?:周?岁)?\s*[-~到至]\s*(?P<hi>{_AGE_N})\s*(?P<sui>周?岁)?"
+)
+_AGE_MAX = re.compile(
+    rf"(?:(?:不超过|不大于|不高于|小于)\s*(?P<a>{_AGE_N})\s*周?岁)"
+    rf"|(?:(?P<b>{_AGE_N})\s*周?岁\s*(?:以下|以内|之内|内|下))"
+)
+_AGE_MIN = re.compile(
+    rf"(?:年满\s*(?P<a>{_AGE_N})\s*周?岁)|(?:(?P<b>{_AGE_N})\s*周?岁\s*(?:以上|及以上))"
+)
+_AGE_OK = range(14, 76)
+
+
+def find_age(text: str) -> tuple[Found | None, Found | None]:
+    """(age_min, age_max) stated as 18-50岁, 年龄18-45, 45岁以下 or 年满18周岁."""
+    for m in _AGE_RANGE.finditer(text):
+        labelled = m.group(0).startswith(("年龄", "限", "要求"))
+        if not (m.group("sui") or labelled):
+            continue
+        lo, hi = parse_number(m.group("lo")), parse_number(m.group("hi"))
+        if lo is None or hi is None or not (int(lo) in _AGE_OK and int(hi) in _AGE_OK and lo < hi):
+            continue
+        return Found(int(lo), 0.9, m.span()), Found(int(hi), 0.9, m.span())
+    low: Found | None = None
+    high: Found | None = None
+    if m2 := _AGE_MAX.search(text):
+        value = parse_number(m2.group("a") or m2.group("b"))
+        if value is not None and int(value) in _AGE_OK:
+            high = Found(int(value), 0.85, m2.span())
+    if m3 := _AGE_MIN.search(text):
+        value = parse_number(m3.group("a") or m3.group("b"))
+        if value is not None and int(value) in _AGE_OK:
+            low = Found(int(value), 0.85, m3.span())
+    return low, high
+
+
+# --- gender -------------------------------------------------------------------------------------
+
+ANY_GENDER = "男女不限"
+_ANY = re.compile(
+    r"男女不限|不限男女|男女均可|男女皆可|性别不限|男女都(?:可|行|要)|不限性别|男女老少"
+)
+_MALE = re.compile(
+    r"限男|仅限男|只要男|男性|男工|男生|(?:^|(?<=[\s,，;；:：]))男(?=$|[\s,，;；.。\d])"
+)
+_FEMALE = re.compile(
+    r"限女|仅限女|只要女|女性|女工|女生|(?:^|(?<=[\s,，;；:：]))女(?=$|[\s,，;；.。\d])"
+)
+_FEMALE_HINT = re.compile(r"阿姨|大姐")  # 宝妈 welcomes mothers; it restricts nobody
+
+
+def find_gender(text: str) -> Found | None:
+    """男, 女 or 男女不限; 阿姨/大姐 hint at 女 with a low confidence (王女士 is a contact)."""
+    if m := _ANY.search(text):
+        return Found(ANY_GENDER, 0.95, m.span())
+    male, female = _MALE.search(text), _FEMALE.search(text)
+    if male and female:
+        return Found(
+            ANY_GENDER, 0.5, (min(male.start(), female.start()), max(male.end(), female.end()))
+        )
+    if male:
+        return Found(
+            "男", 0.6 if "优先" in text[male.end() : male.end() + 3] else 0.85, male.span()
+        )
+    if female:
+        return Found(
+            "女", 0.6 if "优先" in text[female.end() : female.end() + 3] else 0.85, female.span()
+        )
+    if m := _FEMALE_HINT.search(text):
+        return Found("女", 0.5, m.span())
+    return None
+
+
+# --- benefits -----------------------------------------------------------------------------------
+
+# Canonical benefit ← the ways posts write it. Order matters: longer forms first.
+_BENEFITS: tuple[tuple[str, str], ...] = (
+    ("包吃住", r"包吃住|包吃包住|管吃住|管吃管住|吃住全包|包食宿|提供食宿|免费食宿|食宿全包"),
+    ("包午饭", r"包午饭|包午餐|包中午饭|管午饭|管午餐|管中午饭|中午管饭|管一顿饭"),
+    ("包工作餐", r"包工作餐|工作餐|员工餐"),
+    ("包吃", r"包吃|管饭|包饭|包三餐|管吃|供餐|提供餐"),
+    ("包住", r"包住|提供住宿|免费住宿|有宿舍|提供宿舍|包宿|管住"),
+    ("五险一金", r"五险一金|六险一金"),
+    ("五险", r"五险|缴纳社保|交社保|上社保|买社保"),
+    ("商业保险", r"商业保险|意外险"),
+    ("交通补贴", r"交通补贴|交通补助|车补|路费补贴|报销路费"),
+    ("餐补", r"餐补|饭补|餐费补贴|伙食补贴"),
+    ("住房补贴", r"住房补贴|房补|租房补贴"),
+    ("话补", r"话补|通讯补贴"),
+    ("高温补贴", r"高温补贴|高温费"),
+    ("班车", r"班车|车接车送|接送"),
+    ("双休", r"双休|周末休息"),
+    ("带薪年假", r"带薪年假|带薪休假"),
+    ("年终奖", r"年终奖|年底双薪"),
+    ("全勤奖", r"全勤奖|全勤"),
+    ("加班费", r"加班费|加班工资"),
+    ("节日福利", r"节日福利|过节费|节假日福利"),
+    ("提供工作服", r"提供工作服|发工作服|统一着装"),
+    ("带薪培训", r"带薪培训|免费培训"),
+)
+_BENEFIT_RES = tuple(
+    (name, re.compile(rf"(?<!不)(?<!不提供)(?:{pattern})")) for name, pattern in _BENEFITS
+)
+_SUBSUMED = {"包吃住": ("包吃", "包住"), "五险一金": ("五险",), "包午饭": ("包吃",)}
+
+
+def find_benefits(text: str) -> list[Found]:
+    """Benefits offered (包吃住, 包午饭, 交通补贴, 五险一金 …), canonical names, in text order."""
+    found: dict[str, Found] = {}
+    taken: list[tuple[int, int]] = []
+    for name, pattern in _BENEFIT_RES:
+        for m in pattern.finditer(text):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            taken.append(m.span())
+            found.setdefault(name, Found(name, 0.9, m.span()))
+    for whole, parts in _SUBSUMED.items():
+        if whole in found:
+            for part in parts:
+                found.pop(part, None)
+    return sorted(found.values(), key=lambda f: f.span)
+
+
+# --- work form ----------------------------------------------------------------------------------
+
+FULL_TIME, PART_TIME, GIG = "全职", "兼职", "零工"
+_FORMS = (
+    (re.compile(r"全职"), FULL_TIME, 0.9),
+    (re.compile(r"兼职"), PART_TIME, 0.9),
+    (
+        re.compile(
+            r"零工|临时工|临时|小时工|钟点工|短期工|短工|散工|日结|现结|当天结|干完就结|日付"
+        ),
+        GIG,
+        0.75,
+    ),
+    (re.compile(r"长期稳定|长期工|长期招|稳定长期"), FULL_TIME, 0.6),
+)
+
+
+def find_work_form(text: str) -> Found | None:
+    """全职 / 兼职 / 零工 when the post says so (日结 and 临时 mean 零工); None otherwise."""
+    for pattern, form, confidence in _FORMS:
+        if m := pattern.search(text):
+            return Found(form, confidence, m.span())
+    return None
+
+
+# --- employer identity --------------------------------------------------------------------------
+
+_EMPLOYER = re.compile(
+    r"[\u4e00-\u9fffA-Za-z]{2,20}?(?:有限公司|公司|集团|酒店|饭店|餐厅|餐馆|超市|工厂|厂|医院|养老院|"
+    r"学校|物业|门店|店|中心|农家院|工地|仓库|站点|律所|商场|养殖场)"
+)
+
+
+def find_employer(text: str) -> Found | None:
+    """A named workplace (某某有限公司, 百果园门店, 河北区养老院): the poster's identity."""
+    m = _EMPLOYER.search(text)
+    if m is None:
+        return None
+    name = m.group(0)
+    return Found(name, 0.8 if "公司" in name else 0.6, m.span())
+
+
+# --- address ------------------------------------------------------------------------------------
+
+_ADDRESS_LABEL = re.compile(
+    r"(?:工作地点|上班地点|工作地址|集合地点|集合地|详细地址|地址|地点|位置)\s*[:：]\s*"
+    r"(?P<a>[^\n,，。;；!！]{2,60})"
+)
+# A space-separated word that is no longer the address: pay, contact, hiring, a long number.
+_NOT_ADDRESS = re.compile(
+    r"日结|周结|月薪|时薪|工资|薪|电话|联系|手机|微信|招|聘|包吃|包住|\d{5,}"
+)
+_CLAUSE_END = re.compile(r"[\s,，。;；!！:：、()（）\d]|招|聘|找|需|急|要|有|的")
+# The last character of a place (路 街 镇 村 园 厂 楼 …): "友谊路写字楼" is an address, "搬家"
+# is not.
+_PLACE_END = frozenset(
+    "路街道镇村园厂楼区厦场心站港号店院里庄桥门湾城苑府近口营堡沽屯坨坊寺窝青埠"
+)
+
+
+def find_labelled_address(text: str) -> Found | None:
+    """An address given after 地址/工作地点/集合地点."""
+    m = _ADDRESS_LABEL.search(text)
+    if m is None:
+        return None
+    words: list[str] = []
+    for word in m.group("a").split():
+        if _NOT_ADDRESS.search(word):
+            break
+        words.append(word)
+    value = " ".join(words)[:40]
+    start = m.start("a")
+    return Found(value, 0.85, (start, start + len(value))) if len(value) >= 2 else None
+
+
+def find_address(text: str, district: str, rest: str | None) -> str | None:
+    """The place right after the district ("西青区张家窝", "河西区友谊路写字楼"), if named."""
+    if not rest:
+        return None
+    end = _CLAUSE_END.search(rest)
+    clause = rest[: end.start()] if end else rest
+    clause = clause[:20]
+    if len(clause) < 2 or clause[-1] not in _PLACE_END:
+        return None
+    return clause if clause.startswith(district) else district + clause

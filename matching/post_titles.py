@@ -1,0 +1,162 @@
+"""Job titles in posts and where each job of a multi-job message begins.
+
+A title is read, in order of trust, from a label (岗位：…), from the words right before a headcount
+("物流仓库分拣 10名"), from the words after 招/招聘, from a known title of the taxonomy, and last
+from the message's first phrase. Each job of "招保洁2名…另招厨工1名…" starts at its title.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from matching.districts import TIANJIN_DISTRICTS, find_districts
+from matching.post_fields import Found, find_headcounts
+from matching.taxonomy import CATEGORIES
+
+_LABEL = re.compile(
+    r"(?:招聘岗位|岗位名称|岗位|职位名称|职位|工种|招聘职位)\s*[:：]\s*(?P<t>[\u4e00-\u9fffA-Za-z0-9/]{2,16})"
+)
+_AFTER_HIRE = re.compile(
+    r"(?:招聘|急招|诚聘|急聘|高薪招聘|招募|聘请|急需|招|聘)\s*[:：]?\s*(?P<t>[\u4e00-\u9fffA-Za-z/]{2,16})"
+)
+_SEPARATOR = re.compile(r"(?:另招|还招|同时招|另需|另外招|再招|兼招|另聘|另外还需)\s*[:：]?\s*")
+_RUN_BEFORE = re.compile(r"[\u4e00-\u9fffA-Za-z/]+\s?$")
+_RUN_AFTER = re.compile(r"[\u4e00-\u9fffA-Za-z/]+")
+# Words that introduce a job rather than name it; the title is what follows the last of them.
+_HIRE_WORDS = (
+    "招聘",
+    "急招",
+    "诚聘",
+    "急聘",
+    "招募",
+    "聘请",
+    "急需",
+    "需要",
+    "找个",
+    "招",
+    "聘",
+    "找",
+    "需",
+    "要",
+    "缺",
+)
+_LEADING = re.compile(
+    r"^(?:某|本|急|现|今天|今日|明天|明早|明晚|今晚|后天|大后天|下周.|本周.|这周.|周.|"
+    r"早上|上午|下午|晚上|夜班(?=保安)|高薪|长期|临时)+"
+)
+_TRAILING = re.compile(r"(?:若干|数|多|共|等|各)$")
+_NOT_TITLES = frozenset({
+    "男工", "女工", "缺人", "人手", "长期", "短期", "临时", "人员", "员工", "工人",
+    "名额", "若干", "多名", "数名",
+    "我们", "本店", "本公司", "公司", "老板", "附近", "男女", "男女不限", "不限", "限男",
+    "限女", "男性", "女性", "宝妈", "学生", "包吃住", "包住", "包吃", "日结", "月结",
+    "周结", "面议", "兼职", "全职", "急招", "招聘", "夫妻", "夫妻工", "每人", "共计",
+    "合计", "需要", "要求", "地址", "电话", "联系", "工资", "薪资", "待遇", "福利",
+    "岗位", "职位",
+})  # fmt: skip
+_NOT_IN_TITLE = re.compile(
+    r"日结|周结|月结|现结|高薪|轻松|包吃|包住|工资|薪|电话|联系|微信|面议|不限|以上"
+)
+_PLACE_END = re.compile(r"(?:区|县|市|镇|街|路|村|附近|一带|周边|园区|工业园)$")
+_KNOWN_TITLES = sorted(
+    {t for c in CATEGORIES.values() for t in c.titles if len(t) >= 2}, key=len, reverse=True
+)
+_KNOWN = re.compile("|".join(re.escape(t) for t in _KNOWN_TITLES)) if _KNOWN_TITLES else None
+_FIRST_PHRASE = re.compile(r"[\u4e00-\u9fffA-Za-z/]{2,16}")
+_DISTRICT_PREFIXES = tuple(
+    sorted({*TIANJIN_DISTRICTS, *(d[:-1] for d in TIANJIN_DISTRICTS)}, key=len, reverse=True)
+)
+
+
+@dataclass(frozen=True, slots=True)
+class JobAnchor:
+    """Where one job of a message begins: its title and headcount."""
+
+    title: str
+    start: int  # where the title starts
+    end: int  # end of the title (and its headcount)
+    headcount: Found | None
+
+
+def clean_title(raw: str) -> str | None:
+    """A title from the words around a headcount or after 招, or None when they name no job."""
+    text = raw.strip()
+    for word in _HIRE_WORDS:
+        pos = text.rfind(word)
+        if pos >= 0 and pos + len(word) < len(text) and not _is_part_of_title(text, pos, word):
+            text = text[pos + len(word) :]
+    for _ in range(3):
+        before = text
+        text = _LEADING.sub("", text)
+        for prefix in _DISTRICT_PREFIXES:
+            if text.startswith(prefix):
+                text = text[len(prefix) :]
+                break
+        text = _TRAILING.sub("", text).strip(" /")
+        if text == before:
+            break
+    if not 2 <= len(text) <= 12 or text in _NOT_TITLES or _PLACE_END.search(text):
+        return None
+    if _NOT_IN_TITLE.search(text):
+        return None
+    if find_districts(text) and len(text) <= 4:
+        return None  # "塘沽", "西青" alone are places
+    return text
+
+
+def _is_part_of_title(text: str, pos: int, word: str) -> bool:
+    # 招商专员, 招生老师 are titles; "需" inside 需求 is not a hire word.
+    follow = text[pos + len(word) : pos + len(word) + 1]
+    return (word == "招" and follow in ("商", "生")) or (word == "需" and follow == "求")
+
+
+def find_title(norm: str, headcount_span: tuple[int, int] | None) -> tuple[str, float]:
+    """The title of a single-job text with its confidence; "" (0.0) if nothing looks like one."""
+    if m := _LABEL.search(norm):
+        title = clean_title(m.group("t"))
+        if title:
+            return title, 0.95
+    if headcount_span is not None:
+        run = _RUN_BEFORE.search(norm[: headcount_span[0]])
+        if run and (title := clean_title(run.group())):
+            return title, 0.85
+    for m in _AFTER_HIRE.finditer(norm):
+        title = clean_title(m.group("t"))
+        if title:
+            return title, 0.75
+    if _KNOWN is not None and (m := _KNOWN.search(norm)):
+        return m.group(), 0.6
+    for m in _FIRST_PHRASE.finditer(norm):
+        title = clean_title(m.group())
+        if title:
+            return title, 0.3
+    return "", 0.0
+
+
+def job_anchors(norm: str) -> list[JobAnchor]:
+    """The start of each distinct job in a message; fewer than two means a single job."""
+    anchors: list[JobAnchor] = []
+    for hc in find_headcounts(norm):
+        run = _RUN_BEFORE.search(norm[: hc.span[0]])
+        if run is None:
+            continue
+        raw = run.group()
+        title = clean_title(raw)
+        if title is None:
+            continue
+        start = run.start() + raw.find(title)
+        anchors.append(JobAnchor(title, start, hc.span[1], hc))
+    for sep in _SEPARATOR.finditer(norm):
+        run = _RUN_AFTER.match(norm, sep.end())
+        if run is None or any(a.start <= sep.end() < a.end for a in anchors):
+            continue
+        title = clean_title(run.group())
+        if title is not None:
+            anchors.append(JobAnchor(title, sep.end(), run.end(), None))
+    anchors.sort(key=lambda a: a.start)
+    unique: list[JobAnchor] = []
+    for anchor in anchors:
+        if all(anchor.title != u.title and anchor.start >= u.end for u in unique):
+            unique.append(anchor)
+    return unique

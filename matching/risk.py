@@ -1,0 +1,200 @@
+"""Fraud and abuse signals in postings, each with a reason code; a 0..1 score feeds ranking.
+
+The patterns are those of the employment-service plans: fees or deposits asked of workers,
+刷单 and "打字兼职", bait pay ("高薪日结轻松"), pay under the minimum wage, no identifiable
+employer, one phone posting many unrelated jobs, and one post pasted everywhere. Flags combine as
+a noisy-or, so two weak signals weigh less than one strong one; at
+`Policy.risk_hold_threshold` (0.5) a posting waits for a caseworker. Reason codes are rendered
+through the text catalogue (`risk.<code>`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from matching.post_fields import find_contact_name, find_employer
+from models.posting import Posting, Trust
+from models.values import HOURS_PER_DAY, WORKDAYS_PER_MONTH, PayUnit
+
+# Weights (probability-like, combined by noisy-or). A fee or 刷单 alone holds a posting (>= 0.5);
+# the softer signals need company: bait pay + no identity = 1 - 0.65 * 0.85 = 0.45, not held.
+W_FEE = 0.6
+W_BRUSHING = 0.8
+W_HOME_TYPING = 0.35
+W_BAIT_PAY = 0.35
+W_BAIT_WORDS = 0.2
+W_BELOW_MIN = 0.3
+W_NO_IDENTITY = 0.15
+W_NO_CONTACT = 0.25
+W_PHONE_SPREAD = 0.35
+W_PHONE_SPREAD_MANY = 0.5
+W_REPOST = 0.25
+W_REPOST_MANY = 0.4
+
+# Typical monthly pay per category in Tianjin (2024 job-board ranges, upper middle). "Far above"
+# is 3x: 日结800 for 保洁 is 17,400/month against 5,500.
+USUAL_MONTHLY = {
+    "A": 5500, "B": 7000, "C": 8000, "D": 5000, "E": 7000, "F": 8000, "G": 6000, "H": 6000,
+    "I": 5500, "J": 6500, "K": 6000, "L": 5000, "M": 4500, "N": 6000, "O": 8000, "P": 5000,
+    "Q": 3500,
+}  # fmt: skip
+BAIT_RATIO = 3.0
+REPOST_SIGHTINGS = 5  # the same post seen 5+ times in a day
+REPOST_SIGHTINGS_MANY = 10
+SPREAD_CATEGORIES = 3  # one phone, 3+ unrelated categories in 30 days
+SPREAD_CATEGORIES_MANY = 5
+
+_FEE_WORDS = (
+    "押金|培训费|服装费|工装费|体检费|报名费|中介费|介绍费|资料费|保证金|会员费|入职费|办卡费|"
+    "工本费|管理费|建档费|信息费"
+)
+_FEE = re.compile(rf"(?P<w>{_FEE_WORDS})|(?:先交|需交|要交|交纳|缴纳)\s*(?P<n>\d+)\s*元")
+_FEE_DENIED_BEFORE = re.compile(r"(?:不|无|没|免|零|拒绝|不收|不需|无需|不用|不交|没有|0)\S{0,3}$")
+_FEE_DENIED_AFTER = re.compile(r"^\S{0,3}(?:公司承担|公司报销|报销|公司出|全免|由公司)")
+_BRUSHING = re.compile(r"刷单|刷信誉|刷好评|刷销量|垫付|返利|点赞员|抖音点赞|淘宝补单|补单")
+_HOME_TYPING = re.compile(r"打字员|打字兼职|手机打字|在家打字|手机兼职|足不出户|躺赚|动动手指")
+_BAIT = re.compile(r"高薪|轻松|日赚|日入|无需经验|不需要经验|时间自由|多劳多得|上不封顶|月入过万")
+
+
+@dataclass(frozen=True, slots=True)
+class RiskFlag:
+    """One signal: a reason code (`risk.<code>` in the catalogue), its detail and weight."""
+
+    code: str
+    weight: float
+    detail: str = ""
+
+    @property
+    def reason(self) -> str:
+        """The stored form, "code" or "code:detail" (e.g. "fee:押金")."""
+        return f"{self.code}:{self.detail}" if self.detail else self.code
+
+
+@dataclass(frozen=True, slots=True)
+class RiskAssessment:
+    """The combined score (0..1) and the flags behind it, strongest first."""
+
+    score: float
+    flags: tuple[RiskFlag, ...]
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """Stored reason codes, strongest first."""
+        return tuple(f.reason for f in self.flags)
+
+
+def assess(
+    posting: Posting,
+    *,
+    min_wage_monthly: float,
+    phone_history: Sequence[Sequence[str]] = (),
+    sightings_today: int = 1,
+) -> RiskAssessment:
+    """Score a posting; `phone_history` is the category codes of the phone's other postings."""
+    text = "\n".join(x for x in (posting.title, posting.description, posting.original_text) if x)
+    flags = [
+        *_fee_flags(text),
+        *_content_flags(text),
+        *_pay_flags(posting, text, min_wage_monthly),
+        *_identity_flags(posting, text),
+        *_phone_flags(posting, phone_history),
+        *_repost_flags(sightings_today),
+    ]
+    return combine(flags)
+
+
+def combine(flags: Sequence[RiskFlag]) -> RiskAssessment:
+    """Noisy-or of the flags' weights; one flag per code (the strongest)."""
+    strongest: dict[str, RiskFlag] = {}
+    for flag in flags:
+        if flag.code not in strongest or flag.weight > strongest[flag.code].weight:
+            strongest[flag.code] = flag
+    keep = sorted(strongest.values(), key=lambda f: -f.weight)
+    clear = 1.0
+    for flag in keep:
+        clear *= 1.0 - flag.weight
+    return RiskAssessment(round(1.0 - clear, 3), tuple(keep))
+
+
+def reason_parts(reason: str) -> tuple[str, str]:
+    """("fee", "押金") from a stored reason "fee:押金"; the detail may be empty."""
+    code, _, detail = reason.partition(":")
+    return code, detail
+
+
+def _fee_flags(text: str) -> list[RiskFlag]:
+    for m in _FEE.finditer(text):
+        before, after = text[max(0, m.start() - 5) : m.start()], text[m.end() : m.end() + 6]
+        if _FEE_DENIED_BEFORE.search(before) or _FEE_DENIED_AFTER.search(after):
+            continue  # "不收取任何押金", "体检费公司报销"
+        return [RiskFlag("fee", W_FEE, m.group("w") or f"{m.group('n')}元")]
+    return []
+
+
+def _content_flags(text: str) -> list[RiskFlag]:
+    flags: list[RiskFlag] = []
+    if m := _BRUSHING.search(text):
+        flags.append(RiskFlag("brushing", W_BRUSHING, m.group()))
+    if m := _HOME_TYPING.search(text):
+        flags.append(RiskFlag("home_typing", W_HOME_TYPING, m.group()))
+    return flags
+
+
+def _pay_flags(posting: Posting, text: str, min_wage_monthly: float) -> list[RiskFlag]:
+    flags: list[RiskFlag] = []
+    pay = posting.pay
+    bait_words = {m.group() for m in _BAIT.finditer(text)}
+    gig_like = pay.unit in (PayUnit.DAY, PayUnit.HOUR) or posting.work_form in ("零工", "兼职")
+    top = pay.monthly("max")
+    if top is not None and posting.categories:
+        usual = USUAL_MONTHLY.get(posting.categories[0])
+        ratio = top / usual if usual else 0.0
+        if ratio >= BAIT_RATIO and (gig_like or bait_words):
+            flags.append(RiskFlag("bait_pay", W_BAIT_PAY, f"{ratio:.1f}"))
+    if len(bait_words) >= 3:
+        flags.append(RiskFlag("bait_words", W_BAIT_WORDS, "、".join(sorted(bait_words))))
+    if pay.unit is not None and pay.unit != PayUnit.PIECE:
+        # The statutory minimum is monthly; a day is 1/21.75 of it and an hour 1/8 of a day.
+        per = {
+            PayUnit.MONTH: min_wage_monthly,
+            PayUnit.DAY: min_wage_monthly / WORKDAYS_PER_MONTH,
+            PayUnit.HOUR: min_wage_monthly / WORKDAYS_PER_MONTH / HOURS_PER_DAY,
+        }[pay.unit]
+        stated = pay.max if pay.max is not None else pay.min
+        if stated is not None and stated < per * 0.999:
+            flags.append(RiskFlag("below_min_wage", W_BELOW_MIN, f"{stated:g}"))
+    return flags
+
+
+def _identity_flags(posting: Posting, text: str) -> list[RiskFlag]:
+    if posting.trust == Trust.VERIFIED:
+        return []
+    named = find_employer(text) is not None or find_contact_name(text) is not None
+    if named or posting.address:
+        return []
+    if not posting.phones and not posting.contact:
+        return [RiskFlag("no_contact", W_NO_CONTACT)]
+    return [RiskFlag("no_identity", W_NO_IDENTITY)]
+
+
+def _phone_flags(posting: Posting, history: Sequence[Sequence[str]]) -> list[RiskFlag]:
+    if not history:
+        return []
+    primaries = {cats[0] for cats in history if cats}
+    if posting.categories:
+        primaries.add(posting.categories[0])
+    if len(primaries) >= SPREAD_CATEGORIES_MANY:
+        return [RiskFlag("phone_spread", W_PHONE_SPREAD_MANY, str(len(primaries)))]
+    if len(primaries) >= SPREAD_CATEGORIES:
+        return [RiskFlag("phone_spread", W_PHONE_SPREAD, str(len(primaries)))]
+    return []
+
+
+def _repost_flags(sightings: int) -> list[RiskFlag]:
+    if sightings >= REPOST_SIGHTINGS_MANY:
+        return [RiskFlag("mass_repost", W_REPOST_MANY, str(sightings))]
+    if sightings >= REPOST_SIGHTINGS:
+        return [RiskFlag("mass_repost", W_REPOST, str(sightings))]
+    return []

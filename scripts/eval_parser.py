@@ -1,0 +1,304 @@
+"""Field-level precision and recall of the post parser; prints one JSON object.
+
+Three test sets:
+- `gig`: short WeChat-style gig posts written for Yizhan (scripts/data/gig_posts.jsonl), every
+  field labelled by hand, several with two or three jobs in one message; the parser was developed
+  against it.
+- `gig_heldout`: 30 more posts in other wordings (scripts/data/gig_posts_heldout.jsonl), written
+  after the parser and first scored before any change.
+- `dataset`: real postings from ../shared/eval/raw/jobhunting_share_cn/dev_postings.csv.gz, chosen
+  by rules that do not use the parser: the description states the platform's own salary range
+  (gold pay, monthly) or names the platform's city or district (gold city, district); plus a
+  hand-labelled headcount set (scripts/data/parser_headcount_labels.csv: ids and numbers only,
+  no text).
+
+A prediction counts as right when it equals the gold value (titles: one contains the other;
+benefits and phones: per item). Wrong values count against both precision and recall.
+
+    python scripts/eval_parser.py [--show-errors] [--limit N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import json
+import re
+import sys
+import time
+from collections import defaultdict
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from matching.parser import ParsedPost, parse_post  # noqa: E402
+
+DATA = ROOT / "scripts" / "data"
+DATASET = ROOT.parent / "shared" / "eval" / "raw" / "jobhunting_share_cn" / "dev_postings.csv.gz"
+SCALAR_FIELDS = (
+    "title", "category", "headcount", "pay", "period", "district", "contact_name", "age_min",
+    "age_max", "gender", "start", "work_form",
+)  # fmt: skip
+SET_FIELDS = ("phones", "benefits")
+DATASET_NOW = datetime.fromisoformat("2025-01-01T10:00:00+08:00")
+
+
+class Tally:
+    """True/false positives and false negatives per field."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+        self.errors: list[dict[str, Any]] = []
+
+    def scalar(self, name: str, pred: Any, gold: Any, where: str) -> None:
+        """Count one single-valued field."""
+        c = self.counts[name]
+        right = _same(name, pred, gold)
+        if pred is not None and right:
+            c[0] += 1
+            return
+        if pred is not None:
+            c[1] += 1
+        if gold is not None:
+            c[2] += 1
+        if pred is not None or gold is not None:
+            self.errors.append({"where": where, "field": name, "pred": pred, "gold": gold})
+
+    def items(self, name: str, pred: list[Any], gold: list[Any], where: str) -> None:
+        """Count a set-valued field item by item."""
+        c = self.counts[name]
+        ps, gs = set(pred), set(gold)
+        c[0] += len(ps & gs)
+        c[1] += len(ps - gs)
+        c[2] += len(gs - ps)
+        if ps != gs:
+            self.errors.append(
+                {"where": where, "field": name, "pred": sorted(ps), "gold": sorted(gs)}
+            )
+
+    def report(self) -> dict[str, dict[str, float | int]]:
+        """Precision, recall and support per field."""
+        out: dict[str, dict[str, float | int]] = {}
+        for name, (tp, fp, fn) in sorted(self.counts.items()):
+            out[name] = {
+                "precision": round(tp / (tp + fp), 3) if tp + fp else 1.0,
+                "recall": round(tp / (tp + fn), 3) if tp + fn else 1.0,
+                "support": tp + fn,
+            }
+        return out
+
+
+def _same(name: str, pred: Any, gold: Any) -> bool:
+    if pred is None or gold is None:
+        return pred is None and gold is None
+    if name == "title":
+        return bool(pred) and (pred in gold or gold in pred)
+    if name == "category":
+        return pred in gold if isinstance(gold, list) else pred == gold
+    return bool(pred == gold)
+
+
+def _pay_tuple(job: ParsedPost) -> tuple[Any, ...] | None:
+    pay = job.pay
+    if pay.negotiable and pay.min is None and pay.max is None:
+        return ("negotiable",)
+    if pay.unit is None or (pay.min is None and pay.max is None):
+        return None
+    low = pay.min if pay.min is not None else pay.max
+    high = pay.max if pay.max is not None else pay.min
+    return (low, high, pay.unit.value)
+
+
+def _gold_pay(gold: dict[str, Any]) -> tuple[Any, ...] | None:
+    if gold.get("negotiable"):
+        return ("negotiable",)
+    if gold.get("pay_min") is None:
+        return None
+    return (float(gold["pay_min"]), float(gold["pay_max"]), gold["pay_unit"])
+
+
+def eval_gig(path: Path, tally: Tally) -> dict[str, Any]:
+    posts = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    jobs_right = 0
+    started = time.perf_counter()
+    for post in posts:
+        now = datetime.fromisoformat(post["now"])
+        jobs = parse_post(post["text"], now)
+        jobs_right += len(jobs) == len(post["jobs"])
+        for i in range(max(len(jobs), len(post["jobs"]))):
+            pred = jobs[i] if i < len(jobs) else None
+            gold = post["jobs"][i] if i < len(post["jobs"]) else None
+            _compare_job(tally, pred, gold, f"{post['id']}#{i}")
+    elapsed = time.perf_counter() - started
+    return {
+        "posts": len(posts),
+        "jobs": sum(len(p["jobs"]) for p in posts),
+        "job_count_accuracy": round(jobs_right / len(posts), 3),
+        "ms_per_post": round(elapsed * 1000 / len(posts), 2),
+    }
+
+
+def _compare_job(
+    tally: Tally, pred: ParsedPost | None, gold: dict[str, Any] | None, where: str
+) -> None:
+    def g(key: str) -> Any:
+        return None if gold is None else gold.get(key)
+
+    p: dict[str, Any] = {}
+    if pred is not None:
+        p = {
+            "title": pred.title or None,
+            "category": pred.categories[0] if pred.categories else None,
+            "headcount": pred.headcount,
+            "pay": _pay_tuple(pred),
+            "period": pred.pay.period,
+            "district": pred.district,
+            "contact_name": pred.contact_name,
+            "age_min": pred.age_min,
+            "age_max": pred.age_max,
+            "gender": pred.gender,
+            "start": pred.start,
+            "work_form": pred.work_form,
+        }
+    golds = {
+        "title": g("title"),
+        "category": g("categories") or None,
+        "headcount": g("headcount"),
+        "pay": _gold_pay(gold) if gold else None,
+        "period": g("period"),
+        "district": g("district"),
+        "contact_name": g("contact_name"),
+        "age_min": g("age_min"),
+        "age_max": g("age_max"),
+        "gender": g("gender"),
+        "start": g("start"),
+        "work_form": g("work_form"),
+    }
+    for name in SCALAR_FIELDS:
+        if name == "category" and gold is not None and not gold.get("categories"):
+            continue  # no category applies (刷单, 家教): not scored
+        tally.scalar(name, p.get(name), golds[name], where)
+    tally.items("phones", list(pred.phones) if pred else [], g("phones") or [], where)
+    tally.items("benefits", list(pred.benefits) if pred else [], g("benefits") or [], where)
+
+
+_NUM = r"(\d+(?:\.\d+)?)\s*([kK千万wW]?)"
+_RANGE = re.compile(rf"(?<![\d.]){_NUM}\s*(?:-|~|到|至)\s*{_NUM}")
+
+
+def _value(number: str, unit: str) -> float:
+    scale = {"k": 1000, "K": 1000, "千": 1000, "万": 10000, "w": 10000, "W": 10000}.get(unit, 1)
+    return float(number) * scale
+
+
+def _text_states_range(text: str, low: float, high: float) -> bool:
+    """Whether the text writes the platform's own salary range (independent of the parser)."""
+    for m in _RANGE.finditer(text):
+        a_unit = m.group(2) or m.group(4)
+        a, b = _value(m.group(1), a_unit), _value(m.group(3), m.group(4))
+        if abs(a - low) < 2 and abs(b - high) < 2:  # ZHILIAN stores 5001 for "5000"
+            return True
+    return False
+
+
+def eval_dataset(path: Path, tally: Tally, limit: int) -> dict[str, Any]:
+    if not path.exists():
+        return {"skipped": f"{path} not found"}
+    labels = _headcount_labels()
+    pay_rows = district_rows = city_rows = 0
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            text = row.get("职位描述") or ""
+            rid = row["职位自编号"]
+            gold: dict[str, Any] = {}
+            low, high = row.get("最低薪资") or "", row.get("最高薪资") or ""
+            try:
+                lo_v, hi_v = float(low), float(high)
+            except ValueError:
+                lo_v = hi_v = -1.0
+            if pay_rows < limit and lo_v > 0 and _text_states_range(text, lo_v, hi_v):
+                gold["pay"] = (lo_v, hi_v)
+            region = re.split(r"[·\-]", row.get("地区") or "")
+            city = region[0].removesuffix("市")
+            if city_rows < limit and len(city) >= 2 and city in text:
+                gold["city"] = city
+            named = len(region) >= 2 and len(region[1]) >= 3 and region[1] in text
+            if district_rows < limit and named and region[1].endswith(("区", "县", "市")):
+                gold["district"] = region[1]
+            if rid in labels:
+                gold["headcount"] = labels[rid]
+            if not gold:
+                continue
+            jobs = parse_post(text, DATASET_NOW)
+            job = jobs[0] if jobs else None
+            if "pay" in gold:
+                pay_rows += 1
+                pred: tuple[Any, ...] | None = None
+                if job is not None and job.pay.unit is not None and job.pay.min is not None:
+                    pred = (job.pay.min, job.pay.max if job.pay.max is not None else job.pay.min)
+                    pred = pred if job.pay.unit.value == "month" else (*pred, job.pay.unit.value)
+                gold_pay = gold["pay"]
+                right = (
+                    pred is not None
+                    and len(pred) == 2
+                    and all(abs(x - y) < 2 for x, y in zip(pred, gold_pay, strict=True))
+                )
+                tally.scalar("pay", gold_pay if right else pred, gold_pay, rid)
+            if "district" in gold:
+                district_rows += 1
+                tally.scalar("district", job.district if job else None, gold["district"], rid)
+            if "city" in gold:
+                city_rows += 1
+                pred_city = job.city.removesuffix("市") if job and job.city else None
+                tally.scalar("city", pred_city, gold["city"], rid)
+            if "headcount" in gold:
+                counts = [j.headcount for j in jobs if j.headcount is not None]
+                gold_hc = gold["headcount"] or None
+                tally.scalar("headcount", counts[0] if counts else None, gold_hc, rid)
+    return {
+        "pay_rows": pay_rows,
+        "district_rows": district_rows,
+        "city_rows": city_rows,
+        "headcount_rows": len(labels),
+    }
+
+
+def _headcount_labels() -> dict[str, int]:
+    path = DATA / "parser_headcount_labels.csv"
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8") as f:
+        return {r["id"]: int(r["headcount"] or 0) for r in csv.DictReader(f)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--gig", type=Path, default=DATA / "gig_posts.jsonl")
+    ap.add_argument("--heldout", type=Path, default=DATA / "gig_posts_heldout.jsonl")
+    ap.add_argument("--dataset", type=Path, default=DATASET)
+    ap.add_argument("--limit", type=int, default=500, help="rows per dataset field")
+    ap.add_argument("--show-errors", action="store_true")
+    args = ap.parse_args()
+    gig, heldout, real = Tally(), Tally(), Tally()
+    out: dict[str, Any] = {"gig": eval_gig(args.gig, gig)}
+    out["gig"]["fields"] = gig.report()
+    if args.heldout.exists():
+        out["gig_heldout"] = eval_gig(args.heldout, heldout)
+        out["gig_heldout"]["fields"] = heldout.report()
+    out["dataset"] = eval_dataset(args.dataset, real, args.limit)
+    out["dataset"]["fields"] = real.report()
+    if args.show_errors:
+        out["errors"] = {
+            "gig": gig.errors,
+            "gig_heldout": heldout.errors,
+            "dataset": real.errors[:200],
+        }
+    print(json.dumps(out, ensure_ascii=False, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,183 @@
+"""Risk rules, each on its own, their combination, and the hold that keeps a posting unpushed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from handlers.intake import store
+from handlers.texts import t
+from matching.parser import parse_post, to_posting
+from matching.risk import RiskFlag, assess, combine, reason_parts
+from models.posting import Posting, PostingStatus, Trust
+from models.repos.intake import IntakeRepo
+from models.timeutil import LOCAL_TZ
+from models.values import Pay, PayUnit
+
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=LOCAL_TZ)
+MIN_WAGE = 2320.0
+CLEAN = "河西区某酒店 服务员5名 月薪4500-5500 包吃住 联系张经理 15022223333"
+
+
+def posting(text: str) -> Posting:
+    return to_posting(parse_post(text, NOW)[0], trust=Trust.RELAYED, now=NOW)
+
+
+def codes(text: str, **kwargs) -> set[str]:
+    risk = assess(posting(text), min_wage_monthly=MIN_WAGE, **kwargs)
+    return {reason_parts(r)[0] for r in risk.reasons}
+
+
+def test_an_ordinary_post_carries_no_risk():
+    risk = assess(posting(CLEAN), min_wage_monthly=MIN_WAGE)
+    assert risk.score == 0.0
+    assert risk.reasons == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "招聘保安 月薪5000 需交押金500元 联系王经理13600000000",
+        "招收银员 月薪4000 入职先交培训费 联系王经理13600000001",
+        "招服务员 月薪4500 服装费200自理 联系王经理13600000002",
+        "招普工 月薪5000 体检费150元 联系王经理13600000003",
+        "招普工 月薪5000 先交300元 联系王经理13600000004",
+    ],
+)
+def test_fees_asked_of_workers_hold_the_posting(text):
+    risk = assess(posting(text), min_wage_monthly=MIN_WAGE)
+    assert "fee" in {reason_parts(r)[0] for r in risk.reasons}
+    assert risk.score >= 0.5
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "招普工 月薪5000 不收取任何押金和费用 联系王经理13600000005",
+        "招普工 月薪5000 体检费公司报销 联系王经理13600000006",
+        "招普工 月薪5000 无押金 联系王经理13600000007",
+    ],
+)
+def test_a_fee_the_post_denies_is_not_a_flag(text):
+    assert "fee" not in codes(text)
+
+
+def test_click_farming_and_home_typing():
+    assert "brushing" in codes("刷单返利，日结，一单5-20元，宝妈学生皆可，加微信")
+    typing = codes("在家手机打字兼职 日赚300-500 无需经验 时间自由")
+    assert "home_typing" in typing
+    assert "bait_words" in typing
+
+
+def test_pay_far_above_the_category_is_bait():
+    assert "bait_pay" in codes("高薪日结轻松 招保洁 日结800 河西区 联系王经理13600000008")
+    assert "bait_pay" not in codes("招保洁 日结200 河西区 联系王经理13600000009")
+
+
+def test_pay_below_the_minimum_wage():
+    assert "below_min_wage" in codes("招保洁 月薪1800 河西区 联系王经理13600000010")
+    assert "below_min_wage" in codes("招保洁 时薪10 河西区 联系王经理13600000011")
+    assert "below_min_wage" not in codes("招保洁 月薪2500 河西区 联系王经理13600000012")
+    high = assess(posting("招保洁 月薪2000 河西区 联系王经理13600000013"), min_wage_monthly=1900)
+    assert not high.reasons  # the configured minimum decides
+
+
+def test_no_employer_identity_and_no_contact():
+    assert "no_identity" in codes("招人 日结200 电话13600000014")
+    assert "no_contact" in codes("招人 日结200 来就干")
+    assert "no_identity" not in codes(CLEAN)
+
+
+def test_one_phone_posting_many_unrelated_jobs():
+    history = [("A",), ("I",), ("K",)]
+    assert "phone_spread" in codes(CLEAN, phone_history=history)
+    assert "phone_spread" not in codes(CLEAN, phone_history=[("I",), ("I", "L")])
+    many = assess(posting(CLEAN), min_wage_monthly=MIN_WAGE,
+                  phone_history=[("A",), ("B",), ("C",), ("K",)])  # fmt: skip
+    assert many.score >= 0.5
+
+
+def test_mass_reposting():
+    assert "mass_repost" in codes(CLEAN, sightings_today=6)
+    assert "mass_repost" not in codes(CLEAN, sightings_today=2)
+
+
+def test_flags_combine_as_noisy_or_and_keep_the_strongest_per_code():
+    risk = assess(
+        posting("高薪轻松日赚 在家打字 先交198元培训费 刷单 电话13100001111"),
+        min_wage_monthly=MIN_WAGE,
+    )
+    assert 0.9 < risk.score <= 1.0
+    assert reason_parts(risk.reasons[0])[0] == "brushing"  # strongest first
+    two = combine([RiskFlag("x", 0.3), RiskFlag("y", 0.3), RiskFlag("x", 0.1)])
+    assert two.score == pytest.approx(1 - 0.7 * 0.7)
+
+
+def test_every_reason_code_has_a_text_in_both_languages():
+    text = "高薪轻松日赚 刷单 在家打字 先交198元培训费 日结800 保洁"
+    reasons = assess(posting(text), min_wage_monthly=MIN_WAGE, sightings_today=12,
+                     phone_history=[("A",), ("B",), ("C",), ("D",), ("E",)]).reasons  # fmt: skip
+    for reason in [*reasons, "below_min_wage:10", "no_identity", "no_contact"]:
+        code, detail = reason_parts(reason)
+        for lang in ("zh", "en"):
+            assert t(f"risk.{code}", lang, detail=detail)
+
+
+def test_verified_postings_need_no_named_employer():
+    plain = Posting(id=None, title="搬家", description="日结300", phones=("13600000015",),
+                    pay=Pay(300, 300, PayUnit.DAY))  # fmt: skip
+    assert assess(plain, min_wage_monthly=MIN_WAGE).reasons == ("no_identity",)
+    assert assess(plain.with_(trust=Trust.VERIFIED), min_wage_monthly=MIN_WAGE).reasons == ()
+
+
+async def test_a_risky_posting_is_held_and_never_published(services):
+    risky = posting("招聘保安 月薪8000 需交押金500元 服装费200 电话 13600000000")
+    stored = await store(services, risky, source="relay", now=NOW)
+    assert stored.held
+    saved = await services.postings.get(stored.posting_id)
+    assert saved is not None
+    assert saved.status == PostingStatus.PENDING
+    assert saved.published_at is None
+    assert saved.risk_score >= services.policy.risk_hold_threshold
+    assert reason_parts(saved.risk_reasons[0])[0] == "fee"
+    assert [p.id for p in await IntakeRepo(services.db).pending()] == [stored.posting_id]
+    deliveries = await services.db.fetchall(
+        "SELECT id FROM deliveries WHERE posting_id = ?", (stored.posting_id,)
+    )
+    assert deliveries == []
+
+
+async def test_mass_reposting_sends_a_live_posting_back_to_the_queue(services, clock):
+    now = clock()
+    first = await store(services, posting(CLEAN), source="g0", now=now, push=False)
+    assert first.status == PostingStatus.PUBLISHED
+    for n in range(1, 9):
+        last = await store(services, posting(CLEAN), source=f"g{n}", now=now, push=False)
+    assert last.posting_id == first.posting_id
+    saved = await services.postings.get(first.posting_id)
+    assert saved is not None
+    assert saved.seen_count == 9
+    assert "mass_repost:9" in saved.risk_reasons
+    threshold = services.policy.risk_hold_threshold
+    assert (saved.status == PostingStatus.PENDING) == (saved.risk_score >= threshold)
+
+
+async def test_the_phone_history_comes_from_storage(services, clock):
+    now = clock()
+    phone = "13700009999"
+    for job in (
+        "保洁2名 河西区 日结200",
+        "厨师1名 河西区 月薪6000",
+        "美发助理2名 河西区 月薪4000",
+    ):
+        text = f"招{job} 张经理{phone}"
+        await store(services, posting(text), source="x", now=now, push=False)
+    fourth = await store(
+        services,
+        posting(f"招收银员 河西区 月薪4000 张经理{phone}"),
+        source="x",
+        now=now,
+        push=False,
+    )
+    assert any(r.startswith("phone_spread") for r in fourth.risk.reasons)
