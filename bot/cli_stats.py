@@ -17,7 +17,7 @@ from bot.exports import OWN_HEADERS, STATS_HEADERS, write_contacts, write_stats
 from bot.register_import import import_register
 from models.repos.register import RegisterRepo
 from models.repos.stats import DistrictMonth, StatsRepo
-from models.timeutil import LOCAL_TZ
+from models.timeutil import month_bounds
 
 export_app = typer.Typer(help="Export records as Excel files.", no_args_is_help=True)
 register_app = typer.Typer(
@@ -30,15 +30,12 @@ app.add_typer(register_app, name="register")
 console = Console(width=None if sys.stdout.isatty() else 160)
 
 
-def month_bounds(month: str) -> tuple[datetime, datetime]:
-    """[start, end) of a month given as YYYY-MM, in Tianjin local time."""
+def parse_month(month: str) -> tuple[datetime, datetime]:
+    """The month's bounds, or a usage error in Chinese."""
     try:
-        year, mon = (int(p) for p in month.split("-"))
-        start = datetime(year, mon, 1, tzinfo=LOCAL_TZ)
+        return month_bounds(month)
     except ValueError as exc:
         raise typer.BadParameter(f"月份格式应为 YYYY-MM，例如 2026-11（收到：{month}）") from exc
-    end = datetime(year + mon // 12, mon % 12 + 1, 1, tzinfo=LOCAL_TZ)
-    return start, end
 
 
 @app.command("stats")
@@ -48,7 +45,7 @@ def stats(
     xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Also write an Excel file.")] = None,
 ) -> None:
     """Monthly statistics per district (下发/联系不到/联系服务/已就业/未就业 + Yizhan figures)."""
-    start, end = month_bounds(month)
+    start, end = parse_month(month)
 
     async def collect() -> list[DistrictMonth]:
         async with open_services(cli_state.settings) as services:
@@ -76,7 +73,7 @@ def export_contacts(
     xlsx: Annotated[Path, typer.Option("--xlsx", help="Excel file to write.")],
 ) -> None:
     """The month's contact records in the 联系服务记录 layout."""
-    start, end = month_bounds(month)
+    start, end = parse_month(month)
 
     async def collect() -> int:
         async with open_services(cli_state.settings) as services:

@@ -39,3 +39,13 @@ def from_db_required(value: str) -> datetime:
     if parsed is None:
         raise ValueError("empty timestamp in a NOT NULL column")
     return parsed
+
+
+def month_bounds(month: str) -> tuple[datetime, datetime]:
+    """[start, end) of a YYYY-MM month in Tianjin local time; ValueError when malformed."""
+    year_text, sep, month_text = month.partition("-")
+    if not sep or len(year_text) != 4 or not (year_text + month_text).isdigit():
+        raise ValueError(f"not a YYYY-MM month: {month!r}")
+    year, mon = int(year_text), int(month_text)
+    start = datetime(year, mon, 1, tzinfo=LOCAL_TZ)
+    return start, datetime(year + mon // 12, mon % 12 + 1, 1, tzinfo=LOCAL_TZ)

@@ -1,0 +1,1 @@
+"""The caseworker web console: server-rendered pages under /console (issue 9)."""

@@ -1,0 +1,215 @@
+"""Console pages about postings: the moderation queue and its actions, the list, the broadcast.
+
+Actions call the same functions as the chat commands (handlers.moderation approve / reject /
+verify / edit_posting, handlers.broadcast preview / send_broadcast), so each is checked,
+published and audited exactly as it would be in chat.
+"""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from bot.web.html import esc, form, link, table
+from bot.web.state import SERVICES, done, render, signed_in, turn_for
+from handlers import broadcast, moderation
+from handlers.cards import pay_text
+from handlers.employer import risk_text
+from handlers.post_draft import FIELD_WORDS
+from handlers.staff import staff_name
+from handlers.texts import t
+from matching.taxonomy import label
+from models.posting import Posting, PostingStatus
+from models.repos.deliveries import DeliveryRepo
+from models.repos.intake import IntakeRepo
+from models.user import User
+from models.values import Role
+
+QUEUE_SHOWN = 50  # pending postings on one page; the rest after these are handled
+LIST_SHOWN = 100  # newest postings on the postings page
+ACTIONS = ("approve", "verify", "reject", "edit")
+
+
+def _fields(posting: Posting, lang: str) -> str:
+    rows = (
+        ("web.field.title", posting.title),
+        ("web.field.categories", " / ".join(label(c, lang) for c in posting.categories)),
+        ("web.field.district", posting.district),
+        ("web.field.address", posting.address),
+        ("web.field.pay", pay_text(posting.pay, lang)),
+        ("web.field.work_form", posting.work_form),
+        ("web.field.headcount", posting.headcount),
+        ("web.field.contact", posting.contact),
+        ("web.field.phones", " ".join(posting.phones)),
+        ("web.field.source", posting.source),
+        ("web.field.trust", t(f"intake.trust.{posting.trust.value}", lang)),
+    )
+    return "<dl>" + "".join(
+        f"<dt>{esc(t(key, lang))}</dt><dd>{esc(value or '—')}</dd>" for key, value in rows
+    ) + "</dl>"  # fmt: skip
+
+
+def _queue_card(posting: Posting, csrf: str, lang: str) -> str:
+    pid = posting.id
+    original = posting.original_text or posting.description
+    risk = ""
+    if posting.risk_reasons:
+        risk = (
+            f'<p class="risk">{esc(t("web.queue.risk", lang, score=f"{posting.risk_score:.2f}"))}'
+            f" {esc(risk_text(posting.risk_reasons, lang))}</p>"
+        )
+    base = f"/console/postings/{pid}"
+    options = "".join(
+        f'<option value="{esc(words[0])}">{esc(words[0])}</option>'
+        for words in FIELD_WORDS.values()
+    )
+    actions = (
+        form(f"{base}/approve", csrf, t("web.action.approve", lang))
+        + form(f"{base}/verify", csrf, t("web.action.verify", lang))
+        + form(f"{base}/reject", csrf, t("web.action.reject", lang),
+               f'<input name="reason" required placeholder="{esc(t("web.reason", lang))}">')
+        + form(f"{base}/edit", csrf, t("web.action.edit", lang),
+               f'<select name="field">{options}</select>'
+               f'<input name="value" required placeholder="{esc(t("web.value", lang))}">')
+    )  # fmt: skip
+    return (
+        f'<section class="card" id="p{pid}"><h2>#{pid} {esc(posting.title)}</h2>'
+        f'<div class="cols"><div><h3>{esc(t("web.queue.original", lang))}</h3>'
+        f"<pre>{esc(original)}</pre></div><div><h3>{esc(t('web.queue.parsed', lang))}</h3>"
+        f"{_fields(posting, lang)}</div></div>{risk}<div>{actions}</div></section>"
+    )
+
+
+async def queue(request: web.Request) -> web.Response:
+    """GET /console/: pending postings, riskiest first, original text beside the parsed fields."""
+    who = signed_in(request)
+    lang = who.user.lang
+    pending = await IntakeRepo(request.config_dict[SERVICES].db).pending(QUEUE_SHOWN)
+    cards = "".join(_queue_card(p, who.csrf, lang) for p in pending)
+    body = cards or f"<p>{esc(t('web.queue.empty', lang))}</p>"
+    return await render(request, t("web.nav.queue", lang), body)
+
+
+async def act(request: web.Request) -> web.StreamResponse:
+    """POST /console/postings/{id}/{action}: one moderation action, then back to the queue."""
+    services = request.config_dict[SERVICES]
+    who = signed_in(request)
+    action = request.match_info["action"]
+    pid = request.match_info["id"]
+    data = await request.post()
+    if action not in ACTIONS:
+        raise web.HTTPNotFound()
+    if action == "approve":
+        replies = await moderation.approve(turn_for(who.user, pid, services), services, pid)
+    elif action == "verify":
+        replies = await moderation.verify(turn_for(who.user, pid, services), services, pid)
+    elif action == "reject":
+        text = f"{pid} {str(data.get('reason', '')).strip()}"
+        replies = await moderation.reject(turn_for(who.user, text, services), services, text)
+    else:
+        text = f"{pid} {str(data.get('field', '')).strip()} {str(data.get('value', '')).strip()}"
+        replies = await moderation.edit_posting(turn_for(who.user, text, services), services,
+                                                text)  # fmt: skip
+    return await done(request, "\n".join(r.text for r in replies), "/console/")
+
+
+async def postings(request: web.Request) -> web.Response:
+    """GET /console/postings: status, reach, interest and 已招满 reports of recent postings."""
+    services = request.config_dict[SERVICES]
+    lang = signed_in(request).user.lang
+    found = await services.postings.with_status(*PostingStatus)
+    found.sort(key=lambda p: p.id or 0, reverse=True)
+    deliveries = DeliveryRepo(services.db)
+    rows = []
+    for p in found[:LIST_SHOWN]:
+        assert p.id is not None
+        s = await deliveries.reach_stats(p.id)
+        bc = link(f"/console/postings/{p.id}/broadcast", t("web.action.broadcast", lang))
+        rows.append((f"#{p.id}", p.title, p.district or "", t(f"intake.status.{p.status}", lang),
+                     bc, s.sent, s.waiting, s.interested, s.reported_full))  # fmt: skip
+    headers = [t(f"web.postings.{k}", lang) for k in
+               ("id", "title", "district", "status", "broadcast", "sent", "waiting",
+                "interested", "full")]  # fmt: skip
+    return await render(request, t("web.nav.postings", lang), table(headers, rows, 5))
+
+
+def _district(user: User, posting: Posting) -> str | None:
+    """A caseworker broadcasts in their own district; an admin in the posting's."""
+    return posting.district if user.role is Role.ADMIN else user.district
+
+
+async def broadcast_page(request: web.Request) -> web.Response:
+    """GET /console/postings/{id}/broadcast: the reach preview and the send buttons."""
+    services = request.config_dict[SERVICES]
+    who = signed_in(request)
+    lang = who.user.lang
+    posting = await services.postings.get(int(request.match_info["id"]))
+    if posting is None or posting.id is None:
+        raise web.HTTPNotFound()
+    district = _district(who.user, posting)
+    reach = await broadcast.preview(services, posting, district, services.clock())
+    await services.audit.record(
+        str(who.user.key), "broadcast:preview", allowed=True, now=services.clock(),
+        target=str(posting.id), detail=f"web {district} matched={reach.matched} new={reach.new}",
+    )  # fmt: skip
+    where = district or t("caseworker.everywhere", lang)
+    facts = table(
+        [t("web.bc.what", lang), t("web.bc.count", lang)],
+        [(t("web.bc.district", lang), where), (t("web.bc.matched", lang), reach.matched),
+         (t("web.bc.already", lang), reach.already), (t("web.bc.new", lang), reach.new),
+         (t("web.bc.group", lang), t("web.yes" if reach.has_group else "web.no", lang))],
+    )  # fmt: skip
+    notes = ""
+    if posting.status is not PostingStatus.PUBLISHED:
+        notes = f"<p>{esc(t('caseworker.bc.will_publish', lang))}</p>"
+    action = f"/console/postings/{posting.id}/broadcast"
+    buttons = "".join(
+        form(action, who.csrf, t(f"web.bc.send.{target}", lang),
+             f'<input type="hidden" name="target" value="{target}">')
+        for target in broadcast.TARGETS
+        if target == "seekers" or reach.has_group
+    )  # fmt: skip
+    body = (
+        f"<h2>#{posting.id} {esc(posting.title)}</h2>"
+        f"<p>{esc(t(f'intake.status.{posting.status}', lang))}</p>{facts}{notes}"
+        f"<p>{esc(t('caseworker.bc.limits', lang))}</p><div>{buttons}</div>"
+    )
+    return await render(request, t("web.bc.title", lang), body)
+
+
+async def broadcast_send(request: web.Request) -> web.StreamResponse:
+    """POST /console/postings/{id}/broadcast: publish if needed and queue the pushes."""
+    services = request.config_dict[SERVICES]
+    who = signed_in(request)
+    lang = who.user.lang
+    pid = int(request.match_info["id"])
+    target = str((await request.post()).get("target", ""))
+    posting = await services.postings.get(pid)
+    if posting is None or target not in broadcast.TARGETS:
+        raise web.HTTPNotFound()
+    district = _district(who.user, posting)
+    result = await broadcast.send_broadcast(services, pid, district, target,
+                                            staff_name(who.user))  # fmt: skip
+    await services.audit.record(
+        str(who.user.key), "broadcast:send", allowed=result.refused is None,
+        now=services.clock(), target=str(pid),
+        detail=f"web {target} {district} queued={result.queued} refused={result.refused}",
+    )  # fmt: skip
+    if result.refused is not None:
+        notice = t(result.refused, lang, id=pid)
+    else:
+        lines = []
+        if result.published_now:
+            lines.append(t("caseworker.bc.published", lang, id=pid, n=result.published_queued))
+        lines.append(t("caseworker.bc.queued", lang, queued=result.queued,
+                       matched=result.matched, suppressed=result.suppressed))  # fmt: skip
+        notice = "\n".join(lines)
+    return await done(request, notice, f"/console/postings/{pid}/broadcast")
+
+
+def add_routes(router: web.UrlDispatcher) -> None:
+    """The posting pages, relative to /console."""
+    router.add_get("/", queue)
+    router.add_get("/postings", postings)
+    router.add_get(r"/postings/{id:\d+}/broadcast", broadcast_page)
+    router.add_post(r"/postings/{id:\d+}/broadcast", broadcast_send)  # before the actions
+    router.add_post(r"/postings/{id:\d+}/{action:[a-z]+}", act)

@@ -1,0 +1,223 @@
+"""Routes of the caseworker web console (issue 9) through aiohttp's test client."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import openpyxl
+import pytest
+from aiohttp import web
+
+from bot.web.app import mount
+from bot.web.auth import COOKIE, SESSION_HOURS, TOKEN_MINUTES, NotStaff, issue_token
+from models.messages import Channel, DialogKey
+from models.posting import Posting, PostingStatus, Trust
+from models.values import Role
+
+XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+async def _staff(services, name="cw", role=Role.CASEWORKER):
+    user = await services.users.get_or_create(DialogKey(Channel.CONSOLE, name), services.clock())
+    await services.users.set_role(user.id, role, "西青区", "驿站")
+    return await services.users.by_id(user.id)
+
+
+async def _pending(services, title="保洁员", text="西青区招保洁 日结180 电话13800000000"):
+    posting = Posting(
+        id=None, title=title, description=text, original_text=text, district="西青区",
+        status=PostingStatus.PENDING, trust=Trust.RELAYED, risk_score=0.6,
+        risk_reasons=("fee:押金",),
+    )  # fmt: skip
+    return await services.postings.add(posting, services.clock())
+
+
+@pytest.fixture
+async def client(aiohttp_client, services):
+    root = web.Application()
+    mount(root, services)
+    return await aiohttp_client(root)
+
+
+async def _sign_in(client, services, user):
+    token = await issue_token(services, user)
+    response = await client.get(f"/console/login?token={token}", allow_redirects=False)
+    assert response.status == 303
+    return response
+
+
+def _csrf(html: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found is not None
+    return found.group(1)
+
+
+async def _audit(services, action):
+    return [e for e in await services.audit.recent(200) if e.action == action]
+
+
+async def test_sign_in_sets_a_strict_http_only_cookie_and_the_link_works_once(client, services):
+    user = await _staff(services)
+    token = await issue_token(services, user)
+    response = await client.get(f"/console/login?token={token}", allow_redirects=False)
+    assert response.status == 303
+    cookie = response.headers["Set-Cookie"]
+    assert COOKIE in cookie
+    assert "HttpOnly" in cookie
+    assert "SameSite=Strict" in cookie
+    page = await client.get("/console/")
+    assert page.status == 200
+    assert "待审核" in await page.text()
+    client.session.cookie_jar.clear()
+    again = await client.get(f"/console/login?token={token}", allow_redirects=False)
+    assert again.status == 403
+    assert [e.allowed for e in await _audit(services, "web:signin")] == [False, True]
+
+
+async def test_refused_without_a_session(client, services):
+    for path in ("/console/", "/console/postings", "/console/seekers", "/console/stats"):
+        response = await client.get(path)
+        assert response.status == 401, path
+    response = await client.post("/console/postings/1/approve", data={"csrf": "x"})
+    assert response.status == 401
+    assert len(await _audit(services, "web:no_session")) == 5
+
+
+async def test_link_and_session_expire(client, services, clock):
+    user = await _staff(services)
+    stale = await issue_token(services, user)
+    clock.advance(minutes=TOKEN_MINUTES + 1)
+    refused = await client.get(f"/console/login?token={stale}", allow_redirects=False)
+    assert refused.status == 403
+    await _sign_in(client, services, user)
+    assert (await client.get("/console/")).status == 200
+    clock.advance(hours=SESSION_HOURS, minutes=1)
+    assert (await client.get("/console/")).status == 401
+
+
+async def test_non_staff_get_no_link_and_lose_the_session_with_the_role(client, services):
+    seeker = await services.users.get_or_create(DialogKey(Channel.CONSOLE, "s"), services.clock())
+    with pytest.raises(NotStaff):
+        await issue_token(services, seeker)
+    user = await _staff(services)
+    await _sign_in(client, services, user)
+    await services.users.set_role(user.id, Role.SEEKER)
+    assert (await client.get("/console/")).status == 401
+
+
+async def test_bad_csrf_token_is_refused_and_changes_nothing(client, services):
+    pid = await _pending(services)
+    await _sign_in(client, services, await _staff(services))
+    for data in ({"csrf": "forged"}, {}):
+        response = await client.post(f"/console/postings/{pid}/approve", data=data)
+        assert response.status == 403
+    assert (await services.postings.get(pid)).status is PostingStatus.PENDING
+    assert len(await _audit(services, "web:csrf")) == 2
+    assert await _audit(services, "moderation:approve") == []
+
+
+async def test_approve_and_verify_change_the_posting_and_are_audited(client, services):
+    pid = await _pending(services)
+    user = await _staff(services)
+    await _sign_in(client, services, user)
+    csrf = _csrf(await (await client.get("/console/")).text())
+    response = await client.post(f"/console/postings/{pid}/verify", data={"csrf": csrf})
+    assert response.status == 200  # followed the 303 back to the queue
+    assert "已核实" in await response.text() or f"#{pid}" in await response.text()
+    assert (await services.postings.get(pid)).trust is Trust.VERIFIED
+    response = await client.post(f"/console/postings/{pid}/approve", data={"csrf": csrf})
+    assert response.status == 200
+    assert (await services.postings.get(pid)).status is PostingStatus.PUBLISHED
+    for action in ("moderation:verify", "moderation:approve"):
+        entries = await _audit(services, action)
+        assert [(e.actor, e.target) for e in entries] == [(str(user.key), str(pid))]
+
+
+async def test_reject_and_edit_go_through_moderation(client, services):
+    pid = await _pending(services)
+    await _sign_in(client, services, await _staff(services))
+    csrf = _csrf(await (await client.get("/console/")).text())
+    await client.post(
+        f"/console/postings/{pid}/edit", data={"csrf": csrf, "field": "工资", "value": "日结200"}
+    )
+    assert (await services.postings.get(pid)).pay.min == 200
+    await client.post(f"/console/postings/{pid}/reject", data={"csrf": csrf, "reason": "收押金"})
+    assert (await services.postings.get(pid)).status is PostingStatus.REJECTED
+    assert (await _audit(services, "moderation:reject"))[0].detail == "收押金"
+
+
+async def test_every_page_renders_for_phones(client, services):
+    pid = await _pending(services)
+    await _sign_in(client, services, await _staff(services))
+    for path in ("/console/", "/console/postings", "/console/seekers", "/console/stats",
+                 f"/console/postings/{pid}/broadcast"):  # fmt: skip
+        response = await client.get(path)
+        assert response.status == 200, path
+        html = await response.text()
+        assert 'name="viewport"' in html
+        assert "驿站工作台" in html
+        assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+
+
+async def test_posting_text_is_escaped(client, services):
+    pid = await _pending(services, title=XSS, text=XSS)
+    await _sign_in(client, services, await _staff(services))
+    for path in ("/console/", "/console/postings", f"/console/postings/{pid}/broadcast"):
+        html = await (await client.get(path)).text()
+        assert "<script>alert" not in html
+        assert "<img src=x" not in html
+        assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+
+
+async def test_broadcast_publishes_and_is_audited(client, services):
+    pid = await _pending(services)
+    user = await _staff(services)
+    await services.postings.update(
+        (await services.postings.get(pid)).with_(trust=Trust.VERIFIED), services.clock()
+    )
+    await _sign_in(client, services, user)
+    page = await (await client.get(f"/console/postings/{pid}/broadcast")).text()
+    response = await client.post(
+        f"/console/postings/{pid}/broadcast", data={"csrf": _csrf(page), "target": "seekers"}
+    )
+    assert response.status == 200
+    assert (await services.postings.get(pid)).status is PostingStatus.PUBLISHED
+    sent = await _audit(services, "broadcast:send")
+    assert sent[0].allowed
+    assert sent[0].actor == str(user.key)
+
+
+async def test_statistics_page_chart_and_downloads(client, services, clock):
+    clock.now = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+    await _pending(services)
+    await _sign_in(client, services, await _staff(services))
+    html = await (await client.get("/console/stats?month=2026-11")).text()
+    assert "<svg" in html
+    assert "西青区" in html
+    assert "下发人数" in html
+    response = await client.get("/console/stats.xlsx?month=2026-11")
+    assert response.status == 200
+    assert (await response.read())[:2] == b"PK"  # a zip: xlsx
+    contacts = await client.get("/console/contacts.xlsx?month=2026-11")
+    assert (await contacts.read())[:2] == b"PK"
+    assert [e.detail for e in await _audit(services, "web:export:stats")] == ["2026-11"]
+
+
+async def test_stats_download_is_a_real_workbook(client, services, tmp_path):
+    await _pending(services)
+    await _sign_in(client, services, await _staff(services))
+    data = await (await client.get("/console/stats.xlsx?month=2026-11")).read()
+    path = tmp_path / "stats.xlsx"
+    path.write_bytes(data)
+    sheet = openpyxl.load_workbook(path).active
+    assert sheet.cell(2, 1).value == "区"
+    assert sheet.cell(3, 1).value == "西青区"
+
+
+async def test_logout_ends_the_session(client, services):
+    await _sign_in(client, services, await _staff(services))
+    csrf = _csrf(await (await client.get("/console/stats")).text())
+    response = await client.post("/console/logout", data={"csrf": csrf})
+    assert response.status == 200
+    assert (await client.get("/console/stats")).status == 401
