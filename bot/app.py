@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.settings import Settings
 from handlers.context import Policy, Services
+from handlers.texts import t
+from matching.engine import Matcher
 from models.db import Database
+
+if TYPE_CHECKING:
+    from matching.encoder import Encoder
 
 
 def policy_from(settings: Settings) -> Policy:
@@ -24,14 +34,48 @@ def policy_from(settings: Settings) -> Policy:
         quiet_start=settings.quiet_start,
         quiet_end=settings.quiet_end,
         daily_cap=settings.daily_cap,
+        telegram_bot_username=settings.telegram_bot_username,
     )
 
 
 @asynccontextmanager
-async def open_services(settings: Settings) -> AsyncIterator[Services]:
-    """Open the database (migrating it) and build the services every handler shares."""
+async def open_services(
+    settings: Settings, *, with_matcher: bool = True
+) -> AsyncIterator[Services]:
+    """Open the database (migrating it), the matcher unless told not to (light commands skip
+    loading the model), and build the services every handler shares."""
     async with Database.open(settings.db) as db:
-        yield Services(db=db, policy=policy_from(settings))
+        matcher = await open_matcher(db, settings) if with_matcher else None
+        try:
+            yield Services(db=db, policy=policy_from(settings), matcher=matcher)
+        finally:
+            if matcher is not None:
+                await matcher.close()
+
+
+async def open_matcher(db: Database, settings: Settings) -> Matcher:
+    """The matcher, its index files next to the database file (synced with it on open)."""
+    encoder = await asyncio.to_thread(shared_encoder, settings.embedding_model, settings.cache_dir)
+    return await Matcher.open(
+        db,
+        encoder,
+        settings.db.resolve().parent,
+        phrases=t,
+        lang=settings.lang,
+        progress=sys.stderr.isatty(),
+    )
+
+
+@lru_cache(maxsize=2)
+def shared_encoder(model: str | None, cache_dir: Path) -> Encoder:
+    """One loaded model per process (loading takes seconds). No on-disk embedding cache: the
+    index files already keep every posting's vector, and seekers' wishes stay out of extra
+    files (删除我的信息)."""
+    # Imported here: torch and sentence-transformers take seconds to import, and most commands
+    # (chat, stats, import --no-push, wechat menu) never need them.
+    from matching.encoder import load_encoder
+
+    return load_encoder(model, cache_dir)
 
 
 def configure_logging(level: str) -> None:

@@ -1,0 +1,58 @@
+"""`yizhan wechat menu`: set up the official account's custom menu from the command line."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from bot.app import open_services
+from bot.channels import wechat_app  # noqa: F401  (registers WeChat and the WeCom robots)
+from bot.channels.wechat_app import open_api
+from bot.channels.wechat_events import menu_definition
+from bot.cli import app, cli_state, run_async
+from bot.errors import DeliveryError
+from bot.settings import Settings
+
+wechat_cli = typer.Typer(help="WeChat official account (服务号) set-up.", no_args_is_help=True)
+app.add_typer(wechat_cli, name="wechat")
+
+
+@wechat_cli.command("menu")
+def menu(
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the menu JSON without calling WeChat.")
+    ] = False,
+) -> None:
+    """Install the custom menu 找工作 / 我的资料 / 更多(发布零工, 帮助) through the WeChat API."""
+    definition = menu_definition("zh")
+    if dry_run:
+        typer.echo(json.dumps(definition, ensure_ascii=False, indent=2))
+        return
+    settings = cli_state.settings
+    if not (settings.wechat_app_id and settings.wechat_app_secret):
+        typer.echo("请先设置 YIZHAN_WECHAT_APP_ID 和 YIZHAN_WECHAT_APP_SECRET。", err=True)
+        raise typer.Exit(2)
+    try:
+        run_async(_install(settings, definition))
+    except DeliveryError as exc:
+        typer.echo(f"菜单创建失败：{exc}（检查 AppSecret 与 IP 白名单）", err=True)
+        raise typer.Exit(1) from None
+    typer.echo("菜单已创建：" + " / ".join(_labels(definition)))
+
+
+async def _install(settings: Settings, definition: dict[str, object]) -> None:
+    async with open_services(settings) as services, open_api(settings, services) as api:
+        await api.create_menu(definition)
+
+
+def _labels(definition: dict[str, object]) -> list[str]:
+    """Button names as shown: 更多（发布零工、帮助） for a sub-menu."""
+    labels: list[str] = []
+    buttons = definition.get("button")
+    assert isinstance(buttons, list)
+    for button in buttons:
+        subs = "、".join(sub["name"] for sub in button.get("sub_button", []))
+        labels.append(f"{button['name']}（{subs}）" if subs else button["name"])
+    return labels
