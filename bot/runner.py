@@ -1,0 +1,239 @@
+"""The `yizhan run` process: every configured channel, the dispatcher and the scheduler.
+
+Channels register themselves (`register_channel`) when their module is imported; the
+`bot/cli_<area>.py` of a channel imports it. A channel's `open(runtime)` is called before the
+HTTP server starts, so it can add routes (`runtime.http.app.router`) for callbacks or webhooks;
+entering it must put its `Sender` into `runtime.senders`. Workers (the dispatcher, the scheduler)
+start after every channel and stop first, so in-flight deliveries finish before the senders close.
+An area with periodic jobs adds an installer with `register_timers` (see `bot.scheduler`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+from bot.app import open_services
+from bot.channels.base import Sender
+from bot.dispatcher import Dispatcher
+from bot.scheduler import Scheduler, install_delivery_timers
+from bot.settings import Settings
+from handlers.context import Services
+from models.messages import Channel
+
+log = logging.getLogger(__name__)
+
+# A worker gets 30 s to finish in-flight work after a stop (systemd's stop timeout is 90 s).
+WORKER_STOP_TIMEOUT_S = 30.0
+
+
+class HttpServer:
+    """One aiohttp server for every inbound webhook (Telegram, WeChat), started only if used."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.app = web.Application()
+        self._host, self._port = host, port
+        self._runner: web.AppRunner | None = None
+        self.port: int | None = None  # the bound port once started (port 0 picks a free one)
+
+    @property
+    def used(self) -> bool:
+        """True when some component added a route."""
+        return len(self.app.router.routes()) > 0
+
+    async def __aenter__(self) -> HttpServer:
+        self._runner = web.AppRunner(self.app, access_log=None)
+        await self._runner.setup()
+        try:
+            site = web.TCPSite(self._runner, self._host, self._port)
+            await site.start()
+        except BaseException:
+            await self._runner.cleanup()
+            raise
+        self.port = self._runner.addresses[0][1]
+        log.info("HTTP server listening on %s:%s", self._host, self.port)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+
+@dataclass
+class Runtime:
+    """What the parts of one `yizhan run` process share."""
+
+    settings: Settings
+    services: Services
+    http: HttpServer
+    senders: dict[Channel, Sender] = field(default_factory=dict)
+    dispatcher: Dispatcher | None = None  # set once workers start; channels may wake it
+    scheduler: Scheduler | None = None
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)  # a failure stops the process
+
+    def watch(self, coro: Coroutine[Any, Any, None], name: str) -> asyncio.Task[None]:
+        """Run a background loop whose failure must end the process (not die silently)."""
+        task = asyncio.create_task(coro, name=name)
+        self.tasks.append(task)
+        return task
+
+
+Opener = Callable[[Runtime], AbstractAsyncContextManager[object]]
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelSpec:
+    """A channel `yizhan run` can serve, and the settings that switch it on."""
+
+    name: str
+    needs: tuple[str, ...]  # Settings fields that must all be set, e.g. ("telegram_token",)
+    open: Opener
+
+    def configured(self, settings: Settings) -> bool:
+        """True when every setting it needs has a value."""
+        return all(getattr(settings, name) for name in self.needs)
+
+
+CHANNELS: list[ChannelSpec] = []
+WORKERS: list[tuple[str, Opener]] = []  # started in order after the channels, stopped first
+TimerInstaller = Callable[[Scheduler], Awaitable[None]]
+TIMERS: list[TimerInstaller] = [install_delivery_timers]  # areas' periodic jobs
+
+
+def register_channel(spec: ChannelSpec) -> None:
+    """Add a channel (idempotent by name, so re-importing a module is harmless)."""
+    CHANNELS[:] = [c for c in CHANNELS if c.name != spec.name]
+    CHANNELS.append(spec)
+
+
+def register_worker(name: str, opener: Opener) -> None:
+    """Add a background part that runs while the process serves (dispatcher, scheduler)."""
+    WORKERS[:] = [w for w in WORKERS if w[0] != name]
+    WORKERS.append((name, opener))
+
+
+def register_timers(installer: TimerInstaller) -> None:
+    """Add an area's periodic jobs: `installer(scheduler)` registers kinds and ensures timers."""
+    if installer not in TIMERS:
+        TIMERS.append(installer)
+
+
+class NotConfigured(Exception):
+    """No channel has its settings; `missing` lists (channel, settings) to set."""
+
+    def __init__(self, missing: list[tuple[str, tuple[str, ...]]]) -> None:
+        super().__init__("no channel configured")
+        self.missing = missing
+
+
+def env_names(names: tuple[str, ...]) -> tuple[str, ...]:
+    """Settings field names as the environment variables that set them."""
+    return tuple(f"YIZHAN_{name.upper()}" for name in names)
+
+
+@asynccontextmanager
+async def open_runtime(
+    settings: Settings, services: Services | None = None
+) -> AsyncIterator[Runtime]:
+    """Open services, channels, the HTTP server and the workers; close all in reverse."""
+    channels = [spec for spec in CHANNELS if spec.configured(settings)]
+    if not channels:
+        raise NotConfigured([(spec.name, env_names(spec.needs)) for spec in CHANNELS])
+    async with AsyncExitStack() as stack:
+        if services is None:
+            services = await stack.enter_async_context(open_services(settings))
+        runtime = Runtime(settings, services, HttpServer(settings.http_host, settings.http_port))
+        # Openers run before the server starts (routes are fixed once aiohttp starts); the
+        # server starts before the channels are entered (a webhook is set only once we listen).
+        opened = [spec.open(runtime) for spec in channels]
+        if runtime.http.used:
+            await stack.enter_async_context(runtime.http)
+        for spec, channel in zip(channels, opened, strict=True):
+            await stack.enter_async_context(channel)
+            log.info("channel %s started", spec.name)
+        for name, opener in WORKERS:
+            await stack.enter_async_context(opener(runtime))
+            log.info("worker %s started", name)
+        yield runtime
+
+
+async def serve(
+    settings: Settings,
+    stop: asyncio.Event,
+    services: Services | None = None,
+    started: Callable[[Runtime], None] | None = None,
+) -> None:
+    """Serve until `stop` is set (SIGINT/SIGTERM) or a background loop fails."""
+    async with open_runtime(settings, services) as runtime:
+        if started is not None:
+            started(runtime)
+        stopper = asyncio.create_task(stop.wait(), name="stop")
+        try:
+            done, _ = await asyncio.wait(
+                [stopper, *runtime.tasks], return_when=asyncio.FIRST_COMPLETED
+            )
+        finally:
+            stopper.cancel()
+        for task in done:
+            failure = None if task is stopper else task.exception()
+            if failure is not None:
+                log.error("%s failed; shutting down", task.get_name())
+                raise failure
+        log.info("stopping")
+
+
+@asynccontextmanager
+async def background(
+    runtime: Runtime, name: str, loop: Callable[[asyncio.Event], Coroutine[Any, Any, None]]
+) -> AsyncIterator[None]:
+    """Run `loop(stop_event)` while the process serves; on exit set the event and let it finish."""
+    stop = asyncio.Event()
+    task = runtime.watch(loop(stop), name)
+    try:
+        yield
+    finally:
+        stop.set()
+        await _finish(task, name)
+
+
+async def _finish(task: asyncio.Task[None], name: str) -> None:
+    """Let a stopped loop finish its in-flight work; cancel it only past the timeout."""
+    if task.done():  # it failed already; `serve` reports that
+        return
+    try:
+        await asyncio.wait_for(asyncio.shield(task), WORKER_STOP_TIMEOUT_S)
+    except TimeoutError:
+        log.error("%s did not stop within %s s; cancelling", name, WORKER_STOP_TIMEOUT_S)
+        task.cancel()
+    except Exception:
+        log.exception("%s failed while stopping", name)
+
+
+@asynccontextmanager
+async def _dispatching(runtime: Runtime) -> AsyncIterator[None]:
+    """The outbox dispatcher over every channel's sender; stops after its in-flight sends."""
+    runtime.dispatcher = Dispatcher(runtime.services, runtime.senders)
+    async with background(runtime, "dispatcher", runtime.dispatcher.serve):
+        yield
+
+
+register_worker("dispatcher", _dispatching)
+
+
+@asynccontextmanager
+async def _scheduling(runtime: Runtime) -> AsyncIterator[None]:
+    """Persisted timers (posting expiry, follow-ups) of every area that registered them."""
+    runtime.scheduler = Scheduler(runtime.services)
+    for install in TIMERS:
+        await install(runtime.scheduler)
+    async with background(runtime, "scheduler", runtime.scheduler.serve):
+        yield
+
+
+register_worker("scheduler", _scheduling)

@@ -1,0 +1,88 @@
+"""Webhook mode: our aiohttp route on 127.0.0.1 takes updates only with Telegram's secret token."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+
+os.environ.setdefault("PTB_TIMEDELTA", "1")
+
+import aiohttp
+
+from bot.channels import telegram_app  # noqa: F401  (registers the Telegram channel)
+from bot.runner import open_runtime
+from bot.settings import Settings
+from handlers.context import Services
+from tests.fakes.telegram_api import (
+    SECRET_HEADER,
+    TOKEN,
+    FakeTelegram,
+    telegram_api_fixture,  # noqa: F401
+)
+
+PUBLIC_URL = "https://yizhan.example.org/telegram/hook"
+
+
+def _settings(fake: FakeTelegram, db: Path, secret: str | None) -> Settings:
+    return Settings(
+        db=db,
+        telegram_token=TOKEN,
+        telegram_api_base=fake.base_url,
+        telegram_webhook_url=PUBLIC_URL,
+        telegram_webhook_secret=secret,
+        http_host="127.0.0.1",
+        http_port=0,
+    )
+
+
+async def test_webhook_needs_the_secret_token(
+    telegram_api: FakeTelegram, services: Services, db_path: Path
+) -> None:
+    settings = _settings(telegram_api, db_path, "s3cret-Token_1")
+    async with open_runtime(settings, services) as runtime:
+        assert telegram_api.webhook == {"url": PUBLIC_URL, "secret_token": "s3cret-Token_1"}
+        local = f"http://127.0.0.1:{runtime.http.port}/telegram/hook"
+        telegram_api.user(42)
+        update = telegram_api.text(42, "你好")
+        telegram_api.updates.clear()  # delivered by webhook, not by getUpdates
+
+        assert await telegram_api.post_to(local, update, secret=None) == 403
+        assert await telegram_api.post_to(local, update, secret="s3cret-Token_2") == 403
+        assert await telegram_api.post_to(local, update, secret="") == 403
+        assert telegram_api.sent(42) == []  # refused requests reach nobody
+
+        assert await telegram_api.post_to(local, update, secret="s3cret-Token_1") == 200
+        await telegram_api.settle(42)
+        replies = telegram_api.sent(42)
+        assert replies, "the accepted update was answered"
+
+        # Telegram redelivers when unsure; the same update id is answered once.
+        assert await telegram_api.post_to(local, update, secret="s3cret-Token_1") == 200
+        await asyncio.sleep(0.5)
+        assert len(telegram_api.sent(42)) == len(replies)
+
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(local, data=b"{not json", headers={SECRET_HEADER: "s3cret-Token_1"}) as r,
+        ):
+            assert r.status == 400
+    assert telegram_api.calls_of("getUpdates") == []  # webhook mode never polls
+
+
+async def test_webhook_without_a_configured_secret_gets_a_random_one(
+    telegram_api: FakeTelegram, services: Services, db_path: Path
+) -> None:
+    async with open_runtime(_settings(telegram_api, db_path, None), services) as runtime:
+        assert telegram_api.webhook is not None
+        secret = telegram_api.webhook["secret_token"]
+        assert secret is not None
+        assert len(secret) >= 32
+        local = f"http://127.0.0.1:{runtime.http.port}/telegram/hook"
+        telegram_api.user(7)
+        update = telegram_api.text(7, "你好")
+        telegram_api.updates.clear()
+        assert await telegram_api.post_to(local, update, secret=None) == 403
+        assert await telegram_api.post_to(local, update, secret=secret) == 200
+        await telegram_api.settle(7)
+        assert telegram_api.sent(7)
