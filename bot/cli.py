@@ -63,4 +63,14 @@ def main() -> None:
 
 
 # Area modules register their commands on import (kept at the bottom: they import `app`).
-from bot import cli_chat  # noqa: E402,F401
+from bot import (  # noqa: E402
+    cli_chat,  # noqa: F401
+    cli_intake,  # noqa: F401
+    cli_matching,  # noqa: F401
+    cli_run,  # noqa: F401
+    cli_staff,  # noqa: F401
+    cli_stats,  # noqa: F401
+    cli_web,  # noqa: F401
+    cli_wechat,  # noqa: F401
+    demo_delivery,  # noqa: F401
+)

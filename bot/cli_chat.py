@@ -89,7 +89,7 @@ def profile_show(
 
 
 async def _profile_show(settings: Settings, user: str, as_json: bool) -> int:
-    async with open_services(settings) as services:
+    async with open_services(settings, with_matcher=False) as services:
         profile, lang = await load_profile(services, user)
     if profile is None:
         typer.echo(t("console.unknown_user", lang, user=user), err=True)

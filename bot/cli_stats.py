@@ -48,7 +48,7 @@ def stats(
     start, end = parse_month(month)
 
     async def collect() -> list[DistrictMonth]:
-        async with open_services(cli_state.settings) as services:
+        async with open_services(cli_state.settings, with_matcher=False) as services:
             repo = StatsRepo(services.db)
             names = [district] if district else await repo.districts_with_data()
             return [await repo.month(name, start, end) for name in names]
@@ -76,7 +76,7 @@ def export_contacts(
     start, end = parse_month(month)
 
     async def collect() -> int:
-        async with open_services(cli_state.settings) as services:
+        async with open_services(cli_state.settings, with_matcher=False) as services:
             records = await services.contacts.between(start, end)
             people = await RegisterRepo(services.db).in_district()
             by_id = {p.id: p for p in people if p.id is not None}
@@ -98,7 +98,7 @@ def register_import(
     """Import the register of unemployed people; bad rows are listed and the rest kept."""
 
     async def load() -> tuple[int, list[tuple[int, str]]]:
-        async with open_services(cli_state.settings) as services:
+        async with open_services(cli_state.settings, with_matcher=False) as services:
             report = await import_register(services, file, district)
             return len(report.imported), report.problems
 

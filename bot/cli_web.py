@@ -38,7 +38,7 @@ def token(
     lang = cli_state.settings.lang
 
     async def make() -> str | None:
-        async with open_services(cli_state.settings) as services:
+        async with open_services(cli_state.settings, with_matcher=False) as services:
             user = await services.users.get(DialogKey(channel, user_id))
             if user is None:
                 typer.echo(t("web.cli.no_user", lang), err=True)

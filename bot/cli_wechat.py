@@ -43,7 +43,10 @@ def menu(
 
 
 async def _install(settings: Settings, definition: dict[str, object]) -> None:
-    async with open_services(settings) as services, open_api(settings, services) as api:
+    async with (
+        open_services(settings, with_matcher=False) as services,
+        open_api(settings, services) as api,
+    ):
         await api.create_menu(definition)
 
 

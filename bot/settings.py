@@ -49,6 +49,12 @@ class Settings(BaseSettings):
     quiet_end: int = Field(7, description="Quiet hours end (local hour).")
     daily_cap: int = Field(5, description="Pushes per seeker per day before the digest.")
 
+    # Caseworker follow-ups
+    checkin_day: int = Field(
+        15, description="Day of the month from which seekers not yet contacted get a check-in."
+    )
+    checkin_hour: int = Field(10, description="Local hour at which check-ins are queued.")
+
     # Telegram
     telegram_token: str | None = Field(None, description="Bot token; turns Telegram on.")
     telegram_api_base: str = Field(
@@ -61,10 +67,17 @@ class Settings(BaseSettings):
     telegram_webhook_secret: str | None = Field(
         None, description="Secret token Telegram sends in X-Telegram-Bot-Api-Secret-Token."
     )
+    telegram_bot_username: str | None = Field(
+        None, description="The bot's @username (without @), for t.me invite links."
+    )
 
     # HTTP server (WeChat callback, web console)
     http_host: str = Field("127.0.0.1", description="Address of the HTTP server.")
     http_port: int = Field(8080, description="Port of the HTTP server.")
+    web_console: bool = Field(
+        False,
+        description="Serve the caseworker web console at /console on the HTTP server.",
+    )
 
     # WeChat official account
     wechat_token: str | None = Field(None, description="Official-account callback Token.")
@@ -78,6 +91,10 @@ class Settings(BaseSettings):
     )
     wechat_subscribe_template_id: str | None = Field(
         None, description="订阅通知 template id for pushes outside the 48-hour window."
+    )
+    wechat_subscribe_fields: list[str] = Field(
+        default_factory=lambda: ["thing1", "thing2", "time3"],
+        description="Keywords of that template, filled from a card's lines (JSON list).",
     )
 
     # WeCom group robots: JSON object {"西青区": "https://…/webhook/send?key=…"}

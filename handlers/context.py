@@ -36,6 +36,7 @@ class Policy:
     quiet_start: int = 22
     quiet_end: int = 7
     daily_cap: int = 5
+    telegram_bot_username: str | None = None  # for t.me invite links
 
 
 @dataclass(slots=True)

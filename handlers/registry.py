@@ -42,6 +42,8 @@ COMMANDS: dict[str, Command] = {}
 FLOWS: dict[str, Flow] = {}
 PAYLOADS: dict[str, Handler] = {}  # payload prefix before the first ":" -> handler
 FALLBACKS: list[tuple[int, MaybeHandler]] = []  # tried in priority order when nothing else fits
+# Precise readers (invite codes, deep links, "J12") that must win even inside an active flow.
+EARLY_FALLBACKS: list[tuple[int, MaybeHandler]] = []
 
 
 def register_command(command: Command) -> Command:
@@ -73,10 +75,14 @@ def register_payload(prefix: str, handler: Handler) -> None:
     PAYLOADS[prefix] = handler
 
 
-def register_fallback(priority: int, handler: MaybeHandler) -> None:
-    """Try `handler` (lower priority first) for text outside any flow; None means not mine."""
-    FALLBACKS.append((priority, handler))
-    FALLBACKS.sort(key=lambda item: item[0])
+def register_fallback(priority: int, handler: MaybeHandler, *, before_flows: bool = False) -> None:
+    """Try `handler` (lower priority first) for text outside any flow; None means not mine.
+
+    `before_flows` handlers run before an active flow too: only for input no flow could mean.
+    """
+    target = EARLY_FALLBACKS if before_flows else FALLBACKS
+    target.append((priority, handler))
+    target.sort(key=lambda item: item[0])
 
 
 def parse_command(text: str) -> tuple[Command, str] | None:

@@ -11,7 +11,14 @@ import logging
 
 from handlers.context import Services, Turn
 from handlers.locks import UserLocks
-from handlers.registry import COMMANDS, FALLBACKS, FLOWS, PAYLOADS, parse_command
+from handlers.registry import (
+    COMMANDS,
+    EARLY_FALLBACKS,
+    FALLBACKS,
+    FLOWS,
+    PAYLOADS,
+    parse_command,
+)
 from handlers.texts import t
 from models.messages import Incoming, Reply
 
@@ -58,6 +65,10 @@ async def _route(turn: Turn, services: Services) -> list[Reply]:
             )  # fmt: skip
             return [Reply(t("error.not_allowed", turn.lang))]
         return await command.run(turn, services)
+    for _priority, early in EARLY_FALLBACKS:
+        replies = await early(turn, services)
+        if replies is not None:
+            return replies
     if turn.state is not None and turn.state.flow in FLOWS:
         return await FLOWS[turn.state.flow].handle(turn, services)
     for _priority, fallback in FALLBACKS:
@@ -74,3 +85,19 @@ def command_args(turn: Turn) -> str:
 
 
 __all__ = ["COMMANDS", "LOCKS", "command_args", "handle"]
+
+# Handler modules register on import (kept at the bottom: they import the registry).
+from handlers import (  # noqa: E402,F401
+    broadcast,
+    checkins,
+    commands,
+    employer,
+    feedback,
+    followups,
+    group_post,
+    moderation,
+    my_posts,
+    onboarding,
+    relay,
+    staff,
+)

@@ -20,6 +20,7 @@ import torch
 from numpy.typing import NDArray
 from rich.progress import Progress
 from sentence_transformers import SentenceTransformer
+from transformers.utils import logging as hf_logging
 
 from matching.model_files import ensure_default_model
 
@@ -218,6 +219,8 @@ def load_encoder(model: str | None, cache_dir: Path, *, cache_path: Path | None 
                 f"embedding model {model!r} is not a local folder; models are never downloaded, "
                 "so download one (e.g. bge-small-zh-v1.5) and give its folder path"
             )
+    # transformers draws a "Loading weights" bar on stdout, into CLI output such as JSONL.
+    hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
     st = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
     max_length = min(MAX_SEQ_LENGTH, st.max_seq_length or MAX_SEQ_LENGTH)
     st.max_seq_length = max_length

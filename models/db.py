@@ -137,7 +137,8 @@ class Database:
         async with self.transaction() as tx:
             cur = await tx.execute(sql, params)
             if sql.lstrip()[:6].upper() == "INSERT":
-                return int(cur.lastrowid or 0)
+                # lastrowid keeps the previous insert's id when ON CONFLICT DO NOTHING skipped.
+                return int(cur.lastrowid or 0) if cur.rowcount > 0 else 0
             return cur.rowcount
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:

@@ -313,9 +313,113 @@ CREATE INDEX postings_dup ON postings (dup_of) WHERE dup_of IS NOT NULL;
 CREATE INDEX feedback_user ON feedback (user_id, posting_id);
 """
 
+INTAKE = """
+-- Near-duplicate lookup: MinHash band keys and phone+category+district+pay keys per posting.
+CREATE TABLE posting_dedup_keys (
+    key INTEGER NOT NULL,
+    posting_id INTEGER NOT NULL REFERENCES postings(id) ON DELETE CASCADE,
+    PRIMARY KEY (key, posting_id)
+) WITHOUT ROWID;
+CREATE INDEX posting_dedup_keys_posting ON posting_dedup_keys (posting_id);
+
+-- Phones per posting: one phone posting many unrelated jobs is a risk signal.
+CREATE TABLE posting_phones (
+    phone TEXT NOT NULL,
+    posting_id INTEGER NOT NULL REFERENCES postings(id) ON DELETE CASCADE,
+    PRIMARY KEY (phone, posting_id)
+) WITHOUT ROWID;
+CREATE INDEX posting_phones_posting ON posting_phones (posting_id);
+
+-- Sightings by source reference ("import:feed#123") and over time (mass reposting).
+CREATE INDEX posting_sources_source ON posting_sources (source);
+CREATE INDEX posting_sources_posting ON posting_sources (posting_id, seen_at);
+CREATE INDEX postings_poster ON postings (poster_user_id);
+"""
+
+STAFF = """
+-- One-time codes an admin hands to a new caseworker or admin ("加入 CODE", or a deep link).
+CREATE TABLE staff_invites (
+    code TEXT PRIMARY KEY,
+    role TEXT NOT NULL,                         -- caseworker / admin
+    district TEXT,
+    station TEXT,
+    created_by TEXT NOT NULL,                   -- "channel:user_id" or "cli"
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    used_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    used_at TEXT
+);
+
+-- Replies "J12" to a group post: counted per posting, so a station sees which posts work.
+CREATE TABLE group_post_replies (
+    id INTEGER PRIMARY KEY,
+    posting_id INTEGER NOT NULL REFERENCES postings(id) ON DELETE CASCADE,
+    user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX group_post_replies_posting ON group_post_replies (posting_id);
+
+-- The monthly check-in ("这个月找工作顺利吗？"): at most one per person and month.
+CREATE TABLE checkins (
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    month TEXT NOT NULL,                        -- YYYY-MM, local time
+    sent_at TEXT NOT NULL,
+    answer TEXT,                                -- found / looking / help
+    answered_at TEXT,
+    PRIMARY KEY (user_id, month)
+);
+
+-- Caseworker broadcasts of a posting to their district's seekers and/or WeCom group.
+CREATE TABLE broadcasts (
+    id INTEGER PRIMARY KEY,
+    posting_id INTEGER NOT NULL REFERENCES postings(id) ON DELETE CASCADE,
+    staff TEXT NOT NULL,
+    district TEXT,
+    at TEXT NOT NULL,
+    matched INTEGER NOT NULL DEFAULT 0,         -- seekers of the district the posting matched
+    queued INTEGER NOT NULL DEFAULT 0,          -- new pushes this broadcast added
+    group_notice INTEGER REFERENCES outbox(id) ON DELETE SET NULL
+);
+CREATE INDEX broadcasts_posting ON broadcasts (posting_id);
+
+-- Push answers (感兴趣/不感兴趣) already written as a day's contact record, per person and day.
+CREATE TABLE feedback_contacts (
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    day TEXT NOT NULL,                          -- YYYY-MM-DD, local time
+    PRIMARY KEY (user_id, day)
+);
+CREATE INDEX contacts_user ON contacts (user_id, at);
+CREATE INDEX contacts_register ON contacts (register_id, at);
+CREATE INDEX register_user ON register (user_id);
+"""
+
+# The caseworker web console (issue 9): one-time sign-in links and browser sessions. Only
+# SHA-256 hashes of the secrets are stored, so a copied database opens no session.
+WEB = """
+CREATE TABLE web_tokens (
+    token_hash TEXT PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    used_at TEXT                                -- set once: a link signs in one browser only
+);
+CREATE TABLE web_sessions (
+    session_hash TEXT PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    csrf TEXT NOT NULL,                         -- the form token of this session
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    flash TEXT                                  -- one notice shown on the next page
+);
+CREATE INDEX web_sessions_user ON web_sessions (user_id);
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration("0001_core", CORE),
     Migration("0007_wechat", WECHAT),
     Migration("0008_caseworker", CASEWORKER),
     Migration("0005_delivery", DELIVERY),
+    Migration("0004_intake", INTAKE),
+    Migration("0009_staff", STAFF),
+    Migration("0010_web", WEB),
 ]

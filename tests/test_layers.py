@@ -1,4 +1,4 @@
-"""Imports only point down the data's path: models <- matching <- handlers <- bot (STYLE rule 1)."""
+"""Imports only point down the data path: models <- matching <- handlers <- bot (STYLE rule 1)."""
 
 import ast
 from pathlib import Path

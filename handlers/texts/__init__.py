@@ -6,12 +6,36 @@ Each entry maps a key to {"zh": ..., "en": ...}; `str.format` fields fill in val
 
 from __future__ import annotations
 
+from handlers.texts import caseworker as _caseworker
+from handlers.texts import commands as _commands
 from handlers.texts import common
+from handlers.texts import console as _console
+from handlers.texts import delivery as _delivery
+from handlers.texts import intake as _intake
+from handlers.texts import matching as _matching
+from handlers.texts import onboarding as _onboarding
+from handlers.texts import profile as _profile
+from handlers.texts import telegram as _telegram
+from handlers.texts import web as _web
+from handlers.texts import wechat as _wechat
 
 Catalogue = dict[str, dict[str, str]]
 
 CATALOGUE: Catalogue = {}
-for _part in (common.TEXTS,):
+for _part in (
+    common.TEXTS,
+    _caseworker.TEXTS,
+    _commands.TEXTS,
+    _console.TEXTS,
+    _delivery.TEXTS,
+    _intake.TEXTS,
+    _matching.TEXTS,
+    _onboarding.TEXTS,
+    _profile.TEXTS,
+    _telegram.TEXTS,
+    _wechat.TEXTS,
+    _web.TEXTS,
+):
     _clash = CATALOGUE.keys() & _part.keys()
     if _clash:
         raise RuntimeError(f"duplicate text keys: {sorted(_clash)}")
