@@ -1,0 +1,396 @@
+"""The Matcher: the one place where the async application meets the synchronous matching core.
+
+It keeps two sides in memory (postings; seekers who may receive pushes), each with a vector
+index persisted next to the database. On open and on `sync()` it compares what it holds with
+the database: id -> updated_at decides which rows to reload, and each vector's stamp (a hash
+of the model and the embedded text) decides whether it can be reused or must be encoded. So a
+deleted or stale index file, or a posting written behind the matcher's back, is repaired by
+the next sync, encoding only texts not yet in the index. Every call into the core goes through
+`_blocking` (asyncio.to_thread) under one thread lock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import Callable, Collection, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Literal, ParamSpec, TypeVar
+
+import numpy as np
+from numpy.typing import NDArray
+
+from matching.explain import Phrases, ReasonPart, render
+from matching.index import AnyIndex, FlatIndex, load_index
+from matching.matches import Match, SeekerMatch, SyncReport, TextEncoder
+from matching.profile_text import posting_text, seeker_text, stamp
+from matching.searcher import Found, PostingSide, SeekerSide
+from models.db import Database
+from models.posting import Posting
+from models.repos.postings import PostingRepo
+from models.repos.seekers import SeekerRepo
+from models.repos.users import UserRepo
+from models.seeker import SeekerProfile
+
+__all__ = ["Match", "Matcher", "SeekerMatch", "SyncReport", "TextEncoder"]
+
+log = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+T = TypeVar("T")
+F32 = NDArray[np.float32]
+
+# A search asks the core for a few more results than wanted, so postings closed behind the
+# matcher's back (found by the status check) can be dropped without a second search.
+SPARE = 5
+# Index files are rewritten after this many single changes (each write of a 100k index is
+# ~150 MB); a missed write costs nothing but re-adding those few rows on the next open.
+SAVE_EVERY = 200
+# Rebuild a side's columns and word index when dead rows (replaced/removed) outnumber this
+# share of the live ones: they cost memory and scanning time but are never returned.
+COMPACT_SHARE = 0.5
+# Show the encoder's progress bar when a sync has at least this many new texts (~2.5 s).
+PROGRESS_FROM = 256
+
+
+class Matcher:
+    """Finds postings for seekers and seekers for postings; build with `await Matcher.open`."""
+
+    def __init__(
+        self,
+        db: Database,
+        encoder: TextEncoder,
+        index_dir: Path,
+        phrases: Phrases,
+        lang: str = "zh",
+        progress: bool = False,
+    ) -> None:
+        self._db = db
+        self._encoder = encoder
+        self._phrases = phrases
+        self._lang = lang
+        self._progress = progress
+        self._postings = PostingRepo(db)
+        self._seekers = SeekerRepo(db)
+        self._users = UserRepo(db)
+        stem = db.path.stem
+        self._files = {
+            "postings": index_dir / f"{stem}.postings.index.npz",
+            "seekers": index_dir / f"{stem}.seekers.index.npz",
+        }
+        self._posting_side = PostingSide(self._empty_index())
+        self._seeker_side = SeekerSide(self._empty_index())
+        self._posting_versions: dict[int, str] = {}
+        self._seeker_versions: dict[int, str] = {}
+        self._changes = asyncio.Lock()  # one sync or change at a time
+        self._core = threading.Lock()  # the sides are read and written in worker threads
+        self._unsaved = 0
+        self.opened: SyncReport | None = None  # what the sync on open did
+
+    @classmethod
+    async def open(
+        cls,
+        db: Database,
+        encoder: TextEncoder,
+        index_dir: Path,
+        *,
+        phrases: Phrases,
+        lang: str = "zh",
+        progress: bool = False,
+    ) -> Matcher:
+        """Load the saved indexes (when they fit this model) and sync with the database."""
+        matcher = cls(db, encoder, Path(index_dir), phrases, lang, progress)
+        await _blocking(Path(index_dir).mkdir, parents=True, exist_ok=True)
+        matcher._posting_side.index = await _blocking(matcher._load, "postings")
+        matcher._seeker_side.index = await _blocking(matcher._load, "seekers")
+        matcher.opened = await matcher.sync()
+        return matcher
+
+    @property
+    def posting_count(self) -> int:
+        """Postings that can be matched now."""
+        return len(self._posting_side.table)
+
+    @property
+    def seeker_count(self) -> int:
+        """Seekers who may be reached now."""
+        return len(self._seeker_side.table)
+
+    async def sync(self) -> SyncReport:
+        """Make the in-memory sides and saved indexes agree with the database."""
+        async with self._changes:
+            versions = await self._postings.matchable_versions()
+            stale_ids = set(self._posting_side.index.stamps()) - versions.keys()
+            gone = (self._posting_versions.keys() - versions.keys()) | stale_ids
+            changed = [i for i, v in versions.items() if self._posting_versions.get(i) != v]
+            compact = self._posting_side.table.dead > COMPACT_SHARE * max(len(versions), 1000)
+            if compact:
+                fresh = PostingSide(self._posting_side.index, self._posting_side.weights)
+                self._posting_side = fresh
+                changed = list(versions)
+            postings = await self._postings.many(changed)
+            encoded = await self._put_postings(list(postings.values()), gone)
+            self._posting_versions = {
+                i: v for i, v in versions.items() if i in postings or i in self._posting_versions
+            }
+
+            profiles = await self._seekers.all_active()
+            active = {p.user_id: _version(p) for p in profiles}
+            stale_seekers = set(self._seeker_side.index.stamps()) - active.keys()
+            gone_seekers = (self._seeker_versions.keys() - active.keys()) | stale_seekers
+            if compact or self._seeker_side.table.dead > COMPACT_SHARE * max(len(active), 1000):
+                self._seeker_side = SeekerSide(self._seeker_side.index, self._seeker_side.weights)
+                self._seeker_versions = {}
+            fresh_profiles = [
+                p for p in profiles if self._seeker_versions.get(p.user_id) != active[p.user_id]
+            ]
+            encoded += await self._put_seekers(fresh_profiles, gone_seekers)
+            self._seeker_versions = active
+            report = SyncReport(
+                postings=self.posting_count,
+                postings_changed=len(postings),
+                postings_removed=len(gone),
+                seekers=self.seeker_count,
+                seekers_changed=len(fresh_profiles),
+                seekers_removed=len(gone_seekers),
+                encoded=encoded,
+            )
+            if postings or gone or fresh_profiles or gone_seekers or self._unsaved:
+                await _blocking(self._save)
+            return report
+
+    async def posting_changed(self, posting_id: int) -> None:
+        """Re-read one posting (published, edited, closed, expired, merged)."""
+        async with self._changes:
+            version = (await self._postings.matchable_versions([posting_id])).get(posting_id)
+            posting = await self._postings.get(posting_id) if version else None
+            if posting is None or version is None:
+                await self._put_postings([], {posting_id})
+                self._posting_versions.pop(posting_id, None)
+            else:
+                await self._put_postings([posting], set())
+                self._posting_versions[posting_id] = version
+            await self._count_change()
+
+    async def seeker_changed(self, user_id: int) -> None:
+        """Re-read one seeker (profile edited, paused, consent, found work, data deleted)."""
+        async with self._changes:
+            profile = await self._seekers.get(user_id)
+            user = await self._users.by_id(user_id)
+            reachable = (
+                profile is not None
+                and user is not None
+                and user.subscribed
+                and profile.consent is True
+                and not profile.paused
+                and profile.status == "active"
+            )
+            if profile is None or not reachable:
+                await self._put_seekers([], {user_id})
+                self._seeker_versions.pop(user_id, None)
+                # A seeker who left (or deleted their data) leaves the file now, not later.
+                await _blocking(self._save)
+            else:
+                await self._put_seekers([profile], set())
+                self._seeker_versions[user_id] = _version(profile)
+                await self._count_change()
+
+    async def search(
+        self, profile: SeekerProfile, k: int, now: datetime, exclude: Collection[int] = ()
+    ) -> list[Match]:
+        """The k best postings for a profile (stored or ad hoc), best first, with reasons."""
+        return (await self.search_many([profile], k, now, exclude))[0]
+
+    async def search_many(
+        self,
+        profiles: Sequence[SeekerProfile],
+        k: int,
+        now: datetime,
+        exclude: Collection[int] = (),
+    ) -> list[list[Match]]:
+        """`search` for many profiles, their texts encoded in one batch."""
+        vectors = await self._known_or_encoded(
+            "seekers", [p.user_id for p in profiles], [seeker_text(p) for p in profiles], "query"
+        )
+        when = now.timestamp()
+        found = [
+            await _blocking(self._search, profile, vector, k + SPARE, when, exclude)
+            for profile, vector in zip(profiles, vectors, strict=True)
+        ]
+        ids = sorted({f.key for results in found for f in results})
+        valid = await self._postings.still_matchable(ids, now)
+        stale = [i for i in ids if i not in valid]
+        for posting_id in stale:  # closed or expired behind our back: forget them now
+            await self.posting_changed(posting_id)
+        return [[self._match(f) for f in results if f.key in valid][:k] for results in found]
+
+    async def search_text(
+        self, wish: str, k: int, now: datetime, profile: SeekerProfile | None = None
+    ) -> list[Match]:
+        """Postings for a free-text wish (on top of an optional profile)."""
+        base = profile or SeekerProfile(user_id=0)
+        return await self.search(base.with_(wish=wish), k, now)
+
+    async def reach(self, posting: Posting, now: datetime, threshold: float) -> list[SeekerMatch]:
+        """The seekers a posting should be pushed to: score at or above threshold, best first."""
+        vector = (
+            await self._known_or_encoded(
+                "postings", [posting.id], [posting_text(posting)], "passage"
+            )
+        )[0]
+        found = await _blocking(self._reach, posting, vector, now.timestamp(), threshold)
+        return [
+            SeekerMatch(f.key, f.score, self._reason(f.parts), f.near_miss, f.parts) for f in found
+        ]
+
+    async def close(self) -> None:
+        """Write unsaved index changes."""
+        async with self._changes:
+            if self._unsaved:
+                await _blocking(self._save)
+
+    # --- inside the worker thread -----------------------------------------------------------
+
+    def _search(
+        self, profile: SeekerProfile, vector: F32, k: int, now: float, exclude: Collection[int]
+    ) -> list[Found]:
+        with self._core:
+            side = self._posting_side
+            return side.search(side.query(profile, vector), k, now, exclude)
+
+    def _reach(self, posting: Posting, vector: F32, now: float, threshold: float) -> list[Found]:
+        with self._core:
+            words = self._posting_side.words
+            return self._seeker_side.reach(posting, vector, words, now, threshold)
+
+    def _load(self, name: str) -> AnyIndex:
+        path = self._files[name]
+        if not path.exists():
+            return self._empty_index()
+        try:
+            index = load_index(path)
+        except ValueError as error:
+            log.warning("rebuilding the %s index: %s", name, error)
+            return self._empty_index()
+        if index.dim != self._encoder.dim or index.meta.get("model") != self._encoder.model_id:
+            log.info("rebuilding the %s index for model %s", name, self._encoder.model_id)
+            return self._empty_index()
+        return index
+
+    def _save(self) -> None:
+        with self._core:
+            self._posting_side.index.save(self._files["postings"])
+            self._seeker_side.index.save(self._files["seekers"])
+            self._unsaved = 0
+
+    def _empty_index(self) -> AnyIndex:
+        return FlatIndex.empty(self._encoder.dim, {"model": self._encoder.model_id})
+
+    # --- async helpers ------------------------------------------------------------------------
+
+    async def _put_postings(self, postings: list[Posting], gone: Collection[int]) -> int:
+        texts = [posting_text(p) for p in postings]
+        ids = [p.id or 0 for p in postings]
+        stamps, new, vectors = await self._missing("postings", ids, texts, "passage")
+
+        def apply() -> None:
+            with self._core:
+                self._posting_side.drop(list(gone))
+                self._posting_side.put(postings, stamps, new, vectors)
+
+        await _blocking(apply)
+        return len(new)
+
+    async def _put_seekers(self, profiles: list[SeekerProfile], gone: Collection[int]) -> int:
+        texts = [seeker_text(p) for p in profiles]
+        ids = [p.user_id for p in profiles]
+        stamps, new, vectors = await self._missing("seekers", ids, texts, "query")
+
+        def apply() -> None:
+            with self._core:
+                side = self._seeker_side
+                side.drop(list(gone))
+                side.put(profiles, stamps, new, vectors, self._posting_side.words)
+
+        await _blocking(apply)
+        return len(new)
+
+    async def _missing(
+        self, side: str, ids: list[int], texts: list[str], kind: Literal["query", "passage"]
+    ) -> tuple[list[int], list[int], F32]:
+        """Stamps of the texts, positions whose index entry is missing or stale, their vectors."""
+        model = self._encoder.model_id
+        stamps = [stamp(t, model) for t in texts]
+
+        def stale() -> list[int]:
+            with self._core:
+                index = self._index(side)
+                return [i for i, key in enumerate(ids) if index.stamp_of(key) != stamps[i]]
+
+        new = await _blocking(stale)
+        return stamps, new, await self._encode([texts[i] for i in new], kind)
+
+    async def _encode(self, texts: list[str], kind: Literal["query", "passage"]) -> F32:
+        """Embeddings of texts; an empty text (a profile with nothing to say) gets zeros."""
+        vectors = np.zeros((len(texts), self._encoder.dim), dtype=np.float32)
+        todo = [i for i, text in enumerate(texts) if text]
+        if todo:
+            progress = self._progress and len(todo) >= PROGRESS_FROM
+            vectors[todo] = await _blocking(
+                self._encoder.encode, [texts[i] for i in todo], kind, progress=progress
+            )
+        return vectors
+
+    async def _known_or_encoded(
+        self, side: str, ids: list[int | None], texts: list[str], kind: Literal["query", "passage"]
+    ) -> F32:
+        """Vectors for texts: the index's own where its stamp matches, the rest encoded."""
+        model = self._encoder.model_id
+        stamps = [stamp(t, model) for t in texts]
+
+        def known() -> tuple[list[int], F32]:
+            with self._core:
+                index = self._index(side)
+                hits = [
+                    i
+                    for i, key in enumerate(ids)
+                    if key is not None and index.stamp_of(key) == stamps[i]
+                ]
+                keys = np.array([ids[i] for i in hits], dtype=np.int64)
+                return hits, index.vectors(keys)
+
+        hits, held = await _blocking(known)
+        vectors = np.zeros((len(texts), self._encoder.dim), dtype=np.float32)
+        if hits:
+            vectors[hits] = held
+        rest = [i for i in range(len(texts)) if i not in set(hits)]
+        if rest:
+            vectors[rest] = await self._encode([texts[i] for i in rest], kind)
+        return vectors
+
+    def _index(self, side: str) -> AnyIndex:
+        return self._posting_side.index if side == "postings" else self._seeker_side.index
+
+    async def _count_change(self) -> None:
+        self._unsaved += 1
+        if self._unsaved >= SAVE_EVERY:
+            await _blocking(self._save)
+
+    def _match(self, found: Found) -> Match:
+        return Match(
+            found.key, found.score, self._reason(found.parts), found.near_miss, found.parts
+        )
+
+    def _reason(self, parts: Sequence[ReasonPart]) -> str:
+        return render(parts, self._phrases, self._lang)
+
+
+def _version(profile: SeekerProfile) -> str:
+    return profile.updated_at.isoformat() if profile.updated_at else ""
+
+
+async def _blocking(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """The one bridge from the event loop to the synchronous core."""
+    return await asyncio.to_thread(fn, *args, **kwargs)
