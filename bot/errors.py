@@ -37,3 +37,14 @@ class Transient(DeliveryError):
 
 class Permanent(DeliveryError):
     """Retrying will not help (bad request, missing template)."""
+
+
+def http_error(status: int, is_json: bool) -> DeliveryError | None:
+    """The HTTP half of a JSON platform's `classify`; None means "read the errcode next"."""
+    if status >= 500 or status == 429:
+        return Transient(f"HTTP {status}")
+    if status >= 400:
+        return Permanent(f"HTTP {status}")
+    if not is_json:
+        return Transient("answer is not JSON")
+    return None

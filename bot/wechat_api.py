@@ -25,6 +25,7 @@ from bot.errors import (
     RecipientGone,
     Transient,
     WindowClosed,
+    http_error,
 )
 from models.repos.wechat import StoredToken, WeChatRepo
 
@@ -53,12 +54,9 @@ _TRANSIENT_ERRCODES = frozenset({-1, 45011})  # system busy; API called too ofte
 
 def classify(status: int, body: Mapping[str, Any] | None) -> DeliveryError | None:
     """Map one WeChat answer (HTTP status, decoded JSON) to an error, or None for success."""
-    if status >= 500 or status == 429:
-        return Transient(f"HTTP {status}")
-    if status >= 400:
-        return Permanent(f"HTTP {status}")
-    if body is None:
-        return Transient("answer is not JSON")
+    failed = http_error(status, body is not None)
+    if failed is not None or body is None:
+        return failed
     errcode = body.get("errcode", 0)
     if not isinstance(errcode, int) or errcode == 0:
         return None

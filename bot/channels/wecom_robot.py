@@ -21,7 +21,7 @@ import httpx
 
 from bot.channels.base import Pace, SendResult
 from bot.channels.wechat_render import utf8_truncate
-from bot.errors import DeliveryError, Permanent, RateLimited, Transient
+from bot.errors import DeliveryError, Permanent, RateLimited, Transient, http_error
 from bot.limits import WECOM_MARKDOWN_MAX_BYTES, WECOM_ROBOT_PER_MIN, WECOM_TEXT_MAX_BYTES
 from handlers.texts import t
 from models.messages import Channel, Reply
@@ -48,12 +48,9 @@ def mask_phones(text: str) -> str:
 
 def classify(status: int, body: Mapping[str, Any] | None) -> DeliveryError | None:
     """Map one robot webhook answer to an error, or None for success."""
-    if status >= 500 or status == 429:
-        return Transient(f"HTTP {status}")
-    if status >= 400:
-        return Permanent(f"HTTP {status}")
-    if body is None:
-        return Transient("answer is not JSON")
+    failed = http_error(status, body is not None)
+    if failed is not None or body is None:
+        return failed
     errcode = body.get("errcode", 0)
     if errcode == 0:
         return None
