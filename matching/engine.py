@@ -22,7 +22,7 @@ from typing import Literal, ParamSpec, TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
-from matching.explain import Phrases, ReasonPart, render
+from matching.explain import Phrases, ReasonPart, render, render_many
 from matching.index import AnyIndex, FlatIndex, load_index
 from matching.matches import Match, SeekerMatch, SyncReport, TextEncoder
 from matching.profile_text import posting_text, seeker_text, stamp
@@ -241,8 +241,10 @@ class Matcher:
             )
         )[0]
         found = await _blocking(self._reach, posting, vector, now.timestamp(), threshold)
+        reasons = render_many([f.parts for f in found], self._phrases, self._lang)
         return [
-            SeekerMatch(f.key, f.score, self._reason(f.parts), f.near_miss, f.parts) for f in found
+            SeekerMatch(f.key, f.score, reason, f.near_miss, f.parts)
+            for f, reason in zip(found, reasons, strict=True)
         ]
 
     async def close(self) -> None:

@@ -99,6 +99,20 @@ def render(parts: Sequence[ReasonPart], phrases: Phrases, lang: str = "zh") -> s
     return _render(tuple(parts), phrases, lang)
 
 
+def render_many(
+    reasons: Sequence[tuple[ReasonPart, ...]], phrases: Phrases, lang: str = "zh"
+) -> list[str]:
+    """Render many reasons; a reason shared by hundreds of results is rendered once."""
+    done: dict[int, str] = {}
+    out = []
+    for parts in reasons:
+        text = done.get(id(parts))
+        if text is None:
+            text = done[id(parts)] = _render(tuple(parts), phrases, lang)
+        out.append(text)
+    return out
+
+
 @lru_cache(maxsize=65_536)
 def _render(parts: tuple[ReasonPart, ...], phrases: Phrases, lang: str) -> str:
     texts: list[str] = []

@@ -8,7 +8,8 @@ forward search and reverse matching both call it, so a pair scores the same in b
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -58,6 +59,28 @@ class Scored:
     km_measured: Bools  # from the seeker's shared location (else district seats)
     chosen: Bools  # posting in a district the seeker picked
     category: NDArray[np.int64]  # column of the best-fitting category (-1: none)
+    base: F32  # the score without its semantic part (unclipped)
+    semantic_weight: F32  # each pair's weight of the semantic part
+
+
+def score(
+    seekers: SeekerBatch,
+    postings: PostingBatch,
+    semantic: F32,
+    lexical: F32,
+    now: float,
+    weights: Weights = DEFAULT_WEIGHTS,
+) -> Scored:
+    """Score seeker/posting pairs; one side has one row, `semantic`/`lexical` one per pair."""
+    return with_semantic(prepare(seekers, postings, lexical, now, weights), semantic)
+
+
+def with_semantic(prepared: Scored, semantic: F32, subset: NDArray[Any] | None = None) -> Scored:
+    """Add the semantic part to prepared pairs (optionally only to a subset of them): the
+    score is linear in it, so bounds can be tried before the vectors are fetched."""
+    part = prepared if subset is None else _subset(prepared, subset)
+    total = part.base + part.semantic_weight * calibrated_semantic(semantic)
+    return replace(part, score=np.clip(total, 0.0, 1.0).astype(np.float32))
 
 
 def calibrated_semantic(cosine: F32) -> F32:
@@ -75,15 +98,14 @@ def haversine(lat1: F64, lon1: F64, lat2: F64, lon2: F64) -> F64:
     return result
 
 
-def score(
+def prepare(
     seekers: SeekerBatch,
     postings: PostingBatch,
-    semantic: F32,
     lexical: F32,
     now: float,
     weights: Weights = DEFAULT_WEIGHTS,
 ) -> Scored:
-    """Score seeker/posting pairs; one side has one row, `semantic`/`lexical` one per pair."""
+    """Everything but the semantic part (its score reads as if the meaning matched not at all)."""
     m, n = len(seekers.floor), len(postings.risk)
     seeker_row = np.arange(m)
 
@@ -96,7 +118,7 @@ def score(
     )
 
     # Where: the shared location when there is one, else the picked districts' seats.
-    measured = haversine(seekers.lat, seekers.lon, postings.lat, postings.lon)
+    measured = _measured_km(seekers, postings)
     km_measured = np.isfinite(measured)
     by_district = seekers.district_km[seeker_row, postings.district].astype(np.float64)
     km = np.where(km_measured, measured, by_district)
@@ -136,17 +158,19 @@ def score(
     lex = np.clip(lexical / LEX_FULL, 0.0, 1.0)
 
     size = max(m, n) if min(m, n) else 0
-    features = np.empty((size, 8), dtype=np.float32)
-    for column, values in enumerate(
-        (category, calibrated_semantic(semantic), lex, distance, pay, form, freshness)
+    features = np.zeros((size, 8), dtype=np.float32)  # column 1, semantic, stays 0 here
+    for column, values in zip(
+        (0, 2, 3, 4, 5, 6, 7),
+        (category, lex, distance, pay, form, freshness, postings.trust),
+        strict=True,
     ):
         features[:, column] = values
-    features[:, 7] = postings.trust
-    total = np.einsum("ij,ij->i", features, WEIGHT_ROWS.matrix[seekers.weight_row])
-    total -= weights.risk * postings.risk + weights.too_far * too_far
+    rows = WEIGHT_ROWS.matrix[seekers.weight_row]
+    base = np.einsum("ij,ij->i", features, rows)
+    base -= weights.risk * postings.risk + weights.too_far * too_far
     excluded = pay_gate | (seekers.daily_only & ~postings.daily) | (postings.expires <= now)
     return Scored(
-        score=np.clip(total, 0.0, 1.0).astype(np.float32),
+        score=np.clip(base, 0.0, 1.0).astype(np.float32),
         excluded=np.broadcast_to(excluded, (size,)),
         near_miss=np.broadcast_to(pay_below | neighbour | beyond, (size,)),
         pay_below=np.broadcast_to(pay_below, (size,)),
@@ -156,7 +180,24 @@ def score(
         km_measured=np.broadcast_to(km_measured, (size,)),
         chosen=np.broadcast_to(chosen, (size,)),
         category=np.broadcast_to(best, (size,)),
+        base=base.astype(np.float32),
+        semantic_weight=np.broadcast_to(rows[:, 1], (size,)),
     )
+
+
+def _subset(scored: Scored, index: NDArray[Any]) -> Scored:
+    return Scored(**{f.name: getattr(scored, f.name)[index] for f in fields(scored)})
+
+
+def _measured_km(seekers: SeekerBatch, postings: PostingBatch) -> F64:
+    """km from seekers' shared locations; only the located pairs are computed (about 30%)."""
+    size = max(len(seekers.lat), len(postings.lat))
+    lat1, lon1 = np.broadcast_to(seekers.lat, size), np.broadcast_to(seekers.lon, size)
+    lat2, lon2 = np.broadcast_to(postings.lat, size), np.broadcast_to(postings.lon, size)
+    located = np.flatnonzero(np.isfinite(lat1) & np.isfinite(lat2))
+    km = np.full(size, np.nan)
+    km[located] = haversine(lat1[located], lon1[located], lat2[located], lon2[located])
+    return km
 
 
 def _category_fit(
@@ -164,22 +205,26 @@ def _category_fit(
 ) -> tuple[NDArray[np.float32], NDArray[np.int64]]:
     """Best affinity among the wanted categories, and its column (-1 when none fits).
 
-    One side has one row, so only its codes matter: the seeker's wanted codes against many
-    postings, or the posting's codes against many seekers' bit sets.
+    One side has one row, so only its one or two codes are looped over: the seeker's wanted
+    codes against many postings, or the posting's codes against many seekers' bit sets.
     """
+    size = max(len(seekers.category_bits), len(postings.affinity))
+    fit = np.zeros(size, dtype=np.float32)
+    best = np.full(size, -1, dtype=np.int64)
     if len(seekers.category_bits) == 1:
-        codes = wanted_codes(int(seekers.category_bits[0]))
-        values = postings.affinity[:, codes]
+        for code in wanted_codes(int(seekers.category_bits[0])).tolist():
+            value = postings.affinity[:, code]
+            better = value > fit
+            fit, best = np.where(better, value, fit), np.where(better, code, best)
     else:
-        codes = np.flatnonzero(postings.affinity[0] > 0)
-        wanted = (seekers.category_bits[:, None] >> codes[None, :]) & 1
-        values = wanted * postings.affinity[0, codes][None, :]
-    if len(codes) == 0:
-        size = max(len(seekers.category_bits), len(postings.affinity))
-        return np.zeros(size, dtype=np.float32), np.full(size, -1, dtype=np.int64)
-    fit = values.max(axis=1).astype(np.float32)
-    best = np.where(fit > 0, codes[values.argmax(axis=1)], -1)
-    return fit, best.astype(np.int64)
+        for code in np.flatnonzero(postings.affinity[0] > 0).tolist():
+            value = np.where((seekers.category_bits >> code) & 1, postings.affinity[0, code], 0)
+            better = value > fit
+            fit, best = (
+                np.where(better, value, fit).astype(np.float32),
+                np.where(better, code, best),
+            )
+    return fit, best
 
 
 def top(scored: Scored, k: int, threshold: float = -1.0) -> NDArray[np.int64]:

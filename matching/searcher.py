@@ -21,7 +21,6 @@ from matching.columns import (
     Table,
     posting_batch,
     seeker_batch,
-    select,
     wanted_codes,
 )
 from matching.explain import ReasonPart, facts_of, reason_parts
@@ -36,7 +35,7 @@ from matching.lexical import (
     text_keys,
 )
 from matching.profile_text import seeker_keywords
-from matching.rank import Scored, score, top
+from matching.rank import Scored, prepare, score, top, with_semantic
 from matching.weights import DEFAULT_WEIGHTS, Weights
 from models.posting import Posting
 from models.seeker import SeekerProfile
@@ -47,14 +46,15 @@ Keys = NDArray[np.int64]
 
 # Candidate pools: 200 by vector, 200 by words, and postings of the wanted trades, cut to the
 # 1,000 in or next to the seeker's districts and freshest (at 100k postings two trades hold
-# ~10,000 rows). Scoring ~1,400 candidates costs under 1 ms; every posting of a wanted trade
-# stays in play until there are more than 1,000 of them.
+# ~10,000 rows). Every posting of a wanted trade stays in play until there are more than
+# 1,000 of them; scoring the ~1,400 candidates keeps a query near 5 ms at 100k (p95 7 ms).
 N_VECTOR = 200
 N_WORDS = 200
 N_FILTERED = 1_000
-# Reverse matching looks wider: a posting should reach every seeker above the threshold.
-N_REACH_VECTOR = 500
-N_REACH_WORDS = 500
+# Reverse matching: these pools add seekers outside the posting's trades (whom the category
+# filter already covers, all of them); 300 each keeps the vector search near 1 ms at 100k.
+N_REACH_VECTOR = 300
+N_REACH_WORDS = 300
 # Rows added per step when many arrive at once: bounds the tokeniser's temporary arrays
 # (~40 MB per 5,000 postings instead of 2 GB for 100k at once).
 CHUNK = 5_000
@@ -95,8 +95,7 @@ class PostingSide:
         """Add or replace postings; `vectors` are for the positions `new` (texts not indexed)."""
         if not postings:
             return
-        ids = [p.id or 0 for p in postings]
-        _add_vectors(self.index, ids, stamps, new, vectors)
+        _add_vectors(self.index, [p.id or 0 for p in postings], stamps, new, vectors)
         self.index = resized(self.index)
         for start in range(0, len(postings), CHUNK):
             self._put_rows(postings[start : start + CHUNK])
@@ -104,7 +103,8 @@ class PostingSide:
 
     def _put_rows(self, postings: Sequence[Posting]) -> None:
         facts = [facts_of(p) for p in postings]
-        rows = self.table.extend([p.id or 0 for p in postings], posting_batch(postings), facts)
+        ids = [p.id or 0 for p in postings]
+        rows = self.table.extend(ids, posting_batch(postings), facts)
         keys, docs = corpus_keys([posting_words(p.title, p.description) for p in postings])
         terms, owners, counts = term_counts(keys, docs)
         lengths = np.bincount(docs, minlength=len(postings))
@@ -185,7 +185,7 @@ class SeekerSide:
     def __init__(self, index: AnyIndex, weights: Weights = DEFAULT_WEIGHTS) -> None:
         self.index = index
         self.weights = weights
-        self.table: Table[SeekerBatch] = Table(SeekerBatch)
+        self.table: Table[SeekerBatch] = Table(SeekerBatch, keep_vectors=True)
         self.words = InvertedIndex()
 
     def put(
@@ -202,11 +202,14 @@ class SeekerSide:
             return
         ids = [p.user_id for p in profiles]
         _add_vectors(self.index, ids, stamps, new, vectors)
+        embedded = self.index.vectors(np.array(ids, dtype=np.int64))
         self.index = resized(self.index)
         for start in range(0, len(profiles), CHUNK):
             chunk = profiles[start : start + CHUNK]
             keys = [p.user_id for p in chunk]
-            rows = self.table.extend(keys, seeker_batch(chunk, self.weights), [None] * len(keys))
+            batch = seeker_batch(chunk, self.weights)
+            nothing = [None] * len(keys)
+            rows = self.table.extend(keys, batch, nothing, embedded[start : start + CHUNK])
             terms, docs = corpus_keys([seeker_keywords(p) for p in chunk])
             terms, owners, shares = query_factors(terms, docs, posting_words_index)
             self.words.add(terms, rows[owners], shares, len(chunk), len(terms))
@@ -253,47 +256,42 @@ class SeekerSide:
         # whoever fails the bound fails for certain, and only the rest have vectors fetched.
         # (The pool's last cosine would be a tighter bound, but IVF misses 8% of the true top
         # 200 on e5 vectors, and a missed push is worse than 2 ms.)
-        bound_semantic = np.nan_to_num(_known(rows, by_vector, cosines), nan=1.0)
-        bound = score(seekers, target, bound_semantic, lexical[rows], now, self.weights)
-        keep = (bound.score >= threshold) & ~bound.excluded
-        rows, seekers, semantic = (
-            rows[keep],
-            select(seekers, keep),
-            _known(rows[keep], by_vector, cosines),
-        )
-        if len(rows) == 0:
+        prepared = prepare(seekers, target, lexical[rows], now, self.weights)
+        semantic = _known(rows, by_vector, cosines)
+        bound = with_semantic(prepared, np.nan_to_num(semantic, nan=1.0))
+        keep = np.flatnonzero((bound.score >= threshold) & ~bound.excluded)
+        if len(keep) == 0:
             return []
+        rows, semantic = rows[keep], semantic[keep]
         fetch = np.isnan(semantic)
-        semantic[fetch] = _cosines(self.index, table.keys[rows[fetch]], vector)
-        scored = score(seekers, target, semantic, lexical[rows], now, self.weights)
+        semantic[fetch] = table.cosines(rows[fetch], vector)
+        scored = with_semantic(prepared, semantic, keep)
         facts = facts_of(posting)
         verified = bool(target.verified[0])
         best = top(scored, len(rows), threshold)
-        # Hundreds of seekers share a few dozen reasons: build each distinct one once.
-        columns: list[NDArray[Any]] = [
-            scored.category[best],
-            np.round(np.nan_to_num(scored.km[best], nan=-1.0)),
-            scored.km_measured[best],
-            scored.beyond[best],
-            scored.neighbour[best],
-            scored.pay_below[best],
+        # Thousands of seekers share a few dozen reasons: build each distinct one once, keyed
+        # by what a reason says (category, whole km, and the four flags it reads).
+        km = np.clip(np.round(np.nan_to_num(scored.km[best], nan=-1.0)), -1, 4000) + 1
+        flags = np.stack([scored.km_measured, scored.beyond, scored.neighbour, scored.pay_below])[
+            :, best
         ]
-        signature = np.stack([c.astype(np.float64) for c in columns]).T.tolist()
-        reasons: dict[tuple[float, ...], tuple[ReasonPart, ...]] = {}
-        out = []
-        for i, key, value, near, sign in zip(
-            best.tolist(),
-            table.keys[rows[best]].tolist(),
-            scored.score[best].tolist(),
-            scored.near_miss[best].tolist(),
-            signature,
-            strict=True,
-        ):
-            parts = reasons.get(tuple(sign))
-            if parts is None:
-                parts = reasons[tuple(sign)] = reason_parts(facts, scored, i, verified)
-            out.append(Found(key, value, near, parts))
-        return out
+        kinds = ((scored.category[best] + 1) * 4096 + km.astype(np.int64)) * 16 + (
+            flags.T.astype(np.int64) @ np.array([1, 2, 4, 8])
+        )
+        distinct, first = np.unique(kinds, return_index=True)
+        parts = {
+            kind: reason_parts(facts, scored, int(best[i]), verified)
+            for kind, i in zip(distinct.tolist(), first.tolist(), strict=True)
+        }
+        return list(
+            map(
+                Found,
+                table.keys[rows[best]].tolist(),
+                scored.score[best].tolist(),
+                scored.near_miss[best].tolist(),
+                [parts[kind] for kind in kinds.tolist()],
+            )
+        )
 
 
 def _add_vectors(
@@ -305,13 +303,6 @@ def _add_vectors(
             vectors,
             np.array([stamps[i] for i in new], dtype=np.int64),
         )
-
-
-def _cosines(index: AnyIndex, keys: Keys, vector: F32) -> F32:
-    """Cosine of stored vectors with one vector. einsum, not `@`: BLAS threads cost 5x here."""
-    stored = index.vectors(keys)
-    result: F32 = np.einsum("ij,j->i", stored, vector.astype(np.float32))
-    return result
 
 
 def _union(pools: list[Rows], alive: NDArray[np.bool_]) -> Rows:
@@ -337,10 +328,11 @@ def _semantic(
     index: AnyIndex, table: Table[Any], rows: Rows, found: Rows, cosines: F32, vector: F32
 ) -> F32:
     """Cosines of the rows' vectors with one vector: from the vector search where it found
-    the row, the rest fetched by id."""
+    the row, the rest fetched from the index by id."""
     semantic = _known(rows, found, cosines)
     missing = np.isnan(semantic)
-    semantic[missing] = _cosines(index, table.keys[rows[missing]], vector)
+    stored = index.vectors(table.keys[rows[missing]])
+    semantic[missing] = np.einsum("ij,j->i", stored, vector.astype(np.float32))
     return semantic
 
 

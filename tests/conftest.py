@@ -65,9 +65,9 @@ def model_cache_dir() -> Path:
 @pytest.fixture(scope="session")
 def encoder(model_cache_dir: Path) -> Any:
     """The real local embedding model, loaded once per test session."""
-    from matching.encoder import load_encoder
+    from bot.app import shared_encoder
 
-    return load_encoder(None, model_cache_dir)
+    return shared_encoder(None, model_cache_dir)  # the same instance the CLI tests load
 
 
 @pytest.fixture
