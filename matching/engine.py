@@ -22,6 +22,8 @@ from typing import Literal, ParamSpec, TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
+from matching.category_vectors import CONFIDENCE as CATEGORY_CONFIDENCE
+from matching.category_vectors import category_queries, nearest_category
 from matching.explain import Phrases, ReasonPart, render, render_many
 from matching.index import AnyIndex, FlatIndex, load_index
 from matching.matches import Match, SeekerMatch, SyncReport, TextEncoder
@@ -88,6 +90,7 @@ class Matcher:
         self._core = threading.Lock()  # the sides are read and written in worker threads
         self._unsaved = 0
         self.opened: SyncReport | None = None  # what the sync on open did
+        self._centroids: F32 | None = None  # category vectors, encoded on first need
 
     @classmethod
     async def open(
@@ -240,6 +243,7 @@ class Matcher:
                 "postings", [posting.id], [posting_text(posting)], "passage"
             )
         )[0]
+        posting = self._with_category(posting, vector, await self._category_centroids())
         found = await _blocking(self._reach, posting, vector, now.timestamp(), threshold)
         reasons = render_many([f.parts for f in found], self._phrases, self._lang)
         return [
@@ -296,6 +300,7 @@ class Matcher:
         texts = [posting_text(p) for p in postings]
         ids = [p.id or 0 for p in postings]
         stamps, new, vectors = await self._missing("postings", ids, texts, "passage")
+        postings = await self._categorised(postings, texts)
 
         def apply() -> None:
             with self._core:
@@ -371,6 +376,35 @@ class Matcher:
         if rest:
             vectors[rest] = await self._encode([texts[i] for i in rest], kind)
         return vectors
+
+    async def _category_centroids(self) -> F32:
+        """The A–Q codes' vectors, encoded once per matcher."""
+        if self._centroids is None:
+            self._centroids = await self._encode(category_queries(), "query")
+        return self._centroids
+
+    async def _categorised(self, postings: list[Posting], texts: list[str]) -> list[Posting]:
+        """Postings the keywords left without a category get the clearly nearest one, if any."""
+        todo = [i for i, p in enumerate(postings) if not p.categories]
+        if not todo:
+            return postings
+        vectors = await self._known_or_encoded(
+            "postings", [postings[i].id for i in todo], [texts[i] for i in todo], "passage"
+        )
+        centroids = await self._category_centroids()
+        out = list(postings)
+        for row, i in enumerate(todo):
+            out[i] = self._with_category(postings[i], vectors[row], centroids)
+        return out
+
+    @staticmethod
+    def _with_category(posting: Posting, vector: F32, centroids: F32) -> Posting:
+        if posting.categories:
+            return posting
+        code = nearest_category(vector, centroids)
+        if code is None:
+            return posting
+        return posting.with_(categories=(code,), category_confidence=CATEGORY_CONFIDENCE)
 
     def _index(self, side: str) -> AnyIndex:
         return self._posting_side.index if side == "postings" else self._seeker_side.index
