@@ -290,12 +290,15 @@ def main() -> None:
     parser.add_argument("--no-encode", action="store_true", help="Skip the encoder figures.")
     parser.add_argument("--model", default=None)
     parser.add_argument(
+        "--data", type=Path, default=DATA, help="dev_postings.csv.gz, read in place."
+    )
+    parser.add_argument(
         "--encoder-backend", default="auto", choices=get_args(Backend), help="Force a path."
     )
     parser.add_argument("--cache-dir", type=Path, default=Path.home() / ".cache" / "yizhan")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
-    texts = real_texts(DATA, 50_000)
+    texts = real_texts(args.data, 50_000)
     report: dict[str, Any] = {
         "machine": {"cpus": len(os.sched_getaffinity(0)), "load_average": os.getloadavg()},
         "cpu_flags": cpu_flags(),
