@@ -11,8 +11,11 @@ from aiohttp import web
 
 from bot.web.app import mount
 from bot.web.auth import COOKIE, SESSION_HOURS, TOKEN_MINUTES, NotStaff, issue_token
+from models.delivery import ContactRecord
 from models.messages import Channel, DialogKey
 from models.posting import Posting, PostingStatus, Trust
+from models.register import REACHED, RegisterEntry
+from models.repos.register import RegisterRepo
 from models.values import Role
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -195,7 +198,8 @@ async def test_statistics_page_chart_and_downloads(client, services, clock):
     html = await (await client.get("/console/stats?month=2026-11")).text()
     assert "<svg" in html
     assert "西青区" in html
-    assert "下发人数" in html
+    assert "登记失业人员下发人数" in html
+    assert "各区于每月25日前上报截至当月20日的情况" in html
     response = await client.get("/console/stats.xlsx?month=2026-11")
     assert response.status == 200
     assert (await response.read())[:2] == b"PK"  # a zip: xlsx
@@ -204,15 +208,29 @@ async def test_statistics_page_chart_and_downloads(client, services, clock):
     assert [e.detail for e in await _audit(services, "web:export:stats")] == ["2026-11"]
 
 
-async def test_stats_download_is_a_real_workbook(client, services, tmp_path):
-    await _pending(services)
+async def test_caseworker_downloads_hold_only_their_district(client, services, tmp_path):
+    repo = RegisterRepo(services.db)
+    people = [RegisterEntry(id=None, name=n, phone=p, district=d) for n, p, d in
+              (("西青甲", "13800000001", "西青区"),
+               ("南开乙", "13800000002", "南开区"))]  # fmt: skip
+    ids = await repo.upsert_many(people, datetime(2026, 10, 1, tzinfo=UTC))
+    for entry_id in ids:
+        await services.contacts.add(ContactRecord(
+            id=None, user_id=None, register_id=entry_id, at=datetime(2026, 11, 10, tzinfo=UTC),
+            method="电话", content="回访", staff="小王", outcome=REACHED))  # fmt: skip
     await _sign_in(client, services, await _staff(services))
     data = await (await client.get("/console/stats.xlsx?month=2026-11")).read()
-    path = tmp_path / "stats.xlsx"
-    path.write_bytes(data)
-    sheet = openpyxl.load_workbook(path).active
-    assert sheet.cell(2, 1).value == "区"
-    assert sheet.cell(3, 1).value == "西青区"
+    (tmp_path / "stats.xlsx").write_bytes(data)
+    sheet = openpyxl.load_workbook(tmp_path / "stats.xlsx").active
+    assert sheet.cell(3, 2).value == "登记失业人员下发人数"
+    assert [sheet.cell(r, 1).value for r in range(5, sheet.max_row)] == ["西青区", "合计"]
+    assert [sheet.cell(5, c).value for c in range(2, 7)] == [1, 0, 1, 0, 1]
+    data = await (await client.get("/console/contacts.xlsx?month=2026-11")).read()
+    (tmp_path / "contacts.xlsx").write_bytes(data)
+    names = [c.value for c in openpyxl.load_workbook(tmp_path / "contacts.xlsx").active["B"]]
+    assert "西青甲" in names
+    assert "南开乙" not in names
+    assert "13800000002" not in str(names)
 
 
 async def test_logout_ends_the_session(client, services):

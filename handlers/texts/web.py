@@ -88,6 +88,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "web.seekers.profile": {"zh": "求职意向", "en": "Wishes"},
     "web.stats.title": {"zh": "{month} 月度统计", "en": "Statistics {month}"},
     "web.stats.show": {"zh": "查看", "en": "Show"},
+    "web.stats.period": {
+        "zh": "统计截至当月{day}日（上月{day}日之后的联系记录）",
+        "en": "As of the {day}th of the month (contacts after the {day}th of the month before)",
+    },
+    "web.last_failed": {"zh": "{date}（联系不到）", "en": "{date} (not reached)"},
     "web.stats.chart": {"zh": "各区推送与就业", "en": "Pushes and placements"},
     "web.stats.pushes": {"zh": "推送次数", "en": "Pushes"},
     "web.stats.placed": {"zh": "已就业人数", "en": "Placed"},
