@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from bot.app import open_services
@@ -25,7 +26,8 @@ from bot.exports import (
     write_contacts,
     write_stats,
 )
-from bot.register_import import import_register
+from bot.register_import import RegisterImport, import_register
+from bot.sheets import SheetError
 from matching.districts import TIANJIN_DISTRICTS, canonical
 from models.repos.stats import REPORT_DAY, DistrictMonth, StatsRepo, report_period, total
 from models.timeutil import month_bounds
@@ -39,6 +41,7 @@ app.add_typer(register_app, name="register")
 
 # Piped output (scripts, CI logs) gets a wide table instead of rich's 80-column default.
 console = Console(width=None if sys.stdout.isatty() else 160)
+err_console = Console(stderr=True)
 
 
 def parse_month(month: str) -> tuple[datetime, datetime]:
@@ -132,21 +135,48 @@ def export_contacts(
 
 @register_app.command("import")
 def register_import(
-    file: Annotated[Path, typer.Argument(help="The register as .xlsx or .csv.", exists=True)],
+    file: Annotated[
+        Path, typer.Argument(help="The register as .xlsx, .xls, .ods or .csv.", exists=True)
+    ],
     district: Annotated[
         str | None, typer.Option("--district", help="District for rows that name none.")
     ] = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="Dry run: show the row report, write nothing.")
+    ] = False,
 ) -> None:
-    """Import the register of unemployed people; bad rows are listed and the rest kept."""
+    """Import the register of unemployed people (登记表); every refused row is listed.
 
-    async def load() -> tuple[int, list[tuple[int, str]]]:
+    Headers read (and common variants): 姓名 (required) 性别 联系电话 文化程度 专业/技能 就业意向
+    失业登记时间 所属区 街道 社区 户籍/常住地址. A sheet with a 身份证号 column is refused (never
+    stored); `yizhan template register.xlsx` writes the empty template.
+    """
+    default = _districts(district)[0] if district else None
+
+    async def load() -> RegisterImport:
         async with open_services(cli_state.settings, with_matcher=False) as services:
-            report = await import_register(services, file, district)
-            return len(report.imported), report.problems
+            with Progress(
+                TextColumn("导入登记名单"), BarColumn(), MofNCompleteColumn(),
+                TimeRemainingColumn(), console=err_console, disable=not sys.stderr.isatty(),
+            ) as bar:  # fmt: skip
+                task = bar.add_task("register", total=None)
+                return await import_register(
+                    services, file, default, check=check,
+                    started=lambda n: bar.update(task, total=n),
+                    progress=lambda n: bar.advance(task, n),
+                )  # fmt: skip
 
-    imported, problems = run_async(load())
-    for row, reason in problems:
-        console.print(f"[yellow]第 {row} 行：{reason}[/yellow]" if row else f"[red]{reason}[/red]")
-    console.print(f"导入 {imported} 人，{len(problems)} 行有问题。")
-    if problems and not imported:
+    try:
+        report = run_async(load())
+    except SheetError as exc:
+        console.print(f"无法读取文件：{exc}", markup=False)
+        raise typer.Exit(2) from None
+    for row, reason in report.problems:
+        console.print(f"第 {row} 行：{reason}" if row else reason, markup=False)
+    verb = "检查完成（未写入）：将" if check else "导入完成："
+    console.print(
+        f"{verb}新增 {report.created} 人，更新 {report.updated} 人，"
+        f"拒绝 {len(report.problems)} 行（共 {report.rows} 行）。"
+    )
+    if report.problems and not (report.created or report.updated):
         raise typer.Exit(1)

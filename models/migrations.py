@@ -414,6 +414,14 @@ CREATE TABLE web_sessions (
 CREATE INDEX web_sessions_user ON web_sessions (user_id);
 """
 
+# 就业意向, 街道 and 社区 of the 登记表, kept so a register can move between systems unchanged.
+I16_REGISTER_FIELDS = """
+ALTER TABLE register ADD COLUMN wish TEXT;
+ALTER TABLE register ADD COLUMN street TEXT;
+ALTER TABLE register ADD COLUMN community TEXT;
+CREATE INDEX register_phone ON register (phone);
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration("0001_core", CORE),
     Migration("0007_wechat", WECHAT),
@@ -422,4 +430,5 @@ MIGRATIONS: list[Migration] = [
     Migration("0004_intake", INTAKE),
     Migration("0009_staff", STAFF),
     Migration("0010_web", WEB),
+    Migration("i16_register_fields", I16_REGISTER_FIELDS),
 ]

@@ -49,7 +49,7 @@ async def test_register_import_reports_bad_rows_and_keeps_good(services, tmp_pat
     report = await import_register(services, path)
     problems = dict(report.problems)
     assert set(problems) == {6, 7, 9, 10}
-    assert "联系电话" in problems[6]
+    assert "手机号格式不对" in problems[6]  # the sheet's own header
     assert "姓名" in problems[7]
     assert "日期" in problems[9]
     assert "所属区" in problems[10]

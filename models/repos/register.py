@@ -32,6 +32,9 @@ def _entry(row: Row) -> RegisterEntry:
         registered_on=date.fromisoformat(registered) if registered else None,
         address=row["address"],
         district=row["district"],
+        wish=row["wish"],
+        street=row["street"],
+        community=row["community"],
         user_id=row["user_id"],
         invite_code=row["invite_code"],
         status=RegisterStatus(row["status"]),
@@ -58,16 +61,18 @@ class RegisterRepo:
             for e in entries:
                 await tx.execute(
                     "INSERT INTO register (name, phone, gender, education, skills, registered_on,"
-                    " address, district, invite_code, imported_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    " address, district, wish, street, community, invite_code, imported_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                     " ON CONFLICT (name, phone) DO UPDATE SET gender = excluded.gender,"
                     " education = excluded.education, skills = excluded.skills,"
                     " registered_on = excluded.registered_on, address = excluded.address,"
-                    " district = excluded.district",
+                    " district = excluded.district, wish = excluded.wish,"
+                    " street = excluded.street, community = excluded.community",
                     (
                         e.name, e.phone, e.gender, e.education, e.skills,
                         e.registered_on.isoformat() if e.registered_on else None,
-                        e.address, e.district, e.invite_code or new_invite_code(), to_db(now),
+                        e.address, e.district, e.wish, e.street, e.community,
+                        e.invite_code or new_invite_code(), to_db(now),
                     ),
                 )  # fmt: skip
                 row = await tx.fetchone(
@@ -76,6 +81,18 @@ class RegisterRepo:
                 assert row is not None
                 ids.append(int(row["id"]))
         return ids
+
+    async def by_phones(self, phones: Sequence[str]) -> dict[str, tuple[int, str]]:
+        """People already on the register with one of these phones: phone → (id, name)."""
+        found: dict[str, tuple[int, str]] = {}
+        for start in range(0, len(phones), 500):
+            chunk = list(phones[start : start + 500])
+            marks = ", ".join("?" for _ in chunk)
+            rows = await self._db.fetchall(
+                f"SELECT id, name, phone FROM register WHERE phone IN ({marks})", tuple(chunk)
+            )
+            found.update({r["phone"]: (int(r["id"]), r["name"]) for r in rows})
+        return found
 
     async def get(self, entry_id: int) -> RegisterEntry | None:
         """One person by id."""
