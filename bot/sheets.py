@@ -96,7 +96,7 @@ def _check_zip(path: Path, lang: str) -> None:
         raise SheetError(t("sheet.not_what_it_says", lang, kind="Excel")) from exc
 
 
-def _book_rows(path: Path, lang: str) -> Iterator[tuple[int, list[Any]]]:
+def _book_rows(path: Path, lang: str, max_rows: int) -> Iterator[tuple[int, list[Any]]]:
     head = path.read_bytes()[:8] if path.stat().st_size else b""
     suffix = path.suffix.lower()
     if suffix == ".xls" and head != _OLE_MAGIC and not head.startswith(_ZIP_MAGIC):
@@ -110,8 +110,8 @@ def _book_rows(path: Path, lang: str) -> Iterator[tuple[int, list[Any]]]:
         sheet = book.get_sheet_by_index(0)
     except (CalamineError, ValueError, OSError, IndexError) as exc:
         raise SheetError(t("sheet.not_what_it_says", lang, kind="Excel")) from exc
-    if sheet.height > MAX_ROWS + HEADER_SCAN_ROWS:
-        raise SheetError(t("sheet.too_many_rows", lang, rows=sheet.height, limit=MAX_ROWS))
+    if sheet.height > max_rows + 1:  # the data rows and a header
+        raise SheetError(t("sheet.too_many_rows", lang, rows=sheet.height, limit=max_rows))
     top, left = sheet.start or (0, 0)
     merged: dict[tuple[int, int], tuple[int, int]] = {}  # cell → its range's top-left
     for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or ():
@@ -132,7 +132,7 @@ def _book_rows(path: Path, lang: str) -> Iterator[tuple[int, list[Any]]]:
         yield r + 1, values
 
 
-def _csv_rows(path: Path, lang: str) -> Iterator[tuple[int, list[Any]]]:
+def _csv_rows(path: Path, lang: str, max_rows: int) -> Iterator[tuple[int, list[Any]]]:
     raw = path.read_bytes()
     binary = raw.startswith((_ZIP_MAGIC, _OLE_MAGIC)) or b"\x00\x00" in raw[:4096]
     if binary and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -140,8 +140,8 @@ def _csv_rows(path: Path, lang: str) -> Iterator[tuple[int, list[Any]]]:
     text = _decode(raw, lang)
     rows = csv.reader(text.splitlines())
     for number, row in enumerate(rows, start=1):
-        if number > MAX_ROWS + HEADER_SCAN_ROWS:
-            raise SheetError(t("sheet.too_many_rows", lang, rows=f"{number}+", limit=MAX_ROWS))
+        if number > max_rows + 1:
+            raise SheetError(t("sheet.too_many_rows", lang, rows=f"{number}+", limit=max_rows))
         yield number, list(row)
 
 
@@ -169,6 +169,7 @@ def read_sheet(
     aliases: Mapping[str, Sequence[str]],
     required: Sequence[str] = (),
     lang: str = "zh",
+    max_rows: int = MAX_ROWS,
 ) -> Sheet:
     """Read the first sheet of a workbook (or a .csv) into canonical rows; raises SheetError
     when the file as a whole cannot be used."""
@@ -178,7 +179,9 @@ def read_sheet(
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise SheetError(t("sheet.too_big", lang, mb=MAX_FILE_BYTES >> 20))
-    rows = _csv_rows(path, lang) if suffix == ".csv" else _book_rows(path, lang)
+    rows = (
+        _csv_rows(path, lang, max_rows) if suffix == ".csv" else _book_rows(path, lang, max_rows)
+    )
     sheet = Sheet()
     header: dict[int, str] | None = None
     for number, cells in rows:
