@@ -135,7 +135,7 @@ def test_register_template_and_help(tmp_path):
 
 
 def test_dates_without_a_year_and_bad_dates():
-    today = datetime(2026, 3, 1).date()
+    today = datetime(2026, 3, 1, tzinfo=UTC).date()
     assert as_date("11月5日", today).isoformat() == "2025-11-05"  # not in the future
     assert as_date("2月5日", today).isoformat() == "2026-02-05"
     assert as_date("2026年3月", today).isoformat() == "2026-03-01"
