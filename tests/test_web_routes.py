@@ -239,3 +239,26 @@ async def test_logout_ends_the_session(client, services):
     response = await client.post("/console/logout", data={"csrf": csrf})
     assert response.status == 200
     assert (await client.get("/console/stats")).status == 401
+
+
+async def test_cookie_is_secure_behind_the_https_proxy(client, services):
+    token = await issue_token(services, await _staff(services))
+    response = await client.get(
+        f"/console/login?token={token}",
+        allow_redirects=False,
+        headers={"X-Forwarded-Proto": "https"},
+    )
+    assert response.status == 303
+    assert "Secure" in response.headers["Set-Cookie"]
+    plain = await issue_token(services, await _staff(services, "cw2"))
+    direct = await client.get(f"/console/login?token={plain}", allow_redirects=False)
+    assert "Secure" not in direct.headers["Set-Cookie"]
+
+
+async def test_signed_in_404s_have_the_csp_and_huge_ids_are_404(client, services):
+    await _sign_in(client, services, await _staff(services))
+    for path in ("/console/nowhere", "/console/postings/99999999999999999999999/broadcast",
+                 "/console/postings/99999/broadcast"):  # fmt: skip
+        response = await client.get(path)
+        assert response.status == 404, path
+        assert "default-src 'none'" in response.headers["Content-Security-Policy"]

@@ -210,6 +210,7 @@ def add_routes(router: web.UrlDispatcher) -> None:
     """The posting pages, relative to /console."""
     router.add_get("/", queue)
     router.add_get("/postings", postings)
-    router.add_get(r"/postings/{id:\d+}/broadcast", broadcast_page)
-    router.add_post(r"/postings/{id:\d+}/broadcast", broadcast_send)  # before the actions
-    router.add_post(r"/postings/{id:\d+}/{action:[a-z]+}", act)
+    # Ids fit 64 bits: 19+ digits match no route (a 404, never an OverflowError).
+    router.add_get(r"/postings/{id:\d{1,18}}/broadcast", broadcast_page)
+    router.add_post(r"/postings/{id:\d{1,18}}/broadcast", broadcast_send)  # before the actions
+    router.add_post(r"/postings/{id:\d{1,18}}/{action:[a-z]+}", act)
