@@ -262,3 +262,30 @@ async def test_signed_in_404s_have_the_csp_and_huge_ids_are_404(client, services
         response = await client.get(path)
         assert response.status == 404, path
         assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+
+
+async def test_postings_filters_detail_expiry_and_an_empty_reach(client, services, clock):
+    clock.now = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+    old = await _pending(services, title="过期零工")
+    live = await _pending(services, title="在招保洁")
+    async with services.db.transaction() as tx:
+        for pid, expires in ((old, datetime(2026, 11, 20, tzinfo=UTC)),
+                             (live, datetime(2026, 12, 20, tzinfo=UTC))):  # fmt: skip
+            await services.postings.set_status_in(tx, pid, PostingStatus.PUBLISHED, clock())
+            await services.postings.set_expiry_in(tx, pid, expires, clock())
+    await _sign_in(client, services, await _staff(services))
+    html = await (await client.get("/console/postings")).text()
+    row = html[html.index("过期零工") :].split("</tr>")[0]
+    assert "已过期" in row
+    assert "招聘中" not in row
+    expired_only = await (await client.get("/console/postings?expiry=expired")).text()
+    assert "过期零工" in expired_only
+    assert "在招保洁" not in expired_only
+    assert "在招保洁" in await (await client.get("/console/postings?status=published")).text()
+    assert "在招保洁" not in await (await client.get("/console/postings?district=南开区")).text()
+    detail = await client.get(f"/console/postings/{live}")
+    assert detail.status == 200
+    assert "在招保洁" in await detail.text()
+    page = await (await client.get(f"/console/postings/{live}/broadcast")).text()
+    assert "<button disabled>" in page  # nobody matches: 推送给求职者 cannot be pressed
+    assert "推送按钮不可用" in page
