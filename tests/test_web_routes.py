@@ -16,6 +16,7 @@ from models.messages import Channel, DialogKey
 from models.posting import Posting, PostingStatus, Trust
 from models.register import REACHED, RegisterEntry
 from models.repos.register import RegisterRepo
+from models.timeutil import local
 from models.values import Role
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -289,3 +290,42 @@ async def test_postings_filters_detail_expiry_and_an_empty_reach(client, service
     page = await (await client.get(f"/console/postings/{live}/broadcast")).text()
     assert "<button disabled>" in page  # nobody matches: 推送给求职者 cannot be pressed
     assert "推送按钮不可用" in page
+
+
+async def test_follow_up_work_in_the_browser(client, services, clock):
+    clock.now = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+    repo = RegisterRepo(services.db)
+    [mine, theirs] = await repo.upsert_many(
+        [RegisterEntry(id=None, name="西青甲", phone="13800000001", district="西青区"),
+         RegisterEntry(id=None, name="南开乙", phone="13800000002", district="南开区")],
+        datetime(2026, 10, 1, tzinfo=UTC),
+    )  # fmt: skip
+    await _sign_in(client, services, await _staff(services))
+    assert (await client.get(f"/console/people/{theirs}")).status == 404  # not my district
+    page = await (await client.get(f"/console/people/{mine}")).text()
+    csrf = _csrf(page)
+    for _ in range(2):
+        sent = await client.post(f"/console/people/{mine}/log", data={
+            "csrf": csrf, "date": "2026-11-21", "method": "电话", "content": "",
+            "unreached": "1"}, allow_redirects=False)  # fmt: skip
+        assert sent.status == 303
+    seekers = await (await client.get("/console/seekers")).text()
+    assert "2026-11-21（联系不到）" in seekers  # failed tries shown
+    await client.post(f"/console/people/{mine}/log", data={
+        "csrf": csrf, "date": "2026-11-22", "method": "上门", "content": "介绍保洁岗位"})  # fmt: skip
+    await client.post(f"/console/people/{mine}/employed", data={"csrf": csrf, "way": "灵活就业"})
+    page = await (await client.get(f"/console/people/{mine}")).text()
+    assert "联系记录（3 条）" in page
+    assert "介绍保洁岗位" in page
+    assert "已就业" in page
+    person = await repo.get(mine)
+    assert (person.status.value, person.status_detail, person.failed_attempts) == (
+        "employed", "灵活就业", 2)  # fmt: skip
+    records = await services.contacts.for_person(mine, None)
+    assert [local(r.at).strftime("%m-%d") for r in records] == ["11-22", "11-21", "11-21"]
+    future = await client.post(f"/console/people/{mine}/log", data={
+        "csrf": csrf, "date": "2027-01-01", "method": "电话"}, allow_redirects=False)  # fmt: skip
+    assert future.status == 303
+    assert len(await services.contacts.for_person(mine, None)) == 3
+    await client.post(f"/console/people/{mine}/close", data={"csrf": csrf, "reason": "已退休"})
+    assert (await repo.get(mine)).status.value == "closed"

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from bot.web import auth, postings_pages, report_pages
+from bot.web import auth, people_pages, postings_pages, report_pages
 from bot.web.html import page
 from bot.web.state import SERVICES, SIGNED_IN, redirect, signed_in
 from handlers.context import Services
@@ -113,6 +113,7 @@ def console_app(services: Services) -> web.Application:
     sub.router.add_post("/logout", logout)
     postings_pages.add_routes(sub.router)
     report_pages.add_routes(sub.router)
+    people_pages.add_routes(sub.router)
     return sub
 
 

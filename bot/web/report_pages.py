@@ -70,7 +70,8 @@ async def seekers(request: web.Request) -> web.Response:
                 [label(c, lang) for c in profile.categories] + list(profile.districts)
             )
         rows.append((
-            f"#{p.id}", p.name, p.phone or "", t(f"web.status.{p.status.value}", lang),
+            link(f"/console/people/{p.id}", f"#{p.id}"), p.name, p.phone or "",
+            t(f"web.status.{p.status.value}", lang),
             _last_attempt(attempts.get(p.id or 0), lang),
             "、".join(needs.get(p.user_id or 0, ())), summary,
         ))  # fmt: skip
@@ -80,7 +81,13 @@ async def seekers(request: web.Request) -> web.Response:
     body = (
         f"<p>{esc(t('web.seekers.district', lang, district=district or t('web.all', lang)))}</p>"
         f"<h2>{esc(title)}</h2>"
-        + table(headers[:3], [(f"#{p.id}", p.name, p.phone or "") for p in overdue])
+        + table(
+            headers[:3],
+            [
+                (link(f"/console/people/{p.id}", f"#{p.id}"), p.name, p.phone or "")
+                for p in overdue
+            ],
+        )
         + f"<h2>{esc(t('web.seekers.all', lang, n=len(people)))}</h2>"
         + table(headers, rows)
     )
