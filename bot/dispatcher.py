@@ -252,14 +252,14 @@ class _Lane:
         channel, metrics = self.channel.value, self.d.metrics
         for outcome in batch:
             # One line per delivery, ids only (never the message or the recipient's address).
-            log.info(
-                "delivery %s to user %s on %s: %s (%s)",
-                outcome.claimed.key,
-                outcome.claimed.recipient.user_id,
-                channel,
-                outcome.state,
-                outcome.attempt,
-            )
+            ids = {
+                "delivery": outcome.claimed.key,
+                "user_id": outcome.claimed.recipient.user_id,
+                "channel": channel,
+                "state": outcome.state.value,
+                "attempt": outcome.attempt,
+            }
+            log.info("delivery %s to user %s on %s: %s (%s)", *ids.values(), extra=ids)
             if metrics is not None and outcome.state != DeliveryState.QUEUED:
                 metrics.deliveries.labels(channel, outcome.state.value).inc()
                 if outcome.state == DeliveryState.SENT:

@@ -41,7 +41,8 @@ async def handle(msg: Incoming, services: Services) -> list[Reply]:
         state = await services.dialogs.load(user.id)
         turn = Turn(msg=msg, user=user, state=state, now=now)
         # Ids only: message text and phone numbers never reach the log at INFO.
-        log.info("inbound %s message %s from user %s", msg.key.channel, msg.message_id, user.id)
+        ids = {"channel": msg.key.channel.value, "message_id": msg.message_id, "user_id": user.id}
+        log.info("inbound %s message %s from user %s", *ids.values(), extra=ids)
         try:
             replies = await _route(turn, services)
         except Exception:

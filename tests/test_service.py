@@ -111,6 +111,7 @@ async def test_run_serves_healthz_and_metrics_and_logs_json_without_secrets(
     assert health["queue"]["oldest_due"] is None
     assert 'yizhan_messages_in_total{channel="telegram"} 1.0' in metrics
     assert 'yizhan_messages_out_total{channel="telegram"}' in metrics
+    assert "yizhan_encoder_batch_seconds_count " in metrics  # the model is loaded by run
     log = "".join(seen)
     assert process.returncode == 0, log
     lines = [line for line in log.splitlines() if line.strip()]
