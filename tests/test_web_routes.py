@@ -311,8 +311,8 @@ async def test_follow_up_work_in_the_browser(client, services, clock):
         assert sent.status == 303
     seekers = await (await client.get("/console/seekers")).text()
     assert "2026-11-21（联系不到）" in seekers  # failed tries shown
-    await client.post(f"/console/people/{mine}/log", data={
-        "csrf": csrf, "date": "2026-11-22", "method": "上门", "content": "介绍保洁岗位"})  # fmt: skip
+    visit = {"csrf": csrf, "date": "2026-11-22", "method": "上门", "content": "介绍保洁岗位"}
+    await client.post(f"/console/people/{mine}/log", data=visit)
     await client.post(f"/console/people/{mine}/employed", data={"csrf": csrf, "way": "灵活就业"})
     page = await (await client.get(f"/console/people/{mine}")).text()
     assert "联系记录（3 条）" in page
