@@ -132,6 +132,14 @@ async def test_approve_and_verify_change_the_posting_and_are_audited(client, ser
     assert (await services.postings.get(pid)).trust is Trust.VERIFIED
     response = await client.post(f"/console/postings/{pid}/approve", data={"csrf": csrf})
     assert response.status == 200
+    page = await response.text()
+    assert "押金" in page  # the risk reason, repeated before approving
+    assert (await services.postings.get(pid)).status is PostingStatus.PENDING
+    assert await _audit(services, "moderation:approve") == []
+    response = await client.post(
+        f"/console/postings/{pid}/approve", data={"csrf": _csrf(page), "confirm": "1"}
+    )
+    assert response.status == 200
     assert (await services.postings.get(pid)).status is PostingStatus.PUBLISHED
     for action in ("moderation:verify", "moderation:approve"):
         entries = await _audit(services, action)

@@ -84,6 +84,22 @@ def _queue_card(posting: Posting, csrf: str, lang: str) -> str:
     )
 
 
+async def _confirm_approve(
+    request: web.Request, posting: Posting, csrf: str, lang: str
+) -> web.Response:
+    """A flagged posting is approved only after a page that repeats why it was flagged."""
+    reasons = risk_text(posting.risk_reasons, lang)
+    body = (
+        f"<h2>#{posting.id} {esc(posting.title)}</h2>"
+        f'<p class="risk">{esc(t("web.confirm.risk", lang, reasons=reasons))}</p>'
+        f"<pre>{esc(posting.original_text or posting.description)}</pre>"
+        + form(f"/console/postings/{posting.id}/approve", csrf, t("web.confirm.yes", lang),
+               '<input type="hidden" name="confirm" value="1">')
+        + link("/console/", t("web.confirm.no", lang))
+    )  # fmt: skip
+    return await render(request, t("web.confirm.title", lang), body)
+
+
 async def queue(request: web.Request) -> web.Response:
     """GET /console/: pending postings, riskiest first, original text beside the parsed fields."""
     who = signed_in(request)
@@ -103,6 +119,10 @@ async def act(request: web.Request) -> web.StreamResponse:
     data = await request.post()
     if action not in ACTIONS:
         raise web.HTTPNotFound()
+    if action == "approve" and data.get("confirm") != "1":
+        posting = await services.postings.get(int(pid))
+        if posting is not None and posting.risk_reasons:
+            return await _confirm_approve(request, posting, who.csrf, who.user.lang)
     if action == "approve":
         replies = await moderation.approve(turn_for(who.user, pid, services), services, pid)
     elif action == "verify":

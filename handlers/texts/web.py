@@ -80,6 +80,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "请填写不晚于今天的联系日期并选择联系方式。",
         "en": "Give a contact date not after today and a method.",
     },
+    "web.confirm.title": {"zh": "确认通过有风险的岗位", "en": "Approve a flagged posting?"},
+    "web.confirm.risk": {
+        "zh": "这条岗位被标记为有风险：{reasons}。确认已核实后再通过。",
+        "en": "This posting was flagged: {reasons}. Approve only after checking it.",
+    },
+    "web.confirm.yes": {"zh": "已核实，确认通过", "en": "Checked: approve"},
+    "web.confirm.no": {"zh": "返回，不通过", "en": "Back, do not approve"},
     "web.filter.district": {"zh": "全部区", "en": "All districts"},
     "web.filter.status": {"zh": "全部状态", "en": "Any status"},
     "web.filter.source": {"zh": "全部来源", "en": "Any source"},
