@@ -119,8 +119,10 @@ async def import_register(
     started: Callable[[int], None] | None = None,
     progress: Callable[[int], None] | None = None,
     lang: str = "zh",
+    allowed: tuple[str, ...] | None = None,
 ) -> RegisterImport:
-    """Read the sheet, keep every good row, report every other one; `check` writes nothing.
+    """Read the sheet, keep every good row, report every other one; `check` writes nothing;
+    rows outside `allowed` districts (a caseworker's own) are refused.
 
     Raises SheetError when the file as a whole cannot be used.
     """
@@ -142,6 +144,9 @@ async def import_register(
             entry = _entry(row.values, sheet, default_district, today)
         except ValueError as exc:
             report.problems.append((row.number, str(exc)))
+            continue
+        if allowed is not None and entry.district not in allowed:
+            report.problems.append((row.number, f"不是本区（{'、'.join(allowed)}）的人员，未导入"))
             continue
         if entry.phone and entry.phone in first_row:
             report.problems.append(

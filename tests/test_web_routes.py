@@ -337,3 +337,35 @@ async def test_follow_up_work_in_the_browser(client, services, clock):
     assert len(await services.contacts.for_person(mine, None)) == 3
     await client.post(f"/console/people/{mine}/close", data={"csrf": csrf, "reason": "已退休"})
     assert (await repo.get(mine)).status.value == "closed"
+
+
+async def test_import_in_the_browser_reports_every_row(client, services, tmp_path):
+    await _sign_in(client, services, await _staff(services))
+    page = await (await client.get("/console/import")).text()
+    csrf = _csrf(page)
+    path = tmp_path / "r.xlsx"
+    book = openpyxl.Workbook()
+    for row in (["姓名", "联系电话", "所属区"], ["西青甲", "13800000001", "西青区"],
+                ["南开乙", "13800000002", "南开区"], ["坏电话", "123", "西青区"]):  # fmt: skip
+        book.active.append(row)
+    book.save(path)
+
+    def upload(check: bool) -> dict:
+        form = {"csrf": csrf, "kind": "register", "file": path.open("rb")}
+        return {**form, "check": "1"} if check else form
+
+    checked = await (await client.post("/console/import", data=upload(True))).text()
+    assert "未写入" in checked
+    assert "将新增 1" in checked
+    assert "不是本区" in checked  # 南开乙: another district's person
+    assert "联系电话格式不对" in checked
+    assert await RegisterRepo(services.db).in_district() == []
+    done = await (await client.post("/console/import", data=upload(False))).text()
+    assert "新增 1" in done
+    assert [p.name for p in await RegisterRepo(services.db).in_district()] == ["西青甲"]
+    bad = tmp_path / "bad.xlsx"
+    bad.write_text("not a workbook")
+    wrong = await client.post("/console/import", data={
+        "csrf": csrf, "kind": "postings", "file": bad.open("rb")})  # fmt: skip
+    assert wrong.status == 400
+    assert "不是有效的 Excel" in await wrong.text()

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from bot.web import auth, people_pages, postings_pages, report_pages
+from bot.web import auth, import_pages, people_pages, postings_pages, report_pages
 from bot.web.html import page
 from bot.web.state import SERVICES, SIGNED_IN, redirect, signed_in
 from handlers.context import Services
@@ -114,6 +114,7 @@ def console_app(services: Services) -> web.Application:
     postings_pages.add_routes(sub.router)
     report_pages.add_routes(sub.router)
     people_pages.add_routes(sub.router)
+    import_pages.add_routes(sub.router)
     return sub
 
 

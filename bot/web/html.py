@@ -47,6 +47,7 @@ def page(
         links = (
             ("/console/", "web.nav.queue"), ("/console/postings", "web.nav.postings"),
             ("/console/seekers", "web.nav.seekers"), ("/console/stats", "web.nav.stats"),
+            ("/console/import", "web.nav.import"),
         )  # fmt: skip
         nav = "".join(f'<a href="{href}">{esc(t(key, lang))}</a>' for href, key in links)
         out = form("/console/logout", csrf, t("web.signout", lang))
