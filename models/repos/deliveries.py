@@ -104,9 +104,7 @@ class DeliveryRepo:
                 for user_id, score, reason in matches
                 if (user_id in reached) == suppressed
             ]  # fmt: skip
-            before = await _total_changes(tx)
-            await tx.executemany(sql, rows)
-            counts.append(await _total_changes(tx) - before)
+            counts.append(await tx.executemany(sql, rows))
         return counts[0], counts[1]
 
     async def claim(
@@ -294,11 +292,6 @@ def _required(value: str | None) -> datetime:
     if at is None:
         raise ValueError("missing timestamp in a NOT NULL column")
     return at
-
-
-async def _total_changes(tx: Tx) -> int:
-    row = await tx.fetchone("SELECT total_changes()")
-    return int(row[0]) if row else 0
 
 
 async def _due_ids(tx: Tx, channel: str, now: datetime, limit: int) -> list[int]:

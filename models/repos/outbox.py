@@ -237,7 +237,7 @@ class OutboxRepo:
             marks = ",".join("?" * len(ids))
             rows = await tx.fetchall(
                 f"SELECT o.id, o.kind, o.state, o.hold, o.attempts, o.recoveries, o.reply,"
-                f" COALESCE(u.last_inbound_at > o.held_at, 0) AS wrote,"
+                f" CASE WHEN u.last_inbound_at > o.held_at THEN 1 ELSE 0 END AS wrote,"
                 f" {RECIPIENT_COLUMNS} FROM outbox o JOIN users u ON u.id = o.user_id"
                 f" LEFT JOIN seekers s ON s.user_id = o.user_id WHERE o.id IN ({marks})"
                 " ORDER BY o.due_at, o.id",
