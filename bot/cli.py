@@ -35,7 +35,10 @@ cli_state = CliState()
 def main_options(
     db: Annotated[
         Path | None,
-        typer.Option("--db", help="SQLite database file (default ./yizhan.db or $YIZHAN_DB)."),
+        typer.Option(
+            "--db",
+            help="SQLite database file (default ./yizhan.db, $YIZHAN_DB or $YIZHAN_DATABASE_URL).",
+        ),
     ] = None,
     log_level: Annotated[
         str | None, typer.Option("--log-level", help="Logging level, e.g. INFO or DEBUG.")
@@ -43,8 +46,9 @@ def main_options(
 ) -> None:
     """驿站 Yizhan: options shared by every command."""
     overrides: dict[str, Any] = {}
-    if db is not None:
+    if db is not None:  # an explicit file wins over a URL in the environment
         overrides["db"] = db
+        overrides["database_url"] = None
     if log_level is not None:
         overrides["log_level"] = log_level
     settings = Settings(**overrides)

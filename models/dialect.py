@@ -2,8 +2,8 @@
 
 The repositories keep one copy of explicit SQL and the migrations one copy of the schema; this
 module is the whole difference between the backends.
-- Queries: placeholders, `INSERT OR IGNORE`, scalar `MIN(a, b)`/`MAX(a, b)`, `json_each`,
-  `json_extract`, `json_valid`. `total_changes()` has no counterpart: use rowcounts.
+- Queries: placeholders, `INSERT OR IGNORE`, scalar `MIN(a, b)`/`MAX(a, b)`, `a IS ?`, `? IS NULL`,
+  `json_each`, `json_extract`, `json_valid`. `total_changes()` has no counterpart: use rowcounts.
 - Schema: 64-bit integers and identity ids, doubles, `WITHOUT ROWID`; JSON text columns (those
   defaulting to '[]' or '{}') become jsonb, time columns (`*_at`, `at`, `claimed_until`)
   timestamptz.
@@ -23,6 +23,8 @@ _INSERT_INTO = re.compile(r"^\s*INSERT\s+(?:OR\s+IGNORE\s+)?INTO\s+(\w+)", re.IG
 _JSON_EACH = re.compile(r"\bjson_each\(\s*([\w.]+)\s*\)", re.IGNORECASE)
 _JSON_EXTRACT = re.compile(r"\bjson_extract\(\s*([\w.]+)\s*,\s*'\$([^']*)'\s*\)", re.IGNORECASE)
 _MIN_MAX = re.compile(r"\b(MIN|MAX)\(", re.IGNORECASE)
+_PARAM_IS_NULL = re.compile(r"(\?|:\w+)(\s+IS\s+(?:NOT\s+)?NULL)\b", re.IGNORECASE)
+_IS_PARAM = re.compile(r"\bIS\s+(NOT\s+)?(?=\?|:\w)", re.IGNORECASE)
 _JSON_VALID = re.compile(r"\bjson_valid\(\s*([\w.]+)\s*\)", re.IGNORECASE)
 
 _ID_PK = re.compile(r"\bINTEGER\s+PRIMARY\s+KEY\b(?!\s+REFERENCES)", re.IGNORECASE)
@@ -56,6 +58,8 @@ def for_postgres(sql: str, returning_id: bool = False) -> str:
     text = _JSON_EXTRACT.sub(_json_path, text)
     text = _JSON_VALID.sub(r"(\1 IS NOT NULL)", text)  # a jsonb value is valid JSON by type
     text = _scalar_min_max(text)
+    text = _IS_PARAM.sub(_null_safe, text)
+    text = _PARAM_IS_NULL.sub(r"CAST(\1 AS TEXT)\2", text)  # a bare parameter has no type
     text = _placeholders(text)
     tail = ""
     if ignore:
@@ -84,6 +88,11 @@ def schema_for_postgres(ddl: str) -> str:
     text = _AUTOINCREMENT.sub("", text)
     text = _JSON_COLUMN.sub(lambda m: f"{m[1]} JSONB{m[2] or ''} DEFAULT '{m[3]}'", text)
     return _TIME_COLUMN.sub(lambda m: f"{m[1]}{m[2]}{m[3]} TIMESTAMPTZ", text)
+
+
+def _null_safe(found: re.Match[str]) -> str:
+    """SQLite's `a IS ?` compares NULL-safely: PostgreSQL says IS NOT DISTINCT FROM."""
+    return "IS DISTINCT FROM " if found[1] else "IS NOT DISTINCT FROM "
 
 
 def _json_path(found: re.Match[str]) -> str:
