@@ -14,9 +14,11 @@ Delivery semantics (per channel; a row is marked `sending` with a lease before t
   so they are at-least-once. What a crash can repeat is what was sent but not yet recorded:
   paced lanes record after every send (at most the CONCURRENCY sends in flight), unpaced ones
   after each batch.
-- A stopped worker's rows come back when their lease (LEASE) runs out; a row recovered
-  ISOLATE_AFTER times is claimed alone, and one that keeps stopping workers fails after
-  controls.MAX_RECOVERIES with "recovery_limit" (a poison row cannot stall the channel).
+- A stopped worker's rows come back when their lease (LEASE) runs out, when its heartbeat
+  stops, or at once when a worker starting on its host finds its process gone
+  (models.repos.workers); several workers share one database and claim with SKIP LOCKED.
+  A row recovered ISOLATE_AFTER times is claimed alone, and one that keeps stopping workers
+  fails after controls.MAX_RECOVERIES with "recovery_limit" (a poison row cannot stall a lane).
 - Failures: 429 pauses the channel for `retry_after` and re-queues (not an attempt); 5xx,
   timeouts and unknown errors retry with exponential backoff and jitter up to MAX_ATTEMPTS then
   fail with the reason; "blocked" unsubscribes the user and suppresses all their queued pushes;
@@ -54,6 +56,7 @@ from models.posting import Posting
 from models.repos.deliveries import DeliveryRepo
 from models.repos.outbox import OutboxRepo
 from models.repos.outcomes import OutcomeRepo
+from models.repos.workers import HEARTBEAT, WorkerRepo
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +126,7 @@ class Dispatcher:
         self.deliveries = DeliveryRepo(services.db)
         self.outbox = OutboxRepo(services.db)
         self.outcomes = OutcomeRepo(services.db)
+        self.workers = WorkerRepo(services.db)
         self.decide = functools.partial(controls.decide, policy=services.policy)
         self._wake = asyncio.Event()
         pacers = pacers or {}
@@ -139,15 +143,38 @@ class Dispatcher:
 
     async def run_until_idle(self) -> int:
         """Send everything due now on every channel; returns how many rows were handled."""
+        await self.join()
         async with asyncio.TaskGroup() as group:  # one lane failing stops the others too
             runs = [group.create_task(lane.drain()) for lane in self.lanes.values()]
         return sum(run.result() for run in runs)
 
     async def serve(self, stop: asyncio.Event) -> None:
         """Run until `stop` is set; every lane works on its own, at its own pace."""
-        async with asyncio.TaskGroup() as group:
-            for lane in self.lanes.values():
-                group.create_task(lane.serve(stop))
+        await self.join()
+        try:
+            async with asyncio.TaskGroup() as group:
+                group.create_task(self._heartbeat(stop))
+                for lane in self.lanes.values():
+                    group.create_task(lane.serve(stop))
+        finally:
+            await asyncio.shield(self.workers.leave(self.token))
+
+    async def join(self) -> None:
+        """Register as a worker; the claims of this host's dead workers are free from now."""
+        dead = await self.workers.join(
+            self.token, socket.gethostname(), os.getpid(), self.services.clock(), _pid_alive
+        )
+        if dead:
+            log.warning("workers %s are gone; their claims are recovered now", ", ".join(dead))
+
+    async def _heartbeat(self, stop: asyncio.Event) -> None:
+        """Keep this worker's claims held while it sends (a paced batch takes minutes)."""
+        while not stop.is_set():
+            try:
+                await self.workers.beat(self.token, self.services.clock())
+            except Exception:
+                log.exception("heartbeat failed; retrying")
+            await wait_any((stop,), HEARTBEAT.total_seconds())
 
     def wake(self) -> None:
         """Look for due rows now (after publishing, or when a user wrote)."""
@@ -331,3 +358,14 @@ def render(c: Claimed, postings: Mapping[int, Posting]) -> Reply:
     if c.kind == Kind.DIGEST and len(entries) > 1:
         return digest_card(entries, lang)
     return job_card(entries[0][0], entries[0][1], lang)  # a digest of one reads as its card
+
+
+def _pid_alive(pid: int) -> bool:
+    """Whether a process of this host still runs (signal 0 checks without signalling)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process: alive
+    return True

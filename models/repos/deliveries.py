@@ -24,6 +24,7 @@ from models.repos.outbox import (
     item_from,
     recipient_from,
 )
+from models.repos.workers import beat_in, stale_claim, stale_params
 from models.timeutil import LOCAL_TZ, from_db, to_db
 
 # A row recovered from stopped workers ISOLATE_AFTER times is claimed alone from then on. A
@@ -124,6 +125,7 @@ class DeliveryRepo:
         and how many rows were handled (sent, deferred, put into a digest or ended).
         """
         async with self._db.transaction() as tx:
+            await beat_in(tx, token, now)
             ids = await _due_ids(tx, channel, now, limit)
             if not ids:
                 return [], 0
@@ -295,12 +297,14 @@ def _required(value: str | None) -> datetime:
 
 
 async def _due_ids(tx: Tx, channel: str, now: datetime, limit: int) -> list[int]:
-    """Stale leases first (a stopped worker's claims), then due pushes, oldest first."""
+    """Stale claims first (a stopped worker's), then due pushes, oldest first; rows another
+    worker is claiming right now are skipped, not waited for."""
     at = to_db(now)
     stale = await tx.fetchall(
         "SELECT id, recoveries FROM deliveries WHERE channel = ? AND state = 'sending'"
-        " AND claimed_until <= ? ORDER BY recoveries DESC, claimed_until LIMIT ?",
-        (channel, at, limit),
+        f" AND {stale_claim('deliveries')} ORDER BY recoveries DESC, claimed_until LIMIT ?"
+        " FOR UPDATE SKIP LOCKED",
+        (channel, *stale_params(now), limit),
     )
     if stale and stale[0]["recoveries"] + 1 >= ISOLATE_AFTER:
         return [stale[0]["id"]]  # claimed alone: if it is what stops workers, only it suffers
@@ -310,7 +314,7 @@ async def _due_ids(tx: Tx, channel: str, now: datetime, limit: int) -> list[int]
             r[0]
             for r in await tx.fetchall(
                 "SELECT id FROM deliveries WHERE channel = ? AND state = 'queued' AND due_at <= ?"
-                " AND digest_id IS NULL ORDER BY due_at, id LIMIT ?",
+                " AND digest_id IS NULL ORDER BY due_at, id LIMIT ? FOR UPDATE SKIP LOCKED",
                 (channel, at, limit - len(ids)),
             )
         ]
