@@ -88,10 +88,6 @@ class Tx(ABC):
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
         """Read many rows inside the transaction."""
 
-    @abstractmethod
-    async def lock(self, key: str) -> None:
-        """Hold a lock named `key` until this transaction ends (one user's turn at a time)."""
-
 
 class Database(ABC):
     """Owns the connections; use `async with Database.open(target) as db`."""
@@ -132,6 +128,10 @@ class Database(ABC):
     async def checkpoint(self) -> None:
         """Make deleted personal data unreadable in the files the server keeps."""
 
+    @abstractmethod
+    def user_lock(self, key: str) -> AbstractAsyncContextManager[None]:
+        """Hold `key` against every process on this database (one user's turn at a time)."""
+
 
 _PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -167,9 +167,6 @@ class SqliteTx(Tx):
         """Read many rows inside the transaction."""
         async with self._conn.execute(for_sqlite(sql), params) as cur:
             return list(await cur.fetchall())
-
-    async def lock(self, key: str) -> None:
-        """Nothing to take: BEGIN IMMEDIATE already holds the only write lock of the file."""
 
 
 class SqliteDatabase(Database):
@@ -268,6 +265,12 @@ class SqliteDatabase(Database):
         """Read all rows of committed data."""
         async with self._reader.execute(for_sqlite(sql), params) as cur:
             return list(await cur.fetchall())
+
+    @asynccontextmanager
+    async def user_lock(self, key: str) -> AsyncIterator[None]:
+        """Already held: one process serves a SQLite file, and its in-process lock (the
+        router's UserLocks) orders the turns; no transaction may stay open for a whole turn."""
+        yield
 
     async def checkpoint(self) -> None:
         """Fold the WAL into the main file and truncate it (after deleting personal data)."""

@@ -4,11 +4,12 @@ Queries and migrations are SQLite's text, translated by `models/dialect.py`. Val
 SQLite gives them to the repositories: timestamptz as the ISO text `to_db` writes, jsonb as its
 JSON text, whole numerics as int, so `Row` reads the same on both backends. Transactions run
 concurrently (READ COMMITTED); work queues claim rows with `FOR UPDATE SKIP LOCKED`, and
-`Tx.lock` takes a transaction-scoped advisory lock.
+`user_lock` holds a session advisory lock for one user's turn across workers.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager
@@ -30,7 +31,10 @@ from models.timeutil import to_db, utcnow
 
 log = logging.getLogger(__name__)
 
-POOL_MAX = 8  # connections per process; a worker's concurrency is the dialog turns in flight
+POOL_MAX = 8  # query connections per process
+# Users whose turns run at once in one process, each holding a lock connection for its turn;
+# 3 workers x (8 + 16) stay well inside PostgreSQL's default max_connections = 100.
+LOCK_POOL_MAX = 16
 _MIGRATION_LOCK = 0x59_5A_4D_49  # "YZMI": workers starting together migrate one at a time
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"  # models.timeutil.to_db's text
 
@@ -160,19 +164,21 @@ class PostgresTx(Tx):
         cur = await self._conn.execute(for_postgres(sql), params or None)
         return list(await cur.fetchall())
 
-    async def lock(self, key: str) -> None:
-        """An advisory lock on the key's hash, released when the transaction ends."""
-        await self._conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (key,))
-
 
 class PostgresDatabase(Database):
     """A PostgreSQL database shared by every worker; use `async with Database.open(url)`."""
 
     backend = "postgresql"
 
-    def __init__(self, url: str, pool: AsyncConnectionPool[psycopg.AsyncConnection[PgRow]]):
+    def __init__(
+        self,
+        url: str,
+        pool: AsyncConnectionPool[psycopg.AsyncConnection[PgRow]],
+        locks: AsyncConnectionPool[psycopg.AsyncConnection[PgRow]],
+    ):
         self.url = url
         self._pool = pool
+        self._locks = locks
         self._identity: frozenset[str] = frozenset()
         parts = urlsplit(url)
         self.stem = "pg-" + (parts.path.lstrip("/") or "postgres")
@@ -191,12 +197,21 @@ class PostgresDatabase(Database):
             configure=_configure,
             open=False,
         )
+        locks: AsyncConnectionPool[psycopg.AsyncConnection[PgRow]] = AsyncConnectionPool(
+            conninfo=_conninfo(url),
+            min_size=0,
+            max_size=LOCK_POOL_MAX,
+            kwargs={"autocommit": True},
+            open=False,
+        )
         await pool.open(wait=True, timeout=10)
         try:
-            db = cls(url, pool)
+            await locks.open()
+            db = cls(url, pool, locks)
             await db._migrate(migrations)
             yield db
         finally:
+            await locks.close()
             await pool.close()
 
     async def _migrate(self, migrations: Sequence[Migration]) -> None:
@@ -254,6 +269,23 @@ class PostgresDatabase(Database):
         async with self._pool.connection() as conn:
             cur = await conn.execute(for_postgres(sql), params or None)
             return list(await cur.fetchall())
+
+    @asynccontextmanager
+    async def user_lock(self, key: str) -> AsyncIterator[None]:
+        """A session advisory lock on a connection of the lock pool, held for the whole turn.
+
+        Several workers answer one user's messages in order; a worker that dies mid-turn loses
+        its connection and with it the lock. The lock pool is separate so that turns waiting for
+        a lock never starve the queries of the turn holding it.
+        """
+        async with self._locks.connection() as conn:
+            await conn.execute("SELECT pg_advisory_lock(hashtextextended(%s, 0))", (key,))
+            try:
+                yield
+            finally:
+                await asyncio.shield(
+                    conn.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", (key,))
+                )
 
     async def checkpoint(self) -> None:
         """VACUUM: dead tuples of deleted rows become free space (WAL and backups keep them)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
 import pytest
@@ -127,3 +128,29 @@ def test_the_schema_translation_types_ids_times_and_json():
     assert "note TEXT" in ddl
     assert "ROWID" not in ddl
     assert "ADD COLUMN seen_at TIMESTAMPTZ" in ddl
+
+
+async def test_a_users_turns_are_ordered_across_workers_on_postgresql(pg_database):
+    """Two pools (two workers) on one database: the second waits for the first's user lock."""
+    order: list[str] = []
+    async with Database.open(pg_database) as one, Database.open(pg_database) as two:
+        held = asyncio.Event()
+
+        async def first():
+            async with one.user_lock("dialog:console:u1"):
+                held.set()
+                await asyncio.sleep(0.3)
+                order.append("first done")
+
+        async def second():
+            await held.wait()
+            async with two.user_lock("dialog:console:u1"):
+                order.append("second in")
+
+        async def other_user():
+            await held.wait()
+            async with two.user_lock("dialog:console:u2"):
+                order.append("other user in")
+
+        await asyncio.gather(first(), second(), other_user())
+    assert order == ["other user in", "first done", "second in"]
