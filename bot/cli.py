@@ -68,6 +68,7 @@ def main() -> None:
 
 # Area modules register their commands on import (kept at the bottom: they import `app`).
 from bot import (  # noqa: E402
+    cli_backup,  # noqa: F401
     cli_chat,  # noqa: F401
     cli_intake,  # noqa: F401
     cli_matching,  # noqa: F401
