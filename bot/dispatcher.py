@@ -161,8 +161,13 @@ class Dispatcher:
 
     async def join(self) -> None:
         """Register as a worker; the claims of this host's dead workers are free from now."""
+        pid = os.getpid()
         dead = await self.workers.join(
-            self.token, socket.gethostname(), os.getpid(), self.services.clock(), _pid_alive
+            self.token,
+            socket.gethostname(),
+            (pid, process_stamp(pid)),
+            self.services.clock(),
+            process_alive,
         )
         if dead:
             log.warning("workers %s are gone; their claims are recovered now", ", ".join(dead))
@@ -360,12 +365,22 @@ def render(c: Claimed, postings: Mapping[int, Posting]) -> Reply:
     return job_card(entries[0][0], entries[0][1], lang)  # a digest of one reads as its card
 
 
-def _pid_alive(pid: int) -> bool:
-    """Whether a process of this host still runs (signal 0 checks without signalling)."""
+def process_stamp(pid: int) -> str | None:
+    """When a process started (Linux /proc, clock ticks since boot): a reused pid differs."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return fields[19] if len(fields) > 19 else None  # field 22, counted after pid and name
+
+
+def process_alive(pid: int, stamp: str | None) -> bool:
+    """Whether that very process of this host still runs (signal 0 checks, sends nothing)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True  # another user's process: alive
-    return True
+        pass  # another user's process with that pid: the stamp decides
+    return stamp is None or process_stamp(pid) in (None, stamp)

@@ -53,28 +53,31 @@ class WorkerRepo:
         self,
         worker_id: str,
         host: str,
-        pid: int,
+        process: tuple[int, str | None],
         now: datetime,
-        alive: Callable[[int], bool],
+        alive: Callable[[int, str | None], bool],
     ) -> list[str]:
         """Register this worker and drop the rows of this host's dead workers; returns those.
 
-        A row of this host is dead when its process is gone, or when it names this very pid
-        under another id (a container restarted with the same pid).
+        `process` is (pid, start stamp); `alive(pid, stamp)` tells whether that very process
+        still runs (a pid reused after a restart has another stamp).
         """
+        pid, stamp = process
         async with self._db.transaction() as tx:
             rows = await tx.fetchall(
-                "SELECT id, pid FROM workers WHERE host = ? AND id != ?", (host, worker_id)
+                "SELECT id, pid, pid_stamp FROM workers WHERE host = ? AND id != ?",
+                (host, worker_id),
             )
-            dead = [r["id"] for r in rows if r["pid"] == pid or not alive(int(r["pid"]))]
+            dead = [r["id"] for r in rows if not alive(int(r["pid"]), r["pid_stamp"])]
             for gone in dead:
                 await tx.execute("DELETE FROM workers WHERE id = ?", (gone,))
             at = to_db(now)
             await tx.execute(
-                "INSERT INTO workers (id, host, pid, started_at, heartbeat_at)"
-                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET host = excluded.host,"
-                " pid = excluded.pid, heartbeat_at = excluded.heartbeat_at",
-                (worker_id, host, pid, at, at),
+                "INSERT INTO workers (id, host, pid, pid_stamp, started_at, heartbeat_at)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET host = excluded.host,"
+                " pid = excluded.pid, pid_stamp = excluded.pid_stamp,"
+                " heartbeat_at = excluded.heartbeat_at",
+                (worker_id, host, pid, stamp, at, at),
             )
         return dead
 

@@ -91,7 +91,7 @@ async def test_another_hosts_worker_keeps_its_claims_while_it_beats(services, cl
     await publish_now(services, posting, clock().replace(year=2027))
     await enqueue(services, posting, [seeker])
     elsewhere = WorkerRepo(services.db)
-    await elsewhere.join("host-b-1-abcd", "host-b", 1, clock(), alive=lambda pid: True)
+    await elsewhere.join("host-b-1-abcd", "host-b", (1, None), clock(), lambda *_: True)
     here = Dispatcher(services, {Channel.CONSOLE: FakeSender(Channel.CONSOLE)})
     claimed, _ = await here.deliveries.claim(
         "console", clock(), limit=5, token="host-b-1-abcd", lease=here.lease, decide=here.decide
