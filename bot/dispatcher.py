@@ -74,6 +74,7 @@ POLL_S = 1.0  # an idle lane looks for new rows this often (publishing happens e
 MAX_PACE_WAIT_S = 10.0
 WINDOW_HOLD = timedelta(days=7)  # how long a push waits for a WeChat user to write again
 ERROR_PAUSE_S = 5.0  # a serving lane that hit an unexpected error waits this long, then goes on
+STANDBY_S = 2.0  # a standby lane asks this often whether the channel's active sender is gone
 
 
 @runtime_checkable
@@ -222,6 +223,21 @@ class _Lane:
         return total
 
     async def serve(self, stop: asyncio.Event) -> None:
+        """Send as the channel's one active sender; on standby while another worker is.
+
+        Platform limits are per account (bot token, AppID, robot key), so however many workers
+        run, one lane per channel sends; the others try again every STANDBY_S and take over
+        when the active worker stops or dies.
+        """
+        while not stop.is_set():
+            async with self.d.services.db.exclusive(f"sender:{self.channel.value}") as active:
+                if active:
+                    log.info("dispatch lane %s: active sender", self.channel)
+                    await self._serve_active(stop)
+                    return
+            await wait_any((stop,), STANDBY_S)
+
+    async def _serve_active(self, stop: asyncio.Event) -> None:
         """Cycle while there is work, then wait for the next due row, a wake-up or stop.
 
         An unexpected error (the database busy beyond its timeout, a bug) is logged and the lane

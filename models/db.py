@@ -129,6 +129,13 @@ class Database(ABC):
         """Make deleted personal data unreadable in the files the server keeps."""
 
     @abstractmethod
+    def exclusive(self, key: str) -> AbstractAsyncContextManager[bool]:
+        """Try to become the one holder of `key` among all processes; yields whether it did.
+
+        Held until the block ends, or until the holder's process dies.
+        """
+
+    @abstractmethod
     def user_lock(self, key: str) -> AbstractAsyncContextManager[None]:
         """Hold `key` against every process on this database (one user's turn at a time)."""
 
@@ -265,6 +272,11 @@ class SqliteDatabase(Database):
         """Read all rows of committed data."""
         async with self._reader.execute(for_sqlite(sql), params) as cur:
             return list(await cur.fetchall())
+
+    @asynccontextmanager
+    async def exclusive(self, key: str) -> AsyncIterator[bool]:
+        """Always granted: one process serves a SQLite file, so it is the only candidate."""
+        yield True
 
     @asynccontextmanager
     async def user_lock(self, key: str) -> AsyncIterator[None]:

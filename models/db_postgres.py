@@ -271,6 +271,19 @@ class PostgresDatabase(Database):
             return list(await cur.fetchall())
 
     @asynccontextmanager
+    async def exclusive(self, key: str) -> AsyncIterator[bool]:
+        """`pg_try_advisory_lock` on a connection of its own, kept while the block runs; the
+        server frees it when that connection drops (the worker died), and a standby takes it."""
+        async with await psycopg.AsyncConnection.connect(
+            _conninfo(self.url), autocommit=True
+        ) as conn:
+            cur = await conn.execute(
+                "SELECT pg_try_advisory_lock(hashtextextended(%s, 0))", (key,)
+            )
+            row = await cur.fetchone()
+            yield bool(row and row[0])
+
+    @asynccontextmanager
     async def user_lock(self, key: str) -> AsyncIterator[None]:
         """A session advisory lock on a connection of the lock pool, held for the whole turn.
 
