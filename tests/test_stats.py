@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import openpyxl
+import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
@@ -16,6 +17,8 @@ from models.delivery import ContactRecord
 from models.register import REACHED, RegisterEntry
 from models.repos.register import RegisterRepo
 from models.timeutil import LOCAL_TZ
+
+pytestmark = pytest.mark.backends  # every database test runs on SQLite and PostgreSQL
 
 DISTRICTS = ["西青区", "南开区", "津南区"]
 NOV_START = datetime(2026, 11, 1, tzinfo=LOCAL_TZ)
