@@ -14,6 +14,7 @@ from bot.register_import import import_register
 from bot.sheets import MAX_UNPACKED_BYTES, SheetError, as_date, read_sheet
 from models.repos.register import RegisterRepo
 
+pytestmark = pytest.mark.backends  # the register's SQL runs on SQLite and PostgreSQL alike
 runner = CliRunner()
 HEAD = ["编号", "岗位名称", "岗位描述", "区", "最低薪资", "最高薪资", "薪资单位", "联系方式"]
 

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import openpyxl
+import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
@@ -19,6 +20,8 @@ from models.register import REACHED, UNREACHED, RegisterEntry, RegisterStatus
 from models.repos.register import RegisterRepo
 from models.repos.stats import StatsRepo, report_period
 from models.timeutil import LOCAL_TZ
+
+pytestmark = pytest.mark.backends  # the table's SQL runs on SQLite and PostgreSQL alike
 
 # December's table: contacts from 21 November to the end of 20 December.
 START = datetime(2026, 11, 21, tzinfo=LOCAL_TZ)

@@ -97,7 +97,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "web.import.row": {"zh": "行号", "en": "Row"},
     "web.import.reason": {"zh": "未导入的原因", "en": "Why it was refused"},
     "web.import.checked": {
-        "zh": "检查完成（共 {rows} 行，未写入）：将新增 {created}，将更新 {updated}，拒绝 {refused}",
+        "zh": "检查完成（共 {rows} 行，未写入）：将新增 {created}，将更新 {updated}，"
+        "拒绝 {refused}",
         "en": "Checked ({rows} rows, nothing written): {created} new, {updated} updated, "
         "{refused} refused",
     },
