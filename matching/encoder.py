@@ -14,11 +14,8 @@ import shutil
 import sqlite3
 import tempfile
 import threading
-<<<<<<< HEAD
-import warnings
-=======
 import time
->>>>>>> main
+import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -156,15 +153,14 @@ class Encoder:
         ):
             task = bar.add_task("encoding texts", total=len(texts))
             for batch in _batches(lengths):
-<<<<<<< HEAD
+                started = time.perf_counter()
                 if self._session is not None:
                     vectors[batch] = self._run_onnx([tokenized["input_ids"][i] for i in batch])
                     self.texts_encoded += len(batch)
+                    self.batches += 1
+                    self.batch_seconds += time.perf_counter() - started
                     bar.advance(task, len(batch))
                     continue
-=======
-                started = time.perf_counter()
->>>>>>> main
                 raw = self._model.encode(
                     [texts[i] for i in batch],
                     prompt=prompt,
