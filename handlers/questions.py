@@ -7,6 +7,7 @@ button tapped under an earlier question still answers that question.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from handlers.onboarding_state import FIELD_STEPS, Ctx, Step
 from handlers.profile_view import summary
@@ -87,7 +88,7 @@ def _pay(ctx: Ctx) -> Reply:
         _c(t("word.negotiable", ctx.lang), "pay", "negotiable"),
         _c(t("onboarding.unit.piece", ctx.lang), "pay", "piece"),
     )
-    return Reply(t("onboarding.ask.pay", ctx.lang), choices)
+    return Reply(t("onboarding.ask.pay", ctx.lang), choices, numeric=True)
 
 
 def _pay_unit(ctx: Ctx) -> Reply:
@@ -120,7 +121,7 @@ def _keep_location(ctx: Ctx) -> Reply:
 def _distance(ctx: Ctx) -> Reply:
     choices = [_c(t("onboarding.choice.km", ctx.lang, km=km), "km", str(km)) for km in KM_CHOICES]
     choices.append(_c(t("onboarding.choice.any", ctx.lang), "km", "any"))
-    return Reply(t("onboarding.ask.distance", ctx.lang), tuple(choices))
+    return Reply(t("onboarding.ask.distance", ctx.lang), tuple(choices), numeric=True)
 
 
 def _education(ctx: Ctx) -> Reply:
@@ -194,4 +195,4 @@ def ask(ctx: Ctx, step: Step, before: list[str] | None = None) -> Reply:
     """The question of `step`, preceded by any notes (what was understood, what went wrong)."""
     question = QUESTIONS[step](ctx)
     lines = [*(before or []), question.text]
-    return Reply("\n".join(lines), question.choices, question.multi, question.request_location)
+    return replace(question, text="\n".join(lines))

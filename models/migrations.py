@@ -414,6 +414,14 @@ CREATE TABLE web_sessions (
 CREATE INDEX web_sessions_user ON web_sessions (user_id);
 """
 
+# What seekers say about themselves in a first message (issue 15): 女 45岁, 包吃住最好. Kept
+# for matching age- and gender-limited jobs and benefits; removed with the profile on 删除我的信息.
+I15_SEEKER_SELF = """
+ALTER TABLE seekers ADD COLUMN age INTEGER;
+ALTER TABLE seekers ADD COLUMN gender TEXT;            -- 男 / 女, only when the seeker says it
+ALTER TABLE seekers ADD COLUMN benefits TEXT NOT NULL DEFAULT '[]';  -- JSON list: 包吃, 包住 …
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration("0001_core", CORE),
     Migration("0007_wechat", WECHAT),
@@ -422,4 +430,5 @@ MIGRATIONS: list[Migration] = [
     Migration("0004_intake", INTAKE),
     Migration("0009_staff", STAFF),
     Migration("0010_web", WEB),
+    Migration("i15_seeker_self", I15_SEEKER_SELF),
 ]

@@ -57,6 +57,8 @@ def _choice_payloads(line: str, last: Reply | None) -> list[str] | None:
     for choice in () if last.multi else last.choices:
         if text.lower() == choice.label.lower():
             return [choice.payload]
+    if last.numeric:
+        return None  # "5" at 多远 means 5 km, never choice 5
     numbers = text.replace(",", " ").replace("，", " ").split()
     count = len(last.choices)
     if not numbers or not all(
