@@ -163,3 +163,32 @@ async def test_handoff_notifies_the_district_caseworker(services) -> None:
     outbox = OutboxRepo(services.db)
     assert len(await outbox.for_user(await here.user_id())) == 1
     assert await outbox.for_user(await there.user_id()) == []
+
+
+# --- employers: the draft card's own options win over global commands --------------------------
+
+EMPLOYER_POST = "明天西青区搬家，招4人，日结300，电话13920001111 王经理"
+
+
+async def test_typing_edit_on_a_draft_card_edits_the_draft(services) -> None:
+    boss = ConsoleSession(services, "boss1")
+    await boss.send(EMPLOYER_POST)
+    await boss.send("修改")  # the card's option 2, typed: before the fix, the seeker's edit menu
+    user = await services.users.get(boss.key)
+    assert user is not None
+    state = await services.dialogs.load(user.id)
+    assert state is not None
+    assert (state.flow, state.step) == ("employer_post", "edit")
+    assert len(state.data["jobs"]) == 1  # the draft survives
+    assert await services.seekers.get(user.id) is None
+
+
+@pytest.mark.parametrize("word", ["发吧", "确定"])
+async def test_plain_words_confirm_a_draft(services, word: str) -> None:
+    boss = ConsoleSession(services, f"boss_{word}")
+    await boss.send(EMPLOYER_POST)
+    await boss.send(word)
+    user = await services.users.get(boss.key)
+    assert user is not None
+    assert await services.dialogs.load(user.id) is None
+    assert len(await services.postings.by_poster(user.id)) == 1
