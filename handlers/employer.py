@@ -457,6 +457,7 @@ STEPS = {
     Step.EDIT: edit,
 }
 
+
 def owns_option(turn: Turn) -> bool:
     """The draft card's own options (确认发布 / 修改 / 取消) while the card waits for an answer."""
     state = turn.state

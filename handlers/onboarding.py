@@ -46,7 +46,7 @@ from handlers.onboarding_steps import (
     stated_pay,
 )
 from handlers.profile_view import FIELDS, describe, summary
-from handlers.questions import PAYLOAD_STEPS, ask, parse_payload
+from handlers.questions import PAYLOAD_STEPS, ask, parse_payload, typed_choice
 from handlers.registry import register_fallback, register_flow
 from handlers.texts import t
 from matching.wish import NEAR_HOME_KM, WishFields, parse_wish
@@ -73,6 +73,8 @@ RENAMED: dict[int, dict[str, str]] = {
 
 
 _FREE_TEXT_STEPS = frozenset({Step.SKILLS, Step.OTHER_CATEGORY})
+# At a field already answered (reached through 修改), these keep the answer and move on.
+_LEAVE_WORDS = ("返回", "取消", "确认", "确定", "不改了", "不改", "back", "cancel", "keep")
 
 # --- running a turn ----------------------------------------------------------------------------
 
@@ -160,6 +162,10 @@ def _read_wish(ctx: Ctx, step: Step, text: str, result: Step | Again) -> Step | 
 async def run_step(ctx: Ctx, step: Step) -> list[Reply]:
     """Feed the turn's message to `step`, save the answers and state, and ask what comes next."""
     msg = ctx.turn.msg
+    if msg.payload is None and msg.location is None:
+        typed = typed_choice(ctx, step, readable(msg.text))
+        if typed is not None:  # a button's label typed out is a tap on it
+            msg = replace(msg, text="", payload=typed)
     button = parse_payload(msg.payload)
     if button is not None:
         step = PAYLOAD_STEPS[button[0]]  # a button under an earlier question answers that one
@@ -169,7 +175,10 @@ async def run_step(ctx: Ctx, step: Step) -> list[Reply]:
     msg = replace(msg, text=readable(raw))
     result: Step | Again
     asked = question_in(msg.text) if button is None else None
-    if asked is not None:  # answer the question, then re-ask the form's question
+    field = STEP_FIELD.get(step)
+    if asked is None and field in ctx.answered and msg.text.lower() in _LEAVE_WORDS:
+        result = Step.NEXT  # 修改 → 期望薪酬 → 返回: keep the answer, go back to where we were
+    elif asked is not None:  # answer the question, then re-ask the form's question
         district = ctx.profile.districts[0] if ctx.profile.districts else None
         result = Again(await answer(ctx.turn, ctx.services, asked, district))
     elif not raw.strip() and msg.location is None and msg.payload is None:

@@ -13,6 +13,7 @@ from handlers.onboarding_state import FIELD_STEPS, Ctx, Step
 from handlers.profile_view import summary
 from handlers.texts import t
 from matching.districts import TIANJIN_DISTRICTS
+from matching.place_names import district_name
 from matching.taxonomy import CATEGORIES, label
 from models.messages import Choice, Reply
 from models.values import EDUCATION_LEVELS, NEEDS, PayUnit, WorkForm
@@ -102,7 +103,10 @@ def _pay_unit(ctx: Ctx) -> Reply:
 
 def _districts(ctx: Ctx) -> Reply:
     chosen = ctx.profile.districts
-    choices = [_c(_mark(d in chosen, d), "district", d) for d in TIANJIN_DISTRICTS]
+    choices = [
+        _c(_mark(d in chosen, district_name(d, ctx.lang)), "district", d)
+        for d in TIANJIN_DISTRICTS
+    ]
     choices.append(_c(t("onboarding.choice.any", ctx.lang), "district", "any"))
     choices.append(_c(t("word.done", ctx.lang), "district", "done"))
     text = t("onboarding.ask.districts", ctx.lang)
@@ -189,6 +193,20 @@ QUESTIONS: dict[Step, Callable[[Ctx], Reply]] = {
     Step.CONFIRM: _confirm,
     Step.EDIT_FIELD: _edit_field,
 }
+
+
+def typed_choice(ctx: Ctx, step: Step, text: str) -> str | None:
+    """The payload of the choice whose label was typed ("可以推送" at the consent question)."""
+    wanted = text.strip().lower()
+    if not wanted or step not in QUESTIONS:
+        return None
+    question = QUESTIONS[step](ctx)
+    if question.multi:
+        return None  # in a multiple choice typed words answer at once ("西青区 南开区")
+    for choice in question.choices:
+        if choice.label.removeprefix("✓ ").strip().lower() == wanted:
+            return choice.payload
+    return None
 
 
 def ask(ctx: Ctx, step: Step, before: list[str] | None = None) -> Reply:

@@ -17,6 +17,7 @@ from bot.channels.console import ConsoleSession
 from handlers.texts import t
 from models.repos.outbox import OutboxRepo
 from models.values import PayUnit
+from tests.chat_helpers import Chat, complete_by_typing
 from tests.staff_helpers import staff_chat
 
 MONTH, DAY = PayUnit.MONTH, PayUnit.DAY
@@ -192,3 +193,56 @@ async def test_plain_words_confirm_a_draft(services, word: str) -> None:
     assert user is not None
     assert await services.dialogs.load(user.id) is None
     assert len(await services.postings.by_poster(user.id)) == 1
+
+
+# --- the smaller items ---------------------------------------------------------------------------
+
+
+async def test_a_typed_button_label_answers_the_consent_question(services) -> None:
+    session = ConsoleSession(services, "c1")
+    for line in ("保洁 西青区 日结200", "灵活就业", "5", "高中", "跳过", "不需要"):
+        await session.send(line)
+    user = await services.users.get(session.key)
+    assert user is not None
+    state = await services.dialogs.load(user.id)
+    assert state is not None
+    assert state.step == "ask_consent"
+    label = t("onboarding.choice.consent_yes", "zh")
+    await session.send(label)
+    profile = await services.seekers.get(user.id)
+    assert profile is not None
+    assert profile.consent is True
+
+
+@pytest.mark.parametrize("leave", ["返回", "确认"])
+async def test_edit_pay_then_leave_keeps_the_pay(services, leave: str) -> None:
+    chat = Chat(services, f"e_{leave}")
+    await complete_by_typing(chat)
+    await chat.say("修改")
+    await chat.say("期望薪酬")
+    assert await chat.step() == "ask_pay"
+    await chat.say(leave)
+    assert await chat.step() is None  # back to the completed profile, not stuck on the pay
+    profile = await chat.profile()
+    assert (profile.pay.min, profile.pay.unit) == (200, DAY)
+
+
+async def test_the_same_number_twice_selects_once(services) -> None:
+    session = ConsoleSession(services, "n1")
+    await session.send("灵活就业")  # next question: 岗位意愿, a multiple choice
+    await session.send("1 1")
+    user = await services.users.get(session.key)
+    assert user is not None
+    profile = await services.seekers.get(user.id)
+    assert profile is not None
+    assert profile.categories == ("A",)
+
+
+async def test_english_users_see_pinyin_district_choices(services) -> None:
+    session = ConsoleSession(services, "en1")
+    await session.send("/lang en")
+    await session.send("cleaning, 200 a day")
+    replies = await session.send("flexible")
+    labels = [c.label for c in replies[-1].choices]
+    assert "Xiqing" in labels
+    assert "西青区" not in labels
