@@ -27,6 +27,7 @@ from handlers.registry import (
 )
 from handlers.texts import t
 from matching.districts import nearest_district
+from matching.landmarks import find_landmark
 from matching.normalize import normalize_text
 from matching.parser import ParsedPost, parse_post, to_posting
 from matching.pay import find_pay
@@ -231,6 +232,10 @@ async def ask(turn: Turn, services: Services) -> list[Reply]:
         updated = replace(job, district=district, confidence={**job.confidence, "district": 1.0})
     elif turn.text:
         updated = post_draft.answer(job, field, turn.text, turn.now)
+        place = find_landmark(turn.text) if field == "district" and updated is None else None
+        if place is not None:  # "天津站那块": a landmark names its district
+            confidence = {**job.confidence, "district": 1.0}
+            updated = replace(job, district=place.district, confidence=confidence)
     if updated is None:
         if draft.tries + 1 >= MAX_TRIES:
             return await _skip(turn, services, draft)

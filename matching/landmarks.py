@@ -1,8 +1,8 @@
 """A small gazetteer of Tianjin places seekers name instead of a district ("天津站附近").
 
 Each landmark has its district and coordinates, so a wish anchored on one keeps a point to
-measure distance from, not just a district. Coordinates are approximate (about ±1 km: read off
-the map at the station building, hospital gate, mall or campus centre), which is finer than the
+measure distance from, not just a district. Coordinates are approximate (about ±1–2 km: the
+station building, hospital gate, mall, campus centre or town seat), which is finer than the
 3 km circle a "附近" wish asks for. Longer names win ("天津西站" is not "天津站").
 """
 
@@ -60,6 +60,17 @@ _PLACES: tuple[tuple[str, tuple[str, ...], str, float, float, str], ...] = (
     ("咸水沽", (), "津南区", 38.9900, 117.3840, "town"),
     ("杨村", (), "武清区", 39.3840, 117.0440, "town"),
     ("芦台", ("芦台镇",), "宁河区", 39.3301, 117.8267, "town"),
+    ("天津北站", ("北站",), "河北区", 39.1628, 117.2083, "station"),
+    ("五大道", (), "和平区", 39.1130, 117.2000, "mall"),
+    ("宜兴埠", (), "北辰区", 39.2050, 117.1900, "town"),
+    ("果园新村", (), "北辰区", 39.2248, 117.1355, "town"),
+    ("小站", ("小站镇",), "津南区", 38.9050, 117.4050, "town"),
+    ("军粮城", (), "东丽区", 39.0500, 117.4200, "town"),
+    ("张家窝", (), "西青区", 39.0700, 117.0300, "town"),
+    ("汉沽", (), "滨海新区", 39.2490, 117.8000, "town"),
+    ("大港", (), "滨海新区", 38.8400, 117.4600, "town"),
+    ("渔阳镇", ("蓟州城区",), "蓟州区", 40.0459, 117.4083, "town"),
+    ("静海镇", ("静海城区",), "静海区", 38.9475, 116.9742, "town"),
     ("塘沽", (), "滨海新区", 39.0030, 117.6470, "town"),
     ("中山门", (), "河东区", 39.1130, 117.2530, "town"),
 )  # fmt: skip

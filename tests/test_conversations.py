@@ -246,3 +246,17 @@ async def test_english_users_see_pinyin_district_choices(services) -> None:
     labels = [c.label for c in replies[-1].choices]
     assert "Xiqing" in labels
     assert "西青区" not in labels
+
+
+async def test_a_landmark_answers_the_employers_district_question(services) -> None:
+    boss = ConsoleSession(services, "boss_lm")
+    await boss.send("招保洁2人，日结200，电话13920001111")
+    user = await services.users.get(boss.key)
+    assert user is not None
+    state = await services.dialogs.load(user.id)
+    assert state is not None
+    assert state.step == "ask"
+    await boss.send("天津站那块")
+    state = await services.dialogs.load(user.id)
+    assert state is not None
+    assert state.data["jobs"][0]["district"] == "河北区"
