@@ -140,7 +140,14 @@ def _read_wish(ctx: Ctx, step: Step, text: str, result: Step | Again) -> Step | 
     ctx.profile = profile  # age, gender, benefits are kept even when no form field changed
     if not changed:
         return result
-    if wish_fields.landmark is not None and wish_fields.max_km is None and "max_km" not in before:
+    # A place (天津站) anchors a 3 km circle; a town (汉沽) is an area, its distance is asked.
+    place = wish_fields.landmark
+    if (
+        place is not None
+        and place.kind != "town"
+        and wish_fields.max_km is None
+        and ("max_km" not in before)
+    ):
         ctx.profile = ctx.profile.with_(max_km=NEAR_HOME_KM)
         changed.append("max_km")
     ctx.answered |= set(changed) & filled(ctx.profile.with_(completed_at=None))
