@@ -80,7 +80,7 @@ def _kept(name: str, want: Any, profile: SeekerProfile, answered: set[str]) -> b
     return False
 
 
-async def score(name: str, rows: list[dict[str, Any]], show_errors: bool) -> dict[str, Any]:
+async def score(set_name: str, rows: list[dict[str, Any]], show_errors: bool) -> dict[str, Any]:
     """Send every first message, then compare the stored profile with the gold fields."""
     stated: Counter[str] = Counter()
     kept: Counter[str] = Counter()
@@ -115,7 +115,7 @@ async def score(name: str, rows: list[dict[str, Any]], show_errors: bool) -> dic
     form = [n for n in stated if n not in SELF]
     n_form = sum(stated[n] for n in form)
     result: dict[str, Any] = {
-        "set": name,
+        "set": set_name,
         "messages": len(rows),
         "stated_form_fields": n_form,
         "kept_form": round(sum(kept[n] for n in form) / max(n_form, 1), 3),
