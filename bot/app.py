@@ -34,6 +34,8 @@ def policy_from(settings: Settings) -> Policy:
         quiet_end=settings.quiet_end,
         daily_cap=settings.daily_cap,
         telegram_bot_username=settings.telegram_bot_username,
+        station_address=settings.station_address,
+        station_phone=settings.station_phone,
     )
 
 

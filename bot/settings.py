@@ -83,6 +83,12 @@ class Settings(BaseSettings):
     telegram_bot_username: str | None = Field(
         None, description="The bot's @username (without @), for t.me invite links."
     )
+    station_address: str | None = Field(
+        None, description="The station's address, told to seekers who ask where it is."
+    )
+    station_phone: str | None = Field(
+        None, description="The station's phone number, told to seekers who ask for it."
+    )
 
     # HTTP server (WeChat callback, web console)
     http_host: str = Field("127.0.0.1", description="Address of the HTTP server.")

@@ -37,6 +37,8 @@ class Policy:
     quiet_end: int = 7
     daily_cap: int = 5
     telegram_bot_username: str | None = None  # for t.me invite links
+    station_address: str | None = None  # told to seekers who ask 驿站在哪
+    station_phone: str | None = None
 
 
 @dataclass(slots=True)

@@ -22,10 +22,12 @@ from handlers.registry import (
     register_command,
     register_fallback,
     register_flow,
+    register_flow_options,
     register_payload,
 )
 from handlers.texts import t
 from matching.districts import nearest_district
+from matching.landmarks import find_landmark
 from matching.normalize import normalize_text
 from matching.parser import ParsedPost, parse_post, to_posting
 from matching.pay import find_pay
@@ -47,6 +49,14 @@ _CONFIRM_WORDS = (
     "确认发布",
     "发布",
     "确定",
+    "确定发布",
+    "发吧",
+    "发",
+    "发布吧",
+    "可以发",
+    "可以发了",
+    "就这样",
+    "没问题",
     "好",
     "好的",
     "是",
@@ -55,7 +65,7 @@ _CONFIRM_WORDS = (
     "yes",
     "confirm",
 )
-_EDIT_WORDS = ("改", "更改", "编辑", "修改草稿", "change")
+_EDIT_WORDS = ("改", "修改", "更改", "编辑", "修改草稿", "change", "edit")
 _CANCEL_WORDS = ("取消", "算了", "不发了", "不发", "放弃", "cancel")
 
 
@@ -210,6 +220,8 @@ async def ask(turn: Turn, services: Services) -> list[Reply]:
         return await _next(turn, services, draft, show_card=False)
     if _is(turn.text, _CONFIRM_WORDS):
         return await _skip_all(turn, services, draft)  # publish as it is
+    if _is(turn.text, _EDIT_WORDS):
+        return await begin_edit(turn, services)
     if len(turn.text) > 15 and looks_like_post(turn.text):
         return await start_draft(turn, services, turn.text, mode=draft.mode, source=draft.source)
     index, field = draft.asking
@@ -220,6 +232,10 @@ async def ask(turn: Turn, services: Services) -> list[Reply]:
         updated = replace(job, district=district, confidence={**job.confidence, "district": 1.0})
     elif turn.text:
         updated = post_draft.answer(job, field, turn.text, turn.now)
+        place = find_landmark(turn.text) if field == "district" and updated is None else None
+        if place is not None:  # "天津站那块": a landmark names its district
+            confidence = {**job.confidence, "district": 1.0}
+            updated = replace(job, district=place.district, confidence=confidence)
     if updated is None:
         if draft.tries + 1 >= MAX_TRIES:
             return await _skip(turn, services, draft)
@@ -446,7 +462,17 @@ STEPS = {
     Step.EDIT: edit,
 }
 
+
+def owns_option(turn: Turn) -> bool:
+    """The draft card's own options (确认发布 / 修改 / 取消) while the card waits for an answer."""
+    state = turn.state
+    if state is None or state.step not in (Step.CONFIRM, Step.ASK):
+        return state is not None and state.step == Step.EDIT and _is(turn.text, _CANCEL_WORDS)
+    return _is(turn.text, (*_CONFIRM_WORDS, *_EDIT_WORDS, *_CANCEL_WORDS))
+
+
 register_flow(EmployerFlow())
+register_flow_options(FLOW, owns_option)
 register_payload(PREFIX, post_button)
 register_fallback(10, post_fallback)
 register_command(

@@ -15,6 +15,7 @@ from handlers.registry import (
     COMMANDS,
     EARLY_FALLBACKS,
     FALLBACKS,
+    FLOW_OPTIONS,
     FLOWS,
     PAYLOADS,
     parse_command,
@@ -62,6 +63,10 @@ async def _route(turn: Turn, services: Services) -> list[Reply]:
         handler = PAYLOADS.get(prefix)
         if handler is not None:
             return await handler(turn, services)
+    flow = turn.state.flow if turn.state is not None else None
+    owns = FLOW_OPTIONS.get(flow) if flow is not None else None
+    if flow in FLOWS and owns is not None and owns(turn):
+        return await FLOWS[flow].handle(turn, services)
     found = parse_command(msg.text) if msg.text else None
     if found is not None:
         command, _args = found

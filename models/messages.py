@@ -66,6 +66,8 @@ class Reply:
     # choices may be picked several times (e.g. 岗位意愿), ended by a 完成 choice
     multi: bool = False
     request_location: bool = False  # the channel may offer a "share location" button
+    # the question asks for a number ("比如 5"): a typed number is that value, not a choice number
+    numeric: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -437,6 +437,14 @@ ALTER TABLE register ADD COLUMN community TEXT;
 CREATE INDEX register_phone ON register (phone);
 """
 
+# What seekers say about themselves in a first message (issue 15): 女 45岁, 包吃住最好. Kept
+# for matching age- and gender-limited jobs and benefits; removed with the profile on 删除我的信息.
+I15_SEEKER_SELF = """
+ALTER TABLE seekers ADD COLUMN age INTEGER;
+ALTER TABLE seekers ADD COLUMN gender TEXT;            -- 男 / 女, only when the seeker says it
+ALTER TABLE seekers ADD COLUMN benefits TEXT NOT NULL DEFAULT '[]';  -- JSON list: 包吃, 包住 …
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration("0001_core", CORE),
     Migration("0007_wechat", WECHAT),
@@ -447,4 +455,5 @@ MIGRATIONS: list[Migration] = [
     Migration("0010_web", WEB),
     Migration("i20_workers", WORKERS),
     Migration("i16_register_fields", I16_REGISTER_FIELDS),
+    Migration("i15_seeker_self", I15_SEEKER_SELF),
 ]

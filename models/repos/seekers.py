@@ -31,6 +31,9 @@ def _profile(row: Row) -> SeekerProfile:
         skills=row["skills"],
         experience=row["experience"],
         needs=tuple(json.loads(row["needs"])),
+        age=row["age"],
+        gender=row["gender"],
+        benefits=tuple(json.loads(row["benefits"])),
         consent=None if row["consent"] is None else bool(row["consent"]),
         wish=row["wish"],
         paused=bool(row["paused"]),
@@ -75,6 +78,9 @@ def _values(p: SeekerProfile, now: datetime) -> tuple[object, ...]:
         json.dumps(p.penalties, ensure_ascii=False),
         to_db(p.completed_at),
         to_db(now),
+        p.age,
+        p.gender,
+        json.dumps(list(p.benefits), ensure_ascii=False),
     )
 
 
@@ -82,10 +88,10 @@ _FIELDS = (
     "user_id, work_form, categories, other_category, pay, pay_hard, daily_settlement_only,"
     " districts, max_km, lat, lon, education, skills, experience, needs, consent, wish, paused,"
     " status, status_detail, quiet_start, quiet_end, daily_cap, digest_hour, penalties,"
-    " completed_at, updated_at"
+    " completed_at, updated_at, age, gender, benefits"
 )
 _UPSERT = (
-    f"INSERT INTO seekers ({_FIELDS}) VALUES ({','.join('?' * 27)})"
+    f"INSERT INTO seekers ({_FIELDS}) VALUES ({','.join('?' * 30)})"
     " ON CONFLICT (user_id) DO UPDATE SET "
     + ", ".join(f"{f.strip()} = excluded.{f.strip()}" for f in _FIELDS.split(",")[1:])
 )
