@@ -30,22 +30,26 @@ LOCKS = UserLocks()
 async def handle(msg: Incoming, services: Services) -> list[Reply]:
     """Process one inbound message; never raises for bad input (an apology instead)."""
     now = services.clock()
-    if msg.message_id and await services.dialogs.seen_message(
-        msg.key.channel.value, msg.message_id, now
-    ):
-        log.info("dropping platform retry %s of %s", msg.message_id, msg.key.channel)
-        return []
-    async with LOCKS.hold(msg.key):
-        user = await services.users.get_or_create(msg.key, now, msg.display_name)
-        await services.users.touch_inbound(user.id, now)
-        state = await services.dialogs.load(user.id)
-        turn = Turn(msg=msg, user=user, state=state, now=now)
-        try:
+    lang = services.policy.default_lang
+    try:
+        # Everything that touches storage is inside the try: a failing database must end in
+        # the apology too, never in an exception out of `handle`.
+        if msg.message_id and await services.dialogs.seen_message(
+            msg.key.channel.value, msg.message_id, now
+        ):
+            log.info("dropping platform retry %s of %s", msg.message_id, msg.key.channel)
+            return []
+        async with LOCKS.hold(msg.key):
+            user = await services.users.get_or_create(msg.key, now, msg.display_name)
+            lang = user.lang
+            await services.users.touch_inbound(user.id, now)
+            state = await services.dialogs.load(user.id)
+            turn = Turn(msg=msg, user=user, state=state, now=now)
             return await _route(turn, services)
-        except Exception:
-            # Log first (with the update id), then apologise politely from the catalogue.
-            log.exception("turn failed: message %s from %s", msg.message_id, msg.key)
-            return [Reply(t("error.apology", user.lang))]
+    except Exception:
+        # Log first (with the update id), then apologise politely from the catalogue.
+        log.exception("turn failed: message %s from %s", msg.message_id, msg.key)
+        return [Reply(t("error.apology", lang))]
 
 
 async def _route(turn: Turn, services: Services) -> list[Reply]:
