@@ -45,6 +45,29 @@ class AuditRepo:
             (to_db(now), actor, action, target, detail, int(allowed)),
         )
 
+    async def refused_since(
+        self,
+        actions: tuple[str, ...],
+        since: datetime,
+        *,
+        actor: str | None = None,
+        actor_prefix: str | None = None,
+    ) -> int:
+        """How many of `actions` were refused since `since`, for one actor or actor prefix."""
+        marks = ", ".join("?" for _ in actions)
+        sql = f"SELECT COUNT(*) AS n FROM audit_log WHERE allowed = 0 AND action IN ({marks})"
+        params: list[object] = [*actions]
+        if actor is not None:
+            sql += " AND actor = ?"
+            params.append(actor)
+        if actor_prefix is not None:
+            sql += " AND actor LIKE ?"
+            params.append(actor_prefix.replace("%", "") + "%")
+        sql += " AND at >= ?"
+        params.append(to_db(since))
+        row = await self._db.fetchone(sql, params)
+        return int(row["n"]) if row else 0
+
     async def recent(self, limit: int = 100) -> list[AuditEntry]:
         """Newest entries first."""
         rows = await self._db.fetchall(
