@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -76,11 +75,3 @@ def shared_encoder(model: str | None, cache_dir: Path) -> Encoder:
     from matching.encoder import load_encoder
 
     return load_encoder(model, cache_dir)
-
-
-def configure_logging(level: str) -> None:
-    """Plain logging to stderr; personal data is never logged by the handlers."""
-    logging.basicConfig(
-        level=getattr(logging, level.upper(), logging.INFO),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )

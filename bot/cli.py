@@ -1,15 +1,19 @@
-"""The `yizhan` command line (typer). Area modules add their commands to `app` on import."""
+"""The `yizhan` command line (typer). Area modules add their commands to `app` on import.
+
+Shell completion comes from typer: `yizhan --install-completion` (bash, zsh, fish, PowerShell).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import importlib.metadata
 from collections.abc import Coroutine
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 
-from bot.app import configure_logging
+from bot.logs import configure_logging
 from bot.settings import Settings
 
 T = TypeVar("T")
@@ -18,7 +22,7 @@ app = typer.Typer(
     name="yizhan",
     help="驿站 Yizhan — chat-first job matching for public employment stations.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
 )
 
 
@@ -31,6 +35,12 @@ class CliState:
 cli_state = CliState()
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"yizhan {importlib.metadata.version('yizhan')}")
+        raise typer.Exit()
+
+
 @app.callback()
 def main_options(
     db: Annotated[
@@ -40,6 +50,12 @@ def main_options(
     log_level: Annotated[
         str | None, typer.Option("--log-level", help="Logging level, e.g. INFO or DEBUG.")
     ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print the version and exit.", callback=_print_version, is_eager=True
+        ),
+    ] = False,
 ) -> None:
     """驿站 Yizhan: options shared by every command."""
     overrides: dict[str, Any] = {}
@@ -49,7 +65,8 @@ def main_options(
         overrides["log_level"] = log_level
     settings = Settings(**overrides)
     cli_state.settings = settings
-    configure_logging(settings.log_level if log_level else "WARNING")
+    # Commands people run at a terminal log warnings only; `yizhan run` logs at YIZHAN_LOG_LEVEL.
+    configure_logging(settings.log_level if log_level else "WARNING", settings.log_format)
 
 
 def run_async(coro: Coroutine[Any, Any, T]) -> T:

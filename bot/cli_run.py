@@ -9,6 +9,7 @@ import typer
 
 from bot.channels import telegram_app  # noqa: F401  (registers the Telegram channel)
 from bot.cli import app, cli_state, run_async
+from bot.logs import configure_logging
 from bot.runner import CHANNELS, NotConfigured, Runtime, serve
 from bot.settings import Settings
 from handlers.texts import t
@@ -18,6 +19,7 @@ from handlers.texts import t
 def run() -> None:
     """Serve the configured channels (Telegram when YIZHAN_TELEGRAM_TOKEN is set) until Ctrl+C."""
     settings = cli_state.settings
+    configure_logging(settings.log_level, settings.log_format)  # a service logs at INFO
     try:
         run_async(_serve(settings))
     except NotConfigured as missing:

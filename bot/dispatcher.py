@@ -42,6 +42,7 @@ from typing import Protocol, runtime_checkable
 
 from bot.channels.base import Sender, SendResult
 from bot.errors import DeliveryError, Permanent, RateLimited, RecipientGone, WindowClosed
+from bot.metrics import Metrics
 from bot.pacing import Clock, Pacer, Sleep, window_of
 from bot.scheduler import wait_any
 from handlers import controls
@@ -111,8 +112,10 @@ class Dispatcher:
         monotonic: Clock = time.monotonic,
         sleep: Sleep = asyncio.sleep,
         pacers: Mapping[Channel, Pacer] | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.services = services
+        self.metrics = metrics
         self.concurrency = concurrency
         self.lease = lease
         self.max_attempts = max_attempts
@@ -246,7 +249,21 @@ class _Lane:
         if not batch:
             return
         await self.d.outcomes.record(batch, self.d.services.clock())
+        channel, metrics = self.channel.value, self.d.metrics
         for outcome in batch:
+            # One line per delivery, ids only (never the message or the recipient's address).
+            ids = {
+                "delivery": outcome.claimed.key,
+                "user_id": outcome.claimed.recipient.user_id,
+                "channel": channel,
+                "state": outcome.state.value,
+                "attempt": outcome.attempt,
+            }
+            log.info("delivery %s to user %s on %s: %s (%s)", *ids.values(), extra=ids)
+            if metrics is not None and outcome.state != DeliveryState.QUEUED:
+                metrics.deliveries.labels(channel, outcome.state.value).inc()
+                if outcome.state == DeliveryState.SENT:
+                    metrics.messages_out.labels(channel).inc()
             if outcome.unsubscribe:
                 user_id = outcome.claimed.recipient.user_id
                 await self.d.services.users.set_subscribed(user_id, False)
@@ -264,12 +281,15 @@ class _Lane:
         if wait > MAX_PACE_WAIT_S:
             return self._later(c, wait, "paced", Hold.RATE, counted=False)
         await self.pacer.acquire(address)
+        started = time.perf_counter()
         try:
             if self.keyed is not None:
                 result = await self.keyed.send_keyed(address, reply, c.key)
             else:
                 result = await self.sender.send(address, reply)
         except RateLimited as error:
+            if self.d.metrics is not None:
+                self.d.metrics.rate_limited.labels(self.channel.value).inc()
             self.pacer.pause(error.retry_after)
             return self._later(c, error.retry_after, "rate_limited", Hold.RATE, counted=False)
         except RecipientGone:
@@ -283,6 +303,10 @@ class _Lane:
         except Exception as error:  # a sender bug: log it, and treat it like a transient failure
             log.exception("sender %s failed on %s", self.channel, c.key)
             return self._retry(c, f"error: {type(error).__name__}")
+        finally:
+            if self.d.metrics is not None:
+                elapsed = time.perf_counter() - started
+                self.d.metrics.send_seconds.labels(self.channel.value).observe(elapsed)
         return Outcome(c, DeliveryState.SENT, "sent", "sent", message_id=result.message_id)
 
     def _retry(self, c: Claimed, detail: str) -> Outcome:

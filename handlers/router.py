@@ -45,11 +45,21 @@ async def handle(msg: Incoming, services: Services) -> list[Reply]:
             await services.users.touch_inbound(user.id, now)
             state = await services.dialogs.load(user.id)
             turn = Turn(msg=msg, user=user, state=state, now=now)
-            return await _route(turn, services)
+            # Ids only: message text and phone numbers never reach the log at INFO.
+            ids = {
+                "channel": msg.key.channel.value,
+                "message_id": msg.message_id,
+                "user_id": user.id,
+            }
+            log.info("inbound %s message %s from user %s", *ids.values(), extra=ids)
+            replies = await _route(turn, services)
     except Exception:
         # Log first (with the update id), then apologise politely from the catalogue.
         log.exception("turn failed: message %s from %s", msg.message_id, msg.key)
-        return [Reply(t("error.apology", lang))]
+        replies = [Reply(t("error.apology", lang))]
+    if services.on_turn is not None:
+        services.on_turn(msg.key.channel.value, len(replies))
+    return replies
 
 
 async def _route(turn: Turn, services: Services) -> list[Reply]:

@@ -112,6 +112,11 @@ class Matcher:
         return matcher
 
     @property
+    def encoder(self) -> TextEncoder:
+        """The encoder the matcher embeds with (its batch figures feed /metrics)."""
+        return self._encoder
+
+    @property
     def posting_count(self) -> int:
         """Postings that can be matched now."""
         return len(self._posting_side.table)

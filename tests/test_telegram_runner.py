@@ -23,7 +23,7 @@ YIZHAN = [sys.executable, "-c", "from bot.cli import main; main()"]
 def _env(**extra: str) -> dict[str, str]:
     keep = {"YIZHAN_CACHE_DIR"}  # where the model is expanded, should `run` load it
     env = {k: v for k, v in os.environ.items() if not k.startswith("YIZHAN_") or k in keep}
-    env.update(PTB_TIMEDELTA="1", PYTHONPATH=str(ROOT), **extra)
+    env.update(PTB_TIMEDELTA="1", PYTHONPATH=str(ROOT), YIZHAN_HTTP_PORT="0", **extra)
     return env
 
 
