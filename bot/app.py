@@ -14,7 +14,7 @@ from bot.settings import Settings
 from handlers.context import Policy, Services
 from handlers.texts import t
 from matching.engine import Matcher
-from models.db import Database
+from models.db import Database, is_postgres, sqlite_path
 
 if TYPE_CHECKING:
     from matching.encoder import Encoder
@@ -43,7 +43,7 @@ async def open_services(
 ) -> AsyncIterator[Services]:
     """Open the database (migrating it), the matcher unless told not to (light commands skip
     loading the model), and build the services every handler shares."""
-    async with Database.open(settings.db) as db:
+    async with Database.open(settings.database) as db:
         matcher = await open_matcher(db, settings) if with_matcher else None
         try:
             yield Services(db=db, policy=policy_from(settings), matcher=matcher)
@@ -58,11 +58,18 @@ async def open_matcher(db: Database, settings: Settings) -> Matcher:
     return await Matcher.open(
         db,
         encoder,
-        settings.db.resolve().parent,
+        index_dir(settings),
         phrases=t,
         lang=settings.lang,
         progress=sys.stderr.isatty(),
     )
+
+
+def index_dir(settings: Settings) -> Path:
+    """Index files sit next to a SQLite file; a server database's in the cache folder."""
+    if is_postgres(settings.database):
+        return settings.cache_dir / "indexes"
+    return sqlite_path(settings.database).resolve().parent
 
 
 @lru_cache(maxsize=2)

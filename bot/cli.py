@@ -45,7 +45,10 @@ def _print_version(value: bool) -> None:
 def main_options(
     db: Annotated[
         Path | None,
-        typer.Option("--db", help="SQLite database file (default ./yizhan.db or $YIZHAN_DB)."),
+        typer.Option(
+            "--db",
+            help="SQLite database file (default ./yizhan.db, $YIZHAN_DB or $YIZHAN_DATABASE_URL).",
+        ),
     ] = None,
     log_level: Annotated[
         str | None, typer.Option("--log-level", help="Logging level, e.g. INFO or DEBUG.")
@@ -59,8 +62,9 @@ def main_options(
 ) -> None:
     """驿站 Yizhan: options shared by every command."""
     overrides: dict[str, Any] = {}
-    if db is not None:
+    if db is not None:  # an explicit file wins over a URL in the environment
         overrides["db"] = db
+        overrides["database_url"] = None
     if log_level is not None:
         overrides["log_level"] = log_level
     settings = Settings(**overrides)
@@ -81,6 +85,7 @@ def main() -> None:
 
 # Area modules register their commands on import (kept at the bottom: they import `app`).
 from bot import (  # noqa: E402
+    cli_backup,  # noqa: F401
     cli_chat,  # noqa: F401
     cli_intake,  # noqa: F401
     cli_matching,  # noqa: F401

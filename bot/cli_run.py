@@ -8,6 +8,7 @@ import signal
 import typer
 
 from bot.channels import telegram_app  # noqa: F401  (registers the Telegram channel)
+from bot.channels.telegram_app import PollingTaken
 from bot.cli import app, cli_state, run_async
 from bot.logs import configure_logging
 from bot.runner import CHANNELS, NotConfigured, Runtime, serve
@@ -29,6 +30,9 @@ def run() -> None:
             lines.append(t("run.channel_needs", lang, channel=channel, settings=" + ".join(names)))
         lines.append(t("run.chat_locally", lang))
         typer.echo("\n".join(lines), err=True)
+        raise typer.Exit(2) from None
+    except PollingTaken:
+        typer.echo(t("run.telegram_webhook_needed", settings.lang), err=True)
         raise typer.Exit(2) from None
     typer.echo(t("run.stopped", settings.lang), err=True)
 

@@ -23,6 +23,10 @@ class Settings(BaseSettings):
     )
 
     db: Path = Field(Path("yizhan.db"), description="SQLite database file.")
+    database_url: str | None = Field(
+        None,
+        description="Database URL, sqlite:///path or postgresql://user@host/name; empty = `db`.",
+    )
     cache_dir: Path = Field(
         Path.home() / ".cache" / "yizhan",
         description="Where the bundled model is expanded once (about 465 MB).",
@@ -110,6 +114,11 @@ class Settings(BaseSettings):
     wecom_robots: dict[str, SecretStr] = Field(
         default_factory=dict, description="WeCom group-robot webhook URL per district (JSON)."
     )
+
+    @property
+    def database(self) -> Path | str:
+        """What `Database.open` takes: the URL when one is set, else the SQLite file."""
+        return self.database_url or self.db
 
 
 def reveal(value: SecretStr | None) -> str:

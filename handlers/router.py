@@ -39,7 +39,8 @@ async def handle(msg: Incoming, services: Services) -> list[Reply]:
         ):
             log.info("dropping platform retry %s of %s", msg.message_id, msg.key.channel)
             return []
-        async with LOCKS.hold(msg.key):
+        # In-process first (waiting turns hold no connection), then across workers.
+        async with LOCKS.hold(msg.key), services.db.user_lock(f"dialog:{msg.key}"):
             user = await services.users.get_or_create(msg.key, now, msg.display_name)
             lang = user.lang
             await services.users.touch_inbound(user.id, now)

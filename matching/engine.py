@@ -76,7 +76,7 @@ class Matcher:
         self._postings = PostingRepo(db)
         self._seekers = SeekerRepo(db)
         self._users = UserRepo(db)
-        stem = db.path.stem
+        stem = db.stem
         self._files = {
             "postings": index_dir / f"{stem}.postings.index.npz",
             "seekers": index_dir / f"{stem}.seekers.index.npz",

@@ -24,6 +24,8 @@ from tests.delivery_builders import FakeTime, make_posting, make_seeker, publish
 from tests.fakes.wechat_api import FakeWeChat
 from tests.staff_helpers import audit, staff_chat
 
+pytestmark = pytest.mark.backends  # every database test runs on SQLite and PostgreSQL
+
 WEBHOOK = "/cgi-bin/webhook/send"
 
 

@@ -19,6 +19,8 @@ from models.repos.deliveries import DeliveryRepo
 from models.repos.outbox import OutboxRepo
 from tests.delivery_builders import FakeTime, enqueue, make_posting, make_seeker, publish_now
 
+pytestmark = pytest.mark.backends  # every database test runs on SQLite and PostgreSQL
+
 
 def _dispatcher(services, clock, *senders, **options):
     time = FakeTime(clock)

@@ -3,6 +3,8 @@
 import random
 from datetime import datetime, timedelta
 
+import pytest
+
 from bot.caseworker_jobs import CHECKIN_TIMER, install_checkins
 from bot.channels.fake import FakeSender
 from bot.dispatcher import Dispatcher
@@ -20,6 +22,8 @@ from models.timeutil import LOCAL_TZ
 from tests.chat_helpers import Chat
 from tests.delivery_builders import FakeTime, enqueue, make_posting, make_seeker, publish_now
 from tests.staff_helpers import person, register, staff_chat
+
+pytestmark = pytest.mark.backends  # every database test runs on SQLite and PostgreSQL
 
 ASK = "您好，这个月找工作顺利吗？"
 

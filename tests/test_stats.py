@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import openpyxl
+import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
@@ -18,6 +19,8 @@ from models.register import REACHED, UNREACHED, RegisterEntry, RegisterStatus
 from models.repos.register import RegisterRepo
 from models.repos.stats import StatsRepo
 from models.timeutil import LOCAL_TZ
+
+pytestmark = pytest.mark.backends  # every database test runs on SQLite and PostgreSQL
 
 DISTRICTS = ["西青区", "南开区", "津南区"]
 NOV_START = datetime(2026, 11, 1, tzinfo=LOCAL_TZ)

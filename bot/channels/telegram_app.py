@@ -115,6 +115,10 @@ def bot_commands(lang: str) -> list[BotCommand]:
     return found[:100]  # Telegram shows at most 100 commands
 
 
+class PollingTaken(Exception):
+    """Another worker on this database long-polls the bot already: run on a webhook instead."""
+
+
 class TelegramChannel:
     """The Telegram part of a running process: adapter, sender, polling or webhook."""
 
@@ -154,6 +158,12 @@ class TelegramChannel:
             if self._settings.telegram_webhook_url:
                 await self._set_webhook(self._settings.telegram_webhook_url)
             else:
+                # Only one process may long-poll a token: on a shared database the second
+                # worker refuses to start and asks for the webhook (#20).
+                bot_id = reveal(self._settings.telegram_token).split(":", 1)[0]
+                db = self._runtime.services.db
+                if not await stack.enter_async_context(db.exclusive(f"telegram-poll:{bot_id}")):
+                    raise PollingTaken(bot_id)
                 assert application.updater is not None
                 await application.updater.start_polling(
                     allowed_updates=ALLOWED_UPDATES, bootstrap_retries=BOOTSTRAP_RETRIES
