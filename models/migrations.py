@@ -429,6 +429,14 @@ CREATE TABLE workers (
 CREATE INDEX workers_host ON workers (host);
 """
 
+# 就业意向, 街道 and 社区 of the 登记表, kept so a register can move between systems unchanged.
+I16_REGISTER_FIELDS = """
+ALTER TABLE register ADD COLUMN wish TEXT;
+ALTER TABLE register ADD COLUMN street TEXT;
+ALTER TABLE register ADD COLUMN community TEXT;
+CREATE INDEX register_phone ON register (phone);
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration("0001_core", CORE),
     Migration("0007_wechat", WECHAT),
@@ -438,4 +446,5 @@ MIGRATIONS: list[Migration] = [
     Migration("0009_staff", STAFF),
     Migration("0010_web", WEB),
     Migration("i20_workers", WORKERS),
+    Migration("i16_register_fields", I16_REGISTER_FIELDS),
 ]
