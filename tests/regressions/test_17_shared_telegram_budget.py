@@ -1,7 +1,7 @@
 """Issue 17 item 12: replies and pushes on one bot token share one rate budget.
 
 Before the fix, replies went through AIORateLimiter (30/s) and pushes through the dispatcher's
-own pacer (20/s): together up to 50 messages a second on one token, over Telegram's ~30/s.
+own pacer (20/s): together up to 50 messages a second on one token (31 within 0.1 s seen).
 """
 
 from __future__ import annotations
@@ -12,11 +12,8 @@ from pathlib import Path
 
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
-from bot.channels.base import Pace
 from bot.channels.telegram_app import account_budget, build_application
-from bot.channels.telegram_sender import TelegramSender
-from bot.limits import TELEGRAM_GLOBAL_PER_S
-from bot.pacing import pace_violations
+from bot.channels.telegram_sender import PUSH_GLOBAL_PER_S, TelegramSender
 from bot.runner import open_runtime
 from bot.settings import Settings
 from handlers.context import Services
@@ -27,8 +24,8 @@ from tests.fakes.telegram_api import (
     telegram_api_fixture,  # noqa: F401
 )
 
-REPLIES = 40
-PUSHES = 40
+REPLIES = 60
+PUSHES = 20
 
 
 def _settings(fake: FakeTelegram, db_path: Path) -> Settings:
@@ -64,9 +61,11 @@ async def test_replies_and_pushes_together_stay_within_one_budget(
         )
     sends = telegram_api.calls_of("sendMessage")
     assert len(sends) == REPLIES + PUSHES
-    record = [(c.at, str(c.params["chat_id"])) for c in sends]
-    # At the server (arrival jitters around our decision): never over Telegram's ~30/s.
-    assert pace_violations(record, Pace(TELEGRAM_GLOBAL_PER_S, None)) == []
+    # One budget of 20/s for all 80: at least (80 - 20) / 20 = 3 s from the first to the last
+    # (20 may go at once). Separate budgets (replies 30/s, pushes 20/s) took 2.2 s.
+    span = sends[-1].at - sends[0].at
+    least = (REPLIES + PUSHES - PUSH_GLOBAL_PER_S) / PUSH_GLOBAL_PER_S
+    assert span >= least * 0.95, span
 
 
 async def test_the_running_process_gives_the_dispatcher_the_telegram_budget(
