@@ -25,6 +25,7 @@ from bot.channels.base import Sender
 from bot.dispatcher import Dispatcher
 from bot.health import UP, HealthRoutes
 from bot.metrics import Metrics
+from bot.pacing import Pacer
 from bot.scheduler import Scheduler, install_delivery_timers
 from bot.settings import Settings
 from handlers.context import Services
@@ -72,6 +73,8 @@ class Runtime:
     http: HttpServer
     metrics: Metrics
     senders: dict[Channel, Sender] = field(default_factory=dict)
+    # A channel's one budget per platform account, shared by its replies and its pushes.
+    pacers: dict[Channel, Pacer] = field(default_factory=dict)
     channel_states: dict[str, str] = field(default_factory=dict)  # name -> starting/up/stopped
     dispatcher: Dispatcher | None = None  # set once workers start; channels may wake it
     scheduler: Scheduler | None = None
@@ -239,7 +242,9 @@ async def _finish(task: asyncio.Task[None], name: str) -> None:
 @asynccontextmanager
 async def _dispatching(runtime: Runtime) -> AsyncIterator[None]:
     """The outbox dispatcher over every channel's sender; stops after its in-flight sends."""
-    runtime.dispatcher = Dispatcher(runtime.services, runtime.senders, metrics=runtime.metrics)
+    runtime.dispatcher = Dispatcher(
+        runtime.services, runtime.senders, metrics=runtime.metrics, pacers=runtime.pacers
+    )
     async with background(runtime, "dispatcher", runtime.dispatcher.serve):
         yield
 

@@ -26,6 +26,7 @@ from handlers.registry import (
     register_payload,
 )
 from handlers.texts import t
+from matching.bridge import run_blocking
 from matching.districts import nearest_district
 from matching.landmarks import find_landmark
 from matching.normalize import normalize_text
@@ -139,7 +140,7 @@ async def start_draft(
     if mode == Mode.RELAY:
         group, text = post_draft.split_source(text)
         source = group or source
-    jobs = parse_post(text, turn.now)
+    jobs = await run_blocking(parse_post, text, turn.now)
     if not jobs or not any(j.title or j.pay.known or j.phones for j in jobs):
         await save_draft(turn, services, Draft(mode, source=source), Step.WAIT_TEXT)
         return [Reply(t("intake.not_a_post", turn.lang))]
@@ -222,7 +223,7 @@ async def ask(turn: Turn, services: Services) -> list[Reply]:
         return await _skip_all(turn, services, draft)  # publish as it is
     if _is(turn.text, _EDIT_WORDS):
         return await begin_edit(turn, services)
-    if len(turn.text) > 15 and looks_like_post(turn.text):
+    if len(turn.text) > 15 and await run_blocking(looks_like_post, turn.text):
         return await start_draft(turn, services, turn.text, mode=draft.mode, source=draft.source)
     index, field = draft.asking
     job = draft.jobs[index]
@@ -258,7 +259,7 @@ async def confirm(turn: Turn, services: Services) -> list[Reply]:
     if post_draft.parse_edit(text) is not None:
         return await edit(turn, services)
     draft = _draft(turn)
-    if looks_like_post(text):
+    if await run_blocking(looks_like_post, text):
         return await start_draft(turn, services, text, mode=draft.mode, source=draft.source)
     return [Reply(t("intake.confirm.unclear", turn.lang)), _confirm_card(draft, turn.lang)]
 
@@ -278,7 +279,7 @@ async def edit(turn: Turn, services: Services) -> list[Reply]:
         return await _next(turn, services, draft, show_card=False)
     parsed = post_draft.parse_edit(turn.text)
     if parsed is None:
-        if looks_like_post(turn.text):
+        if await run_blocking(looks_like_post, turn.text):
             return await start_draft(
                 turn, services, turn.text, mode=draft.mode, source=draft.source
             )
@@ -419,7 +420,7 @@ async def post_button(turn: Turn, services: Services) -> list[Reply]:
 
 async def post_fallback(turn: Turn, services: Services) -> list[Reply] | None:
     """A job post sent outside any dialog starts a draft (a caseworker's becomes a relay)."""
-    if not turn.text or not looks_like_post(turn.text):
+    if not turn.text or not await run_blocking(looks_like_post, turn.text):
         return None
     mode = Mode.RELAY if turn.user.is_staff else Mode.EMPLOYER
     return await start_draft(turn, services, turn.text, mode=mode)

@@ -6,7 +6,7 @@ the database: id -> updated_at decides which rows to reload, and each vector's s
 of the model and the embedded text) decides whether it can be reused or must be encoded. So a
 deleted or stale index file, or a posting written behind the matcher's back, is repaired by
 the next sync, encoding only texts not yet in the index. Every call into the core goes through
-`_blocking` (asyncio.to_thread) under one thread lock.
+`_blocking` (matching/bridge.py: asyncio.to_thread) under one thread lock.
 """
 
 from __future__ import annotations
@@ -14,14 +14,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Literal, ParamSpec, TypeVar
+from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
+from matching.bridge import run_blocking
 from matching.category_vectors import CONFIDENCE as CATEGORY_CONFIDENCE
 from matching.category_vectors import category_queries, nearest_category
 from matching.explain import Phrases, ReasonPart, render, render_many
@@ -40,8 +41,6 @@ __all__ = ["Match", "Matcher", "SeekerMatch", "SyncReport", "TextEncoder"]
 
 log = logging.getLogger(__name__)
 
-P = ParamSpec("P")
-T = TypeVar("T")
 F32 = NDArray[np.float32]
 
 # A search asks the core for a few more results than wanted, so postings closed behind the
@@ -432,6 +431,4 @@ def _version(profile: SeekerProfile) -> str:
     return profile.updated_at.isoformat() if profile.updated_at else ""
 
 
-async def _blocking(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-    """The one bridge from the event loop to the synchronous core."""
-    return await asyncio.to_thread(fn, *args, **kwargs)
+_blocking = run_blocking  # the one bridge (matching/bridge.py)

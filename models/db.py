@@ -250,6 +250,10 @@ class SqliteDatabase(Database):
             await self._writer.commit()
 
     async def _rollback(self) -> None:
+        # A cancelled `execute` returns at once while its statement still runs in aiosqlite's
+        # thread: `in_transaction` is only true once BEGIN has run there. A no-op queued behind
+        # it waits for that, so the check sees the connection as it really is.
+        await self._writer.execute("SELECT 1")
         if self._writer.in_transaction:
             await self._writer.rollback()
 

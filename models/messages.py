@@ -6,6 +6,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+# Telegram's maximum message length, and no channel we serve sends more: anything longer was not
+# typed by a person, and every handler may assume it never sees more than this.
+TEXT_MAX_CHARS = 4096
+
 
 class Channel(StrEnum):
     """Where a user talks to us; part of every identity."""
@@ -47,6 +51,24 @@ class Incoming:
     display_name: str | None = None
     # platform events: "subscribe", "unsubscribe", "menu:<key>", "start:<arg>"
     event: str | None = None
+
+    def __post_init__(self) -> None:
+        # Whatever an adapter received is input: bounded, and storable as UTF-8.
+        object.__setattr__(self, "text", clean_text(self.text)[:TEXT_MAX_CHARS])
+        for name in ("payload", "display_name", "event"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, clean_text(value)[:TEXT_MAX_CHARS])
+
+
+def clean_text(text: str) -> str:
+    """Text that encodes as UTF-8: surrogate pairs joined, a lone surrogate becomes U+FFFD.
+
+    JSON (`"\\ud800"`) and some clients deliver lone surrogates; they are input, not errors.
+    """
+    if text.isascii():
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
 @dataclass(frozen=True, slots=True)

@@ -77,6 +77,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "邀请码无效、已使用或已过期，请向驿站工作人员确认。",
         "en": "This code is unknown, used or expired. Please check with the station.",
     },
+    "caseworker.code.throttled": {
+        "zh": "输入邀请码的次数太多了，请 {minutes} 分钟后再试。如有疑问，请联系驿站工作人员。",
+        "en": "Too many code attempts. Please try again in {minutes} minutes, or ask the station.",
+    },
     "caseworker.join.done": {
         "zh": "欢迎！您已成为{district}{station}的{role}。发送“帮助”查看工作人员命令。",
         "en": "Welcome! You are now {role} for {district} {station}. Send help for your commands.",

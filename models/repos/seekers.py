@@ -7,6 +7,7 @@ from datetime import datetime
 
 from models.db import Database, Row
 from models.messages import Location
+from models.repos.audit import forget_actor
 from models.seeker import SeekerProfile
 from models.timeutil import from_db, to_db
 from models.values import Pay, WorkForm
@@ -133,6 +134,12 @@ class SeekerRepo:
         and the content. The WAL is checkpointed so no old page with the data stays on disk.
         """
         async with self._db.transaction() as tx:
+            identity = await tx.fetchone(
+                "SELECT channel, channel_user_id FROM users WHERE id = ?", (user_id,)
+            )
+            if identity is not None:
+                actor = f"{identity['channel']}:{identity['channel_user_id']}"
+                await forget_actor(tx, actor)
             await tx.execute(
                 "UPDATE contacts SET user_id = NULL, content = '(已删除)' WHERE user_id = ?",
                 (user_id,),
