@@ -338,6 +338,8 @@ def _figure(text: str, m: re.Match[str]) -> PayMatch | None:
 
 
 def _standalone(text: str, start: int, end: int) -> bool:
+    if len(text) - (end - start) > 64:
+        return False  # a long message is never one bare figure (and the check stays linear)
     rest = _FILLER.sub("", text[:start] + text[end:])
     return len(rest) <= 6
 
