@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from matching.numbers import NUMBER_PATTERN, parse_number
+from matching.phones import find_phone_spans
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,38 +25,14 @@ class Found:
 
 # --- phones -------------------------------------------------------------------------------------
 
-_MOBILE = re.compile(r"(?<![\d*xX])(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})(?![\d*xX])")
-# Area codes: 010 and 02x have three digits, every other one four (国内长途区号).
-_LANDLINE = re.compile(
-    r"(?<![\d*])[(（]?(010|02\d|0[3-9]\d{2})[)）]?[ -]?([2-9]\d{2,3})[ -]?(\d{4})(?![\d*])"
-)
-_SERVICE = re.compile(r"(?<!\d)([48]00)[ -]?(\d{3})[ -]?(\d{4})(?!\d)")  # 400/800 numbers
-
 
 def find_phones(text: str) -> list[Found]:
-    """Mobile (11 digits), landline (022-23456789) and 400 numbers, normalised, in order."""
-    found: list[Found] = []
-    taken: list[tuple[int, int]] = []
-    for pattern, kind in ((_MOBILE, "mobile"), (_SERVICE, "service"), (_LANDLINE, "landline")):
-        for m in pattern.finditer(text):
-            if any(m.start() < e and s < m.end() for s, e in taken):
-                continue
-            if kind == "mobile":
-                value = "".join(m.groups())
-            elif kind == "service":
-                value = "-".join(m.groups())
-            else:
-                local = m.group(2) + m.group(3)
-                if len(local) not in (7, 8):
-                    continue
-                value = f"{m.group(1)}-{local}"
-            taken.append(m.span())
-            found.append(Found(value, 0.95 if kind == "mobile" else 0.85, m.span()))
-    found.sort(key=lambda f: f.span)
-    unique: dict[object, Found] = {}
-    for f in found:
-        unique.setdefault(f.value, f)
-    return list(unique.values())
+    """Mobile, landline and 400 numbers however written (matching/phones.py), in order."""
+    found: dict[str, Found] = {}
+    for phone in find_phone_spans(text):
+        confidence = 0.95 if phone.kind == "mobile" else 0.85
+        found.setdefault(phone.value, Found(phone.value, confidence, phone.span))
+    return list(found.values())
 
 
 # --- contact name -------------------------------------------------------------------------------
