@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from handlers.cards import mask_phones
+from matching.phones import mask_phones
 from matching.parser import parse_post
 from matching.phones import find_phones
 
