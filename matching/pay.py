@@ -251,6 +251,7 @@ def _figure(text: str, m: re.Match[str]) -> PayMatch | None:
         return None
     # Suffix context: 元, modifiers and the unit, in whatever order people write them.
     money, unit, modifier, pos = False, None, None, 0
+    spaced_unit = False  # "每天150元 每周至少3天": a unit after a space may start the next clause
     for _ in range(4):
         if mm := _MONEY_AFTER.match(after, pos):
             money = True
@@ -258,6 +259,7 @@ def _figure(text: str, m: re.Match[str]) -> PayMatch | None:
             modifier = mm.group("m")
         elif (mm := _UNIT_AFTER.match(after, pos)) and unit is None:
             unit = _UNIT_WORDS.get(mm.group("u"), "piece")
+            spaced_unit = mm.group()[:1].isspace()
         else:
             break
         pos = mm.end()
@@ -280,7 +282,10 @@ def _figure(text: str, m: re.Match[str]) -> PayMatch | None:
         return None  # "押金200", "餐补300", "1640岗位补贴"; but "底薪5000+绩效" is base pay
     bounded_before = _MIN_BEFORE.search(before) or _MAX_BEFORE.search(before)
     suffix = (m.group("b") or m.group("a") or "")[-1:]
-    if unit is not None:
+    if unit is not None and spaced_unit and keyword in _KEYWORD_UNIT:
+        unit = _KEYWORD_UNIT[keyword]  # the unit the figure was introduced with wins
+        score += 0.35
+    elif unit is not None:
         score += 0.4
     elif keyword in _KEYWORD_UNIT:
         unit = _KEYWORD_UNIT[keyword]

@@ -36,7 +36,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from matching.parser import ParsedPost, parse_post  # noqa: E402
+from matching.parser import ParsedPost, parse_post, to_posting  # noqa: E402
+from matching.risk import assess  # noqa: E402
+from models.posting import Trust  # noqa: E402
 
 DATA = ROOT / "scripts" / "data"
 SHARED = next(
@@ -49,6 +51,8 @@ SCALAR_FIELDS = (
     "age_max", "gender", "start", "work_form",
 )  # fmt: skip
 SET_FIELDS = ("phones", "benefits")
+MIN_WAGE_MONTHLY = 2320.0  # Tianjin's, as in settings
+RISK_HOLD = 0.5  # Policy.risk_hold_threshold: a held post reaches nobody
 DATASET_NOW = datetime.fromisoformat("2025-01-01T10:00:00+08:00")
 
 
@@ -139,11 +143,28 @@ def eval_gig(path: Path, tally: Tally, split: str = "all") -> dict[str, Any]:
     if split != "all":
         posts = [p for p in posts if _held_out(p["id"]) == (split == "heldout")]
     jobs_right = 0
+    scams = [0, 0, 0]  # caught, false alarms, missed
     started = time.perf_counter()
     for post in posts:
         now = datetime.fromisoformat(post.get("now") or "2026-11-23T10:00:00+08:00")
         jobs = parse_post(post["text"], now)
         jobs_right += len(jobs) == len(post["jobs"])
+        held = any(
+            assess(
+                to_posting(j, trust=Trust.RELAYED, now=now), min_wage_monthly=MIN_WAGE_MONTHLY
+            ).score
+            >= RISK_HOLD
+            for j in jobs
+        )
+        if "scam" in post or "risky" in post:  # the older sets carry no scam label
+            scam = bool(post.get("scam") or post.get("risky"))
+            scams[0] += held and scam
+            scams[1] += held and not scam
+            scams[2] += scam and not held
+            if held != scam:
+                tally.errors.append(
+                    {"where": post["id"], "field": "scam", "pred": held, "gold": scam}
+                )
         for i in range(max(len(jobs), len(post["jobs"]))):
             pred = jobs[i] if i < len(jobs) else None
             gold = post["jobs"][i] if i < len(post["jobs"]) else None
@@ -153,6 +174,13 @@ def eval_gig(path: Path, tally: Tally, split: str = "all") -> dict[str, Any]:
         "posts": len(posts),
         "jobs": sum(len(p["jobs"]) for p in posts),
         "job_count_accuracy": round(jobs_right / len(posts), 3),
+        "scams": {
+            "caught": scams[0] + scams[2] and round(scams[0] / (scams[0] + scams[2]), 3),
+            "precision": round(scams[0] / (scams[0] + scams[1]), 3)
+            if scams[0] + scams[1]
+            else 1.0,
+            "support": scams[0] + scams[2],
+        },
         "ms_per_post": round(elapsed * 1000 / len(posts), 2),
     }
 
