@@ -47,6 +47,8 @@ class Services:
     clock: Callable[[], datetime] = utcnow
     policy: Policy = field(default_factory=Policy)
     matcher: Matcher | None = None
+    # Told of every handled message: (channel, number of replies); `yizhan run` counts them.
+    on_turn: Callable[[str, int], None] | None = None
     users: UserRepo = field(init=False)
     seekers: SeekerRepo = field(init=False)
     dialogs: DialogRepo = field(init=False)

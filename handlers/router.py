@@ -35,17 +35,24 @@ async def handle(msg: Incoming, services: Services) -> list[Reply]:
     ):
         log.info("dropping platform retry %s of %s", msg.message_id, msg.key.channel)
         return []
-    async with LOCKS.hold(msg.key):
+    # In-process first (waiting turns hold no connection), then across workers.
+    async with LOCKS.hold(msg.key), services.db.user_lock(f"dialog:{msg.key}"):
         user = await services.users.get_or_create(msg.key, now, msg.display_name)
         await services.users.touch_inbound(user.id, now)
         state = await services.dialogs.load(user.id)
         turn = Turn(msg=msg, user=user, state=state, now=now)
+        # Ids only: message text and phone numbers never reach the log at INFO.
+        ids = {"channel": msg.key.channel.value, "message_id": msg.message_id, "user_id": user.id}
+        log.info("inbound %s message %s from user %s", *ids.values(), extra=ids)
         try:
-            return await _route(turn, services)
+            replies = await _route(turn, services)
         except Exception:
             # Log first (with the update id), then apologise politely from the catalogue.
             log.exception("turn failed: message %s from %s", msg.message_id, msg.key)
-            return [Reply(t("error.apology", user.lang))]
+            replies = [Reply(t("error.apology", user.lang))]
+    if services.on_turn is not None:
+        services.on_turn(msg.key.channel.value, len(replies))
+    return replies
 
 
 async def _route(turn: Turn, services: Services) -> list[Reply]:

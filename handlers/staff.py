@@ -23,7 +23,7 @@ from handlers.answers import read_education
 from handlers.context import Services, Turn
 from handlers.registry import Command, parse_command, register_command, register_fallback
 from handlers.texts import t
-from matching.districts import find_districts
+from matching.districts import TIANJIN_DISTRICTS, find_districts
 from models.messages import Reply
 from models.register import RegisterEntry, RegisterStatus
 from models.repos.register import RegisterRepo
@@ -50,6 +50,14 @@ def staff_name(user: User) -> str:
 def in_scope(user: User, district: str | None) -> bool:
     """Admins act everywhere; a caseworker only in their own district."""
     return user.role is Role.ADMIN or (district is not None and district == user.district)
+
+
+def scope_districts(user: User) -> tuple[str, ...]:
+    """The districts whose people a user may see in any page or export: the whole city for an
+    admin, their own district for a caseworker (none when it is not set)."""
+    if user.role is Role.ADMIN:
+        return TIANJIN_DISTRICTS
+    return (user.district,) if user.district else ()
 
 
 async def audit_ok(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -58,6 +59,8 @@ class Encoder:
             raise ValueError(f"{model_id}: the model does not declare its embedding size")
         self.dim: int = dim
         self.texts_encoded = 0  # texts run through the model; cache hits never count
+        self.batches = 0  # model batches run, and their total wall time (for /metrics)
+        self.batch_seconds = 0.0
         self._model = model
         self._prompts = {
             kind: next((prompt for n in names if (prompt := model.prompts.get(n))), "")
@@ -132,6 +135,7 @@ class Encoder:
         ):
             task = bar.add_task("encoding texts", total=len(texts))
             for batch in _batches(lengths):
+                started = time.perf_counter()
                 raw = self._model.encode(
                     [texts[i] for i in batch],
                     prompt=prompt,
@@ -141,6 +145,8 @@ class Encoder:
                 )
                 vectors[batch] = np.asarray(raw, dtype=np.float32)
                 self.texts_encoded += len(batch)
+                self.batches += 1
+                self.batch_seconds += time.perf_counter() - started
                 bar.advance(task, len(batch))
         vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
         return vectors

@@ -77,7 +77,7 @@ class Matcher:
         self._postings = PostingRepo(db)
         self._seekers = SeekerRepo(db)
         self._users = UserRepo(db)
-        stem = db.path.stem
+        stem = db.stem
         self._files = {
             "postings": index_dir / f"{stem}.postings.index.npz",
             "seekers": index_dir / f"{stem}.seekers.index.npz",
@@ -110,6 +110,11 @@ class Matcher:
         matcher._seeker_side.index = await _blocking(matcher._load, "seekers")
         matcher.opened = await matcher.sync()
         return matcher
+
+    @property
+    def encoder(self) -> TextEncoder:
+        """The encoder the matcher embeds with (its batch figures feed /metrics)."""
+        return self._encoder
 
     @property
     def posting_count(self) -> int:

@@ -414,6 +414,29 @@ CREATE TABLE web_sessions (
 CREATE INDEX web_sessions_user ON web_sessions (user_id);
 """
 
+# Workers that claim rows (dispatcher lanes): a claim is held while its worker's heartbeat is
+# fresh and its lease has not run out. A worker starting drops the rows of its host's dead
+# processes, so their claims are recovered at once, not after the lease (#17 item 14).
+WORKERS = """
+CREATE TABLE workers (
+    id TEXT PRIMARY KEY,                        -- the claim_token its claims carry
+    host TEXT,
+    pid INTEGER,
+    pid_stamp TEXT,                             -- the process's start time: tells a reused pid
+    started_at TEXT NOT NULL,
+    heartbeat_at TEXT NOT NULL
+);
+CREATE INDEX workers_host ON workers (host);
+"""
+
+# 就业意向, 街道 and 社区 of the 登记表, kept so a register can move between systems unchanged.
+I16_REGISTER_FIELDS = """
+ALTER TABLE register ADD COLUMN wish TEXT;
+ALTER TABLE register ADD COLUMN street TEXT;
+ALTER TABLE register ADD COLUMN community TEXT;
+CREATE INDEX register_phone ON register (phone);
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration("0001_core", CORE),
     Migration("0007_wechat", WECHAT),
@@ -422,4 +445,6 @@ MIGRATIONS: list[Migration] = [
     Migration("0004_intake", INTAKE),
     Migration("0009_staff", STAFF),
     Migration("0010_web", WEB),
+    Migration("i20_workers", WORKERS),
+    Migration("i16_register_fields", I16_REGISTER_FIELDS),
 ]

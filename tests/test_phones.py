@@ -6,9 +6,8 @@ from datetime import datetime
 
 import pytest
 
-from matching.phones import mask_phones
 from matching.parser import parse_post
-from matching.phones import find_phones
+from matching.phones import find_phones, mask_phones
 
 NOW = datetime.fromisoformat("2026-11-23T10:00:00+08:00")
 WRITTEN = [

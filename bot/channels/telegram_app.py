@@ -22,7 +22,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from bot.channels.telegram import TelegramAdapter, file_base_url
 from bot.channels.telegram_sender import TelegramSender
 from bot.runner import ChannelSpec, Runtime, register_channel
-from bot.settings import Settings
+from bot.settings import Settings, reveal
 from handlers.context import Services
 from handlers.registry import COMMANDS
 from handlers.texts import CATALOGUE, t
@@ -48,7 +48,7 @@ def build_application(settings: Settings, services: Services) -> App:
     api_base = settings.telegram_api_base
     builder = (
         ApplicationBuilder()
-        .token(settings.telegram_token)
+        .token(reveal(settings.telegram_token))
         .base_url(api_base)
         .base_file_url(file_base_url(api_base))
         .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
@@ -80,6 +80,10 @@ def bot_commands(lang: str) -> list[BotCommand]:
     return found[:100]  # Telegram shows at most 100 commands
 
 
+class PollingTaken(Exception):
+    """Another worker on this database long-polls the bot already: run on a webhook instead."""
+
+
 class TelegramChannel:
     """The Telegram part of a running process: adapter, sender, polling or webhook."""
 
@@ -89,13 +93,15 @@ class TelegramChannel:
         self._settings = runtime.settings
         self._runtime = runtime
         self.application = build_application(runtime.settings, runtime.services)
-        token = runtime.settings.telegram_token or ""
+        token = reveal(runtime.settings.telegram_token)
         self.sender = TelegramSender.for_token(token, runtime.settings.telegram_api_base)
         self._stack = AsyncExitStack()
         self._secret = ""
         webhook_url = runtime.settings.telegram_webhook_url
         if webhook_url:
-            self._secret = runtime.settings.telegram_webhook_secret or secrets.token_urlsafe(32)
+            self._secret = reveal(
+                runtime.settings.telegram_webhook_secret
+            ) or secrets.token_urlsafe(32)
             if not _SECRET_FORM.fullmatch(self._secret):
                 raise ValueError("YIZHAN_TELEGRAM_WEBHOOK_SECRET: 1-256 of A-Z a-z 0-9 _ -")
             self.webhook_path = urlsplit(webhook_url).path or "/"
@@ -114,6 +120,12 @@ class TelegramChannel:
             if self._settings.telegram_webhook_url:
                 await self._set_webhook(self._settings.telegram_webhook_url)
             else:
+                # Only one process may long-poll a token: on a shared database the second
+                # worker refuses to start and asks for the webhook (#20).
+                bot_id = reveal(self._settings.telegram_token).split(":", 1)[0]
+                db = self._runtime.services.db
+                if not await stack.enter_async_context(db.exclusive(f"telegram-poll:{bot_id}")):
+                    raise PollingTaken(bot_id)
                 assert application.updater is not None
                 await application.updater.start_polling(
                     allowed_updates=ALLOWED_UPDATES, bootstrap_retries=BOOTSTRAP_RETRIES

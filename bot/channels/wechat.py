@@ -33,7 +33,7 @@ from bot.channels.wechat_render import Rendered, numbers_in, pick, render, split
 from bot.channels.wechat_sender import WeChatSender
 from bot.errors import DeliveryError
 from bot.limits import WECHAT_PASSIVE_REPLY_S, WECHAT_TEXT_MAX_BYTES
-from bot.settings import Settings
+from bot.settings import Settings, reveal
 from handlers.context import Services
 from handlers.router import handle as route
 from models.messages import Channel, DialogKey, Incoming, Reply
@@ -69,7 +69,11 @@ class WeChatConfig:
         """The callback's configuration, or None when the official account is not set up."""
         if not (settings.wechat_token and settings.wechat_app_id and settings.wechat_app_secret):
             return None
-        return cls(settings.wechat_token, settings.wechat_app_id, settings.wechat_aes_key or None)
+        return cls(
+            reveal(settings.wechat_token),
+            settings.wechat_app_id,
+            reveal(settings.wechat_aes_key) or None,
+        )
 
 
 class Refused(Exception):

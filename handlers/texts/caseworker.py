@@ -127,12 +127,14 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     # Broadcast.
     "caseworker.bc.how": {
-        "zh": "请发送：广播 岗位编号，例如 广播 12",
-        "en": "Please send: broadcast POSTING_ID, e.g. broadcast 12",
+        "zh": "请发送：广播 岗位编号，例如 广播 12（内部编号）或 广播 TJ-01（导入表里的编号）",
+        "en": "Please send: broadcast POSTING_ID, e.g. broadcast 12 (internal number) or "
+        "broadcast TJ-01 (the 编号 of the imported sheet)",
     },
     "caseworker.bc.not_found": {
-        "zh": "没有找到岗位 {id}。",
-        "en": "Posting {id} was not found.",
+        "zh": "没有找到岗位 {id}。内部编号请写 #12，导入表里的编号照原样写（如 TJ-01）。",
+        "en": "Posting {id} was not found. Write internal numbers as #12 and a sheet's "
+        "编号 as it is (e.g. TJ-01).",
     },
     "caseworker.bc.ended": {
         "zh": "岗位 {id} 已结束或已驳回，不能广播。",
