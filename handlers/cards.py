@@ -8,27 +8,18 @@ numbers of posters are masked in anything broadcast").
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Sequence
 
 from handlers.texts import t
+from matching.phones import mask_phones
 from models.messages import Choice, Reply
 from models.posting import Posting, Trust
 from models.values import Pay, PayUnit
 
-# Mainland mobiles (11 digits from 13x-19x) and landlines (area code 0xx(x), 7-8 digits).
-_MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})(?!\d)")
-_LANDLINE = re.compile(r"(?<!\d)(0\d{2,3})[- ]?(\d{3,4})(\d{4})(?!\d)")
 # A card shows the start of the description; the full post is one tap (感兴趣) away.
 DESCRIPTION_CHARS = 80
 REASON_CHARS = 40  # a digest entry's reason, to keep six entries inside WeChat's 2,048 bytes
 FEEDBACK = "fb"  # payload prefix of the feedback buttons: fb:<posting_id>:<kind>[:<reason>]
-
-
-def mask_phones(text: str) -> str:
-    """Hide the middle digits of every phone number in a text."""
-    text = _MOBILE.sub(lambda m: f"{m[1]}****{m[3]}", text)
-    return _LANDLINE.sub(lambda m: f"{m[1]}-****{m[3]}", text)
 
 
 def _amount(value: float) -> str:

@@ -13,12 +13,13 @@ import unicodedata
 from collections.abc import Sequence
 from datetime import datetime
 
-from handlers.cards import contact_text, job_card, mask_phones, pay_text
+from handlers.cards import contact_text, job_card, pay_text
 from handlers.context import Services, Turn
 from handlers.feedback import CONTACT_METHOD
 from handlers.registry import Command, register_command, register_fallback
 from handlers.staff import audit_ok, command_args, district_arg, in_scope, refuse
 from handlers.texts import t
+from matching.phones import mask_phones
 from matching.taxonomy import CATEGORIES, codes_in, label
 from models.delivery import ContactRecord
 from models.messages import Reply

@@ -94,12 +94,53 @@ def load_table() -> DivisionTable:
     return DivisionTable(by_code, automaton)
 
 
+# Short forms of divisions that are first of all ordinary words in a job post ("与客户合作" is not
+# 合作市, "城关" is any county seat, "新城" any new town): without their suffix they never count.
+ORDINARY_WORDS = frozenset(
+    [
+        "合作",
+        "天桥",
+        "城关",
+        "新城",
+        "市南",
+        "市北",
+        "西湖",
+        "和平",
+        "城中",
+        "城区",
+        "郊区",
+        "矿区",
+        "新区",
+        "平安",
+        "安定",
+        "和顺",
+        "永和",
+        "东方",
+        "开发区",
+        "高新区",
+        "新华",
+        "长安",
+        "中山",
+        "白银",
+    ]
+)
+# A suffix that begins a longer word: 合作市场 (market), 城区域 (area), 新华县城 … are no division.
+_WORD_AFTER = {"市": "场民值面内区", "区": "域别间块", "县": "城"}
+
+
 def scan(text: str) -> list[tuple[int, int, tuple[Division, ...]]]:
-    """Longest non-overlapping division names in `text`: (start, end, candidates) in order."""
+    """Longest non-overlapping division names in `text`: (start, end, candidates) in order.
+
+    A bare ordinary word (ORDINARY_WORDS) and a name whose suffix starts a longer word are skipped.
+    """
     if not text:
         return []
     table = load_table()
     out: list[tuple[int, int, tuple[Division, ...]]] = []
     for end, (key, divs) in table.automaton.iter_long(text):
+        if key in ORDINARY_WORDS:
+            continue
+        if text[end + 1 : end + 2] and text[end + 1] in _WORD_AFTER.get(key[-1], ""):
+            continue
         out.append((end - len(key) + 1, end + 1, divs))
     return out

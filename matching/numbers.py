@@ -51,14 +51,17 @@ BIG_UNITS = {"万": 10_000, "萬": 10_000, "w": 10_000, "W": 10_000, "亿": 100_
 
 _DIGIT_CHARS = "".join(CN_DIGITS)
 _UNIT_CHARS = "十拾百佰千仟万萬亿"
-_ARABIC = r"\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# Bounded repeats keep every search linear in the text: an unbounded \d+ or a nested (…)* is
+# retried from each position of a long digit run (4,096 digits took seconds). No figure in a post
+# runs past 9 digits; a longer run (an id) is no number at all.
+_ARABIC = r"(?<!\d)(?:\d{1,3}(?:,\d{3}){1,3}(?:\.\d{1,4})?|\d{1,9}(?:\.\d{1,4})?)(?![\d,]\d)"
 _NONZERO = "".join(c for c, v in CN_DIGITS.items() if v)
 # One number token: Arabic with 万/千/k/w and spoken tails ("1.5万", "3千5", "1万2千", "8K") or a
 # Chinese numeral built as digit-unit pairs ("两千五", "十五", "一千零五"). A digit is never
 # followed by another digit ("两千五一个月" yields "两千五"); a bare unit (千万) is no number.
 NUMBER_PATTERN = (
-    rf"(?:(?:{_ARABIC})(?:(?:[{_UNIT_CHARS}]|[kKwW](?![a-zA-Z]))+(?:{_ARABIC})?)*"
-    rf"|(?:[{_NONZERO}]?[十拾]|[{_NONZERO}][{_UNIT_CHARS}])(?:[{_NONZERO}]?[{_UNIT_CHARS}]|[零〇])*"
+    rf"(?:(?:{_ARABIC})(?:(?:[{_UNIT_CHARS}]|[kKwW](?![a-zA-Z])){{1,3}}(?:{_ARABIC})?){{0,3}}"
+    rf"|(?:[{_NONZERO}]?[十拾]|[{_NONZERO}][{_UNIT_CHARS}])(?:[{_NONZERO}]?[{_UNIT_CHARS}]|[零〇]){{0,6}}"
     rf"(?:[{_NONZERO}](?![{_UNIT_CHARS}]))?"
     rf"|[{_NONZERO}](?![{_UNIT_CHARS}]))"
 )

@@ -24,6 +24,9 @@ from matching.taxonomy import classify
 from models.posting import Posting, PostingStatus, Trust
 from models.values import Pay, PayUnit
 
+# The longest text read: a Telegram message (4,096), a WeChat one (2,048 bytes) or an import cell's
+# description fit; beyond it a post is cut. Every step is linear; the cap bounds the constant.
+MAX_POST_CHARS = 10_000
 _FEE_BEFORE = re.compile(r"(?:交|缴纳?|付|押)\s*$")
 _FEE_AFTER = re.compile(
     r"\s*元?\s*(?:的)?(?:培训费|押金|服装费|体检费|报名费|中介费|保证金|会员费|费用)"
@@ -122,7 +125,7 @@ class _Shared:
 
 def parse_post(text: str, now: datetime) -> list[ParsedPost]:
     """Parse one message into its jobs (empty for an empty message); never raises on odd text."""
-    norm = normalize_text(text)
+    norm = normalize_text(text[:MAX_POST_CHARS])
     if not norm:
         return []
     shared = _shared_fields(norm, now)
@@ -141,7 +144,7 @@ def parse_one(
     `title` is the job's known title; fields in `skip` (district, address, pay, phones,
     contact_name, headcount) are ones the caller already has, and are not looked for.
     """
-    norm = normalize_text(text)
+    norm = normalize_text(text[:MAX_POST_CHARS])
     if not norm:
         return None
     shared = _shared_fields(norm, now, skip)

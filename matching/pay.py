@@ -41,7 +41,7 @@ _NOT_PAY_AFTER = re.compile(
 )
 # What precedes a number that is not pay: age, phone, dates, clock times, ids, ordinal 第.
 _NOT_PAY_BEFORE = re.compile(
-    r"(?:年龄|岁数|身高|体重|电话|手机|微信|qq|QQ|vx|VX|尾号|工号|编号|邮编|面积|第|时间|早|晚|休|"
+    r"(?:年龄|岁数|身高|体重|电话|手机|微信|qq|QQ|vx|VX|尾号|工号|编号|邮编|面积|第|时间|早|(?<![一每])晚|休|"
     r"上午|下午|\d[:.]|(?<![Rr][Mm])[a-zA-Z_])\s*[:：]?\s*$"
 )
 # Money paid *to* the poster, or pay on top of the base (overtime, bonus): never the stated pay.
@@ -85,7 +85,7 @@ _UNIT_WORDS = {
 _KEYWORD_BEFORE = re.compile(
     r"月薪|月工资|月收入|月入|月综合|底薪|保底|基本工资|基本薪资|综合工资|综合薪资|综合收入|综合|"
     r"实发|工资|薪资|"
-    r"薪水|薪酬|待遇|收入|到手|税前|税后|日薪|日工资|日结|天薪|一天|每天|每日|一日|时薪|"
+    r"薪水|薪酬|待遇|收入|到手|税前|税后|日薪|日工资|日结|天薪|一天|每天|每日|一日|一晚|每晚|时薪|"
     r"小时工资|每小时|一小时|小时|年薪|年收入|计件|按件|每件|一件|每单|一单|周薪|[¥￥]|RMB|rmb"
 )
 _KEYWORD_UNIT = {
@@ -97,6 +97,8 @@ _KEYWORD_UNIT = {
     "每天": "day",
     "每日": "day",
     "一日": "day",
+    "一晚": "day",  # a night shift's pay (一晚200)
+    "每晚": "day",
     "时薪": "hour",
     "小时工资": "hour",
     "每小时": "hour",
@@ -120,6 +122,8 @@ _KEYWORD_UNIT = {
     "基本工资": "month",
     "基本薪资": "month",
 }  # the rest (工资 薪资 待遇 收入 到手 ¥ …) say "pay" without a unit
+# "4小时160元": the pay of a 4-hour shift, so a day rate, not 160 an hour.
+_SHIFT_HOURS_BEFORE = re.compile(r"\d+(?:\.\d)?\s*个?小时\s*[:：]?\s*$")
 _CLAUSE_BREAK = re.compile(r"[;；。\n!！?？,，)）]")
 _MIN_BEFORE = re.compile(r"(?:不低于|不少于|最低|至少|起薪|保底|高于|起码)\s*[:：]?\s*$")
 _MAX_BEFORE = re.compile(r"(?:最高|不超过|最多|高达|上限|封顶)\s*[:：]?\s*$")
@@ -247,6 +251,7 @@ def _figure(text: str, m: re.Match[str]) -> PayMatch | None:
         return None
     # Suffix context: 元, modifiers and the unit, in whatever order people write them.
     money, unit, modifier, pos = False, None, None, 0
+    spaced_unit = False  # "每天150元 每周至少3天": a unit after a space may start the next clause
     for _ in range(4):
         if mm := _MONEY_AFTER.match(after, pos):
             money = True
@@ -254,6 +259,7 @@ def _figure(text: str, m: re.Match[str]) -> PayMatch | None:
             modifier = mm.group("m")
         elif (mm := _UNIT_AFTER.match(after, pos)) and unit is None:
             unit = _UNIT_WORDS.get(mm.group("u"), "piece")
+            spaced_unit = mm.group()[:1].isspace()
         else:
             break
         pos = mm.end()
@@ -276,10 +282,15 @@ def _figure(text: str, m: re.Match[str]) -> PayMatch | None:
         return None  # "押金200", "餐补300", "1640岗位补贴"; but "底薪5000+绩效" is base pay
     bounded_before = _MIN_BEFORE.search(before) or _MAX_BEFORE.search(before)
     suffix = (m.group("b") or m.group("a") or "")[-1:]
-    if unit is not None:
+    if unit is not None and spaced_unit and keyword in _KEYWORD_UNIT:
+        unit = _KEYWORD_UNIT[keyword]  # the unit the figure was introduced with wins
+        score += 0.35
+    elif unit is not None:
         score += 0.4
     elif keyword in _KEYWORD_UNIT:
         unit = _KEYWORD_UNIT[keyword]
+        if keyword == "小时" and _SHIFT_HOURS_BEFORE.search(before):
+            unit = "day"
         score += 0.35
     elif suffix in ("k", "K"):
         # "5-8K" is monthly pay; a lone "4K" may be a screen or a count, so it counts for less.
@@ -338,6 +349,8 @@ def _figure(text: str, m: re.Match[str]) -> PayMatch | None:
 
 
 def _standalone(text: str, start: int, end: int) -> bool:
+    if len(text) - (end - start) > 64:
+        return False  # a long message is never one bare figure (and the check stays linear)
     rest = _FILLER.sub("", text[:start] + text[end:])
     return len(rest) <= 6
 

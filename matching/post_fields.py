@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from matching.numbers import NUMBER_PATTERN, parse_number
+from matching.phones import find_phone_spans
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,38 +25,14 @@ class Found:
 
 # --- phones -------------------------------------------------------------------------------------
 
-_MOBILE = re.compile(r"(?<![\d*xX])(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})(?![\d*xX])")
-# Area codes: 010 and 02x have three digits, every other one four (国内长途区号).
-_LANDLINE = re.compile(
-    r"(?<![\d*])[(（]?(010|02\d|0[3-9]\d{2})[)）]?[ -]?([2-9]\d{2,3})[ -]?(\d{4})(?![\d*])"
-)
-_SERVICE = re.compile(r"(?<!\d)([48]00)[ -]?(\d{3})[ -]?(\d{4})(?!\d)")  # 400/800 numbers
-
 
 def find_phones(text: str) -> list[Found]:
-    """Mobile (11 digits), landline (022-23456789) and 400 numbers, normalised, in order."""
-    found: list[Found] = []
-    taken: list[tuple[int, int]] = []
-    for pattern, kind in ((_MOBILE, "mobile"), (_SERVICE, "service"), (_LANDLINE, "landline")):
-        for m in pattern.finditer(text):
-            if any(m.start() < e and s < m.end() for s, e in taken):
-                continue
-            if kind == "mobile":
-                value = "".join(m.groups())
-            elif kind == "service":
-                value = "-".join(m.groups())
-            else:
-                local = m.group(2) + m.group(3)
-                if len(local) not in (7, 8):
-                    continue
-                value = f"{m.group(1)}-{local}"
-            taken.append(m.span())
-            found.append(Found(value, 0.95 if kind == "mobile" else 0.85, m.span()))
-    found.sort(key=lambda f: f.span)
-    unique: dict[object, Found] = {}
-    for f in found:
-        unique.setdefault(f.value, f)
-    return list(unique.values())
+    """Mobile, landline and 400 numbers however written (matching/phones.py), in order."""
+    found: dict[str, Found] = {}
+    for phone in find_phone_spans(text):
+        confidence = 0.95 if phone.kind == "mobile" else 0.85
+        found.setdefault(phone.value, Found(phone.value, confidence, phone.span))
+    return list(found.values())
 
 
 # --- contact name -------------------------------------------------------------------------------
@@ -100,7 +77,9 @@ def find_contact_name(text: str) -> Found | None:
 
 # --- headcount ----------------------------------------------------------------------------------
 
-_HC_NUM = rf"(?P<a>{NUMBER_PATTERN})(?:\s*[-~到至]\s*(?P<b>{NUMBER_PATTERN}))?"
+# The number must start a digit run: without the look-behind a long run of digits is retried
+# from every position inside it (quadratic; 4,096 digits took 8 s).
+_HC_NUM = rf"(?<![\d.\-~])(?P<a>{NUMBER_PATTERN})(?:\s*[-~到至]\s*(?P<b>{NUMBER_PATTERN}))?"
 # "8个" counts people only at the end of a clause ("男工8个"), never "3个月" or "2个小时".
 HEADCOUNT = re.compile(
     rf"{_HC_NUM}\s*(?:名|位|个?人|个(?=$|[\s,，。;；!！]))(?![间团队宿份次座桌组以内])"
@@ -118,9 +97,10 @@ _HC_PLAUSIBLE = range(1, 10_000)  # mass hiring drives say 1500人
 def find_headcounts(text: str) -> list[Found]:
     """Every "N名/N人" headcount statement in order (value = upper bound of a range)."""
     found: list[Found] = []
+    covered = bytearray(len(text) + 1)  # characters inside a labelled count (linear, not any())
     for pattern in (_HC_LABEL, HEADCOUNT):
         for m in pattern.finditer(text):
-            if any(f.span[0] <= m.start() < f.span[1] for f in found):
+            if covered[m.start()]:
                 continue
             if pattern is HEADCOUNT and _HC_NOT_BEFORE.search(
                 text[max(0, m.start() - 6) : m.start()]
@@ -133,6 +113,8 @@ def find_headcounts(text: str) -> list[Found]:
                 continue
             confidence = 0.9 if pattern is _HC_LABEL else 0.85
             found.append(Found(int(value), confidence, m.span()))
+            if pattern is _HC_LABEL:
+                covered[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
     found.sort(key=lambda f: f.span)
     return found
 

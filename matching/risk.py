@@ -26,6 +26,7 @@ W_HOME_TYPING = 0.35
 W_BAIT_PAY = 0.35
 W_BAIT_WORDS = 0.2
 W_BELOW_MIN = 0.3
+W_BELOW_MIN_FAR = 0.5
 W_NO_IDENTITY = 0.15
 W_NO_CONTACT = 0.25
 W_PHONE_SPREAD = 0.35
@@ -48,10 +49,20 @@ SPREAD_CATEGORIES_MANY = 5
 
 _FEE_WORDS = (
     "押金|培训费|服装费|工装费|体检费|报名费|中介费|介绍费|资料费|保证金|会员费|入职费|办卡费|"
-    "工本费|管理费|建档费|信息费"
+    "工本费|管理费|建档费|信息费|服务费|办理费|手续费|办证费|签证费|办理费用|押金费"
 )
-_FEE = re.compile(rf"(?P<w>{_FEE_WORDS})|(?:先交|需交|要交|交纳|缴纳)\s*(?P<n>\d+)\s*元")
-_FEE_DENIED_BEFORE = re.compile(r"(?:不|无|没|免|零|拒绝|不收|不需|无需|不用|不交|没有|0)\S{0,3}$")
+# Any amount asked first, in whatever words: 先交200, 交200元中介费, 签约先付30%, 预付1万.
+_FEE = re.compile(
+    rf"(?P<w>{_FEE_WORDS})"
+    r"|(?:先交|需交|要交|交纳|缴纳|先付|预付|需付|要付)\s*(?P<n>\d+(?:\.\d+)?\s*(?:元|万|%|块))"
+)
+# 出国劳务 (labour abroad) that asks the worker for any fee is the classic deposit scam.
+_ABROAD = re.compile(r"出国劳务|出国务工|海外务工|劳务输出")
+_ABROAD_FEE = re.compile(r"费|先付|预付|定金|订金")
+W_ABROAD_FEE = 0.7
+_FEE_DENIED_BEFORE = re.compile(
+    r"(?:不|无|没|免|零|拒绝|不收|不需|无需|不用|不交|没有|(?<![\d.])0|承担|报销|提供)\S{0,3}$"
+)
 _FEE_DENIED_AFTER = re.compile(r"^\S{0,3}(?:公司承担|公司报销|报销|公司出|全免|由公司)")
 _BRUSHING = re.compile(r"刷单|刷信誉|刷好评|刷销量|垫付|返利|点赞员|抖音点赞|淘宝补单|补单")
 _HOME_TYPING = re.compile(r"打字员|打字兼职|手机打字|在家打字|手机兼职|足不出户|躺赚|动动手指")
@@ -129,7 +140,12 @@ def _fee_flags(text: str) -> list[RiskFlag]:
         before, after = text[max(0, m.start() - 5) : m.start()], text[m.end() : m.end() + 6]
         if _FEE_DENIED_BEFORE.search(before) or _FEE_DENIED_AFTER.search(after):
             continue  # "不收取任何押金", "体检费公司报销"
-        return [RiskFlag("fee", W_FEE, m.group("w") or f"{m.group('n')}元")]
+        flags = [RiskFlag("fee", W_FEE, m.group("w") or m.group("n"))]
+        if _ABROAD.search(text):
+            flags.append(RiskFlag("abroad_fee", W_ABROAD_FEE, m.group("w") or m.group("n")))
+        return flags
+    if _ABROAD.search(text) and _ABROAD_FEE.search(text):
+        return [RiskFlag("abroad_fee", W_ABROAD_FEE, "费用")]
     return []
 
 
@@ -164,7 +180,9 @@ def _pay_flags(posting: Posting, text: str, min_wage_monthly: float) -> list[Ris
         }[pay.unit]
         stated = pay.max if pay.max is not None else pay.min
         if stated is not None and stated < per * 0.999:
-            flags.append(RiskFlag("below_min_wage", W_BELOW_MIN, f"{stated:g}"))
+            # Clearly under the legal minimum (below 80%) holds the post for a caseworker.
+            weight = W_BELOW_MIN_FAR if stated < per * 0.8 else W_BELOW_MIN
+            flags.append(RiskFlag("below_min_wage", weight, f"{stated:g}"))
     return flags
 
 

@@ -27,6 +27,7 @@ import json
 import re
 import sys
 import time
+import zlib
 from collections import defaultdict
 from datetime import datetime
 from pathlib import Path
@@ -35,15 +36,23 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from matching.parser import ParsedPost, parse_post  # noqa: E402
+from matching.parser import ParsedPost, parse_post, to_posting  # noqa: E402
+from matching.risk import assess  # noqa: E402
+from models.posting import Trust  # noqa: E402
 
 DATA = ROOT / "scripts" / "data"
-DATASET = ROOT.parent / "shared" / "eval" / "raw" / "jobhunting_share_cn" / "dev_postings.csv.gz"
+SHARED = next(
+    (p for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if p.exists()),
+    ROOT.parent / "shared",
+)
+DATASET = SHARED / "eval" / "raw" / "jobhunting_share_cn" / "dev_postings.csv.gz"
 SCALAR_FIELDS = (
     "title", "category", "headcount", "pay", "period", "district", "contact_name", "age_min",
     "age_max", "gender", "start", "work_form",
 )  # fmt: skip
 SET_FIELDS = ("phones", "benefits")
+MIN_WAGE_MONTHLY = 2320.0  # Tianjin's, as in settings
+RISK_HOLD = 0.5  # Policy.risk_hold_threshold: a held post reaches nobody
 DATASET_NOW = datetime.fromisoformat("2025-01-01T10:00:00+08:00")
 
 
@@ -116,19 +125,46 @@ def _pay_tuple(job: ParsedPost) -> tuple[Any, ...] | None:
 def _gold_pay(gold: dict[str, Any]) -> tuple[Any, ...] | None:
     if gold.get("negotiable"):
         return ("negotiable",)
-    if gold.get("pay_min") is None:
+    low, high = gold.get("pay_min"), gold.get("pay_max")
+    if low is None and high is None:
         return None
-    return (float(gold["pay_min"]), float(gold["pay_max"]), gold["pay_unit"])
+    low = high if low is None else low  # an open end counts as the stated figure (as _pay_tuple)
+    high = low if high is None else high
+    return (float(low), float(high), gold["pay_unit"])
 
 
-def eval_gig(path: Path, tally: Tally) -> dict[str, Any]:
+def _held_out(key: str) -> bool:
+    """The fixed split never tuned on: crc32 of the id mod 5 == 0."""
+    return zlib.crc32(key.encode("utf-8")) % 5 == 0
+
+
+def eval_gig(path: Path, tally: Tally, split: str = "all") -> dict[str, Any]:
     posts = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    if split != "all":
+        posts = [p for p in posts if _held_out(p["id"]) == (split == "heldout")]
     jobs_right = 0
+    scams = [0, 0, 0]  # caught, false alarms, missed
     started = time.perf_counter()
     for post in posts:
-        now = datetime.fromisoformat(post["now"])
+        now = datetime.fromisoformat(post.get("now") or "2026-11-23T10:00:00+08:00")
         jobs = parse_post(post["text"], now)
         jobs_right += len(jobs) == len(post["jobs"])
+        held = any(
+            assess(
+                to_posting(j, trust=Trust.RELAYED, now=now), min_wage_monthly=MIN_WAGE_MONTHLY
+            ).score
+            >= RISK_HOLD
+            for j in jobs
+        )
+        if "scam" in post or "risky" in post:  # the older sets carry no scam label
+            scam = bool(post.get("scam") or post.get("risky"))
+            scams[0] += held and scam
+            scams[1] += held and not scam
+            scams[2] += scam and not held
+            if held != scam:
+                tally.errors.append(
+                    {"where": post["id"], "field": "scam", "pred": held, "gold": scam}
+                )
         for i in range(max(len(jobs), len(post["jobs"]))):
             pred = jobs[i] if i < len(jobs) else None
             gold = post["jobs"][i] if i < len(post["jobs"]) else None
@@ -138,6 +174,13 @@ def eval_gig(path: Path, tally: Tally) -> dict[str, Any]:
         "posts": len(posts),
         "jobs": sum(len(p["jobs"]) for p in posts),
         "job_count_accuracy": round(jobs_right / len(posts), 3),
+        "scams": {
+            "caught": scams[0] + scams[2] and round(scams[0] / (scams[0] + scams[2]), 3),
+            "precision": round(scams[0] / (scams[0] + scams[1]), 3)
+            if scams[0] + scams[1]
+            else 1.0,
+            "support": scams[0] + scams[2],
+        },
         "ms_per_post": round(elapsed * 1000 / len(posts), 2),
     }
 
@@ -166,7 +209,7 @@ def _compare_job(
         }
     golds = {
         "title": g("title"),
-        "category": g("categories") or None,
+        "category": g("categories") or ([g("category")] if g("category") else None),
         "headcount": g("headcount"),
         "pay": _gold_pay(gold) if gold else None,
         "period": g("period"),
@@ -182,7 +225,8 @@ def _compare_job(
         if name == "category" and gold is not None and not gold.get("categories"):
             continue  # no category applies (刷单, 家教): not scored
         tally.scalar(name, p.get(name), golds[name], where)
-    tally.items("phones", list(pred.phones) if pred else [], g("phones") or [], where)
+    digits = [p.replace("-", "") for p in (pred.phones if pred else ())]
+    tally.items("phones", digits, [p.replace("-", "") for p in g("phones") or []], where)
     tally.items("benefits", list(pred.benefits) if pred else [], g("benefits") or [], where)
 
 
@@ -205,7 +249,8 @@ def _text_states_range(text: str, low: float, high: float) -> bool:
     return False
 
 
-def eval_dataset(path: Path, tally: Tally, limit: int) -> dict[str, Any]:
+def eval_dataset(path: Path, tallies: dict[str, Tally], limit: int) -> dict[str, Any]:
+    """Tallies keyed "<split>/<platform>" and "<split>/all" (split: heldout or tune)."""
     if not path.exists():
         return {"skipped": f"{path} not found"}
     labels = _headcount_labels()
@@ -235,36 +280,44 @@ def eval_dataset(path: Path, tally: Tally, limit: int) -> dict[str, Any]:
                 continue
             jobs = parse_post(text, DATASET_NOW)
             job = jobs[0] if jobs else None
-            if "pay" in gold:
-                pay_rows += 1
-                pred: tuple[Any, ...] | None = None
-                if job is not None and job.pay.unit is not None and job.pay.min is not None:
-                    pred = (job.pay.min, job.pay.max if job.pay.max is not None else job.pay.min)
-                    pred = pred if job.pay.unit.value == "month" else (*pred, job.pay.unit.value)
-                gold_pay = gold["pay"]
-                right = (
-                    pred is not None
-                    and len(pred) == 2
-                    and all(abs(x - y) < 2 for x, y in zip(pred, gold_pay, strict=True))
-                )
-                tally.scalar("pay", gold_pay if right else pred, gold_pay, rid)
-            if "district" in gold:
-                district_rows += 1
-                tally.scalar("district", job.district if job else None, gold["district"], rid)
-            if "city" in gold:
-                city_rows += 1
-                pred_city = job.city.removesuffix("市") if job and job.city else None
-                tally.scalar("city", pred_city, gold["city"], rid)
-            if "headcount" in gold:
-                counts = [j.headcount for j in jobs if j.headcount is not None]
-                gold_hc = gold["headcount"] or None
-                tally.scalar("headcount", counts[0] if counts else None, gold_hc, rid)
+            split = "heldout" if _held_out(rid) else "tune"
+            for key in (f"{split}/all", f"{split}/{row.get('发布平台') or '?'}"):
+                _score_row(tallies.setdefault(key, Tally()), gold, job, jobs, rid)
+            pay_rows += "pay" in gold
+            district_rows += "district" in gold
+            city_rows += "city" in gold
     return {
         "pay_rows": pay_rows,
         "district_rows": district_rows,
         "city_rows": city_rows,
         "headcount_rows": len(labels),
     }
+
+
+def _score_row(
+    tally: Tally, gold: dict[str, Any], job: ParsedPost | None, jobs: list[ParsedPost], rid: str
+) -> None:
+    if "pay" in gold:
+        pred: tuple[Any, ...] | None = None
+        if job is not None and job.pay.unit is not None and job.pay.min is not None:
+            pred = (job.pay.min, job.pay.max if job.pay.max is not None else job.pay.min)
+            pred = pred if job.pay.unit.value == "month" else (*pred, job.pay.unit.value)
+        gold_pay = gold["pay"]
+        right = (
+            pred is not None
+            and len(pred) == 2
+            and all(abs(x - y) < 2 for x, y in zip(pred, gold_pay, strict=True))
+        )
+        tally.scalar("pay", gold_pay if right else pred, gold_pay, rid)
+    if "district" in gold:
+        tally.scalar("district", job.district if job else None, gold["district"], rid)
+    if "city" in gold:
+        pred_city = job.city.removesuffix("市") if job and job.city else None
+        tally.scalar("city", pred_city, gold["city"], rid)
+    if "headcount" in gold:
+        counts = [j.headcount for j in jobs if j.headcount is not None]
+        gold_hc = gold["headcount"] or None
+        tally.scalar("headcount", counts[0] if counts else None, gold_hc, rid)
 
 
 def _headcount_labels() -> dict[str, int]:
@@ -280,22 +333,33 @@ def main() -> None:
     ap.add_argument("--gig", type=Path, default=DATA / "gig_posts.jsonl")
     ap.add_argument("--heldout", type=Path, default=DATA / "gig_posts_heldout.jsonl")
     ap.add_argument("--dataset", type=Path, default=DATASET)
-    ap.add_argument("--limit", type=int, default=500, help="rows per dataset field")
+    ap.add_argument("--limit", type=int, default=1_000_000, help="rows per dataset field")
     ap.add_argument("--show-errors", action="store_true")
     args = ap.parse_args()
-    gig, heldout, real = Tally(), Tally(), Tally()
-    out: dict[str, Any] = {"gig": eval_gig(args.gig, gig)}
-    out["gig"]["fields"] = gig.report()
-    if args.heldout.exists():
-        out["gig_heldout"] = eval_gig(args.heldout, heldout)
-        out["gig_heldout"]["fields"] = heldout.report()
+    out: dict[str, Any] = {}
+    tallies: dict[str, Tally] = {}
+    gig_sets = [
+        ("gig", args.gig, "all"),
+        ("gig_heldout", args.heldout, "all"),
+        ("gig_dev_tune", DATA / "gig_posts_dev.jsonl", "tune"),
+        ("gig_dev_heldout", DATA / "gig_posts_dev.jsonl", "heldout"),
+        ("push_dev_tune", SHARED / "eval" / "push" / "dev_posts.jsonl", "tune"),
+        ("push_dev_heldout", SHARED / "eval" / "push" / "dev_posts.jsonl", "heldout"),
+        ("gig_blind", DATA / "gig_posts_blind.jsonl", "all"),  # never read: scored only
+    ]
+    for name, path, split in gig_sets:
+        if path.exists():
+            tallies[name] = Tally()
+            out[name] = eval_gig(path, tallies[name], split)
+            out[name]["fields"] = tallies[name].report()
+    real: dict[str, Tally] = {}
     out["dataset"] = eval_dataset(args.dataset, real, args.limit)
-    out["dataset"]["fields"] = real.report()
+    out["dataset"]["by_split_platform"] = {
+        key: {f: v for f, v in t.report().items()} for key, t in sorted(real.items())
+    }
     if args.show_errors:
-        out["errors"] = {
-            "gig": gig.errors,
-            "gig_heldout": heldout.errors,
-            "dataset": real.errors[:200],
+        out["errors"] = {name: t.errors for name, t in tallies.items() if name != "gig_blind"} | {
+            "dataset": real["tune/all"].errors[:300] if "tune/all" in real else []
         }
     print(json.dumps(out, ensure_ascii=False, indent=1))
 

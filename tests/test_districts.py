@@ -145,3 +145,27 @@ def test_find_districts_and_parse_area_never_raise(text):
     assert all(d in TIANJIN_DISTRICTS for d in find_districts(text))
     area = parse_area(text)
     assert area is None or 0.0 <= area.confidence <= 1.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "负责与客户合作，维护渠道关系",
+        "合作市场推广，底薪加提成",
+        "公司在城关镇，离车站近",
+        "天桥附近的写字楼",
+        "新城小区物业招保安",
+    ],
+)
+def test_ordinary_words_are_no_places(text: str) -> None:
+    area = parse_area(text)
+    assert area is None or area.district is None
+
+
+def test_a_full_name_with_its_province_still_counts() -> None:
+    area = parse_area("甘肃省甘南州合作市当周街")
+    assert area is not None
+    assert area.district == "合作市"
+    work = parse_area("负责与客户合作，工作地点：济南市天桥区")
+    assert work is not None
+    assert work.district == "天桥区"

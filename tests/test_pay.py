@@ -199,3 +199,24 @@ def test_bare_wan_above_a_hundred_thousand_is_yearly():
     match = find_pay("薪资：18-24W，可面议")
     assert match is not None
     assert (match.pay.min, match.pay.max, match.pay.unit) == (15000, 20000, MONTH)
+
+
+@pytest.mark.parametrize(
+    ("text", "amount", "unit"),
+    [
+        ("招夜班保安，一晚200", 200.0, PayUnit.DAY),
+        ("每晚180元，干一晚结一晚", 180.0, PayUnit.DAY),
+        ("发传单4小时160元", 160.0, PayUnit.DAY),  # a 4-hour shift's pay, not hourly
+        ("每小时20元", 20.0, PayUnit.HOUR),
+    ],
+)
+def test_night_and_shift_pay(text: str, amount: float, unit: PayUnit) -> None:
+    pay = find_pay(text)
+    assert pay is not None
+    assert (pay.pay.min, pay.pay.unit) == (amount, unit)
+
+
+def test_evening_start_time_is_no_pay() -> None:
+    pay = find_pay("晚8点上班，月薪4000")
+    assert pay is not None
+    assert (pay.pay.min, pay.pay.unit) == (4000.0, PayUnit.MONTH)

@@ -181,3 +181,39 @@ async def test_the_phone_history_comes_from_storage(services, clock):
         push=False,
     )
     assert any(r.startswith("phone_spread") for r in fourth.risk.reasons)
+
+
+def _held(text: str) -> tuple[bool, tuple[str, ...]]:
+    now = datetime.fromisoformat("2026-11-23T10:00:00+08:00")
+    risks = [
+        assess(to_posting(job, trust=Trust.RELAYED, now=now), min_wage_monthly=2320.0)
+        for job in parse_post(text, now)
+    ]
+    return any(r.score >= 0.5 for r in risks), tuple(c for r in risks for c in r.reasons)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "保安 保洁 普工 月薪5000起 交200元中介费包安排 联系：13800114848",
+        "高薪招住家保姆 月薪8000-15000 报名需交服务费500元 电话 13800031425",
+        "出国劳务 新加坡 建筑工 月薪1.5万-2万 办理费用4.5万，签约先付30% ☎ 13800959697",
+        "招保洁员 每天工作8小时 月薪1500 联系 13800161718",
+        "招兼职店员，时薪10元，电话 13800192030",
+    ],
+)
+def test_fees_abroad_fees_and_illegal_pay_are_held(text: str) -> None:
+    held, reasons = _held(text)
+    assert held, reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "连锁餐厅招服务员4名 月薪4200-4800，包吃包住，公司承担服装费，入职免费体检 赵店长",
+        "律所 行政实习生 2名 每天150元 每周至少3天 电话 022-23301234",
+    ],
+)
+def test_costs_the_employer_bears_are_no_scam(text: str) -> None:
+    held, reasons = _held(text)
+    assert not held, reasons

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import re
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
@@ -24,6 +23,7 @@ from bot.channels.wechat_render import utf8_truncate
 from bot.errors import DeliveryError, Permanent, RateLimited, Transient, http_error
 from bot.limits import WECOM_MARKDOWN_MAX_BYTES, WECOM_ROBOT_PER_MIN, WECOM_TEXT_MAX_BYTES
 from handlers.texts import t
+from matching.phones import mask_phones
 from models.messages import Channel, Reply
 
 log = logging.getLogger(__name__)
@@ -32,18 +32,6 @@ WINDOW_S = 60.0
 # After 130101 the robot is blocked for a while (one report: 10 minutes); a minute is the least.
 BLOCKED_RETRY_S = 60.0
 DEFAULT_TIMEOUT_S = 10.0
-
-# Mobile numbers (138 1234 5678, 138-1234-5678), landlines with an area code (022-12345678),
-# and local 7-8 digit numbers right after a word like 电话 (8 digits alone may be a date).
-_MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)[\s-]?\d{4}[\s-]?(\d{4})(?!\d)")
-_LANDLINE = re.compile(r"(?<!\d)(0\d{2,3})[\s-]?\d{3,4}(\d{4})(?!\d)")
-_LOCAL = re.compile(r"((?:电话|手机|热线|联系|tel)[^\d\n]{0,6})\d{3,4}[\s-]?(\d{4})(?!\d)", re.I)
-
-
-def mask_phones(text: str) -> str:
-    """Hide the middle digits of every phone number: 138****5678, 022-****5678."""
-    text = _LANDLINE.sub(r"\1-****\2", _MOBILE.sub(r"\1****\2", text))
-    return _LOCAL.sub(r"\1****\2", text)
 
 
 def classify(status: int, body: Mapping[str, Any] | None) -> DeliveryError | None:

@@ -262,6 +262,10 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     # Risk reasons (stored as codes, shown to caseworkers)
     "risk.fee": {"zh": "向求职者收费（{detail}）", "en": "charges workers a fee ({detail})"},
+    "risk.abroad_fee": {
+        "zh": "出国劳务向求职者收费（{detail}）",
+        "en": "labour abroad that charges workers ({detail})",
+    },
     "risk.brushing": {"zh": "疑似刷单（{detail}）", "en": "looks like click-farming ({detail})"},
     "risk.home_typing": {
         "zh": "在家打字/手机兼职类（{detail}）",
