@@ -83,10 +83,13 @@ _DAILY_ONLY = re.compile(
 )
 _DAILY = re.compile(r"日结|当天结|当日结|现结|paid daily|daily pay|pay daily|paid every day")
 _NEAR = re.compile(r"离家近|离家不远|家附近|附近|就近|家门口|近一点|近点|别太远|不要太远|不能太远")
-_KM = re.compile(r"(?P<n>\d+(?:\.\d+)?|[一二两三四五六七八九十]+)\s*(?:公里|km|KM|千米)")
+_KM = re.compile(  # from a number's first digit only, bounded: linear on long digit runs
+    r"(?P<n>(?<![\d.])\d{1,5}(?:\.\d{1,2})?|(?<![一二两三四五六七八九十])[一二两三四五六七八九十]{1,4})"
+    r"\s*(?:公里|km|KM|千米)"
+)
 _MINUTES = re.compile(
     r"(?P<how>走路|步行|骑车|坐车|开车|公交|车程|通勤)?\s*"
-    r"(?P<n>\d+|[一二两三四五六十]+|半)\s*(?P<u>分钟|个?小时)(?:以内|之内|内)?"
+    r"(?P<n>(?<!\d)\d{1,4}|(?<![一二两三四五六十])[一二两三四五六十]{1,4}|半)\s*(?P<u>分钟|个?小时)(?:以内|之内|内)?"
     r"(?P<how2>车程|路程|通勤|走路|步行)?"
 )
 _FORMS = (
@@ -206,7 +209,8 @@ def _benefits(text: str) -> tuple[str, ...]:
 
 # In an English sentence "I" and "a" are words, not the form's letters I and A.
 _ENGLISH_LETTER = re.compile(r"(?<![A-Za-z])[A-Za-z](?![A-Za-z])")
-_ENGLISH_WORDS = re.compile(r"[A-Za-z]{2,}(?:\s+[A-Za-z]{2,}){2}")
+# Possessive and anchored at a word's start: linear on a 4,096-letter run (issue 17).
+_ENGLISH_WORDS = re.compile(r"(?<![A-Za-z])[A-Za-z]{2,}+(?:\s++[A-Za-z]{2,}+){2}")
 
 
 def _categories(text: str) -> list[str]:

@@ -11,13 +11,17 @@ import re
 
 from matching.numbers import parse_number
 
+# Each number is matched from its first digit only (the lookbehinds) and bounded in length, so a
+# 4,096-digit run costs one pass instead of one attempt per position (issue 17: linear parsing).
+_CN_DIGITS = "一二两三四五六七八九十百千万"
 _NUM = (
-    r"(?P<n>\d+(?:\.\d+)?\s*[kKwW千万]?|[一二两三四五六七八九十百千万]+(?:[一二三四五六七八九])?)"
+    r"(?P<n>(?<![\d.])\d{1,9}(?:\.\d{1,4})?\s*[kKwW千万]?"
+    rf"|(?<![{_CN_DIGITS}])[{_CN_DIGITS}]{{1,12}}(?:[一二三四五六七八九])?)"
 )
 _MONEY = r"(?:\s*(?:块钱|块|元|rmb|yuan|人民币))?"
 _ABOUT = r"(?:左右|上下|以上|起|多)?"
 # 4k / 4K / 1.5w: thousands and ten-thousands written with a Latin letter (never a category).
-_LATIN_K = re.compile(r"(?<![A-Za-z])(\d+(?:\.\d+)?)\s*([kKwW])(?![A-Za-z])")
+_LATIN_K = re.compile(r"(?<![A-Za-z\d.])(\d{1,9}(?:\.\d{1,4})?)\s*([kKwW])(?![A-Za-z])")
 _EXCEEDS_10K = re.compile(r"(?:月入|月薪|工资|一个月|每月)\s*(?:能)?(?:过|上|破)万")
 _MONTH_FIRST = re.compile(
     r"(?:一个月|每个?月|月入|月收入|一月|月)\s*(?:能|要|得|想)?\s*(?:挣|拿|赚|给|开|收入|有)?\s*"
@@ -31,7 +35,7 @@ _HOUR_FIRST = re.compile(r"(?:一小时|每小时|一个小时)\s*(?:挣|拿|赚
 _DAY_AFTER = re.compile(_NUM + _MONEY + r"\s*(?:一天|每天|1天|/天|一日)")
 _MONTH_AFTER = re.compile(_NUM + _MONEY + r"\s*(?:一个月|每月|/月|一月)")
 _EN_UNIT = re.compile(
-    r"(?:rmb|yuan|cny|¥)?\s*(?P<n>\d+(?:\.\d+)?)\s*(?:rmb|yuan|cny|元)?\s*"
+    r"(?:rmb|yuan|cny|¥)?\s*(?P<n>(?<![\d.])\d{1,9}(?:\.\d{1,4})?)\s*(?:rmb|yuan|cny|元)?\s*"
     r"(?:a|per|/|each|every)\s*(?P<u>month|day|hour)",
     re.IGNORECASE,
 )
