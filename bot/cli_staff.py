@@ -65,6 +65,10 @@ def staff_add(
     ] = None,
     role: Annotated[str, typer.Option("--role", help="caseworker or admin.")] = "caseworker",
     station: Annotated[str | None, typer.Option("--station", help="Their 驿站.")] = None,
+    name: Annotated[
+        str | None,
+        typer.Option("--name", help="Their name, shown in contact records, pages and exports."),
+    ] = None,
 ) -> None:
     """Allow-list a caseworker or admin (the user row is created if they never wrote)."""
     wanted, key, where = _role(role), DialogKey(_channel(channel), user_id), _district(district)
@@ -76,6 +80,8 @@ def staff_add(
             now = services.clock()
             user = await services.users.get_or_create(key, now)
             await services.users.set_role(user.id, wanted, where, station)
+            if name and name.strip():
+                await services.users.set_display_name(user.id, name.strip())
             await services.audit.record(
                 "cli", "staff:add", allowed=True, now=now, target=str(key),
                 detail=f"{wanted.value} {where} {station or ''}".strip(),

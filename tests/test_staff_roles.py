@@ -10,6 +10,7 @@ import handlers.router  # noqa: F401  (registers every command)
 from bot.cli import app
 from handlers.context import Services
 from handlers.registry import COMMANDS
+from handlers.staff import staff_name
 from handlers.texts import t
 from models.db import Database
 from models.messages import Channel, DialogKey
@@ -115,16 +116,18 @@ def test_staff_add_list_and_remove_from_the_command_line(tmp_path):
     db = tmp_path / "y.db"
     key = DialogKey(Channel.TELEGRAM, "424242")
     result = _cli(db, "staff", "add", "--channel", "telegram", "--user-id", "424242",
-                  "--district", "西青", "--station", "中北镇驿站")  # fmt: skip
+                  "--district", "西青", "--station", "中北镇驿站", "--name", "张丽")  # fmt: skip
     assert result.exit_code == 0, result.output
     user, log = asyncio.run(_user(db, key))
     assert (user.role, user.district, user.station) == (Role.CASEWORKER, "西青区", "中北镇驿站")
+    assert staff_name(user) == "张丽"  # contact records, pages and exports name her, not the id
     assert log[0].actor == "cli"
     assert log[0].action == "staff:add"
     assert log[0].allowed
     listed = _cli(db, "staff", "list")
     assert "424242" in listed.output
     assert "西青区" in listed.output
+    assert "张丽" in listed.output
     assert (
         _cli(db, "staff", "remove", "--channel", "telegram", "--user-id", "424242").exit_code == 0
     )

@@ -80,6 +80,10 @@ class UserRepo:
             (role.value, district, station, user_id),
         )
 
+    async def set_display_name(self, user_id: int, name: str) -> None:
+        """Name a staff member as colleagues know them (张丽), instead of a channel id."""
+        await self._db.execute("UPDATE users SET display_name = ? WHERE id = ?", (name, user_id))
+
     async def set_lang(self, user_id: int, lang: str) -> None:
         """Remember the user's language (zh or en)."""
         await self._db.execute("UPDATE users SET lang = ? WHERE id = ?", (lang, user_id))
