@@ -3,8 +3,9 @@
 A message that looks like a job post ("明天西青区搬家，招4人，日结300，电话138…") from someone
 outside any dialog starts the flow (a caseworker's starts the relay variant, handlers/relay.py).
 The bot answers with the draft as a card, asks only about missing or unsure essentials (district,
-pay, headcount), then offers 确认发布 / 修改 / 取消. Confirmed posts go through intake: held for
-a caseworker (moderation, risk) or published and pushed. See handlers/employer.mmd.
+pay, headcount), then offers 确认发布 / 修改 / 取消; "去掉第2个" drops one job of several.
+Confirmed posts go through intake: held for a caseworker (moderation, risk) or published and
+pushed. See handlers/employer.mmd.
 """
 
 from __future__ import annotations
@@ -223,6 +224,8 @@ async def ask(turn: Turn, services: Services) -> list[Reply]:
         return await _skip_all(turn, services, draft)  # publish as it is
     if _is(turn.text, _EDIT_WORDS):
         return await begin_edit(turn, services)
+    if (number := post_draft.parse_removal(turn.text)) is not None:
+        return await remove_job(turn, services, number)
     if len(turn.text) > 15 and await run_blocking(looks_like_post, turn.text):
         return await start_draft(turn, services, turn.text, mode=draft.mode, source=draft.source)
     index, field = draft.asking
@@ -256,6 +259,8 @@ async def confirm(turn: Turn, services: Services) -> list[Reply]:
         return await begin_edit(turn, services)
     if _is(text, _CANCEL_WORDS):
         return await cancel(turn, services)
+    if (number := post_draft.parse_removal(text)) is not None:
+        return await remove_job(turn, services, number)
     if post_draft.parse_edit(text) is not None:
         return await edit(turn, services)
     draft = _draft(turn)
@@ -277,6 +282,8 @@ async def edit(turn: Turn, services: Services) -> list[Reply]:
         return await cancel(turn, services)
     if _is(turn.text, _CONFIRM_WORDS):
         return await _next(turn, services, draft, show_card=False)
+    if (number := post_draft.parse_removal(turn.text)) is not None:
+        return await remove_job(turn, services, number)
     parsed = post_draft.parse_edit(turn.text)
     if parsed is None:
         if await run_blocking(looks_like_post, turn.text):
@@ -292,6 +299,33 @@ async def edit(turn: Turn, services: Services) -> list[Reply]:
     if updated is None:
         return [Reply(t("intake.edit.bad_value", turn.lang, value=value[:30]))]
     return await _next(turn, services, _with_job(draft, index, updated), show_card=False)
+
+
+async def remove_job(turn: Turn, services: Services, number: int) -> list[Reply]:
+    """ "去掉第4个": drop one job and show the rest; removing the only job left cancels."""
+    draft = _draft(turn)
+    index = number - 1
+    if not 0 <= index < len(draft.jobs):
+        return [Reply(t("intake.edit.no_job", turn.lang, n=number))]
+    title = draft.jobs[index].title or "？"
+    if len(draft.jobs) == 1:
+        await services.dialogs.clear(turn.user.id)
+        return [Reply(t("intake.removed_last", turn.lang, title=title))]
+    jobs = draft.jobs[:index] + draft.jobs[index + 1 :]
+    skipped = tuple(_renumbered(s, index) for s in draft.skipped if _job_of(s) != index)
+    rest = replace(draft, jobs=jobs, skipped=skipped, asking=None, tries=0)
+    note = Reply(t("intake.removed", turn.lang, n=number, title=title, left=len(jobs)))
+    return [note, *await _next(turn, services, rest, show_card=True)]
+
+
+def _job_of(skipped: str) -> int:
+    return int(skipped.partition(":")[0])
+
+
+def _renumbered(skipped: str, removed: int) -> str:
+    """ "3:pay" after job 1 (index) was removed is "2:pay": later jobs move up by one."""
+    index, _, field = skipped.partition(":")
+    return f"{int(index) - 1 if int(index) > removed else int(index)}:{field}"
 
 
 async def cancel(turn: Turn, services: Services) -> list[Reply]:
@@ -465,10 +499,14 @@ STEPS = {
 
 
 def owns_option(turn: Turn) -> bool:
-    """The draft card's own options (确认发布 / 修改 / 取消) while the card waits for an answer."""
+    """The draft card's own options (确认发布 / 修改 / 取消, 去掉第N个) while the card waits."""
     state = turn.state
-    if state is None or state.step not in (Step.CONFIRM, Step.ASK):
-        return state is not None and state.step == Step.EDIT and _is(turn.text, _CANCEL_WORDS)
+    if state is None or state.step == Step.WAIT_TEXT:
+        return False
+    if post_draft.parse_removal(turn.text) is not None:
+        return True
+    if state.step == Step.EDIT:
+        return _is(turn.text, _CANCEL_WORDS)
     return _is(turn.text, (*_CONFIRM_WORDS, *_EDIT_WORDS, *_CANCEL_WORDS))
 
 

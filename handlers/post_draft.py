@@ -2,7 +2,8 @@
 
 Employers and caseworkers see the same card; only missing or unsure essentials (district, pay,
 headcount, and a title when none was found) are asked, one at a time, and any field can be
-changed with "字段 值" (工资 日结220, 人数 5, 区 西青区).
+changed with "字段 值" (工资 日结220, 人数 5, 区 西青区, 类别 保洁, 要求 女 50岁以下); a job is
+removed from a draft of several with "去掉第2个".
 """
 
 from __future__ import annotations
@@ -20,12 +21,14 @@ from matching.parser import ParsedPost
 from matching.pay import find_pay
 from matching.post_fields import find_age, find_benefits, find_gender, find_phones, many_wanted
 from matching.post_time import find_start
-from matching.taxonomy import classify, label
+from matching.taxonomy import classify, codes_in, label
 from models.values import Pay
 
 # The words people use for each field when editing ("工资 日结220").
 FIELD_WORDS = {
     "title": ("标题", "岗位", "职位", "工种", "title", "job"),
+    "categories": ("类别", "类型", "分类", "category"),
+    "requirements": ("要求", "条件", "requirements"),
     "pay": ("工资", "薪资", "薪酬", "待遇", "pay", "salary"),
     "headcount": ("人数", "招聘人数", "名额", "headcount", "people"),
     "district": ("区", "地区", "区域", "district"),
@@ -41,7 +44,19 @@ FIELD_WORDS = {
 }
 _WORD_TO_FIELD = {w: f for f, words in FIELD_WORDS.items() for w in words}
 _WORDS_LONGEST_FIRST = sorted(_WORD_TO_FIELD.items(), key=lambda kv: -len(kv[0]))
-_JOB_NUMBER = re.compile(r"^\s*(\d{1,2})\s*[号#.、]?\s*(?=\D)")
+_NUMBER = r"(?:第\s*(?P<zh>[一二两三四五六七八九十]{1,3})|第?\s*(?P<n>\d{1,2}))\s*[个号#.、]?"
+_JOB = r"\s*(?:岗位|工作|职位|活)?"
+_JOB_NUMBER = re.compile(rf"^\s*(?:把|改|修改|更改)?\s*{_NUMBER}{_JOB}\s*的?\s*(?=\D)")
+_EDIT_LEAD = re.compile(r"^\s*(?:把|改|修改|更改)\s*")
+_VALUE_LEAD = re.compile(r"^\s*(?:改成|改为|换成|改|为)\s*")
+_REMOVE_WORD = r"(?:去掉|删掉|删除|删了|去除|移除|拿掉|不要|取消)"
+_REMOVALS = (
+    re.compile(rf"^\s*(?:请|帮我)?{_REMOVE_WORD}\s*{_NUMBER}{_JOB}\s*(?:了|吧)?\s*[。.!！]?\s*$"),
+    re.compile(rf"^\s*{_NUMBER}{_JOB}\s*(?:{_REMOVE_WORD}|不招)\s*(?:了|吧)?\s*[。.!！]?\s*$"),
+)
+_NO_REQUIREMENTS = re.compile(
+    r"^(?:不限|无|没有|没要求|没有要求|都行|都可以|none)$", re.IGNORECASE
+)
 _MANY = re.compile(r"若干|多名|不限|很多|越多越好|跳过")
 _NEGOTIABLE = re.compile(r"面议|面谈|商量")
 _SOURCE_LINE = re.compile(
@@ -231,20 +246,62 @@ def edit(job: ParsedPost, field: str, value: str, now: datetime) -> ParsedPost |
         return replace(job, work_form=form, confidence=conf) if form else None
     if field == "description":
         return replace(job, text=value, confidence=conf)
+    if field == "categories":
+        cats = codes_in(value) or [c for c, _score in classify(value)]
+        return replace(job, categories=tuple(cats[:3]), confidence=conf) if cats else None
+    if field == "requirements":
+        return _requirements_from(job, value, conf)
     return None
+
+
+def _requirements_from(job: ParsedPost, value: str, conf: dict[str, float]) -> ParsedPost | None:
+    """要求 replaces the card's requirements line (age, gender, form); 不限 clears it."""
+    if _NO_REQUIREMENTS.match(value.strip(" 。.!！")):
+        return replace(
+            job, age_min=None, age_max=None, gender=None, work_form=None, confidence=conf
+        )
+    low, high = find_age(value)
+    gender = find_gender(value)
+    form = next((f for w, f in _FORMS.items() if w in value), None)
+    if low is None and high is None and gender is None and form is None:
+        return None
+    return replace(
+        job,
+        age_min=int(str(low.value)) if low else None,
+        age_max=int(str(high.value)) if high else None,
+        gender=str(gender.value) if gender else None,
+        work_form=form,
+        confidence=conf,
+    )
 
 
 def parse_edit(text: str) -> tuple[int | None, str, str] | None:
-    """ "2 工资 日结200" → (job 2, "pay", "日结200"); None when no field word leads the text."""
+    """ "2 工资 日结200", "改第2个的类别 保洁" → (job, field, value); None without a field word."""
     m = _JOB_NUMBER.match(text)
-    job = int(m.group(1)) if m else None
-    rest = text[m.end() :] if m else text.strip()
+    job = _job_number(m) if m else None
+    rest = text[m.end() :] if m else _EDIT_LEAD.sub("", text, count=1).strip()
     lowered = rest.lower()
     for word, field in _WORDS_LONGEST_FIRST:
         if lowered.startswith(word):
-            value = rest[len(word) :].strip(" :：")
+            value = _VALUE_LEAD.sub("", rest[len(word) :].strip(" :："), count=1).strip()
             return (job, field, value) if value else None
     return None
+
+
+def parse_removal(text: str) -> int | None:
+    """ "去掉第4个", "删掉第2个", "第3个不要了" → the job number (from 1); None otherwise."""
+    for pattern in _REMOVALS:
+        m = pattern.match(text)
+        if m is not None:
+            return _job_number(m)
+    return None
+
+
+def _job_number(m: re.Match[str]) -> int:
+    if m.group("zh"):
+        number = parse_number(m.group("zh"))
+        return int(number) if number is not None else 0
+    return int(m.group("n"))
 
 
 def split_source(text: str) -> tuple[str | None, str]:

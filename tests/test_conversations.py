@@ -184,6 +184,69 @@ async def test_typing_edit_on_a_draft_card_edits_the_draft(services) -> None:
     assert await services.seekers.get(user.id) is None
 
 
+# --- employers: removing a draft job, editing its 类别 and 要求 ----------------------------------
+
+FOUR_JOBS = (
+    "招聘 1、保安2名 月薪4500 2、保洁3名 月薪3800 3、司机1名 月薪6000 4、库管1人 月薪5000 "
+    "地点西青区 电话13920001111"
+)
+
+
+@dataclass(frozen=True)
+class DraftConversation:
+    """Lines an employer types, then the stored draft's expected fields (None: no draft left)."""
+
+    name: str
+    lines: tuple[str, ...]
+    titles: tuple[str, ...] | None
+    step: str | None = None
+    job: dict[str, Any] = field(default_factory=dict)  # fields of the job `at` (from 1)
+    at: int = 1
+
+
+DRAFTS = (
+    DraftConversation("去掉第4个", (FOUR_JOBS, "去掉第4个"), ("保安", "保洁", "司机"), "confirm"),
+    DraftConversation("删掉第2个", (FOUR_JOBS, "删掉第2个"), ("保安", "司机", "库管"), "confirm"),
+    DraftConversation("不要第3个 from the edit menu", (FOUR_JOBS, "修改", "不要第3个"),
+                      ("保安", "保洁", "库管"), "confirm"),
+    DraftConversation("第一个不要了 then 去掉第一个", (FOUR_JOBS, "第1个不要了", "去掉第一个"),
+                      ("司机", "库管"), "confirm"),
+    DraftConversation("no job 9", (FOUR_JOBS, "去掉第9个"), ("保安", "保洁", "司机", "库管"),
+                      "confirm"),
+    DraftConversation("removing the only job cancels", (EMPLOYER_POST, "去掉第1个"), None),
+    DraftConversation("改第2个的类别 保洁", (FOUR_JOBS, "改第2个的类别 保安"),
+                      ("保安", "保洁", "司机", "库管"), "confirm", {"categories": ["H"]}, at=2),
+    DraftConversation("类别 via the edit menu", (FOUR_JOBS, "修改", "3 类别 普工"),
+                      ("保安", "保洁", "司机", "库管"), "confirm", {"categories": ["J"]}, at=3),
+    DraftConversation("要求 女 50岁以下", (EMPLOYER_POST, "修改", "要求 女 50岁以下"), ("搬家",),
+                      "confirm", {"gender": "女", "age_max": 50, "age_min": None}),
+    DraftConversation("要求 不限 clears them", (EMPLOYER_POST, "要求 男 18到45岁", "要求 不限"),
+                      ("搬家",), "confirm", {"gender": None, "age_max": None, "age_min": None}),
+    DraftConversation("unreadable 类别 changes nothing", (EMPLOYER_POST, "修改", "类别 随便"),
+                      ("搬家",), "edit", {"categories": ["B"]}),
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("conv", DRAFTS, ids=[c.name for c in DRAFTS])
+async def test_draft_conversation(services, conv: DraftConversation) -> None:
+    boss = ConsoleSession(services, f"boss_{conv.name}")
+    for line in conv.lines:
+        await boss.send(line)
+    user = await services.users.get(boss.key)
+    assert user is not None
+    state = await services.dialogs.load(user.id)
+    if conv.titles is None:
+        assert state is None
+        assert await services.postings.by_poster(user.id) == []
+        return
+    assert state is not None
+    assert (state.flow, state.step) == ("employer_post", conv.step)
+    jobs = state.data["jobs"]
+    assert tuple(j["title"] for j in jobs) == conv.titles
+    for key, want in conv.job.items():
+        assert jobs[conv.at - 1][key] == want
+
+
 @pytest.mark.parametrize("word", ["发吧", "确定"])
 async def test_plain_words_confirm_a_draft(services, word: str) -> None:
     boss = ConsoleSession(services, f"boss_{word}")

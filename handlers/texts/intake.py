@@ -73,11 +73,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Please reply Confirm, Change or Cancel.",
     },
     "intake.edit.how": {
-        "zh": "请回复要改的内容，例如：“工资 日结220”、“人数 5”、“区 西青区”、“电话 138…”；"
-        "多个岗位时在前面加编号：“2 人数 3”。也可以重新发送整条招聘信息。改完回复“确认”。",
+        "zh": "请回复要改的内容，例如：“工资 日结220”、“人数 5”、“区 西青区”、“电话 138…”、"
+        "“类别 保洁”、“要求 女 50岁以下”（没有要求回复“要求 不限”）；"
+        "多个岗位时在前面加编号：“2 人数 3”，去掉一个岗位回复“去掉第2个”。"
+        "也可以重新发送整条招聘信息。改完回复“确认”。",
         "en": "Reply with the change, e.g. “工资 日结220” (pay), “人数 5” (headcount), "
-        "“区 西青区” (district); for one of several jobs put its number first: “2 人数 3”. "
-        "Or send the whole post again. Reply Confirm when done.",
+        "“区 西青区” (district), “类别 保洁” (category), “要求 女 50岁以下” (requirements; "
+        "“要求 不限” for none); for one of several jobs put its number first: “2 人数 3”, "
+        "and “去掉第2个” removes job 2. Or send the whole post again. Reply Confirm when done.",
     },
     "intake.edit.unclear": {
         "zh": "没看懂要改什么。请用“字段 新内容”的格式，例如：工资 日结220。",
@@ -87,6 +90,15 @@ TEXTS: dict[str, dict[str, str]] = {
     "intake.edit.bad_value": {
         "zh": "“{value}”看不懂，请换个写法。",
         "en": "I could not read “{value}”.",
+    },
+    "intake.removed": {
+        "zh": "已去掉第 {n} 个岗位（{title}），还剩 {left} 个。",
+        "en": "Removed job {n} ({title}); {left} left.",
+    },
+    "intake.removed_last": {
+        "zh": "已去掉“{title}”，草稿里没有岗位了，这条招聘不会发布。需要时重新发送招聘信息即可。",
+        "en": "Removed “{title}”; no jobs are left, so nothing will be published. "
+        "Send the post again whenever you need.",
     },
     "intake.cancelled": {
         "zh": "已取消，这条招聘不会发布。",
