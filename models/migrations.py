@@ -445,6 +445,12 @@ ALTER TABLE seekers ADD COLUMN gender TEXT;            -- 男 / 女, only when t
 ALTER TABLE seekers ADD COLUMN benefits TEXT NOT NULL DEFAULT '[]';  -- JSON list: 包吃, 包住 …
 """
 
+# The console channel keeps its last numbered list in wechat_choices too (issue 15), and a list
+# whose question asks for a number ("比如 5") must still read a typed 5 as 5 after a restart.
+I15B_CHOICES_NUMERIC = """
+ALTER TABLE wechat_choices ADD COLUMN numeric_reply INTEGER NOT NULL DEFAULT 0;
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration("0001_core", CORE),
     Migration("0007_wechat", WECHAT),
@@ -456,4 +462,5 @@ MIGRATIONS: list[Migration] = [
     Migration("i20_workers", WORKERS),
     Migration("i16_register_fields", I16_REGISTER_FIELDS),
     Migration("i15_seeker_self", I15_SEEKER_SELF),
+    Migration("i15b_choices_numeric", I15B_CHOICES_NUMERIC),
 ]

@@ -12,7 +12,9 @@ from typer.testing import CliRunner, Result
 
 from bot.channels.console import ConsoleSession, parse_location, render, to_incoming
 from bot.cli import app
+from handlers.context import Policy, Services
 from handlers.texts import t
+from models.db import Database
 from models.messages import Channel, Choice, DialogKey, Location, Reply
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,6 +78,48 @@ async def test_a_console_session_answers_by_number(services):
     assert t("onboarding.ask.pay") in replies[-1].text
     replies = await session.send("@loc 1000 1")
     assert replies[0].text == t("console.bad_location")
+
+
+POST = "明天西青区搬家，招4人，日结300，电话13920001111 王经理"  # a complete draft: the card
+
+
+async def _restarted(db_path: Path, clock, user: str, first: tuple[str, ...], then: str):
+    """Type `first` in one session, close the database, then type `then` in a fresh one."""
+    async with Database.open(db_path) as db:
+        session = ConsoleSession(Services(db=db, clock=clock, policy=Policy()), user)
+        for line in first:
+            await session.send(line)
+    async with Database.open(db_path) as db:
+        services = Services(db=db, clock=clock, policy=Policy())
+        session = ConsoleSession(services, user)
+        await session.send(then)
+        account = await services.users.get(session.key)
+        assert account is not None
+        return await services.seekers.get(account.id), await services.dialogs.load(account.id)
+
+
+async def test_a_number_picks_the_last_list_after_a_restart(db_path, clock):
+    # The draft card reads only its own words, so "2" reaches it as 修改 only through the list.
+    _profile, state = await _restarted(db_path, clock, "r1", (POST,), "2")
+    assert state is not None
+    assert (state.flow, state.step) == ("employer_post", "edit")
+
+
+async def test_a_number_at_a_numeric_question_stays_a_value_after_a_restart(db_path, clock):
+    lines = ("保洁 西青区 日结200", "灵活就业")  # next: 多远, whose example is a number
+    profile, state = await _restarted(db_path, clock, "r2", lines, "5")
+    assert profile is not None
+    assert profile.max_km == 5  # 5 km, not choice 5 (不限)
+    assert state is not None
+    assert state.step == "ask_education"
+
+
+def test_piped_chat_remembers_the_numbered_list_across_runs(tmp_path):
+    db = tmp_path / "runs.db"
+    assert _invoke(db, "chat", "--user", "u2", input=POST + "\n").exit_code == 0
+    result = _invoke(db, "chat", "--user", "u2", input="1\n")  # 确认发布
+    assert result.exit_code == 0, result.output
+    assert t("intake.done.footer") in result.output
 
 
 def _invoke(db: Path, *args: str, input: str | None = None) -> Result:

@@ -2,7 +2,8 @@
 
 Choices are printed numbered; the user answers with the number or the label (several numbers,
 "1 3", for a multiple choice) and the number is mapped back to the choice's payload. A line
-"@loc 39.08 117.2" shares a location (latitude, longitude).
+"@loc 39.08 117.2" shares a location (latitude, longitude). The last numbered list is kept
+per user in storage (the table WeChat uses), so a number still picks after `yizhan chat` restarts.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from handlers.context import Services
 from handlers.router import handle
 from handlers.texts import t
 from models.messages import Channel, DialogKey, Incoming, Location, Reply
+from models.repos.wechat import WeChatRepo
 
 LOCATION = re.compile(
     r"^@loc\s+(-?\d+(?:\.\d+)?)\s*[,，\s]\s*(-?\d+(?:\.\d+)?)\s*$", re.IGNORECASE
@@ -88,7 +90,9 @@ class ConsoleSession:
     def __init__(self, services: Services, user_id: str) -> None:
         self.services = services
         self.key = DialogKey(Channel.CONSOLE, user_id)
+        self._choices = WeChatRepo(services.db)
         self._last: Reply | None = None
+        self._loaded = False  # the stored list is read once, on the first line typed
 
     async def lang(self) -> str:
         """The user's current language (it changes with /lang)."""
@@ -97,6 +101,9 @@ class ConsoleSession:
 
     async def send(self, line: str) -> list[Reply]:
         """Send one typed line; for several numbers only the last answer's replies are returned."""
+        if not self._loaded:
+            self._last = await self._stored_choices()
+            self._loaded = True
         messages = to_incoming(line, self.key, self._last)
         if messages is None:
             return [Reply(t("console.bad_location", await self.lang()))]
@@ -105,7 +112,25 @@ class ConsoleSession:
             replies = await handle(msg, self.services)
         if replies:
             self._last = replies[-1]
+            await self._store_choices(self._last)
         return replies
+
+    async def _stored_choices(self) -> Reply | None:
+        """The list offered before a restart, as the reply the numbers refer to."""
+        user = await self.services.users.get(self.key)
+        stored = await self._choices.choices(user.id) if user is not None else None
+        if stored is None:
+            return None
+        return Reply("", stored.choices, multi=stored.multi, numeric=stored.numeric)
+
+    async def _store_choices(self, reply: Reply) -> None:
+        user = await self.services.users.get(self.key)
+        if user is None:  # 删除我的信息 removed the user, and the stored list with it
+            return
+        now = self.services.clock()
+        await self._choices.save_choices(
+            user.id, reply.choices, reply.multi, now, numeric=reply.numeric
+        )
 
 
 async def run_lines(

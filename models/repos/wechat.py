@@ -1,7 +1,8 @@
 """WeChat official-account state that must survive restarts: token, choices, windows, consent.
 
 The only writer of the wechat_* tables (migration 0007_wechat). Rows keyed by user cascade away
-with the user on 删除我的信息.
+with the user on 删除我的信息. The console channel keeps its last numbered list here as well:
+choices are keyed by our user id, so one table serves every text-only channel.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ class StoredChoices:
 
     choices: tuple[Choice, ...]
     multi: bool
+    numeric: bool = False  # the question asks for a number: a typed 5 is 5, not choice 5
 
 
 class WeChatRepo:
@@ -60,17 +62,25 @@ class WeChatRepo:
     async def choices(self, user_id: int) -> StoredChoices | None:
         """The options last offered to the user, if the last message offered any."""
         row = await self._db.fetchone(
-            "SELECT choices, multi FROM wechat_choices WHERE user_id = ?", (user_id,)
+            "SELECT choices, multi, numeric_reply FROM wechat_choices WHERE user_id = ?",
+            (user_id,),
         )
         if row is None:
             return None
         pairs = json.loads(row["choices"])
         return StoredChoices(
-            tuple(Choice(label, payload) for label, payload in pairs), bool(row["multi"])
+            tuple(Choice(label, payload) for label, payload in pairs),
+            bool(row["multi"]),
+            bool(row["numeric_reply"]),
         )
 
     async def save_choices(
-        self, user_id: int, choices: tuple[Choice, ...], multi: bool, now: datetime
+        self,
+        user_id: int,
+        choices: tuple[Choice, ...],
+        multi: bool,
+        now: datetime,
+        numeric: bool = False,
     ) -> None:
         """Remember the options just offered; an empty tuple forgets the previous ones."""
         if not choices:
@@ -78,10 +88,12 @@ class WeChatRepo:
             return
         pairs = json.dumps([[c.label, c.payload] for c in choices], ensure_ascii=False)
         await self._db.execute(
-            "INSERT INTO wechat_choices (user_id, choices, multi, sent_at) VALUES (?, ?, ?, ?)"
+            "INSERT INTO wechat_choices (user_id, choices, multi, numeric_reply, sent_at)"
+            " VALUES (?, ?, ?, ?, ?)"
             " ON CONFLICT (user_id) DO UPDATE SET choices = excluded.choices,"
-            " multi = excluded.multi, sent_at = excluded.sent_at",
-            (user_id, pairs, int(multi), to_db(now)),
+            " multi = excluded.multi, numeric_reply = excluded.numeric_reply,"
+            " sent_at = excluded.sent_at",
+            (user_id, pairs, int(multi), int(numeric), to_db(now)),
         )
 
     async def take_window_slot(self, user_id: int, opened_at: datetime, limit: int) -> bool:
