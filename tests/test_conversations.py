@@ -202,7 +202,10 @@ class DraftConversation:
     step: str | None = None
     job: dict[str, Any] = field(default_factory=dict)  # fields of the job `at` (from 1)
     at: int = 1
+    draft: dict[str, Any] = field(default_factory=dict)  # the draft's own fields (skipped …)
 
+
+NO_PAY_FOR_2 = FOUR_JOBS.replace("保洁3名 月薪3800", "保洁3名")
 
 DRAFTS = (
     DraftConversation("去掉第4个", (FOUR_JOBS, "去掉第4个"), ("保安", "保洁", "司机"), "confirm"),
@@ -213,6 +216,8 @@ DRAFTS = (
                       ("司机", "库管"), "confirm"),
     DraftConversation("no job 9", (FOUR_JOBS, "去掉第9个"), ("保安", "保洁", "司机", "库管"),
                       "confirm"),
+    DraftConversation("a pay left open moves up with its job", (NO_PAY_FOR_2, "确认", "去掉第1个"),
+                      ("保洁", "司机", "库管"), "confirm", draft={"skipped": ["0:pay"]}),
     DraftConversation("removing the only job cancels", (EMPLOYER_POST, "去掉第1个"), None),
     DraftConversation("改第2个的类别 保洁", (FOUR_JOBS, "改第2个的类别 保安"),
                       ("保安", "保洁", "司机", "库管"), "confirm", {"categories": ["H"]}, at=2),
@@ -245,6 +250,8 @@ async def test_draft_conversation(services, conv: DraftConversation) -> None:
     assert tuple(j["title"] for j in jobs) == conv.titles
     for key, want in conv.job.items():
         assert jobs[conv.at - 1][key] == want
+    for key, want in conv.draft.items():
+        assert state.data[key] == want
 
 
 @pytest.mark.parametrize("word", ["发吧", "确定"])
