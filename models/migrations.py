@@ -414,6 +414,12 @@ CREATE TABLE web_sessions (
 CREATE INDEX web_sessions_user ON web_sessions (user_id);
 """
 
+# The push decision (issue 13): each delivery keeps the bars it cleared ("trade:category
+# place:district pay:meets …", matching/push_rules.py), so a push can be explained later.
+PUSH_BARS = """
+ALTER TABLE deliveries ADD COLUMN push_bars TEXT NOT NULL DEFAULT '';
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration("0001_core", CORE),
     Migration("0007_wechat", WECHAT),
@@ -422,4 +428,5 @@ MIGRATIONS: list[Migration] = [
     Migration("0004_intake", INTAKE),
     Migration("0009_staff", STAFF),
     Migration("0010_web", WEB),
+    Migration("i13_push_bars", PUSH_BARS),
 ]
