@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from typing import Protocol
 
 from matching.districts import (
@@ -96,6 +97,23 @@ class Verdict:
         return self.failed if self.failed else " ".join(self.cleared)
 
 
+def tier(verdict: Verdict) -> int:
+    """Where a match stands in the order a seeker sees when they ask (lower first): 0 clears
+    every bar; 1 the trade fits but place, pay or a requirement does not; 2 another trade;
+    3 outside the service area or held for risk."""
+    if verdict.push:
+        return 0
+    bar = (verdict.failed or "").split(":", 1)[0]
+    if bar in (Bar.RISK, Bar.AREA):
+        return 3
+    return 2 if bar == Bar.TRADE else 1
+
+
+def failed_bar(verdict: Verdict) -> Bar | None:
+    """The bar a verdict failed, if any."""
+    return Bar(verdict.failed.split(":", 1)[0]) if verdict.failed else None
+
+
 class HoldPolicy(Protocol):
     """What `is_held` reads of a policy (handlers.context.Policy, PushRules)."""
 
@@ -146,13 +164,19 @@ def _area(
 
 def posting_city(posting: Posting) -> str | None:
     """The city a posting is in, read from its district and address; None when unreadable."""
-    if posting.district and canonical(posting.district):
+    return _city(posting.district, posting.address, posting.title, posting.text)
+
+
+@lru_cache(maxsize=8192)
+def _city(district: str | None, address: str | None, title: str, text: str) -> str | None:
+    """posting_city on a posting's place fields (cached: one posting meets many seekers)."""
+    if district and canonical(district):
         return "天津市"  # every canonical district name is one of Tianjin's 16
-    for text in (posting.address, posting.district, posting.title):
-        if text and (area := parse_area(text)) is not None and area.city:
+    for field in (address, district, title):
+        if field and (area := parse_area(field)) is not None and area.city:
             return area.city
     # Last, the whole text, but only a confident reading ("深圳市南山区", not "山东人优先").
-    area = parse_area(posting.text)
+    area = parse_area(text)
     if area is not None and area.city and area.confidence >= CITY_CONFIDENCE:
         return area.city
     return None
