@@ -43,8 +43,9 @@ STRONG_BAR = 0.93
 # Pay may fall this far below the seeker's floor (5%: parsing rounds "4千多" and ranges);
 # none when the seeker made pay hard.
 PAY_TOLERANCE = 0.05
-# parse_area's confidence from which a city read from a posting's free text is believed.
-CITY_CONFIDENCE = 0.8
+# parse_area's confidence from which a city read from a posting's free text is believed: a
+# named city ("天津师范大学": 0.6) yes, a province alone ("山东人优先": 0.5) no.
+CITY_CONFIDENCE = 0.6
 # Travel limit used for a shared location without a stated max_km: a one-hour bus ride.
 DEFAULT_MAX_KM = 25.0
 
@@ -153,6 +154,9 @@ def _risk(
 def _area(
     profile: SeekerProfile, posting: Posting, _features: PairFeatures, rules: PushRules
 ) -> tuple[bool, str]:
+    if works_abroad(posting):
+        asked = profile.wish and _ABROAD_WISH.search(profile.wish)
+        return (True, "asked") if asked else (False, "abroad")
     inside = in_service_area(posting, rules.service_area)
     if inside is False:
         return (True, "asked") if asked_for(profile, posting) else (False, "outside")
@@ -190,6 +194,24 @@ def in_service_area(posting: Posting, area: str) -> bool | None:
     return _same_place(city, area)
 
 
+# Work abroad is outside any city's service area (the poster's office may be local: "公司在
+# 南开区"). A country named together with going abroad, or 赴/驻 + country.
+_COUNTRIES = (
+    "新加坡|日本|韩国|澳洲|澳大利亚|新西兰|加拿大|美国|英国|德国|法国|意大利|以色列|迪拜|阿联酋"
+    "|沙特|卡塔尔|老挝|柬埔寨|缅甸|越南|泰国|马来西亚|印尼|印度尼西亚|菲律宾|俄罗斯|波兰|塞尔维亚"
+    "|匈牙利|非洲|欧洲|中东|东南亚"
+)
+_ABROAD = re.compile(
+    rf"(?:出国|出境|境外|海外|国外)(?:劳务|务工|工作|打工|就业)|劳务输出|(?:赴|驻|去)(?:{_COUNTRIES})"
+)
+_ABROAD_WISH = re.compile(rf"出国|出境|境外|海外|国外|{_COUNTRIES}")
+
+
+def works_abroad(posting: Posting) -> bool:
+    """Whether the work itself is abroad (出国劳务, 赴日务工, 驻老挝)."""
+    return bool(_ABROAD.search(posting.text))
+
+
 def asked_for(profile: SeekerProfile, posting: Posting) -> bool:
     """Whether the seeker named the posting's own place (a city or district outside the area)."""
     city = posting_city(posting)
@@ -211,7 +233,10 @@ def _trade(
             return True, "own_words"
         return False, "unknown"
     wanted = set(profile.categories) | set(_other_codes(profile))
-    if wanted & set(posting.categories):
+    # The posting's main trade only: a second code is the parser's hedge ("普工" read as
+    # 普工/技工 and 文员), and pushing it to the second trade's seekers interrupts them with
+    # work they never asked for.
+    if posting.categories[0] in wanted:
         return True, "category"
     if cosine >= rules.semantic_bar and (not wanted or _own_words_match(profile, posting)):
         return True, "semantic"
@@ -255,7 +280,12 @@ def _place(
     if district is None and posting.lat is None:
         if not profile.districts and not located:
             return True, "any"
-        # Unknown place: only seekers the trade and their own words tie strongly to it.
+        if _REMOTE.search(posting.text):
+            return True, "remote"
+        if posting_city(posting) is not None and in_service_area(posting, rules.service_area):
+            # The city is named ("天津师范大学") but no district: inside the area, place unsure.
+            return True, "city_only"
+        # No place at all: only seekers the trade and their own words tie strongly to it.
         cosine = features.cosine if features.cosine is not None else -1.0
         if cosine >= rules.strong_bar and _own_words_match(profile, posting):
             return True, "unknown_strong"
@@ -287,6 +317,10 @@ def _place(
     if any(_neighbours(d, district) for d in chosen):
         return True, "neighbour"
     return False, "outside_districts"
+
+
+# Work done from home, where the seeker's districts do not matter.
+_REMOTE = re.compile(r"居家办公|在家办公|远程办公|线上办公|在家工作|居家工作")
 
 
 def _neighbours(a: str, b: str) -> bool:
