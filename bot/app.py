@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -15,7 +14,7 @@ from bot.settings import Settings
 from handlers.context import Policy, Services
 from handlers.texts import t
 from matching.engine import Matcher
-from models.db import Database
+from models.db import Database, is_postgres, sqlite_path
 
 if TYPE_CHECKING:
     from matching.encoder import Encoder
@@ -36,6 +35,8 @@ def policy_from(settings: Settings) -> Policy:
         quiet_end=settings.quiet_end,
         daily_cap=settings.daily_cap,
         telegram_bot_username=settings.telegram_bot_username,
+        station_address=settings.station_address,
+        station_phone=settings.station_phone,
     )
 
 
@@ -45,7 +46,7 @@ async def open_services(
 ) -> AsyncIterator[Services]:
     """Open the database (migrating it), the matcher unless told not to (light commands skip
     loading the model), and build the services every handler shares."""
-    async with Database.open(settings.db) as db:
+    async with Database.open(settings.database) as db:
         matcher = await open_matcher(db, settings) if with_matcher else None
         try:
             yield Services(db=db, policy=policy_from(settings), matcher=matcher)
@@ -60,11 +61,18 @@ async def open_matcher(db: Database, settings: Settings) -> Matcher:
     return await Matcher.open(
         db,
         encoder,
-        settings.db.resolve().parent,
+        index_dir(settings),
         phrases=t,
         lang=settings.lang,
         progress=sys.stderr.isatty(),
     )
+
+
+def index_dir(settings: Settings) -> Path:
+    """Index files sit next to a SQLite file; a server database's in the cache folder."""
+    if is_postgres(settings.database):
+        return settings.cache_dir / "indexes"
+    return sqlite_path(settings.database).resolve().parent
 
 
 @lru_cache(maxsize=2)
@@ -77,11 +85,3 @@ def shared_encoder(model: str | None, cache_dir: Path) -> Encoder:
     from matching.encoder import load_encoder
 
     return load_encoder(model, cache_dir)
-
-
-def configure_logging(level: str) -> None:
-    """Plain logging to stderr; personal data is never logged by the handlers."""
-    logging.basicConfig(
-        level=getattr(logging, level.upper(), logging.INFO),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )

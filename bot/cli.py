@@ -1,15 +1,19 @@
-"""The `yizhan` command line (typer). Area modules add their commands to `app` on import."""
+"""The `yizhan` command line (typer). Area modules add their commands to `app` on import.
+
+Shell completion comes from typer: `yizhan --install-completion` (bash, zsh, fish, PowerShell).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import importlib.metadata
 from collections.abc import Coroutine
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 
-from bot.app import configure_logging
+from bot.logs import configure_logging
 from bot.settings import Settings
 
 T = TypeVar("T")
@@ -18,7 +22,7 @@ app = typer.Typer(
     name="yizhan",
     help="驿站 Yizhan — chat-first job matching for public employment stations.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
 )
 
 
@@ -31,25 +35,42 @@ class CliState:
 cli_state = CliState()
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"yizhan {importlib.metadata.version('yizhan')}")
+        raise typer.Exit()
+
+
 @app.callback()
 def main_options(
     db: Annotated[
         Path | None,
-        typer.Option("--db", help="SQLite database file (default ./yizhan.db or $YIZHAN_DB)."),
+        typer.Option(
+            "--db",
+            help="SQLite database file (default ./yizhan.db, $YIZHAN_DB or $YIZHAN_DATABASE_URL).",
+        ),
     ] = None,
     log_level: Annotated[
         str | None, typer.Option("--log-level", help="Logging level, e.g. INFO or DEBUG.")
     ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print the version and exit.", callback=_print_version, is_eager=True
+        ),
+    ] = False,
 ) -> None:
     """驿站 Yizhan: options shared by every command."""
     overrides: dict[str, Any] = {}
-    if db is not None:
+    if db is not None:  # an explicit file wins over a URL in the environment
         overrides["db"] = db
+        overrides["database_url"] = None
     if log_level is not None:
         overrides["log_level"] = log_level
     settings = Settings(**overrides)
     cli_state.settings = settings
-    configure_logging(settings.log_level if log_level else "WARNING")
+    # Commands people run at a terminal log warnings only; `yizhan run` logs at YIZHAN_LOG_LEVEL.
+    configure_logging(settings.log_level if log_level else "WARNING", settings.log_format)
 
 
 def run_async(coro: Coroutine[Any, Any, T]) -> T:
@@ -64,6 +85,7 @@ def main() -> None:
 
 # Area modules register their commands on import (kept at the bottom: they import `app`).
 from bot import (  # noqa: E402
+    cli_backup,  # noqa: F401
     cli_chat,  # noqa: F401
     cli_intake,  # noqa: F401
     cli_matching,  # noqa: F401

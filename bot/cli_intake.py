@@ -14,8 +14,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from bot.app import open_services
 from bot.cli import app, cli_state, run_async
-from bot.posting_import import ImportReport, import_postings, read_rows
-from bot.posting_template import write_template
+from bot.posting_import import ImportReport, import_postings
+from bot.posting_template import write_register_template, write_template
+from bot.sheets import SheetError
 from handlers.employer import risk_text
 from handlers.texts import t
 from matching.parser import ParsedPost, parse_post, to_posting
@@ -25,20 +26,29 @@ from models.repos.intake import IntakeRepo
 from models.timeutil import LOCAL_TZ, utcnow
 
 console = Console(stderr=True)
-PROGRESS_FROM = 200  # rows; shorter imports finish before a bar would be read
 
 
 @app.command("import")
 def import_command(
-    file: Annotated[Path, typer.Argument(help="JSONL, CSV or XLSX file of postings.")],
+    file: Annotated[Path, typer.Argument(help="JSONL, CSV, XLSX, XLS or ODS file of postings.")],
     source: Annotated[
         str | None, typer.Option("--source", help="Name of the feed (default: the file name).")
     ] = None,
     push: Annotated[
         bool, typer.Option("--push", help="Push new postings to matching seekers (small lists).")
     ] = False,
+    check: Annotated[
+        bool, typer.Option("--check", help="Dry run: show the row report, write nothing.")
+    ] = False,
+    anywhere: Annotated[
+        bool, typer.Option("--anywhere", help="Accept districts outside Tianjin (national feeds).")
+    ] = False,
 ) -> None:
-    """Import postings; re-importing an id updates it; bad rows are reported by number."""
+    """Import postings; re-importing an 编号 updates it; every refused row is reported by number.
+
+    Sheet headers read: 编号 岗位名称 (required) 岗位描述 区 地址 最低薪资 最高薪资 薪资单位
+    用工形式 联系方式 招聘人数 (and common variants); 编号 starting with 示例 are never imported.
+    """
     settings = cli_state.settings
     lang = settings.lang
     if not file.exists():
@@ -48,38 +58,33 @@ def import_command(
 
     async def run() -> ImportReport:
         async with open_services(settings) as services:
-            total = _count_rows(file, lang) if sys.stderr.isatty() else 0
-            if total < PROGRESS_FROM:
-                return await import_postings(services, file, source=name, lang=lang, push=push)
             with Progress(
                 TextColumn(t("intake.cli.progress", lang)), BarColumn(), MofNCompleteColumn(),
-                TimeRemainingColumn(), console=console,
+                TimeRemainingColumn(), console=console, disable=not sys.stderr.isatty(),
             ) as bar:  # fmt: skip
-                task = bar.add_task("import", total=total)
+                task = bar.add_task("import", total=None)
                 return await import_postings(
-                    services, file, source=name, lang=lang, push=push,
+                    services, file, source=name, lang=lang, push=push, check=check,
+                    anywhere=anywhere, started=lambda n: bar.update(task, total=n),
                     progress=lambda n: bar.advance(task, n),
                 )  # fmt: skip
 
-    report = run_async(run())
+    try:
+        report = run_async(run())
+    except SheetError as exc:
+        console.print(t("intake.cli.bad_file", lang, reason=str(exc)), markup=False)
+        raise typer.Exit(2) from None
     for number, reason in report.errors:
         line = t("intake.cli.row_error", lang, row=number, reason=reason) if number else reason
         console.print(line, markup=False)
     summary = t(
-        "intake.cli.imported", lang, created=report.created, updated=report.updated,
-        duplicates=report.duplicates, held=report.held, errors=len(report.errors),
-        rows=report.rows, unchanged=report.unchanged,
+        "intake.cli.checked" if check else "intake.cli.imported", lang, created=report.created,
+        updated=report.updated, duplicates=report.duplicates, held=report.held,
+        errors=len(report.errors), rows=report.rows, unchanged=report.unchanged,
     )  # fmt: skip
     typer.echo(summary)
     if report.rows == 0 and report.errors:
         raise typer.Exit(1)
-
-
-def _count_rows(file: Path, lang: str) -> int:
-    if file.suffix.lower() in (".jsonl", ".json", ".ndjson"):
-        with file.open(encoding="utf-8-sig") as f:
-            return sum(1 for line in f if line.strip())
-    return len(read_rows(file, lang)[0])
 
 
 @app.command("parse")
@@ -153,10 +158,28 @@ def _job_json(job: ParsedPost, now: datetime, min_wage: float, lang: str) -> dic
 @app.command("template")
 def template_command(
     file: Annotated[Path, typer.Argument(help="Where to write the Excel template (.xlsx).")],
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            "--kind",
+            help="postings or register (default: register when the file "
+            "name starts with register or contains 登记, else postings).",
+        ),
+    ] = None,
+    example: Annotated[
+        bool, typer.Option("--example", help="Write the filled example instead (编号 示例-…).")
+    ] = False,
 ) -> None:
-    """Write the Excel template for posting imports (Chinese headers and an explanation sheet)."""
+    """Write an empty import template (Chinese headers, an explanation sheet), or the example."""
     lang = cli_state.settings.lang
-    write_template(file, lang)
+    chosen = kind or ("register" if file.stem.lower().startswith("register")
+                      or "登记" in file.stem else "postings")  # fmt: skip
+    if chosen not in ("postings", "register"):
+        raise typer.BadParameter("--kind 应为 postings 或 register")
+    if chosen == "register":
+        write_register_template(file, example=example)
+    else:
+        write_template(file, lang, example=example)
     typer.echo(t("intake.cli.template_written", lang, path=file))
 
 

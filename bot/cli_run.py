@@ -8,7 +8,9 @@ import signal
 import typer
 
 from bot.channels import telegram_app  # noqa: F401  (registers the Telegram channel)
+from bot.channels.telegram_app import PollingTaken
 from bot.cli import app, cli_state, run_async
+from bot.logs import configure_logging
 from bot.runner import CHANNELS, NotConfigured, Runtime, serve
 from bot.settings import Settings
 from handlers.texts import t
@@ -18,6 +20,7 @@ from handlers.texts import t
 def run() -> None:
     """Serve the configured channels (Telegram when YIZHAN_TELEGRAM_TOKEN is set) until Ctrl+C."""
     settings = cli_state.settings
+    configure_logging(settings.log_level, settings.log_format)  # a service logs at INFO
     try:
         run_async(_serve(settings))
     except NotConfigured as missing:
@@ -27,6 +30,9 @@ def run() -> None:
             lines.append(t("run.channel_needs", lang, channel=channel, settings=" + ".join(names)))
         lines.append(t("run.chat_locally", lang))
         typer.echo("\n".join(lines), err=True)
+        raise typer.Exit(2) from None
+    except PollingTaken:
+        typer.echo(t("run.telegram_webhook_needed", settings.lang), err=True)
         raise typer.Exit(2) from None
     typer.echo(t("run.stopped", settings.lang), err=True)
 

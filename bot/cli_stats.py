@@ -9,14 +9,27 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from bot.app import open_services
 from bot.cli import app, cli_state, run_async
-from bot.exports import OWN_HEADERS, STATS_HEADERS, write_contacts, write_stats
-from bot.register_import import import_register
-from models.repos.register import RegisterRepo
-from models.repos.stats import DistrictMonth, StatsRepo
+from bot.exports import (
+    OWN_HEADERS,
+    OWN_SHEET,
+    STATS_HEADERS,
+    STATS_NUMBERS,
+    STATS_TITLE,
+    TOTAL,
+    contacts_in_scope,
+    month_title,
+    write_contacts,
+    write_stats,
+)
+from bot.register_import import RegisterImport, import_register
+from bot.sheets import SheetError
+from matching.districts import TIANJIN_DISTRICTS, canonical
+from models.repos.stats import REPORT_DAY, DistrictMonth, StatsRepo, report_period, total
 from models.timeutil import month_bounds
 
 export_app = typer.Typer(help="Export records as Excel files.", no_args_is_help=True)
@@ -28,6 +41,7 @@ app.add_typer(register_app, name="register")
 
 # Piped output (scripts, CI logs) gets a wide table instead of rich's 80-column default.
 console = Console(width=None if sys.stdout.isatty() else 160)
+err_console = Console(stderr=True)
 
 
 def parse_month(month: str) -> tuple[datetime, datetime]:
@@ -38,30 +52,62 @@ def parse_month(month: str) -> tuple[datetime, datetime]:
         raise typer.BadParameter(f"月份格式应为 YYYY-MM，例如 2026-11（收到：{month}）") from exc
 
 
+def parse_period(month: str) -> tuple[datetime, datetime]:
+    """The report period of a month (21st before to the 20th), or a usage error in Chinese."""
+    parse_month(month)
+    return report_period(month)
+
+
+def _districts(district: str | None) -> tuple[str, ...]:
+    if district is None:
+        return TIANJIN_DISTRICTS
+    name = canonical(district) or canonical(district + "区")
+    if name is None:
+        raise typer.BadParameter(
+            f"不是天津的区：{district}（可选：{'、'.join(TIANJIN_DISTRICTS)}）"
+        )
+    return (name,)
+
+
 @app.command("stats")
 def stats(
     month: Annotated[str, typer.Option("--month", help="Month as YYYY-MM.")],
     district: Annotated[str | None, typer.Option("--district", help="One district only.")] = None,
     xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Also write an Excel file.")] = None,
 ) -> None:
-    """Monthly statistics per district (下发/联系不到/联系服务/已就业/未就业 + Yizhan figures)."""
-    start, end = parse_month(month)
+    """The 失业人员就业服务攻坚行动统计表 of a month (as of its 20th) and Yizhan's own figures.
+
+    Sheet 1 is the official table: the 16 districts in order, then 合计; sheet 2 驿站服务情况.
+    """
+    start, end = parse_period(month)
+    names = _districts(district)
 
     async def collect() -> list[DistrictMonth]:
         async with open_services(cli_state.settings, with_matcher=False) as services:
-            repo = StatsRepo(services.db)
-            names = [district] if district else await repo.districts_with_data()
-            return [await repo.month(name, start, end) for name in names]
+            return await StatsRepo(services.db).table(names, start, end)
 
     rows = run_async(collect())
-    table = Table(title=f"{month} 失业人员联系服务情况")
-    for header in (*STATS_HEADERS, *OWN_HEADERS):
-        table.add_column(header, justify="right")
-    for r in rows:
+    everything = [*rows, total(rows, TOTAL)]
+    table = Table(title=f"{STATS_TITLE}（{month_title(month)}，截至{REPORT_DAY}日）")
+    for header, number in zip(STATS_HEADERS, ("", *STATS_NUMBERS), strict=True):
+        table.add_column(f"{header}\n{number}" if number else header, justify="right")
+    for r in everything:
         table.add_row(r.district, *(str(v) for v in (
-            r.issued, r.unreachable, r.served, r.employed, r.unemployed,
-            r.postings, r.pushes, r.interested, r.hired_after_push)))  # fmt: skip
+            r.issued, r.unreachable, r.served, r.employed, r.unemployed)))  # fmt: skip
     console.print(table)
+    own = Table(title=OWN_SHEET)
+    for header in OWN_HEADERS:
+        own.add_column(header, justify="right")
+    for r in everything:
+        own.add_row(r.district, *(str(v) for v in (
+            r.not_contacted, r.postings, r.pushes, r.interested, r.hired_after_push)))  # fmt: skip
+    console.print(own)
+    waiting = everything[-1].not_contacted
+    if waiting:
+        console.print(
+            f"[yellow]尚有 {waiting} 人本期还没有联系记录（不计入联系不到），"
+            "上报前请联系，否则 1=2+3 不成立。[/yellow]"
+        )
     if xlsx is not None:
         write_stats(xlsx, month, rows)
         console.print(f"已写入 {xlsx}")
@@ -71,16 +117,15 @@ def stats(
 def export_contacts(
     month: Annotated[str, typer.Option("--month", help="Month as YYYY-MM.")],
     xlsx: Annotated[Path, typer.Option("--xlsx", help="Excel file to write.")],
+    district: Annotated[str | None, typer.Option("--district", help="One district only.")] = None,
 ) -> None:
     """The month's contact records in the 联系服务记录 layout."""
     start, end = parse_month(month)
+    scope = _districts(district) if district else None
 
     async def collect() -> int:
         async with open_services(cli_state.settings, with_matcher=False) as services:
-            records = await services.contacts.between(start, end)
-            people = await RegisterRepo(services.db).in_district()
-            by_id = {p.id: p for p in people if p.id is not None}
-            by_user = {p.user_id: p for p in people if p.user_id is not None}
+            records, by_id, by_user = await contacts_in_scope(services, start, end, scope)
             write_contacts(xlsx, month, records, by_id, by_user)
             return len(records)
 
@@ -90,21 +135,48 @@ def export_contacts(
 
 @register_app.command("import")
 def register_import(
-    file: Annotated[Path, typer.Argument(help="The register as .xlsx or .csv.", exists=True)],
+    file: Annotated[
+        Path, typer.Argument(help="The register as .xlsx, .xls, .ods or .csv.", exists=True)
+    ],
     district: Annotated[
         str | None, typer.Option("--district", help="District for rows that name none.")
     ] = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="Dry run: show the row report, write nothing.")
+    ] = False,
 ) -> None:
-    """Import the register of unemployed people; bad rows are listed and the rest kept."""
+    """Import the register of unemployed people (登记表); every refused row is listed.
 
-    async def load() -> tuple[int, list[tuple[int, str]]]:
+    Headers read (and common variants): 姓名 (required) 性别 联系电话 文化程度 专业/技能 就业意向
+    失业登记时间 所属区 街道 社区 户籍/常住地址. A sheet with a 身份证号 column is refused (never
+    stored); `yizhan template register.xlsx` writes the empty template.
+    """
+    default = _districts(district)[0] if district else None
+
+    async def load() -> RegisterImport:
         async with open_services(cli_state.settings, with_matcher=False) as services:
-            report = await import_register(services, file, district)
-            return len(report.imported), report.problems
+            with Progress(
+                TextColumn("导入登记名单"), BarColumn(), MofNCompleteColumn(),
+                TimeRemainingColumn(), console=err_console, disable=not sys.stderr.isatty(),
+            ) as bar:  # fmt: skip
+                task = bar.add_task("register", total=None)
+                return await import_register(
+                    services, file, default, check=check,
+                    started=lambda n: bar.update(task, total=n),
+                    progress=lambda n: bar.advance(task, n),
+                )  # fmt: skip
 
-    imported, problems = run_async(load())
-    for row, reason in problems:
-        console.print(f"[yellow]第 {row} 行：{reason}[/yellow]" if row else f"[red]{reason}[/red]")
-    console.print(f"导入 {imported} 人，{len(problems)} 行有问题。")
-    if problems and not imported:
+    try:
+        report = run_async(load())
+    except SheetError as exc:
+        console.print(f"无法读取文件：{exc}", markup=False)
+        raise typer.Exit(2) from None
+    for row, reason in report.problems:
+        console.print(f"第 {row} 行：{reason}" if row else reason, markup=False)
+    verb = "检查完成（未写入）：将" if check else "导入完成："
+    console.print(
+        f"{verb}新增 {report.created} 人，更新 {report.updated} 人，"
+        f"拒绝 {len(report.problems)} 行（共 {report.rows} 行）。"
+    )
+    if report.problems and not (report.created or report.updated):
         raise typer.Exit(1)

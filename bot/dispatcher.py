@@ -14,9 +14,11 @@ Delivery semantics (per channel; a row is marked `sending` with a lease before t
   so they are at-least-once. What a crash can repeat is what was sent but not yet recorded:
   paced lanes record after every send (at most the CONCURRENCY sends in flight), unpaced ones
   after each batch.
-- A stopped worker's rows come back when their lease (LEASE) runs out; a row recovered
-  ISOLATE_AFTER times is claimed alone, and one that keeps stopping workers fails after
-  controls.MAX_RECOVERIES with "recovery_limit" (a poison row cannot stall the channel).
+- A stopped worker's rows come back when their lease (LEASE) runs out, when its heartbeat
+  stops, or at once when a worker starting on its host finds its process gone
+  (models.repos.workers); several workers share one database and claim with SKIP LOCKED.
+  A row recovered ISOLATE_AFTER times is claimed alone, and one that keeps stopping workers
+  fails after controls.MAX_RECOVERIES with "recovery_limit" (a poison row cannot stall a lane).
 - Failures: 429 pauses the channel for `retry_after` and re-queues (not an attempt); 5xx,
   timeouts and unknown errors retry with exponential backoff and jitter up to MAX_ATTEMPTS then
   fail with the reason; "blocked" unsubscribes the user and suppresses all their queued pushes;
@@ -42,6 +44,7 @@ from typing import Protocol, runtime_checkable
 
 from bot.channels.base import Sender, SendResult
 from bot.errors import DeliveryError, Permanent, RateLimited, RecipientGone, WindowClosed
+from bot.metrics import Metrics
 from bot.pacing import Clock, Pacer, Sleep, window_of
 from bot.scheduler import wait_any
 from handlers import controls
@@ -54,6 +57,7 @@ from models.posting import Posting
 from models.repos.deliveries import DeliveryRepo
 from models.repos.outbox import OutboxRepo
 from models.repos.outcomes import OutcomeRepo
+from models.repos.workers import HEARTBEAT, WorkerRepo
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +75,7 @@ POLL_S = 1.0  # an idle lane looks for new rows this often (publishing happens e
 MAX_PACE_WAIT_S = 10.0
 WINDOW_HOLD = timedelta(days=7)  # how long a push waits for a WeChat user to write again
 ERROR_PAUSE_S = 5.0  # a serving lane that hit an unexpected error waits this long, then goes on
+STANDBY_S = 2.0  # a standby lane asks this often whether the channel's active sender is gone
 
 
 @runtime_checkable
@@ -111,8 +116,10 @@ class Dispatcher:
         monotonic: Clock = time.monotonic,
         sleep: Sleep = asyncio.sleep,
         pacers: Mapping[Channel, Pacer] | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.services = services
+        self.metrics = metrics
         self.concurrency = concurrency
         self.lease = lease
         self.max_attempts = max_attempts
@@ -123,6 +130,7 @@ class Dispatcher:
         self.deliveries = DeliveryRepo(services.db)
         self.outbox = OutboxRepo(services.db)
         self.outcomes = OutcomeRepo(services.db)
+        self.workers = WorkerRepo(services.db)
         self.decide = functools.partial(controls.decide, policy=services.policy)
         self._wake = asyncio.Event()
         pacers = pacers or {}
@@ -139,15 +147,43 @@ class Dispatcher:
 
     async def run_until_idle(self) -> int:
         """Send everything due now on every channel; returns how many rows were handled."""
+        await self.join()
         async with asyncio.TaskGroup() as group:  # one lane failing stops the others too
             runs = [group.create_task(lane.drain()) for lane in self.lanes.values()]
         return sum(run.result() for run in runs)
 
     async def serve(self, stop: asyncio.Event) -> None:
         """Run until `stop` is set; every lane works on its own, at its own pace."""
-        async with asyncio.TaskGroup() as group:
-            for lane in self.lanes.values():
-                group.create_task(lane.serve(stop))
+        await self.join()
+        try:
+            async with asyncio.TaskGroup() as group:
+                group.create_task(self._heartbeat(stop))
+                for lane in self.lanes.values():
+                    group.create_task(lane.serve(stop))
+        finally:
+            await asyncio.shield(self.workers.leave(self.token))
+
+    async def join(self) -> None:
+        """Register as a worker; the claims of this host's dead workers are free from now."""
+        pid = os.getpid()
+        dead = await self.workers.join(
+            self.token,
+            socket.gethostname(),
+            (pid, process_stamp(pid)),
+            self.services.clock(),
+            process_alive,
+        )
+        if dead:
+            log.warning("workers %s are gone; their claims are recovered now", ", ".join(dead))
+
+    async def _heartbeat(self, stop: asyncio.Event) -> None:
+        """Keep this worker's claims held while it sends (a paced batch takes minutes)."""
+        while not stop.is_set():
+            try:
+                await self.workers.beat(self.token, self.services.clock())
+            except Exception:
+                log.exception("heartbeat failed; retrying")
+            await wait_any((stop,), HEARTBEAT.total_seconds())
 
     def wake(self) -> None:
         """Look for due rows now (after publishing, or when a user wrote)."""
@@ -190,6 +226,21 @@ class _Lane:
         return total
 
     async def serve(self, stop: asyncio.Event) -> None:
+        """Send as the channel's one active sender; on standby while another worker is.
+
+        Platform limits are per account (bot token, AppID, robot key), so however many workers
+        run, one lane per channel sends; the others try again every STANDBY_S and take over
+        when the active worker stops or dies.
+        """
+        while not stop.is_set():
+            async with self.d.services.db.exclusive(f"sender:{self.channel.value}") as active:
+                if active:
+                    log.info("dispatch lane %s: active sender", self.channel)
+                    await self._serve_active(stop)
+                    return
+            await wait_any((stop,), STANDBY_S)
+
+    async def _serve_active(self, stop: asyncio.Event) -> None:
         """Cycle while there is work, then wait for the next due row, a wake-up or stop.
 
         An unexpected error (the database busy beyond its timeout, a bug) is logged and the lane
@@ -246,7 +297,21 @@ class _Lane:
         if not batch:
             return
         await self.d.outcomes.record(batch, self.d.services.clock())
+        channel, metrics = self.channel.value, self.d.metrics
         for outcome in batch:
+            # One line per delivery, ids only (never the message or the recipient's address).
+            ids = {
+                "delivery": outcome.claimed.key,
+                "user_id": outcome.claimed.recipient.user_id,
+                "channel": channel,
+                "state": outcome.state.value,
+                "attempt": outcome.attempt,
+            }
+            log.info("delivery %s to user %s on %s: %s (%s)", *ids.values(), extra=ids)
+            if metrics is not None and outcome.state != DeliveryState.QUEUED:
+                metrics.deliveries.labels(channel, outcome.state.value).inc()
+                if outcome.state == DeliveryState.SENT:
+                    metrics.messages_out.labels(channel).inc()
             if outcome.unsubscribe:
                 user_id = outcome.claimed.recipient.user_id
                 await self.d.services.users.set_subscribed(user_id, False)
@@ -264,12 +329,15 @@ class _Lane:
         if wait > MAX_PACE_WAIT_S:
             return self._later(c, wait, "paced", Hold.RATE, counted=False)
         await self.pacer.acquire(address)
+        started = time.perf_counter()
         try:
             if self.keyed is not None:
                 result = await self.keyed.send_keyed(address, reply, c.key)
             else:
                 result = await self.sender.send(address, reply)
         except RateLimited as error:
+            if self.d.metrics is not None:
+                self.d.metrics.rate_limited.labels(self.channel.value).inc()
             self.pacer.pause(error.retry_after)
             return self._later(c, error.retry_after, "rate_limited", Hold.RATE, counted=False)
         except RecipientGone:
@@ -283,6 +351,10 @@ class _Lane:
         except Exception as error:  # a sender bug: log it, and treat it like a transient failure
             log.exception("sender %s failed on %s", self.channel, c.key)
             return self._retry(c, f"error: {type(error).__name__}")
+        finally:
+            if self.d.metrics is not None:
+                elapsed = time.perf_counter() - started
+                self.d.metrics.send_seconds.labels(self.channel.value).observe(elapsed)
         return Outcome(c, DeliveryState.SENT, "sent", "sent", message_id=result.message_id)
 
     def _retry(self, c: Claimed, detail: str) -> Outcome:
@@ -331,3 +403,24 @@ def render(c: Claimed, postings: Mapping[int, Posting]) -> Reply:
     if c.kind == Kind.DIGEST and len(entries) > 1:
         return digest_card(entries, lang)
     return job_card(entries[0][0], entries[0][1], lang)  # a digest of one reads as its card
+
+
+def process_stamp(pid: int) -> str | None:
+    """When a process started (Linux /proc, clock ticks since boot): a reused pid differs."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return fields[19] if len(fields) > 19 else None  # field 22, counted after pid and name
+
+
+def process_alive(pid: int, stamp: str | None) -> bool:
+    """Whether that very process of this host still runs (signal 0 checks, sends nothing)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # another user's process with that pid: the stamp decides
+    return stamp is None or process_stamp(pid) in (None, stamp)

@@ -99,8 +99,10 @@ class PostingRow(BaseModel):
             number: float | None = float(value)
         else:
             number = parse_number(str(value).replace("元", "").strip())
-        if number is None or number < 0:
+        if number is None:
             raise _problem(info, "intake.row.not_number", value=str(value)[:20])
+        if number < 0:
+            raise _problem(info, "intake.row.negative", value=str(value)[:20])
         return number
 
     @field_validator("pay_unit", mode="before")
@@ -133,10 +135,31 @@ class PostingRow(BaseModel):
             raise _problem(info, "intake.row.bad_headcount", value=str(value)[:20])
         return int(number)
 
+    @field_validator("contact", mode="after")
+    @classmethod
+    def _reachable(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None and not find_phones(value):
+            raise _problem(info, "intake.row.no_phone", value=value[:20])
+        return value
+
+    @field_validator("district", mode="after")
+    @classmethod
+    def _in_tianjin(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None or not (info.context or {}).get("tianjin_only"):
+            return value
+        if canonical(value) or canonical(value + "区"):
+            return value
+        found = find_districts(value)
+        if found and not parse_outside(value):
+            return value
+        raise _problem(info, "intake.row.outside_tianjin", value=value[:20])
+
     @model_validator(mode="after")
     def _whole(self, info: ValidationInfo) -> PostingRow:
         if not self.title and not self.description:
             raise _problem(info, "intake.row.no_text")
+        if not self.title and (info.context or {}).get("title_column"):
+            raise _problem(info, "intake.row.no_title")
         if len(self.title or "") > TITLE_CHARS:
             raise _problem(info, "intake.row.too_long", field="title", n=TITLE_CHARS)
         if len(self.description or "") > DESCRIPTION_CHARS:
@@ -184,6 +207,12 @@ def row_to_posting(row: PostingRow, *, source: str, now: datetime) -> Posting:
         trust=Trust.IMPORTED,
         created_at=now,
     )
+
+
+def parse_outside(value: str) -> bool:
+    """Whether a place names somewhere outside Tianjin ("北京朝阳区", "深圳市南山区")."""
+    area = parse_area(value)
+    return area is not None and area.province is not None and "天津" not in area.province
 
 
 def _district(value: str | None) -> str | None:

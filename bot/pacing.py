@@ -103,6 +103,23 @@ class Pacer:
                 return
             await self._sleep(wait)
 
+    async def acquire_any(self) -> None:
+        """Wait for a slot in the global window only: a reply within a user's own turn.
+
+        Replies and pushes on one account share the window (the platform counts both); the
+        per-address gap is for pushes, since a reply answers a message the user just sent.
+        """
+        while True:
+            now = self._clock()
+            wait = self._paused_until - now
+            if self._window and len(self._recent) == self._recent.maxlen:
+                wait = max(wait, self._recent[0] + self._span - now)
+            if wait <= 0:
+                if self._window:
+                    self._recent.append(now)
+                return
+            await self._sleep(wait)
+
     def pause(self, seconds: float) -> None:
         """The platform said wait (`retry_after`): hold every send of the channel."""
         self._paused_until = max(self._paused_until, self._clock() + seconds)

@@ -26,7 +26,10 @@ from handlers.texts import t
 from models.posting import Posting, PostingStatus
 from models.repos.intake import IntakeRepo
 
+EXAMPLE_PREFIX = "示例"  # 编号 of the filled example's rows: never imported
 BATCH = 250  # rows per transaction: ~0.3 s of writes, short enough not to starve chat turns
+_HEADER_OF = {name: names[0] for name, names in ALIASES.items()}  # the template's header
+Valid = tuple[int, PostingRow]
 _JSON_KEYS = {alias.lower(): name for name, names in ALIASES.items() for alias in (name, *names)}
 
 
@@ -44,16 +47,26 @@ class ImportReport:
     posting_ids: list[int] = field(default_factory=list)
 
 
-def read_rows(path: Path, lang: str) -> tuple[list[tuple[int, dict[str, Any]]], list[str]]:
-    """(row number, values by canonical column) for every data row, and file-level problems."""
+@dataclass(slots=True)
+class Rows:
+    """A file's data rows (row number, values by canonical column), the sheet's own header of
+    each column (empty for JSONL), and file-level problems."""
+
+    rows: list[tuple[int, dict[str, Any]]]
+    headers: dict[str, str]
+    problems: list[str]
+
+
+def read_rows(path: Path, lang: str) -> Rows:
+    """Read the file once; raises SheetError when it cannot be used at all."""
     suffix = path.suffix.lower()
     if suffix in (".jsonl", ".json", ".ndjson"):
-        return list(_jsonl_rows(path, lang)), []
-    sheet = read_sheet(path, {name: aliases for name, aliases in ALIASES.items()}, ("title",))
+        return Rows(list(_jsonl_rows(path, lang)), {}, [])
+    sheet = read_sheet(path, ALIASES, ("title",), lang=lang)
     problems = list(sheet.problems)
-    if sheet.problems and "title" in " ".join(sheet.problems):
+    if problems:
         problems = [t("intake.row.no_header", lang, columns="岗位名称 / title")]
-    return [(row.number, row.values) for row in sheet.rows], problems
+    return Rows([(row.number, row.values) for row in sheet.rows], sheet.headers, problems)
 
 
 def _jsonl_rows(path: Path, lang: str) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -79,18 +92,33 @@ async def import_postings(
     source: str,
     lang: str = "zh",
     push: bool = False,
+    check: bool = False,
+    anywhere: bool = False,
+    started: Callable[[int], None] | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Import every usable row; `push` publishes through `publish` (pushes to seekers)."""
+    """Import every usable row; `push` publishes through `publish` (pushes to seekers).
+
+    `check` validates and reports without writing; `anywhere` accepts districts outside
+    Tianjin (national feeds). Raises SheetError when the file cannot be read at all.
+    """
     report = ImportReport()
-    rows, problems = read_rows(path, lang)
-    report.errors.extend((0, p) for p in problems)
-    report.rows = len(rows)
+    read = read_rows(path, lang)
+    report.errors.extend((0, p) for p in read.problems)
+    report.rows = len(read.rows)
+    if started is not None:
+        started(report.rows)
     now = services.clock()
-    for start in range(0, len(rows), BATCH):
-        batch = rows[start : start + BATCH]
-        stored = await _import_batch(services, batch, source=source, lang=lang, push=push,
-                                     now=now, report=report)  # fmt: skip
+    context = {"lang": lang, "tianjin_only": not anywhere, "title_column": "title" in read.headers}
+    valid = _validated(read, context, report)
+    if check:
+        await _dry_run(services, valid, report)
+        report.errors.sort(key=lambda e: e[0])
+        return report
+    for start in range(0, len(valid), BATCH):
+        batch = valid[start : start + BATCH]
+        stored = await _import_batch(services, batch, source=source, push=push, now=now,
+                                     report=report)  # fmt: skip
         for item in await finish(services, stored):
             report.posting_ids.append(item.posting_id)
             if item.status == PostingStatus.PENDING and item.created:
@@ -101,26 +129,51 @@ async def import_postings(
     return report
 
 
+def _validated(read: Rows, context: dict[str, Any], report: ImportReport) -> list[Valid]:
+    """Every row validated; refused rows (bad cells, a repeated 编号, examples) go to errors."""
+    lang = str(context["lang"])
+    valid: list[Valid] = []
+    first: dict[str, int] = {}
+    id_header = read.headers.get("id", "编号")
+    for number, values in read.rows:
+        row = _validate(values, context, read.headers)
+        if isinstance(row, str):
+            report.errors.append((number, row))
+            continue
+        if row.id and row.id.startswith(EXAMPLE_PREFIX):
+            report.errors.append((number, t("intake.row.example", lang)))
+            continue
+        if row.id and row.id in first:
+            report.errors.append((number, t("intake.row.same_id", lang, column=id_header,
+                                            value=row.id[:20], row=first[row.id])))  # fmt: skip
+            continue
+        if row.id:
+            first[row.id] = number
+        valid.append((number, row))
+    return valid
+
+
+async def _dry_run(services: Services, valid: list[Valid], report: ImportReport) -> None:
+    """Count what an import would create or update, writing nothing."""
+    async with services.db.transaction() as tx:
+        existing = await IntakeRepo(services.db).by_external_in(
+            tx, [row.id for _, row in valid if row.id]
+        )
+    report.updated = sum(1 for _, row in valid if row.id and row.id in existing)
+    report.created = len(valid) - report.updated
+
+
 async def _import_batch(
     services: Services,
-    batch: list[tuple[int, dict[str, Any]]],
+    batch: list[Valid],
     *,
     source: str,
-    lang: str,
     push: bool,
     now: datetime,
     report: ImportReport,
 ) -> list[Stored]:
-    """Validate a batch, then update known ids and store the new rows in one transaction."""
-    valid: list[tuple[int, PostingRow, Posting]] = []
-    for number, values in batch:
-        row_or_reason = _validate(values, lang)
-        if isinstance(row_or_reason, str):
-            report.errors.append((number, row_or_reason))
-            continue
-        valid.append(
-            (number, row_or_reason, row_to_posting(row_or_reason, source=source, now=now))
-        )
+    """Update known ids and store the new rows of a validated batch in one transaction."""
+    valid = [(n, row, row_to_posting(row, source=source, now=now)) for n, row in batch]
     repo = IntakeRepo(services.db)
     stored: list[Stored] = []
     async with services.db.transaction() as tx:
@@ -129,7 +182,6 @@ async def _import_batch(
         refs = {row.id: f"import:{source}#{row.id}" for _, row, _ in valid if row.id}
         merged = await repo.sources_known_in(tx, list(refs.values()))
         new: list[NewPosting] = []
-        queued: dict[str, int] = {}
         for _number, row, posting in valid:
             current = existing.get(row.id) if row.id else None
             if current is not None:
@@ -144,12 +196,6 @@ async def _import_batch(
             if row.id and ref in merged:
                 report.unchanged += 1  # merged into another posting on an earlier import
                 continue
-            if row.id and row.id in queued:  # the same id twice in one file: the last row wins
-                new[queued[row.id]] = NewPosting(posting, ref or "")
-                report.updated += 1
-                continue
-            if row.id:
-                queued[row.id] = len(new)
             new.append(NewPosting(posting, ref or f"import:{source}"))
         results = await store_many_in(services, tx, new, now=now, push=push)
         for item in results:
@@ -161,17 +207,20 @@ async def _import_batch(
     return stored
 
 
-def _validate(values: dict[str, Any], lang: str) -> PostingRow | str:
-    """The validated row, or why it cannot be used."""
+def _validate(
+    values: dict[str, Any], context: dict[str, Any], headers: dict[str, str]
+) -> PostingRow | str:
+    """The validated row, or why it cannot be used (naming the sheet's own headers)."""
+    lang = str(context["lang"])
     if "__error__" in values:
         return str(values["__error__"])
     banner = _banner(values)
     if banner:
         return t("intake.row.banner", lang, text=banner[:20])
     try:
-        return PostingRow.model_validate(values, context={"lang": lang})
+        return PostingRow.model_validate(values, context=context)
     except ValidationError as exc:
-        return "；".join(_reason(e, lang) for e in exc.errors())
+        return "；".join(_reason(e, lang, headers) for e in exc.errors())
 
 
 def _banner(values: dict[str, Any]) -> str | None:
@@ -182,8 +231,10 @@ def _banner(values: dict[str, Any]) -> str | None:
     return None
 
 
-def _reason(error: Any, lang: str) -> str:
+def _reason(error: Any, lang: str, headers: dict[str, str]) -> str:
     field_name = ".".join(str(x) for x in error.get("loc", ())) or "row"
+    if headers:  # a sheet: its own header; JSONL keeps the key as written
+        field_name = headers.get(field_name) or _HEADER_OF.get(field_name, field_name)
     ctx = error.get("ctx") or {}
     message = str(ctx.get("reason") or error.get("msg", ""))
     if not field_name or field_name == "row":

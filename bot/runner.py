@@ -3,6 +3,7 @@
 Channels register themselves (`register_channel`) when their module is imported; the
 `bot/cli_<area>.py` of a channel imports it. A channel's `open(runtime)` is called before the
 HTTP server starts, so it can add routes (`runtime.http.app.router`) for callbacks or webhooks;
+the server always runs, for the operator's `/healthz` and `/metrics` (bot.health);
 entering it must put its `Sender` into `runtime.senders`. Workers (the dispatcher, the scheduler)
 start after every channel and stop first, so in-flight deliveries finish before the senders close.
 An area with periodic jobs adds an installer with `register_timers` (see `bot.scheduler`).
@@ -22,6 +23,9 @@ from aiohttp import web
 from bot.app import open_services
 from bot.channels.base import Sender
 from bot.dispatcher import Dispatcher
+from bot.health import UP, HealthRoutes
+from bot.metrics import Metrics
+from bot.pacing import Pacer
 from bot.scheduler import Scheduler, install_delivery_timers
 from bot.settings import Settings
 from handlers.context import Services
@@ -34,18 +38,13 @@ WORKER_STOP_TIMEOUT_S = 30.0
 
 
 class HttpServer:
-    """One aiohttp server for every inbound webhook (Telegram, WeChat), started only if used."""
+    """One aiohttp server for every inbound webhook (Telegram, WeChat) and the health routes."""
 
     def __init__(self, host: str, port: int) -> None:
         self.app = web.Application()
         self._host, self._port = host, port
         self._runner: web.AppRunner | None = None
         self.port: int | None = None  # the bound port once started (port 0 picks a free one)
-
-    @property
-    def used(self) -> bool:
-        """True when some component added a route."""
-        return len(self.app.router.routes()) > 0
 
     async def __aenter__(self) -> HttpServer:
         self._runner = web.AppRunner(self.app, access_log=None)
@@ -72,7 +71,11 @@ class Runtime:
     settings: Settings
     services: Services
     http: HttpServer
+    metrics: Metrics
     senders: dict[Channel, Sender] = field(default_factory=dict)
+    # A channel's one budget per platform account, shared by its replies and its pushes.
+    pacers: dict[Channel, Pacer] = field(default_factory=dict)
+    channel_states: dict[str, str] = field(default_factory=dict)  # name -> starting/up/stopped
     dispatcher: Dispatcher | None = None  # set once workers start; channels may wake it
     scheduler: Scheduler | None = None
     tasks: list[asyncio.Task[None]] = field(default_factory=list)  # a failure stops the process
@@ -148,14 +151,21 @@ async def open_runtime(
     async with AsyncExitStack() as stack:
         if services is None:
             services = await stack.enter_async_context(open_services(settings))
-        runtime = Runtime(settings, services, HttpServer(settings.http_host, settings.http_port))
+        metrics = Metrics(_encoder_stats(services))
+        http = HttpServer(settings.http_host, settings.http_port)
+        runtime = Runtime(settings, services, http, metrics)
+        runtime.channel_states.update((spec.name, "starting") for spec in channels)
+        HealthRoutes(services, runtime.channel_states, metrics).add_routes(http.app)
+        services.on_turn = metrics.turn
+        stack.callback(setattr, services, "on_turn", None)
         # Openers run before the server starts (routes are fixed once aiohttp starts); the
         # server starts before the channels are entered (a webhook is set only once we listen).
         opened = [spec.open(runtime) for spec in channels]
-        if runtime.http.used:
-            await stack.enter_async_context(runtime.http)
+        await stack.enter_async_context(runtime.http)
         for spec, channel in zip(channels, opened, strict=True):
             await stack.enter_async_context(channel)
+            stack.callback(runtime.channel_states.__setitem__, spec.name, "stopped")
+            runtime.channel_states[spec.name] = UP
             log.info("channel %s started", spec.name)
         for name, opener in WORKERS:
             await stack.enter_async_context(opener(runtime))
@@ -188,6 +198,20 @@ async def serve(
         log.info("stopping")
 
 
+def _encoder_stats(services: Services) -> Callable[[], tuple[int, float] | None]:
+    """Reads the model's batch figures at scrape time; None when this process has no model."""
+
+    def stats() -> tuple[int, float] | None:
+        encoder = services.matcher.encoder if services.matcher is not None else None
+        batches, seconds = (
+            getattr(encoder, "batches", None),
+            getattr(encoder, "batch_seconds", 0.0),
+        )
+        return None if batches is None else (int(batches), float(seconds))
+
+    return stats
+
+
 @asynccontextmanager
 async def background(
     runtime: Runtime, name: str, loop: Callable[[asyncio.Event], Coroutine[Any, Any, None]]
@@ -218,7 +242,9 @@ async def _finish(task: asyncio.Task[None], name: str) -> None:
 @asynccontextmanager
 async def _dispatching(runtime: Runtime) -> AsyncIterator[None]:
     """The outbox dispatcher over every channel's sender; stops after its in-flight sends."""
-    runtime.dispatcher = Dispatcher(runtime.services, runtime.senders)
+    runtime.dispatcher = Dispatcher(
+        runtime.services, runtime.senders, metrics=runtime.metrics, pacers=runtime.pacers
+    )
     async with background(runtime, "dispatcher", runtime.dispatcher.serve):
         yield
 

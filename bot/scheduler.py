@@ -121,7 +121,8 @@ class Scheduler:
         async with self.services.db.transaction() as tx:
             row = await tx.fetchone(
                 "SELECT name, payload FROM timers WHERE due_at <= ? AND json_valid(payload)"
-                f" AND json_extract(payload, '$.kind') IN ({marks}) ORDER BY due_at LIMIT 1",
+                f" AND json_extract(payload, '$.kind') IN ({marks}) ORDER BY due_at LIMIT 1"
+                " FOR UPDATE SKIP LOCKED",  # another worker's claim in flight is not waited for
                 (to_db(now), *kinds),
             )
             if row is None:

@@ -1,22 +1,32 @@
-"""The one typed configuration, read from `YIZHAN_*` environment variables at the edge.
+"""The one typed configuration, from `YIZHAN_*` environment variables (and `./.env`) at the edge.
 
-Every field has a default so that the offline console default works with no tokens at all.
+Every field has a default so that the offline console default works with no tokens at all. Tokens,
+keys and robot URLs are `SecretStr`: their repr is `**********`, so a logged or printed Settings
+never shows them; `.get_secret_value()` is called only where the value goes on the wire.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class Settings(BaseSettings):
     """All settings; `build_app` hands each component only what it needs."""
 
-    model_config = SettingsConfigDict(env_prefix="YIZHAN_", extra="ignore")
+    # Environment variables win over `.env` (in the working directory; a missing file is fine).
+    model_config = SettingsConfigDict(
+        env_prefix="YIZHAN_", extra="ignore", env_file=".env", env_file_encoding="utf-8"
+    )
 
     db: Path = Field(Path("yizhan.db"), description="SQLite database file.")
+    database_url: str | None = Field(
+        None,
+        description="Database URL, sqlite:///path or postgresql://user@host/name; empty = `db`.",
+    )
     cache_dir: Path = Field(
         Path.home() / ".cache" / "yizhan",
         description="Where the bundled model is expanded once (about 465 MB).",
@@ -26,6 +36,9 @@ class Settings(BaseSettings):
         description="Folder of a local sentence-transformers model; empty = bundled e5-small.",
     )
     log_level: str = Field("INFO", description="Python logging level.")
+    log_format: Literal["text", "json"] = Field(
+        "text", description="Log lines as plain text or as JSON objects (one per line)."
+    )
     lang: str = Field("zh", description="Default language of new users: zh or en.")
 
     # Matching and intake policy
@@ -61,7 +74,7 @@ class Settings(BaseSettings):
     checkin_hour: int = Field(10, description="Local hour at which check-ins are queued.")
 
     # Telegram
-    telegram_token: str | None = Field(None, description="Bot token; turns Telegram on.")
+    telegram_token: SecretStr | None = Field(None, description="Bot token; turns Telegram on.")
     telegram_api_base: str = Field(
         "https://api.telegram.org/bot",
         description="Bot API base URL in python-telegram-bot's form.",
@@ -69,11 +82,17 @@ class Settings(BaseSettings):
     telegram_webhook_url: str | None = Field(
         None, description="Public webhook URL; empty = long polling."
     )
-    telegram_webhook_secret: str | None = Field(
+    telegram_webhook_secret: SecretStr | None = Field(
         None, description="Secret token Telegram sends in X-Telegram-Bot-Api-Secret-Token."
     )
     telegram_bot_username: str | None = Field(
         None, description="The bot's @username (without @), for t.me invite links."
+    )
+    station_address: str | None = Field(
+        None, description="The station's address, told to seekers who ask where it is."
+    )
+    station_phone: str | None = Field(
+        None, description="The station's phone number, told to seekers who ask for it."
     )
 
     # HTTP server (WeChat callback, web console)
@@ -85,10 +104,10 @@ class Settings(BaseSettings):
     )
 
     # WeChat official account
-    wechat_token: str | None = Field(None, description="Official-account callback Token.")
+    wechat_token: SecretStr | None = Field(None, description="Official-account callback Token.")
     wechat_app_id: str | None = Field(None, description="Official-account AppID.")
-    wechat_app_secret: str | None = Field(None, description="Official-account AppSecret.")
-    wechat_aes_key: str | None = Field(
+    wechat_app_secret: SecretStr | None = Field(None, description="Official-account AppSecret.")
+    wechat_aes_key: SecretStr | None = Field(
         None, description="EncodingAESKey (43 chars); switches on safe (encrypted) mode."
     )
     wechat_api_base: str = Field(
@@ -103,6 +122,16 @@ class Settings(BaseSettings):
     )
 
     # WeCom group robots: JSON object {"西青区": "https://…/webhook/send?key=…"}
-    wecom_robots: dict[str, str] = Field(
+    wecom_robots: dict[str, SecretStr] = Field(
         default_factory=dict, description="WeCom group-robot webhook URL per district (JSON)."
     )
+
+    @property
+    def database(self) -> Path | str:
+        """What `Database.open` takes: the URL when one is set, else the SQLite file."""
+        return self.database_url or self.db
+
+
+def reveal(value: SecretStr | None) -> str:
+    """A secret setting's value for the one place that sends it ("" when unset)."""
+    return "" if value is None else value.get_secret_value()

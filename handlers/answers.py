@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from matching.normalize import normalize_text
 from matching.numbers import parse_number
 from matching.wish import WishFields
+from models.messages import Location
 from models.seeker import SeekerProfile
 from models.values import EDUCATION_LEVELS, NEEDS, WorkForm
 
@@ -242,6 +243,10 @@ def apply_wish(
     def allowed(name: str) -> bool:
         return overwrite or name not in answered
 
+    if wish.any_job and allowed("categories"):
+        changes["categories"] = ()
+        changes["other_category"] = None
+        names.append("categories")
     if (wish.categories or wish.other_category) and allowed("categories"):
         changes["categories"] = tuple(wish.categories) if wish.categories else profile.categories
         if wish.other_category:
@@ -249,6 +254,9 @@ def apply_wish(
         names.append("categories")
     if wish.pay is not None and (wish.pay.known or wish.pay.negotiable) and allowed("pay"):
         changes["pay"] = wish.pay
+        names.append("pay")
+    elif wish.pay is not None and wish.pay.period and not profile.pay.known and allowed("pay"):
+        changes["pay"] = wish.pay  # 日结 preferred, no figure yet
         names.append("pay")
     if wish.pay_hard and not profile.pay_hard:
         changes["pay_hard"] = True
@@ -258,6 +266,9 @@ def apply_wish(
         names.append("pay")
     if wish.districts and allowed("districts"):
         changes["districts"] = tuple(wish.districts)
+        names.append("districts")
+    if wish.landmark is not None and allowed("districts"):
+        changes["location"] = Location(wish.landmark.lat, wish.landmark.lon)
         names.append("districts")
     if wish.max_km is not None and 0 < wish.max_km <= MAX_KM and allowed("max_km"):
         changes["max_km"] = float(wish.max_km)
@@ -271,8 +282,19 @@ def apply_wish(
     if wish.needs and allowed("needs"):
         changes["needs"] = tuple(n for n in NEEDS if n in wish.needs)
         names.append("needs")
+    # What the seeker says about themselves is kept as said (not a form field: never asked).
+    if wish.age is not None:
+        changes["age"] = wish.age
+    if wish.gender is not None:
+        changes["gender"] = wish.gender
+    if wish.benefits:
+        changes["benefits"] = tuple(dict.fromkeys((*profile.benefits, *wish.benefits)))
     updated = profile.with_(**changes)
-    changed = [n for n in dict.fromkeys(names) if _value(updated, n) != _value(profile, n)]
+    changed = [
+        n
+        for n in dict.fromkeys(names)
+        if _value(updated, n) != _value(profile, n) or (n == "categories" and wish.any_job)
+    ]
     return updated, changed
 
 
@@ -281,4 +303,6 @@ def _value(profile: SeekerProfile, name: str) -> object:
         return (profile.categories, profile.other_category)
     if name == "pay":
         return (profile.pay, profile.pay_hard, profile.daily_settlement_only)
+    if name == "districts":
+        return (profile.districts, profile.location)
     return getattr(profile, name)

@@ -13,7 +13,6 @@ the robot's pace. One group message per posting and district (the notice's dedup
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -36,7 +35,7 @@ from models.values import Role
 
 PREFIX = "bc"  # buttons "bc:<posting_id>:seekers|group|both|cancel"
 TARGETS = ("seekers", "group", "both")
-_NUMBER = re.compile(r"\d+")
+_MAX_ID_DIGITS = 18  # fits a 64-bit id; longer digit runs are 编号 (or nothing)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,16 +125,36 @@ def _district_for(turn: Turn, posting: Posting, text: str) -> str | None:
     return turn.user.district
 
 
+async def find_posting(services: Services, args: str) -> tuple[Posting | None, str | None]:
+    """The posting a command names, and the reference as typed (None: nothing typed).
+
+    `#12` or `12` is the internal number; anything else (`TJ-01`) is the sheet's own 编号.
+    A bare number that is also another posting's 编号 finds nothing: ambiguous, never a guess.
+    """
+    ref = next(iter(args.split()), "").strip("，,。")
+    if not ref:
+        return None, None
+    digits = ref.removeprefix("#").removeprefix("＃")
+    by_external = (
+        None if ref.startswith(("#", "＃")) else await services.postings.by_external_id(ref)
+    )
+    if not (digits.isascii() and digits.isdigit() and len(digits) <= _MAX_ID_DIGITS):
+        return by_external, ref
+    internal = await services.postings.get(int(digits))
+    if by_external is not None and internal is not None and by_external.id != internal.id:
+        return None, ref
+    return internal or by_external, ref
+
+
 async def broadcast_command(turn: Turn, services: Services) -> list[Reply]:
-    """广播 N: the reach in my district and the WeCom group, with buttons to send."""
+    """广播 N or 广播 编号: the reach in my district and the WeCom group, with send buttons."""
     args = command_args(turn)
-    number = _NUMBER.search(args)
-    if number is None:
+    posting, ref = await find_posting(services, args)
+    if ref is None:
         return [Reply(t("caseworker.bc.how", turn.lang))]
-    posting = await services.postings.get(int(number.group()))
     problem = _problem(posting, services, turn.now)
     if problem is not None or posting is None or posting.id is None:
-        return [Reply(t(problem or "caseworker.bc.not_found", turn.lang, id=number.group()))]
+        return [Reply(t(problem or "caseworker.bc.not_found", turn.lang, id=ref))]
     district = _district_for(turn, posting, args)
     reach = await preview(services, posting, district, turn.now)
     await audit_ok(turn, services, "broadcast:preview", str(posting.id),
@@ -263,13 +282,12 @@ async def broadcast_button(turn: Turn, services: Services) -> list[Reply]:
 
 async def results_command(turn: Turn, services: Services) -> list[Reply]:
     """广播结果 N: sent / queued / suppressed / interested, group messages, "J" replies."""
-    number = _NUMBER.search(command_args(turn))
-    if number is None:
+    posting, ref = await find_posting(services, command_args(turn))
+    if ref is None:
         return [Reply(t("caseworker.bc.results_how", turn.lang))]
-    posting_id = int(number.group())
-    posting = await services.postings.get(posting_id)
-    if posting is None:
-        return [Reply(t("caseworker.bc.not_found", turn.lang, id=posting_id))]
+    if posting is None or posting.id is None:
+        return [Reply(t("caseworker.bc.not_found", turn.lang, id=ref))]
+    posting_id = posting.id
     stats = await DeliveryRepo(services.db).reach_stats(posting_id)
     outreach = OutreachRepo(services.db)
     done = await outreach.broadcasts(posting_id)

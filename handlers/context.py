@@ -38,6 +38,8 @@ class Policy:
     quiet_end: int = 7
     daily_cap: int = 5
     telegram_bot_username: str | None = None  # for t.me invite links
+    station_address: str | None = None  # told to seekers who ask 驿站在哪
+    station_phone: str | None = None
 
 
 @dataclass(slots=True)
@@ -48,6 +50,8 @@ class Services:
     clock: Callable[[], datetime] = utcnow
     policy: Policy = field(default_factory=Policy)
     matcher: Matcher | None = None
+    # Told of every handled message: (channel, number of replies); `yizhan run` counts them.
+    on_turn: Callable[[str, int], None] | None = None
     users: UserRepo = field(init=False)
     seekers: SeekerRepo = field(init=False)
     dialogs: DialogRepo = field(init=False)

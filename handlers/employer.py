@@ -22,10 +22,13 @@ from handlers.registry import (
     register_command,
     register_fallback,
     register_flow,
+    register_flow_options,
     register_payload,
 )
 from handlers.texts import t
+from matching.bridge import run_blocking
 from matching.districts import nearest_district
+from matching.landmarks import find_landmark
 from matching.normalize import normalize_text
 from matching.parser import ParsedPost, parse_post, to_posting
 from matching.pay import find_pay
@@ -48,6 +51,14 @@ _CONFIRM_WORDS = (
     "确认发布",
     "发布",
     "确定",
+    "确定发布",
+    "发吧",
+    "发",
+    "发布吧",
+    "可以发",
+    "可以发了",
+    "就这样",
+    "没问题",
     "好",
     "好的",
     "是",
@@ -56,7 +67,7 @@ _CONFIRM_WORDS = (
     "yes",
     "confirm",
 )
-_EDIT_WORDS = ("改", "更改", "编辑", "修改草稿", "change")
+_EDIT_WORDS = ("改", "修改", "更改", "编辑", "修改草稿", "change", "edit")
 _CANCEL_WORDS = ("取消", "算了", "不发了", "不发", "放弃", "cancel")
 
 
@@ -130,7 +141,7 @@ async def start_draft(
     if mode == Mode.RELAY:
         group, text = post_draft.split_source(text)
         source = group or source
-    jobs = parse_post(text, turn.now)
+    jobs = await run_blocking(parse_post, text, turn.now)
     if not jobs or not any(j.title or j.pay.known or j.phones for j in jobs):
         await save_draft(turn, services, Draft(mode, source=source), Step.WAIT_TEXT)
         return [Reply(t("intake.not_a_post", turn.lang))]
@@ -211,7 +222,9 @@ async def ask(turn: Turn, services: Services) -> list[Reply]:
         return await _next(turn, services, draft, show_card=False)
     if _is(turn.text, _CONFIRM_WORDS):
         return await _skip_all(turn, services, draft)  # publish as it is
-    if len(turn.text) > 15 and looks_like_post(turn.text):
+    if _is(turn.text, _EDIT_WORDS):
+        return await begin_edit(turn, services)
+    if len(turn.text) > 15 and await run_blocking(looks_like_post, turn.text):
         return await start_draft(turn, services, turn.text, mode=draft.mode, source=draft.source)
     index, field = draft.asking
     job = draft.jobs[index]
@@ -221,6 +234,10 @@ async def ask(turn: Turn, services: Services) -> list[Reply]:
         updated = replace(job, district=district, confidence={**job.confidence, "district": 1.0})
     elif turn.text:
         updated = post_draft.answer(job, field, turn.text, turn.now)
+        place = find_landmark(turn.text) if field == "district" and updated is None else None
+        if place is not None:  # "天津站那块": a landmark names its district
+            confidence = {**job.confidence, "district": 1.0}
+            updated = replace(job, district=place.district, confidence=confidence)
     if updated is None:
         if draft.tries + 1 >= MAX_TRIES:
             return await _skip(turn, services, draft)
@@ -243,7 +260,7 @@ async def confirm(turn: Turn, services: Services) -> list[Reply]:
     if post_draft.parse_edit(text) is not None:
         return await edit(turn, services)
     draft = _draft(turn)
-    if looks_like_post(text):
+    if await run_blocking(looks_like_post, text):
         return await start_draft(turn, services, text, mode=draft.mode, source=draft.source)
     return [Reply(t("intake.confirm.unclear", turn.lang)), _confirm_card(draft, turn.lang)]
 
@@ -263,7 +280,7 @@ async def edit(turn: Turn, services: Services) -> list[Reply]:
         return await _next(turn, services, draft, show_card=False)
     parsed = post_draft.parse_edit(turn.text)
     if parsed is None:
-        if looks_like_post(turn.text):
+        if await run_blocking(looks_like_post, turn.text):
             return await start_draft(
                 turn, services, turn.text, mode=draft.mode, source=draft.source
             )
@@ -404,7 +421,7 @@ async def post_button(turn: Turn, services: Services) -> list[Reply]:
 
 async def post_fallback(turn: Turn, services: Services) -> list[Reply] | None:
     """A job post sent outside any dialog starts a draft (a caseworker's becomes a relay)."""
-    if not turn.text or not looks_like_post(turn.text):
+    if not turn.text or not await run_blocking(looks_like_post, turn.text):
         return None
     mode = Mode.RELAY if turn.user.is_staff else Mode.EMPLOYER
     return await start_draft(turn, services, turn.text, mode=mode)
@@ -447,7 +464,17 @@ STEPS = {
     Step.EDIT: edit,
 }
 
+
+def owns_option(turn: Turn) -> bool:
+    """The draft card's own options (确认发布 / 修改 / 取消) while the card waits for an answer."""
+    state = turn.state
+    if state is None or state.step not in (Step.CONFIRM, Step.ASK):
+        return state is not None and state.step == Step.EDIT and _is(turn.text, _CANCEL_WORDS)
+    return _is(turn.text, (*_CONFIRM_WORDS, *_EDIT_WORDS, *_CANCEL_WORDS))
+
+
 register_flow(EmployerFlow())
+register_flow_options(FLOW, owns_option)
 register_payload(PREFIX, post_button)
 register_fallback(10, post_fallback)
 register_command(

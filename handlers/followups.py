@@ -120,13 +120,23 @@ async def log_command(turn: Turn, services: Services) -> list[Reply]:
     found = await _person_in_scope(turn, services, parts[0], "followup:log")
     if isinstance(found, list):
         return found
-    assert found.id is not None
     method = METHODS[parts[1]]
     content = (parts[2] if len(parts) > 2 else "").strip()[:500]
+    return [Reply(await record_contact(turn, services, found, method, content, turn.now))]
+
+
+async def record_contact(
+    turn: Turn, services: Services, found: RegisterEntry, method: str, content: str, at: datetime
+) -> str:
+    """One contact record made at `at` (chat: now; console: the date typed), the failed-attempt
+    count and the 联系不到 status after FAILED_LIMIT of them; returns what to tell the caseworker.
+    """
+    assert found.id is not None
+    content = content.strip()[:500]
     unreached = any(word in content for word in UNREACHED_WORDS)
     await services.contacts.add(
         ContactRecord(
-            id=None, user_id=found.user_id, at=turn.now, method=method,
+            id=None, user_id=found.user_id, at=at, method=method,
             content=content or t("caseworker.log.default", "zh", method=method),
             staff=staff_name(turn.user), register_id=found.id,
             outcome=UNREACHED if unreached else REACHED,
@@ -147,7 +157,7 @@ async def log_command(turn: Turn, services: Services) -> list[Reply]:
         reply = t("caseworker.log.done", turn.lang, name=found.name, method=method)
     await audit_ok(turn, services, "followup:log", f"register:{found.id}",
                    f"{method} {'unreached' if unreached else 'reached'}")  # fmt: skip
-    return [Reply(reply)]
+    return reply
 
 
 async def employed_command(turn: Turn, services: Services) -> list[Reply]:

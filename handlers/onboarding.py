@@ -16,6 +16,7 @@ from dataclasses import replace
 
 from handlers.answers import WISH_MAX, apply_wish, clip, join_wish, readable
 from handlers.context import Services, Turn
+from handlers.faq import answer, question_in
 from handlers.onboarding_state import (
     FIELD_STEPS,
     FLOW,
@@ -45,10 +46,10 @@ from handlers.onboarding_steps import (
     stated_pay,
 )
 from handlers.profile_view import FIELDS, describe, summary
-from handlers.questions import PAYLOAD_STEPS, ask, parse_payload
+from handlers.questions import PAYLOAD_STEPS, ask, parse_payload, typed_choice
 from handlers.registry import register_fallback, register_flow
 from handlers.texts import t
-from matching.wish import WishFields, parse_wish
+from matching.wish import NEAR_HOME_KM, WishFields, parse_wish
 from models.messages import Reply
 from models.repos.dialogs import DialogState
 from models.seeker import SeekerProfile
@@ -70,6 +71,10 @@ RENAMED: dict[int, dict[str, str]] = {
     },
 }
 
+
+_FREE_TEXT_STEPS = frozenset({Step.SKILLS, Step.OTHER_CATEGORY})
+# At a field already answered (reached through 修改), these keep the answer and move on.
+_LEAVE_WORDS = ("返回", "取消", "确认", "确定", "不改了", "不改", "back", "cancel", "keep")
 
 # --- running a turn ----------------------------------------------------------------------------
 
@@ -126,14 +131,34 @@ def _read_wish(ctx: Ctx, step: Step, text: str, result: Step | Again) -> Step | 
     """Fill what a free-text wish states; at the summary a wish changes answers already given."""
     overwrite = step is Step.CONFIRM
     wish_fields = read_wish(text)
-    profile, changed = apply_wish(ctx.profile, wish_fields, ctx.answered, overwrite=overwrite)
+    # A later statement replaces an earlier one at any step (不对不对 我不想送外卖了 想干保洁):
+    # only the field this step asks is left to the step's own reading; free-text steps (技能,
+    # 其他) describe the seeker and change nothing else.
+    protected = ctx.answered if step in _FREE_TEXT_STEPS else {STEP_FIELD.get(step, "")}
+    before = set(ctx.answered)
+    profile, changed = apply_wish(ctx.profile, wish_fields, protected, overwrite=overwrite)
+    ctx.profile = profile  # age, gender, benefits are kept even when no form field changed
     if not changed:
         return result
-    ctx.profile = profile
-    ctx.answered |= set(changed) & filled(profile.with_(completed_at=None))
+    # A place (天津站) anchors a 3 km circle; a town (汉沽) is an area, its distance is asked.
+    place = wish_fields.landmark
+    if (
+        place is not None
+        and place.kind != "town"
+        and wish_fields.max_km is None
+        and ("max_km" not in before)
+    ):
+        ctx.profile = ctx.profile.with_(max_km=NEAR_HOME_KM)
+        changed.append("max_km")
+    ctx.answered |= set(changed) & filled(ctx.profile.with_(completed_at=None))
+    if wish_fields.any_job:
+        ctx.answered.add("categories")
+    overwrite = overwrite or bool(set(changed) & before)
     if isinstance(result, Again) or set(changed) - {STEP_FIELD.get(step)}:
         wish = clip(text, WISH_MAX)
-        ctx.profile = ctx.profile.with_(wish=join_wish(ctx.profile.wish, wish.text))
+        # A correction replaces the stored wish: 您的原话 must not keep what the seeker took back.
+        old = None if overwrite else ctx.profile.wish
+        ctx.profile = ctx.profile.with_(wish=join_wish(old, wish.text))
         if wish.cut:
             ctx.notes.append(t("onboarding.truncated", ctx.lang, limit=WISH_MAX))
     key = "onboarding.updated" if overwrite else "onboarding.noted"
@@ -144,6 +169,10 @@ def _read_wish(ctx: Ctx, step: Step, text: str, result: Step | Again) -> Step | 
 async def run_step(ctx: Ctx, step: Step) -> list[Reply]:
     """Feed the turn's message to `step`, save the answers and state, and ask what comes next."""
     msg = ctx.turn.msg
+    if msg.payload is None and msg.location is None:
+        typed = typed_choice(ctx, step, readable(msg.text))
+        if typed is not None:  # a button's label typed out is a tap on it
+            msg = replace(msg, text="", payload=typed)
     button = parse_payload(msg.payload)
     if button is not None:
         step = PAYLOAD_STEPS[button[0]]  # a button under an earlier question answers that one
@@ -152,12 +181,20 @@ async def run_step(ctx: Ctx, step: Step) -> list[Reply]:
     raw = msg.text
     msg = replace(msg, text=readable(raw))
     result: Step | Again
-    if not raw.strip() and msg.location is None and msg.payload is None:
+    asked = question_in(msg.text) if button is None else None
+    field = STEP_FIELD.get(step)
+    if asked is None and field in ctx.answered and msg.text.lower() in _LEAVE_WORDS:
+        result = Step.NEXT  # 修改 → 期望薪酬 → 返回: keep the answer, go back to where we were
+    elif asked is not None:  # answer the question, then re-ask the form's question
+        district = ctx.profile.districts[0] if ctx.profile.districts else None
+        result = Again(await answer(ctx.turn, ctx.services, asked, district))
+    elif not raw.strip() and msg.location is None and msg.payload is None:
         result = Again(t("onboarding.bad.empty", ctx.lang))
     else:
         result = await STEPS[step](msg, ctx)
     if msg.text and button is None:
-        result = _read_wish(ctx, step, raw, result)
+        noted = _read_wish(ctx, step, raw, result)
+        result = result if asked is not None else noted  # an answered question re-asks
     if isinstance(result, Again):
         ctx.notes.append(result.text)
         target = step
@@ -211,11 +248,16 @@ class OnboardingFlow:
 async def start(turn: Turn, services: Services, *, read_message: bool = True) -> list[Reply]:
     """Begin (or pick up) onboarding: greet a newcomer, read any wish, ask what is missing."""
     ctx, _ = await _context(turn, services, None)
-    if not ctx.answered:
-        ctx.notes.append(t("onboarding.welcome", ctx.lang))
+    newcomer = not ctx.answered
     text = turn.msg.text if read_message else ""
+    asked = question_in(readable(text)) if readable(text) else None
     if readable(text):
         _read_wish(ctx, Step.NEXT, text, Step.NEXT)
+    if asked is not None:
+        district = ctx.profile.districts[0] if ctx.profile.districts else None
+        ctx.notes.append(await answer(turn, services, asked, district))
+    if newcomer:  # the welcome comes first, then what the first message already told us
+        ctx.notes.insert(0, t("onboarding.welcome", ctx.lang))
     return await _finish(ctx, ctx.next_missing())
 
 
@@ -248,6 +290,10 @@ async def _update_completed(turn: Turn, services: Services, profile: SeekerProfi
     text = msg.text
     if not readable(text):  # a returning follower, an empty message: nothing to update
         return [Reply(t("onboarding.welcome_back", turn.lang))]
+    asked = question_in(readable(text))
+    if asked is not None:
+        district = profile.districts[0] if profile.districts else None
+        return [Reply(await answer(turn, services, asked, district))]
     updated, changed = apply_wish(profile, read_wish(text), set(FIELDS), overwrite=True)
     if not changed:
         return [Reply(t("onboarding.nothing_changed", turn.lang))]

@@ -110,7 +110,12 @@ def filled(profile: SeekerProfile) -> set[str]:
     present = {
         "work_form": profile.work_form is not None,
         "categories": bool(profile.categories or profile.other_category),
-        "pay": bool(profile.pay.known or profile.pay.negotiable or profile.pay.unit),
+        # 日结 with no figure yet (能日结最好) stays a preference: still ask the figure.
+        "pay": bool(
+            profile.pay.known
+            or profile.pay.negotiable
+            or (profile.pay.unit and profile.pay.period is None)
+        ),
         "districts": bool(profile.districts),
         "max_km": profile.max_km is not None,
         "education": profile.education is not None,

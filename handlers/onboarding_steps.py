@@ -34,13 +34,14 @@ from handlers.texts import t
 from matching.districts import (
     TIANJIN_DISTRICTS,
     centre,
-    find_districts,
     haversine_km,
     nearest_district,
 )
 from matching.numbers import parse_number
 from matching.pay import find_pay
+from matching.place_names import find_places
 from matching.taxonomy import CATEGORIES, codes_in, label
+from matching.wish_pay import reword_pay
 from models.messages import Incoming, Location
 from models.values import EDUCATION_LEVELS, NEEDS, Pay, PayUnit, WorkForm
 
@@ -153,7 +154,7 @@ def stated_pay(text: str) -> Pay | None:
 
     find_pay guesses a unit for a bare figure with confidence 0.6; in an answer we ask instead.
     """
-    found = find_pay(text)
+    found = find_pay(reword_pay(text))
     if found is None or found.confidence < STATED_PAY or not found.pay.known:
         return None
     pay = found.pay
@@ -248,7 +249,7 @@ async def on_districts(msg: Incoming, ctx: Ctx) -> Step | Again:
     if tokens and all(i is not None for i in picked):
         found = [TIANJIN_DISTRICTS[i] for i in picked if i is not None]
     else:
-        found = find_districts(msg.text)
+        found = find_places(msg.text)  # 西清, Xiqing and 西青区 alike
     if not found:
         return Again(t("onboarding.bad.districts", ctx.lang))
     ctx.answer("districts", districts=tuple(dict.fromkeys(found)))

@@ -66,7 +66,9 @@ def field_value(profile: SeekerProfile, name: str, lang: str, answered: bool = T
         items = [f"{code} {label(code, lang)}" for code in profile.categories]
         if profile.other_category:
             items.append(t("profile.value.other", lang, text=profile.other_category))
-        return _join(items, lang) if items else unset
+        if items:
+            return _join(items, lang)
+        return t("profile.value.any", lang) if answered else unset  # 干啥都行: any job
     if name == "pay":
         if not (profile.pay.known or profile.pay.negotiable or profile.pay.unit):
             return unset

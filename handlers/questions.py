@@ -7,11 +7,13 @@ button tapped under an earlier question still answers that question.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from handlers.onboarding_state import FIELD_STEPS, Ctx, Step
 from handlers.profile_view import summary
 from handlers.texts import t
 from matching.districts import TIANJIN_DISTRICTS
+from matching.place_names import district_name
 from matching.taxonomy import CATEGORIES, label
 from models.messages import Choice, Reply
 from models.values import EDUCATION_LEVELS, NEEDS, PayUnit, WorkForm
@@ -87,7 +89,7 @@ def _pay(ctx: Ctx) -> Reply:
         _c(t("word.negotiable", ctx.lang), "pay", "negotiable"),
         _c(t("onboarding.unit.piece", ctx.lang), "pay", "piece"),
     )
-    return Reply(t("onboarding.ask.pay", ctx.lang), choices)
+    return Reply(t("onboarding.ask.pay", ctx.lang), choices, numeric=True)
 
 
 def _pay_unit(ctx: Ctx) -> Reply:
@@ -101,7 +103,10 @@ def _pay_unit(ctx: Ctx) -> Reply:
 
 def _districts(ctx: Ctx) -> Reply:
     chosen = ctx.profile.districts
-    choices = [_c(_mark(d in chosen, d), "district", d) for d in TIANJIN_DISTRICTS]
+    choices = [
+        _c(_mark(d in chosen, district_name(d, ctx.lang)), "district", d)
+        for d in TIANJIN_DISTRICTS
+    ]
     choices.append(_c(t("onboarding.choice.any", ctx.lang), "district", "any"))
     choices.append(_c(t("word.done", ctx.lang), "district", "done"))
     text = t("onboarding.ask.districts", ctx.lang)
@@ -120,7 +125,7 @@ def _keep_location(ctx: Ctx) -> Reply:
 def _distance(ctx: Ctx) -> Reply:
     choices = [_c(t("onboarding.choice.km", ctx.lang, km=km), "km", str(km)) for km in KM_CHOICES]
     choices.append(_c(t("onboarding.choice.any", ctx.lang), "km", "any"))
-    return Reply(t("onboarding.ask.distance", ctx.lang), tuple(choices))
+    return Reply(t("onboarding.ask.distance", ctx.lang), tuple(choices), numeric=True)
 
 
 def _education(ctx: Ctx) -> Reply:
@@ -190,8 +195,22 @@ QUESTIONS: dict[Step, Callable[[Ctx], Reply]] = {
 }
 
 
+def typed_choice(ctx: Ctx, step: Step, text: str) -> str | None:
+    """The payload of the choice whose label was typed ("可以推送" at the consent question)."""
+    wanted = text.strip().lower()
+    if not wanted or step not in QUESTIONS:
+        return None
+    question = QUESTIONS[step](ctx)
+    if question.multi:
+        return None  # in a multiple choice typed words answer at once ("西青区 南开区")
+    for choice in question.choices:
+        if choice.label.removeprefix("✓ ").strip().lower() == wanted:
+            return choice.payload
+    return None
+
+
 def ask(ctx: Ctx, step: Step, before: list[str] | None = None) -> Reply:
     """The question of `step`, preceded by any notes (what was understood, what went wrong)."""
     question = QUESTIONS[step](ctx)
     lines = [*(before or []), question.text]
-    return Reply("\n".join(lines), question.choices, question.multi, question.request_location)
+    return replace(question, text="\n".join(lines))

@@ -40,6 +40,8 @@ class Flow(Protocol):
 
 COMMANDS: dict[str, Command] = {}
 FLOWS: dict[str, Flow] = {}
+# A flow's own options ("修改" on a draft card) win over global commands while it waits.
+FLOW_OPTIONS: dict[str, Callable[[Turn], bool]] = {}
 PAYLOADS: dict[str, Handler] = {}  # payload prefix before the first ":" -> handler
 FALLBACKS: list[tuple[int, MaybeHandler]] = []  # tried in priority order when nothing else fits
 # Precise readers (invite codes, deep links, "J12") that must win even inside an active flow.
@@ -68,6 +70,11 @@ def register_flow(flow: Flow) -> Flow:
     """Add a flow under its name."""
     FLOWS[flow.name] = flow
     return flow
+
+
+def register_flow_options(name: str, owns: Callable[[Turn], bool]) -> None:
+    """While flow `name` waits, messages for which `owns(turn)` holds go to it, not to commands."""
+    FLOW_OPTIONS[name] = owns
 
 
 def register_payload(prefix: str, handler: Handler) -> None:

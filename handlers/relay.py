@@ -13,6 +13,7 @@ from handlers.employer import Draft, Mode, Step, looks_like_post, save_draft, st
 from handlers.post_draft import split_source
 from handlers.registry import Command, register_command, register_fallback
 from handlers.texts import t
+from matching.bridge import run_blocking
 from models.messages import Reply
 
 MAX_GROUP = 40  # characters kept of a group name
@@ -24,7 +25,7 @@ async def relay_command(turn: Turn, services: Services) -> list[Reply]:
     head, _, rest = body.partition("\n")
     words = head.split(maxsplit=1)
     group = words[1].strip()[:MAX_GROUP] if len(words) > 1 else None
-    if group and looks_like_post(group):
+    if group and looks_like_post(group):  # at most MAX_GROUP characters
         rest, group = f"{group}\n{rest}".strip(), None  # "转发 急招保洁…" on one line
     found, rest = split_source(rest)
     group = found or group
@@ -43,7 +44,7 @@ async def relay_fallback(turn: Turn, services: Services) -> list[Reply] | None:
     if not turn.user.is_staff or not turn.text:
         return None
     group, text = split_source(turn.text)
-    if not looks_like_post(text):
+    if not await run_blocking(looks_like_post, text):
         return None
     return await start_draft(turn, services, text, mode=Mode.RELAY, source=group)
 

@@ -15,6 +15,7 @@ from handlers.registry import (
     COMMANDS,
     EARLY_FALLBACKS,
     FALLBACKS,
+    FLOW_OPTIONS,
     FLOWS,
     PAYLOADS,
     parse_command,
@@ -30,22 +31,37 @@ LOCKS = UserLocks()
 async def handle(msg: Incoming, services: Services) -> list[Reply]:
     """Process one inbound message; never raises for bad input (an apology instead)."""
     now = services.clock()
-    if msg.message_id and await services.dialogs.seen_message(
-        msg.key.channel.value, msg.message_id, now
-    ):
-        log.info("dropping platform retry %s of %s", msg.message_id, msg.key.channel)
-        return []
-    async with LOCKS.hold(msg.key):
-        user = await services.users.get_or_create(msg.key, now, msg.display_name)
-        await services.users.touch_inbound(user.id, now)
-        state = await services.dialogs.load(user.id)
-        turn = Turn(msg=msg, user=user, state=state, now=now)
-        try:
-            return await _route(turn, services)
-        except Exception:
-            # Log first (with the update id), then apologise politely from the catalogue.
-            log.exception("turn failed: message %s from %s", msg.message_id, msg.key)
-            return [Reply(t("error.apology", user.lang))]
+    lang = services.policy.default_lang
+    try:
+        # Everything that touches storage is inside the try: a failing database must end in
+        # the apology too, never in an exception out of `handle`.
+        if msg.message_id and await services.dialogs.seen_message(
+            msg.key.channel.value, msg.message_id, now
+        ):
+            log.info("dropping platform retry %s of %s", msg.message_id, msg.key.channel)
+            return []
+        # In-process first (waiting turns hold no connection), then across workers.
+        async with LOCKS.hold(msg.key), services.db.user_lock(f"dialog:{msg.key}"):
+            user = await services.users.get_or_create(msg.key, now, msg.display_name)
+            lang = user.lang
+            await services.users.touch_inbound(user.id, now)
+            state = await services.dialogs.load(user.id)
+            turn = Turn(msg=msg, user=user, state=state, now=now)
+            # Ids only: message text and phone numbers never reach the log at INFO.
+            ids = {
+                "channel": msg.key.channel.value,
+                "message_id": msg.message_id,
+                "user_id": user.id,
+            }
+            log.info("inbound %s message %s from user %s", *ids.values(), extra=ids)
+            replies = await _route(turn, services)
+    except Exception:
+        # Log first (with the update id), then apologise politely from the catalogue.
+        log.exception("turn failed: message %s from %s", msg.message_id, msg.key)
+        replies = [Reply(t("error.apology", lang))]
+    if services.on_turn is not None:
+        services.on_turn(msg.key.channel.value, len(replies))
+    return replies
 
 
 async def _route(turn: Turn, services: Services) -> list[Reply]:
@@ -55,6 +71,10 @@ async def _route(turn: Turn, services: Services) -> list[Reply]:
         handler = PAYLOADS.get(prefix)
         if handler is not None:
             return await handler(turn, services)
+    flow = turn.state.flow if turn.state is not None else None
+    owns = FLOW_OPTIONS.get(flow) if flow is not None else None
+    if flow in FLOWS and owns is not None and owns(turn):
+        return await FLOWS[flow].handle(turn, services)
     found = parse_command(msg.text) if msg.text else None
     if found is not None:
         command, _args = found

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import timedelta
 
 # The seekers' commands register before ours, so they lead 帮助 and the Telegram menu whichever
 # module a process (or a test) imports first.
@@ -23,7 +24,7 @@ from handlers.answers import read_education
 from handlers.context import Services, Turn
 from handlers.registry import Command, parse_command, register_command, register_fallback
 from handlers.texts import t
-from matching.districts import find_districts
+from matching.districts import TIANJIN_DISTRICTS, find_districts
 from models.messages import Reply
 from models.register import RegisterEntry, RegisterStatus
 from models.repos.register import RegisterRepo
@@ -35,6 +36,14 @@ _STAFF_CODE = re.compile(rf"^{STAFF_PREFIX}[0-9A-Z]{{7}}$")
 _SEEKER_CODE = re.compile(r"^[0-9A-Z]{6}$")
 _INVITE_WORDS = ("邀请码", "邀请", "invite")
 INVITES_SHOWN = 30  # people per 邀请名单 message; the CLI lists everyone
+# Guessing codes: a person gets 5 wrong codes per 10 minutes, a whole channel 60 a minute
+# (a station hands out a few codes a day; 2,000 guesses then take 33 minutes, not 15 s).
+# Counted from the audit log, so the limits hold across restarts and workers.
+WRONG_CODE_ACTIONS = ("staff:join", "invite:redeem")
+CODE_TRIES_PER_USER = 5
+CODE_USER_WINDOW = timedelta(minutes=10)
+CODE_TRIES_PER_CHANNEL = 60
+CODE_CHANNEL_WINDOW = timedelta(minutes=1)
 
 
 def normal_code(text: str) -> str:
@@ -50,6 +59,14 @@ def staff_name(user: User) -> str:
 def in_scope(user: User, district: str | None) -> bool:
     """Admins act everywhere; a caseworker only in their own district."""
     return user.role is Role.ADMIN or (district is not None and district == user.district)
+
+
+def scope_districts(user: User) -> tuple[str, ...]:
+    """The districts whose people a user may see in any page or export: the whole city for an
+    admin, their own district for a caseworker (none when it is not set)."""
+    if user.role is Role.ADMIN:
+        return TIANJIN_DISTRICTS
+    return (user.district,) if user.district else ()
 
 
 async def audit_ok(
@@ -94,15 +111,48 @@ async def redeem(
     such a staff code exists; then a used or expired one is refused and audited.
     """
     code = normal_code(raw)
+    if not (_STAFF_CODE.match(code) or _SEEKER_CODE.match(code)):
+        return None
+    wait = await code_throttle(turn, services)
+    if wait is not None:  # a bare message is then simply not taken as a code
+        return (
+            [Reply(t("caseworker.code.throttled", turn.lang, minutes=wait))]
+            if typed_as_code
+            else None
+        )
     if _STAFF_CODE.match(code):
         if not typed_as_code and await StaffRepo(services.db).get(code) is None:
+            await _wrong_code(turn, services, code)
             return None
         return await _join_staff(turn, services, code)
-    if _SEEKER_CODE.match(code):
-        entry = await RegisterRepo(services.db).by_invite(code)
-        if entry is not None:
-            return await link_register(turn, services, entry)
+    entry = await RegisterRepo(services.db).by_invite(code)
+    if entry is not None:
+        return await link_register(turn, services, entry)
+    await _wrong_code(turn, services, code)
     return None
+
+
+async def code_throttle(turn: Turn, services: Services) -> int | None:
+    """Minutes to wait before this person may try another code; None when they may now."""
+    actor = str(turn.msg.key)
+    mine = await services.audit.refused_since(
+        WRONG_CODE_ACTIONS, turn.now - CODE_USER_WINDOW, actor=actor
+    )
+    if mine >= CODE_TRIES_PER_USER:
+        return int(CODE_USER_WINDOW.total_seconds() // 60)
+    channel = await services.audit.refused_since(
+        WRONG_CODE_ACTIONS, turn.now - CODE_CHANNEL_WINDOW,
+        actor_prefix=f"{turn.msg.key.channel.value}:",
+    )  # fmt: skip
+    if channel >= CODE_TRIES_PER_CHANNEL:
+        return max(1, int(CODE_CHANNEL_WINDOW.total_seconds() // 60))
+    return None
+
+
+async def _wrong_code(turn: Turn, services: Services, code: str) -> None:
+    await services.audit.record(
+        str(turn.msg.key), "invite:redeem", allowed=False, now=turn.now, target=code[:20]
+    )
 
 
 async def _join_staff(turn: Turn, services: Services, code: str) -> list[Reply]:
@@ -166,9 +216,8 @@ async def join_command(turn: Turn, services: Services) -> list[Reply]:
     replies = await redeem(turn, services, code)
     if replies is not None:
         return replies
-    await services.audit.record(
-        str(turn.msg.key), "invite:redeem", allowed=False, now=turn.now, target=code[:20]
-    )
+    if not (_STAFF_CODE.match(normal_code(code)) or _SEEKER_CODE.match(normal_code(code))):
+        await _wrong_code(turn, services, code)  # not even shaped like a code: still a try
     return [Reply(t("caseworker.join.invalid", turn.lang))]
 
 

@@ -1,14 +1,12 @@
-"""China's province / city / county table, read from the data file that ships inside `cpca`.
+"""China's province / city / county table, read on first use from the CSV files in `data/`.
 
-`import cpca` fails on this stack (cpca 0.5.5 calls `pkg_resources`, which setuptools ≥ 81 no
-longer ships) and would pull in pandas; the table itself is a plain CSV in the wheel, so we locate
-the package without importing it and read the CSV (3,500 rows, ~30 ms) on first use.
+`data/adcodes.csv` is cpca 0.5.5's table, vendored (MIT; source, date and licence in
+`data/NOTICE.md`); `data/adcodes_added.csv` holds the districts created since. 3,500 rows, ~30 ms.
 """
 
 from __future__ import annotations
 
 import csv
-import importlib.util
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -27,22 +25,9 @@ _SPECIAL = {
     "宁夏回族自治区": "宁夏",
 }
 PROVINCE, CITY, COUNTY = 0, 1, 2
-# Districts created after cpca's table was cut (2016-2021); they were 8% of the district misses
-# on 27k postings (深圳 龙华/坪山/光明 alone 1.7%). (adcode, name, lat, lon), seats approximate.
-_ADDED = (
-    ("440309", "龙华区", 22.6967, 114.0447),
-    ("440310", "坪山区", 22.6908, 114.3465),
-    ("440311", "光明区", 22.7489, 113.9358),
-    ("370115", "济阳区", 36.9785, 117.1734),
-    ("370116", "莱芜区", 36.2144, 117.6765),
-    ("370117", "钢城区", 36.0587, 117.8113),
-    ("510117", "郫都区", 30.7953, 103.9010),
-    ("510118", "新津区", 30.4101, 103.8112),
-    ("530681", "水富市", 28.6297, 104.4158),
-    ("610118", "鄠邑区", 34.1085, 108.6049),
-    ("330113", "临平区", 30.4192, 120.2996),
-    ("330114", "钱塘区", 30.3225, 120.4934),
-)
+DATA_DIR = Path(__file__).parent / "data"
+# cpca's table first: a code in both files keeps cpca's row.
+DATA_FILES = (DATA_DIR / "adcodes.csv", DATA_DIR / "adcodes_added.csv")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,34 +58,24 @@ class DivisionTable:
         return None if found is None else found.name
 
 
-def data_file() -> Path | None:
-    """Where cpca's adcodes.csv lives, found without importing cpca; None if not installed."""
-    spec = importlib.util.find_spec("cpca")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    path = Path(next(iter(spec.submodule_search_locations))) / "resources" / "adcodes.csv"
-    return path if path.is_file() else None
-
-
 @cache
-def load_table() -> DivisionTable | None:
-    """The division table, built once; None when the cpca data file is missing."""
-    path = data_file()
-    if path is None:
-        return None
+def load_table() -> DivisionTable:
+    """The division table, built once from the files in `DATA_FILES`."""
     by_code: dict[str, Division] = {}
     names: dict[str, list[Division]] = {}
-    with path.open(encoding="utf-8", newline="") as fh:
-        rows = [
-            (
-                r["adcode"][:6],
-                r["name"],
-                float(r["latitude"] or "nan"),
-                float(r["longitude"] or "nan"),
+    rows: list[tuple[str, str, float, float]] = []
+    for path in DATA_FILES:
+        with path.open(encoding="utf-8", newline="") as fh:
+            rows.extend(
+                (
+                    r["adcode"][:6],
+                    r["name"],
+                    float(r["latitude"] or "nan"),
+                    float(r["longitude"] or "nan"),
+                )
+                for r in csv.DictReader(fh)
             )
-            for r in csv.DictReader(fh)
-        ]
-    for code, name, lat, lon in (*rows, *_ADDED):
+    for code, name, lat, lon in rows:
         if code in by_code:
             continue
         level = PROVINCE if code.endswith("0000") else CITY if code.endswith("00") else COUNTY
@@ -121,9 +96,9 @@ def load_table() -> DivisionTable | None:
 
 def scan(text: str) -> list[tuple[int, int, tuple[Division, ...]]]:
     """Longest non-overlapping division names in `text`: (start, end, candidates) in order."""
-    table = load_table()
-    if table is None or not text:
+    if not text:
         return []
+    table = load_table()
     out: list[tuple[int, int, tuple[Division, ...]]] = []
     for end, (key, divs) in table.automaton.iter_long(text):
         out.append((end - len(key) + 1, end + 1, divs))

@@ -220,9 +220,9 @@ def _tianjin_area(text: str, *, mentions_tianjin: bool, other: bool) -> Area | N
 
 
 def _national_area(text: str, matches: list[tuple[int, int, tuple[Division, ...]]]) -> Area | None:
-    table = load_table()
-    if table is None or not matches:
+    if not matches:
         return None
+    table = load_table()
     chosen: list[Division] = []
     last_end = 0
     ambiguous = False

@@ -6,7 +6,7 @@ the database: id -> updated_at decides which rows to reload, and each vector's s
 of the model and the embedded text) decides whether it can be reused or must be encoded. So a
 deleted or stale index file, or a posting written behind the matcher's back, is repaired by
 the next sync, encoding only texts not yet in the index. Every call into the core goes through
-`_blocking` (asyncio.to_thread) under one thread lock.
+`_blocking` (matching/bridge.py: asyncio.to_thread) under one thread lock.
 """
 
 from __future__ import annotations
@@ -14,14 +14,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Literal, ParamSpec, TypeVar
+from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
+from matching.bridge import run_blocking
 from matching.category_vectors import CONFIDENCE as CATEGORY_CONFIDENCE
 from matching.category_vectors import category_queries, nearest_category
 from matching.explain import Phrases, ReasonPart, render, render_many
@@ -40,8 +41,6 @@ __all__ = ["Match", "Matcher", "SeekerMatch", "SyncReport", "TextEncoder"]
 
 log = logging.getLogger(__name__)
 
-P = ParamSpec("P")
-T = TypeVar("T")
 F32 = NDArray[np.float32]
 
 # A search asks the core for a few more results than wanted, so postings closed behind the
@@ -77,7 +76,7 @@ class Matcher:
         self._postings = PostingRepo(db)
         self._seekers = SeekerRepo(db)
         self._users = UserRepo(db)
-        stem = db.path.stem
+        stem = db.stem
         self._files = {
             "postings": index_dir / f"{stem}.postings.index.npz",
             "seekers": index_dir / f"{stem}.seekers.index.npz",
@@ -110,6 +109,11 @@ class Matcher:
         matcher._seeker_side.index = await _blocking(matcher._load, "seekers")
         matcher.opened = await matcher.sync()
         return matcher
+
+    @property
+    def encoder(self) -> TextEncoder:
+        """The encoder the matcher embeds with (its batch figures feed /metrics)."""
+        return self._encoder
 
     @property
     def posting_count(self) -> int:
@@ -259,13 +263,17 @@ class Matcher:
         if not profiles:
             return []
         seekers = await self._known_or_encoded(
-            "seekers", [p.user_id or None for p in profiles], [seeker_text(p) for p in profiles],
+            "seekers",
+            [p.user_id or None for p in profiles],
+            [seeker_text(p) for p in profiles],
             "query",
         )
         unique = {id(p): p for p in postings}
         passages = await self._known_or_encoded(
-            "postings", [p.id for p in unique.values()],
-            [posting_text(p) for p in unique.values()], "passage",
+            "postings",
+            [p.id for p in unique.values()],
+            [posting_text(p) for p in unique.values()],
+            "passage",
         )
         row = {key: i for i, key in enumerate(unique)}
         chosen = passages[[row[id(p)] for p in postings]]
@@ -458,6 +466,4 @@ def _version(profile: SeekerProfile) -> str:
     return profile.updated_at.isoformat() if profile.updated_at else ""
 
 
-async def _blocking(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-    """The one bridge from the event loop to the synchronous core."""
-    return await asyncio.to_thread(fn, *args, **kwargs)
+_blocking = run_blocking  # the one bridge (matching/bridge.py)

@@ -276,3 +276,23 @@ OFF_FORM = (
     "数据分析", "人工智能", "嵌入式", "芯片", "程序员", "研发", "软件", "开发", "ui设计",
     "交互设计", "网络安全", "信息安全",
 )  # fmt: skip
+
+# Seekers' own words for jobs (issue 15): how middle-aged workers name a trade in chat, and the
+# English names English-speaking seekers type. Counted like brands (one word points at one code).
+BRANDS.update({
+    "看大门": ("H",), "看门": ("H",), "打更": ("H",), "值夜班保安": ("H",), "巡逻": ("H",),
+    "搬砖": ("O",), "工地": ("O",), "小工": ("O",), "做饭": ("I",), "烧饭": ("I",),
+    "洗碗": ("I",), "刷碗": ("I",), "帮厨": ("I",), "理发": ("K",), "剪头": ("K",),
+    "美发": ("K",), "种地": ("P",), "种菜": ("P",), "养殖": ("P",), "开车": ("B",),
+    "跑车": ("B",), "拉货司机": ("B",), "送货": ("B",), "装卸": ("B",), "搬运": ("B",),
+    "warehouse": ("B",), "logistics": ("B",), "driver": ("B",), "driving": ("B",),
+    "cleaning": ("A",), "cleaner": ("A",), "housekeeping": ("A",), "nanny": ("A",),
+    "delivery": ("C",), "courier": ("C",), "security": ("H",), "guard": ("H",),
+    "repair": ("H",), "cook": ("I",), "chef": ("I",), "kitchen": ("I",), "waiter": ("I",),
+    "waitress": ("I",), "restaurant": ("I",), "factory": ("J",), "worker": ("J",),
+    "hairdresser": ("K",), "massage": ("K",), "hotel": ("L",), "shop assistant": ("M",),
+    "retail": ("M",), "sales": ("F",), "customer service": ("F",), "nurse": ("N",),
+    "caregiver": ("N",), "construction": ("O",), "farm": ("P",), "farming": ("P",),
+    "intern": ("Q",), "accountant": ("E",), "clerk": ("D",), "office": ("D",),
+    "厂子": ("J",), "进厂": ("J",), "钢厂": ("J",), "手工活": ("J",), "早点铺": ("I",),
+})  # fmt: skip

@@ -12,16 +12,22 @@ import re
 from dataclasses import dataclass
 
 from matching.districts import find_districts
+from matching.landmarks import Landmark, find_landmark
 from matching.normalize import normalize_text
 from matching.numbers import parse_number
 from matching.pay import find_pay
+from matching.place_names import find_places
+from matching.post_fields import find_benefits
 from matching.taxonomy import classify, codes_in
+from matching.wish_pay import reword_pay
 from models.values import Pay, PayUnit, WorkForm
 
 NEAR_HOME_KM = 3.0  # 15-minute circle: within 3 km in the countryside (the plan's target)
 # Travel speeds for "半小时车程" style limits: walking 5 km/h, bus or e-bike in town ~15 km/h.
 WALK_KMH, RIDE_KMH = 5.0, 15.0
-MIN_CATEGORY_CONFIDENCE = 0.35  # one job word in the text scores 0.4; a loose synonym alone 0.29
+# One job title in the text scores 0.4, a seeker's trade word (看大门, 洗碗: listed as brands)
+# 0.348, a loose synonym alone 0.29: the first two are a trade, a lone synonym is not.
+MIN_CATEGORY_CONFIDENCE = 0.34
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +44,11 @@ class WishFields:
     work_form: WorkForm | None = None
     needs: tuple[str, ...] = ()
     education: str | None = None
+    any_job: bool = False  # 干啥都行: a real answer, no trade preference
+    age: int | None = None
+    gender: str | None = None
+    benefits: tuple[str, ...] = ()
+    landmark: Landmark | None = None  # 天津站附近: a place with coordinates to measure from
 
 
 _NEGATION = re.compile(
@@ -49,8 +60,19 @@ _OTHER = re.compile(
 )
 _GENERIC = re.compile(
     r"^(?:工作|活儿?|事|事情|兼职|零工|临时工|全职|长期|短期|离家近|附近|轻松|稳定|日结|钱多|"
-    r"高薪|简单|什么|啥|一下|一份|合适|能日结|近一点|好|离家近点)$"
+    r"高薪|简单|什么|啥|一下|一份|合适|能日结|近一点|好|离家近点|人工|真人|骗子|人工客服)$"
 )
+# 干啥都行 / 什么活都干 / 啥都能干 / 不挑: the seeker has no trade preference.
+_ANY_JOB = re.compile(
+    r"(?:干|做|找)?(?:啥|什么|哪种|任何)(?:活|工作|工种|活儿)?(?:都|也)(?:行|可以|能干|干|做|成|中)|"
+    r"不挑(?:活|工作)?|有活就(?:行|干)|能挣钱就行|什么都(?:能)?(?:干|做)|any\s*(?:job|work)|"
+    r"anything|whatever job"
+)
+# Benefits a seeker asks for are not a trade: 包吃住 reads as 普工 in posts, not in a wish.
+_BENEFITS = re.compile(r"包吃包?住|包吃|包住|管吃住|管住|管饭|五险一金|五险|社保|住宿")
+# A would-be 其他 job holding one of these is a question or filler, never a trade (到活吗, 个活).
+_JOB_TITLE = re.compile(r"(?:工|员|师|匠|手|司机|长|生|管理|维修|技术)$")
+_FILLER_CHARS = set("个啥活吗到能么呢吧点些什干找做要想还份")
 _PAY_HARD = re.compile(
     r"不低于|不少于|最低|至少|起码|底线|低于.{0,10}不(?:考虑|做|干|去|要|行)|少于.{0,10}不|"
     r"以下(?:的)?(?:不|就不|免谈)|必须.{0,3}\d|不能低于"
@@ -59,7 +81,7 @@ _DAILY_ONLY = re.compile(
     r"只(?:要|做|干|接|找|接受|考虑|能)?日结|必须日结|仅限?日结|一定要日结|非日结不|"
     r"日结的?才|不是日结(?:的)?不|要求日结|必须是日结"
 )
-_DAILY = re.compile(r"日结|当天结|当日结|现结")
+_DAILY = re.compile(r"日结|当天结|当日结|现结|paid daily|daily pay|pay daily|paid every day")
 _NEAR = re.compile(r"离家近|离家不远|家附近|附近|就近|家门口|近一点|近点|别太远|不要太远|不能太远")
 _KM = re.compile(r"(?P<n>\d+(?:\.\d+)?|[一二两三四五六七八九十]+)\s*(?:公里|km|KM|千米)")
 _MINUTES = re.compile(
@@ -68,9 +90,23 @@ _MINUTES = re.compile(
     r"(?P<how2>车程|路程|通勤|走路|步行)?"
 )
 _FORMS = (
-    (WorkForm.SELF, re.compile(r"创业|开店|自己干|当老板|做生意|个体户|自主经营")),
-    (WorkForm.FLEXIBLE, re.compile(r"兼职|零工|临时工|小时工|钟点工|灵活|短期|散工|临时|日结工")),
-    (WorkForm.STABLE, re.compile(r"全职|长期|稳定|正式工|正式|五险一金|签合同|交社保")),
+    (
+        WorkForm.SELF,
+        re.compile(r"创业|开店|自己干|自己开|当老板|做生意|个体户|自主经营|own business"),
+    ),
+    (
+        WorkForm.FLEXIBLE,
+        re.compile(
+            r"兼职|零工|临时工|小时工|钟点工|灵活|短期|散工|临时|日结工|"
+            r"part[- ]?time|temporary|gig"
+        ),
+    ),
+    (
+        WorkForm.STABLE,
+        re.compile(
+            r"全职|长期|稳定|正式工|正式|五险一金|签合同|交社保|full[- ]?time|long[- ]term|stable"
+        ),
+    ),
 )
 _NEEDS = (
     ("补贴申领", re.compile(r"补贴|补助|津贴|失业金|失业保险金")),
@@ -93,30 +129,89 @@ _EDUCATION = (
 
 def parse_wish(text: str) -> WishFields:
     """Read what a seeker's message says about each form field; never raises on any text."""
-    t = normalize_text(text or "")
+    t = reword_pay(normalize_text(text or ""))
     if not t:
         return WishFields()
     # "不想做销售，想找客服": what follows a negation is blanked out before categories are read,
     # so 销售 adds nothing while 客服 (the same category F) still counts.
     positive = _NEGATION.sub(lambda m: " " * len(m.group(0)), t)
+    positive = _BENEFITS.sub(lambda m: " " * len(m.group(0)), positive)
     categories = _categories(positive)
+    any_job = not categories and bool(_ANY_JOB.search(positive))
     daily_only = bool(_DAILY_ONLY.search(t))
     pay, pay_hard = _pay(t, daily_only)
+    landmark = find_landmark(t)
+    districts = find_places(t)
+    if landmark is not None and not districts:
+        districts = [landmark.district]
     return WishFields(
         categories=tuple(categories),
-        other_category=None if categories else _other(positive),
+        other_category=None if categories or any_job else _other(positive),
         pay=pay,
         pay_hard=pay_hard,
         daily_settlement_only=daily_only,
-        districts=tuple(find_districts(t)),
+        districts=tuple(districts),
         max_km=_max_km(t),
         work_form=_work_form(t),
         needs=tuple(need for need, rx in _NEEDS if rx.search(t)),
         education=_first_match(t, _EDUCATION),
+        any_job=any_job,
+        landmark=landmark,
+        age=_age(t),
+        gender=_gender(t),
+        benefits=_benefits(t),
     )
 
 
+_AGE = re.compile(
+    r"(?P<n>\d{2}|[二三四五六七八]十[一二三四五六七八九]?)\s*(?:周)?岁|"
+    r"(?:^|[\s我本人今年])(?P<c>[1-8]\d)(?=$|[\s,，]|[男女])|"
+    r"(?P<e>\d{2})\s*(?:years?\s*old|y/?o)|(?:aged?)\s*(?P<f>\d{2})\b",
+    re.IGNORECASE,
+)
+_GENDER = re.compile(
+    r"本人(?P<a>[男女])|(?<![\u4e00-\u9fff])(?P<b>[男女])(?:的|性)?(?![\u4e00-\u9fff])|"
+    r"(?P<f>大姐|阿姨|大妈|宝妈|女性|woman|female)|(?P<m>大哥|大叔|男性|\bman\b|\bmale\b)",
+    re.IGNORECASE,
+)
+_SPLIT_BENEFITS = {"包吃住": ("包吃", "包住"), "五险一金": ("五险", "一金"), "包午饭": ("包吃",)}
+
+
+def _age(text: str) -> int | None:
+    m = _AGE.search(text)
+    if m is None:
+        return None
+    value = parse_number(m.group("n") or m.group("c") or m.group("e") or m.group("f"))
+    return int(value) if value is not None and 16 <= value <= 90 else None
+
+
+def _gender(text: str) -> str | None:
+    m = _GENDER.search(text)
+    if m is None:
+        return None
+    if m.group("a") or m.group("b"):
+        return m.group("a") or m.group("b")
+    return "女" if m.group("f") else "男"
+
+
+def _benefits(text: str) -> tuple[str, ...]:
+    out: list[str] = []
+    for found in find_benefits(text):
+        value = str(found.value)
+        for name in _SPLIT_BENEFITS.get(value, (value,)):
+            if name not in out:
+                out.append(name)
+    return tuple(out)
+
+
+# In an English sentence "I" and "a" are words, not the form's letters I and A.
+_ENGLISH_LETTER = re.compile(r"(?<![A-Za-z])[A-Za-z](?![A-Za-z])")
+_ENGLISH_WORDS = re.compile(r"[A-Za-z]{2,}(?:\s+[A-Za-z]{2,}){2}")
+
+
 def _categories(text: str) -> list[str]:
+    if _ENGLISH_WORDS.search(text):
+        text = _ENGLISH_LETTER.sub(" ", text)
     out = codes_in(text)
     ranked = classify(text)
     best = ranked[0][1] if ranked else 0.0
@@ -130,6 +225,10 @@ def _other(text: str) -> str | None:
     for m in _OTHER.finditer(text):
         job = m.group("job")
         if _GENERIC.match(job) or find_districts(job) or _names_a_field(job):
+            continue
+        if _FILLER_CHARS & set(job) or find_places(job) or find_landmark(job):
+            continue
+        if not _JOB_TITLE.search(job):  # a trade we do not list is named as a job title
             continue
         return job
     return None

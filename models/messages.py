@@ -6,6 +6,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+# Telegram's maximum message length, and no channel we serve sends more: anything longer was not
+# typed by a person, and every handler may assume it never sees more than this.
+TEXT_MAX_CHARS = 4096
+
 
 class Channel(StrEnum):
     """Where a user talks to us; part of every identity."""
@@ -48,6 +52,24 @@ class Incoming:
     # platform events: "subscribe", "unsubscribe", "menu:<key>", "start:<arg>"
     event: str | None = None
 
+    def __post_init__(self) -> None:
+        # Whatever an adapter received is input: bounded, and storable as UTF-8.
+        object.__setattr__(self, "text", clean_text(self.text)[:TEXT_MAX_CHARS])
+        for name in ("payload", "display_name", "event"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, clean_text(value)[:TEXT_MAX_CHARS])
+
+
+def clean_text(text: str) -> str:
+    """Text that encodes as UTF-8: surrogate pairs joined, a lone surrogate becomes U+FFFD.
+
+    JSON (`"\\ud800"`) and some clients deliver lone surrogates; they are input, not errors.
+    """
+    if text.isascii():
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
 
 @dataclass(frozen=True, slots=True)
 class Choice:
@@ -66,6 +88,8 @@ class Reply:
     # choices may be picked several times (e.g. 岗位意愿), ended by a 完成 choice
     multi: bool = False
     request_location: bool = False  # the channel may offer a "share location" button
+    # the question asks for a number ("比如 5"): a typed number is that value, not a choice number
+    numeric: bool = False
 
 
 @dataclass(frozen=True, slots=True)

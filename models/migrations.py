@@ -414,6 +414,37 @@ CREATE TABLE web_sessions (
 CREATE INDEX web_sessions_user ON web_sessions (user_id);
 """
 
+# Workers that claim rows (dispatcher lanes): a claim is held while its worker's heartbeat is
+# fresh and its lease has not run out. A worker starting drops the rows of its host's dead
+# processes, so their claims are recovered at once, not after the lease (#17 item 14).
+WORKERS = """
+CREATE TABLE workers (
+    id TEXT PRIMARY KEY,                        -- the claim_token its claims carry
+    host TEXT,
+    pid INTEGER,
+    pid_stamp TEXT,                             -- the process's start time: tells a reused pid
+    started_at TEXT NOT NULL,
+    heartbeat_at TEXT NOT NULL
+);
+CREATE INDEX workers_host ON workers (host);
+"""
+
+# 就业意向, 街道 and 社区 of the 登记表, kept so a register can move between systems unchanged.
+I16_REGISTER_FIELDS = """
+ALTER TABLE register ADD COLUMN wish TEXT;
+ALTER TABLE register ADD COLUMN street TEXT;
+ALTER TABLE register ADD COLUMN community TEXT;
+CREATE INDEX register_phone ON register (phone);
+"""
+
+# What seekers say about themselves in a first message (issue 15): 女 45岁, 包吃住最好. Kept
+# for matching age- and gender-limited jobs and benefits; removed with the profile on 删除我的信息.
+I15_SEEKER_SELF = """
+ALTER TABLE seekers ADD COLUMN age INTEGER;
+ALTER TABLE seekers ADD COLUMN gender TEXT;            -- 男 / 女, only when the seeker says it
+ALTER TABLE seekers ADD COLUMN benefits TEXT NOT NULL DEFAULT '[]';  -- JSON list: 包吃, 包住 …
+"""
+
 # The push decision (issue 13): each delivery keeps the bars it cleared ("trade:category
 # place:district pay:meets …", matching/push_rules.py), so a push can be explained later.
 PUSH_BARS = """
@@ -428,5 +459,8 @@ MIGRATIONS: list[Migration] = [
     Migration("0004_intake", INTAKE),
     Migration("0009_staff", STAFF),
     Migration("0010_web", WEB),
+    Migration("i20_workers", WORKERS),
+    Migration("i16_register_fields", I16_REGISTER_FIELDS),
+    Migration("i15_seeker_self", I15_SEEKER_SELF),
     Migration("i13_push_bars", PUSH_BARS),
 ]

@@ -46,6 +46,9 @@ class RegisterEntry:
     registered_on: date | None = None  # 失业登记时间
     address: str | None = None
     district: str | None = None
+    wish: str | None = None  # 就业意向
+    street: str | None = None  # 街道
+    community: str | None = None  # 社区
     user_id: int | None = None
     invite_code: str | None = None
     status: RegisterStatus = RegisterStatus.REGISTERED

@@ -28,6 +28,9 @@ class SeekerProfile:
     skills: str | None = None
     experience: str | None = None
     needs: tuple[str, ...] = ()  # 补贴申领 / 职业指导 / 技能培训 / 创业培训
+    age: int | None = None  # as the seeker stated it ("我68岁了")
+    gender: str | None = None  # 男 / 女, only when stated
+    benefits: tuple[str, ...] = ()  # wanted: 包吃, 包住, 五险 …
     consent: bool | None = None  # consent to receive job pushes
     wish: str | None = None  # the free-text wishes as the seeker wrote them
     paused: bool = False
@@ -64,6 +67,9 @@ class SeekerProfile:
             "skills": self.skills,
             "experience": self.experience,
             "needs": list(self.needs),
+            "age": self.age,
+            "gender": self.gender,
+            "benefits": list(self.benefits),
             "consent": self.consent,
             "wish": self.wish,
             "paused": self.paused,

@@ -18,6 +18,7 @@ import argparse
 import csv
 import gzip
 import json
+import os
 import random
 import resource
 import sys
@@ -25,7 +26,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import numpy as np
 
@@ -34,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from handlers.texts import t  # noqa: E402
 from matching.columns import CODES, DISTRICTS  # noqa: E402
+from matching.encoder import Backend, cpu_flags  # noqa: E402
 from matching.explain import render, render_many  # noqa: E402
 from matching.index import FlatIndex, IVFIndex, build_index  # noqa: E402
 from matching.profile_text import posting_text  # noqa: E402
@@ -227,7 +229,12 @@ def bench_reverse(size: int, texts: list[tuple[str, str]], queries: int) -> dict
 
 
 def bench_encode(
-    texts: list[tuple[str, str]], count: int, model: str | None, cache: Path, rounds: int = 3
+    texts: list[tuple[str, str]],
+    count: int,
+    model: str | None,
+    cache: Path,
+    backend: Backend,
+    rounds: int = 3,
 ) -> dict[str, Any]:
     """Our encoder and plain sentence-transformers on the same new texts, in alternating
     rounds (each round on texts neither has seen; medians reported)."""
@@ -237,7 +244,7 @@ def bench_encode(
     from matching.model_files import ensure_default_model
 
     passages = list(dict.fromkeys(posting_text(Posting(None, a, b)) for a, b in texts))
-    encoder = load_encoder(model, cache)
+    encoder = load_encoder(model, cache, backend=backend)
     plain = SentenceTransformer(model or str(ensure_default_model(cache)), device="cpu")
     warm = passages[:16]
     encoder.encode(warm, "passage")
@@ -271,6 +278,7 @@ def bench_encode(
         },
         "mean_cosine_ours_vs_plain": round(float(np.mean(agreement)), 4),
         "model": encoder.model_id,
+        "encoder_backend": encoder.backend,
     }
 
 
@@ -281,12 +289,19 @@ def main() -> None:
     parser.add_argument("--encode-texts", type=int, default=256, help="Texts per round.")
     parser.add_argument("--no-encode", action="store_true", help="Skip the encoder figures.")
     parser.add_argument("--model", default=None)
+    parser.add_argument(
+        "--data", type=Path, default=DATA, help="dev_postings.csv.gz, read in place."
+    )
+    parser.add_argument(
+        "--encoder-backend", default="auto", choices=get_args(Backend), help="Force a path."
+    )
     parser.add_argument("--cache-dir", type=Path, default=Path.home() / ".cache" / "yizhan")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
-    texts = real_texts(DATA, 50_000)
+    texts = real_texts(args.data, 50_000)
     report: dict[str, Any] = {
-        "machine": {"cpus": len(__import__("os").sched_getaffinity(0))},
+        "machine": {"cpus": len(os.sched_getaffinity(0)), "load_average": os.getloadavg()},
+        "cpu_flags": cpu_flags(),
         "vectors": "synthetic unit vectors around 300 centres (encoder bypassed) for search",
         "texts": "real posting texts from the dev data set, cycled to size",
     }
@@ -300,7 +315,12 @@ def main() -> None:
         report[f"reverse_p95_ms_{label}"] = reverse["latency_ms"]["p95"]
     report["search_peak_rss_mb"] = _peak_rss_mb()
     if not args.no_encode:  # last: torch's idle threads would otherwise slow the searches
-        report.update(bench_encode(texts, args.encode_texts, args.model, args.cache_dir))
+        report.update(
+            bench_encode(
+                texts, args.encode_texts, args.model, args.cache_dir, args.encoder_backend
+            )
+        )
+    report["load_average_at_end"] = os.getloadavg()
     report["peak_rss_mb"] = _peak_rss_mb()
     print(json.dumps(report, ensure_ascii=False, indent=1))
 

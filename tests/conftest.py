@@ -1,11 +1,18 @@
-"""Shared fixtures: real SQLite files in tmp dirs, a fake clock, and a network guard."""
+"""Shared fixtures: real SQLite files in tmp dirs (or the real local PostgreSQL server), a fake
+clock, and a network guard.
+
+A test module marked `pytestmark = pytest.mark.backends` runs its `db` tests on both backends:
+SQLite in tmp_path, and one fresh PostgreSQL database per session (migrated once, every table
+truncated before each test) on 127.0.0.1:5432. Everything else stays on SQLite.
+"""
 
 from __future__ import annotations
 
 import ipaddress
 import os
 import socket
-from collections.abc import AsyncIterator
+import uuid
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -80,9 +87,68 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "yizhan.db"
 
 
+PG_SERVER = os.environ.get("YIZHAN_TEST_PG", "postgresql://postgres@127.0.0.1:5432")
+BACKENDS = ("sqlite", "postgresql")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Modules marked `backends` run every database test once per backend."""
+    if "db_backend" in metafunc.fixturenames and metafunc.definition.get_closest_marker(
+        "backends"
+    ):
+        metafunc.parametrize("db_backend", BACKENDS, indirect=True)
+
+
 @pytest.fixture
-async def db(db_path: Path) -> AsyncIterator[Database]:
-    async with Database.open(db_path) as database:
+def db_backend(request: pytest.FixtureRequest) -> str:
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[str]:
+    """A database of its own on the local server for this test session, dropped at the end."""
+    import psycopg
+
+    name = f"yizhan_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{PG_SERVER}/{name}"
+    finally:
+        with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def truncate_all(url: str) -> None:
+    """Empty every table but the migration record: far quicker than migrating per test."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+                " AND tablename != '_migrations'"
+            )
+        ]
+        if tables:
+            names = ", ".join(f'"{t}"' for t in tables)
+            conn.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+
+
+@pytest.fixture
+def db_target(db_backend: str, db_path: Path, request: pytest.FixtureRequest) -> Path | str:
+    """What `Database.open` takes for this test: a file, or the session's PostgreSQL URL."""
+    if db_backend == "sqlite":
+        return db_path
+    url = str(request.getfixturevalue("pg_database"))
+    truncate_all(url)
+    return url
+
+
+@pytest.fixture
+async def db(db_target: Path | str) -> AsyncIterator[Database]:
+    async with Database.open(db_target) as database:
         yield database
 
 

@@ -24,6 +24,8 @@ from tests.delivery_builders import FakeTime, make_posting, make_seeker, publish
 from tests.fakes.wechat_api import FakeWeChat
 from tests.staff_helpers import audit, staff_chat
 
+pytestmark = pytest.mark.backends  # every database test runs on SQLite and PostgreSQL
+
 WEBHOOK = "/cgi-bin/webhook/send"
 
 
@@ -169,3 +171,26 @@ async def test_group_identities_follow_the_configured_robots(services, clock):
     seeker = Chat(services, "s")
     await seeker.say(payload="bc:1:both")
     assert seeker.text == t("error.not_allowed", "zh")
+
+
+async def test_the_sheets_own_number_finds_that_posting_never_another(services, town, clock):
+    first = await make_posting(services, title="保洁员")  # internal #1
+    other = await make_posting(services, title="仓库分拣", external_id="TJ-01")
+    clash = await make_posting(services, title="厨工", external_id=str(first))
+    for posting in (first, other, clash):
+        await publish_now(services, posting, clock() + timedelta(days=30))
+    chat = await staff_chat(services)
+    await chat.say("广播 TJ-01")
+    assert "仓库分拣" in chat.text
+    assert "保洁员" not in chat.text
+    await chat.say("广播结果 TJ-01")
+    assert f"#{other}" in chat.text or "仓库分拣" in chat.text
+    await chat.say("广播 TJ-99")
+    assert "没有找到岗位 TJ-99" in chat.text
+    await chat.say(f"广播 {first}")  # both #1 and another posting's 编号 "1": ask, never guess
+    assert f"没有找到岗位 {first}" in chat.text
+    assert "#12" in chat.text
+    await chat.say(f"广播 #{first}")
+    assert "保洁员" in chat.text
+    await chat.say("广播 99999999999999999999999")
+    assert "没有找到岗位 99999999999999999999999" in chat.text

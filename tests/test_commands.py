@@ -10,6 +10,8 @@ from handlers.texts import t
 from models.values import PayUnit
 from tests.chat_helpers import Chat, complete_by_typing
 
+pytestmark = pytest.mark.backends  # every database test runs on SQLite and PostgreSQL
+
 PLAIN = {
     "ask_work_form": "1",
     "ask_categories": "M",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from handlers.intake import NewPosting, store, store_many_in
 from matching.dedup import (
     NEAR_THRESHOLD,
@@ -14,6 +16,8 @@ from matching.dedup import (
 from matching.parser import parse_post, to_posting
 from models.posting import Posting, PostingStatus, Trust
 from models.repos.intake import PER_KEY
+
+pytestmark = pytest.mark.backends  # every database test runs on SQLite and PostgreSQL
 
 POST = (
     "急招！西青区张家窝 物流仓库分拣 10名 男女不限 18-50岁 日结180 包午饭 明早7点 "

@@ -3,6 +3,8 @@
 import functools
 from datetime import timedelta
 
+import pytest
+
 from handlers.context import Policy
 from handlers.controls import MAX_RECOVERIES, decide
 from models.delivery import DeliveryState
@@ -13,6 +15,8 @@ from models.repos.feedback import FeedbackRepo
 from models.repos.outbox import OutboxRepo
 from models.repos.outcomes import OutcomeRepo
 from tests.delivery_builders import enqueue, make_posting, make_seeker, publish_now
+
+pytestmark = pytest.mark.backends  # every database test runs on SQLite and PostgreSQL
 
 LEASE = timedelta(minutes=5)
 DECIDE = functools.partial(decide, policy=Policy())

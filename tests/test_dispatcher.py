@@ -1,6 +1,7 @@
 """The dispatcher on a fake clock: job cards, the seekers' controls, failures, WeChat windows."""
 
 import asyncio
+import logging
 import random
 from datetime import UTC, datetime, timedelta
 
@@ -9,6 +10,7 @@ import pytest
 from bot.channels.base import Pace
 from bot.channels.fake import FakeSender, Faults, KeyedFakeSender
 from bot.dispatcher import MAX_ATTEMPTS, MAX_PACE_WAIT_S, WINDOW_HOLD, Dispatcher
+from bot.metrics import Metrics
 from handlers.publishing import close_posting
 from models.delivery import DeliveryState
 from models.messages import Channel, Reply
@@ -16,6 +18,8 @@ from models.posting import Trust
 from models.repos.deliveries import DeliveryRepo
 from models.repos.outbox import OutboxRepo
 from tests.delivery_builders import FakeTime, enqueue, make_posting, make_seeker, publish_now
+
+pytestmark = pytest.mark.backends  # every database test runs on SQLite and PostgreSQL
 
 
 def _dispatcher(services, clock, *senders, **options):
@@ -317,3 +321,26 @@ async def test_serve_sends_what_is_queued_while_it_runs(services):
     stop.set()
     await asyncio.wait_for(serving, 5)
     assert len(sender.messages) == 1
+
+
+async def test_deliveries_feed_metrics_and_one_log_line_each_without_the_text(
+    services, clock, caplog
+):
+    seeker = await make_seeker(services, "u1")
+    posting = await _published(services)
+    await enqueue(services, posting, [seeker])
+    metrics = Metrics()
+    dispatcher = _dispatcher(services, clock, _sender(clock), metrics=metrics)
+    with caplog.at_level(logging.INFO, logger="bot.dispatcher"):
+        assert await dispatcher.run_until_idle() == 1
+    (line,) = [r for r in caplog.records if r.getMessage().startswith("delivery ")]
+    assert (
+        line.getMessage() == f"delivery {line.delivery} to user {seeker} on console: sent (sent)"
+    )
+    assert (line.user_id, line.channel, line.state) == (seeker, "console", "sent")
+    assert "保洁" not in caplog.text
+    assert "138" not in caplog.text
+    text = metrics.render().decode()
+    assert 'yizhan_deliveries_total{channel="console",state="sent"} 1.0' in text
+    assert 'yizhan_messages_out_total{channel="console"} 1.0' in text
+    assert 'yizhan_send_seconds_count{channel="console"} 1.0' in text

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from handlers.context import Policy
 from models.messages import Location
 from models.posting import PostingStatus, Trust
 from models.values import PayUnit, Role
 from tests.chat_helpers import Chat
+
+pytestmark = pytest.mark.backends  # every database test runs on SQLite and PostgreSQL
 
 COMPLETE = "明天西青区搬家，招4人，日结300，电话13920001111 王经理"
 

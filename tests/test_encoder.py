@@ -11,7 +11,13 @@ import numpy as np
 import pytest
 from sentence_transformers import SentenceTransformer
 
-from matching.encoder import Encoder, load_encoder
+from matching.encoder import (
+    RELEVANT_CPU_FLAGS,
+    Encoder,
+    choose_backend,
+    cpu_flags,
+    load_encoder,
+)
 from matching.model_files import ensure_default_model
 
 CLEANING_GIG = "西青区招保洁阿姨2名，打扫写字楼卫生，日结200元，包午饭，明早8点到岗。"
@@ -128,3 +134,32 @@ def test_tokenizer_matches_e5c_and_folds_full_width_punctuation(
         assert tokenizer(text)["input_ids"] == ids, text
     assert tokenizer("保洁，日结！")["input_ids"] == tokenizer("保洁,日结!")["input_ids"]
     assert tokenizer("ＡＢＣ１２３")["input_ids"] == tokenizer("ABC123")["input_ids"]
+
+
+def test_backend_choice_follows_the_cpu_and_a_setting_overrides_it() -> None:
+    no_bf16 = {"avx2": True, "avx512f": True, "avx512_bf16": False, "amx_bf16": False}
+    assert choose_backend("auto", {**no_bf16, "avx512_bf16": True}) == "torch-bf16"
+    assert choose_backend("auto", {**no_bf16, "amx_bf16": True}) == "torch-bf16"
+    assert choose_backend("auto", no_bf16) == "onnx"  # onnxruntime is a project dependency
+    assert choose_backend("torch", {**no_bf16, "avx512_bf16": True}) == "torch"
+    flags = cpu_flags()
+    assert tuple(flags) == RELEVANT_CPU_FLAGS
+    assert all(isinstance(on, bool) for on in flags.values())
+
+
+def test_onnx_backend_exports_once_into_the_cache_and_agrees_with_torch_fp32(
+    model_dir: Path, cache_dir: Path, plain: SentenceTransformer
+) -> None:
+    texts = [CLEANING_GIG, ACCOUNTANT, COURIER, "保洁"]
+    with load_encoder(None, cache_dir, backend="onnx") as onnx:
+        assert onnx.backend == "onnx"
+        vectors = onnx.encode(texts, "passage")
+    exported = list(cache_dir.glob("*-onnx/model.onnx"))
+    assert len(exported) == 1
+    stamp = exported[0].stat().st_mtime_ns
+    reference = plain.encode(texts, prompt="passage: ", normalize_embeddings=True)
+    assert np.min(np.sum(vectors * reference, axis=1)) > 0.9999
+    with load_encoder(None, cache_dir, backend="onnx") as again:  # reuses the export
+        assert np.allclose(again.encode(texts[:1], "passage"), vectors[:1], atol=1e-5)
+    assert exported[0].stat().st_mtime_ns == stamp
+    assert not list(cache_dir.glob(".*-onnx-*"))  # no temp folder left behind

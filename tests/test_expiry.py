@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+import pytest
+
 from bot.posting_import import import_postings
 from handlers.context import Policy
 from handlers.intake import store
@@ -12,6 +14,8 @@ from handlers.publishing import expire_due
 from matching.parser import parse_post, to_posting
 from models.posting import PostingStatus, Trust
 from tests.chat_helpers import Chat
+
+pytestmark = pytest.mark.backends  # every database test runs on SQLite and PostgreSQL
 
 GIG = "明天西青区搬家，招4人，日结300，电话13920001111 王经理"
 JOB = "诚聘会计 1名 全职 武清区 月薪5000-7000 电话 13399990000 钱经理"

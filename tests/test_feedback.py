@@ -16,6 +16,8 @@ from models.repos.deliveries import DeliveryRepo
 from models.values import Role
 from tests.delivery_builders import FakeTime, enqueue, make_posting, make_seeker, publish_now
 
+pytestmark = pytest.mark.backends  # every database test runs on SQLite and PostgreSQL
+
 
 async def _tap(services, who, payload):
     return await handle(Incoming(DialogKey(Channel.CONSOLE, who), payload=payload), services)

@@ -301,6 +301,16 @@ async def test_the_template_has_chinese_headers_notes_and_imports_as_is(services
     notes = [row[0] for row in book["填写说明"].iter_rows(min_row=2, values_only=True) if row[0]]
     assert set(header) <= set(notes)
     report = await import_postings(services, path, source="template")
+    assert (report.rows, report.created, report.errors) == (0, 0, [])  # no data rows
+    filled = tmp_path / "example.xlsx"
+    assert runner.invoke(app, ["template", str(filled), "--example"]).exit_code == 0
+    report = await import_postings(services, filled, source="template")
+    assert report.created == 0
+    assert report.errors == [(2, "示例行（编号以“示例”开头），未导入")]
+    book = openpyxl.load_workbook(filled)
+    book["招聘岗位"]["A2"] = "XQ-001"  # the caseworker's own row in the example's shape
+    book.save(filled)
+    report = await import_postings(services, filled, source="template")
     assert (report.created, report.errors) == (1, [])
     example = await services.postings.by_external_id("XQ-001")
     assert example is not None

@@ -4,6 +4,7 @@ import asyncio
 from dataclasses import replace
 from datetime import timedelta
 
+import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
@@ -17,6 +18,8 @@ from models.repos.staff import StaffRepo
 from models.values import Role
 from tests.chat_helpers import TYPED, Chat
 from tests.staff_helpers import audit, person, register, staff_chat
+
+pytestmark = pytest.mark.backends  # every database test runs on SQLite and PostgreSQL
 
 INVALID = t("caseworker.join.invalid", "zh")
 

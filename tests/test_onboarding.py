@@ -6,6 +6,8 @@ import asyncio
 import re
 from pathlib import Path
 
+import pytest
+
 from handlers import onboarding
 from handlers.context import Policy, Services
 from handlers.onboarding_state import FLOW, VERSION, Step
@@ -16,6 +18,8 @@ from models.messages import Location
 from models.repos.dialogs import DialogState
 from models.values import PayUnit, WorkForm
 from tests.chat_helpers import TYPED, Chat, complete_by_typing
+
+pytestmark = pytest.mark.backends  # every database test runs on SQLite and PostgreSQL
 
 
 async def test_full_onboarding_by_buttons(services):
@@ -232,13 +236,13 @@ async def test_a_button_from_an_earlier_question_answers_that_question(services)
     assert t("onboarding.ask.pay") in replies[-1].text
 
 
-async def test_restart_mid_dialog_continues_from_the_same_file(db_path, clock):
-    async with Database.open(db_path) as db:
+async def test_restart_mid_dialog_continues_from_the_same_file(db_target, clock):
+    async with Database.open(db_target) as db:
         chat = Chat(Services(db=db, clock=clock, policy=Policy()))
         for text in ("你好", "自主创业", "F"):
             await chat.say(text)
         assert await chat.step() == Step.PAY
-    async with Database.open(db_path) as db:
+    async with Database.open(db_target) as db:
         chat = Chat(Services(db=db, clock=clock, policy=Policy()))
         await chat.say("月薪6000")
         assert await chat.step() == Step.DISTRICTS

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from models.posting import PostingStatus, Trust
 from models.repos.outbox import OutboxRepo, reply_from_json
 from models.values import PayUnit, Role
 from tests.chat_helpers import Chat
+
+pytestmark = pytest.mark.backends  # every database test runs on SQLite and PostgreSQL
 
 GROUP_POST = "急招！北辰区双街 装卸工 6名 日结280 明早7点 联系 13812340000 刘经理"
 RISKY = "招聘保安3名 河西区 月薪8000 需交押金500元 电话13600000000"

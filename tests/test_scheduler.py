@@ -4,6 +4,8 @@ import asyncio
 import random
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from bot.channels.fake import KeyedFakeSender
 from bot.dispatcher import Dispatcher
 from bot.scheduler import EXPIRY_SWEEP, EXPIRY_TIMER, LEASE, Scheduler, install_delivery_timers
@@ -14,6 +16,8 @@ from models.posting import PostingStatus
 from models.repos.deliveries import DeliveryRepo
 from tests.delivery_builders import FakeTime, enqueue, make_posting, make_seeker, publish_now
 
+pytestmark = pytest.mark.backends  # every database test runs on SQLite and PostgreSQL
+
 
 def _recorder(ran, again=None):
     async def handler(now, payload):
@@ -23,13 +27,13 @@ def _recorder(ran, again=None):
     return handler
 
 
-async def test_a_timer_fires_once_after_a_restart(db_path, clock):
+async def test_a_timer_fires_once_after_a_restart(db_target, clock):
     due = clock() + timedelta(hours=2)
-    async with Database.open(db_path) as db:
+    async with Database.open(db_target) as db:
         scheduler = Scheduler(Services(db=db, clock=clock))
         await scheduler.schedule("remind:7", due, "remind", {"user": 7})
     ran = []
-    async with Database.open(db_path) as db:  # a new process
+    async with Database.open(db_target) as db:  # a new process
         scheduler = Scheduler(Services(db=db, clock=clock))
         scheduler.register("remind", _recorder(ran))
         assert await scheduler.run_due() == 0
@@ -58,8 +62,8 @@ async def test_a_failing_handler_fires_again_after_the_lease(services, clock):
     assert len(calls) == 2
 
 
-async def test_the_expiry_sweep_repeats_and_keeps_its_time_across_restarts(db_path, clock):
-    async with Database.open(db_path) as db:
+async def test_the_expiry_sweep_repeats_and_keeps_its_time_across_restarts(db_target, clock):
+    async with Database.open(db_target) as db:
         services = Services(db=db, clock=clock, policy=Policy())
         seeker = await make_seeker(services)
         posting = await make_posting(services)
@@ -70,7 +74,7 @@ async def test_the_expiry_sweep_repeats_and_keeps_its_time_across_restarts(db_pa
         assert await scheduler.run_due() == 1
         assert await scheduler.due_at(EXPIRY_TIMER) == clock() + EXPIRY_SWEEP
     clock.advance(days=3)
-    async with Database.open(db_path) as db:
+    async with Database.open(db_target) as db:
         services = Services(db=db, clock=clock, policy=Policy())
         scheduler = Scheduler(services)
         await install_delivery_timers(scheduler)  # the existing timer keeps its time
@@ -81,12 +85,12 @@ async def test_the_expiry_sweep_repeats_and_keeps_its_time_across_restarts(db_pa
         assert (delivery.state, delivery.outcome) == ("expired", "posting_expired")
 
 
-async def test_digests_and_retries_keep_their_time_across_restarts(db_path, clock):
+async def test_digests_and_retries_keep_their_time_across_restarts(db_target, clock):
     time = FakeTime(clock)
     sender = KeyedFakeSender(
         Channel.CONSOLE, clock=time.monotonic, script=["sent", "server_error"]
     )
-    async with Database.open(db_path) as db:
+    async with Database.open(db_target) as db:
         services = Services(db=db, clock=clock, policy=Policy())
         digest_seeker = await make_seeker(services, "d", digest_hour=19)
         retry_seeker = await make_seeker(services, "r")
@@ -101,7 +105,7 @@ async def test_digests_and_retries_keep_their_time_across_restarts(db_path, cloc
         await dispatcher.run_until_idle()
     assert [m.address for m in sender.messages] == ["x"]
     clock.now = datetime(2026, 11, 23, 11, 0, tzinfo=UTC)  # 19:00 local, hours later
-    async with Database.open(db_path) as db:  # a new process, knowing nothing in memory
+    async with Database.open(db_target) as db:  # a new process, knowing nothing in memory
         services = Services(db=db, clock=clock, policy=Policy())
         dispatcher = Dispatcher(
             services, {Channel.CONSOLE: sender}, monotonic=time.monotonic, sleep=time.sleep

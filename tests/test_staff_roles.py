@@ -17,6 +17,8 @@ from models.values import Role
 from tests.chat_helpers import Chat
 from tests.staff_helpers import audit, person, register, staff_chat
 
+pytestmark = pytest.mark.backends  # every database test runs on SQLite and PostgreSQL
+
 STAFF_COMMANDS = sorted(c.name for c in COMMANDS.values() if c.staff_only)
 REFUSED = t("error.not_allowed", "zh")
 

@@ -1,23 +1,24 @@
 """Register import from messy sheets, monthly statistics identities, and the exported xlsx."""
 
 import asyncio
-import random
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import openpyxl
+import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
-from bot.exports import CONTACT_HEADERS, STATS_HEADERS
+from bot.exports import CONTACT_HEADERS
 from bot.register_import import import_register
 from handlers.context import Services
 from models.db import Database
 from models.delivery import ContactRecord
-from models.register import REACHED, UNREACHED, RegisterEntry, RegisterStatus
+from models.register import REACHED, RegisterEntry
 from models.repos.register import RegisterRepo
-from models.repos.stats import StatsRepo
 from models.timeutil import LOCAL_TZ
+
+pytestmark = pytest.mark.backends  # every database test runs on SQLite and PostgreSQL
 
 DISTRICTS = ["西青区", "南开区", "津南区"]
 NOV_START = datetime(2026, 11, 1, tzinfo=LOCAL_TZ)
@@ -51,7 +52,7 @@ async def test_register_import_reports_bad_rows_and_keeps_good(services, tmp_pat
     report = await import_register(services, path)
     problems = dict(report.problems)
     assert set(problems) == {6, 7, 9, 10}
-    assert "联系电话" in problems[6]
+    assert "手机号格式不对" in problems[6]  # the sheet's own header
     assert "姓名" in problems[7]
     assert "日期" in problems[9]
     assert "所属区" in problems[10]
@@ -80,89 +81,9 @@ async def test_register_import_without_header_says_so(services, tmp_path):
     assert "表头" in report.problems[0][1]
 
 
-async def _generate(services, rng: random.Random) -> list[dict]:
-    """Random people, statuses and contacts; returns the truth to compare with."""
-    repo = RegisterRepo(services.db)
-    truth = []
-    entries = [
-        RegisterEntry(id=None, name=f"人{i}", phone=f"139{i:08d}", district=rng.choice(DISTRICTS))
-        for i in range(120)
-    ]
-    before = NOV_START - timedelta(days=40)
-    ids = await repo.upsert_many(entries, before)
-    for entry_id, entry in zip(ids, entries, strict=True):
-        person = {"district": entry.district, "status": "registered", "status_at": None,
-                  "contacts": []}  # fmt: skip
-        roll = rng.random()
-        if roll < 0.1:  # closed before November: not issued
-            at = NOV_START - timedelta(days=5)
-            await repo.set_status(entry_id, RegisterStatus.CLOSED, "已退休", at)
-            person.update(status="closed", status_at=at)
-        elif roll < 0.35:  # employed during November
-            at = NOV_START + timedelta(days=rng.randint(1, 25))
-            await repo.set_status(entry_id, RegisterStatus.EMPLOYED, "灵活就业", at)
-            person.update(status="employed", status_at=at)
-        for _ in range(rng.randint(0, 3)):
-            at = NOV_START + timedelta(days=rng.randint(-10, 35), hours=rng.randint(0, 23))
-            outcome = rng.choice([REACHED, UNREACHED, None])
-            await services.contacts.add(ContactRecord(
-                id=None, user_id=None, register_id=entry_id, at=at, method="电话",
-                content="月度回访", staff="小王", outcome=outcome))  # fmt: skip
-            person["contacts"].append((at, outcome))
-        truth.append(person)
-    return truth
-
-
-def _expected(truth: list[dict], district: str) -> dict[str, int]:
-    issued = served = employed = 0
-    for p in truth:
-        if p["district"] != district:
-            continue
-        if p["status"] in ("closed", "employed") and p["status_at"] < NOV_START:
-            continue
-        issued += 1
-        ok = any(NOV_START <= at < NOV_END and o != UNREACHED for at, o in p["contacts"])
-        if ok:
-            served += 1
-            if p["status"] == "employed" and p["status_at"] < NOV_END:
-                employed += 1
-    return {"issued": issued, "served": served, "employed": employed}
-
-
-async def test_monthly_statistics_match_a_brute_force_count(services):
-    truth = await _generate(services, random.Random(42))
-    repo = StatsRepo(services.db)
-    assert await repo.districts_with_data() == sorted(DISTRICTS)
-    for district in DISTRICTS:
-        row = await repo.month(district, NOV_START, NOV_END)
-        expected = _expected(truth, district)
-        assert row.issued == expected["issued"] > 0
-        assert row.served == expected["served"]
-        assert row.employed == expected["employed"]
-        assert row.issued == row.unreachable + row.served  # 1 = 2 + 3
-        assert row.served == row.employed + row.unemployed  # 3 = 4 + 5
-        assert 0 <= row.never_attempted <= row.unreachable
-
-
 async def _with_services(db_path: Path, fill) -> None:
     async with Database.open(db_path) as db:
         await fill(Services(db=db))
-
-
-def test_stats_cli_writes_the_official_table(db_path, tmp_path):
-    asyncio.run(_with_services(db_path, lambda s: _generate(s, random.Random(7))))
-    out = tmp_path / "stats.xlsx"
-    result = CliRunner().invoke(
-        app, ["--db", str(db_path), "stats", "--month", "2026-11", "--xlsx", str(out)]
-    )
-    assert result.exit_code == 0, result.output
-    assert "西青区" in result.output
-    ws = openpyxl.load_workbook(out).active
-    assert tuple(c.value for c in ws[2])[: len(STATS_HEADERS)] == STATS_HEADERS
-    body = [[c.value for c in row] for row in ws.iter_rows(min_row=3)]
-    total = next(r for r in body if r[0] == "合计")
-    assert total[1] == total[2] + total[3]
-    assert total[3] == total[4] + total[5]
 
 
 def test_export_contacts_layout(db_path, tmp_path):

@@ -30,7 +30,9 @@ SEEKER = 4201
 async def running(
     telegram_api: FakeTelegram, services: Services, db_path: Path
 ) -> AsyncIterator[Runtime]:
-    settings = Settings(db=db_path, telegram_token=TOKEN, telegram_api_base=telegram_api.base_url)
+    settings = Settings(
+        db=db_path, telegram_token=TOKEN, telegram_api_base=telegram_api.base_url, http_port=0
+    )
     async with open_runtime(settings, services) as runtime:
         yield runtime
 

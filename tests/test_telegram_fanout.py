@@ -126,7 +126,9 @@ async def test_500_seeker_fanout_through_a_429_storm(
         expected = await _queue(services, fake)
         total = sum(len(ids) for ids in expected.values())
         fake.rule = Storms(fake)
-        settings = Settings(db=db_path, telegram_token=TOKEN, telegram_api_base=fake.base_url)
+        settings = Settings(
+            db=db_path, telegram_token=TOKEN, telegram_api_base=fake.base_url, http_port=0
+        )
         started = time.monotonic()
         async with open_runtime(settings, services):
             await fake.wait_for(lambda: len(fake.sent()) >= total, within=100)
@@ -184,7 +186,9 @@ async def test_stopping_mid_fanout_finishes_claimed_pushes_and_a_restart_repeats
         services = Services(db=db, clock=RunningClock(), policy=Policy())
         expected = await _queue(services, fake, seekers=50, busy=5)
         total = sum(len(ids) for ids in expected.values())
-        settings = Settings(db=db_path, telegram_token=TOKEN, telegram_api_base=fake.base_url)
+        settings = Settings(
+            db=db_path, telegram_token=TOKEN, telegram_api_base=fake.base_url, http_port=0
+        )
         async with open_runtime(settings, services):
             await fake.wait_for(lambda: len(fake.sent()) >= 10)
             at_stop = len(fake.sent())

@@ -43,7 +43,9 @@ async def running(
     telegram_api.user(EMPLOYER, "王老板")
     await make_seeker(services, str(SEEKER), Channel.TELEGRAM)  # 保洁 in 西青区, consenting
     services.matcher = await Matcher.open(services.db, encoder, tmp_path / "index", phrases=t)
-    settings = Settings(db=db_path, telegram_token=TOKEN, telegram_api_base=telegram_api.base_url)
+    settings = Settings(
+        db=db_path, telegram_token=TOKEN, telegram_api_base=telegram_api.base_url, http_port=0
+    )
     async with open_runtime(settings, services) as runtime:
         yield runtime
 

@@ -33,7 +33,9 @@ CHAT = 5150
 async def running(
     telegram_api: FakeTelegram, services: Services, db_path: Path
 ) -> AsyncIterator[Runtime]:
-    settings = Settings(db=db_path, telegram_token=TOKEN, telegram_api_base=telegram_api.base_url)
+    settings = Settings(
+        db=db_path, telegram_token=TOKEN, telegram_api_base=telegram_api.base_url, http_port=0
+    )
     async with open_runtime(settings, services) as runtime:
         telegram_api.user(CHAT)
         yield runtime
@@ -108,7 +110,9 @@ async def test_polling_survives_server_errors(
 ) -> None:
     fake = telegram_api
     fake.fail_next("getUpdates", server_error(502), server_error(500))  # from the first poll on
-    settings = Settings(db=db_path, telegram_token=TOKEN, telegram_api_base=fake.base_url)
+    settings = Settings(
+        db=db_path, telegram_token=TOKEN, telegram_api_base=fake.base_url, http_port=0
+    )
     async with open_runtime(settings, services):
         fake.user(CHAT)
         replies = await _say(fake, "/start")

@@ -23,7 +23,7 @@ YIZHAN = [sys.executable, "-c", "from bot.cli import main; main()"]
 def _env(**extra: str) -> dict[str, str]:
     keep = {"YIZHAN_CACHE_DIR"}  # where the model is expanded, should `run` load it
     env = {k: v for k, v in os.environ.items() if not k.startswith("YIZHAN_") or k in keep}
-    env.update(PTB_TIMEDELTA="1", PYTHONPATH=str(ROOT), **extra)
+    env.update(PTB_TIMEDELTA="1", PYTHONPATH=str(ROOT), YIZHAN_HTTP_PORT="0", **extra)
     return env
 
 
@@ -73,3 +73,36 @@ async def test_run_serves_telegram_and_stops_on_sigterm(
     last = telegram_api.calls_of("getUpdates")[-1]
     assert last.params["offset"] == start["update_id"] + 1
     assert telegram_api.updates == []
+
+
+async def test_a_second_worker_on_one_database_refuses_to_long_poll(
+    telegram_api: FakeTelegram, tmp_path: Path, pg_database: str
+) -> None:
+    """Only one process may long-poll a token: the second asks for the webhook (#20)."""
+    env = _env(
+        YIZHAN_TELEGRAM_TOKEN=TOKEN,
+        YIZHAN_TELEGRAM_API_BASE=telegram_api.base_url,
+        YIZHAN_DATABASE_URL=pg_database,
+        YIZHAN_LANG="en",
+    )
+    first = await asyncio.create_subprocess_exec(
+        *YIZHAN, "run", env=env, cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        await telegram_api.wait_for(lambda: telegram_api.polls > 0, 60)
+        second = await asyncio.create_subprocess_exec(
+            *YIZHAN, "run", env=env, cwd=tmp_path,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        _out, err = await asyncio.wait_for(second.communicate(), 60)
+        assert second.returncode == 2
+        assert "YIZHAN_TELEGRAM_WEBHOOK_URL" in err.decode()
+        assert "Traceback" not in err.decode()
+        first.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(first.communicate(), 30)
+    finally:
+        if first.returncode is None:
+            first.kill()
+            await first.wait()
+    assert first.returncode == 0

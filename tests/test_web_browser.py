@@ -15,6 +15,8 @@ from bot.web.app import mount
 from bot.web.auth import issue_token, sign_in_path
 from models.messages import Channel, DialogKey
 from models.posting import Posting, PostingStatus, Trust
+from models.register import RegisterEntry
+from models.repos.register import RegisterRepo
 from models.values import Role
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -56,6 +58,10 @@ async def test_sign_in_approve_broadcast_and_statistics(console, services, tmp_p
     from playwright.async_api import async_playwright
 
     base, staff, pid = console
+    [person] = await RegisterRepo(services.db).upsert_many(
+        [RegisterEntry(id=None, name="张三", phone="13900000000", district="西青区")],
+        services.clock(),
+    )
     SHOTS.mkdir(parents=True, exist_ok=True)
     link = base + sign_in_path(await issue_token(services, staff))
     async with async_playwright() as pw:
@@ -79,11 +85,9 @@ async def test_sign_in_approve_broadcast_and_statistics(console, services, tmp_p
             await page.get_by_role("link", name="广播").first.click()
             assert page.url == f"{base}/console/postings/{pid}/broadcast"
             await page.screenshot(path=SHOTS / "broadcast.png", full_page=True)
-            await page.get_by_role("button", name="推送给求职者").click()
-            notice = await page.get_by_role("status").inner_text()
-            assert "0" in notice  # no seekers match in this fixture: 0 queued
-            sent = [e for e in await services.audit.recent() if e.action == "broadcast:send"]
-            assert sent[0].actor == str(staff.key)
+            # No seeker matches in this fixture: the push button cannot be pressed.
+            assert await page.get_by_role("button", name="推送给求职者").is_disabled()
+            assert "推送按钮不可用" in await page.content()
 
             await page.get_by_role("link", name="月度统计").click()
             await page.locator("svg").wait_for()
@@ -91,6 +95,18 @@ async def test_sign_in_approve_broadcast_and_statistics(console, services, tmp_p
             await page.screenshot(path=SHOTS / "stats.png", full_page=True)
             await page.get_by_role("link", name="本区求职者").click()
             await page.screenshot(path=SHOTS / "seekers.png", full_page=True)
+            await page.get_by_role("link", name=f"#{person}").first.click()
+            await page.locator('input[name="content"]').fill("介绍保洁岗位")
+            await page.get_by_role("button", name="记录一次联系").click()
+            await page.get_by_role("status").wait_for()
+            assert "联系记录（1 条）" in await page.content()
+            await page.screenshot(path=SHOTS / "person.png", full_page=True)
+            [record] = await services.contacts.for_person(person, None)
+            assert (record.method, record.content, record.staff) == (
+                "电话",
+                "介绍保洁岗位",
+                "张家窝驿站",
+            )
         finally:
             await browser.close()
     assert (SHOTS / "queue.png").stat().st_size > 5000

@@ -11,8 +11,12 @@ from aiohttp import web
 
 from bot.web.app import mount
 from bot.web.auth import COOKIE, SESSION_HOURS, TOKEN_MINUTES, NotStaff, issue_token
+from models.delivery import ContactRecord
 from models.messages import Channel, DialogKey
 from models.posting import Posting, PostingStatus, Trust
+from models.register import REACHED, RegisterEntry
+from models.repos.register import RegisterRepo
+from models.timeutil import local
 from models.values import Role
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -128,6 +132,14 @@ async def test_approve_and_verify_change_the_posting_and_are_audited(client, ser
     assert (await services.postings.get(pid)).trust is Trust.VERIFIED
     response = await client.post(f"/console/postings/{pid}/approve", data={"csrf": csrf})
     assert response.status == 200
+    page = await response.text()
+    assert "押金" in page  # the risk reason, repeated before approving
+    assert (await services.postings.get(pid)).status is PostingStatus.PENDING
+    assert await _audit(services, "moderation:approve") == []
+    response = await client.post(
+        f"/console/postings/{pid}/approve", data={"csrf": _csrf(page), "confirm": "1"}
+    )
+    assert response.status == 200
     assert (await services.postings.get(pid)).status is PostingStatus.PUBLISHED
     for action in ("moderation:verify", "moderation:approve"):
         entries = await _audit(services, action)
@@ -195,7 +207,8 @@ async def test_statistics_page_chart_and_downloads(client, services, clock):
     html = await (await client.get("/console/stats?month=2026-11")).text()
     assert "<svg" in html
     assert "西青区" in html
-    assert "下发人数" in html
+    assert "登记失业人员下发人数" in html
+    assert "各区于每月25日前上报截至当月20日的情况" in html
     response = await client.get("/console/stats.xlsx?month=2026-11")
     assert response.status == 200
     assert (await response.read())[:2] == b"PK"  # a zip: xlsx
@@ -204,15 +217,29 @@ async def test_statistics_page_chart_and_downloads(client, services, clock):
     assert [e.detail for e in await _audit(services, "web:export:stats")] == ["2026-11"]
 
 
-async def test_stats_download_is_a_real_workbook(client, services, tmp_path):
-    await _pending(services)
+async def test_caseworker_downloads_hold_only_their_district(client, services, tmp_path):
+    repo = RegisterRepo(services.db)
+    people = [RegisterEntry(id=None, name=n, phone=p, district=d) for n, p, d in
+              (("西青甲", "13800000001", "西青区"),
+               ("南开乙", "13800000002", "南开区"))]  # fmt: skip
+    ids = await repo.upsert_many(people, datetime(2026, 10, 1, tzinfo=UTC))
+    for entry_id in ids:
+        await services.contacts.add(ContactRecord(
+            id=None, user_id=None, register_id=entry_id, at=datetime(2026, 11, 10, tzinfo=UTC),
+            method="电话", content="回访", staff="小王", outcome=REACHED))  # fmt: skip
     await _sign_in(client, services, await _staff(services))
     data = await (await client.get("/console/stats.xlsx?month=2026-11")).read()
-    path = tmp_path / "stats.xlsx"
-    path.write_bytes(data)
-    sheet = openpyxl.load_workbook(path).active
-    assert sheet.cell(2, 1).value == "区"
-    assert sheet.cell(3, 1).value == "西青区"
+    (tmp_path / "stats.xlsx").write_bytes(data)
+    sheet = openpyxl.load_workbook(tmp_path / "stats.xlsx").active
+    assert sheet.cell(3, 2).value == "登记失业人员下发人数"
+    assert [sheet.cell(r, 1).value for r in range(5, sheet.max_row)] == ["西青区", "合计"]
+    assert [sheet.cell(5, c).value for c in range(2, 7)] == [1, 0, 1, 0, 1]
+    data = await (await client.get("/console/contacts.xlsx?month=2026-11")).read()
+    (tmp_path / "contacts.xlsx").write_bytes(data)
+    names = [c.value for c in openpyxl.load_workbook(tmp_path / "contacts.xlsx").active["B"]]
+    assert "西青甲" in names
+    assert "南开乙" not in names
+    assert "13800000002" not in str(names)
 
 
 async def test_logout_ends_the_session(client, services):
@@ -221,3 +248,124 @@ async def test_logout_ends_the_session(client, services):
     response = await client.post("/console/logout", data={"csrf": csrf})
     assert response.status == 200
     assert (await client.get("/console/stats")).status == 401
+
+
+async def test_cookie_is_secure_behind_the_https_proxy(client, services):
+    token = await issue_token(services, await _staff(services))
+    response = await client.get(
+        f"/console/login?token={token}",
+        allow_redirects=False,
+        headers={"X-Forwarded-Proto": "https"},
+    )
+    assert response.status == 303
+    assert "Secure" in response.headers["Set-Cookie"]
+    plain = await issue_token(services, await _staff(services, "cw2"))
+    direct = await client.get(f"/console/login?token={plain}", allow_redirects=False)
+    assert "Secure" not in direct.headers["Set-Cookie"]
+
+
+async def test_signed_in_404s_have_the_csp_and_huge_ids_are_404(client, services):
+    await _sign_in(client, services, await _staff(services))
+    for path in ("/console/nowhere", "/console/postings/99999999999999999999999/broadcast",
+                 "/console/postings/99999/broadcast"):  # fmt: skip
+        response = await client.get(path)
+        assert response.status == 404, path
+        assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+
+
+async def test_postings_filters_detail_expiry_and_an_empty_reach(client, services, clock):
+    clock.now = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+    old = await _pending(services, title="过期零工")
+    live = await _pending(services, title="在招保洁")
+    async with services.db.transaction() as tx:
+        for pid, expires in ((old, datetime(2026, 11, 20, tzinfo=UTC)),
+                             (live, datetime(2026, 12, 20, tzinfo=UTC))):  # fmt: skip
+            await services.postings.set_status_in(tx, pid, PostingStatus.PUBLISHED, clock())
+            await services.postings.set_expiry_in(tx, pid, expires, clock())
+    await _sign_in(client, services, await _staff(services))
+    html = await (await client.get("/console/postings")).text()
+    row = html[html.index("过期零工") :].split("</tr>")[0]
+    assert "已过期" in row
+    assert "招聘中" not in row
+    expired_only = await (await client.get("/console/postings?expiry=expired")).text()
+    assert "过期零工" in expired_only
+    assert "在招保洁" not in expired_only
+    assert "在招保洁" in await (await client.get("/console/postings?status=published")).text()
+    assert "在招保洁" not in await (await client.get("/console/postings?district=南开区")).text()
+    detail = await client.get(f"/console/postings/{live}")
+    assert detail.status == 200
+    assert "在招保洁" in await detail.text()
+    page = await (await client.get(f"/console/postings/{live}/broadcast")).text()
+    assert "<button disabled>" in page  # nobody matches: 推送给求职者 cannot be pressed
+    assert "推送按钮不可用" in page
+
+
+async def test_follow_up_work_in_the_browser(client, services, clock):
+    clock.now = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+    repo = RegisterRepo(services.db)
+    [mine, theirs] = await repo.upsert_many(
+        [RegisterEntry(id=None, name="西青甲", phone="13800000001", district="西青区"),
+         RegisterEntry(id=None, name="南开乙", phone="13800000002", district="南开区")],
+        datetime(2026, 10, 1, tzinfo=UTC),
+    )  # fmt: skip
+    await _sign_in(client, services, await _staff(services))
+    assert (await client.get(f"/console/people/{theirs}")).status == 404  # not my district
+    page = await (await client.get(f"/console/people/{mine}")).text()
+    csrf = _csrf(page)
+    for _ in range(2):
+        sent = await client.post(f"/console/people/{mine}/log", data={
+            "csrf": csrf, "date": "2026-11-21", "method": "电话", "content": "",
+            "unreached": "1"}, allow_redirects=False)  # fmt: skip
+        assert sent.status == 303
+    seekers = await (await client.get("/console/seekers")).text()
+    assert "2026-11-21（联系不到）" in seekers  # failed tries shown
+    visit = {"csrf": csrf, "date": "2026-11-22", "method": "上门", "content": "介绍保洁岗位"}
+    await client.post(f"/console/people/{mine}/log", data=visit)
+    await client.post(f"/console/people/{mine}/employed", data={"csrf": csrf, "way": "灵活就业"})
+    page = await (await client.get(f"/console/people/{mine}")).text()
+    assert "联系记录（3 条）" in page
+    assert "介绍保洁岗位" in page
+    assert "已就业" in page
+    person = await repo.get(mine)
+    assert (person.status.value, person.status_detail, person.failed_attempts) == (
+        "employed", "灵活就业", 2)  # fmt: skip
+    records = await services.contacts.for_person(mine, None)
+    assert [local(r.at).strftime("%m-%d") for r in records] == ["11-22", "11-21", "11-21"]
+    future = await client.post(f"/console/people/{mine}/log", data={
+        "csrf": csrf, "date": "2027-01-01", "method": "电话"}, allow_redirects=False)  # fmt: skip
+    assert future.status == 303
+    assert len(await services.contacts.for_person(mine, None)) == 3
+    await client.post(f"/console/people/{mine}/close", data={"csrf": csrf, "reason": "已退休"})
+    assert (await repo.get(mine)).status.value == "closed"
+
+
+async def test_import_in_the_browser_reports_every_row(client, services, tmp_path):
+    await _sign_in(client, services, await _staff(services))
+    page = await (await client.get("/console/import")).text()
+    csrf = _csrf(page)
+    path = tmp_path / "r.xlsx"
+    book = openpyxl.Workbook()
+    for row in (["姓名", "联系电话", "所属区"], ["西青甲", "13800000001", "西青区"],
+                ["南开乙", "13800000002", "南开区"], ["坏电话", "123", "西青区"]):  # fmt: skip
+        book.active.append(row)
+    book.save(path)
+
+    def upload(check: bool) -> dict:
+        form = {"csrf": csrf, "kind": "register", "file": path.open("rb")}
+        return {**form, "check": "1"} if check else form
+
+    checked = await (await client.post("/console/import", data=upload(True))).text()
+    assert "未写入" in checked
+    assert "将新增 1" in checked
+    assert "不是本区" in checked  # 南开乙: another district's person
+    assert "联系电话格式不对" in checked
+    assert await RegisterRepo(services.db).in_district() == []
+    done = await (await client.post("/console/import", data=upload(False))).text()
+    assert "新增 1" in done
+    assert [p.name for p in await RegisterRepo(services.db).in_district()] == ["西青甲"]
+    bad = tmp_path / "bad.xlsx"
+    bad.write_text("not a workbook")
+    wrong = await client.post("/console/import", data={
+        "csrf": csrf, "kind": "postings", "file": bad.open("rb")})  # fmt: skip
+    assert wrong.status == 400
+    assert "不是有效的 Excel" in await wrong.text()

@@ -9,6 +9,8 @@ from models.messages import Channel, Choice, DialogKey, Reply
 from models.repos.wechat import WeChatRepo
 from tests.fakes.wechat_api import FakeWeChat
 
+pytestmark = pytest.mark.backends  # every database test runs on SQLite and PostgreSQL
+
 CUSTOM = "/cgi-bin/message/custom/send"
 BIZSEND = "/cgi-bin/message/subscribe/bizsend"
 CARD = Reply(

@@ -57,6 +57,8 @@ def _choice_payloads(line: str, last: Reply | None) -> list[str] | None:
     for choice in () if last.multi else last.choices:
         if text.lower() == choice.label.lower():
             return [choice.payload]
+    if last.numeric:
+        return None  # "5" at 多远 means 5 km, never choice 5
     numbers = text.replace(",", " ").replace("，", " ").split()
     count = len(last.choices)
     if not numbers or not all(
@@ -65,7 +67,8 @@ def _choice_payloads(line: str, last: Reply | None) -> list[str] | None:
         return None
     if len(numbers) > 1 and not last.multi:
         return None
-    return [last.choices[int(n) - 1].payload for n in numbers]
+    # "3 3" is choice 3 once: tapping it twice would deselect it again without a word.
+    return [last.choices[int(n) - 1].payload for n in dict.fromkeys(numbers)]
 
 
 def to_incoming(line: str, key: DialogKey, last: Reply | None) -> list[Incoming] | None:

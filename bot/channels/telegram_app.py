@@ -1,8 +1,10 @@
 """The Telegram channel in `yizhan run`: PTB's Application, long polling or our webhook route.
 
 Turned on by `YIZHAN_TELEGRAM_TOKEN`. Replies to users go through the Application's bot (with
-AIORateLimiter: 30/s overall, 20/min per group, retries on 429); pushes go through a separate
-`TelegramSender` that the delivery pipeline paces (AIORateLimiter does not pace private chats).
+AIORateLimiter: 20/min per group, retries on 429); pushes go through a separate
+`TelegramSender` that the delivery pipeline paces. Telegram counts every message a bot token
+sends, so both take their slots from one `Pacer` per token (`SharedBudgetLimiter`), and a 429
+on either pauses both.
 """
 
 from __future__ import annotations
@@ -17,12 +19,14 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 from telegram import BotCommand, Update
+from telegram.error import RetryAfter
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
 from bot.channels.telegram import TelegramAdapter, file_base_url
-from bot.channels.telegram_sender import TelegramSender
+from bot.channels.telegram_sender import TelegramSender, retry_seconds
+from bot.pacing import Pacer
 from bot.runner import ChannelSpec, Runtime, register_channel
-from bot.settings import Settings
+from bot.settings import Settings, reveal
 from handlers.context import Services
 from handlers.registry import COMMANDS
 from handlers.texts import CATALOGUE, t
@@ -41,17 +45,48 @@ CONCURRENT_UPDATES = 32  # different users' turns overlap; one user's turns stay
 BOOTSTRAP_RETRIES = 3  # deleteWebhook/setWebhook at start, before giving up
 
 
-def build_application(settings: Settings, services: Services) -> App:
+class SharedBudgetLimiter(AIORateLimiter):
+    """AIORateLimiter whose overall budget is the account's `Pacer`, shared with the pushes.
+
+    PTB's own overall limiter is switched off (rate 0); its per-group limit and its retries on
+    429 stay. Only calls that address a chat (sendMessage, edits) count, as with PTB.
+    """
+
+    def __init__(self, budget: Pacer, max_retries: int) -> None:
+        super().__init__(overall_max_rate=0, max_retries=max_retries)
+        self.budget = budget
+
+    async def _run_request(
+        self, chat: bool, group: str | int | bool, allow_paid_broadcast: bool,
+        callback: Any, args: Any, kwargs: dict[str, Any],
+    ) -> Any:  # fmt: skip
+        if chat:
+            await self.budget.acquire_any()
+        try:
+            return await super()._run_request(
+                chat, group, allow_paid_broadcast, callback, args, kwargs
+            )
+        except RetryAfter as exc:  # the account is limited: the pushes wait too
+            self.budget.pause(retry_seconds(exc.retry_after))
+            raise
+
+
+def account_budget() -> Pacer:
+    """One bot token's send budget: Telegram's limits as the push pace declares them."""
+    return Pacer(TelegramSender.pace)
+
+
+def build_application(settings: Settings, services: Services, budget: Pacer | None = None) -> App:
     """PTB's Application wired to our adapter; no Updater in webhook mode (our route feeds it)."""
     if not settings.telegram_token:
         raise ValueError("YIZHAN_TELEGRAM_TOKEN is not set")
     api_base = settings.telegram_api_base
     builder = (
         ApplicationBuilder()
-        .token(settings.telegram_token)
+        .token(reveal(settings.telegram_token))
         .base_url(api_base)
         .base_file_url(file_base_url(api_base))
-        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .rate_limiter(SharedBudgetLimiter(budget or account_budget(), RATE_LIMIT_RETRIES))
         .concurrent_updates(CONCURRENT_UPDATES)
         .job_queue(None)  # timers live in our scheduler and survive restarts
     )
@@ -80,6 +115,10 @@ def bot_commands(lang: str) -> list[BotCommand]:
     return found[:100]  # Telegram shows at most 100 commands
 
 
+class PollingTaken(Exception):
+    """Another worker on this database long-polls the bot already: run on a webhook instead."""
+
+
 class TelegramChannel:
     """The Telegram part of a running process: adapter, sender, polling or webhook."""
 
@@ -88,14 +127,19 @@ class TelegramChannel:
         logging.getLogger("httpx").setLevel(logging.WARNING)
         self._settings = runtime.settings
         self._runtime = runtime
-        self.application = build_application(runtime.settings, runtime.services)
-        token = runtime.settings.telegram_token or ""
+        # One budget for this token: replies (the Application) and pushes (the dispatcher).
+        self.budget = account_budget()
+        runtime.pacers[Channel.TELEGRAM] = self.budget
+        self.application = build_application(runtime.settings, runtime.services, self.budget)
+        token = reveal(runtime.settings.telegram_token)
         self.sender = TelegramSender.for_token(token, runtime.settings.telegram_api_base)
         self._stack = AsyncExitStack()
         self._secret = ""
         webhook_url = runtime.settings.telegram_webhook_url
         if webhook_url:
-            self._secret = runtime.settings.telegram_webhook_secret or secrets.token_urlsafe(32)
+            self._secret = reveal(
+                runtime.settings.telegram_webhook_secret
+            ) or secrets.token_urlsafe(32)
             if not _SECRET_FORM.fullmatch(self._secret):
                 raise ValueError("YIZHAN_TELEGRAM_WEBHOOK_SECRET: 1-256 of A-Z a-z 0-9 _ -")
             self.webhook_path = urlsplit(webhook_url).path or "/"
@@ -114,6 +158,12 @@ class TelegramChannel:
             if self._settings.telegram_webhook_url:
                 await self._set_webhook(self._settings.telegram_webhook_url)
             else:
+                # Only one process may long-poll a token: on a shared database the second
+                # worker refuses to start and asks for the webhook (#20).
+                bot_id = reveal(self._settings.telegram_token).split(":", 1)[0]
+                db = self._runtime.services.db
+                if not await stack.enter_async_context(db.exclusive(f"telegram-poll:{bot_id}")):
+                    raise PollingTaken(bot_id)
                 assert application.updater is not None
                 await application.updater.start_polling(
                     allowed_updates=ALLOWED_UPDATES, bootstrap_retries=BOOTSTRAP_RETRIES
@@ -163,14 +213,14 @@ class TelegramChannel:
             return web.Response(status=503, text="stopping")
         try:
             data = await request.json()
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: JSON nested 100,000s deep
             return web.Response(status=400, text="not JSON")
         if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
             return web.Response(status=400, text="not an update")
         try:
             update = Update.de_json(data, self.application.bot)
-        except (KeyError, TypeError, ValueError) as exc:
-            log.warning("telegram webhook: unreadable update: %s", exc)
+        except Exception as exc:  # PTB trusts the shape: {"message": "x"} is AttributeError
+            log.warning("telegram webhook: unreadable update: %s", type(exc).__name__)
             return web.Response(status=400, text="unreadable update")
         await self.application.update_queue.put(update)
         return web.Response(text="ok")

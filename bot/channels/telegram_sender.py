@@ -34,7 +34,7 @@ PUSH_CHAT_GAP_S = 1.0 / TELEGRAM_PER_CHAT_PER_S + 0.1
 def classify(error: TelegramError) -> DeliveryError:
     """Map a PTB error to the delivery hierarchy; the dispatcher decides from the type alone."""
     if isinstance(error, RetryAfter):
-        return RateLimited(_seconds(error.retry_after), str(error))
+        return RateLimited(retry_seconds(error.retry_after), str(error))
     if isinstance(error, Forbidden):  # blocked by the user, user deactivated, kicked
         return RecipientGone(str(error))
     if isinstance(error, InvalidToken | ChatMigrated):  # bad configuration / address moved
@@ -46,7 +46,7 @@ def classify(error: TelegramError) -> DeliveryError:
     return Permanent(f"{type(error).__name__}: {error}")
 
 
-def _seconds(value: int | float | timedelta) -> float:
+def retry_seconds(value: int | float | timedelta) -> float:
     """RetryAfter.retry_after is a timedelta with PTB_TIMEDELTA=1 (PTB 23's default), else int."""
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 

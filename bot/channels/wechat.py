@@ -4,8 +4,11 @@ Every request is checked in this order, and refused with a 4xx before anything r
 dialog: timestamp skew and signature (plain `signature` always, `msg_signature` in safe mode),
 body size, a defusedxml pre-parse (no DTD, no entities), AES decryption with the AppID check,
 the replay cache, and only then wechatpy's `parse_message`. Answers come back as the passive
-reply when the router is done within the budget; otherwise "success" goes back at once and the
-answer follows as a customer-service message.
+reply when the router is done within the budget, counted from the request's arrival; otherwise
+"success" goes back and the answer follows as a customer-service message. WeChat retries a
+message only when our response did not reach it in 5 s, so a retry of a MsgId we already
+answered (or are answering) means the passive reply was lost: the answer then goes out as a
+customer-service message, once. A user who wrote always hears back.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import sqlite3
+import time
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -33,7 +38,7 @@ from bot.channels.wechat_render import Rendered, numbers_in, pick, render, split
 from bot.channels.wechat_sender import WeChatSender
 from bot.errors import DeliveryError
 from bot.limits import WECHAT_PASSIVE_REPLY_S, WECHAT_TEXT_MAX_BYTES
-from bot.settings import Settings
+from bot.settings import Settings, reveal
 from handlers.context import Services
 from handlers.router import handle as route
 from models.messages import Channel, DialogKey, Incoming, Reply
@@ -51,6 +56,8 @@ MAX_SKEW = timedelta(seconds=300)
 # 4.0 s of WeChat's 5 s for the router; the rest covers encryption and the way back.
 REPLY_BUDGET_S = WECHAT_PASSIVE_REPLY_S - 1.0
 SUCCESS = "success"  # tells WeChat "no passive reply", without retries or an error notice
+# WeChat retries a message 3 times, 5 s apart: 60 s covers them with room to spare.
+KEEP_ANSWERS_S = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +76,20 @@ class WeChatConfig:
         """The callback's configuration, or None when the official account is not set up."""
         if not (settings.wechat_token and settings.wechat_app_id and settings.wechat_app_secret):
             return None
-        return cls(settings.wechat_token, settings.wechat_app_id, settings.wechat_aes_key or None)
+        return cls(
+            reveal(settings.wechat_token),
+            settings.wechat_app_id,
+            reveal(settings.wechat_aes_key) or None,
+        )
+
+
+@dataclass(slots=True)
+class _Answer:
+    """One message's answer: the running turn, and whether it has gone out the late way."""
+
+    work: asyncio.Future[list[Reply]]
+    started: float
+    late: bool = False
 
 
 class Refused(Exception):
@@ -112,6 +132,7 @@ class WeChatCallback:
             WeChatCrypto(config.token, config.aes_key, config.app_id) if config.aes_key else None
         )
         self._late: set[asyncio.Future[None]] = set()
+        self._answers: dict[str, _Answer] = {}  # "openid:MsgId" -> answer, oldest first
         self._closing = False
 
     def add_routes(self, app: web.Application, path: str = "/wechat") -> None:
@@ -135,28 +156,49 @@ class WeChatCallback:
 
     async def receive(self, request: web.Request) -> web.Response:
         """One message or event from WeChat; never raises, whatever arrives."""
+        # WeChat's 5 s run from when it sent the request: our budget starts before anything.
+        deadline = time.monotonic() + self._config.reply_budget_s
         if self._closing:
             return web.Response(status=503, text="stopping")
         try:
             signed = self._check_query(request)
             body = await _read_body(request, self._config.max_body_bytes)
             plain = self._open(body, signed)
-            await self._check_replay(signed, body)
+            repeat = await self._check_replay(signed, body)
             root = _safe_root(plain)
-            message = _parse(plain, root)
+            message = None if repeat else _parse(plain, root)
         except Refused as refused:
             return _refusal(refused, request)
+        except sqlite3.OperationalError as exc:  # locked, full or read-only: WeChat retries
+            log.warning("WeChat callback: database unavailable: %s", exc)
+            return web.Response(status=503, text="database unavailable")
+        retried = self._retried(root)
+        if retried is not None or message is None:
+            return web.Response(text=SUCCESS)  # a repeat: answered once already, or being sent
         try:
-            return await self._answer(message, root, signed)
+            return await self._answer(message, root, signed, deadline)
+        except sqlite3.OperationalError as exc:
+            log.warning("WeChat callback: database unavailable: %s", exc)
+            return web.Response(status=503, text="database unavailable")
         except Exception:
             log.exception("WeChat message %s failed", root.findtext("MsgId") or "(event)")
             return web.Response(text=SUCCESS)
+
+    def _retried(self, root: Element) -> _Answer | None:
+        """A retry of a message we answer: its passive reply was lost, so send it late, once."""
+        answer = self._answers.get(_answer_key(root) or "")
+        if answer is not None and not answer.late:
+            answer.late = True
+            self._background(self._send_late(_sender_key(root), answer.work))
+        return answer
 
     def _check_query(self, request: web.Request) -> _Signed:
         query = request.query
         timestamp, nonce = query.get("timestamp", ""), query.get("nonce", "")
         signature = query.get("signature", "")
-        if not (timestamp.isdigit() and len(timestamp) <= 12 and 0 < len(nonce) <= 64):
+        # ASCII digits only ("²".isdigit() is true); 10 digits reach the year 2286.
+        plain_digits = timestamp.isascii() and timestamp.isdigit()
+        if not (plain_digits and len(timestamp) <= 10 and 0 < len(nonce) <= 64):
             raise Refused(403, "missing or malformed timestamp/nonce")
         sent = datetime.fromtimestamp(int(timestamp), UTC)
         if abs(self._services.clock() - sent) > self._config.max_skew:
@@ -191,20 +233,22 @@ class WeChatCallback:
             raise Refused(413, "message too large")
         return data
 
-    async def _check_replay(self, signed: _Signed, body: bytes) -> None:
-        """A signed query seen before: the same body is a repeat, another body is forged."""
+    async def _check_replay(self, signed: _Signed, body: bytes) -> bool:
+        """True for a signed query seen before with the same body; another body is forged."""
         key = f"{signed.timestamp}:{signed.nonce}:{signed.msg_signature or signed.signature}"
         digest = hashlib.sha256(body).hexdigest()
         earlier = await self._repo.remember_request(
             key, digest, self._services.clock(), 2 * self._config.max_skew
         )
         if earlier is None:
-            return
+            return False
         if earlier == digest:
-            raise Refused(200, SUCCESS)  # WeChat's own retry, or a replay: handled once already
+            return True  # WeChat's own retry, or a replay: never handled twice
         raise Refused(403, "replayed signature with another body")
 
-    async def _answer(self, message: Any, root: Element, signed: _Signed) -> web.Response:
+    async def _answer(
+        self, message: Any, root: Element, signed: _Signed, deadline: float
+    ) -> web.Response:
         key = DialogKey(Channel.WECHAT, str(message.source))
         lang = self._services.policy.default_lang
         user = await self._services.users.get(key)
@@ -226,8 +270,12 @@ class WeChatCallback:
             return web.Response(text=SUCCESS)
         incomings = await self._with_choices(translated.incoming, user.id if user else None)
         work = asyncio.ensure_future(self._turns(incomings, translated.greeting))
-        done, _ = await asyncio.wait({work}, timeout=self._config.reply_budget_s)
-        if work not in done:
+        answer = self._remember(root, work)
+        done, _ = await asyncio.wait({work}, timeout=max(0.0, deadline - time.monotonic()))
+        if answer.late:  # WeChat retried meanwhile: that retry sends the answer
+            return web.Response(text=SUCCESS)
+        if work not in done or time.monotonic() >= deadline:
+            answer.late = True
             self._background(self._send_late(key, work))
             return web.Response(text=SUCCESS)
         replies = work.result()
@@ -243,6 +291,20 @@ class WeChatCallback:
         rest = Rendered("\n".join(pieces[1:]), rendered.choices, rendered.multi)
         self._background(self._after_passive(key, rest if len(pieces) > 1 else None))
         return self._passive(message, Rendered(pieces[0], (), False), signed)
+
+    def _remember(self, root: Element, work: asyncio.Future[list[Reply]]) -> _Answer:
+        """Keep the answer to this MsgId for its retries; forget those past WeChat's retries."""
+        now = time.monotonic()
+        answer = _Answer(work, now)
+        while self._answers:
+            oldest = next(iter(self._answers))
+            if now - self._answers[oldest].started < KEEP_ANSWERS_S:
+                break
+            del self._answers[oldest]
+        key = _answer_key(root)
+        if key is not None:
+            self._answers[key] = answer
+        return answer
 
     def _background(self, coro: Coroutine[Any, Any, None]) -> None:
         """Work that goes on after the response; `close` waits for it."""
@@ -348,6 +410,17 @@ async def _read_body(request: web.Request, limit: int) -> bytes:
     return bytes(data)
 
 
+def _answer_key(root: Element) -> str | None:
+    """Who sent which message: WeChat's retries repeat both (events have no MsgId)."""
+    msg_id = (root.findtext("MsgId") or "").strip()
+    sender = (root.findtext("FromUserName") or "").strip()
+    return f"{sender}:{msg_id}" if msg_id and sender else None
+
+
+def _sender_key(root: Element) -> DialogKey:
+    return DialogKey(Channel.WECHAT, (root.findtext("FromUserName") or "").strip())
+
+
 def _safe_root(xml: bytes) -> Element:
     """WeChat's XML parsed with DTDs and entities forbidden (XXE, billion laughs)."""
     try:
@@ -358,6 +431,8 @@ def _safe_root(xml: bytes) -> Element:
         raise Refused(400, "DTD or entity in XML") from exc
     except ParseError as exc:
         raise Refused(400, "malformed XML") from exc
+    except ValueError as exc:  # expat: "multi-byte encodings are not supported" (GBK)
+        raise Refused(400, "XML not in UTF-8") from exc
     if root.tag != "xml":
         raise Refused(400, "not a WeChat message")
     return root

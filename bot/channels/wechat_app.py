@@ -11,7 +11,7 @@ from bot.channels.wechat_sender import WeChatSender
 from bot.channels.wecom_robot import WeComRobotSender
 from bot.errors import DeliveryError
 from bot.runner import ChannelSpec, Runtime, register_channel
-from bot.settings import Settings
+from bot.settings import Settings, reveal
 from bot.wechat_api import WeChatApi
 from handlers.context import Services
 from models.messages import Channel
@@ -28,7 +28,7 @@ def open_api(settings: Settings, services: Services) -> WeChatApi:
         raise ValueError("YIZHAN_WECHAT_APP_ID and YIZHAN_WECHAT_APP_SECRET must be set")
     return WeChatApi(
         settings.wechat_app_id,
-        settings.wechat_app_secret,
+        reveal(settings.wechat_app_secret),
         WeChatRepo(services.db),
         services.clock,
         base_url=settings.wechat_api_base,
@@ -84,7 +84,10 @@ class WeComRobotsChannel:
 
     def __init__(self, runtime: Runtime) -> None:
         self._runtime = runtime
-        self.sender = WeComRobotSender(runtime.settings.wecom_robots, lang=runtime.settings.lang)
+        self.sender = WeComRobotSender(
+            {district: reveal(url) for district, url in runtime.settings.wecom_robots.items()},
+            lang=runtime.settings.lang,
+        )
 
     async def __aenter__(self) -> WeComRobotsChannel:
         self._runtime.senders[Channel.WECOM] = self.sender

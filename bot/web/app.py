@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from bot.web import auth, postings_pages, report_pages
+from bot.web import auth, import_pages, people_pages, postings_pages, report_pages
 from bot.web.html import page
 from bot.web.state import SERVICES, SIGNED_IN, redirect, signed_in
 from handlers.context import Services
@@ -59,7 +59,11 @@ async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
                 )  # fmt: skip
                 return _secure(_refusal(403, "web.refused.csrf", lang))
         request[SIGNED_IN] = found
-    return _secure(await handler(request))
+    try:
+        return _secure(await handler(request))
+    except web.HTTPException as exc:  # 404s and redirects carry the same headers
+        exc.headers.update(HEADERS)
+        raise
 
 
 def _secure(response: web.StreamResponse) -> web.StreamResponse:
@@ -77,9 +81,16 @@ async def login(request: web.Request) -> web.StreamResponse:
     response = redirect(f"{PREFIX}/")
     response.set_cookie(
         auth.COOKIE, session, max_age=auth.SESSION_HOURS * 3600, path=PREFIX,
-        httponly=True, samesite="Strict", secure=request.secure,
+        httponly=True, samesite="Strict", secure=_https(request),
     )  # fmt: skip
     return response
+
+
+def _https(request: web.Request) -> bool:
+    """Whether the browser talks HTTPS: directly, or through the documented reverse proxy
+    (which says so in X-Forwarded-Proto; trusting it can only make the cookie stricter)."""
+    forwarded = request.headers.get("X-Forwarded-Proto", "").split(",")[0].strip().lower()
+    return request.secure or forwarded == "https"
 
 
 async def logout(request: web.Request) -> web.StreamResponse:
@@ -102,6 +113,8 @@ def console_app(services: Services) -> web.Application:
     sub.router.add_post("/logout", logout)
     postings_pages.add_routes(sub.router)
     report_pages.add_routes(sub.router)
+    people_pages.add_routes(sub.router)
+    import_pages.add_routes(sub.router)
     return sub
 
 

@@ -47,6 +47,7 @@ def page(
         links = (
             ("/console/", "web.nav.queue"), ("/console/postings", "web.nav.postings"),
             ("/console/seekers", "web.nav.seekers"), ("/console/stats", "web.nav.stats"),
+            ("/console/import", "web.nav.import"),
         )  # fmt: skip
         nav = "".join(f'<a href="{href}">{esc(t(key, lang))}</a>' for href, key in links)
         out = form("/console/logout", csrf, t("web.signout", lang))
@@ -91,12 +92,14 @@ def link(href: str, text: str) -> Markup:
     return Markup(f'<a href="{esc(href)}">{esc(text)}</a>')
 
 
-def form(action: str, csrf: str, label: str, fields: str = "") -> str:
-    """A POST form with the session's CSRF token and one submit button."""
+def form(action: str, csrf: str, label: str, fields: str = "", disabled: bool = False) -> str:
+    """A POST form with the session's CSRF token and one submit button (greyed out when
+    there is nothing it could do)."""
+    button = "<button disabled>" if disabled else "<button>"
     return (
         f'<form method="post" action="{esc(action)}">'
         f'<input type="hidden" name="csrf" value="{esc(csrf)}">{fields}'
-        f"<button>{esc(label)}</button></form>"
+        f"{button}{esc(label)}</button></form>"
     )
 
 

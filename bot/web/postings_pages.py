@@ -7,6 +7,9 @@ published and audited exactly as it would be in chat.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import datetime
+
 from aiohttp import web
 
 from bot.web.html import esc, form, link, table
@@ -17,10 +20,12 @@ from handlers.employer import risk_text
 from handlers.post_draft import FIELD_WORDS
 from handlers.staff import staff_name
 from handlers.texts import t
+from matching.districts import TIANJIN_DISTRICTS
 from matching.taxonomy import label
 from models.posting import Posting, PostingStatus
 from models.repos.deliveries import DeliveryRepo
 from models.repos.intake import IntakeRepo
+from models.timeutil import local
 from models.user import User
 from models.values import Role
 
@@ -79,6 +84,22 @@ def _queue_card(posting: Posting, csrf: str, lang: str) -> str:
     )
 
 
+async def _confirm_approve(
+    request: web.Request, posting: Posting, csrf: str, lang: str
+) -> web.Response:
+    """A flagged posting is approved only after a page that repeats why it was flagged."""
+    reasons = risk_text(posting.risk_reasons, lang)
+    body = (
+        f"<h2>#{posting.id} {esc(posting.title)}</h2>"
+        f'<p class="risk">{esc(t("web.confirm.risk", lang, reasons=reasons))}</p>'
+        f"<pre>{esc(posting.original_text or posting.description)}</pre>"
+        + form(f"/console/postings/{posting.id}/approve", csrf, t("web.confirm.yes", lang),
+               '<input type="hidden" name="confirm" value="1">')
+        + link("/console/", t("web.confirm.no", lang))
+    )  # fmt: skip
+    return await render(request, t("web.confirm.title", lang), body)
+
+
 async def queue(request: web.Request) -> web.Response:
     """GET /console/: pending postings, riskiest first, original text beside the parsed fields."""
     who = signed_in(request)
@@ -98,6 +119,10 @@ async def act(request: web.Request) -> web.StreamResponse:
     data = await request.post()
     if action not in ACTIONS:
         raise web.HTTPNotFound()
+    if action == "approve" and data.get("confirm") != "1":
+        posting = await services.postings.get(int(pid))
+        if posting is not None and posting.risk_reasons:
+            return await _confirm_approve(request, posting, who.csrf, who.user.lang)
     if action == "approve":
         replies = await moderation.approve(turn_for(who.user, pid, services), services, pid)
     elif action == "verify":
@@ -112,24 +137,105 @@ async def act(request: web.Request) -> web.StreamResponse:
     return await done(request, "\n".join(r.text for r in replies), "/console/")
 
 
+def shown_status(posting: Posting, now: datetime) -> PostingStatus:
+    """The status a page shows: a published posting past its expiry is 已过期, never 招聘中."""
+    expired = posting.expires_at is not None and posting.expires_at <= now
+    return (
+        PostingStatus.EXPIRED
+        if posting.status is PostingStatus.PUBLISHED and expired
+        else (posting.status)
+    )
+
+
+def _filter_form(query: Mapping[str, str], sources: list[str], lang: str) -> str:
+    def select(name: str, options: list[tuple[str, str]]) -> str:
+        chosen = query.get(name, "")
+        items = "".join(
+            f'<option value="{esc(v)}"{" selected" if v == chosen else ""}>{esc(text)}</option>'
+            for v, text in [("", t(f"web.filter.{name}", lang)), *options]
+        )
+        return f'<select name="{name}">{items}</select>'
+
+    return (
+        '<form method="get" action="/console/postings">'
+        + select("district", [(d, d) for d in TIANJIN_DISTRICTS])
+        + select("status", [(s.value, t(f"intake.status.{s.value}", lang)) for s in PostingStatus])
+        + select("source", [(x, x) for x in sources])
+        + select(
+            "expiry",
+            [("active", t("web.filter.active", lang)), ("expired", t("web.filter.expired", lang))],
+        )
+        + f"<button>{esc(t('web.filter.apply', lang))}</button></form>"
+    )
+
+
 async def postings(request: web.Request) -> web.Response:
-    """GET /console/postings: status, reach, interest and 已招满 reports of recent postings."""
+    """GET /console/postings?district=&status=&source=&expiry=: postings with pay, source,
+    expiry, reach, interest and 已招满 reports; each links to its detail page."""
     services = request.config_dict[SERVICES]
     lang = signed_in(request).user.lang
+    now = services.clock()
+    query = request.query
     found = await services.postings.with_status(*PostingStatus)
-    found.sort(key=lambda p: p.id or 0, reverse=True)
+    sources = sorted({p.source for p in found if p.source})
+    wanted = query.get("status", "")
+    kept = [
+        p for p in found
+        if query.get("district", "") in ("", p.district)
+        and query.get("source", "") in ("", p.source)
+        and wanted in ("", shown_status(p, now).value)
+        and query.get("expiry", "") in ("", "expired" if shown_status(p, now)
+                                        is PostingStatus.EXPIRED else "active")
+    ]  # fmt: skip
+    kept.sort(key=lambda p: p.id or 0, reverse=True)
     deliveries = DeliveryRepo(services.db)
     rows = []
-    for p in found[:LIST_SHOWN]:
+    for p in kept[:LIST_SHOWN]:
         assert p.id is not None
         s = await deliveries.reach_stats(p.id)
         bc = link(f"/console/postings/{p.id}/broadcast", t("web.action.broadcast", lang))
-        rows.append((f"#{p.id}", p.title, p.district or "", t(f"intake.status.{p.status}", lang),
-                     bc, s.sent, s.waiting, s.interested, s.reported_full))  # fmt: skip
+        expires = local(p.expires_at).strftime("%Y-%m-%d") if p.expires_at else ""
+        rows.append((
+            link(f"/console/postings/{p.id}", f"#{p.id}"), p.title, p.district or "",
+            t(f"intake.status.{shown_status(p, now)}", lang),
+            (pay_text(p.pay, lang) or "") if p.pay else "", p.source or "", expires,
+            bc, s.sent, s.waiting, s.interested, s.reported_full,
+        ))  # fmt: skip
     headers = [t(f"web.postings.{k}", lang) for k in
-               ("id", "title", "district", "status", "broadcast", "sent", "waiting",
-                "interested", "full")]  # fmt: skip
-    return await render(request, t("web.nav.postings", lang), table(headers, rows, 5))
+               ("id", "title", "district", "status", "pay", "source", "expires", "broadcast",
+                "sent", "waiting", "interested", "full")]  # fmt: skip
+    body = _filter_form(query, sources, lang) + table(headers, rows, 8)
+    return await render(request, t("web.nav.postings", lang), body)
+
+
+async def posting_detail(request: web.Request) -> web.Response:
+    """GET /console/postings/{id}: the original text, the parsed fields, status and reach."""
+    services = request.config_dict[SERVICES]
+    lang = signed_in(request).user.lang
+    posting = await services.postings.get(int(request.match_info["id"]))
+    if posting is None or posting.id is None:
+        raise web.HTTPNotFound()
+    s = await DeliveryRepo(services.db).reach_stats(posting.id)
+    expires = local(posting.expires_at).strftime("%Y-%m-%d %H:%M") if posting.expires_at else "—"
+    facts = table(
+        [t("web.bc.what", lang), t("web.bc.count", lang)],
+        [(t("web.postings.status", lang),
+          t(f"intake.status.{shown_status(posting, services.clock())}", lang)),
+         (t("web.postings.expires", lang), expires),
+         (t("web.postings.sent", lang), s.sent), (t("web.postings.waiting", lang), s.waiting),
+         (t("web.postings.interested", lang), s.interested),
+         (t("web.postings.full", lang), s.reported_full)],
+    )  # fmt: skip
+    original = posting.original_text or posting.description
+    body = (
+        f"<h2>#{posting.id} {esc(posting.title)}</h2>{facts}"
+        f'<div class="cols"><div><h3>{esc(t("web.queue.original", lang))}</h3>'
+        f"<pre>{esc(original)}</pre></div><div><h3>{esc(t('web.queue.parsed', lang))}</h3>"
+        f"{_fields(posting, lang)}</div></div><p>"
+        + link(f"/console/postings/{posting.id}/broadcast", t("web.action.broadcast", lang))
+        + "</p>"
+    )
+    return await render(request, f"#{posting.id} {posting.title}", body)
 
 
 def _district(user: User, posting: Posting) -> str | None:
@@ -164,10 +270,13 @@ async def broadcast_page(request: web.Request) -> web.Response:
     action = f"/console/postings/{posting.id}/broadcast"
     buttons = "".join(
         form(action, who.csrf, t(f"web.bc.send.{target}", lang),
-             f'<input type="hidden" name="target" value="{target}">')
+             f'<input type="hidden" name="target" value="{target}">',
+             disabled=target != "group" and reach.new == 0)
         for target in broadcast.TARGETS
         if target == "seekers" or reach.has_group
     )  # fmt: skip
+    if reach.new == 0:
+        notes += f"<p>{esc(t('web.bc.nobody', lang))}</p>"
     body = (
         f"<h2>#{posting.id} {esc(posting.title)}</h2>"
         f"<p>{esc(t(f'intake.status.{posting.status}', lang))}</p>{facts}{notes}"
@@ -210,6 +319,8 @@ def add_routes(router: web.UrlDispatcher) -> None:
     """The posting pages, relative to /console."""
     router.add_get("/", queue)
     router.add_get("/postings", postings)
-    router.add_get(r"/postings/{id:\d+}/broadcast", broadcast_page)
-    router.add_post(r"/postings/{id:\d+}/broadcast", broadcast_send)  # before the actions
-    router.add_post(r"/postings/{id:\d+}/{action:[a-z]+}", act)
+    # Ids fit 64 bits: 19+ digits match no route (a 404, never an OverflowError).
+    router.add_get(r"/postings/{id:\d{1,18}}", posting_detail)
+    router.add_get(r"/postings/{id:\d{1,18}}/broadcast", broadcast_page)
+    router.add_post(r"/postings/{id:\d{1,18}}/broadcast", broadcast_send)  # before the actions
+    router.add_post(r"/postings/{id:\d{1,18}}/{action:[a-z]+}", act)

@@ -11,18 +11,32 @@ from urllib.parse import quote
 
 from aiohttp import web
 
-from bot.exports import OWN_HEADERS, STATS_HEADERS, write_contacts, write_stats
+from bot.exports import (
+    OWN_HEADERS,
+    OWN_SHEET,
+    STATS_HEADERS,
+    STATS_NOTE,
+    STATS_NUMBERS,
+    STATS_TITLE,
+    TOTAL,
+    contacts_in_scope,
+    month_title,
+    write_contacts,
+    write_stats,
+)
 from bot.web.html import bar_chart, esc, link, table
 from bot.web.state import SERVICES, render, signed_in
 from handlers.checkins import month_start
 from handlers.context import Services
+from handlers.staff import scope_districts
 from handlers.texts import t
 from matching.taxonomy import label
 from models.register import RegisterStatus
 from models.repos.followups import FollowupRepo
 from models.repos.register import RegisterRepo
-from models.repos.stats import DistrictMonth, StatsRepo
+from models.repos.stats import REPORT_DAY, DistrictMonth, StatsRepo, report_period, total
 from models.timeutil import local, month_bounds
+from models.user import User
 from models.values import Role
 
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -34,10 +48,13 @@ async def seekers(request: web.Request) -> web.Response:
     services = request.config_dict[SERVICES]
     user = signed_in(request).user
     lang = user.lang
+    scope = scope_districts(user)
     district = None if user.role is Role.ADMIN else user.district
-    people = await RegisterRepo(services.db).in_district(district)
+    people = [p for p in await RegisterRepo(services.db).in_district(district)
+              if p.district in scope]  # fmt: skip
     followups = FollowupRepo(services.db)
     last = await followups.last_contacts(district)
+    attempts = await followups.last_attempts(district)
     needs = {row.user_id: row.needs for row in await followups.with_needs(district, None)}
     start = month_start(services.clock())
     rows, overdue = [], []
@@ -53,8 +70,9 @@ async def seekers(request: web.Request) -> web.Response:
                 [label(c, lang) for c in profile.categories] + list(profile.districts)
             )
         rows.append((
-            f"#{p.id}", p.name, p.phone or "", t(f"web.status.{p.status.value}", lang),
-            local(seen).strftime("%Y-%m-%d") if seen else t("web.never", lang),
+            link(f"/console/people/{p.id}", f"#{p.id}"), p.name, p.phone or "",
+            t(f"web.status.{p.status.value}", lang),
+            _last_attempt(attempts.get(p.id or 0), lang),
             "、".join(needs.get(p.user_id or 0, ())), summary,
         ))  # fmt: skip
     headers = [t(f"web.seekers.{k}", lang) for k in
@@ -63,11 +81,25 @@ async def seekers(request: web.Request) -> web.Response:
     body = (
         f"<p>{esc(t('web.seekers.district', lang, district=district or t('web.all', lang)))}</p>"
         f"<h2>{esc(title)}</h2>"
-        + table(headers[:3], [(f"#{p.id}", p.name, p.phone or "") for p in overdue])
+        + table(
+            headers[:3],
+            [
+                (link(f"/console/people/{p.id}", f"#{p.id}"), p.name, p.phone or "")
+                for p in overdue
+            ],
+        )
         + f"<h2>{esc(t('web.seekers.all', lang, n=len(people)))}</h2>"
         + table(headers, rows)
     )
     return await render(request, t("web.nav.seekers", lang), body)
+
+
+def _last_attempt(attempt: tuple[datetime, bool] | None, lang: str) -> str:
+    """最近联系: the latest attempt's date, marked when it did not reach the person."""
+    if attempt is None:
+        return t("web.never", lang)
+    day = local(attempt[0]).strftime("%Y-%m-%d")
+    return day if attempt[1] else t("web.last_failed", lang, date=day)
 
 
 def _month(request: web.Request, now: datetime) -> str:
@@ -75,20 +107,26 @@ def _month(request: web.Request, now: datetime) -> str:
     return asked if _MONTH.match(asked) else local(now).strftime("%Y-%m")
 
 
-async def _rows(services: Services, month: str) -> list[DistrictMonth]:
-    start, end = month_bounds(month)
-    repo = StatsRepo(services.db)
-    return [await repo.month(name, start, end) for name in await repo.districts_with_data()]
+async def _rows(services: Services, user: User, month: str) -> list[DistrictMonth]:
+    start, end = report_period(month)
+    return await StatsRepo(services.db).table(scope_districts(user), start, end)
 
 
 async def stats(request: web.Request) -> web.Response:
     """GET /console/stats?month=YYYY-MM: the official table, our figures, a chart, downloads."""
     services = request.config_dict[SERVICES]
-    lang = signed_in(request).user.lang
+    user = signed_in(request).user
+    lang = user.lang
     month = _month(request, services.clock())
-    rows = await _rows(services, month)
-    values = [(r.district, r.issued, r.unreachable, r.served, r.employed, r.unemployed,
-               r.postings, r.pushes, r.interested, r.hired_after_push) for r in rows]  # fmt: skip
+    rows = await _rows(services, user, month)
+    everything = [*rows, total(rows, TOTAL)]
+    official = [(r.district, r.issued, r.unreachable, r.served, r.employed, r.unemployed)
+                for r in everything]  # fmt: skip
+    ours = [(r.district, r.not_contacted, r.postings, r.pushes, r.interested,
+             r.hired_after_push) for r in everything]  # fmt: skip
+    headers = [STATS_HEADERS[0]] + [
+        f"{h}（{n}）" for h, n in zip(STATS_HEADERS[1:], STATS_NUMBERS, strict=True)
+    ]
     chart = bar_chart(
         [(r.district, (r.pushes, r.employed)) for r in rows],
         (t("web.stats.pushes", lang), t("web.stats.placed", lang)),
@@ -97,7 +135,12 @@ async def stats(request: web.Request) -> web.Response:
     body = (
         f'<form method="get" action="/console/stats"><input type="month" name="month" '
         f'value="{esc(month)}"><button>{esc(t("web.stats.show", lang))}</button></form>'
-        + table([*STATS_HEADERS, *OWN_HEADERS], values, 1)
+        + f"<h2>{esc(STATS_TITLE)}（{esc(month_title(month))}）</h2>"
+        + f"<p>{esc(t('web.stats.period', lang, day=REPORT_DAY))}</p>"
+        + table(headers, official, 1)
+        + f"<p>{esc(STATS_NOTE)}</p>"
+        + f"<h2>{esc(OWN_SHEET)}</h2>"
+        + table(list(OWN_HEADERS), ours, 1)
         + f"<h2>{esc(t('web.stats.chart', lang))}</h2>{chart}<p>"
         + link(f"/console/stats.xlsx?month={q}", t("web.stats.xlsx", lang))
         + " · "
@@ -114,14 +157,12 @@ async def _xlsx(request: web.Request, kind: str) -> web.StreamResponse:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"{kind}.xlsx"
         if kind == "stats":
-            rows = await _rows(services, month)
+            rows = await _rows(services, who.user, month)
             await asyncio.to_thread(write_stats, path, month, rows)
         else:
             start, end = month_bounds(month)
-            records = await services.contacts.between(start, end)
-            people = await RegisterRepo(services.db).in_district()
-            by_id = {p.id: p for p in people if p.id is not None}
-            by_user = {p.user_id: p for p in people if p.user_id is not None}
+            scope = scope_districts(who.user)
+            records, by_id, by_user = await contacts_in_scope(services, start, end, scope)
             await asyncio.to_thread(write_contacts, path, month, records, by_id, by_user)
         data = path.read_bytes()
     await services.audit.record(str(who.user.key), f"web:export:{kind}", allowed=True,

@@ -77,6 +77,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "邀请码无效、已使用或已过期，请向驿站工作人员确认。",
         "en": "This code is unknown, used or expired. Please check with the station.",
     },
+    "caseworker.code.throttled": {
+        "zh": "输入邀请码的次数太多了，请 {minutes} 分钟后再试。如有疑问，请联系驿站工作人员。",
+        "en": "Too many code attempts. Please try again in {minutes} minutes, or ask the station.",
+    },
     "caseworker.join.done": {
         "zh": "欢迎！您已成为{district}{station}的{role}。发送“帮助”查看工作人员命令。",
         "en": "Welcome! You are now {role} for {district} {station}. Send help for your commands.",
@@ -127,12 +131,14 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     # Broadcast.
     "caseworker.bc.how": {
-        "zh": "请发送：广播 岗位编号，例如 广播 12",
-        "en": "Please send: broadcast POSTING_ID, e.g. broadcast 12",
+        "zh": "请发送：广播 岗位编号，例如 广播 12（内部编号）或 广播 TJ-01（导入表里的编号）",
+        "en": "Please send: broadcast POSTING_ID, e.g. broadcast 12 (internal number) or "
+        "broadcast TJ-01 (the 编号 of the imported sheet)",
     },
     "caseworker.bc.not_found": {
-        "zh": "没有找到岗位 {id}。",
-        "en": "Posting {id} was not found.",
+        "zh": "没有找到岗位 {id}。内部编号请写 #12，导入表里的编号照原样写（如 TJ-01）。",
+        "en": "Posting {id} was not found. Write internal numbers as #12 and a sheet's "
+        "编号 as it is (e.g. TJ-01).",
     },
     "caseworker.bc.ended": {
         "zh": "岗位 {id} 已结束或已驳回，不能广播。",

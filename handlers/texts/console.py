@@ -38,4 +38,22 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "demo.stage.profile": {"zh": "数据库里保存的资料", "en": "The stored profile"},
     "demo.seeker": {"zh": "求职者", "en": "seeker"},
+    "backup.done.sqlite": {
+        "zh": "已备份到 {path}（SQLite 在线备份）",
+        "en": "Backed up to {path} (SQLite online backup)",
+    },
+    "backup.done.pg_dump": {
+        "zh": "已备份到 {path}（pg_dump 格式，用 pg_restore 恢复）",
+        "en": "Backed up to {path} (pg_dump format; restore with pg_restore)",
+    },
+    "backup.exists": {
+        "zh": "备份文件已存在，请换一个文件名",
+        "en": "The backup file exists already; choose another name",
+    },
+    "backup.missing": {"zh": "数据库文件不存在", "en": "The database file does not exist"},
+    "backup.no_pg_dump": {
+        "zh": "找不到 pg_dump，请安装 PostgreSQL 客户端",
+        "en": "pg_dump not found; install the PostgreSQL client",
+    },
+    "backup.failed": {"zh": "备份失败", "en": "The backup failed"},
 }

@@ -297,12 +297,56 @@ TEXTS: dict[str, dict[str, str]] = {
         "{unchanged} unchanged, "
         "{duplicates} merged duplicates, {held} held for review, {errors} errors",
     },
+    "intake.cli.checked": {
+        "zh": "检查完成（共 {rows} 行，未写入）：将新增 {created}，将更新 {updated}，"
+        "拒绝 {errors}",
+        "en": "Checked ({rows} rows, nothing written): {created} would be new, "
+        "{updated} updated, {errors} refused",
+    },
     "intake.cli.row_error": {"zh": "第 {row} 行：{reason}", "en": "row {row}: {reason}"},
     "intake.cli.progress": {"zh": "导入招聘", "en": "Importing postings"},
     "intake.cli.template_written": {"zh": "已生成模板：{path}", "en": "Template written: {path}"},
     "intake.cli.bad_file": {
         "zh": "无法读取文件：{reason}",
         "en": "Cannot read the file: {reason}",
+    },
+    # Reading sheets (bot/sheets.py)
+    "sheet.bad_type": {
+        "zh": "不支持的文件类型 {suffix}，请使用 .xlsx、.xls、.ods 或 .csv",
+        "en": "Unsupported file type {suffix}: use .xlsx, .xls, .ods or .csv",
+    },
+    "sheet.too_big": {
+        "zh": "文件超过 {mb} MB，请拆分后再导入",
+        "en": "The file is larger than {mb} MB; split it and import the parts",
+    },
+    "sheet.too_big_unpacked": {
+        "zh": "文件解压后超过 {mb} MB（可能含有超大单元格），已拒绝",
+        "en": "The file unpacks to more than {mb} MB (an oversized cell?); refused",
+    },
+    "sheet.too_many_rows": {
+        "zh": "表格有 {rows} 行，超过一次最多导入的 {limit} 行，请拆分后再导入",
+        "en": "The sheet has {rows} rows, more than the {limit} one import takes; split it",
+    },
+    "sheet.entities": {
+        "zh": "文件含有 XML 实体声明，不是正常的 Excel 文件，已拒绝",
+        "en": "The file declares XML entities, which a normal workbook never does; refused",
+    },
+    "sheet.not_what_it_says": {
+        "zh": "这不是有效的 {kind} 文件（内容与扩展名不符或已损坏），请在 Excel 中另存后再导入",
+        "en": "This is not a valid {kind} file (damaged, or not what its extension says); "
+        "save it again from Excel",
+    },
+    "sheet.bad_encoding": {
+        "zh": "无法识别 CSV 的文字编码（支持 UTF-8、UTF-16、GBK），请另存为 UTF-8",
+        "en": "Unknown CSV text encoding (UTF-8, UTF-16 and GBK are read); save it as UTF-8",
+    },
+    "sheet.no_header": {
+        "zh": "前 {rows} 行里没有找到表头（需要：{wanted}）",
+        "en": "No header row in the first {rows} rows (needed: {wanted})",
+    },
+    "sheet.bad_date": {
+        "zh": "无法识别的日期“{value}”，请写成 2026-03-05 或 2026年3月5日",
+        "en": "Unknown date “{value}”: write 2026-03-05 or 2026年3月5日",
     },
     # Import rows
     "intake.row.no_header": {
@@ -319,6 +363,24 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "intake.row.field": {"zh": "{field}：{reason}", "en": "{field}: {reason}"},
     "intake.row.not_number": {"zh": "“{value}”不是数字", "en": "“{value}” is not a number"},
+    "intake.row.negative": {"zh": "“{value}”不能是负数", "en": "“{value}” cannot be negative"},
+    "intake.row.no_phone": {
+        "zh": "“{value}”里没有电话号码（请写 联系人 + 手机或座机）",
+        "en": "“{value}” has no phone number (write a name and a phone)",
+    },
+    "intake.row.outside_tianjin": {
+        "zh": "“{value}”不是天津市的区（只导入天津的岗位；全国岗位请加 --anywhere）",
+        "en": "“{value}” is not a Tianjin district (national feeds: add --anywhere)",
+    },
+    "intake.row.no_title": {"zh": "缺少岗位名称", "en": "no job title"},
+    "intake.row.same_id": {
+        "zh": "{column}“{value}”与第 {row} 行相同，未导入",
+        "en": "{column} “{value}” repeats row {row}; not imported",
+    },
+    "intake.row.example": {
+        "zh": "示例行（编号以“示例”开头），未导入",
+        "en": "an example row (编号 starts with 示例); not imported",
+    },
     "intake.row.bad_unit": {
         "zh": "薪资单位“{value}”应为 元/月、元/天、元/小时 或 计件",
         "en": "pay unit “{value}” must be month, day, hour or piece",

@@ -204,4 +204,38 @@ TEXTS: dict[str, dict[str, str]] = {
     "onboarding.unit.day": {"zh": "元/天（日结）", "en": "per day (daily pay)"},
     "onboarding.unit.hour": {"zh": "元/小时", "en": "per hour"},
     "onboarding.unit.piece": {"zh": "计件", "en": "piece rate"},
+    # Questions seekers ask in the middle of the form (handlers.faq); the form question follows.
+    "faq.fee": {
+        "zh": "驿站的服务完全免费，找工作不收任何费用。"
+        "凡是让您先交钱（押金、培训费、中介费）的都不要信。",
+        "en": "The station's service is completely free: finding a job costs nothing. "
+        "Never pay anyone a deposit, training fee or agency fee first.",
+    },
+    "faq.scam": {
+        "zh": "我们推送的岗位都经过核对。识别骗局：要您先交钱、扣身份证、工资高得离谱、"
+        "不肯说地址的，都不要去。拿不准就发“我要找人工”，工作人员帮您核实。",
+        "en": "The jobs we send are checked. Signs of a scam: asking you to pay first, keeping "
+        'your ID card, pay far above normal, no address. Not sure? Send "human" and a '
+        "caseworker will check it for you.",
+    },
+    "faq.human": {
+        "zh": "我是驿站的自动助手。已通知您所在区的工作人员，他们会尽快联系您。",
+        "en": "I am the station's automatic assistant. A caseworker for your district has been "
+        "told and will contact you soon.",
+    },
+    "faq.station": {
+        "zh": "驿站地址：{address}；电话：{phone}。",
+        "en": "Station address: {address}; phone: {phone}.",
+    },
+    "faq.station_unknown": {"zh": "请咨询当地人社部门", "en": "ask your local job centre"},
+    "faq.age": {
+        "zh": "能找到。很多岗位不限年龄或欢迎年纪大的（看门、保洁、绿化、分拣等），"
+        "我们按您的意愿和能接受的活推荐，不会只看年龄。",
+        "en": "Yes. Many jobs have no age limit or welcome older workers (gatekeeping, cleaning, "
+        "gardening, sorting); we match on what you want and can do, not on age alone.",
+    },
+    "faq.handoff_staff": {
+        "zh": "求职者 {name}（{district}）想找人工：{text}",
+        "en": "Seeker {name} ({district}) asks for a person: {text}",
+    },
 }

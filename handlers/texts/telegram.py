@@ -49,4 +49,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "yizhan run is serving: {channels}. Press Ctrl+C to stop.",
     },
     "run.stopped": {"zh": "yizhan run 已停止。", "en": "yizhan run has stopped."},
+    "run.telegram_webhook_needed": {
+        "zh": "另一个 yizhan run 已在用长轮询接收这个机器人的消息（同一令牌只能有一个）。"
+        "多个进程请设置 YIZHAN_TELEGRAM_WEBHOOK_URL 改用 webhook。",
+        "en": "Another yizhan run already long-polls this bot (one per token). "
+        "For several workers set YIZHAN_TELEGRAM_WEBHOOK_URL to use a webhook.",
+    },
 }

@@ -51,6 +51,15 @@ class ContactRepo:
         )
         return [_record(r) for r in rows]
 
+    async def for_person(self, register_id: int, user_id: int | None) -> list[ContactRecord]:
+        """A register person's contacts (by row or by their chat identity), newest first."""
+        rows = await self._db.fetchall(
+            "SELECT * FROM contacts WHERE register_id = ? OR (? IS NOT NULL AND user_id = ?)"
+            " ORDER BY at DESC, id DESC",
+            (register_id, user_id, user_id),
+        )
+        return [_record(r) for r in rows]
+
     async def between(self, start: datetime, end: datetime) -> list[ContactRecord]:
         """Contacts in [start, end), e.g. one month."""
         rows = await self._db.fetchall(

@@ -24,6 +24,7 @@ from models.repos.outbox import (
     item_from,
     recipient_from,
 )
+from models.repos.workers import beat_in, stale_claim, stale_params
 from models.timeutil import LOCAL_TZ, from_db, to_db
 
 # A row recovered from stopped workers ISOLATE_AFTER times is claimed alone from then on. A
@@ -110,9 +111,7 @@ class DeliveryRepo:
                 for user_id, score, reason in matches
                 if (user_id in reached) == suppressed
             ]  # fmt: skip
-            before = await _total_changes(tx)
-            await tx.executemany(sql, rows)
-            counts.append(await _total_changes(tx) - before)
+            counts.append(await tx.executemany(sql, rows))
         return counts[0], counts[1]
 
     async def claim(
@@ -132,6 +131,7 @@ class DeliveryRepo:
         and how many rows were handled (sent, deferred, put into a digest or ended).
         """
         async with self._db.transaction() as tx:
+            await beat_in(tx, token, now)
             ids = await _due_ids(tx, channel, now, limit)
             if not ids:
                 return [], 0
@@ -302,18 +302,15 @@ def _required(value: str | None) -> datetime:
     return at
 
 
-async def _total_changes(tx: Tx) -> int:
-    row = await tx.fetchone("SELECT total_changes()")
-    return int(row[0]) if row else 0
-
-
 async def _due_ids(tx: Tx, channel: str, now: datetime, limit: int) -> list[int]:
-    """Stale leases first (a stopped worker's claims), then due pushes, oldest first."""
+    """Stale claims first (a stopped worker's), then due pushes, oldest first; rows another
+    worker is claiming right now are skipped, not waited for."""
     at = to_db(now)
     stale = await tx.fetchall(
         "SELECT id, recoveries FROM deliveries WHERE channel = ? AND state = 'sending'"
-        " AND claimed_until <= ? ORDER BY recoveries DESC, claimed_until LIMIT ?",
-        (channel, at, limit),
+        f" AND {stale_claim('deliveries')} ORDER BY recoveries DESC, claimed_until LIMIT ?"
+        " FOR UPDATE SKIP LOCKED",
+        (channel, *stale_params(now), limit),
     )
     if stale and stale[0]["recoveries"] + 1 >= ISOLATE_AFTER:
         return [stale[0]["id"]]  # claimed alone: if it is what stops workers, only it suffers
@@ -323,7 +320,7 @@ async def _due_ids(tx: Tx, channel: str, now: datetime, limit: int) -> list[int]
             r[0]
             for r in await tx.fetchall(
                 "SELECT id FROM deliveries WHERE channel = ? AND state = 'queued' AND due_at <= ?"
-                " AND digest_id IS NULL ORDER BY due_at, id LIMIT ?",
+                " AND digest_id IS NULL ORDER BY due_at, id LIMIT ? FOR UPDATE SKIP LOCKED",
                 (channel, at, limit - len(ids)),
             )
         ]

@@ -130,6 +130,20 @@ class FollowupRepo:
         )
         return {int(r["id"]): from_db(r["last_ok"]) for r in rows}
 
+    async def last_attempts(self, district: str | None) -> dict[int, tuple[datetime, bool]]:
+        """Per register row: the time of the latest contact of any outcome and whether it
+        reached the person (failed attempts show, not only successes)."""
+        rows = await self._db.fetchall(
+            "SELECT r.id, k.at, k.outcome FROM register r JOIN contacts k"
+            " ON (k.register_id = r.id OR (r.user_id IS NOT NULL AND k.user_id = r.user_id))"
+            " WHERE (? IS NULL OR r.district = ?) ORDER BY r.id, k.at, k.id",
+            (district, district),
+        )
+        last: dict[int, tuple[datetime, bool]] = {}
+        for r in rows:
+            last[int(r["id"])] = (from_db_required(r["at"]), r["outcome"] != UNREACHED)
+        return last
+
     async def with_needs(self, district: str | None, need: str | None) -> list[NeedRow]:
         """Seekers of a district (or all) who asked for help, optionally for one need."""
         sql = (

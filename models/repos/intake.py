@@ -165,7 +165,7 @@ class IntakeRepo:
                     "DELETE FROM posting_dedup_keys WHERE (key, posting_id) IN (SELECT key,"
                     " posting_id FROM (SELECT key, posting_id, ROW_NUMBER() OVER (PARTITION BY"
                     " key ORDER BY posting_id DESC) AS n FROM posting_dedup_keys"
-                    f" WHERE key IN ({','.join('?' * len(chunk))})) WHERE n > ?)",
+                    f" WHERE key IN ({','.join('?' * len(chunk))})) AS ranked WHERE n > ?)",
                     (*chunk, PER_KEY),
                 )
         if phones:

@@ -15,6 +15,7 @@ from models.db import Database, Row, Tx
 from models.delivery import DeliveryState
 from models.dispatch import Action, Candidate, Claimed, Hold, Item, Kind, Recipient, Verdict
 from models.messages import Choice, Reply
+from models.repos.workers import beat_in, stale_claim, stale_params
 from models.timeutil import from_db, to_db
 
 Decide = Callable[[Candidate, datetime, int], Verdict]
@@ -231,13 +232,14 @@ class OutboxRepo:
         Returns the leased rows and how many rows were handled (sent, deferred or ended).
         """
         async with self._db.transaction() as tx:
+            await beat_in(tx, token, now)
             ids = await _due_ids(tx, channel, now, limit)
             if not ids:
                 return [], 0
             marks = ",".join("?" * len(ids))
             rows = await tx.fetchall(
                 f"SELECT o.id, o.kind, o.state, o.hold, o.attempts, o.recoveries, o.reply,"
-                f" COALESCE(u.last_inbound_at > o.held_at, 0) AS wrote,"
+                f" CASE WHEN u.last_inbound_at > o.held_at THEN 1 ELSE 0 END AS wrote,"
                 f" {RECIPIENT_COLUMNS} FROM outbox o JOIN users u ON u.id = o.user_id"
                 f" LEFT JOIN seekers s ON s.user_id = o.user_id WHERE o.id IN ({marks})"
                 " ORDER BY o.due_at, o.id",
@@ -283,30 +285,31 @@ class OutboxRepo:
 
 
 async def _due_ids(tx: Tx, channel: str, now: datetime, limit: int) -> list[int]:
-    """Stale leases first (recovery), then window holds the user ended by writing, then due."""
+    """Stale claims first (recovery), then window holds the user ended by writing, then due;
+    rows another worker is claiming right now are skipped."""
     at = to_db(now)
     stale = await tx.fetchone(
         "SELECT id, recoveries FROM outbox WHERE channel = ? AND state = 'sending'"
-        " AND claimed_until <= ? ORDER BY recoveries DESC LIMIT 1",
-        (channel, at),
+        f" AND {stale_claim('outbox')} ORDER BY recoveries DESC LIMIT 1 FOR UPDATE SKIP LOCKED",
+        (channel, *stale_params(now)),
     )
     if stale and stale["recoveries"] + 1 >= ISOLATE_AFTER:
         return [stale["id"]]  # see deliveries.ISOLATE_AFTER
     queries: tuple[tuple[str, tuple[object, ...]], ...] = (
         (
-            "SELECT id FROM outbox WHERE channel = ? AND state = 'sending' AND claimed_until <= ?"
-            " ORDER BY claimed_until LIMIT ?",
-            (channel, at),
+            "SELECT id FROM outbox WHERE channel = ? AND state = 'sending'"
+            f" AND {stale_claim('outbox')} ORDER BY claimed_until LIMIT ? FOR UPDATE SKIP LOCKED",
+            (channel, *stale_params(now)),
         ),
         (
             "SELECT o.id FROM outbox o JOIN users u ON u.id = o.user_id WHERE o.hold = 'window'"
             " AND o.channel = ? AND o.state = 'queued' AND u.last_inbound_at > o.held_at"
-            " ORDER BY o.id LIMIT ?",
+            " ORDER BY o.id LIMIT ? FOR UPDATE OF o SKIP LOCKED",
             (channel,),
         ),
         (
             "SELECT id FROM outbox WHERE channel = ? AND state = 'queued' AND due_at <= ?"
-            " ORDER BY due_at, id LIMIT ?",
+            " ORDER BY due_at, id LIMIT ? FOR UPDATE SKIP LOCKED",
             (channel, at),
         ),
     )

@@ -53,14 +53,12 @@ async def _sent_pushes(tx: Tx, outcomes: Sequence[Outcome], now: datetime) -> in
     if not outcomes:
         return 0
     at = to_db(now)
-    before = await _changes(tx)
-    await tx.executemany(
+    applied = await tx.executemany(
         "UPDATE deliveries SET state = 'sent', outcome = 'sent', sent_at = ?, message_id = ?,"
         " attempts = attempts + 1, hold = NULL, claimed_until = NULL, claim_token = NULL,"
         " updated_at = ? WHERE id = ? AND claim_token = ? AND state = 'sending'",
         [(at, o.message_id, at, o.claimed.id, o.claimed.token) for o in outcomes],
     )
-    applied = await _changes(tx) - before
     await tx.executemany(
         "INSERT INTO delivery_attempts (delivery_id, at, outcome, detail) VALUES (?, ?, ?, ?)",
         [(o.claimed.id, at, o.attempt, o.message_id) for o in outcomes],
@@ -144,8 +142,3 @@ async def _outbox(tx: Tx, o: Outcome, now: datetime) -> bool:
         )
         await end_in(tx, c.id, o.state, o.outcome, now)
     return True
-
-
-async def _changes(tx: Tx) -> int:
-    row = await tx.fetchone("SELECT total_changes()")
-    return int(row[0]) if row else 0

@@ -6,7 +6,7 @@ import secrets
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from models.db import Database, Row
+from models.db import Database, Row, Tx
 from models.register import RegisterEntry, RegisterStatus
 from models.timeutil import from_db, to_db
 
@@ -18,6 +18,36 @@ _CODE_LENGTH = 6
 def new_invite_code() -> str:
     """A short random code a person types or follows as a link to join."""
     return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(_CODE_LENGTH))
+
+
+async def _fresh_codes(tx: Tx, given: Sequence[str | None]) -> list[str]:
+    """Invite codes for new rows: the given ones, else random ones not in use.
+
+    31^6 codes: among tens of thousands of people a random clash is likely, so drawn codes are
+    checked against the table (one query per round) and redrawn.
+    """
+    codes = [g or new_invite_code() for g in given]
+    drawn = {i for i, g in enumerate(given) if g is None}
+    seen: set[str] = {g for g in given if g is not None}
+    while drawn:
+        wanted = sorted({codes[i] for i in drawn})
+        taken: set[str] = set()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            rows = await tx.fetchall(
+                f"SELECT invite_code FROM register WHERE invite_code IN ({marks})", tuple(chunk)
+            )
+            taken.update(r[0] for r in rows)
+        again = set()
+        for i in sorted(drawn):
+            if codes[i] in taken or codes[i] in seen:
+                codes[i] = new_invite_code()
+                again.add(i)
+            else:
+                seen.add(codes[i])
+        drawn = again
+    return codes
 
 
 def _entry(row: Row) -> RegisterEntry:
@@ -32,6 +62,9 @@ def _entry(row: Row) -> RegisterEntry:
         registered_on=date.fromisoformat(registered) if registered else None,
         address=row["address"],
         district=row["district"],
+        wish=row["wish"],
+        street=row["street"],
+        community=row["community"],
         user_id=row["user_id"],
         invite_code=row["invite_code"],
         status=RegisterStatus(row["status"]),
@@ -55,27 +88,39 @@ class RegisterRepo:
         """
         ids: list[int] = []
         async with self._db.transaction() as tx:
-            for e in entries:
-                await tx.execute(
+            codes = await _fresh_codes(tx, [e.invite_code for e in entries])
+            for e, code in zip(entries, codes, strict=True):
+                row = await tx.fetchone(
                     "INSERT INTO register (name, phone, gender, education, skills, registered_on,"
-                    " address, district, invite_code, imported_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    " address, district, wish, street, community, invite_code, imported_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                     " ON CONFLICT (name, phone) DO UPDATE SET gender = excluded.gender,"
                     " education = excluded.education, skills = excluded.skills,"
                     " registered_on = excluded.registered_on, address = excluded.address,"
-                    " district = excluded.district",
+                    " district = excluded.district, wish = excluded.wish,"
+                    " street = excluded.street, community = excluded.community RETURNING id",
                     (
                         e.name, e.phone, e.gender, e.education, e.skills,
                         e.registered_on.isoformat() if e.registered_on else None,
-                        e.address, e.district, e.invite_code or new_invite_code(), to_db(now),
+                        e.address, e.district, e.wish, e.street, e.community,
+                        code, to_db(now),
                     ),
                 )  # fmt: skip
-                row = await tx.fetchone(
-                    "SELECT id FROM register WHERE name = ? AND phone IS ?", (e.name, e.phone)
-                )
                 assert row is not None
                 ids.append(int(row["id"]))
         return ids
+
+    async def by_phones(self, phones: Sequence[str]) -> dict[str, tuple[int, str]]:
+        """People already on the register with one of these phones: phone → (id, name)."""
+        found: dict[str, tuple[int, str]] = {}
+        for start in range(0, len(phones), 500):
+            chunk = list(phones[start : start + 500])
+            marks = ", ".join("?" for _ in chunk)
+            rows = await self._db.fetchall(
+                f"SELECT id, name, phone FROM register WHERE phone IN ({marks})", tuple(chunk)
+            )
+            found.update({r["phone"]: (int(r["id"]), r["name"]) for r in rows})
+        return found
 
     async def get(self, entry_id: int) -> RegisterEntry | None:
         """One person by id."""

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from models.db import Database, Row
 from models.messages import Location
+from models.repos.audit import forget_actor
 from models.seeker import SeekerProfile
 from models.timeutil import from_db, to_db
 from models.values import Pay, WorkForm
@@ -32,6 +33,9 @@ def _profile(row: Row) -> SeekerProfile:
         skills=row["skills"],
         experience=row["experience"],
         needs=tuple(json.loads(row["needs"])),
+        age=row["age"],
+        gender=row["gender"],
+        benefits=tuple(json.loads(row["benefits"])),
         consent=None if row["consent"] is None else bool(row["consent"]),
         wish=row["wish"],
         paused=bool(row["paused"]),
@@ -76,6 +80,9 @@ def _values(p: SeekerProfile, now: datetime) -> tuple[object, ...]:
         json.dumps(p.penalties, ensure_ascii=False),
         to_db(p.completed_at),
         to_db(now),
+        p.age,
+        p.gender,
+        json.dumps(list(p.benefits), ensure_ascii=False),
     )
 
 
@@ -83,10 +90,10 @@ _FIELDS = (
     "user_id, work_form, categories, other_category, pay, pay_hard, daily_settlement_only,"
     " districts, max_km, lat, lon, education, skills, experience, needs, consent, wish, paused,"
     " status, status_detail, quiet_start, quiet_end, daily_cap, digest_hour, penalties,"
-    " completed_at, updated_at"
+    " completed_at, updated_at, age, gender, benefits"
 )
 _UPSERT = (
-    f"INSERT INTO seekers ({_FIELDS}) VALUES ({','.join('?' * 27)})"
+    f"INSERT INTO seekers ({_FIELDS}) VALUES ({','.join('?' * 30)})"
     " ON CONFLICT (user_id) DO UPDATE SET "
     + ", ".join(f"{f.strip()} = excluded.{f.strip()}" for f in _FIELDS.split(",")[1:])
 )
@@ -141,6 +148,12 @@ class SeekerRepo:
         and the content. The WAL is checkpointed so no old page with the data stays on disk.
         """
         async with self._db.transaction() as tx:
+            identity = await tx.fetchone(
+                "SELECT channel, channel_user_id FROM users WHERE id = ?", (user_id,)
+            )
+            if identity is not None:
+                actor = f"{identity['channel']}:{identity['channel_user_id']}"
+                await forget_actor(tx, actor)
             await tx.execute(
                 "UPDATE contacts SET user_id = NULL, content = '(已删除)' WHERE user_id = ?",
                 (user_id,),
