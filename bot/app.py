@@ -30,6 +30,7 @@ def policy_from(settings: Settings) -> Policy:
         gig_expiry_days=settings.gig_expiry_days,
         job_expiry_days=settings.job_expiry_days,
         reach_threshold=settings.reach_threshold,
+        service_area=settings.service_area,
         quiet_start=settings.quiet_start,
         quiet_end=settings.quiet_end,
         daily_cap=settings.daily_cap,

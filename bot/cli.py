@@ -90,6 +90,7 @@ from bot import (  # noqa: E402
     cli_intake,  # noqa: F401
     cli_matching,  # noqa: F401
     cli_run,  # noqa: F401
+    cli_seekers,  # noqa: F401
     cli_staff,  # noqa: F401
     cli_stats,  # noqa: F401
     cli_web,  # noqa: F401

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
@@ -24,6 +25,8 @@ from bot.cli import app, cli_state, run_async
 from bot.cli_chat import DemoContext, DemoStage, add_demo_stage, load_profile
 from bot.settings import Settings
 from handlers.context import Services
+from handlers.jobs import ordered_matches
+from handlers.publishing import push_decisions
 from handlers.texts import t
 from matching.engine import Matcher
 from matching.profile_text import apply_wish
@@ -146,7 +149,9 @@ async def _match_file(settings: Settings, path: Path, top: int, out: Path | None
     async with open_services(settings) as services:
         matcher = _matcher(services)
         now = services.clock()
-        results = await matcher.search_many([line.profile() for line in lines], top, now)
+        profiles = [line.profile() for line in lines]
+        ranked = await ordered_matches(matcher, services, profiles, top, now)
+        results = [[r.match for r in found] for found in ranked]
         ids = sorted({m.posting_id for found in results for m in found})
         external = await services.postings.external_ids(ids)
     sink = out.open("w", encoding="utf-8") if out else sys.stdout
@@ -177,7 +182,10 @@ async def _match_user(settings: Settings, user: str, top: int) -> int:
         if profile is None:
             typer.echo(t("match.cli.no_user", lang, user=user), err=True)
             return 1
-        found = await _matcher(services).search(profile, top, services.clock())
+        ranked = await ordered_matches(
+            _matcher(services), services, [profile], top, services.clock()
+        )
+        found = [r.match for r in ranked[0]]
         postings = await services.postings.many([m.posting_id for m in found])
     table = Table(title=t("match.cli.title", lang, user=user, k=top))
     for key in ("match.cli.rank", "match.cli.posting", "match.cli.score", "match.cli.reason"):
@@ -214,30 +222,36 @@ async def _reach(settings: Settings, key: str, threshold: float | None, as_json:
         if posting is None:
             typer.echo(t("match.cli.no_posting", lang, posting=key), err=True)
             return 1
-        found = await _matcher(services).reach(posting, services.clock(), level)
-        users = {m.user_id: await services.users.by_id(m.user_id) for m in found}
+        policy = replace(services.policy, reach_threshold=level)
+        decided = await push_decisions(replace(services, policy=policy), posting, services.clock())
+        pushed = [(m, v) for m, v in decided if v.push]
+        users = {m.user_id: await services.users.by_id(m.user_id) for m, _ in pushed}
     if as_json:
-        for m in found:
+        for m, verdict in pushed:
             user = users[m.user_id]
             record = {
                 "user_id": m.user_id,
                 "seeker": str(user.key) if user else None,
                 "score": round(m.score, 4),
+                "bars": list(verdict.cleared),
                 "reason": m.reason,
             }
             typer.echo(json.dumps(record, ensure_ascii=False))
         return 0
+    found = [m for m, _ in pushed]
+    bars = {m.user_id: " ".join(v.cleared) for m, v in pushed}
     table = Table(
         title=t(
             "match.cli.reach_title", lang, title=posting.title, count=len(found), threshold=level
         )
     )
-    for name in ("match.cli.rank", "match.cli.seeker", "match.cli.score", "match.cli.reason"):
+    names = ("match.cli.rank", "match.cli.seeker", "match.cli.score", "match.cli.reason")
+    for name in (*names, "match.cli.bars"):
         table.add_column(t(name, lang))
     for rank, m in enumerate(found, 1):
         user = users[m.user_id]
         who = f"{user.display_name or user.key} (#{m.user_id})" if user else f"#{m.user_id}"
-        table.add_row(str(rank), who, f"{m.score:.2f}", m.reason)
+        table.add_row(str(rank), who, f"{m.score:.2f}", m.reason, bars[m.user_id])
     Console().print(table if found else t("match.cli.nobody", lang))
     return 0
 

@@ -56,6 +56,11 @@ class Settings(BaseSettings):
     reach_threshold: float = Field(
         0.45, description="Lowest match score at which a new posting is pushed to a seeker."
     )
+    service_area: str = Field(
+        "天津市",
+        description="City served: postings outside it are never pushed and rank below local"
+        " ones unless the seeker asked for that place.",
+    )
 
     # Delivery defaults (each seeker may change their own)
     quiet_start: int = Field(22, description="Quiet hours start (local hour).")

@@ -24,6 +24,7 @@ from handlers.publishing import PUBLISHABLE, publish
 from handlers.registry import Command, register_command, register_payload
 from handlers.staff import audit_ok, command_args, district_arg, refuse, staff_name
 from handlers.texts import t
+from matching.push_rules import is_held
 from models.messages import Channel, Choice, DialogKey, Reply
 from models.posting import Posting, PostingStatus, Trust
 from models.repos.deliveries import DeliveryRepo
@@ -111,7 +112,7 @@ def _problem(posting: Posting | None, services: Services, now: datetime) -> str 
         return "caseworker.bc.ended"
     if posting.expires_at is not None and posting.expires_at <= now:
         return "caseworker.bc.ended"
-    risky = posting.risk_score >= services.policy.risk_hold_threshold
+    risky = is_held(posting, services.policy)
     if risky and posting.trust is not Trust.VERIFIED:
         return "caseworker.bc.risky"
     return None

@@ -1,8 +1,8 @@
 """Seeker commands that work in every state, in Chinese words and slash forms.
 
 帮助 /help, 我的资料 /profile, 修改 /edit, 暂停推送 /pause, 恢复推送 /resume, 重新开始 /restart,
-删除我的信息 /delete (confirmed in a one-step flow) and /lang. Inside onboarding, a command's
-answer is followed by the question the dialog is waiting for.
+删除我的信息 /delete (confirmed in a one-step flow), /lang, and 找工作 /jobs (handlers/jobs.py).
+Inside onboarding, a command's answer is followed by the question the dialog is waiting for.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from handlers import onboarding
+from handlers import jobs, onboarding
 from handlers.context import Services, Turn
 from handlers.onboarding_state import FLOW as ONBOARDING
 from handlers.onboarding_state import filled
@@ -86,6 +86,14 @@ async def help_command(turn: Turn, services: Services) -> list[Reply]:
             lines.append(t(command.help_key, turn.lang))
     lines.append(t("commands.help.footer", turn.lang))
     return await _then_pending(turn, services, Reply("\n".join(lines)))
+
+
+async def jobs_command(turn: Turn, services: Services) -> list[Reply]:
+    """找工作 / 推荐工作 / 有啥活: the seeker's best current matches, then any open question."""
+    turn = await _leave_delete(turn, services)
+    replies = await jobs.jobs_command(turn, services)
+    question = await _pending(turn, services)
+    return [*replies, question] if question is not None else replies
 
 
 async def profile_command(turn: Turn, services: Services) -> list[Reply]:
@@ -258,6 +266,22 @@ _EDIT_WORDS = tuple(
 for _command in (
     Command("help", ("help", "帮助", "菜单"), help_command, help_key="commands.help.help"),
     Command(
+        "jobs",
+        (
+            "jobs",
+            "找工作",
+            "推荐工作",
+            "有啥活",
+            "有啥活没",
+            "有啥活吗",
+            "有什么活",
+            "有活吗",
+            "换一批",
+        ),
+        jobs_command,
+        help_key="commands.help.jobs",
+    ),
+    Command(
         "profile",
         ("profile", "我的资料", "查看资料"),
         profile_command,
@@ -295,3 +319,4 @@ for _command in (
     register_command(_command)
 register_flow(DeleteFlow())
 register_payload(PREFIX, account_button)
+register_payload(jobs.PREFIX, jobs.jobs_button)

@@ -33,6 +33,7 @@ class Policy:
     gig_expiry_days: int = 3
     job_expiry_days: int = 30
     reach_threshold: float = 0.45
+    service_area: str = "天津市"
     quiet_start: int = 22
     quiet_end: int = 7
     daily_cap: int = 5

@@ -34,6 +34,7 @@ from matching.normalize import normalize_text
 from matching.parser import ParsedPost, parse_post, to_posting
 from matching.pay import find_pay
 from matching.post_fields import find_headcount, find_phones
+from matching.push_rules import is_held
 from models.messages import Choice, Reply
 from models.posting import PostingStatus, Trust
 from models.repos.dialogs import DialogState
@@ -403,7 +404,7 @@ async def _outcome(services: Services, stored: Stored, title: str, lang: str, st
     if stored.held:
         key = (
             "intake.done.held_risk"
-            if stored.risk.score >= services.policy.risk_hold_threshold
+            if is_held(stored.risk.score, services.policy)
             else ("intake.done.held")
         )
         text = t(key, lang, id=stored.posting_id, title=title)

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from handlers.context import Services
 from handlers.publishing import PublishResult, expiry_for, publish
 from matching.dedup import Duplicate, Fingerprint, find_duplicate, fingerprint, grams
+from matching.push_rules import is_held
 from matching.risk import RiskAssessment, assess
 from models.db import Tx
 from models.posting import Posting, PostingStatus
@@ -144,7 +145,7 @@ async def _insert(
     risk = assess(
         posting, min_wage_monthly=services.policy.min_wage_monthly, phone_history=phone_history
     )
-    held = item.moderate or risk.score >= services.policy.risk_hold_threshold
+    held = item.moderate or is_held(risk.score, services.policy)
     status = PostingStatus.PENDING if held else PostingStatus.DRAFT
     if not held and not push:
         status = PostingStatus.PUBLISHED
@@ -203,7 +204,7 @@ async def update_in(
         new, min_wage_monthly=services.policy.min_wage_monthly, phone_history=list(others.values())
     )
     status = current.status
-    if status == PostingStatus.PUBLISHED and risk.score >= services.policy.risk_hold_threshold:
+    if status == PostingStatus.PUBLISHED and is_held(risk.score, services.policy):
         status = PostingStatus.PENDING
     row = new.with_(
         id=current.id,
@@ -253,7 +254,7 @@ async def _sighting(
     )
     await repo.set_risk_in(tx, original.id, risk.score, risk.reasons, now)
     status = original.status
-    if status == PostingStatus.PUBLISHED and risk.score >= services.policy.risk_hold_threshold:
+    if status == PostingStatus.PUBLISHED and is_held(risk.score, services.policy):
         status = PostingStatus.PENDING
         await services.postings.set_status_in(tx, original.id, status, now)
     return Stored(original.id, False, status, risk, dup)

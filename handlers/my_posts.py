@@ -9,6 +9,7 @@ from handlers.intake import release
 from handlers.publishing import close_posting
 from handlers.registry import Command, parse_command, register_command
 from handlers.texts import t
+from matching.push_rules import is_held
 from models.messages import Reply
 from models.posting import Posting, PostingStatus
 from models.repos.deliveries import DeliveryRepo
@@ -113,7 +114,7 @@ async def repost_command(turn: Turn, services: Services) -> list[Reply]:
     if found.status == PostingStatus.REJECTED:
         return [Reply(t("intake.mine.was_rejected", turn.lang, id=found.id))]
     held = services.policy.moderation and not turn.user.is_staff
-    held = held or found.risk_score >= services.policy.risk_hold_threshold
+    held = held or is_held(found, services.policy)
     status = PostingStatus.PENDING if held else PostingStatus.DRAFT
     async with services.db.transaction() as tx:
         await services.postings.set_status_in(tx, found.id, status, turn.now)

@@ -9,11 +9,13 @@ therefore leaves either nothing or both, and publishing again only adds seekers 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from handlers.context import Policy, Services
+from matching.matches import SeekerMatch
+from matching.push_rules import PairFeatures, PushRules, Verdict, decide
 from models.delivery import DeliveryState
 from models.posting import Posting, PostingStatus
 from models.repos.deliveries import DeliveryRepo
@@ -27,6 +29,16 @@ GIG_WORK_FORMS = frozenset({"零工", "临时工", "日结", "灵活就业"})
 GIG_PERIODS = frozenset({"日结", "完工结"})
 GIG_UNITS = frozenset({PayUnit.DAY, PayUnit.HOUR})
 PUBLISHABLE = frozenset({PostingStatus.DRAFT, PostingStatus.PENDING, PostingStatus.PUBLISHED})
+
+
+@dataclass(frozen=True, slots=True)
+class Pushed:
+    """A seeker a posting is pushed to, with the reason they read and the bars it cleared."""
+
+    user_id: int
+    score: float
+    reason: str
+    bars: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +92,8 @@ async def publish(services: Services, posting_id: int) -> PublishResult:
         expires_at=expires_at,
         published_at=posting.published_at or now,
     )
-    matches = await _reach(services, live, now)
+    pushed = await _reach(services, live, now)
+    matches = [(p.user_id, p.score, p.reason) for p in pushed]
     repo = DeliveryRepo(services.db)
     async with services.db.transaction() as tx:
         current = await services.postings.get_in(tx, posting_id)
@@ -90,7 +103,8 @@ async def publish(services: Services, posting_id: int) -> PublishResult:
             return PublishResult(posting_id, published=False, refused=f"status_{status}")
         await services.postings.set_status_in(tx, posting_id, PostingStatus.PUBLISHED, now)
         await services.postings.set_expiry_in(tx, posting_id, expires_at, now)
-        queued, suppressed = await repo.enqueue_in(tx, posting_id, matches, now)
+        bars = {p.user_id: p.bars for p in pushed}
+        queued, suppressed = await repo.enqueue_in(tx, posting_id, matches, now, bars)
     if services.matcher is not None:
         await services.matcher.posting_changed(posting_id)
     log.info("published posting %s: %s matched, %s queued", posting_id, len(matches), queued)
@@ -137,12 +151,40 @@ async def expire_due(services: Services, now: datetime | None = None) -> int:
     return expired
 
 
-async def _reach(
+def push_rules(policy: Policy) -> PushRules:
+    """The push decision's settings, from the handler policy."""
+    return PushRules(
+        service_area=policy.service_area, risk_hold_threshold=policy.risk_hold_threshold
+    )
+
+
+async def push_decisions(
     services: Services, posting: Posting, now: datetime
-) -> Sequence[tuple[int, float, str]]:
-    """(seeker, score, reason) for everyone the posting should reach, its poster excepted."""
-    if services.matcher is None:
+) -> list[tuple[SeekerMatch, Verdict]]:
+    """Every seeker the ranking puts at or above the reach threshold (the poster excepted),
+    each with the push decision: ranking finds candidates, the bars decide."""
+    matcher = services.matcher
+    if matcher is None:
         log.warning("no matcher: posting %s is published without pushes", posting.id)
         return []
-    found = await services.matcher.reach(posting, now, services.policy.reach_threshold)
-    return [(m.user_id, m.score, m.reason) for m in found if m.user_id != posting.poster_user_id]
+    found = await matcher.reach(posting, now, services.policy.reach_threshold)
+    found = [m for m in found if m.user_id != posting.poster_user_id]
+    profiles = await services.seekers.many([m.user_id for m in found])
+    found = [m for m in found if m.user_id in profiles]
+    read = await matcher.categorised(posting)
+    cosines = await matcher.cosines([profiles[m.user_id] for m in found], [read] * len(found))
+    rules = push_rules(services.policy)
+    return [
+        (m, decide(profiles[m.user_id], read, PairFeatures(m.score, cosine), rules))
+        for m, cosine in zip(found, cosines, strict=True)
+    ]
+
+
+async def _reach(services: Services, posting: Posting, now: datetime) -> list[Pushed]:
+    """(seeker, score, reason, bars cleared) for everyone the posting is pushed to."""
+    decided = await push_decisions(services, posting, now)
+    pushed = [Pushed(m.user_id, m.score, m.reason, v.reason) for m, v in decided if v.push]
+    if decided and not pushed:
+        failed = Counter((v.failed or "").split(":")[0] for _, v in decided)
+        log.info("posting %s cleared no seeker's bars: %s", posting.id, dict(failed))
+    return pushed

@@ -255,6 +255,41 @@ class Matcher:
             for f, reason in zip(found, reasons, strict=True)
         ]
 
+    async def cosines(
+        self, profiles: Sequence[SeekerProfile], postings: Sequence[Posting]
+    ) -> list[float]:
+        """e5 cosine of each profile's text with the posting beside it (the push bars read
+        it); indexed vectors are reused, only texts not in the index are encoded."""
+        if not profiles:
+            return []
+        seekers = await self._known_or_encoded(
+            "seekers",
+            [p.user_id or None for p in profiles],
+            [seeker_text(p) for p in profiles],
+            "query",
+        )
+        unique = {id(p): p for p in postings}
+        passages = await self._known_or_encoded(
+            "postings",
+            [p.id for p in unique.values()],
+            [posting_text(p) for p in unique.values()],
+            "passage",
+        )
+        row = {key: i for i, key in enumerate(unique)}
+        chosen = passages[[row[id(p)] for p in postings]]
+        return np.einsum("ij,ij->i", seekers, chosen).astype(float).tolist()  # type: ignore[no-any-return]
+
+    async def categorised(self, posting: Posting) -> Posting:
+        """The posting as matching reads it: without keyword codes, the clearly nearest one."""
+        if posting.categories:
+            return posting
+        vector = (
+            await self._known_or_encoded(
+                "postings", [posting.id], [posting_text(posting)], "passage"
+            )
+        )[0]
+        return self._with_category(posting, vector, await self._category_centroids())
+
     async def close(self) -> None:
         """Write unsaved index changes."""
         async with self._changes:

@@ -39,6 +39,7 @@ class Delivery:
     digest: bool = False
     created_at: datetime | None = None
     sent_at: datetime | None = None
+    push_bars: str = ""  # the push bars the pair cleared ("trade:category place:district …")
 
 
 @dataclass(frozen=True, slots=True)

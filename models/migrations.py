@@ -451,6 +451,12 @@ I15B_CHOICES_NUMERIC = """
 ALTER TABLE wechat_choices ADD COLUMN numeric_reply INTEGER NOT NULL DEFAULT 0;
 """
 
+# The push decision (issue 13): each delivery keeps the bars it cleared ("trade:category
+# place:district pay:meets …", matching/push_rules.py), so a push can be explained later.
+PUSH_BARS = """
+ALTER TABLE deliveries ADD COLUMN push_bars TEXT NOT NULL DEFAULT '';
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration("0001_core", CORE),
     Migration("0007_wechat", WECHAT),
@@ -463,4 +469,5 @@ MIGRATIONS: list[Migration] = [
     Migration("i16_register_fields", I16_REGISTER_FIELDS),
     Migration("i15_seeker_self", I15_SEEKER_SELF),
     Migration("i15b_choices_numeric", I15B_CHOICES_NUMERIC),
+    Migration("i13_push_bars", PUSH_BARS),
 ]

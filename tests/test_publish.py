@@ -26,6 +26,12 @@ class Reacher:
         found = [SeekerMatch(u, s, f"理由{u}") for u, s in self.scores.items() if s >= threshold]
         return sorted(found, key=lambda m: -m.score)
 
+    async def categorised(self, posting):
+        return posting
+
+    async def cosines(self, profiles, postings):
+        return [0.0] * len(profiles)  # no semantic evidence: the trade bar reads the codes
+
     async def posting_changed(self, posting_id):
         self.changed.append(posting_id)
 

@@ -12,6 +12,7 @@ from handlers.texts import common
 from handlers.texts import console as _console
 from handlers.texts import delivery as _delivery
 from handlers.texts import intake as _intake
+from handlers.texts import jobs as _jobs
 from handlers.texts import matching as _matching
 from handlers.texts import onboarding as _onboarding
 from handlers.texts import profile as _profile
@@ -29,6 +30,7 @@ for _part in (
     _console.TEXTS,
     _delivery.TEXTS,
     _intake.TEXTS,
+    _jobs.TEXTS,
     _matching.TEXTS,
     _onboarding.TEXTS,
     _profile.TEXTS,

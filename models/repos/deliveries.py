@@ -8,7 +8,7 @@ recovered by the next claim, so a stopped worker loses nothing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -55,6 +55,7 @@ def _delivery(row: Row) -> Delivery:
         digest=bool(row["digest"]),
         created_at=from_db(row["created_at"]),
         sent_at=from_db(row["sent_at"]),
+        push_bars=row["push_bars"],
     )
 
 
@@ -70,8 +71,11 @@ class DeliveryRepo:
         posting_id: int,
         matches: Sequence[tuple[int, float, str]],
         now: datetime,
+        bars: Mapping[int, str] | None = None,
     ) -> tuple[int, int]:
         """Insert a delivery per (seeker, score, reason) unless one exists; returns counts.
+
+        `bars` keeps, per seeker, the push bars the pair cleared (matching/push_rules.py).
 
         A seeker already reached (or about to be) by a near-duplicate of the posting gets a
         suppressed row with the reason, so the pair is never pushed. Returns (queued, suppressed).
@@ -93,15 +97,17 @@ class DeliveryRepo:
         }
         sql = (
             "INSERT INTO deliveries (seeker_user_id, posting_id, channel, state, score, reason,"
-            " due_at, outcome, created_at, updated_at) SELECT u.id, ?, u.channel, ?, ?, ?, ?, ?,"
-            " ?, ? FROM users u WHERE u.id = ? ON CONFLICT (seeker_user_id, posting_id) DO NOTHING"
+            " push_bars, due_at, outcome, created_at, updated_at) SELECT u.id, ?, u.channel, ?,"
+            " ?, ?, ?, ?, ?, ?, ? FROM users u WHERE u.id = ?"
+            " ON CONFLICT (seeker_user_id, posting_id) DO NOTHING"
         )
         at = to_db(now)
         counts = []
         for suppressed in (False, True):
             rows = [
-                (posting_id, "suppressed" if suppressed else "queued", score, reason, at,
-                 "near_duplicate" if suppressed else None, at, at, user_id)
+                (posting_id, "suppressed" if suppressed else "queued", score, reason,
+                 (bars or {}).get(user_id, ""), at, "near_duplicate" if suppressed else None, at,
+                 at, user_id)
                 for user_id, score, reason in matches
                 if (user_id in reached) == suppressed
             ]  # fmt: skip

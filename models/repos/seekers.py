@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 
 from models.db import Database, Row
@@ -108,6 +109,19 @@ class SeekerRepo:
         """The stored profile, if the user has started one."""
         row = await self._db.fetchone("SELECT * FROM seekers WHERE user_id = ?", (user_id,))
         return _profile(row) if row else None
+
+    async def many(self, user_ids: Sequence[int]) -> dict[int, SeekerProfile]:
+        """Stored profiles by user id (a push decision reads every reached seeker's)."""
+        out: dict[int, SeekerProfile] = {}
+        ids = list(dict.fromkeys(user_ids))
+        for start in range(0, len(ids), 500):  # stay under SQLite's bound-variable limit
+            chunk = ids[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            rows = await self._db.fetchall(
+                f"SELECT * FROM seekers WHERE user_id IN ({marks})", tuple(chunk)
+            )
+            out.update((r["user_id"], _profile(r)) for r in rows)
+        return out
 
     async def save(self, profile: SeekerProfile, now: datetime) -> None:
         """Insert or replace the whole profile (answers are saved as they are given)."""

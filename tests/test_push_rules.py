@@ -1,0 +1,210 @@
+"""The push decision (issue 13): each bar, the service area and unknown-field narrowing."""
+
+import pytest
+
+from matching.push_rules import (
+    STRONG_BAR,
+    PairFeatures,
+    PushRules,
+    decide,
+    in_service_area,
+    is_held,
+    posting_city,
+    tier,
+)
+from models.messages import Location
+from models.posting import Posting
+from models.seeker import SeekerProfile
+from models.values import Pay, PayUnit
+
+RULES = PushRules()
+PLAIN = PairFeatures(score=0.6, cosine=0.86)  # an ordinary cosine: no semantic evidence
+
+
+def seeker(**changes) -> SeekerProfile:
+    base = SeekerProfile(
+        user_id=7,
+        categories=("A",),
+        districts=("西青区",),
+        pay=Pay(150, None, PayUnit.DAY),
+        consent=True,
+    )
+    return base.with_(**changes)
+
+
+def posting(**changes) -> Posting:
+    base = Posting(
+        id=1,
+        title="商场保洁",
+        description="西青区商场保洁，早8晚5，日结200",
+        categories=("A",),
+        district="西青区",
+        pay=Pay(200, 200, PayUnit.DAY),
+    )
+    return base.with_(**changes)
+
+
+def test_a_fitting_pair_clears_every_bar_and_names_them():
+    verdict = decide(seeker(), posting(), PLAIN, RULES)
+    assert verdict.push
+    assert verdict.cleared == (
+        "risk:clear",
+        "area:inside",
+        "trade:category",
+        "place:district",
+        "pay:meets",
+        "requirements:none_lacking",
+    )
+    assert tier(verdict) == 0
+
+
+def test_risk_hold_blocks_and_is_one_rule():
+    risky = posting(risk_score=0.5)
+    assert is_held(risky, RULES)
+    assert is_held(0.5, RULES)
+    assert not is_held(0.49, RULES)
+    assert decide(seeker(), risky, PLAIN, RULES).failed == "risk:held"
+
+
+def test_trade_needs_positive_evidence_not_the_absence_of_a_mismatch():
+    other = posting(title="按摩技师", description="足疗店招按摩技师", categories=("K",))
+    assert decide(seeker(), other, PLAIN, RULES).failed == "trade:mismatch"
+    # A form seeker's ticked trades are what they asked for: meaning alone does not widen them.
+    close = PairFeatures(0.6, cosine=0.95)
+    assert decide(seeker(), other, close, RULES).failed == "trade:mismatch"
+    # A seeker known only by their words: a fit above the calibrated bar is evidence.
+    wisher = seeker(categories=(), wish="想做足疗按摩")
+    assert decide(wisher, other, close, RULES).push
+    assert not decide(wisher, other, PLAIN, RULES).push
+
+
+def test_unknown_trade_reaches_only_strong_own_word_matches():
+    unknown = posting(title="招人", description="西青区招人卸货，日结200", categories=())
+    assert decide(seeker(), unknown, PairFeatures(0.6, 0.99), RULES).failed == "trade:unknown"
+    wisher = seeker(categories=(), wish="想找卸货的活")
+    strong = PairFeatures(0.6, STRONG_BAR + 0.01)
+    assert decide(wisher, unknown, strong, RULES).cleared[2] == "trade:own_words"
+    assert not decide(wisher, unknown, PairFeatures(0.6, STRONG_BAR - 0.01), RULES).push
+
+
+def test_place_districts_neighbours_and_a_tighter_limit():
+    assert decide(seeker(), posting(district="宝坻区"), PLAIN, RULES).failed == (
+        "place:outside_districts"
+    )
+    neighbour = posting(district="南开区")  # borders 西青
+    assert decide(seeker(), neighbour, PLAIN, RULES).cleared[3] == "place:neighbour"
+    # Two central districts count as neighbours too.
+    central = seeker(districts=("和平区",))
+    assert decide(central, posting(district="河北区"), PLAIN, RULES).push
+    # A stated travel limit is tighter than "next door": the seats' distance decides.
+    tight = seeker(max_km=5.0)
+    assert decide(tight, neighbour, PLAIN, RULES).failed == "place:too_far"
+    assert decide(seeker(districts=()), posting(district="蓟州区"), PLAIN, RULES).push
+
+
+def test_place_by_distance_when_the_seeker_shared_a_location():
+    home = seeker(districts=(), location=Location(39.14, 117.01), max_km=10.0)  # 杨柳青
+    assert decide(home, posting(), PLAIN, RULES).cleared[3] == "place:district"
+    far = posting(district="宁河区")
+    assert decide(home, far, PLAIN, RULES).failed == "place:too_far"
+    near_point = posting(district=None, lat=39.15, lon=117.05)
+    assert decide(home, near_point, PLAIN, RULES).cleared[3] == "place:distance"
+
+
+def test_unknown_place_narrows_to_seekers_who_accept_anywhere_or_match_strongly():
+    nowhere = posting(district=None, description="商场保洁，日结200")
+    assert decide(seeker(), nowhere, PLAIN, RULES).failed == "place:unknown"
+    assert decide(seeker(districts=()), nowhere, PLAIN, RULES).push
+    wisher = seeker(wish="商场保洁")
+    assert decide(wisher, nowhere, PairFeatures(0.6, STRONG_BAR), RULES).push
+
+
+@pytest.mark.parametrize(
+    ("offer", "hard", "expected"),
+    [
+        (Pay(150, 150, PayUnit.DAY), False, "pay:meets"),
+        (Pay(145, 145, PayUnit.DAY), False, "pay:within_tolerance"),  # 3% below
+        (Pay(145, 145, PayUnit.DAY), True, "pay:below_floor"),  # hard: no tolerance
+        (Pay(120, 120, PayUnit.DAY), False, "pay:below_floor"),
+        (Pay(3000, 3500, PayUnit.MONTH), False, "pay:meets"),  # top of range: 161/day
+        (Pay(), False, "pay:unknown"),  # 面议 is unknown, never zero
+        (Pay(3, 3, PayUnit.PIECE), False, "pay:unknown"),
+    ],
+)
+def test_pay_floor_with_a_small_stated_tolerance(offer, hard, expected):
+    verdict = decide(seeker(pay_hard=hard), posting(pay=offer), PLAIN, RULES)
+    assert (verdict.failed or verdict.cleared[4]) == expected
+
+
+def test_requirements_the_seeker_visibly_lacks_block():
+    forklift = posting(
+        title="叉车司机",
+        description="西青区仓库招叉车司机，持叉车证上岗，日结200",
+        categories=("B",),
+    )
+    mover = seeker(categories=("B",), skills="会搬运 能吃苦")
+    assert decide(mover, forklift, PLAIN, RULES).failed == "requirements:lacks_forklift"
+    licensed = seeker(categories=("B",), skills="有叉车证")
+    assert decide(licensed, forklift, PLAIN, RULES).push
+    # Said nothing about themselves: not visibly lacking, recorded with the push.
+    silent = decide(seeker(categories=("B",)), forklift, PLAIN, RULES)
+    assert silent.push
+    assert silent.cleared[5] == "requirements:unstated_forklift"
+    # A licence the employer arranges is no requirement.
+    arranged = forklift.with_(title="仓库普工", description="仓库普工，叉车证可办，日结200")
+    assert decide(mover, arranged, PLAIN, RULES).push
+
+
+def test_seniority_blocks_a_worker():
+    manager = posting(title="总经理（家政服务公司）", description="负责公司运营")
+    assert decide(seeker(), manager, PLAIN, RULES).failed == "requirements:seniority"
+    assert decide(seeker(experience="做过保洁主管三年"), manager, PLAIN, RULES).push
+
+
+def test_service_area_blocks_other_cities_unless_asked():
+    shenzhen = posting(district="南山区", address="深圳市南山区科技园", description="深圳保洁")
+    assert posting_city(shenzhen) == "深圳市"
+    assert in_service_area(shenzhen, "天津市") is False
+    assert in_service_area(posting(), "天津市") is True
+    verdict = decide(seeker(districts=()), shenzhen, PLAIN, RULES)
+    assert verdict.failed == "area:outside"
+    assert tier(verdict) == 3
+    asked = seeker(districts=(), wish="想去深圳做保洁")
+    assert decide(asked, shenzhen, PLAIN, RULES).cleared[1] == "area:asked"
+    # Another service area: Tianjin's districts are then outside it (unless the seeker
+    # picked that district themselves).
+    beijing = PushRules(service_area="北京市")
+    assert decide(seeker(districts=()), posting(), PLAIN, beijing).failed == "area:outside"
+    assert decide(seeker(), posting(), PLAIN, beijing).cleared[1] == "area:asked"
+
+
+def test_tiers_order_fits_before_near_misses_before_other_trades():
+    near = decide(seeker(), posting(pay=Pay(100, 100, PayUnit.DAY)), PLAIN, RULES)
+    other = decide(seeker(), posting(categories=("K",)), PLAIN, RULES)
+    assert (tier(near), tier(other)) == (1, 2)
+
+
+def test_only_the_postings_main_trade_counts_as_the_seekers_category():
+    hedged = posting(title="普工", description="西青区食品厂招普工", categories=("J", "D"))
+    assert decide(seeker(categories=("D",)), hedged, PLAIN, RULES).failed == "trade:mismatch"
+    assert decide(seeker(categories=("J",)), hedged, PLAIN, RULES).push
+
+
+def test_work_abroad_is_outside_the_service_area_even_with_a_local_office():
+    abroad = posting(
+        title="钢筋工",
+        description="出国劳务 新加坡 建筑工，公司在南开区",
+        categories=("O",),
+        district="南开区",
+    )
+    builder = seeker(categories=("O",), districts=("南开区",))
+    assert decide(builder, abroad, PLAIN, RULES).failed == "area:abroad"
+    wants_abroad = builder.with_(wish="想出国打工")
+    assert decide(wants_abroad, abroad, PLAIN, RULES).cleared[1] == "area:asked"
+
+
+def test_a_named_city_or_remote_work_is_a_place_but_nothing_else_is():
+    campus = posting(district=None, description="天津师范大学食堂招保洁，月薪3200")
+    assert decide(seeker(), campus, PLAIN, RULES).cleared[3] == "place:city_only"
+    remote = posting(district=None, description="在线客服，居家办公，月薪3500")
+    assert decide(seeker(), remote, PLAIN, RULES).cleared[3] == "place:remote"
