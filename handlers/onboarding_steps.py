@@ -164,10 +164,13 @@ def stated_pay(text: str) -> Pay | None:
 async def on_pay(msg: Incoming, ctx: Ctx) -> Step | Again:
     """期望薪酬: a figure with its unit (日结200, 5000, 时薪25), 面议 or 计件."""
     value = _pick(msg, "pay")
-    if value == "negotiable" or (value is None and msg.text in ("面议", "不确定", "negotiable")):
+    # A typed label counts as the option (WeChat shows this question's options as words to type).
+    said = msg.text.strip().lower() if value is None else ""
+    negotiable = {"面议", "不确定", "negotiable", t("word.negotiable", ctx.lang).lower()}
+    if value == "negotiable" or said in negotiable:
         ctx.answer("pay", pay=Pay(negotiable=True))
         return Step.NEXT
-    if value == "piece" or (value is None and msg.text == "计件"):
+    if value == "piece" or said in {"计件", "piece", t("onboarding.unit.piece", ctx.lang).lower()}:
         ctx.answer("pay", pay=Pay(unit=PayUnit.PIECE))
         return Step.NEXT
     pay = stated_pay(msg.text) if value is None else None

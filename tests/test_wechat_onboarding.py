@@ -17,7 +17,6 @@ PICKS = {
     "ask_work_form": ["灵活就业"],
     "ask_categories": ["家政/保洁", "快递/外卖", "完成"],
     "ask_keep_location": ["保存位置"],
-    "ask_distance": ["5 公里内"],
     "ask_education": ["高中"],
     "ask_skills": ["跳过"],
     "ask_needs": ["技能培训", "完成"],
@@ -94,6 +93,12 @@ async def test_a_follower_completes_the_profile_by_numbers(user, services):
         asked.append(step)
         if step == "ask_pay":
             await user.say("日结200")
+        elif step == "ask_distance":
+            # Issue 15: the question's example is a number ("比如 5"), so its options are words
+            # to type, never numbers: a bare 5 is 5 km, not option 5 (不限).
+            assert "· 不限" in user.shown
+            assert not re.search(r"^\d+ ", user.shown, re.MULTILINE)
+            await user.say("5")
         elif step == "ask_districts":
             await user.share_location(39.1350, 117.0140)  # 西青区, by the map
         else:

@@ -33,7 +33,12 @@ def render(replies: Sequence[Reply], lang: str) -> Rendered:
     multi = False
     for reply in replies:
         lines = [reply.text] if reply.text else []
-        if reply.choices:
+        if reply.choices and reply.numeric:
+            # The question asks for a number ("比如 5"): numbered options would collide with the
+            # value, so they are shown as words to type and a bare 5 stays 5 km (issue 15).
+            lines.append(t("wechat.choose_words", lang))
+            lines.extend(f"· {choice.label}" for choice in reply.choices)
+        elif reply.choices:
             multi = reply.multi
             lines.append(t("wechat.choose_multi" if reply.multi else "wechat.choose", lang))
             for choice in reply.choices:

@@ -9,6 +9,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "回复数字，可多选，用空格分开（如 1 3）：",
         "en": "Reply with numbers; several are fine, separated by spaces (e.g. 1 3):",
     },
+    "wechat.choose_words": {
+        "zh": "直接回复数字或文字，例如：",
+        "en": "Reply with a number or in words, for example:",
+    },
     "wechat.share_location": {
         "zh": "也可以发送位置：点输入框旁的“＋”→“位置”。",
         "en": "You can also share your location: tap “+” next to the input box → “Location”.",
