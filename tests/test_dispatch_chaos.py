@@ -136,7 +136,7 @@ async def test_killed_anywhere_every_push_ends_sent_exactly_once_or_suppressed(t
     await _world(db_path, clock)
     rng = random.Random(11)
     budget = Budget(anywhere=20, after_send=20)
-    hook = _kill_after_send(rng, 0.08, budget)
+    hook = _kill_after_send(rng, 0.15, budget)  # 0.08 gave 11 kills of 12 needed once
     senders = {
         Channel.CONSOLE: KeyedFakeSender(Channel.CONSOLE, clock=FakeTime(clock).monotonic,
                                          after_send=hook),
