@@ -112,9 +112,14 @@ class Database(ABC):
     def transaction(self) -> AbstractAsyncContextManager[Tx]:
         """A write transaction; commits on success, rolls back on any exception."""
 
-    @abstractmethod
     async def execute(self, sql: str, params: Params = ()) -> int:
         """One write in its own transaction; returns the new id for inserts, else rowcount."""
+        async with self.transaction() as tx:
+            cur = await tx.execute(sql, params)
+            if sql.lstrip()[:6].upper() == "INSERT":
+                # lastrowid keeps the previous insert's id when ON CONFLICT DO NOTHING skipped.
+                return int(cur.lastrowid or 0) if cur.rowcount > 0 else 0
+            return cur.rowcount
 
     @abstractmethod
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
@@ -256,15 +261,6 @@ class SqliteDatabase(Database):
         await self._writer.execute("SELECT 1")
         if self._writer.in_transaction:
             await self._writer.rollback()
-
-    async def execute(self, sql: str, params: Params = ()) -> int:
-        """One write in its own transaction; returns lastrowid for inserts, else rowcount."""
-        async with self.transaction() as tx:
-            cur = await tx.execute(sql, params)
-            if sql.lstrip()[:6].upper() == "INSERT":
-                # lastrowid keeps the previous insert's id when ON CONFLICT DO NOTHING skipped.
-                return int(cur.lastrowid or 0) if cur.rowcount > 0 else 0
-            return cur.rowcount
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
         """Read one row of committed data."""

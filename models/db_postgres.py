@@ -250,14 +250,6 @@ class PostgresDatabase(Database):
         async with self._pool.connection() as conn, conn.transaction():
             yield PostgresTx(conn, self._identity)
 
-    async def execute(self, sql: str, params: Params = ()) -> int:
-        """One write in its own transaction; returns the new id for inserts, else rowcount."""
-        async with self.transaction() as tx:
-            cur = await tx.execute(sql, params)
-            if sql.lstrip()[:6].upper() == "INSERT":
-                return int(cur.lastrowid or 0) if cur.rowcount > 0 else 0
-            return cur.rowcount
-
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
         """Read one row of committed data."""
         async with self._pool.connection() as conn:
