@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Annotated, Any, TextIO
 
 import typer
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 from rich.console import Console
 from rich.table import Table
 
@@ -42,6 +42,16 @@ _WORK_FORMS = {
 }  # fmt: skip
 
 
+def _lat_lon(value: dict[str, float] | None) -> dict[str, float] | None:
+    if value is not None and not {"lat", "lon"} <= value.keys():
+        raise ValueError("location needs lat and lon")
+    return value
+
+
+# A profile line's shared location ({"lat": …, "lon": …}); read by `match` and `seekers import`.
+Point = Annotated[dict[str, float] | None, AfterValidator(_lat_lon)]
+
+
 class ProfileLine(BaseModel):
     """One line of `match --profiles`: an id and any of the profile fields."""
 
@@ -51,7 +61,7 @@ class ProfileLine(BaseModel):
     categories: list[str] = Field(default_factory=list)
     wish: str | None = None
     districts: list[str] = Field(default_factory=list)
-    location: dict[str, float] | None = None
+    location: Point = None
     max_km: float | None = Field(None, gt=0)
     pay_min: float | None = Field(None, ge=0)
     pay_unit: PayUnit | None = None
@@ -63,13 +73,6 @@ class ProfileLine(BaseModel):
         """Accept "A,C" as well as ["A", "C"]."""
         if isinstance(value, str):
             return [v for v in value.replace("，", ",").replace("、", ",").split(",") if v.strip()]
-        return value
-
-    @field_validator("location")
-    @classmethod
-    def _point(cls, value: dict[str, float] | None) -> dict[str, float] | None:
-        if value is not None and not {"lat", "lon"} <= value.keys():
-            raise ValueError("location needs lat and lon")
         return value
 
     @field_validator("work_form")

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from bot.app import open_services
 from bot.cli import app, cli_state, run_async
+from bot.cli_matching import Point
 from bot.settings import Settings
 from handlers.texts import t
 from matching.districts import canonical
@@ -41,7 +42,7 @@ class SeekerLine(BaseModel):
     daily_settlement_only: bool = False
     districts: list[str] = Field(default_factory=list)
     max_km: float | None = Field(None, gt=0)
-    location: dict[str, float] | None = None
+    location: Point = None
     education: str | None = None
     skills: str | None = None
     experience: str | None = None
@@ -68,13 +69,6 @@ class SeekerLine(BaseModel):
     @classmethod
     def _districts(cls, value: list[str]) -> list[str]:
         return [canonical(d) or d for d in value]
-
-    @field_validator("location")
-    @classmethod
-    def _point(cls, value: dict[str, float] | None) -> dict[str, float] | None:
-        if value is not None and not {"lat", "lon"} <= value.keys():
-            raise ValueError("location needs lat and lon")
-        return value
 
     def profile(self, user_id: int, now: Any) -> SeekerProfile:
         """The stored profile this line describes."""
