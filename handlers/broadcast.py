@@ -21,8 +21,8 @@ from handlers.cards import job_card
 from handlers.context import Services, Turn
 from handlers.group_post import job_code
 from handlers.publishing import PUBLISHABLE, publish
-from handlers.registry import Command, register_command, register_payload
-from handlers.staff import audit_ok, command_args, district_arg, refuse, staff_name
+from handlers.routing import Command, Router
+from handlers.staff import audit_ok, district_arg, refuse, staff_name
 from handlers.texts import t
 from matching.push_rules import is_held
 from models.messages import Channel, Choice, DialogKey, Reply
@@ -148,7 +148,7 @@ async def find_posting(services: Services, args: str) -> tuple[Posting | None, s
 
 async def broadcast_command(turn: Turn, services: Services) -> list[Reply]:
     """广播 N or 广播 编号: the reach in my district and the WeCom group, with send buttons."""
-    args = command_args(turn)
+    args = turn.args
     posting, ref = await find_posting(services, args)
     if ref is None:
         return [Reply(t("caseworker.bc.how", turn.lang))]
@@ -282,7 +282,7 @@ async def broadcast_button(turn: Turn, services: Services) -> list[Reply]:
 
 async def results_command(turn: Turn, services: Services) -> list[Reply]:
     """广播结果 N: sent / queued / suppressed / interested, group messages, "J" replies."""
-    posting, ref = await find_posting(services, command_args(turn))
+    posting, ref = await find_posting(services, turn.args)
     if ref is None:
         return [Reply(t("caseworker.bc.results_how", turn.lang))]
     if posting is None or posting.id is None:
@@ -309,11 +309,12 @@ async def results_command(turn: Turn, services: Services) -> list[Reply]:
     return [Reply("\n".join(lines))]
 
 
+router = Router("broadcast")
 for _command in (
     Command("broadcast", ("broadcast", "广播"), broadcast_command, True,
             "caseworker.help.broadcast"),
     Command("broadcast_results", ("broadcast_results", "广播结果"), results_command, True,
             "caseworker.help.broadcast_results"),
 ):  # fmt: skip
-    register_command(_command)
-register_payload(PREFIX, broadcast_button)
+    router.command(_command)
+router.payload(PREFIX, broadcast_button)

@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from handlers import onboarding
 from handlers.context import Services, Turn
 from handlers.feedback import CONTACT_METHOD
-from handlers.registry import register_fallback, register_payload
+from handlers.routing import Router
 from handlers.texts import t
 from models.delivery import ContactRecord
 from models.messages import Channel, Choice, Reply
@@ -204,6 +204,7 @@ async def typed_answer(turn: Turn, services: Services) -> list[Reply] | None:
     return await answer(turn, services, ANSWERS[int(text) - 1])
 
 
-register_payload(PREFIX, on_checkin)
-# Priority 3: before the employer-post (10) and seeker (100) readers take a bare digit.
-register_fallback(3, typed_answer)
+router = Router("check-ins")
+router.payload(PREFIX, on_checkin)
+# Included before the relay, employer-post and seeker readers, which would take a bare digit.
+router.fallback(typed_answer)

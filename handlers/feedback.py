@@ -16,7 +16,7 @@ from dataclasses import replace
 from handlers.cards import FEEDBACK, contact_text
 from handlers.context import Services, Turn
 from handlers.publishing import close_posting
-from handlers.registry import register_payload
+from handlers.routing import Router
 from handlers.texts import t
 from matching.weights import MAX_PENALTY_SHIFT
 from models.delivery import ContactRecord
@@ -250,5 +250,6 @@ def _id(posting: Posting) -> int:
     return posting.id
 
 
-register_payload(FEEDBACK, on_feedback)
-register_payload(POSTER, on_posting_control)
+router = Router("feedback")
+router.payload(FEEDBACK, on_feedback)
+router.payload(POSTER, on_posting_control)

@@ -19,8 +19,8 @@ from datetime import datetime
 from handlers.checkins import mark_employed, month_start, record_feedback_contacts
 from handlers.context import Services, Turn
 from handlers.feedback import CONTACT_METHOD
-from handlers.registry import Command, register_command
-from handlers.staff import audit_ok, command_args, district_arg, in_scope, refuse, staff_name
+from handlers.routing import Command, Router
+from handlers.staff import audit_ok, district_arg, in_scope, refuse, staff_name
 from handlers.texts import t
 from models.delivery import ContactRecord
 from models.messages import Channel, Reply
@@ -84,7 +84,7 @@ def _since(at: datetime | None, start: datetime) -> bool:
 
 async def overdue_command(turn: Turn, services: Services) -> list[Reply]:
     """待回访 [区]: register rows still open and not contacted this month."""
-    district = district_arg(command_args(turn)) or turn.user.district
+    district = district_arg(turn.args) or turn.user.district
     if not in_scope(turn.user, district):
         return await refuse(turn, services, "followup:overdue", district or "")
     start = month_start(turn.now)
@@ -114,7 +114,7 @@ async def overdue_command(turn: Turn, services: Services) -> list[Reply]:
 
 async def log_command(turn: Turn, services: Services) -> list[Reply]:
     """记录 <姓名或编号> <方式> <内容>: a phone call, visit, SMS or WeChat contact."""
-    parts = command_args(turn).split(maxsplit=2)
+    parts = turn.args.split(maxsplit=2)
     if len(parts) < 2 or parts[1] not in METHODS:
         return [Reply(t("caseworker.log.how", turn.lang))]
     found = await _person_in_scope(turn, services, parts[0], "followup:log")
@@ -162,7 +162,7 @@ async def record_contact(
 
 async def employed_command(turn: Turn, services: Services) -> list[Reply]:
     """就业 <编号> 单位就业|灵活就业|自主创业: registration status 已就业 with how."""
-    parts = command_args(turn).split()
+    parts = turn.args.split()
     way = next((w for w in EMPLOYMENT_WAYS if w in parts[1:]), None)
     if len(parts) < 2 or way is None:
         return [Reply(t("caseworker.employed.how", turn.lang))]
@@ -190,7 +190,7 @@ def close_reason(text: str) -> str | None:
 
 async def close_command(turn: Turn, services: Services) -> list[Reply]:
     """注销登记 <编号> <原因>: the registration ends with one of the standard reasons."""
-    parts = command_args(turn).split(maxsplit=1)
+    parts = turn.args.split(maxsplit=1)
     reason = close_reason(parts[1]) if len(parts) == 2 else None
     if reason is None:
         return [Reply(t("caseworker.close.how", turn.lang, reasons="、".join(CLOSE_REASONS)))]
@@ -216,7 +216,7 @@ def need_arg(text: str) -> str | None:
 
 async def needs_command(turn: Turn, services: Services) -> list[Reply]:
     """需求名单 [需求]: seekers of my district by the help they asked for."""
-    args = command_args(turn)
+    args = turn.args
     district = district_arg(args) or turn.user.district
     if not in_scope(turn.user, district):
         return await refuse(turn, services, "followup:needs", district or "")
@@ -238,7 +238,7 @@ async def needs_command(turn: Turn, services: Services) -> list[Reply]:
 
 async def send_info_command(turn: Turn, services: Services) -> list[Reply]:
     """发送信息 <需求> <内容>: queue the text to every seeker with that need; record each."""
-    parts = command_args(turn).split(maxsplit=1)
+    parts = turn.args.split(maxsplit=1)
     need = need_arg(parts[0]) if parts else None
     text = parts[1].strip() if len(parts) == 2 else ""
     if need is None or not text:
@@ -273,6 +273,7 @@ async def send_info_command(turn: Turn, services: Services) -> list[Reply]:
                     skipped=len(rows) - sent))]  # fmt: skip
 
 
+router = Router("follow-ups")
 for _command in (
     Command("overdue", ("overdue", "待回访"), overdue_command, True, "caseworker.help.overdue"),
     Command("log", ("log", "记录", "联系记录"), log_command, True, "caseworker.help.log"),
@@ -284,4 +285,4 @@ for _command in (
     Command("sendinfo", ("sendinfo", "发送信息"), send_info_command, True,
             "caseworker.help.send_info"),
 ):  # fmt: skip
-    register_command(_command)
+    router.command(_command)

@@ -16,8 +16,8 @@ from datetime import datetime
 from handlers.cards import contact_text, job_card, pay_text
 from handlers.context import Services, Turn
 from handlers.feedback import CONTACT_METHOD
-from handlers.registry import Command, register_command, register_fallback
-from handlers.staff import audit_ok, command_args, district_arg, in_scope, refuse
+from handlers.routing import Command, Router
+from handlers.staff import audit_ok, district_arg, in_scope, refuse
 from handlers.texts import t
 from matching.phones import mask_phones
 from matching.taxonomy import CATEGORIES, codes_in, label
@@ -110,7 +110,7 @@ def category_arg(text: str) -> str | None:
 
 async def group_post_command(turn: Turn, services: Services) -> list[Reply]:
     """群发文案 [区] [类别]: the ready-to-paste text for the district's WeChat groups."""
-    args = command_args(turn)
+    args = turn.args
     district = district_arg(args) or turn.user.district
     if district is None:
         return [Reply(t("caseworker.need_district", turn.lang))]
@@ -126,7 +126,7 @@ async def group_post_command(turn: Turn, services: Services) -> list[Reply]:
 
 async def group_stats_command(turn: Turn, services: Services) -> list[Reply]:
     """群发统计 [区]: replies per posting to the district's group posts."""
-    district = district_arg(command_args(turn)) or turn.user.district
+    district = district_arg(turn.args) or turn.user.district
     if not in_scope(turn.user, district):
         return await refuse(turn, services, "group_post:stats", district or "")
     counts = await OutreachRepo(services.db).reply_counts(district)
@@ -182,12 +182,13 @@ async def job_code_fallback(turn: Turn, services: Services) -> list[Reply] | Non
     return [Reply(f"{card.text}\n{extra}", card.choices)]
 
 
+router = Router("group posts")
 for _command in (
     Command("grouppost", ("grouppost", "群发文案"), group_post_command, True,
             "caseworker.help.group_post"),
     Command("groupstats", ("groupstats", "群发统计"), group_stats_command, True,
             "caseworker.help.group_stats"),
 ):  # fmt: skip
-    register_command(_command)
-# "J12" is ours even mid-dialog, before the employer-post (10) and seeker (100) readers.
-register_fallback(2, job_code_fallback, before_flows=True)
+    router.command(_command)
+# "J12" is ours even mid-dialog, before the employer-post and seeker readers.
+router.fallback(job_code_fallback, before_flows=True)

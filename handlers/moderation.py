@@ -12,8 +12,8 @@ from handlers.cards import pay_text
 from handlers.context import Services, Turn
 from handlers.employer import risk_text
 from handlers.intake import release, update
-from handlers.my_posts import command_args, posting_number
-from handlers.registry import Command, register_command, register_payload
+from handlers.my_posts import posting_number
+from handlers.routing import Command, Router
 from handlers.texts import t
 from matching.parser import ParsedPost
 from models.delivery import DeliveryState
@@ -220,21 +220,22 @@ async def _pending(turn: Turn, services: Services) -> list[Reply]:
 
 
 async def _approve(turn: Turn, services: Services) -> list[Reply]:
-    return await approve(turn, services, command_args(turn))
+    return await approve(turn, services, turn.args)
 
 
 async def _reject(turn: Turn, services: Services) -> list[Reply]:
-    return await reject(turn, services, command_args(turn))
+    return await reject(turn, services, turn.args)
 
 
 async def _verify(turn: Turn, services: Services) -> list[Reply]:
-    return await verify(turn, services, command_args(turn))
+    return await verify(turn, services, turn.args)
 
 
 async def _edit(turn: Turn, services: Services) -> list[Reply]:
-    return await edit_posting(turn, services, command_args(turn))
+    return await edit_posting(turn, services, turn.args)
 
 
+router = Router("moderation")
 for _command in (
     Command("pending", ("pending", "待审核", "审核列表"), _pending, True, "intake.help.pending"),
     Command("approve", ("approve", "通过", "批准"), _approve, True, "intake.help.approve"),
@@ -243,5 +244,5 @@ for _command in (
     Command("edit_posting", ("edit_posting", "编辑岗位", "编辑招聘"), _edit, True,
             "intake.help.edit_posting"),
 ):  # fmt: skip
-    register_command(_command)
-register_payload(PREFIX, moderation_button)
+    router.command(_command)
+router.payload(PREFIX, moderation_button)

@@ -7,7 +7,7 @@ import re
 from handlers.context import Services, Turn
 from handlers.intake import release
 from handlers.publishing import close_posting
-from handlers.registry import Command, parse_command, register_command
+from handlers.routing import Command, Router
 from handlers.texts import t
 from matching.push_rules import is_held
 from models.messages import Reply
@@ -19,12 +19,6 @@ from models.timeutil import local
 LIST_LIMIT = 10  # a chat message stays readable with ten postings
 _NUMBER = re.compile(r"\d+")
 LIVE = (PostingStatus.DRAFT, PostingStatus.PENDING, PostingStatus.PUBLISHED)
-
-
-def command_args(turn: Turn) -> str:
-    """The text after the command word ("已招满 12" → "12")."""
-    found = parse_command(turn.text)
-    return found[1] if found else ""
 
 
 def posting_number(text: str) -> int | None:
@@ -86,7 +80,7 @@ async def myposts_command(turn: Turn, services: Services) -> list[Reply]:
 
 async def close_command(turn: Turn, services: Services) -> list[Reply]:
     """已招满 N: close the posting; queued pushes end and nobody else is pushed it."""
-    found = await own_posting(turn, services, command_args(turn))
+    found = await own_posting(turn, services, turn.args)
     if isinstance(found, str):
         return [Reply(t(found, turn.lang))]
     assert found.id is not None
@@ -103,7 +97,7 @@ async def close_command(turn: Turn, services: Services) -> list[Reply]:
 async def repost_command(turn: Turn, services: Services) -> list[Reply]:
     """重新发布 N: a closed or expired posting goes live again (seekers reached before are not
     pushed it twice); under moderation it waits for a caseworker."""
-    found = await own_posting(turn, services, command_args(turn))
+    found = await own_posting(turn, services, turn.args)
     if isinstance(found, str):
         return [Reply(t(found, turn.lang))]
     assert found.id is not None
@@ -129,6 +123,7 @@ async def repost_command(turn: Turn, services: Services) -> list[Reply]:
     ]
 
 
+router = Router("my posts")
 for _command in (
     Command("myposts", ("myposts", "我的招聘", "我的发布"), myposts_command,
             help_key="intake.help.myposts"),
@@ -137,4 +132,4 @@ for _command in (
     Command("repost", ("repost", "重新发布", "再次发布"), repost_command,
             help_key="intake.help.repost"),
 ):  # fmt: skip
-    register_command(_command)
+    router.command(_command)

@@ -22,7 +22,7 @@ from handlers import commands as _seeker_commands  # noqa: F401
 from handlers import onboarding
 from handlers.answers import read_education
 from handlers.context import Services, Turn
-from handlers.registry import Command, parse_command, register_command, register_fallback
+from handlers.routing import Command, Router
 from handlers.texts import t
 from matching.districts import TIANJIN_DISTRICTS, find_districts
 from models.messages import Reply
@@ -85,12 +85,6 @@ async def refuse(turn: Turn, services: Services, action: str, detail: str = "") 
         str(turn.msg.key), action, allowed=False, now=turn.now, detail=detail[:200] or None
     )
     return [Reply(t("error.not_allowed", turn.lang))]
-
-
-def command_args(turn: Turn) -> str:
-    """The text after the command word ("加入 S4KX9P2M" -> "S4KX9P2M")."""
-    found = parse_command(turn.msg.text)
-    return found[1] if found else ""
 
 
 def district_arg(text: str) -> str | None:
@@ -210,7 +204,7 @@ async def prefill(turn: Turn, services: Services, entry: RegisterEntry) -> None:
 
 async def join_command(turn: Turn, services: Services) -> list[Reply]:
     """加入 CODE / 邀请码 CODE: a staff code or a seeker's register code."""
-    code = command_args(turn)
+    code = turn.args
     if not code:
         return [Reply(t("caseworker.join.how", turn.lang))]
     replies = await redeem(turn, services, code)
@@ -265,7 +259,7 @@ def invite_text(entry: RegisterEntry, station: str | None, bot_username: str | N
 async def invites_command(turn: Turn, services: Services) -> list[Reply]:
     """邀请名单: people of my district not yet linked, each with the invite text to send."""
     user = turn.user
-    district = district_arg(command_args(turn)) or user.district
+    district = district_arg(turn.args) or user.district
     if not in_scope(user, district):
         return await refuse(turn, services, "staff:invites", district or "")
     people = await RegisterRepo(services.db).in_district(district)
@@ -287,7 +281,7 @@ async def staff_invite_command(turn: Turn, services: Services) -> list[Reply]:
     """员工邀请 区 [caseworker|admin] [驿站]: an admin creates a one-time staff code."""
     if turn.user.role is not Role.ADMIN:
         return await refuse(turn, services, "staff:invite", turn.text)
-    args = command_args(turn).split()
+    args = turn.args.split()
     district = district_arg(" ".join(args[:1])) if args else None
     role = Role.ADMIN if any(a.lower() in ("admin", "管理员") for a in args) else Role.CASEWORKER
     if role is Role.CASEWORKER and district is None:
@@ -305,6 +299,7 @@ async def staff_invite_command(turn: Turn, services: Services) -> list[Reply]:
                     days=(invite.expires_at - invite.created_at).days))]  # fmt: skip
 
 
+router = Router("staff")
 for _command in (
     Command("join", ("join", "加入"), join_command, help_key="caseworker.help.join"),
     Command("invite", _INVITE_WORDS, join_command),
@@ -312,6 +307,6 @@ for _command in (
     Command("staffinvite", ("staffinvite", "员工邀请"), staff_invite_command, True,
             "caseworker.help.staff_invite"),
 ):  # fmt: skip
-    register_command(_command)
-# A code or deep link wins over any flow and over the employer-post (10) and seeker (100) readers.
-register_fallback(1, code_fallback, before_flows=True)
+    router.command(_command)
+# A code or deep link wins over any flow (and over job codes, included after this router).
+router.fallback(code_fallback, before_flows=True)

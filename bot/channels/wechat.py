@@ -254,7 +254,7 @@ class WeChatCallback:
         user = await self._services.users.get(key)
         if user is not None:
             lang = user.lang
-        translated = to_incoming(message, root, lang)
+        translated = to_incoming(message, root, lang, self._services.router.commands)
         if translated.unsubscribed:
             if user is not None:
                 await self._services.users.set_subscribed(user.id, False)
