@@ -11,7 +11,6 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from bot import caseworker_jobs  # noqa: F401  (registers the `yizhan run` worker)
 from bot.app import open_services
 from bot.cli import app, cli_state, run_async
 from bot.cli_stats import console, register_app

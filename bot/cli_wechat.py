@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from bot.app import open_services
-from bot.channels import wechat_app  # noqa: F401  (registers WeChat and the WeCom robots)
 from bot.channels.wechat_app import open_api
 from bot.channels.wechat_events import menu_definition
 from bot.cli import app, cli_state, run_async

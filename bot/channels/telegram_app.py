@@ -26,7 +26,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from bot.channels.telegram import TelegramAdapter, file_base_url
 from bot.channels.telegram_sender import TelegramSender, retry_seconds
 from bot.pacing import Pacer
-from bot.runner import ChannelSpec, Runtime, register_channel
+from bot.runner import Runtime
 from bot.settings import Settings, reveal
 from handlers.context import Services
 from handlers.routing import Command
@@ -226,6 +226,3 @@ class TelegramChannel:
             return web.Response(status=400, text="unreadable update")
         await self.application.update_queue.put(update)
         return web.Response(text="ok")
-
-
-register_channel(ChannelSpec("Telegram", ("telegram_token",), TelegramChannel))
