@@ -29,7 +29,7 @@ from bot.exports import (
 from bot.register_import import RegisterImport, import_register
 from bot.sheets import SheetError
 from matching.districts import TIANJIN_DISTRICTS, canonical
-from models.repos.stats import REPORT_DAY, DistrictMonth, StatsRepo, report_period, total
+from models.repos.stats import REPORT_DAY, DistrictMonth, report_period, total
 from models.timeutil import month_bounds
 
 export_app = typer.Typer(help="Export records as Excel files.", no_args_is_help=True)
@@ -84,7 +84,7 @@ def stats(
 
     async def collect() -> list[DistrictMonth]:
         async with open_services(cli_state.settings, with_matcher=False) as services:
-            return await StatsRepo(services.db).table(names, start, end)
+            return await services.repos.stats.table(names, start, end)
 
     rows = run_async(collect())
     everything = [*rows, total(rows, TOTAL)]

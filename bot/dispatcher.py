@@ -54,10 +54,7 @@ from models.delivery import DeliveryState
 from models.dispatch import Claimed, Hold, Kind, Outcome
 from models.messages import Channel, Reply
 from models.posting import Posting
-from models.repos.deliveries import DeliveryRepo
-from models.repos.outbox import OutboxRepo
-from models.repos.outcomes import OutcomeRepo
-from models.repos.workers import HEARTBEAT, WorkerRepo
+from models.repos.workers import HEARTBEAT
 
 log = logging.getLogger(__name__)
 
@@ -127,10 +124,10 @@ class Dispatcher:
         self.rng = rng or random.Random()
         self.token = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self.counts: Counter[str] = Counter()  # attempt labels: sent, transient, rate_limited …
-        self.deliveries = DeliveryRepo(services.db)
-        self.outbox = OutboxRepo(services.db)
-        self.outcomes = OutcomeRepo(services.db)
-        self.workers = WorkerRepo(services.db)
+        self.deliveries = services.repos.deliveries
+        self.outbox = services.repos.outbox
+        self.outcomes = services.repos.outcomes
+        self.workers = services.repos.workers
         self.decide = functools.partial(controls.decide, policy=services.policy)
         self._wake = asyncio.Event()
         pacers = pacers or {}

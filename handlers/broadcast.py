@@ -27,9 +27,6 @@ from handlers.texts import t
 from matching.push_rules import is_held
 from models.messages import Channel, Choice, DialogKey, Reply
 from models.posting import Posting, PostingStatus, Trust
-from models.repos.deliveries import DeliveryRepo
-from models.repos.outbox import OutboxRepo
-from models.repos.outreach import OutreachRepo
 from models.timeutil import local
 from models.values import Role
 
@@ -64,7 +61,7 @@ async def sync_group_targets(services: Services, districts: Iterable[str], now: 
         )  # fmt: skip
         if not user.subscribed:
             await services.users.set_subscribed(user.id, True)
-    for district, user_id in (await OutreachRepo(services.db).group_identities()).items():
+    for district, user_id in (await services.repos.outreach.group_identities()).items():
         if district not in wanted:
             await services.users.set_subscribed(user_id, False)
 
@@ -84,7 +81,7 @@ async def district_matches(
     if services.matcher is None:
         return []
     found = await services.matcher.reach(posting, now, services.policy.reach_threshold)
-    members = await OutreachRepo(services.db).seekers_of_district(district) if district else None
+    members = await services.repos.outreach.seekers_of_district(district) if district else None
     return [
         (m.user_id, m.score, m.reason)
         for m in found
@@ -99,7 +96,7 @@ async def preview(
     assert posting.id is not None
     matches = await district_matches(services, posting, district, now)
     ids = [m[0] for m in matches]
-    already = await OutreachRepo(services.db).already_pushed(posting.id, ids)
+    already = await services.repos.outreach.already_pushed(posting.id, ids)
     has_group = await group_target(services, district) is not None
     return ReachPreview(posting.id, district, len(ids), len(already), has_group)
 
@@ -226,7 +223,7 @@ async def send_broadcast(
     if target in ("seekers", "both"):
         matches = await district_matches(services, posting, district, now)
     group_user = await group_target(services, district) if target in ("group", "both") else None
-    repo, outreach = DeliveryRepo(services.db), OutreachRepo(services.db)
+    repo, outreach = services.repos.deliveries, services.repos.outreach
     async with services.db.transaction() as tx:
         current = await services.postings.get_in(tx, posting_id)
         if current is None or current.status is not PostingStatus.PUBLISHED:
@@ -235,7 +232,7 @@ async def send_broadcast(
         notice_id = None
         if group_user is not None:
             key = f"group:{posting_id}:{district}"
-            if await OutboxRepo(services.db).add_notice_in(
+            if await services.repos.outbox.add_notice_in(
                 tx, group_user, key, group_reply(current), now
             ):
                 notice_id = await outreach.last_notice_id_in(tx, key)
@@ -288,8 +285,8 @@ async def results_command(turn: Turn, services: Services) -> list[Reply]:
     if posting is None or posting.id is None:
         return [Reply(t("caseworker.bc.not_found", turn.lang, id=ref))]
     posting_id = posting.id
-    stats = await DeliveryRepo(services.db).reach_stats(posting_id)
-    outreach = OutreachRepo(services.db)
+    stats = await services.repos.deliveries.reach_stats(posting_id)
+    outreach = services.repos.outreach
     done = await outreach.broadcasts(posting_id)
     replies = await outreach.reply_counts(posting_ids=[posting_id])
     await audit_ok(turn, services, "broadcast:results", str(posting_id))

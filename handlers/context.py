@@ -15,6 +15,7 @@ from models.repos.contacts import ContactRepo
 from models.repos.dialogs import DialogRepo, DialogState
 from models.repos.postings import PostingRepo
 from models.repos.seekers import SeekerRepo
+from models.repos.store import Repos
 from models.repos.users import UserRepo
 from models.timeutil import utcnow
 from models.user import User
@@ -54,6 +55,8 @@ class Services:
     matcher: Matcher | None = None
     # Told of every handled message: (channel, number of replies); `yizhan run` counts them.
     on_turn: Callable[[str, int], None] | None = None
+    repos: Repos = field(init=False)  # every repository, built once (`services.repos.register`)
+    # The repositories nearly every turn uses, as shortcuts into `repos`.
     users: UserRepo = field(init=False)
     seekers: SeekerRepo = field(init=False)
     dialogs: DialogRepo = field(init=False)
@@ -67,12 +70,9 @@ class Services:
     locks: UserLocks = field(default_factory=UserLocks)
 
     def __post_init__(self) -> None:
-        self.users = UserRepo(self.db)
-        self.seekers = SeekerRepo(self.db)
-        self.dialogs = DialogRepo(self.db)
-        self.postings = PostingRepo(self.db)
-        self.contacts = ContactRepo(self.db)
-        self.audit = AuditRepo(self.db)
+        self.repos = repos = Repos.over(self.db)
+        self.users, self.seekers, self.dialogs = repos.users, repos.seekers, repos.dialogs
+        self.postings, self.contacts, self.audit = repos.postings, repos.contacts, repos.audit
 
 
 @dataclass(frozen=True, slots=True)

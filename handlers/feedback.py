@@ -23,9 +23,6 @@ from models.delivery import ContactRecord
 from models.messages import Channel, Choice, Reply
 from models.posting import Posting, PostingStatus
 from models.register import REACHED
-from models.repos.deliveries import DeliveryRepo
-from models.repos.feedback import FeedbackRepo
-from models.repos.outbox import OutboxRepo
 from models.values import Role
 
 POSTER = "pc"  # payload prefix of the poster's and caseworkers' answers to a notice
@@ -63,7 +60,7 @@ async def on_feedback(turn: Turn, services: Services) -> list[Reply]:
     if kind == "interested":
         return await _interested(turn, services, posting)
     if kind == "not" and reason is None:  # counted now; the reason, if given, comes next
-        await FeedbackRepo(services.db).record(turn.user.id, posting.id, "not", turn.now)
+        await services.repos.feedback.record(turn.user.id, posting.id, "not", turn.now)
         return [_ask_reason(posting.id, turn.lang)]
     if kind == "not" and reason in REASONS:
         return await _not_interested(turn, services, posting, reason)
@@ -75,7 +72,7 @@ async def on_feedback(turn: Turn, services: Services) -> list[Reply]:
 
 
 async def _interested(turn: Turn, services: Services, posting: Posting) -> list[Reply]:
-    await FeedbackRepo(services.db).record(turn.user.id, _id(posting), "interested", turn.now)
+    await services.repos.feedback.record(turn.user.id, _id(posting), "interested", turn.now)
     if posting.status != PostingStatus.PUBLISHED:
         return [Reply(t("delivery.fb.closed", turn.lang))]
     contact = contact_text(posting, masked=False)
@@ -103,7 +100,7 @@ def _ask_reason(posting_id: int, lang: str) -> Reply:
 async def _not_interested(
     turn: Turn, services: Services, posting: Posting, reason: str
 ) -> list[Reply]:
-    repo = FeedbackRepo(services.db)
+    repo = services.repos.feedback
     new = await repo.record(turn.user.id, _id(posting), "not", turn.now, reason)
     if new and reason in PENALTY_KEYS:
         await _penalise(turn, services, PENALTY_KEYS[reason])
@@ -134,7 +131,7 @@ async def flag_full(services: Services, posting: Posting, reports: int) -> int:
     with the usual pacing and quiet hours; the dedupe key raises it once per recipient.
     """
     now = services.clock()
-    outbox = OutboxRepo(services.db)
+    outbox = services.repos.outbox
     posting_id = _id(posting)
     close = Choice("", f"{POSTER}:{posting_id}:close")
     raised = 0
@@ -170,14 +167,14 @@ async def flag_full(services: Services, posting: Posting, reports: int) -> int:
 
 
 async def _found(turn: Turn, services: Services, posting: Posting) -> list[Reply]:
-    new = await FeedbackRepo(services.db).record(turn.user.id, _id(posting), "found", turn.now)
+    new = await services.repos.feedback.record(turn.user.id, _id(posting), "found", turn.now)
     profile = await services.seekers.get(turn.user.id)
     if profile is not None and profile.status != "employed":
         detail = f"found via posting {posting.id}"
         await services.seekers.save(
             profile.with_(status="employed", status_detail=detail), turn.now
         )
-        await DeliveryRepo(services.db).suppress_user(turn.user.id, "seeker_employed", turn.now)
+        await services.repos.deliveries.suppress_user(turn.user.id, "seeker_employed", turn.now)
         if services.matcher is not None:
             await services.matcher.seeker_changed(turn.user.id)
     if new:
@@ -230,7 +227,7 @@ async def on_posting_control(turn: Turn, services: Services) -> list[Reply]:
 async def stats_reply(services: Services, posting_id: int, lang: str) -> Reply:
     """How many seekers a posting reached and how many are interested (for its poster)."""
     posting = await services.postings.get(posting_id)
-    stats = await DeliveryRepo(services.db).reach_stats(posting_id)
+    stats = await services.repos.deliveries.reach_stats(posting_id)
     title = posting.title if posting else str(posting_id)
     return Reply(
         t(

@@ -32,9 +32,6 @@ from models.register import (
     RegisterEntry,
     RegisterStatus,
 )
-from models.repos.followups import FollowupRepo
-from models.repos.outbox import OutboxRepo
-from models.repos.register import RegisterRepo
 from models.timeutil import local
 from models.values import NEEDS
 
@@ -50,7 +47,7 @@ _ID = re.compile(r"^[#＃Rr]?(\d+)$")
 
 async def find_person(turn: Turn, services: Services, who: str) -> RegisterEntry | Reply:
     """A register row by number ("12", "#12") or by name in my district; else what to say."""
-    repo = RegisterRepo(services.db)
+    repo = services.repos.register
     m = _ID.match(who)
     if m:
         entry = await repo.get(int(m.group(1)))
@@ -89,9 +86,9 @@ async def overdue_command(turn: Turn, services: Services) -> list[Reply]:
         return await refuse(turn, services, "followup:overdue", district or "")
     start = month_start(turn.now)
     await record_feedback_contacts(services, start, turn.now)  # push answers count as contacts
-    last = await FollowupRepo(services.db).last_contacts(district)
+    last = await services.repos.followups.last_contacts(district)
     people = [
-        p for p in await RegisterRepo(services.db).in_district(district)
+        p for p in await services.repos.register.in_district(district)
         if p.status in (RegisterStatus.REGISTERED, RegisterStatus.UNREACHABLE)
         and p.id is not None and not _since(last.get(p.id), start)
     ]  # fmt: skip
@@ -142,7 +139,7 @@ async def record_contact(
             outcome=UNREACHED if unreached else REACHED,
         )
     )  # fmt: skip
-    repo = RegisterRepo(services.db)
+    repo = services.repos.register
     if unreached:
         tries = await repo.count_failed_attempt(found.id)
         reply = t("caseworker.log.unreached", turn.lang, name=found.name, n=tries)
@@ -170,7 +167,7 @@ async def employed_command(turn: Turn, services: Services) -> list[Reply]:
     if isinstance(found, list):
         return found
     assert found.id is not None
-    await RegisterRepo(services.db).set_status(found.id, RegisterStatus.EMPLOYED, way, turn.now)
+    await services.repos.register.set_status(found.id, RegisterStatus.EMPLOYED, way, turn.now)
     if found.user_id is not None:
         await mark_employed(services, found.user_id, way, turn.now)
     await audit_ok(turn, services, "followup:employed", f"register:{found.id}", way)
@@ -200,7 +197,7 @@ async def close_command(turn: Turn, services: Services) -> list[Reply]:
     if isinstance(found, list):
         return found
     assert found.id is not None
-    await RegisterRepo(services.db).set_status(found.id, RegisterStatus.CLOSED, reason, turn.now)
+    await services.repos.register.set_status(found.id, RegisterStatus.CLOSED, reason, turn.now)
     await audit_ok(turn, services, "followup:close", f"register:{found.id}", reason)
     return [Reply(t("caseworker.close.done", turn.lang, name=found.name, reason=reason))]
 
@@ -221,7 +218,7 @@ async def needs_command(turn: Turn, services: Services) -> list[Reply]:
     if not in_scope(turn.user, district):
         return await refuse(turn, services, "followup:needs", district or "")
     need = need_arg(args)
-    rows = await FollowupRepo(services.db).with_needs(district, need)
+    rows = await services.repos.followups.with_needs(district, need)
     await audit_ok(turn, services, "followup:needs", district, f"{need} {len(rows)}")
     if not rows:
         return [Reply(t("caseworker.needs.none", turn.lang, need=need or ""))]
@@ -248,10 +245,10 @@ async def send_info_command(turn: Turn, services: Services) -> list[Reply]:
     district = turn.user.district
     if not in_scope(turn.user, district):
         return await refuse(turn, services, "followup:send_info", district or "")
-    rows = [r for r in await FollowupRepo(services.db).with_needs(district, need) if r.subscribed]
+    rows = [r for r in await services.repos.followups.with_needs(district, need) if r.subscribed]
     digest = hashlib.sha256(f"{need}|{text}".encode()).hexdigest()[:12]
     station = turn.user.station or t("caseworker.station_default", turn.lang)
-    outbox, sent = OutboxRepo(services.db), 0
+    outbox, sent = services.repos.outbox, 0
     for row in rows:
         users = await services.users.by_id(row.user_id)
         lang = users.lang if users else "zh"

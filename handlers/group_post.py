@@ -25,8 +25,6 @@ from models.delivery import ContactRecord
 from models.messages import Reply
 from models.posting import Posting, PostingStatus, Trust
 from models.register import REACHED
-from models.repos.outreach import OutreachRepo
-from models.repos.register import RegisterRepo
 from models.timeutil import local
 
 DEFAULT_LIMIT = 10  # a group message longer than ten jobs is scrolled past
@@ -90,7 +88,7 @@ async def build_group_post(
     lang: str = "zh",
 ) -> tuple[str, list[Posting]]:
     """The text and the postings it lists (live, low-risk, verified unless told otherwise)."""
-    ids = await OutreachRepo(services.db).group_post_ids(
+    ids = await services.repos.outreach.group_post_ids(
         district, now, category=category, limit=max(1, min(limit, MAX_LIMIT)),
         max_risk=services.policy.risk_hold_threshold, verified_only=verified_only,
     )  # fmt: skip
@@ -129,7 +127,7 @@ async def group_stats_command(turn: Turn, services: Services) -> list[Reply]:
     district = district_arg(turn.args) or turn.user.district
     if not in_scope(turn.user, district):
         return await refuse(turn, services, "group_post:stats", district or "")
-    counts = await OutreachRepo(services.db).reply_counts(district)
+    counts = await services.repos.outreach.reply_counts(district)
     await audit_ok(turn, services, "group_post:stats", district)
     if not counts:
         return [Reply(t("caseworker.group.stats_none", turn.lang, district=district or ""))]
@@ -156,8 +154,8 @@ async def job_code_fallback(turn: Turn, services: Services) -> list[Reply] | Non
     posting = await services.postings.get(posting_id)
     if posting is None:
         return [Reply(t("caseworker.jcode.unknown", turn.lang, code=job_code(posting_id)))]
-    await OutreachRepo(services.db).record_reply(posting_id, turn.user.id, turn.now)
-    entry = await RegisterRepo(services.db).by_user(turn.user.id)
+    await services.repos.outreach.record_reply(posting_id, turn.user.id, turn.now)
+    entry = await services.repos.register.by_user(turn.user.id)
     await services.contacts.add(
         ContactRecord(
             id=None, user_id=turn.user.id, at=turn.now,

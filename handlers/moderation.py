@@ -19,9 +19,6 @@ from matching.parser import ParsedPost
 from models.delivery import DeliveryState
 from models.messages import Choice, Reply
 from models.posting import Posting, PostingStatus, Trust
-from models.repos.deliveries import DeliveryRepo
-from models.repos.intake import IntakeRepo
-from models.repos.outbox import OutboxRepo
 
 PREFIX = "mod"  # buttons "mod:approve:12", "mod:verify:12"
 QUEUE_LIMIT = 10  # postings listed per 待审核
@@ -50,7 +47,7 @@ def _line(posting: Posting, lang: str) -> str:
 
 async def pending_command(turn: Turn, services: Services) -> list[Reply]:
     """待审核: held postings, riskiest first, with approve/verify buttons for the first few."""
-    repo = IntakeRepo(services.db)
+    repo = services.repos.intake
     queue = await repo.pending(QUEUE_LIMIT)
     if not queue:
         return [Reply(t("intake.queue.empty", turn.lang))]
@@ -97,7 +94,7 @@ async def _notify_poster(
         return
     text = t(key, poster.lang, id=posting.id, title=posting.title, **values)
     dedupe = f"{key}:{posting.id}:{turn.now.isoformat()}"
-    await OutboxRepo(services.db).add_notice(poster.id, dedupe, Reply(text), turn.now)
+    await services.repos.outbox.add_notice(poster.id, dedupe, Reply(text), turn.now)
 
 
 async def approve(turn: Turn, services: Services, text: str) -> list[Reply]:
@@ -133,7 +130,7 @@ async def reject(turn: Turn, services: Services, text: str) -> list[Reply]:
         return [Reply(t("intake.mod.reason_needed", turn.lang, id=found.id))]
     async with services.db.transaction() as tx:
         await services.postings.set_status_in(tx, found.id, PostingStatus.REJECTED, turn.now)
-        await DeliveryRepo(services.db).end_for_posting_in(
+        await services.repos.deliveries.end_for_posting_in(
             tx, found.id, DeliveryState.EXPIRED, "posting_rejected", turn.now
         )
     if services.matcher is not None:
@@ -149,7 +146,7 @@ async def verify(turn: Turn, services: Services, text: str) -> list[Reply]:
     if isinstance(found, Reply):
         return [found]
     assert found.id is not None
-    await IntakeRepo(services.db).set_trust(found.id, Trust.VERIFIED, turn.now)
+    await services.repos.intake.set_trust(found.id, Trust.VERIFIED, turn.now)
     if services.matcher is not None:
         await services.matcher.posting_changed(found.id)
     await _audit(turn, services, "verify", found.id)

@@ -12,8 +12,6 @@ from handlers.texts import t
 from matching.push_rules import is_held
 from models.messages import Reply
 from models.posting import Posting, PostingStatus
-from models.repos.deliveries import DeliveryRepo
-from models.repos.intake import IntakeRepo
 from models.timeutil import local
 
 LIST_LIMIT = 10  # a chat message stays readable with ten postings
@@ -49,8 +47,8 @@ async def myposts_command(turn: Turn, services: Services) -> list[Reply]:
     postings = await services.postings.by_poster(turn.user.id)
     if not postings:
         return [Reply(t("intake.mine.empty", turn.lang))]
-    deliveries = DeliveryRepo(services.db)
-    intake = IntakeRepo(services.db)
+    deliveries = services.repos.deliveries
+    intake = services.repos.intake
     lines = [t("intake.mine.header", turn.lang, n=len(postings))]
     for posting in postings[:LIST_LIMIT]:
         assert posting.id is not None

@@ -27,8 +27,7 @@ from handlers.texts import t
 from matching.districts import TIANJIN_DISTRICTS, find_districts
 from models.messages import Reply
 from models.register import RegisterEntry, RegisterStatus
-from models.repos.register import RegisterRepo
-from models.repos.staff import STAFF_PREFIX, StaffRepo
+from models.repos.staff import STAFF_PREFIX
 from models.user import User
 from models.values import Role
 
@@ -115,11 +114,11 @@ async def redeem(
             else None
         )
     if _STAFF_CODE.match(code):
-        if not typed_as_code and await StaffRepo(services.db).get(code) is None:
+        if not typed_as_code and await services.repos.staff.get(code) is None:
             await _wrong_code(turn, services, code)
             return None
         return await _join_staff(turn, services, code)
-    entry = await RegisterRepo(services.db).by_invite(code)
+    entry = await services.repos.register.by_invite(code)
     if entry is not None:
         return await link_register(turn, services, entry)
     await _wrong_code(turn, services, code)
@@ -150,7 +149,7 @@ async def _wrong_code(turn: Turn, services: Services, code: str) -> None:
 
 
 async def _join_staff(turn: Turn, services: Services, code: str) -> list[Reply]:
-    invite = await StaffRepo(services.db).redeem(code, turn.user.id, turn.now)
+    invite = await services.repos.staff.redeem(code, turn.user.id, turn.now)
     if invite is None:
         await services.audit.record(
             str(turn.msg.key), "staff:join", allowed=False, now=turn.now, target=code
@@ -169,7 +168,7 @@ async def _join_staff(turn: Turn, services: Services, code: str) -> list[Reply]:
 async def link_register(turn: Turn, services: Services, entry: RegisterEntry) -> list[Reply]:
     """Bind this chat identity to a register row, pre-fill the form, continue onboarding."""
     assert entry.id is not None
-    repo = RegisterRepo(services.db)
+    repo = services.repos.register
     if entry.user_id is not None and entry.user_id != turn.user.id:
         return [Reply(t("caseworker.invite.used", turn.lang))]
     mine = await repo.by_user(turn.user.id)
@@ -262,7 +261,7 @@ async def invites_command(turn: Turn, services: Services) -> list[Reply]:
     district = district_arg(turn.args) or user.district
     if not in_scope(user, district):
         return await refuse(turn, services, "staff:invites", district or "")
-    people = await RegisterRepo(services.db).in_district(district)
+    people = await services.repos.register.in_district(district)
     open_ = [p for p in people if p.user_id is None and p.status is RegisterStatus.REGISTERED]
     await audit_ok(turn, services, "staff:invites", district, f"{len(open_)} open")
     if not open_:
@@ -288,7 +287,7 @@ async def staff_invite_command(turn: Turn, services: Services) -> list[Reply]:
         return [Reply(t("caseworker.staff_invite.how", turn.lang))]
     station = next((a for a in args[1:] if a.lower() not in
                     ("admin", "caseworker", "管理员", "工作人员")), None)  # fmt: skip
-    invite = await StaffRepo(services.db).create_invite(
+    invite = await services.repos.staff.create_invite(
         role, district, station, str(turn.msg.key), turn.now
     )
     await audit_ok(turn, services, "staff:invite", invite.code, f"{role.value} {district}")

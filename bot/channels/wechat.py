@@ -42,7 +42,6 @@ from bot.settings import Settings, reveal
 from handlers.context import Services
 from handlers.router import handle as route
 from models.messages import Channel, DialogKey, Incoming, Reply
-from models.repos.wechat import WeChatRepo
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +126,7 @@ class WeChatCallback:
         self._sender = sender
         self._handle = handle
         self._on_inbound = on_inbound  # e.g. the dispatcher: pushes held for the window go now
-        self._repo = WeChatRepo(services.db)
+        self._repo = services.repos.wechat
         self._crypto = (
             WeChatCrypto(config.token, config.aes_key, config.app_id) if config.aes_key else None
         )

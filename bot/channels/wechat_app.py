@@ -15,7 +15,6 @@ from bot.settings import Settings, reveal
 from bot.wechat_api import WeChatApi
 from handlers.context import Services
 from models.messages import Channel
-from models.repos.wechat import WeChatRepo
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +28,7 @@ def open_api(settings: Settings, services: Services) -> WeChatApi:
     return WeChatApi(
         settings.wechat_app_id,
         reveal(settings.wechat_app_secret),
-        WeChatRepo(services.db),
+        services.repos.wechat,
         services.clock,
         base_url=settings.wechat_api_base,
     )

@@ -23,7 +23,6 @@ from handlers.texts import t
 from matching.districts import TIANJIN_DISTRICTS
 from matching.taxonomy import label
 from models.posting import Posting, PostingStatus
-from models.repos.deliveries import DeliveryRepo
 from models.repos.intake import IntakeRepo
 from models.timeutil import local
 from models.user import User
@@ -188,7 +187,7 @@ async def postings(request: web.Request) -> web.Response:
                                         is PostingStatus.EXPIRED else "active")
     ]  # fmt: skip
     kept.sort(key=lambda p: p.id or 0, reverse=True)
-    deliveries = DeliveryRepo(services.db)
+    deliveries = services.repos.deliveries
     rows = []
     for p in kept[:LIST_SHOWN]:
         assert p.id is not None
@@ -215,7 +214,7 @@ async def posting_detail(request: web.Request) -> web.Response:
     posting = await services.postings.get(int(request.match_info["id"]))
     if posting is None or posting.id is None:
         raise web.HTTPNotFound()
-    s = await DeliveryRepo(services.db).reach_stats(posting.id)
+    s = await services.repos.deliveries.reach_stats(posting.id)
     expires = local(posting.expires_at).strftime("%Y-%m-%d %H:%M") if posting.expires_at else "—"
     facts = table(
         [t("web.bc.what", lang), t("web.bc.count", lang)],

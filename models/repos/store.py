@@ -1,0 +1,83 @@
+"""Every repository over one database, built once per process (`Services.repos`).
+
+Repositories hold nothing but the database, so one instance each serves every turn; code
+reaches them as `services.repos.register` instead of building `RegisterRepo(services.db)`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from models.db import Database
+from models.repos.audit import AuditRepo
+from models.repos.contacts import ContactRepo
+from models.repos.deliveries import DeliveryRepo
+from models.repos.dialogs import DialogRepo
+from models.repos.feedback import FeedbackRepo
+from models.repos.followups import FollowupRepo
+from models.repos.intake import IntakeRepo
+from models.repos.outbox import OutboxRepo
+from models.repos.outcomes import OutcomeRepo
+from models.repos.outreach import OutreachRepo
+from models.repos.postings import PostingRepo
+from models.repos.queue import QueueRepo
+from models.repos.register import RegisterRepo
+from models.repos.seekers import SeekerRepo
+from models.repos.staff import StaffRepo
+from models.repos.stats import StatsRepo
+from models.repos.users import UserRepo
+from models.repos.web_sessions import WebSessionRepo
+from models.repos.wechat import WeChatRepo
+from models.repos.workers import WorkerRepo
+
+
+@dataclass(frozen=True, slots=True)
+class Repos:
+    """One of each repository, all over the same database."""
+
+    audit: AuditRepo
+    contacts: ContactRepo
+    deliveries: DeliveryRepo
+    dialogs: DialogRepo
+    feedback: FeedbackRepo
+    followups: FollowupRepo
+    intake: IntakeRepo
+    outbox: OutboxRepo
+    outcomes: OutcomeRepo
+    outreach: OutreachRepo
+    postings: PostingRepo
+    queue: QueueRepo
+    register: RegisterRepo
+    seekers: SeekerRepo
+    staff: StaffRepo
+    stats: StatsRepo
+    users: UserRepo
+    web_sessions: WebSessionRepo
+    wechat: WeChatRepo
+    workers: WorkerRepo
+
+    @classmethod
+    def over(cls, db: Database) -> Repos:
+        """Build every repository over `db`."""
+        return cls(
+            audit=AuditRepo(db),
+            contacts=ContactRepo(db),
+            deliveries=DeliveryRepo(db),
+            dialogs=DialogRepo(db),
+            feedback=FeedbackRepo(db),
+            followups=FollowupRepo(db),
+            intake=IntakeRepo(db),
+            outbox=OutboxRepo(db),
+            outcomes=OutcomeRepo(db),
+            outreach=OutreachRepo(db),
+            postings=PostingRepo(db),
+            queue=QueueRepo(db),
+            register=RegisterRepo(db),
+            seekers=SeekerRepo(db),
+            staff=StaffRepo(db),
+            stats=StatsRepo(db),
+            users=UserRepo(db),
+            web_sessions=WebSessionRepo(db),
+            wechat=WeChatRepo(db),
+            workers=WorkerRepo(db),
+        )
