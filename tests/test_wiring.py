@@ -5,6 +5,7 @@ WORKERS, TIMERS, DEMO_STAGES, LOCKS, ...) were filled by whichever modules happe
 imported, so the bot a test or a process got depended on its imports.
 """
 
+import asyncio
 import json
 import subprocess
 import sys
@@ -13,9 +14,10 @@ from pathlib import Path
 import pytest
 
 from handlers.context import Turn
+from handlers.locks import UserLocks
 from handlers.routes import build_router
 from handlers.routing import Command, RouteConflict, Router
-from models.messages import Reply
+from models.messages import Channel, DialogKey, Reply
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("models", "matching", "handlers", "bot")
@@ -167,3 +169,19 @@ def test_the_assembly_lists_every_channel_component_and_worker():
     assert [c.name for c in PARTS.channels] == ["Telegram", "WeChat", "WeCom robots"]
     assert [c.name for c in PARTS.components] == ["Web console"]  # a component, not a channel
     assert [name for name, _ in PARTS.workers] == ["dispatcher", "scheduler", "caseworker"]
+
+
+async def test_the_one_user_lock_is_reentrant_in_its_task_and_serialises_others():
+    """Before: the Telegram adapter and the router each kept a lock on the same key."""
+    locks, key, order = UserLocks(), DialogKey(Channel.CONSOLE, "a"), []
+
+    async def turn(name: str) -> None:
+        # The adapter's hold around the turn and its sends, then the router's middleware's.
+        async with locks.hold(key), locks.hold(key):
+            order.append(f"{name} in")
+            await asyncio.sleep(0.01)
+            order.append(f"{name} out")
+
+    await asyncio.wait_for(asyncio.gather(turn("a"), turn("b")), 5)
+    assert order == ["a in", "a out", "b in", "b out"]
+    assert locks._locks == {}  # dropped once nobody holds or waits

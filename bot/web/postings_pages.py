@@ -23,7 +23,6 @@ from handlers.texts import t
 from matching.districts import TIANJIN_DISTRICTS
 from matching.taxonomy import label
 from models.posting import Posting, PostingStatus
-from models.repos.intake import IntakeRepo
 from models.timeutil import local
 from models.user import User
 from models.values import Role
@@ -103,7 +102,7 @@ async def queue(request: web.Request) -> web.Response:
     """GET /console/: pending postings, riskiest first, original text beside the parsed fields."""
     who = signed_in(request)
     lang = who.user.lang
-    pending = await IntakeRepo(request.config_dict[SERVICES].db).pending(QUEUE_SHOWN)
+    pending = await request.config_dict[SERVICES].repos.intake.pending(QUEUE_SHOWN)
     cards = "".join(_queue_card(p, who.csrf, lang) for p in pending)
     body = cards or f"<p>{esc(t('web.queue.empty', lang))}</p>"
     return await render(request, t("web.nav.queue", lang), body)
