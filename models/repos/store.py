@@ -16,6 +16,7 @@ from models.repos.dialogs import DialogRepo
 from models.repos.feedback import FeedbackRepo
 from models.repos.followups import FollowupRepo
 from models.repos.intake import IntakeRepo
+from models.repos.origins import OriginRepo
 from models.repos.outbox import OutboxRepo
 from models.repos.outcomes import OutcomeRepo
 from models.repos.outreach import OutreachRepo
@@ -42,6 +43,7 @@ class Repos:
     feedback: FeedbackRepo
     followups: FollowupRepo
     intake: IntakeRepo
+    origins: OriginRepo
     outbox: OutboxRepo
     outcomes: OutcomeRepo
     outreach: OutreachRepo
@@ -67,6 +69,7 @@ class Repos:
             feedback=FeedbackRepo(db),
             followups=FollowupRepo(db),
             intake=IntakeRepo(db),
+            origins=OriginRepo(db),
             outbox=OutboxRepo(db),
             outcomes=OutcomeRepo(db),
             outreach=OutreachRepo(db),
