@@ -35,7 +35,6 @@ import os
 import random
 import socket
 import time
-import uuid
 from collections import Counter, deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -57,7 +56,7 @@ from models.posting import Posting
 from models.repos.deliveries import DeliveryRepo
 from models.repos.outbox import OutboxRepo
 from models.repos.outcomes import OutcomeRepo
-from models.repos.workers import HEARTBEAT, WorkerRepo
+from models.repos.workers import HEARTBEAT, WorkerRepo, new_worker_id
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +124,7 @@ class Dispatcher:
         self.max_attempts = max_attempts
         self.backoff = backoff or Backoff()
         self.rng = rng or random.Random()
-        self.token = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self.token = new_worker_id()
         self.counts: Counter[str] = Counter()  # attempt labels: sent, transient, rate_limited …
         self.deliveries = DeliveryRepo(services.db)
         self.outbox = OutboxRepo(services.db)

@@ -457,6 +457,14 @@ PUSH_BARS = """
 ALTER TABLE deliveries ADD COLUMN push_bars TEXT NOT NULL DEFAULT '';
 """
 
+# Timers are claimed like deliveries (issue 20): a claim names its worker and holds while that
+# worker beats (models.repos.workers.stale_claim), so a dead worker's timer fires again within
+# seconds instead of after the whole lease.
+I20_TIMER_CLAIMS = """
+ALTER TABLE timers ADD COLUMN claimed_until TEXT;
+ALTER TABLE timers ADD COLUMN claim_token TEXT;
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration("0001_core", CORE),
     Migration("0007_wechat", WECHAT),
@@ -470,4 +478,5 @@ MIGRATIONS: list[Migration] = [
     Migration("i15_seeker_self", I15_SEEKER_SELF),
     Migration("i15b_choices_numeric", I15B_CHOICES_NUMERIC),
     Migration("i13_push_bars", PUSH_BARS),
+    Migration("i20_timer_claims", I20_TIMER_CLAIMS),
 ]
