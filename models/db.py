@@ -96,6 +96,10 @@ class Database(ABC):
     stem: str
     #: The backend's name: "sqlite" or "postgresql".
     backend: str
+    #: Errors meaning "the database cannot serve now, try again later" (down, locked, pool
+    #: exhausted, a serialization failure); a webhook answers them with 503 so the platform
+    #: retries, instead of losing the message.
+    unavailable: tuple[type[Exception], ...]
 
     @staticmethod
     def open(
@@ -185,6 +189,7 @@ class SqliteDatabase(Database):
     """One SQLite file; use `async with Database.open(path) as db`."""
 
     backend = "sqlite"
+    unavailable = (sqlite3.OperationalError,)  # locked beyond busy_timeout, disk full, read-only
 
     def __init__(self, path: Path, writer: aiosqlite.Connection, reader: aiosqlite.Connection):
         self.path = path

@@ -32,6 +32,10 @@ from models.timeutil import to_db, utcnow
 log = logging.getLogger(__name__)
 
 POOL_MAX = 8  # query connections per process
+# A query waits at most this long for a pooled connection, then fails with PoolTimeout (which
+# callers see as `unavailable`): within WeChat's 5 s, so a callback can still answer 503 when
+# the server is down, where psycopg's default (30 s) would leave WeChat waiting.
+POOL_TIMEOUT_S = 4.0
 # Users whose turns run at once in one process, each holding a lock connection for its turn;
 # 3 workers x (8 + 16) stay well inside PostgreSQL's default max_connections = 100.
 LOCK_POOL_MAX = 16
@@ -169,6 +173,9 @@ class PostgresDatabase(Database):
     """A PostgreSQL database shared by every worker; use `async with Database.open(url)`."""
 
     backend = "postgresql"
+    # Server down or restarting, connection terminated, PoolTimeout, SerializationFailure and
+    # DeadlockDetected all derive from OperationalError; a bad query (ProgrammingError) does not.
+    unavailable = (psycopg.OperationalError,)
 
     def __init__(
         self,
@@ -193,6 +200,7 @@ class PostgresDatabase(Database):
             conninfo=_conninfo(url),
             min_size=1,
             max_size=POOL_MAX,
+            timeout=POOL_TIMEOUT_S,
             kwargs={"autocommit": True, "row_factory": _rows},
             configure=_configure,
             open=False,

@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import sqlite3
 import time
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
@@ -160,6 +159,7 @@ class WeChatCallback:
         deadline = time.monotonic() + self._config.reply_budget_s
         if self._closing:
             return web.Response(status=503, text="stopping")
+        unavailable = self._services.db.unavailable
         try:
             signed = self._check_query(request)
             body = await _read_body(request, self._config.max_body_bytes)
@@ -169,17 +169,16 @@ class WeChatCallback:
             message = None if repeat else _parse(plain, root)
         except Refused as refused:
             return _refusal(refused, request)
-        except sqlite3.OperationalError as exc:  # locked, full or read-only: WeChat retries
-            log.warning("WeChat callback: database unavailable: %s", exc)
-            return web.Response(status=503, text="database unavailable")
+        except unavailable as exc:  # down, locked, pool exhausted: WeChat retries the message
+            return _unavailable(exc)
         retried = self._retried(root)
         if retried is not None or message is None:
             return web.Response(text=SUCCESS)  # a repeat: answered once already, or being sent
         try:
             return await self._answer(message, root, signed, deadline)
-        except sqlite3.OperationalError as exc:
-            log.warning("WeChat callback: database unavailable: %s", exc)
-            return web.Response(status=503, text="database unavailable")
+        except unavailable as exc:
+            await self._forget(root, signed)
+            return _unavailable(exc)
         except Exception:
             log.exception("WeChat message %s failed", root.findtext("MsgId") or "(event)")
             return web.Response(text=SUCCESS)
@@ -235,7 +234,7 @@ class WeChatCallback:
 
     async def _check_replay(self, signed: _Signed, body: bytes) -> bool:
         """True for a signed query seen before with the same body; another body is forged."""
-        key = f"{signed.timestamp}:{signed.nonce}:{signed.msg_signature or signed.signature}"
+        key = _replay_key(signed)
         digest = hashlib.sha256(body).hexdigest()
         earlier = await self._repo.remember_request(
             key, digest, self._services.clock(), 2 * self._config.max_skew
@@ -245,6 +244,19 @@ class WeChatCallback:
         if earlier == digest:
             return True  # WeChat's own retry, or a replay: never handled twice
         raise Refused(403, "replayed signature with another body")
+
+    async def _forget(self, root: Element, signed: _Signed) -> None:
+        """A message that failed for the database: its retry must be handled, not taken for a
+        replay or for a message being answered. A turn that did finish keeps its answer, which
+        the retry then sends late."""
+        key = _answer_key(root) or ""
+        answer = self._answers.get(key)
+        if answer is not None and _failed(answer.work):
+            del self._answers[key]
+        try:  # best effort: the database that just failed may still be down
+            await self._repo.forget_request(_replay_key(signed))
+        except self._services.db.unavailable as exc:
+            log.warning("WeChat callback: replay record kept: %s", exc)
 
     async def _answer(
         self, message: Any, root: Element, signed: _Signed, deadline: float
@@ -446,6 +458,20 @@ def _parse(plain: bytes, root: Element) -> Any:
         return parse_message(plain.decode("utf-8"))
     except Exception as exc:
         raise Refused(400, "unparseable message") from exc
+
+
+def _failed(work: asyncio.Future[list[Reply]]) -> bool:
+    return work.done() and (work.cancelled() or work.exception() is not None)
+
+
+def _replay_key(signed: _Signed) -> str:
+    return f"{signed.timestamp}:{signed.nonce}:{signed.msg_signature or signed.signature}"
+
+
+def _unavailable(error: Exception) -> web.Response:
+    """503: WeChat retries a message whose callback failed (3 times, 5 s apart)."""
+    log.warning("WeChat callback: database unavailable: %s: %s", type(error).__name__, error)
+    return web.Response(status=503, text="database unavailable")
 
 
 def _refusal(refused: Refused, request: web.Request) -> web.Response:
