@@ -301,8 +301,10 @@ class PostgresDatabase(Database):
                 )
 
     async def checkpoint(self) -> None:
-        """VACUUM: dead tuples of deleted rows become free space (WAL and backups keep them)."""
+        """VACUUM FULL of the key table (its file is rewritten without the deleted keys, so no
+        dead tuple of one survives in it), then VACUUM: dead tuples become free space."""
         async with self._pool.connection() as conn:
+            await conn.execute("VACUUM FULL user_keys")
             await conn.execute("VACUUM")
 
 

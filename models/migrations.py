@@ -465,6 +465,16 @@ ALTER TABLE timers ADD COLUMN claimed_until TEXT;
 ALTER TABLE timers ADD COLUMN claim_token TEXT;
 """
 
+# Crypto-shredding (issue 20): each user's key for their sealed personal fields
+# (models/repos/personal.py); deleting the row makes every copy of those fields unreadable.
+I20_USER_KEYS = """
+CREATE TABLE user_keys (
+    user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    key BLOB NOT NULL,                          -- AES-256-GCM, 32 random bytes
+    created_at TEXT NOT NULL
+);
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration("0001_core", CORE),
     Migration("0007_wechat", WECHAT),
@@ -479,4 +489,5 @@ MIGRATIONS: list[Migration] = [
     Migration("i15b_choices_numeric", I15B_CHOICES_NUMERIC),
     Migration("i13_push_bars", PUSH_BARS),
     Migration("i20_timer_claims", I20_TIMER_CLAIMS),
+    Migration("i20_user_keys", I20_USER_KEYS),
 ]
