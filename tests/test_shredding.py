@@ -27,13 +27,17 @@ from tests.conftest import truncate_all
 pytestmark = pytest.mark.backends  # every database test runs on SQLite and PostgreSQL
 
 
-def _secrets() -> tuple[str, str]:
-    """A marker word and phone number unique to this run (the server's WAL outlives tests)."""
+def _secrets() -> tuple[str, str, str]:
+    """A marker word, phone number and name unique to this run (the server's WAL outlives
+    tests)."""
     rng = random.Random(uuid.uuid4().int)
-    return f"ZQX{uuid.uuid4().hex[:8]}标记", "139" + "".join(rng.choices("0123456789", k=8))
+    phone = "139" + "".join(rng.choices("0123456789", k=8))
+    return f"ZQX{uuid.uuid4().hex[:8]}标记", phone, f"王{uuid.uuid4().hex[:6]}"
 
 
-async def _register(chat: Chat, marker: str, phone: str) -> None:
+async def _register(chat: Chat, marker: str, phone: str, name: str) -> None:
+    services = chat.services  # the name a Telegram profile gives, on the first message
+    await services.users.get_or_create(chat.key, services.clock(), display_name=name)
     await chat.say("你好")
     await chat.say(f"想在西青区找保洁，一天150以上，电话{phone}，{marker}")
     for answer in ("灵活就业", "5公里", "初中", f"{marker} 电工证 {phone}", "技能培训", "可以"):
@@ -59,11 +63,12 @@ async def _backup_text(target: Path | str, dest: Path) -> bytes:
 async def test_a_backup_never_holds_the_text_and_deletion_shreds_every_copy(
     db_target, tmp_path, clock
 ):
-    marker, phone = _secrets()
+    marker, phone, name = _secrets()
     async with Database.open(db_target) as db:
         services = Services(db=db, clock=clock, policy=Policy())
         chat = Chat(services, user="wx-shred-1")
-        await _register(chat, marker, phone)
+        await _register(chat, marker, phone, name)
+        assert (await services.users.get(chat.key)).display_name == name
         profile = await chat.profile()
         assert marker in (profile.wish or "")
         assert phone in (profile.wish or "")
@@ -75,8 +80,8 @@ async def test_a_backup_never_holds_the_text_and_deletion_shreds_every_copy(
         sealed = [stored["wish"], stored["skills"]]
         assert all(v.startswith(PREFIX) for v in sealed)
         dump = await _backup_text(db_target, tmp_path / "before.backup")
-        assert marker.encode() not in dump
-        assert phone.encode() not in dump
+        for secret in (marker, phone, name):
+            assert secret.encode() not in dump
         assert sealed[0].encode() in dump  # the backup holds only what the key opens
 
         await chat.say("删除我的信息")
@@ -86,8 +91,8 @@ async def test_a_backup_never_holds_the_text_and_deletion_shreds_every_copy(
         for key in keys:  # no key left in the database opens what the old copies hold
             assert unseal(key, user_id, "wish", sealed[0]) is None
         after = await _backup_text(db_target, tmp_path / "after.backup")
-        assert marker.encode() not in after
-        assert phone.encode() not in after
+        for secret in (marker, phone, name):
+            assert secret.encode() not in after
         assert sealed[0].encode() not in after
 
 
@@ -109,14 +114,14 @@ async def test_no_raw_table_file_or_wal_written_holds_the_text(pg_database, cloc
     """The server's own files, read as the superuser reads them: the heap of every table and
     the WAL segments written during the test."""
     truncate_all(pg_database)
-    marker, phone = _secrets()
+    marker, phone, name = _secrets()
     started = datetime.now(UTC) - timedelta(seconds=2)
     async with Database.open(pg_database) as db:
         services = Services(db=db, clock=clock, policy=Policy())
         chat = Chat(services, user="wx-shred-2")
-        await _register(chat, marker, phone)
+        await _register(chat, marker, phone, name)
         assert phone in ((await chat.profile()).wish or "")
-    needles = (marker.encode(), phone.encode())
+    needles = (marker.encode(), phone.encode(), name.encode())
     with psycopg.connect(pg_database, autocommit=True) as conn:
         conn.execute("CHECKPOINT")  # the pages reach the table files
         tables = [
