@@ -457,6 +457,19 @@ PUSH_BARS = """
 ALTER TABLE deliveries ADD COLUMN push_bars TEXT NOT NULL DEFAULT '';
 """
 
+# Where each person first came from (issue 21): an official-account QR code or a 微信客服 link,
+# each with the scene a caseworker printed on it (a customer group, a 驿站 poster, a post). The
+# first touch is kept; later scans are counted as events, not as a new origin.
+I21_ORIGINS = """
+CREATE TABLE user_origins (
+    user_id INTEGER PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+    source TEXT NOT NULL,                       -- wechat_qr / kf_link
+    scene TEXT NOT NULL,                        -- e.g. 西青区-张家窝驿站, group:<chat id>
+    at TEXT NOT NULL
+);
+CREATE INDEX user_origins_scene ON user_origins (scene);
+"""
+
 # Timers are claimed like deliveries (issue 20): a claim names its worker and holds while that
 # worker beats (models.repos.workers.stale_claim), so a dead worker's timer fires again within
 # seconds instead of after the whole lease.
@@ -488,6 +501,7 @@ MIGRATIONS: list[Migration] = [
     Migration("i15_seeker_self", I15_SEEKER_SELF),
     Migration("i15b_choices_numeric", I15B_CHOICES_NUMERIC),
     Migration("i13_push_bars", PUSH_BARS),
+    Migration("i21_origins", I21_ORIGINS),
     Migration("i20_timer_claims", I20_TIMER_CLAIMS),
     Migration("i20_user_keys", I20_USER_KEYS),
 ]
