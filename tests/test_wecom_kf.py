@@ -21,6 +21,7 @@ from bot.channels.wecom_kf import KfSync
 from bot.channels.wecom_kf_app import CALLBACK_PATH
 from bot.channels.wecom_kf_link import kf_link
 from bot.channels.wecom_kf_sender import WeComKfSender
+from bot.channels.window import ServiceWindow
 from bot.cli import app as cli_app
 from bot.dispatcher import Dispatcher
 from bot.errors import Transient, WindowClosed
@@ -31,7 +32,7 @@ from handlers.publishing import publish
 from handlers.router import handle as route
 from handlers.texts import t
 from matching.engine import Matcher
-from models.messages import Channel, DialogKey
+from models.messages import Channel, DialogKey, Reply
 from models.repos.origins import OriginRepo
 from models.repos.wechat import WeChatRepo
 from tests.delivery_builders import FakeTime, make_posting
@@ -214,7 +215,7 @@ class KfUser:
         self.kf, self.sync, self.clock, self.user = kf, sync, clock, user
         self.shown = ""
 
-    async def _synced(self) -> str:
+    async def synced(self) -> str:
         await self.sync.sync(self.kf.open_kfid)
         self.shown = self.kf.texts_to(self.user)[-1]
         return self.shown
@@ -222,12 +223,12 @@ class KfUser:
     async def say(self, text: str) -> str:
         self.clock.advance(seconds=7)
         self.kf.user_text(self.user, text)
-        return await self._synced()
+        return await self.synced()
 
     async def share_location(self, lat: float, lon: float) -> str:
         self.clock.advance(seconds=7)
         self.kf.user_location(self.user, lat, lon)
-        return await self._synced()
+        return await self.synced()
 
     def number_of(self, label: str) -> int:
         for line in self.shown.splitlines():
@@ -257,14 +258,27 @@ async def _onboard(seeker: KfUser, services) -> None:
 
 
 async def test_a_seeker_taps_the_link_onboards_and_gets_pushes_by_the_window(
-    served, kf, services, encoder, tmp_path, api, clock
+    aiohttp_client, kf, services, encoder, tmp_path, api, clock
 ):
-    client, sync = served
+    sender = WeComKfSender(services, api)
+    ticks = FakeTime(clock)
+    dispatcher = Dispatcher(
+        services,
+        {Channel.WECOM_KF: sender},
+        monotonic=ticks.monotonic,
+        sleep=ticks.sleep,
+        rng=random.Random(7),
+    )
+    sync = KfSync(services, api, sender, on_inbound=dispatcher.on_user_message)
+    app = web.Application()
+    WeComCallback(WeComConfig("tok", AES_KEY, CORP), clock, sync.wake).add_routes(app)
+    client = await aiohttp_client(app)
+
     kf.enter_session("wmSEEKER", SCENE)  # the link's scene_param, as WeCom passes it on
     query, body = KfSide("tok", AES_KEY, CORP).kf_event(kf.open_kfid, _now(clock))
     assert (await client.post(CALLBACK_PATH, params=query, data=body.encode())).status == 200
     seeker = KfUser(kf, sync, clock, "wmSEEKER")
-    greeting = await seeker._synced()
+    greeting = await seeker.synced()
     [welcome] = kf.wecom.sent(WELCOME)  # by the event's welcome code: the window is not open
     assert welcome.body["text"]["content"] == greeting
     assert greeting.startswith(t("wecom_kf.welcome", "zh"))
@@ -280,14 +294,6 @@ async def test_a_seeker_taps_the_link_onboards_and_gets_pushes_by_the_window(
     assert "西青区" in profile.districts
 
     services.matcher = await Matcher.open(services.db, encoder, tmp_path / "index", phrases=t)
-    ticks = FakeTime(clock)
-    dispatcher = Dispatcher(
-        services,
-        {Channel.WECOM_KF: sync._sender},
-        monotonic=ticks.monotonic,
-        sleep=ticks.sleep,
-        rng=random.Random(7),
-    )
     answers = len(kf.sent)
     assert (await publish(services, await make_posting(services))).queued == 1
     await dispatcher.run_until_idle()
@@ -310,10 +316,25 @@ async def test_a_seeker_taps_the_link_onboards_and_gets_pushes_by_the_window(
     assert len(kf.sent) == answers  # held, not sent ...
     assert len([c for c in kf.wecom.calls if c.path == SEND and not c.ok]) == refused  # nor tried
 
-    sync._on_inbound = dispatcher.on_user_message  # as the running channel wires it
     await seeker.say("还有别的吗")  # ... until the seeker writes again
     await dispatcher.run_until_idle()
     assert any("保洁工" in text for text in kf.texts_to("wmSEEKER")[answers:])
+    await sync.close()
+
+
+async def test_wecoms_own_window_refusal_closes_ours(kf, services, api):
+    # Entering a session (no welcome code) opens our count, since the router saw the user, but
+    # not WeCom's window: the answer is refused (95002), and the window counts as spent.
+    kf.enter_session("wmENTERED", welcome=False)
+    sender = WeComKfSender(services, api)
+    await KfSync(services, api, sender).sync(kf.open_kfid)
+    assert [c.ok for c in kf.wecom.calls if c.path == SEND] == [False]
+    user = await services.users.get(DialogKey(Channel.WECOM_KF, "wmENTERED"))
+    assert user.last_inbound_at == services.clock()
+    assert await ServiceWindow(services).left(user, services.clock()) == 0
+    with pytest.raises(WindowClosed):
+        await sender.send("wmENTERED", Reply("保洁员 日结200"))
+    assert len([c for c in kf.wecom.calls if c.path == SEND]) == 1  # not asked again
 
 
 def test_the_link_carries_the_scene_url_encoded():
