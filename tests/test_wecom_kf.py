@@ -190,6 +190,20 @@ async def test_a_token_expiring_mid_sync_is_renewed_and_the_page_fetched_once(kf
     assert [len(kf.texts_to(f"wmT{i}")) for i in range(4)] == [1, 1, 1, 1]
 
 
+async def test_a_sync_wecom_refused_is_tried_again(kf, services, api):
+    kf.user_text("wmRETRY", "你好")
+    kf.wecom.answer(SYNC, Scripted(status=503))
+    sync = _sync(services, api, retry_delays=(0.01,))
+    sync.wake(kf.open_kfid, "SYNCTOKEN")
+    for _ in range(200):
+        if kf.texts_to("wmRETRY"):
+            break
+        await asyncio.sleep(0.02)
+    await sync.close()
+    assert kf.cursors() == ["", ""]
+    assert len(kf.texts_to("wmRETRY")) == 1
+
+
 def test_kf_window_errcodes_are_window_closed():
     for errcode in (95001, 95002, 95013):
         assert isinstance(classify_wecom(200, {"errcode": errcode}), WindowClosed)

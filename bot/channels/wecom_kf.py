@@ -26,7 +26,7 @@ from urllib.parse import unquote
 from bot.channels.numbered import with_choices
 from bot.channels.wechat_render import Rendered, render, split_utf8
 from bot.channels.wecom_kf_sender import WeComKfSender
-from bot.errors import DeliveryError
+from bot.errors import DeliveryError, RateLimited, Transient
 from bot.limits import WECOM_KF_SYNC_LIMIT, WECOM_KF_TEXT_MAX_BYTES
 from bot.wecom_api import WeComApi
 from handlers.context import Services
@@ -43,6 +43,10 @@ log = logging.getLogger(__name__)
 SYNC_PATH = "/cgi-bin/kf/sync_msg"
 TurnHandler = Callable[[Incoming, Services], Awaitable[list[Reply]]]
 InboundHook = Callable[[int], Awaitable[None]]
+
+# A sync that WeCom refused for a moment (busy, unreachable, rate-limited) is tried again this
+# much later; the messages wait at WeCom meanwhile, and the next event or a restart syncs too.
+RETRY_DELAYS_S = (5.0, 30.0, 120.0)
 
 # origin of a synced message: 3 the WeChat user wrote it, 4 a system event; 5 (a servicer in the
 # WeCom client, or our own kf/send_msg) is ours and never answered.
@@ -123,6 +127,7 @@ class KfSync:
         handle: TurnHandler = route,
         on_inbound: InboundHook | None = None,
         page_limit: int = WECOM_KF_SYNC_LIMIT,
+        retry_delays: tuple[float, ...] = RETRY_DELAYS_S,
     ) -> None:
         self._services = services
         self._api = api
@@ -130,6 +135,7 @@ class KfSync:
         self._handle = handle
         self._on_inbound = on_inbound  # e.g. the dispatcher: pushes held for the window go now
         self._page_limit = page_limit
+        self._retry_delays = retry_delays
         self._repo = WeComKfRepo(services.db)
         self._choices = WeChatRepo(services.db)
         self._origins = OriginRepo(services.db)
@@ -137,11 +143,12 @@ class KfSync:
         self._drain_lock = asyncio.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
         self._closing = False
+        self._stopping = asyncio.Event()
 
     def wake(self, open_kfid: str, token: str = "") -> None:
         """The callback's news: sync `open_kfid` in the background (`close` waits for it)."""
         if not self._closing:
-            self._background(self.sync(open_kfid, token))
+            self._background(self._sync_retrying(open_kfid, token))
 
     def start(self) -> None:
         """Catch up in the background: stored messages not yet answered, then every account."""
@@ -150,6 +157,7 @@ class KfSync:
     async def close(self) -> None:
         """Start no new sync and let the running ones finish their current message."""
         self._closing = True
+        self._stopping.set()
         while self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
 
@@ -179,6 +187,22 @@ class KfSync:
                 await self._repo.store_page(open_kfid, messages, cursor, self._services.clock())
                 await self.drain()
                 more = bool(answer.get("has_more"))
+
+    async def _sync_retrying(self, open_kfid: str, token: str) -> None:
+        for delay in (*self._retry_delays, None):
+            try:
+                await self.sync(open_kfid, token)
+                return
+            except (Transient, RateLimited) as exc:
+                if delay is None or self._closing:
+                    raise
+                wait = max(delay, exc.retry_after) if isinstance(exc, RateLimited) else delay
+                log.warning("微信客服 sync of %s failed (%s); again in %s s", open_kfid, exc, wait)
+            try:
+                await asyncio.wait_for(self._stopping.wait(), wait)
+                return  # stopping: the next start catches up
+            except TimeoutError:
+                pass
 
     async def drain(self) -> None:
         """Answer every stored message not yet handled, oldest first, each once."""
@@ -216,7 +240,8 @@ class KfSync:
         replies: list[Reply] = []
         for incoming in incomings:  # with several picks only the last answer is current
             replies = await self._handle(incoming, self._services)
-        if translated.welcome_code is not None or translated.scene is not None:
+        if translated.welcome_code is not None and replies:
+            # WeCom hands out a welcome code only when a welcome is due (none in 48 hours).
             replies = [Reply(t("wecom_kf.welcome", user.lang)), *replies]
         await self._answer(user, replies, translated.welcome_code)
         if translated.incoming.event is None and self._on_inbound is not None:
