@@ -186,7 +186,7 @@ class KfSync:
                 cursor = str(answer.get("next_cursor") or body["cursor"])
                 await self._repo.store_page(open_kfid, messages, cursor, self._services.clock())
                 await self.drain()
-                more = bool(answer.get("has_more"))
+                more = bool(answer.get("has_more")) and cursor != body["cursor"]  # never spin
 
     async def _sync_retrying(self, open_kfid: str, token: str) -> None:
         for delay in (*self._retry_delays, None):
@@ -206,7 +206,8 @@ class KfSync:
 
     async def drain(self) -> None:
         """Answer every stored message not yet handled, oldest first, each once."""
-        async with self._drain_lock:
+        # Taken after an account's sync lock, never before it: no two workers answer one row.
+        async with self._drain_lock, self._services.db.user_lock("wecom_kf:inbox"):
             while not self._closing:
                 pending = await self._repo.pending()
                 if not pending:
