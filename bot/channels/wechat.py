@@ -32,8 +32,9 @@ from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.replies import TextReply
 from wechatpy.utils import check_signature
 
+from bot.channels.numbered import with_choices
 from bot.channels.wechat_events import to_incoming
-from bot.channels.wechat_render import Rendered, numbers_in, pick, render, split_utf8
+from bot.channels.wechat_render import Rendered, render, split_utf8
 from bot.channels.wechat_sender import WeChatSender
 from bot.errors import DeliveryError
 from bot.limits import WECHAT_PASSIVE_REPLY_S, WECHAT_TEXT_MAX_BYTES
@@ -162,10 +163,10 @@ class WeChatCallback:
         unavailable = self._services.db.unavailable
         try:
             signed = self._check_query(request)
-            body = await _read_body(request, self._config.max_body_bytes)
+            body = await read_body(request, self._config.max_body_bytes)
             plain = self._open(body, signed)
             repeat = await self._check_replay(signed, body)
-            root = _safe_root(plain)
+            root = safe_root(plain)
             message = None if repeat else _parse(plain, root)
         except Refused as refused:
             return _refusal(refused, request)
@@ -212,7 +213,7 @@ class WeChatCallback:
         """The plaintext XML: decrypted (and AppID-checked) in safe mode, else the body itself."""
         if self._crypto is None:
             return body
-        envelope = _safe_root(body)
+        envelope = safe_root(body)
         encrypted = (envelope.findtext("Encrypt") or "").strip()
         if not encrypted or not signed.msg_signature:
             # Safe mode is configured: a plaintext message is a downgrade, not WeChat.
@@ -280,7 +281,7 @@ class WeChatCallback:
             return self._passive(message, Rendered(translated.reply, (), False), signed)
         if translated.incoming is None:
             return web.Response(text=SUCCESS)
-        incomings = await self._with_choices(translated.incoming, user.id if user else None)
+        incomings = await with_choices(self._repo, translated.incoming, user.id if user else None)
         work = asyncio.ensure_future(self._turns(incomings, translated.greeting))
         answer = self._remember(root, work)
         done, _ = await asyncio.wait({work}, timeout=max(0.0, deadline - time.monotonic()))
@@ -346,25 +347,6 @@ class WeChatCallback:
         except Exception:
             log.exception("inbound hook failed for %s", key)
 
-    async def _with_choices(self, incoming: Incoming, user_id: int | None) -> list[Incoming]:
-        """A bare number answers the options last sent; several numbers, a multiple choice."""
-        numbers = numbers_in(incoming.text) if incoming.text and user_id is not None else None
-        if numbers is None or user_id is None:
-            return [incoming]
-        stored = await self._repo.choices(user_id)
-        picked = pick(stored.choices, stored.multi, numbers) if stored else None
-        if not picked:
-            return [incoming]
-        base = incoming.message_id
-        return [
-            Incoming(
-                key=incoming.key,
-                payload=choice.payload,
-                message_id=base if i == 0 or base is None else f"{base}#{i}",
-            )
-            for i, choice in enumerate(picked)
-        ]
-
     async def _turns(self, incomings: list[Incoming], greeting: Reply | None) -> list[Reply]:
         """Run the turns in order; with several picks only the last answer is current."""
         replies: list[Reply] = []
@@ -410,7 +392,7 @@ class WeChatCallback:
         return web.Response(text=xml, content_type="application/xml")
 
 
-async def _read_body(request: web.Request, limit: int) -> bytes:
+async def read_body(request: web.Request, limit: int) -> bytes:
     """The body, refused once it passes `limit` bytes (the header may lie or be absent)."""
     if request.content_length is not None and request.content_length > limit:
         raise Refused(413, "message too large")
@@ -433,7 +415,7 @@ def _sender_key(root: Element) -> DialogKey:
     return DialogKey(Channel.WECHAT, (root.findtext("FromUserName") or "").strip())
 
 
-def _safe_root(xml: bytes) -> Element:
+def safe_root(xml: bytes) -> Element:
     """WeChat's XML parsed with DTDs and entities forbidden (XXE, billion laughs)."""
     try:
         root: Element = fromstring(
