@@ -13,6 +13,7 @@ from __future__ import annotations
 from bot.caseworker_jobs import caseworker_jobs
 from bot.channels.telegram_app import TelegramChannel
 from bot.channels.wechat_app import WeChatChannel, WeComRobotsChannel
+from bot.channels.wecom_kf_app import WeComKfChannel
 from bot.runner import ChannelSpec, Opener, Parts, TimerInstaller, dispatching, scheduling
 from bot.scheduler import install_delivery_timers
 from bot.web.runtime import WebConsole
@@ -21,6 +22,9 @@ CHANNELS: tuple[ChannelSpec, ...] = (
     ChannelSpec("Telegram", ("telegram_token",), TelegramChannel),
     ChannelSpec("WeChat", ("wechat_token", "wechat_app_id", "wechat_app_secret"), WeChatChannel),
     ChannelSpec("WeCom robots", ("wecom_robots",), WeComRobotsChannel),
+    ChannelSpec(
+        "WeCom 微信客服", ("wecom_corp_id", "wecom_token", "wecom_aes_key"), WeComKfChannel
+    ),
 )
 COMPONENTS: tuple[ChannelSpec, ...] = (ChannelSpec("Web console", ("web_console",), WebConsole),)
 TIMERS: tuple[TimerInstaller, ...] = (install_delivery_timers,)

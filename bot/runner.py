@@ -255,7 +255,9 @@ def scheduling(timers: tuple[TimerInstaller, ...]) -> Opener:
 
     @asynccontextmanager
     async def scheduler(runtime: Runtime) -> AsyncIterator[None]:
-        runtime.scheduler = Scheduler(runtime.services)
+        # One worker id per process: the dispatcher's heartbeat holds the scheduler's claims too.
+        worker = runtime.dispatcher.token if runtime.dispatcher is not None else None
+        runtime.scheduler = Scheduler(runtime.services, worker)
         for install in timers:
             await install(runtime.scheduler)
         async with background(runtime, "scheduler", runtime.scheduler.serve):

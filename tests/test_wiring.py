@@ -166,7 +166,12 @@ def test_fallbacks_run_in_the_order_the_areas_are_included():
 def test_the_assembly_lists_every_channel_component_and_worker():
     from bot.assembly import PARTS
 
-    assert [c.name for c in PARTS.channels] == ["Telegram", "WeChat", "WeCom robots"]
+    assert [c.name for c in PARTS.channels] == [
+        "Telegram",
+        "WeChat",
+        "WeCom robots",
+        "WeCom 微信客服",
+    ]
     assert [c.name for c in PARTS.components] == ["Web console"]  # a component, not a channel
     assert [name for name, _ in PARTS.workers] == ["dispatcher", "scheduler", "caseworker"]
 

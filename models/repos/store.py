@@ -29,6 +29,7 @@ from models.repos.stats import StatsRepo
 from models.repos.users import UserRepo
 from models.repos.web_sessions import WebSessionRepo
 from models.repos.wechat import WeChatRepo
+from models.repos.wecom_kf import WeComKfRepo
 from models.repos.workers import WorkerRepo
 
 
@@ -56,6 +57,7 @@ class Repos:
     users: UserRepo
     web_sessions: WebSessionRepo
     wechat: WeChatRepo
+    wecom_kf: WeComKfRepo
     workers: WorkerRepo
 
     @classmethod
@@ -82,5 +84,6 @@ class Repos:
             users=UserRepo(db),
             web_sessions=WebSessionRepo(db),
             wechat=WeChatRepo(db),
+            wecom_kf=WeComKfRepo(db),
             workers=WorkerRepo(db),
         )
