@@ -126,6 +126,30 @@ class Settings(BaseSettings):
         default_factory=dict, description="WeCom group-robot webhook URL per district (JSON)."
     )
 
+    # WeCom (企业微信) self-built app: its secret also reaches 客户联系 once the app is in
+    # 客户联系 → 可调用应用 (issue 21)
+    wecom_corp_id: str | None = Field(None, description="WeCom corp id (企业ID).")
+    wecom_secret: SecretStr | None = Field(
+        None, description="Secret of the WeCom self-built app (also used for 客户联系)."
+    )
+    wecom_api_base: str = Field(
+        "https://qyapi.weixin.qq.com", description="WeCom API host (a proxy or a local fake)."
+    )
+    # Customer groups (客户群): digests as enterprise mass-send tasks
+    wecom_kf_url: str | None = Field(
+        None,
+        description="The 微信客服 link a group digest carries, "
+        "https://work.weixin.qq.com/kfid/<open_kfid>; a scene naming the group is added.",
+    )
+    wecom_group_monthly_cap: int | None = Field(
+        None,
+        description="Mass sends one customer group may receive a month (default: the month's "
+        "days, WeCom's rule; older documentation said 4).",
+    )
+    wecom_group_digest_size: int = Field(
+        6, description="Postings in one customer-group digest at most (the best first)."
+    )
+
     @property
     def database(self) -> Path | str:
         """What `Database.open` takes: the URL when one is set, else the SQLite file."""

@@ -14,7 +14,14 @@ from typing import Any
 
 import httpx
 
-from bot.errors import DeliveryError, Permanent, RateLimited, Transient, http_error
+from bot.errors import (
+    DeliveryError,
+    Permanent,
+    RateLimited,
+    RecipientGone,
+    Transient,
+    http_error,
+)
 from bot.wechat_api import DEFAULT_TIMEOUT_S, TokenApi, TokenExpired
 from models.repos.wechat import WeChatRepo
 
@@ -24,6 +31,13 @@ FREQUENCY_RETRY_S = 60.0
 
 _TOKEN_ERRCODES = frozenset({40014, 41001, 42001})  # invalid, missing, expired access_token
 _TRANSIENT_ERRCODES = frozenset({-1, 45033})  # system busy; too many concurrent calls
+# 40050 chatid does not exist; 90501 not an external (customer) group chat: the group was
+# dissolved or is not ours to reach any more.
+_GROUP_GONE_ERRCODES = frozenset({40050, 90501})
+
+
+class GroupGone(RecipientGone):
+    """A customer group WeCom no longer knows (dissolved): mark it, never send to it again."""
 
 
 def classify_wecom(status: int, body: Mapping[str, Any] | None) -> DeliveryError | None:
@@ -41,6 +55,8 @@ def classify_wecom(status: int, body: Mapping[str, Any] | None) -> DeliveryError
         return TokenExpired(detail)
     if errcode in _TRANSIENT_ERRCODES:
         return Transient(detail)
+    if errcode in _GROUP_GONE_ERRCODES:
+        return GroupGone(detail)
     # 40001 wrong secret, 40013 wrong corp id, 48002 API not permitted to this app, 60020 the
     # server's IP is not trusted: configuration a caseworker must fix, never worth a retry.
     return Permanent(detail)
