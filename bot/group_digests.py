@@ -10,12 +10,15 @@ clicks or two workers never create two tasks; a refused task frees the day again
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.channels.wechat_render import utf8_truncate
 from bot.errors import DeliveryError
-from bot.wecom_api import GroupGone
+from bot.settings import Settings, reveal
+from bot.wecom_api import GroupGone, WeComApi
 from bot.wecom_groups import TEXT_MAX_BYTES, GroupsApi, group_scene, kf_link
 from handlers.cards import pay_text
 from handlers.context import Services
@@ -32,6 +35,7 @@ from matching.phones import mask_phones
 from matching.push_rules import PushRules
 from models.posting import Posting
 from models.repos.customer_groups import CustomerGroup, CustomerGroupRepo, GroupDigest
+from models.repos.wechat import WeChatRepo
 from models.timeutil import local
 
 log = logging.getLogger(__name__)
@@ -79,6 +83,11 @@ class GroupDigests:
         self._api = api
         self._config = config
         self.repo = CustomerGroupRepo(services.db)
+
+    async def audit(self, actor: str, action: str, target: str | None, detail: str) -> None:
+        """Record a caseworker's action on the groups in the audit log."""
+        await self._services.audit.record(actor, action, allowed=True, target=target,
+                                          detail=detail, now=self._services.clock())  # fmt: skip
 
     def _need_api(self) -> GroupsApi:
         if self._api is None:
@@ -224,3 +233,30 @@ class GroupDigests:
                 if row.chat_id == digest.chat_id:
                     await self.repo.set_result(digest.id, row.status, row.sent_at, now)
         return await self.repo.digests()
+
+
+@asynccontextmanager
+async def open_group_digests(
+    settings: Settings, services: Services
+) -> AsyncIterator[GroupDigests]:
+    """The digests over the configured WeCom app (no API when corp id or secret is unset: the
+    stored groups can still be listed and previewed)."""
+    config = DigestConfig(
+        kf_url=settings.wecom_kf_url,
+        monthly_cap=settings.wecom_group_monthly_cap,
+        size=settings.wecom_group_digest_size,
+        lang=settings.lang,
+    )
+    if not (settings.wecom_corp_id and settings.wecom_secret):
+        yield GroupDigests(services, None, config)
+        return
+    api = WeComApi(
+        settings.wecom_corp_id,
+        reveal(settings.wecom_secret),
+        WeChatRepo(services.db),
+        services.clock,
+        kind="app",
+        base_url=settings.wecom_api_base,
+    )
+    async with api:
+        yield GroupDigests(services, GroupsApi(api), config)
