@@ -105,7 +105,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "groups.origins.people": {"zh": "扫码/点链接", "en": "Came"},
     "groups.origins.signed_up": {"zh": "已登记", "en": "Signed up"},
     "groups.origins.interested": {"zh": "感兴趣", "en": "Interested"},
+    "groups.origins.kind": {"zh": "类别", "en": "Kind"},
+    "groups.origins.post": {"zh": "岗位", "en": "Posting"},
+    "groups.origins.by_post": {"zh": "各来源感兴趣的岗位", "en": "Postings each source liked"},
     "groups.origins.kind.group": {"zh": "客户群", "en": "group"},
     "groups.origins.kind.station": {"zh": "驿站/海报", "en": "station / poster"},
-    "groups.origins.kind.post": {"zh": "岗位", "en": "post"},
 }
