@@ -236,6 +236,12 @@ class GroupDigests:
 
 
 @asynccontextmanager
+async def stored_groups(services: Services) -> AsyncIterator[GroupDigests]:
+    """The stored groups without WeCom (no settings given): listed and previewed only."""
+    yield GroupDigests(services, None, DigestConfig())
+
+
+@asynccontextmanager
 async def open_group_digests(
     settings: Settings, services: Services
 ) -> AsyncIterator[GroupDigests]:

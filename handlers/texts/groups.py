@@ -96,6 +96,20 @@ TEXTS: dict[str, dict[str, str]] = {
     "groups.state.dissolved": {"zh": "已解散", "en": "dissolved"},
     "groups.untagged": {"zh": "未设置", "en": "not set"},
     "groups.web.title": {"zh": "客户群", "en": "Customer groups"},
+    "web.nav.groups": {"zh": "客户群", "en": "Groups"},
+    "groups.web.sync": {"zh": "从企业微信同步客户群", "en": "Sync groups from WeCom"},
+    "groups.web.read": {
+        "zh": "已读取 {n} 条群发的结果。",
+        "en": "Read the results of {n} digests.",
+    },
+    "groups.web.facts": {
+        "zh": "群主 {owner} · {n} 人 · 群标签：{tags}",
+        "en": "Owner {owner} · {n} members · tags: {tags}",
+    },
+    "groups.tag.own_district": {
+        "zh": "只能把群标签设为您所在的区：{district}",
+        "en": "You can only tag groups with your own district: {district}",
+    },
     "groups.web.preview": {"zh": "预览今日群发", "en": "Preview today's digest"},
     "groups.web.send": {"zh": "发给群主确认", "en": "Send to the owner to confirm"},
     "groups.web.results": {"zh": "群发结果", "en": "Results"},
