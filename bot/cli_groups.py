@@ -13,6 +13,7 @@ from typing import Annotated, TypeVar
 import typer
 from rich.table import Table
 
+from bot import group_jobs  # noqa: F401  (registers the daily digests with `yizhan run`)
 from bot.app import open_services
 from bot.cli import app, cli_state, run_async
 from bot.cli_stats import console
@@ -152,22 +153,21 @@ def send(
         raise typer.Exit(2)
 
     async def work(digests: GroupDigests) -> list[str]:
-        targets = (
-            [g.chat_id for g in await digests.repo.all() if g.district and not g.dissolved]
-            if every
-            else [chat_id or ""]
-        )
-        lines = []
-        for target in targets:
-            plan, digest_id = await digests.send(target, by)
+        if every:
+            done = await digests.send_all(by)
+        else:
+            plan, digest_id = await digests.send(chat_id or "", by)
             if plan is None:
-                lines.append(t("groups.not_found", "zh", chat_id=target))
-                continue
+                return [t("groups.not_found", "zh", chat_id=chat_id)]
+            done = [(plan, digest_id)]
+        lines = []
+        for plan, digest_id in done:
             if digest_id is None:
                 reason = _refusal(plan) if plan.refusal else t("groups.refuse.today", "zh")
                 lines.append(f"{plan.group.name}: {reason}")
                 continue
-            await digests.audit(by, "groups:send", target, f"{len(plan.postings)} postings")
+            await digests.audit(by, "groups:send", plan.group.chat_id,
+                                f"{len(plan.postings)} postings")  # fmt: skip
             lines.append(f"{plan.group.name}: " + t("groups.send.done", "zh",
                          n=len(plan.postings), owner=plan.group.owner))  # fmt: skip
         return lines

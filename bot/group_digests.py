@@ -215,6 +215,20 @@ class GroupDigests:
         log.info("group digest %d created for %s: %d postings", digest_id, chat_id, len(ids))
         return plan, digest_id
 
+    async def send_all(self, staff: str) -> list[tuple[DigestPlan, int | None]]:
+        """Today's digest for every tagged live group (each plan, and its digest id or None)."""
+        sent = []
+        for group in await self.repo.all():
+            if group.district is None or group.dissolved:
+                continue
+            try:
+                plan, digest_id = await self.send(group.chat_id, staff)
+            except GroupGone:
+                continue  # marked dissolved by send
+            if plan is not None:
+                sent.append((plan, digest_id))
+        return sent
+
     async def read_results(self) -> list[GroupDigest]:
         """Ask WeCom where every waiting digest stands (get_groupmsg_task: has the owner
         confirmed? then get_groupmsg_send_result per group); every digest, newest first."""

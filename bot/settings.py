@@ -146,6 +146,11 @@ class Settings(BaseSettings):
         description="Mass sends one customer group may receive a month (default: the month's "
         "days, WeCom's rule; older documentation said 4).",
     )
+    wecom_group_digest_hour: int | None = Field(
+        None,
+        description="Local hour at which `yizhan run` creates every tagged customer group's "
+        "digest task (unset: only `yizhan groups send`).",
+    )
     wecom_group_digest_size: int = Field(
         6, description="Postings in one customer-group digest at most (the best first)."
     )

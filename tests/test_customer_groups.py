@@ -1,12 +1,14 @@
 """Customer groups (#21) end to end against the fake WeCom: sync with cursor pages, 群标签,
 a digest task holding exactly the matching postings (masked), results read back, the cap."""
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 
 from bot.errors import DeliveryError, RateLimited
 from bot.group_digests import DigestConfig, GroupDigests
+from bot.group_jobs import DIGEST_TIMER, RESULTS_TIMER, install
+from bot.scheduler import Scheduler
 from bot.wechat_api import TokenExpired
 from bot.wecom_api import GroupGone, WeComApi
 from bot.wecom_groups import GroupsApi, group_scene
@@ -226,3 +228,23 @@ async def test_no_api_no_link_and_unknown_group(services):
     assert await bare.plan("nope") is None
     with pytest.raises(DeliveryError):
         await bare.sync()
+
+
+async def test_yizhan_run_creates_the_days_digests_and_reads_results(wecom, digests, services,
+                                                                      clock):  # fmt: skip
+    _, groups = wecom
+    await _postings(services, clock)
+    await digests.sync()
+    await digests.repo.tag("wrAAA1", "西青区", ("A",), "王社工")
+    scheduler = Scheduler(services)
+    await install(scheduler, digests, hour=9)  # the clock shows 10:00: first run tomorrow 9:00
+    assert await scheduler.run_due() == 0
+    clock.now = (await scheduler.due_at(DIGEST_TIMER)).astimezone(UTC)
+    assert await scheduler.run_due() == 2  # the day's digests, and the hourly results read
+    assert [t.chat_ids for t in groups.tasks.values()] == [["wrAAA1"]]
+    groups.confirm("msg1")
+    clock.now = (await scheduler.due_at(RESULTS_TIMER)).astimezone(UTC)
+    assert await scheduler.run_due() == 1
+    [digest] = await digests.repo.digests()
+    assert digest.status == "sent"
+    assert "groups:send" in [e.action for e in await services.audit.recent(10)]
