@@ -95,17 +95,18 @@ class GroupDigests:
         return self._api
 
     async def sync(self) -> SyncReport:
-        """Fetch every customer group (cursor pages) and its details; a dissolved one is marked."""
+        """Fetch every customer group (cursor pages) and its details; a group WeCom no longer
+        lists, or dissolved between the list and its details, is marked dissolved."""
         api = self._need_api()
-        synced, gone = [], 0
+        synced = []
         for chat_id in await api.chat_ids():
             try:
                 synced.append(await api.group(chat_id))
             except GroupGone:
-                gone += 1  # listed a moment ago, dissolved since: left out, so marked below
+                continue  # left out of `synced`, so save_synced marks it
         await self.repo.save_synced(synced, self._services.clock())
         dissolved = sum(g.dissolved for g in await self.repo.all())
-        return SyncReport(len(synced), max(dissolved, gone))
+        return SyncReport(len(synced), dissolved)
 
     async def plan(self, chat_id: str) -> DigestPlan | None:
         """Today's digest for a group as it would be sent (None: no such group)."""

@@ -248,3 +248,23 @@ async def test_yizhan_run_creates_the_days_digests_and_reads_results(wecom, dige
     [digest] = await digests.repo.digests()
     assert digest.status == "sent"
     assert "groups:send" in [e.action for e in await services.audit.recent(10)]
+
+
+async def test_a_long_digest_keeps_the_best_inside_wecoms_4000_bytes(wecom, services, clock):
+    fake, groups = wecom
+    api = WeComApi("wwcorp", "app-secret", WeChatRepo(services.db), clock,
+                   base_url=fake.base_url, timeout_s=2)  # fmt: skip
+    async with api:
+        big = GroupDigests(services, GroupsApi(api), DigestConfig(kf_url=KF, size=60))
+        await big.sync()
+        await big.repo.tag("wrAAA1", "西青区", ("A",), "王社工")
+        for n in range(60):
+            await _live(services, clock, f"保洁员{n} " + "商场写字楼小区保洁" * 8)
+        plan, digest_id = await big.send("wrAAA1", "王社工")
+    assert digest_id is not None
+    text = groups.tasks["msg1"].text
+    assert len(text.encode("utf-8")) <= 4000
+    assert 5 < len(plan.postings) < 60
+    assert text.endswith("请勿先交钱。")  # the footer and its link are never cut off
+    # What did not fit was not marked as sent: it can go into tomorrow's digest.
+    assert len(await big.repo.sent_posting_ids("wrAAA1")) == len(plan.postings)
