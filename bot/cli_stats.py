@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -31,6 +31,7 @@ from bot.register_import import RegisterImport, import_register
 from bot.sheets import SheetError
 from handlers.texts import t
 from matching.districts import TIANJIN_DISTRICTS, canonical
+from models.repos.origin_stats import PostingInterest
 from models.repos.stats import REPORT_DAY, DistrictMonth, StatsRepo, report_period, total
 from models.timeutil import month_bounds
 
@@ -84,7 +85,9 @@ def stats(
     start, end = parse_period(month)
     names = _districts(district)
 
-    async def collect() -> tuple[list[DistrictMonth], list[OriginRow], list[tuple[str, Any]]]:
+    async def collect() -> tuple[
+        list[DistrictMonth], list[OriginRow], list[tuple[str, PostingInterest]]
+    ]:
         async with open_services(cli_state.settings, with_matcher=False) as services:
             first, last = parse_month(month)
             return (
@@ -121,7 +124,7 @@ def stats(
         console.print(f"已写入 {xlsx}")
 
 
-def _print_origins(origins: list[OriginRow], interest: list[tuple[str, Any]]) -> None:
+def _print_origins(origins: list[OriginRow], interest: list[tuple[str, PostingInterest]]) -> None:
     """来源统计: people per customer group, 驿站 or poster QR code, and what interested them."""
     if not origins:
         return

@@ -1,8 +1,10 @@
-"""`yizhan groups …` against the fake WeCom (served from a thread: the CLI runs its own loop)."""
+"""`yizhan groups …` and `yizhan wechat qrcode` against the fakes (served from a thread: the CLI
+runs its own event loop)."""
 
 import asyncio
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -12,10 +14,27 @@ from bot.cli import app
 from handlers.context import Services
 from models.db import Database
 from tests.delivery_builders import make_posting, publish_now
+from tests.fakes.wechat_api import FakeWeChat
 from tests.fakes.wecom_api import FakeWeCom
 from tests.fakes.wecom_groups import FakeGroups
 
 KF = "https://work.weixin.qq.com/kfid/kfc0123456789"
+
+
+@contextmanager
+def in_thread(fake: FakeWeCom | FakeWeChat) -> Iterator[None]:
+    """Serve a fake from its own event loop in a thread while the block runs."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    asyncio.run_coroutine_threadsafe(fake.start(), loop).result(5)
+    try:
+        yield
+    finally:
+        asyncio.run_coroutine_threadsafe(fake.close(), loop).result(5)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(5)
+        loop.close()
 
 
 @pytest.fixture
@@ -25,15 +44,8 @@ def served() -> Iterator[tuple[FakeWeCom, FakeGroups]]:
     groups.add("wrBBB2", "杨柳青普工群", "lisi", members=80)
     fake = FakeWeCom(secrets={"app-secret": "app"})
     groups.install(fake)
-    loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
-    asyncio.run_coroutine_threadsafe(fake.start(), loop).result(5)
-    yield fake, groups
-    asyncio.run_coroutine_threadsafe(fake.close(), loop).result(5)
-    loop.call_soon_threadsafe(loop.stop)
-    thread.join(5)
-    loop.close()
+    with in_thread(fake):
+        yield fake, groups
 
 
 def _run(db_path, fake, *args):
@@ -78,3 +90,19 @@ def test_sync_tag_preview_send_results(db_path, served):
     again = _run(db_path, fake, "send", "wrAAA1")
     assert "今天已经有一条群发" in again.output
     assert _run(db_path, fake, "preview", "nope").exit_code == 1
+
+
+def test_wechat_qrcode_prints_the_image_url_and_ticket(db_path):
+    fake = FakeWeChat()
+    env = {"YIZHAN_WECHAT_APP_ID": "wxapp", "YIZHAN_WECHAT_APP_SECRET": "s"}
+    with in_thread(fake):
+        env["YIZHAN_WECHAT_API_BASE"] = fake.base_url
+        args = ["--db", str(db_path), "wechat", "qrcode", "--scene", "西青区-张家窝驿站"]
+        result = CliRunner().invoke(app, args, env=env)
+        too_long = CliRunner().invoke(app, [*args[:-1], "x" * 65], env=env)
+    assert result.exit_code == 0, result.output
+    assert "场景：西青区-张家窝驿站（永久）" in result.output
+    assert "https://mp.weixin.qq.com/cgi-bin/showqrcode?ticket=gQ" in result.output
+    [call] = fake.sent("/cgi-bin/qrcode/create")
+    assert call.body["action_info"]["scene"]["scene_str"] == "西青区-张家窝驿站"
+    assert too_long.exit_code == 2
