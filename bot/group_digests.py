@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.channels.wechat_render import utf8_truncate
+from bot.channels.wecom_kf_link import kf_link
 from bot.errors import DeliveryError
 from bot.settings import Settings, reveal
 from bot.wecom_api import GroupGone, WeComApi
-from bot.wecom_groups import TEXT_MAX_BYTES, GroupsApi, group_scene, kf_link
+from bot.wecom_groups import TEXT_MAX_BYTES, GroupsApi, group_scene
 from handlers.cards import pay_text
 from handlers.context import Services
 from handlers.group_post import job_code
@@ -114,8 +115,8 @@ class GroupDigests:
         if group is None:
             return None
         now = self._services.clock()
-        link = kf_link(self._config.kf_url, group_scene(chat_id)) if self._config.kf_url else ""
-        refusal = await self._refusal(group, now)
+        link = self._link(chat_id)
+        refusal = await self._refusal(group, link, now)
         cap = monthly_cap(self._config.monthly_cap, local(now).date())
         if group.district is None or (refusal is not None and refusal != "groups.refuse.today"):
             return DigestPlan(group, (), "", link, refusal, cap)
@@ -133,12 +134,22 @@ class GroupDigests:
             refusal = "groups.refuse.empty"
         return DigestPlan(group, tuple(listed), text, link, refusal, cap)
 
-    async def _refusal(self, group: CustomerGroup, now: datetime) -> str | None:
+    def _link(self, chat_id: str) -> str:
+        """The group's 微信客服 link, or "" without a usable `kf_url` (no digest then)."""
+        if not self._config.kf_url:
+            return ""
+        try:
+            return kf_link(self._config.kf_url, group_scene(chat_id))
+        except ValueError as exc:
+            log.warning("YIZHAN_WECOM_KF_URL is not a 微信客服 link: %s", exc)
+            return ""
+
+    async def _refusal(self, group: CustomerGroup, link: str, now: datetime) -> str | None:
         if group.dissolved:
             return "groups.refuse.dissolved"
         if group.district is None:
             return "groups.refuse.untagged"
-        if not self._config.kf_url:
+        if not link:
             return "groups.refuse.no_link"
         day = local(now).date()
         used = await self.repo.digests_since(group.chat_id, day.replace(day=1).isoformat())

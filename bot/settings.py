@@ -126,11 +126,18 @@ class Settings(BaseSettings):
         default_factory=dict, description="WeCom group-robot webhook URL per district (JSON)."
     )
 
-    # WeCom (企业微信) self-built app: its secret also reaches 客户联系 once the app is in
-    # 客户联系 → 可调用应用 (issue 21)
-    wecom_corp_id: str | None = Field(None, description="WeCom corp id (企业ID).")
-    wecom_secret: SecretStr | None = Field(
-        None, description="Secret of the WeCom self-built app (also used for 客户联系)."
+    # WeCom self-built app and 微信客服 (issue 21): the callback at /wecom/callback
+    wecom_corp_id: str | None = Field(None, description="WeCom corp id (企业ID, ww…).")
+    wecom_agent_id: int | None = Field(None, description="AgentId of the self-built app.")
+    wecom_secret: SecretStr | None = Field(None, description="Secret of the self-built app.")
+    wecom_kf_secret: SecretStr | None = Field(
+        None, description="Secret of 微信客服 (its API page); empty = the app's secret."
+    )
+    wecom_token: SecretStr | None = Field(
+        None, description="Callback Token of the app (接收消息 → API接收)."
+    )
+    wecom_aes_key: SecretStr | None = Field(
+        None, description="Callback EncodingAESKey of the app (43 chars)."
     )
     wecom_api_base: str = Field(
         "https://qyapi.weixin.qq.com", description="WeCom API host (a proxy or a local fake)."
@@ -138,8 +145,8 @@ class Settings(BaseSettings):
     # Customer groups (客户群): digests as enterprise mass-send tasks
     wecom_kf_url: str | None = Field(
         None,
-        description="The 微信客服 link a group digest carries, "
-        "https://work.weixin.qq.com/kfid/<open_kfid>; a scene naming the group is added.",
+        description="The 微信客服 link a group digest carries (the admin's 客服链接 or "
+        "`yizhan wechat kf-link`); a scene_param naming the group is added.",
     )
     wecom_group_monthly_cap: int | None = Field(
         None,

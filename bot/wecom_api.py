@@ -20,6 +20,7 @@ from bot.errors import (
     RateLimited,
     RecipientGone,
     Transient,
+    WindowClosed,
     http_error,
 )
 from bot.wechat_api import DEFAULT_TIMEOUT_S, TokenApi, TokenExpired
@@ -34,6 +35,11 @@ _TRANSIENT_ERRCODES = frozenset({-1, 45033})  # system busy; too many concurrent
 # 40050 chatid does not exist; 90501 not an external (customer) group chat: the group was
 # dissolved or is not ours to reach any more.
 _GROUP_GONE_ERRCODES = frozenset({40050, 90501})
+
+
+# 微信客服 kf/send_msg: 95001 the 5 messages after the user's last one are spent, 95002 past the
+# 48 hours, 95013 the session has ended: only the user's next message opens the window again.
+_KF_WINDOW_ERRCODES = frozenset({95001, 95002, 95013})
 
 
 class GroupGone(RecipientGone):
@@ -57,6 +63,8 @@ def classify_wecom(status: int, body: Mapping[str, Any] | None) -> DeliveryError
         return Transient(detail)
     if errcode in _GROUP_GONE_ERRCODES:
         return GroupGone(detail)
+    if errcode in _KF_WINDOW_ERRCODES:
+        return WindowClosed(detail)
     # 40001 wrong secret, 40013 wrong corp id, 48002 API not permitted to this app, 60020 the
     # server's IP is not trusted: configuration a caseworker must fix, never worth a retry.
     return Permanent(detail)

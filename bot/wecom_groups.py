@@ -5,12 +5,10 @@ token and errcodes. The task goes out only after the group owner confirms it in 
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import quote
 
 from bot.errors import Permanent
 from bot.wecom_api import WeComApi
@@ -30,21 +28,10 @@ TEXT_MAX_BYTES = 4000
 SEND_STATUS = {0: "waiting", 1: "sent", 2: "not_member", 3: "over_cap"}
 
 
-def kf_link(base_url: str, scene: str) -> str:
-    """The 微信客服 link a digest carries, its scene naming the group the reader came from.
-
-    The one place that builds it (the 微信客服 helper's link builder will replace this).
-    """
-    return f"{base_url}?enc_scene={quote(scene, safe='')}"
-
-
 def group_scene(chat_id: str) -> str:
-    """The scene of a customer group's links, counted per group by `yizhan stats`.
-
-    微信客服 scenes are at most 32 bytes of [0-9a-zA-Z_-], and a chat id is already 32, so the
-    scene is a short digest of it ("g_" + 16 hex), mapped back through the synced groups.
-    """
-    return "g_" + hashlib.sha256(chat_id.encode("utf-8")).hexdigest()[:16]
+    """The scene of a customer group's 微信客服 link (`scene_param`, up to 128 bytes), counted
+    per group by `yizhan stats`: "group:" and the chat id (32 characters)."""
+    return f"group:{chat_id}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -122,7 +122,8 @@ async def test_a_tagged_group_gets_exactly_its_postings_masked(wecom, digests, s
     assert "13812345678" not in task.text
     assert "138****5678" in task.text
     link = task.attachments[0]["link"]["url"]
-    assert link == f"{KF}?enc_scene={group_scene('wrAAA1')}"
+    assert link == f"{KF}?scene_param=group%3AwrAAA1"
+    assert group_scene("wrAAA1") == "group:wrAAA1"
     assert link in task.text
     sent = fake.sent(ADD)[0].body
     assert sent["chat_type"] == "group"

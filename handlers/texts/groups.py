@@ -36,8 +36,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "The group has no tags yet: set its district and trades first.",
     },
     "groups.refuse.no_link": {
-        "zh": "未设置微信客服链接 YIZHAN_WECOM_KF_URL，群消息里没有咨询入口，暂不发送。",
-        "en": "YIZHAN_WECOM_KF_URL is not set: the digest would have no way to ask; not sent.",
+        "zh": "未设置（或不是）微信客服链接 YIZHAN_WECOM_KF_URL，群消息里没有咨询入口，暂不发送。",
+        "en": "YIZHAN_WECOM_KF_URL is not set (or not a 微信客服 link): the digest would have "
+        "no way to ask; not sent.",
     },
     "groups.refuse.today": {
         "zh": "该群今天已经有一条群发，明天再发。",
