@@ -269,3 +269,16 @@ async def test_a_long_digest_keeps_the_best_inside_wecoms_4000_bytes(wecom, serv
     assert text.endswith("请勿先交钱。")  # the footer and its link are never cut off
     # What did not fit was not marked as sent: it can go into tomorrow's digest.
     assert len(await big.repo.sent_posting_ids("wrAAA1")) == len(plan.postings)
+
+
+async def test_a_group_over_wecoms_own_cap_is_reported(wecom, digests, services, clock):
+    _, groups = wecom
+    await _postings(services, clock)
+    await digests.sync()
+    await digests.repo.tag("wrAAA1", "西青区", ("A",), "王社工")
+    groups.groups["wrAAA1"].received = groups.monthly_cap  # other staff's mass sends used it up
+    await digests.send("wrAAA1", "王社工")
+    groups.confirm("msg1")
+    [digest] = await digests.read_results()
+    assert digest.status == "over_cap"
+    assert digest.sent_at is None
