@@ -14,6 +14,7 @@ from bot.caseworker_jobs import caseworker_jobs
 from bot.channels.telegram_app import TelegramChannel
 from bot.channels.wechat_app import WeChatChannel, WeComRobotsChannel
 from bot.channels.wecom_kf_app import WeComKfChannel
+from bot.group_jobs import group_jobs
 from bot.runner import ChannelSpec, Opener, Parts, TimerInstaller, dispatching, scheduling
 from bot.scheduler import install_delivery_timers
 from bot.web.runtime import WebConsole
@@ -32,5 +33,6 @@ WORKERS: tuple[tuple[str, Opener], ...] = (
     ("dispatcher", dispatching),
     ("scheduler", scheduling(TIMERS)),
     ("caseworker", caseworker_jobs),  # after the scheduler: it installs the check-in timer
+    ("customer_groups", group_jobs),  # after the scheduler: daily digests, hourly results
 )
 PARTS = Parts(CHANNELS, COMPONENTS, WORKERS)

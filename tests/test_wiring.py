@@ -173,7 +173,12 @@ def test_the_assembly_lists_every_channel_component_and_worker():
         "WeCom 微信客服",
     ]
     assert [c.name for c in PARTS.components] == ["Web console"]  # a component, not a channel
-    assert [name for name, _ in PARTS.workers] == ["dispatcher", "scheduler", "caseworker"]
+    assert [name for name, _ in PARTS.workers] == [
+        "dispatcher",
+        "scheduler",
+        "caseworker",
+        "customer_groups",
+    ]
 
 
 async def test_the_one_user_lock_is_reentrant_in_its_task_and_serialises_others():

@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from models.db import Database
 from models.repos.audit import AuditRepo
 from models.repos.contacts import ContactRepo
+from models.repos.customer_groups import CustomerGroupRepo
 from models.repos.deliveries import DeliveryRepo
 from models.repos.dialogs import DialogRepo
 from models.repos.feedback import FeedbackRepo
 from models.repos.followups import FollowupRepo
 from models.repos.intake import IntakeRepo
+from models.repos.origin_stats import OriginStatsRepo
 from models.repos.origins import OriginRepo
 from models.repos.outbox import OutboxRepo
 from models.repos.outcomes import OutcomeRepo
@@ -39,11 +41,13 @@ class Repos:
 
     audit: AuditRepo
     contacts: ContactRepo
+    customer_groups: CustomerGroupRepo
     deliveries: DeliveryRepo
     dialogs: DialogRepo
     feedback: FeedbackRepo
     followups: FollowupRepo
     intake: IntakeRepo
+    origin_stats: OriginStatsRepo
     origins: OriginRepo
     outbox: OutboxRepo
     outcomes: OutcomeRepo
@@ -66,11 +70,13 @@ class Repos:
         return cls(
             audit=AuditRepo(db),
             contacts=ContactRepo(db),
+            customer_groups=CustomerGroupRepo(db),
             deliveries=DeliveryRepo(db),
             dialogs=DialogRepo(db),
             feedback=FeedbackRepo(db),
             followups=FollowupRepo(db),
             intake=IntakeRepo(db),
+            origin_stats=OriginStatsRepo(db),
             origins=OriginRepo(db),
             outbox=OutboxRepo(db),
             outcomes=OutcomeRepo(db),
