@@ -279,9 +279,7 @@ class WeChatCallback:
         if translated.origin:
             now = self._services.clock()
             user = user or await self._services.users.get_or_create(key, now)
-            await OriginRepo(self._services.db).record(
-                user.id, "wechat_qr", translated.origin, now
-            )
+            await self._services.repos.origins.record(user.id, "wechat_qr", translated.origin, now)
         if translated.reply is not None:
             return self._passive(message, Rendered(translated.reply, (), False), signed)
         if translated.incoming is None:
