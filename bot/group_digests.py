@@ -36,7 +36,6 @@ from matching.phones import mask_phones
 from matching.push_rules import PushRules
 from models.posting import Posting
 from models.repos.customer_groups import CustomerGroup, GroupDigest
-from models.repos.wechat import WeChatRepo
 from models.timeutil import local
 
 log = logging.getLogger(__name__)
@@ -285,7 +284,7 @@ async def open_group_digests(
     api = WeComApi(
         settings.wecom_corp_id,
         reveal(settings.wecom_secret),
-        WeChatRepo(services.db),
+        services.repos.wechat,
         services.clock,
         kind="app",
         base_url=settings.wecom_api_base,
