@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from handlers import onboarding
 from handlers.context import Services, Turn
 from handlers.feedback import CONTACT_METHOD
+from handlers.profile_view import need_text
 from handlers.registry import register_fallback, register_payload
 from handlers.texts import t
 from models.delivery import ContactRecord
@@ -149,9 +150,7 @@ async def answer(turn: Turn, services: Services, what: str) -> list[Reply]:
 
 def _need_question(lang: str, chosen: Sequence[str]) -> Reply:
     choices = tuple(
-        Choice(t(f"profile.need.{n}", lang), f"{PREFIX}:need:{n}")
-        for n in NEEDS
-        if n not in chosen
+        Choice(need_text(n, lang), f"{PREFIX}:need:{n}") for n in NEEDS if n not in chosen
     )
     return Reply(t("caseworker.ci.ask_need", lang), choices)
 
@@ -185,7 +184,7 @@ async def on_checkin(turn: Turn, services: Services) -> list[Reply]:
             profile = profile.with_(needs=(*profile.needs, value))
             await services.seekers.save(profile, turn.now)
             await onboarding.profile_changed(services, turn.user.id)
-        need = t(f"profile.need.{value}", turn.lang)
+        need = need_text(value, turn.lang)
         follow = _need_question(turn.lang, profile.needs)
         text = t("caseworker.ci.need_noted", turn.lang, need=need)
         return [Reply(text, follow.choices)]

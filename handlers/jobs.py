@@ -127,5 +127,5 @@ def _advice(ranked: Sequence[Ranked], lang: str) -> str:
     """One sentence on the profile field to change, from the bar most candidates failed."""
     failed = Counter(b for r in ranked if (b := failed_bar(r.verdict)) is not None)
     if not failed:
-        return t("jobs.advice.wait", lang)
+        return ""  # nothing failed: no advice, the sentence is left out
     return t(_ADVICE[failed.most_common(1)[0][0]], lang)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from handlers.onboarding_state import FIELD_STEPS, Ctx, Step
-from handlers.profile_view import summary
+from handlers.profile_view import education_text, need_text, summary, work_form_text
 from handlers.texts import t
 from matching.districts import TIANJIN_DISTRICTS
 from matching.place_names import district_name
@@ -64,7 +64,7 @@ def _mark(selected: bool, text: str) -> str:
 
 
 def _work_form(ctx: Ctx) -> Reply:
-    choices = [_c(t(f"profile.work_form.{f}", ctx.lang), "form", f.value) for f in WorkForm]
+    choices = [_c(work_form_text(f, ctx.lang), "form", f.value) for f in WorkForm]
     return Reply(t("onboarding.ask.work_form", ctx.lang), tuple(choices))
 
 
@@ -130,7 +130,7 @@ def _distance(ctx: Ctx) -> Reply:
 
 def _education(ctx: Ctx) -> Reply:
     choices = tuple(
-        _c(t(f"profile.education.{level}", ctx.lang), "edu", str(i))
+        _c(education_text(level, ctx.lang), "edu", str(i))
         for i, level in enumerate(EDUCATION_LEVELS)
     )
     return Reply(t("onboarding.ask.education", ctx.lang), choices)
@@ -144,7 +144,7 @@ def _skills(ctx: Ctx) -> Reply:
 def _needs(ctx: Ctx) -> Reply:
     chosen = ctx.profile.needs
     choices = [
-        _c(_mark(need in chosen, t(f"profile.need.{need}", ctx.lang)), "need", str(i))
+        _c(_mark(need in chosen, need_text(need, ctx.lang)), "need", str(i))
         for i, need in enumerate(NEEDS)
     ]
     choices.append(_c(t("onboarding.choice.none", ctx.lang), "need", "none"))
