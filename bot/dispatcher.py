@@ -50,6 +50,7 @@ from bot.scheduler import wait_any
 from handlers import controls
 from handlers.cards import digest_card, job_card
 from handlers.context import Services
+from handlers.subscription import recipient_gone
 from models.delivery import DeliveryState
 from models.dispatch import Claimed, Hold, Kind, Outcome
 from models.messages import Channel, Reply
@@ -313,10 +314,7 @@ class _Lane:
                 if outcome.state == DeliveryState.SENT:
                     metrics.messages_out.labels(channel).inc()
             if outcome.unsubscribe:
-                user_id = outcome.claimed.recipient.user_id
-                await self.d.services.users.set_subscribed(user_id, False)
-                if self.d.services.matcher is not None:  # out of the reach index too
-                    await self.d.services.matcher.seeker_changed(user_id)
+                await recipient_gone(self.d.services, outcome.claimed.recipient.user_id)
 
     async def _send_one(self, c: Claimed, postings: Mapping[int, Posting]) -> Outcome:
         try:
