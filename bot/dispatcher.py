@@ -1,8 +1,9 @@
 """The dispatcher: per-channel lanes that claim due pushes, render them, send them, record them.
 
-Each channel with a sender gets a lane: it claims a batch of due rows (the seekers' controls
-are applied in the claim's transaction, see handlers.controls), renders them, sends them through
-a few concurrent workers under the channel's `Pacer`, and records the outcomes in batches.
+Each channel with a sender gets a lane: it claims a batch of due rows (storage loads and locks
+them, handlers.delivery_rules decides, the same transaction applies), renders them, sends them
+through a few concurrent workers under the channel's `Pacer`, and records the outcomes in
+batches.
 
 Delivery semantics (per channel; a row is marked `sending` with a lease before the call):
 - A crash between the platform accepting a message and our commit leaves the row `sending`;
@@ -18,7 +19,8 @@ Delivery semantics (per channel; a row is marked `sending` with a lease before t
   stops, or at once when a worker starting on its host finds its process gone
   (models.repos.workers); several workers share one database and claim with SKIP LOCKED.
   A row recovered ISOLATE_AFTER times is claimed alone, and one that keeps stopping workers
-  fails after controls.MAX_RECOVERIES with "recovery_limit" (a poison row cannot stall a lane).
+  fails after delivery_rules.MAX_RECOVERIES with "recovery_limit" (a poison row cannot stall a
+  lane).
 - Failures: 429 pauses the channel for `retry_after` and re-queues (not an attempt); 5xx,
   timeouts and unknown errors retry with exponential backoff and jitter up to MAX_ATTEMPTS then
   fail with the reason; "blocked" unsubscribes the user and suppresses all their queued pushes;
@@ -29,7 +31,6 @@ Delivery semantics (per channel; a row is marked `sending` with a lease before t
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 import os
 import random
@@ -38,8 +39,9 @@ import time
 import uuid
 from collections import Counter, deque
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Protocol, runtime_checkable
 
 from bot.channels.base import Sender, SendResult
@@ -47,12 +49,12 @@ from bot.errors import DeliveryError, Permanent, RateLimited, RecipientGone, Win
 from bot.metrics import Metrics
 from bot.pacing import Clock, Pacer, Sleep, window_of
 from bot.scheduler import wait_any
-from handlers import controls
+from handlers import delivery_rules
 from handlers.cards import digest_card, job_card
-from handlers.context import Services
+from handlers.context import Policy, Services
 from handlers.subscription import recipient_gone
 from models.delivery import DeliveryState
-from models.dispatch import Claimed, Hold, Kind, Outcome
+from models.dispatch import Candidate, Claimed, Hold, Kind, Outcome, Verdict
 from models.messages import Channel, Reply
 from models.posting import Posting
 from models.repos.deliveries import DeliveryRepo
@@ -77,6 +79,39 @@ MAX_PACE_WAIT_S = 10.0
 WINDOW_HOLD = timedelta(days=7)  # how long a push waits for a WeChat user to write again
 ERROR_PAUSE_S = 5.0  # a serving lane that hit an unexpected error waits this long, then goes on
 STANDBY_S = 2.0  # a standby lane asks this often whether the channel's active sender is gone
+
+
+class _Due(Protocol):
+    """Due rows a claim loaded and locked (`DueBatch`, `DueOutbox`)."""
+
+    @property
+    def candidates(self) -> list[Candidate]: ...
+    @property
+    def pushes_today(self) -> dict[int, int]: ...
+    async def apply(self, verdicts: Sequence[Verdict], lease: timedelta) -> list[Claimed]: ...
+
+
+class _Claims(Protocol):
+    def claiming(
+        self, channel: str, now: datetime, *, limit: int, token: str
+    ) -> AbstractAsyncContextManager[_Due]: ...
+
+
+async def claim(
+    repo: _Claims,
+    channel: str,
+    now: datetime,
+    policy: Policy,
+    lease: timedelta,
+    *,
+    limit: int,
+    token: str,
+) -> tuple[list[Claimed], int]:
+    """Claim one batch: storage loads the due rows, the delivery rules decide, storage applies,
+    all in the claim's one transaction. Returns the leased rows and how many were handled."""
+    async with repo.claiming(channel, now, limit=limit, token=token) as due:
+        verdicts = delivery_rules.decide_batch(due.candidates, due.pushes_today, now, policy)
+        return await due.apply(verdicts, lease), len(due.candidates)
 
 
 @runtime_checkable
@@ -132,7 +167,6 @@ class Dispatcher:
         self.outbox = OutboxRepo(services.db)
         self.outcomes = OutcomeRepo(services.db)
         self.workers = WorkerRepo(services.db)
-        self.decide = functools.partial(controls.decide, policy=services.policy)
         self._wake = asyncio.Event()
         pacers = pacers or {}
         self.lanes = {
@@ -262,11 +296,12 @@ class _Lane:
     async def cycle(self) -> int:
         """Claim one batch (digests and notices first), send it and record it."""
         d, now, channel = self.d, self.d.services.clock(), self.channel.value
-        others, handled_others = await d.outbox.claim(
-            channel, now, limit=self.limit, token=d.token, lease=d.lease, decide=d.decide
+        policy, limit, token = d.services.policy, self.limit, d.token
+        others, handled_others = await claim(
+            d.outbox, channel, now, policy, d.lease, limit=limit, token=token
         )
-        pushes, handled_pushes = await d.deliveries.claim(
-            channel, now, limit=self.limit, token=d.token, lease=d.lease, decide=d.decide
+        pushes, handled_pushes = await claim(
+            d.deliveries, channel, now, policy, d.lease, limit=limit, token=token
         )
         claimed = others + pushes
         if claimed:
