@@ -18,6 +18,7 @@ from typing import Any
 from handlers import post_draft
 from handlers.context import Services, Turn
 from handlers.intake import Stored, store
+from handlers.payloads import PostButton
 from handlers.registry import (
     Command,
     register_command,
@@ -42,7 +43,7 @@ from models.values import Pay, Role
 
 FLOW = "employer_post"
 VERSION = 1
-PREFIX = "post"  # button payloads "post:confirm", "post:negotiable"
+PREFIX = PostButton.prefix  # button payloads "post:confirm", "post:negotiable"
 MAX_TRIES = 2  # an essential asked twice without a usable answer is left open
 _HIRE = re.compile(
     r"招聘|急招|诚聘|招工|招人|急需|招募|聘请|招(?=[\u4e00-\u9fff]{1,8}?\d)|招\S{0,10}[名人]"
@@ -167,11 +168,14 @@ async def _next(turn: Turn, services: Services, draft: Draft, *, show_card: bool
 
 def _question(index: int, field: str, total: int, job: ParsedPost, lang: str) -> Reply:
     which = t("intake.ask.which", lang, n=index + 1, title=job.title or "") if total > 1 else ""
-    skip = Choice(t("word.skip", lang), f"{PREFIX}:skip")
+    skip = Choice(t("word.skip", lang), PostButton("skip").pack())
     if field == "district":
         return Reply(which + t("intake.ask.district", lang), (skip,), request_location=True)
     if field == "pay":
-        choices = (Choice(t("intake.choice.negotiable", lang), f"{PREFIX}:negotiable"), skip)
+        choices = (
+            Choice(t("intake.choice.negotiable", lang), PostButton("negotiable").pack()),
+            skip,
+        )
         return Reply(which + t("intake.ask.pay", lang), choices)
     if field == "headcount":
         # No number buttons: WeChat turns a typed "5" into the fifth choice, not five people.
@@ -183,9 +187,9 @@ def _confirm_card(draft: Draft, lang: str) -> Reply:
     key = "intake.confirm.relay" if draft.mode == Mode.RELAY else "intake.confirm.ask"
     text = post_draft.card(list(draft.jobs), lang) + "\n\n" + t(key, lang)
     choices = (
-        Choice(t("intake.choice.confirm", lang), f"{PREFIX}:confirm"),
-        Choice(t("intake.choice.edit", lang), f"{PREFIX}:edit"),
-        Choice(t("intake.choice.cancel", lang), f"{PREFIX}:cancel"),
+        Choice(t("intake.choice.confirm", lang), PostButton("confirm").pack()),
+        Choice(t("intake.choice.edit", lang), PostButton("edit").pack()),
+        Choice(t("intake.choice.cancel", lang), PostButton("cancel").pack()),
     )
     return Reply(text, choices)
 
@@ -434,8 +438,8 @@ async def post_button(turn: Turn, services: Services) -> list[Reply]:
     """The draft's buttons; a stale button (no draft open) says so."""
     if turn.state is None or turn.state.flow != FLOW:
         return [Reply(t("intake.stale", turn.lang))]
-    action = (turn.msg.payload or "").split(":")[1:]
-    head = action[0] if action else ""
+    button = PostButton.unpack(turn.msg.payload)
+    head = button.action if button else ""
     draft = _draft(turn)
     if head == "confirm":
         return await submit(turn, services)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from handlers.onboarding_state import FIELD_STEPS, Ctx, Step
+from handlers.payloads import OnboardingButton
 from handlers.profile_view import education_text, need_text, summary, work_form_text
 from handlers.texts import t
 from matching.districts import TIANJIN_DISTRICTS
@@ -18,7 +19,7 @@ from matching.taxonomy import CATEGORIES, label
 from models.messages import Choice, Reply
 from models.values import EDUCATION_LEVELS, NEEDS, PayUnit, WorkForm
 
-PREFIX = "ob"
+PREFIX = OnboardingButton.prefix
 KM_CHOICES = (3, 5, 10, 20)  # the 15-minute circle is ~3 km on foot; 20 km is a long commute
 
 PAYLOAD_STEPS: dict[str, Step] = {
@@ -41,18 +42,15 @@ PAYLOAD_STEPS: dict[str, Step] = {
 
 def payload(key: str, value: str) -> str:
     """The payload of an onboarding button."""
-    return f"{PREFIX}:{key}:{value}"
+    return OnboardingButton(key, value).pack()
 
 
 def parse_payload(data: str | None) -> tuple[str, str] | None:
     """ "ob:cat:A" -> ("cat", "A") when the key is one of ours; None for anything else."""
-    if not data:
+    button = OnboardingButton.unpack(data)
+    if button is None or button.key not in PAYLOAD_STEPS:
         return None
-    prefix, _, rest = data.partition(":")
-    key, sep, value = rest.partition(":")
-    if prefix != PREFIX or not sep or key not in PAYLOAD_STEPS:
-        return None
-    return key, value
+    return button.key, button.value
 
 
 def _c(label_text: str, key: str, value: str) -> Choice:
