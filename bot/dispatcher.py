@@ -40,7 +40,7 @@ import uuid
 from collections import Counter, deque
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol, runtime_checkable
 
@@ -429,13 +429,14 @@ def render(c: Claimed, postings: Mapping[int, Posting]) -> Reply:
     if c.kind == Kind.NOTICE:
         if c.reply is None:
             raise ValueError("a notice without text")
-        return c.reply
+        return replace(c.reply, lang=lang)
     entries = [(postings[i.posting_id], i.reason) for i in c.items if i.posting_id in postings]
     if not entries:
         raise ValueError("its postings are gone")
     if c.kind == Kind.DIGEST and len(entries) > 1:
-        return digest_card(entries, lang)
-    return job_card(entries[0][0], entries[0][1], lang)  # a digest of one reads as its card
+        return replace(digest_card(entries, lang), lang=lang)
+    # a digest of one reads as its card
+    return replace(job_card(entries[0][0], entries[0][1], lang), lang=lang)
 
 
 def process_stamp(pid: int) -> str | None:

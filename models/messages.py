@@ -90,6 +90,8 @@ class Reply:
     request_location: bool = False  # the channel may offer a "share location" button
     # the question asks for a number ("比如 5"): a typed number is that value, not a choice number
     numeric: bool = False
+    # the language of `text` when it goes out of a turn (pushes): an adapter's own hints match it
+    lang: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

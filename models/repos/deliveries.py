@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from models.db import Database, Row, Tx
 from models.delivery import Delivery, DeliveryState
-from models.dispatch import Action, Candidate, Claimed, Kind, ReachStats, Verdict
+from models.dispatch import Action, Candidate, Claimed, Hold, Kind, ReachStats, Verdict
 from models.repos.outbox import (
     ISOLATE_AFTER,
     ITEM_COLUMNS,
@@ -163,7 +163,7 @@ class DeliveryRepo:
                         kind=Kind.DELIVERY,
                         id=item.delivery_id,
                         recipient=recipient_from(row),
-                        hold=row["hold"],
+                        hold=Hold(row["hold"]) if row["hold"] else None,
                         attempts=row["attempts"],
                         recoveries=row["recoveries"] + int(recovered),
                         recovered=recovered,

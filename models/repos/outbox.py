@@ -280,7 +280,7 @@ class OutboxRepo:
                         kind=Kind(row["kind"]),
                         id=row["id"],
                         recipient=recipient_from(row),
-                        hold=row["hold"],
+                        hold=Hold(row["hold"]) if row["hold"] else None,
                         attempts=row["attempts"],
                         recoveries=row["recoveries"] + int(recovered),
                         recovered=recovered,
