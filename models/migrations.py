@@ -457,6 +457,19 @@ PUSH_BARS = """
 ALTER TABLE deliveries ADD COLUMN push_bars TEXT NOT NULL DEFAULT '';
 """
 
+# Where each person first came from (issue 21): an official-account QR code or a 微信客服 link,
+# each with the scene a caseworker printed on it (a customer group, a 驿站 poster, a post). The
+# first touch is kept; later scans are counted as events, not as a new origin.
+I21_ORIGINS = """
+CREATE TABLE user_origins (
+    user_id INTEGER PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+    source TEXT NOT NULL,                       -- wechat_qr / kf_link
+    scene TEXT NOT NULL,                        -- e.g. 西青区-张家窝驿站, group:<chat id>
+    at TEXT NOT NULL
+);
+CREATE INDEX user_origins_scene ON user_origins (scene);
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration("0001_core", CORE),
     Migration("0007_wechat", WECHAT),
@@ -470,4 +483,5 @@ MIGRATIONS: list[Migration] = [
     Migration("i15_seeker_self", I15_SEEKER_SELF),
     Migration("i15b_choices_numeric", I15B_CHOICES_NUMERIC),
     Migration("i13_push_bars", PUSH_BARS),
+    Migration("i21_origins", I21_ORIGINS),
 ]
