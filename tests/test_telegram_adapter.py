@@ -33,7 +33,7 @@ from bot.channels.telegram import (
 from bot.channels.telegram_sender import TelegramSender, classify
 from bot.errors import Permanent, RateLimited, RecipientGone, Transient
 from handlers.texts import t
-from models.messages import Channel, Choice, DialogKey, Location, Reply
+from models.messages import Channel, Choice, DialogKey, Event, EventKind, Location, Reply
 from tests.fakes.telegram_api import (
     TOKEN,
     FakeTelegram,
@@ -93,12 +93,12 @@ def test_callback_query_becomes_payload() -> None:
 @pytest.mark.parametrize(
     ("text", "event"),
     [
-        ("/start", "start"),
-        ("/start station_xq01", "start:station_xq01"),
-        ("/start@YizhanBot", "start"),
+        ("/start", Event(EventKind.START)),
+        ("/start station_xq01", Event(EventKind.START, "station_xq01")),
+        ("/start@YizhanBot", Event(EventKind.START)),
     ],
 )
-def test_start_and_deep_links_become_events(text: str, event: str) -> None:
+def test_start_and_deep_links_become_events(text: str, event: Event) -> None:
     incoming = to_incoming(_update(message=_message(text=text)))
     assert incoming is not None
     assert incoming.event == event
