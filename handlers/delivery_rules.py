@@ -133,11 +133,9 @@ def decide(c: Candidate, now: datetime, pushes_today: int, policy: Policy) -> Ve
     r = c.recipient
     if r.digest_hour is not None:
         return Verdict(Action.DIGEST, outcome="digest_mode", due_at=next_digest_at(now, r, policy))
-    start, end = quiet_hours(r, policy)
-    if in_quiet_hours(now, start, end):
-        return Verdict(
-            Action.DEFER, outcome="quiet_hours", due_at=next_local_hour(now, end), hold=Hold.QUIET
-        )
+    quiet = _quiet(r, now, policy)
+    if quiet is not None:
+        return quiet
     cap = r.daily_cap if r.daily_cap is not None else policy.daily_cap
     if pushes_today >= cap:
         return Verdict(Action.DIGEST, outcome="daily_cap", due_at=next_digest_at(now, r, policy))
@@ -149,14 +147,9 @@ def _digest(c: Candidate, now: datetime, policy: Policy) -> Verdict:
     refused = _refusal(c.recipient)
     if refused is not None:
         return _end(DeliveryState.SUPPRESSED, refused)
-    if c.hold == Hold.WINDOW and not c.user_wrote:
-        # Waited WINDOW_HOLD for the user's next message in vain: nothing reaches them now.
-        return _end(DeliveryState.EXPIRED, "window_closed")
-    start, end = quiet_hours(c.recipient, policy)
-    if in_quiet_hours(now, start, end):
-        return Verdict(
-            Action.DEFER, outcome="quiet_hours", due_at=next_local_hour(now, end), hold=Hold.QUIET
-        )
+    waited = _waited_in_vain(c) or _quiet(c.recipient, now, policy)
+    if waited is not None:
+        return waited
     drop: list[tuple[int, DeliveryState, str]] = []
     keep: list[Item] = []
     families = Families()
@@ -183,14 +176,28 @@ def _notice(c: Candidate, now: datetime, policy: Policy) -> Verdict:
     """Notices to posters and caseworkers only respect subscription and quiet hours."""
     if not c.recipient.subscribed:
         return _end(DeliveryState.SUPPRESSED, "unsubscribed")
+    waited = _waited_in_vain(c) or _quiet(c.recipient, now, policy)
+    if waited is not None:
+        return waited
+    return Verdict(Action.SEND)
+
+
+def _quiet(r: Recipient, now: datetime, policy: Policy) -> Verdict | None:
+    """In the recipient's quiet hours a row waits for their end."""
+    start, end = quiet_hours(r, policy)
+    if not in_quiet_hours(now, start, end):
+        return None
+    return Verdict(
+        Action.DEFER, outcome="quiet_hours", due_at=next_local_hour(now, end), hold=Hold.QUIET
+    )
+
+
+def _waited_in_vain(c: Candidate) -> Verdict | None:
+    """A digest or notice held WINDOW_HOLD for the user's next WeChat message that never came:
+    nothing reaches them now."""
     if c.hold == Hold.WINDOW and not c.user_wrote:
         return _end(DeliveryState.EXPIRED, "window_closed")
-    start, end = quiet_hours(c.recipient, policy)
-    if in_quiet_hours(now, start, end):
-        return Verdict(
-            Action.DEFER, outcome="quiet_hours", due_at=next_local_hour(now, end), hold=Hold.QUIET
-        )
-    return Verdict(Action.SEND)
+    return None
 
 
 def _refusal(r: Recipient) -> str | None:
