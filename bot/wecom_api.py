@@ -14,7 +14,14 @@ from typing import Any
 
 import httpx
 
-from bot.errors import DeliveryError, Permanent, RateLimited, Transient, http_error
+from bot.errors import (
+    DeliveryError,
+    Permanent,
+    RateLimited,
+    Transient,
+    WindowClosed,
+    http_error,
+)
 from bot.wechat_api import DEFAULT_TIMEOUT_S, TokenApi, TokenExpired
 from models.repos.wechat import WeChatRepo
 
@@ -24,6 +31,9 @@ FREQUENCY_RETRY_S = 60.0
 
 _TOKEN_ERRCODES = frozenset({40014, 41001, 42001})  # invalid, missing, expired access_token
 _TRANSIENT_ERRCODES = frozenset({-1, 45033})  # system busy; too many concurrent calls
+# 微信客服 kf/send_msg: 95001 the 5 messages after the user's last one are spent, 95002 past the
+# 48 hours, 95013 the session has ended: only the user's next message opens the window again.
+_KF_WINDOW_ERRCODES = frozenset({95001, 95002, 95013})
 
 
 def classify_wecom(status: int, body: Mapping[str, Any] | None) -> DeliveryError | None:
@@ -41,6 +51,8 @@ def classify_wecom(status: int, body: Mapping[str, Any] | None) -> DeliveryError
         return TokenExpired(detail)
     if errcode in _TRANSIENT_ERRCODES:
         return Transient(detail)
+    if errcode in _KF_WINDOW_ERRCODES:
+        return WindowClosed(detail)
     # 40001 wrong secret, 40013 wrong corp id, 48002 API not permitted to this app, 60020 the
     # server's IP is not trusted: configuration a caseworker must fix, never worth a retry.
     return Permanent(detail)

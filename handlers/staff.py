@@ -2,7 +2,7 @@
 
 - 加入 CODE / /join CODE: a staff code (from `yizhan staff invite` or an admin's 员工邀请) makes
   the sender a caseworker or admin of its district; failed tries are audited.
-- 邀请码 CODE, a Telegram deep link (/start CODE → event "start:CODE"), a WeChat QR scene, or
+- 邀请码 CODE, a Telegram deep link (/start CODE: a START event), a WeChat QR scene, or
   just the code as the first message: a seeker's register code links the chat identity to the
   register row and pre-fills the form (文化程度, 专业/技能, 所属区); onboarding asks the rest.
 - 邀请名单: a caseworker's list of people not yet linked, with each person's invite text.

@@ -1,7 +1,7 @@
 """wechatpy messages and events -> `Incoming` (or what the callback does instead of routing).
 
 The custom menu lives here too: a CLICK event carries the menu key, which becomes the command
-word the router already understands, with `event="menu:<key>"`.
+word the router already understands, with `event=Event(EventKind.MENU, <key>)`.
 """
 
 from __future__ import annotations
