@@ -18,7 +18,7 @@ _PLURALS = (
 )
 _COUNTED = re.compile(rf"\b1 (?:[A-Za-z-]+ ){{0,2}}?(?:{_PLURALS})\b")
 # Fields that name something rather than count it ("{what} jobs" is "保洁 jobs").
-_NOT_COUNTS = {"what", "district"}
+_NOT_COUNTS = {"what", "district", "date"}
 
 
 def _fields(text: str) -> set[str]:
