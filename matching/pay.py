@@ -8,7 +8,7 @@ unit it is in. Candidates carry a confidence so the caller can pick the best one
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from matching.numbers import NUMBER_PATTERN, parse_number
 from models.values import Pay, PayUnit
@@ -84,7 +84,8 @@ _UNIT_WORDS = {
 }  # anything else after "/" or 每 (件 单 箱 趟 份 只 台) is piece-rate
 _KEYWORD_BEFORE = re.compile(
     r"月薪|月工资|月收入|月入|月综合|底薪|保底|基本工资|基本薪资|综合工资|综合薪资|综合收入|综合|"
-    r"实发|工资|薪资|"
+    r"实发|工资|薪资|一般能拿|一般|能拿|可拿|可达|平均|实习补贴|见习补贴|实习工资|"
+    r"一个月|每个月|每月|每人|一人|一个钟|每个钟|一钟|日入|"
     r"薪水|薪酬|待遇|收入|到手|税前|税后|日薪|日工资|日结|天薪|一天|每天|每日|一日|一晚|每晚|时薪|"
     r"小时工资|每小时|一小时|小时|年薪|年收入|计件|按件|每件|一件|每单|一单|周薪|[¥￥]|RMB|rmb"
 )
@@ -121,19 +122,52 @@ _KEYWORD_UNIT = {
     "底薪": "month",
     "基本工资": "month",
     "基本薪资": "month",
+    "一个月": "month",
+    "每个月": "month",
+    "每月": "month",
+    "日入": "day",
+    "一人": "day",  # "一人150，搬完就给钱": a gig's pay per person
+    "每人": "day",
+    "一个钟": "piece",  # a massage 钟 is one session
+    "每个钟": "piece",
+    "一钟": "piece",
 }  # the rest (工资 薪资 待遇 收入 到手 ¥ …) say "pay" without a unit
+# Which figure a word introduces: the guaranteed base (底薪3000+提成) or what a worker
+# typically earns (综合4500-6000, 一般能拿6500). The earnings are the offer; the base is kept.
+BASE, EARNINGS = "base", "earnings"
+_ROLES = {
+    **dict.fromkeys(("底薪", "保底", "基本工资", "基本薪资"), BASE),
+    **dict.fromkeys(
+        ("综合", "综合工资", "综合薪资", "综合收入", "月综合", "到手", "一般能拿", "一般", "能拿",
+         "可拿", "可达", "平均"),
+        EARNINGS,
+    ),
+}  # fmt: skip
+# An intern's or trainee's 补贴 is their pay ("实习补贴一天150"), not an extra on top of it.
+_TRAINEE_PAY = re.compile(r"实习补贴|见习补贴")
+# "仓库拣货员 20名 4500-5500": a figure right after a job's headcount is that job's pay.
+_HEADCOUNT_BEFORE = re.compile(r"\d+\s*[名人位]\s*$")
 # "4小时160元": the pay of a 4-hour shift, so a day rate, not 160 an hour.
 _SHIFT_HOURS_BEFORE = re.compile(r"\d+(?:\.\d)?\s*个?小时\s*[:：]?\s*$")
 _CLAUSE_BREAK = re.compile(r"[;；。\n!！?？,，)）]")
 _MIN_BEFORE = re.compile(r"(?:不低于|不少于|最低|至少|起薪|保底|高于|起码)\s*[:：]?\s*$")
 _MAX_BEFORE = re.compile(r"(?:最高|不超过|最多|高达|上限|封顶)\s*[:：]?\s*$")
-_PERIOD = re.compile(r"(日结|当天结|当日结|现结|日付|周结|月结|完工结|做完结|干完结)")
+_PERIOD = re.compile(
+    r"(日结|当天结|当日结|当晚结|现结|日付|一天一结|天天结|[干做]一天结一天|周结|月结|完工结|"
+    r"做完结|干完结|[干做搬]完就[结给])"
+)
 _PERIOD_NAME = {
     "周结": "周结",
     "月结": "月结",
     "完工结": "完工结",
     "做完结": "完工结",
     "干完结": "完工结",
+    "干完就结": "完工结",
+    "干完就给": "完工结",
+    "做完就结": "完工结",
+    "做完就给": "完工结",
+    "搬完就结": "完工结",
+    "搬完就给": "完工结",
 }
 _NEGOTIABLE = re.compile(r"(?:薪资|工资|薪酬|待遇|薪水)?\s*(?:面议|面谈|详谈)")
 _PIECE_WORD = re.compile(r"计件|按件|多劳多得|按量计")
@@ -163,6 +197,43 @@ class PayMatch:
     pay: Pay
     confidence: float
     span: tuple[int, int]
+    role: str | None = None  # BASE, EARNINGS or None (a plain figure)
+    base: float | None = None  # the guaranteed base stated beside an earnings figure
+    typical: float | None = None  # "一般5000" stated beside a range
+
+
+def choose_offer(matches: list[PayMatch]) -> PayMatch | None:
+    """The pay a posting offers a typical worker, which push rules compare to a seeker's floor.
+
+    The most credible figure, except that a base (底薪3000+提成) gives way to the earnings the
+    post states (综合4500-6000), the base kept in `base`; a range beats a lone typical figure
+    inside it (月薪4000-6000，一般5000), kept in `typical`.
+    """
+    figures = [m for m in matches if m.pay.min is not None or m.pay.max is not None]
+    if not figures:
+        return None
+    best = max(figures, key=lambda m: (m.confidence, -m.span[0]))
+    earnings = [m for m in figures if m.role == EARNINGS and m.pay.unit == best.pay.unit]
+    if best.role == BASE and earnings:
+        offer = max(earnings, key=lambda m: (m.pay.max or m.pay.min or 0.0, -m.span[0]))
+        if (offer.pay.max or offer.pay.min or 0.0) > (best.pay.min or 0.0):
+            return replace(offer, base=best.pay.min, confidence=best.confidence)
+    typical = [m.pay.min for m in earnings if m.pay.min is not None and m.pay.min == m.pay.max]
+    ranges = [
+        m
+        for m in figures
+        if m.role != EARNINGS
+        and m.pay.unit == best.pay.unit
+        and m.pay.min is not None
+        and m.pay.max is not None
+        and m.pay.min < m.pay.max
+    ]
+    for r in [best, *ranges] if best in ranges else ranges:
+        low, high = r.pay.min or 0.0, r.pay.max or 0.0
+        inside = [v for v in typical if low <= v <= high]
+        if inside:
+            return replace(r, typical=inside[0], confidence=max(r.confidence, best.confidence))
+    return best
 
 
 def find_pay(text: str) -> PayMatch | None:
@@ -278,7 +349,9 @@ def _figure(text: str, m: re.Match[str]) -> PayMatch | None:
     if keyword is not None and (len(gap) > 6 or _CLAUSE_BREAK.search(gap)):
         keyword = None  # "每一件事；5、…": the word belongs to another clause
     clause = _CLAUSE_BREAK.split(before)[-1]
-    if _NOT_BASE.search(clause) or _EXTRA_AFTER.match(after, pos):
+    if _ROLES.get(keyword or "") == EARNINGS:
+        clause = clause[clause.rfind(keyword or "") :]  # "底薪3000+提成 一般能拿6000"
+    if _NOT_BASE.search(_TRAINEE_PAY.sub("", clause)) or _EXTRA_AFTER.match(after, pos):
         return None  # "押金200", "餐补300", "1640岗位补贴"; but "底薪5000+绩效" is base pay
     bounded_before = _MIN_BEFORE.search(before) or _MAX_BEFORE.search(before)
     suffix = (m.group("b") or m.group("a") or "")[-1:]
@@ -292,15 +365,18 @@ def _figure(text: str, m: re.Match[str]) -> PayMatch | None:
         if keyword == "小时" and _SHIFT_HOURS_BEFORE.search(before):
             unit = "day"
         score += 0.35
-    elif suffix in ("k", "K"):
-        # "5-8K" is monthly pay; a lone "4K" may be a screen or a count, so it counts for less.
-        unit, score = "month", score + (0.3 if m.group("b") else 0.1)
+    elif suffix in ("k", "K", "w", "W", "万", "千"):
+        # "5-8K" is monthly pay; a lone "4K" or "1.2w" may be a screen or a count: counts less.
+        unit = "year" if (high or low) >= 100_000 else "month"  # 18-24W is a yearly figure
+        score += 0.3 if m.group("b") else 0.1
     if money or keyword in ("¥", "￥", "RMB", "rmb"):
         score += 0.15
     if keyword is not None and keyword not in ("¥", "￥", "RMB", "rmb"):
         score += 0.15
     if modifier or bounded_before:
         score += 0.05
+    if _HEADCOUNT_BEFORE.search(before) and (high is not None or low >= 1000):
+        score += 0.15
     standalone = _standalone(text, start, end)
     if standalone:
         score += 0.3  # the whole message is this figure: an answer to "期望薪酬?"
@@ -345,7 +421,8 @@ def _figure(text: str, m: re.Match[str]) -> PayMatch | None:
     if period == "日结" and pay_unit == PayUnit.DAY:
         score += 0.05
     pay = Pay(min=low_out, max=high_out, unit=pay_unit, period=period)
-    return PayMatch(pay, min(round(score, 2), 0.97), (start, end))
+    role = _ROLES.get(keyword or "")
+    return PayMatch(pay, min(round(score, 2), 0.97), (start, end), role)
 
 
 def _standalone(text: str, start: int, end: int) -> bool:

@@ -1,0 +1,93 @@
+"""Posts that state several pay figures (issue 14): which one is the offer, and what is kept.
+
+The offer is what a typical worker earns, the figure push rules compare with a seeker's floor:
+a base gives way to the earnings stated beside it (kept as `pay_base`), a range beats a lone
+typical figure inside it (kept as `pay_typical`), and units are kept as written.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from matching.parser import ParsedPost, parse_post
+from models.timeutil import LOCAL_TZ
+from models.values import PayUnit
+
+NOW = datetime(2026, 12, 2, 10, 0, tzinfo=LOCAL_TZ)
+DAY, MONTH, PIECE = PayUnit.DAY, PayUnit.MONTH, PayUnit.PIECE
+
+
+def one(text: str) -> ParsedPost:
+    jobs = parse_post(text, NOW)
+    assert len(jobs) == 1, [j.title for j in jobs]
+    return jobs[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high", "base"),
+    [
+        ("河西区 房产中介招置业顾问3名，底薪4800+提成，综合收入6500-9000", 6500, 9000, 4800),
+        ("南开区洗车店招洗车工2名，底薪3500+提成，综合4500-6000，管吃", 4500, 6000, 3500),
+        ("商场导购 底薪3000加提成 一般能拿6000 电话13800001111", 6000, 6000, 3000),
+    ],
+)
+def test_base_plus_commission_offers_the_earnings_and_keeps_the_base(text, low, high, base):
+    job = one(text)
+    assert (job.pay.min, job.pay.max, job.pay.unit) == (low, high, MONTH)
+    assert job.pay_base == base
+    assert job.to_json()["pay_base"] == base
+    assert job.confidence["pay"] >= 0.6  # not asked again: the base's own certainty
+
+
+def test_a_base_alone_stays_the_offer():
+    job = one("北辰区 电话销售5名，底薪3000+提成，电话13800001111")
+    assert (job.pay.min, job.pay.max, job.pay_base) == (3000, None, None)
+
+
+def test_a_range_with_a_typical_figure_keeps_both():
+    job = one("西青区 物流园分拣员10名 月薪4000-6000，一般5000左右 电话13800001111")
+    assert (job.pay.min, job.pay.max, job.pay.unit) == (4000, 6000, MONTH)
+    assert job.pay_typical == 5000
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high", "unit"),
+    [
+        ("武清 蔬菜大棚 招长期工 3人，摘菜、打药，一个月四千，包住，60岁以下", 4000, 4000, MONTH),
+        ("宝坻 养鸡场 招饲养员 2名，每人每月6000，管吃住", 6000, 6000, MONTH),
+        ("梅江搬家，3楼没电梯，需要4个人，一人150，搬完就给钱", 150, 150, DAY),
+        ("软件公司招前端实习生 2名，实习补贴一天150，电话 13800434445", 150, 150, DAY),
+        ("养生馆 招推拿师 2名，提成制，一个钟提成60元，包住", 60, 60, PIECE),
+        ("东丽区 仓库主管1名 薪资1.2w 五险一金", 12000, 12000, MONTH),
+        ("东丽区 仓库分拣 5K-8K 电话13800001111", 5000, 8000, MONTH),
+        ("东丽区 仓库分拣 6千到8千 包吃住", 6000, 8000, MONTH),
+    ],
+)
+def test_pay_written_the_way_posts_write_it(text, low, high, unit):
+    job = one(text)
+    assert (job.pay.min, job.pay.max, job.pay.unit) == (low, high, unit)
+
+
+def test_board_and_lodging_is_a_benefit_not_pay():
+    job = one("静海 鱼塘招看塘的1名，包吃住，电话13800980011")
+    assert not job.pay.known
+    assert "包吃住" in job.benefits
+
+
+def test_a_fee_beside_the_pay_is_not_the_offer():
+    job = one("保安 月薪5000起 交200元中介费包安排 电话13800114848")
+    assert (job.pay.min, job.pay.max, job.pay.unit) == (5000, None, MONTH)
+
+
+@pytest.mark.parametrize(
+    ("text", "period"),
+    [
+        ("西青 工地小工3名 一天200 干一天结一天", "日结"),
+        ("河东 商场撤展 要8个男的 一人200 当晚结", "日结"),
+        ("河西 搬家工4人 一天300 做完就给钱", "完工结"),
+    ],
+)
+def test_settlement_as_people_say_it(text, period):
+    assert one(text).pay.period == period
