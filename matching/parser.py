@@ -418,6 +418,13 @@ def _assign_pay(
     for p in figures:
         before = norm[max(0, p.span[0] - 8) : p.span[0]]
         named = [i for i, a in enumerate(anchors) if a.title in before]
+        if not named:  # "招炒锅师傅1名…炒锅月薪七千": a job named again by its first two chars
+            heads = [a.title[:2] for a in anchors]
+            named = [
+                i
+                for i, h in enumerate(heads)
+                if len(anchors[i].title) > 2 and heads.count(h) == 1 and h in before
+            ]
         if named:
             index = max(named, key=lambda i: before.rfind(anchors[i].title))
         else:

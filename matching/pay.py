@@ -146,7 +146,7 @@ _ROLES = {
 # An intern's or trainee's 补贴 is their pay ("实习补贴一天150"), not an extra on top of it.
 _TRAINEE_PAY = re.compile(r"实习补贴|见习补贴")
 # "仓库拣货员 20名 4500-5500": a figure right after a job's headcount is that job's pay.
-_HEADCOUNT_BEFORE = re.compile(r"\d+\s*[名人位]\s*$")
+_HEADCOUNT_BEFORE = re.compile(r"\d+\s*[名人位][\s,，]*(?:男|女|男女不限)?\s*$")
 # "4小时160元": the pay of a 4-hour shift, so a day rate, not 160 an hour.
 _SHIFT_HOURS_BEFORE = re.compile(r"\d+(?:\.\d)?\s*个?小时\s*[:：]?\s*$")
 _CLAUSE_BREAK = re.compile(r"[;；。\n!！?？,，)）]")
