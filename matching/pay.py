@@ -33,8 +33,8 @@ _VALUE = re.compile(
 
 # What follows a number that makes it something other than pay: ages, headcounts, dates, times,
 # durations, sizes, distances, percentages, bonus months (13薪), floors and house numbers.
-_NOT_PAY_AFTER = re.compile(  # not across a line break: "月薪3500\n单休", "七千五\n天车工"
-    r"[^\S\n]*(?:周?岁|名|人|位|个(?!/)|号|点|:\d|楼|层|室|栋|单元|路|公里|km|KM|米|m(?![a-z])|"
+_NOT_PAY_AFTER = re.compile(
+    r"\s*(?:周?岁|名|人|位|个(?!/)|号|点|:\d|楼|层|室|栋|单元|路|公里|km|KM|米|m(?![a-z])|"
     r"kg|斤|公斤|吨|平|%|分钟|分|秒|小时|钟头|天(?!薪)|日(?![薪结])|月(?![薪结])|年(?![薪])|"
     r"周(?![薪结])|届|级|批|期|次|倍|cm|厘米|寸|薪|险|班倒|班制|休|晚|小?时[制工]|"
     r"[件单箱份只台趟]|[、)）]|\.(?!\d)|[a-zA-Z]{2})"
@@ -147,9 +147,8 @@ _ROLES = {
 _TRAINEE_PAY = re.compile(r"实习补贴|见习补贴")
 # "仓库拣货员 20名 4500-5500": a figure right after a job's headcount is that job's pay.
 _HEADCOUNT_BEFORE = re.compile(r"\d+\s*[名人位][\s,，]*(?:男|女|男女不限)?\s*$")
-# "4小时160元": the pay of a 4-hour shift, so 40 an hour (not 160 an hour, and not a full day's
-# rate that would compare as 160 × 21.75 a month against a seeker's floor).
-_SHIFT_HOURS_BEFORE = re.compile(r"(?P<n>\d+(?:\.\d)?)\s*个?小时\s*[:：]?\s*$")
+# "4小时160元": the pay of a 4-hour shift, so a day rate, not 160 an hour.
+_SHIFT_HOURS_BEFORE = re.compile(r"\d+(?:\.\d)?\s*个?小时\s*[:：]?\s*$")
 _CLAUSE_BREAK = re.compile(r"[;；。\n!！?？,，)）]")
 _MIN_BEFORE = re.compile(r"(?:不低于|不少于|最低|至少|起薪|保底|高于|起码)\s*[:：]?\s*$")
 _MAX_BEFORE = re.compile(r"(?:最高|不超过|最多|高达|上限|封顶)\s*[:：]?\s*$")
@@ -363,10 +362,8 @@ def _figure(text: str, m: re.Match[str]) -> PayMatch | None:
         score += 0.4
     elif keyword in _KEYWORD_UNIT:
         unit = _KEYWORD_UNIT[keyword]
-        shift = _SHIFT_HOURS_BEFORE.search(before) if keyword == "小时" else None
-        if shift is not None and float(shift.group("n")) > 0:
-            hours = float(shift.group("n"))
-            low, high = low / hours, (high / hours if high is not None else None)
+        if keyword == "小时" and _SHIFT_HOURS_BEFORE.search(before):
+            unit = "day"
         score += 0.35
     elif suffix in ("k", "K", "w", "W", "万", "千"):
         # "5-8K" is monthly pay; a lone "4K" or "1.2w" may be a screen or a count: counts less.

@@ -206,8 +206,7 @@ def test_bare_wan_above_a_hundred_thousand_is_yearly():
     [
         ("招夜班保安，一晚200", 200.0, PayUnit.DAY),
         ("每晚180元，干一晚结一晚", 180.0, PayUnit.DAY),
-        ("发传单4小时160元", 40.0, PayUnit.HOUR),  # a 4-hour shift's pay: 40 an hour
-        ("促销 3小时 150元", 50.0, PayUnit.HOUR),
+        ("发传单4小时160元", 160.0, PayUnit.DAY),  # a 4-hour shift's pay, not hourly
         ("每小时20元", 20.0, PayUnit.HOUR),
     ],
 )
