@@ -33,8 +33,8 @@ _VALUE = re.compile(
 
 # What follows a number that makes it something other than pay: ages, headcounts, dates, times,
 # durations, sizes, distances, percentages, bonus months (13薪), floors and house numbers.
-_NOT_PAY_AFTER = re.compile(
-    r"\s*(?:周?岁|名|人|位|个(?!/)|号|点|:\d|楼|层|室|栋|单元|路|公里|km|KM|米|m(?![a-z])|"
+_NOT_PAY_AFTER = re.compile(  # not across a line break: "月薪3500\n单休", "七千五\n天车工"
+    r"[^\S\n]*(?:周?岁|名|人|位|个(?!/)|号|点|:\d|楼|层|室|栋|单元|路|公里|km|KM|米|m(?![a-z])|"
     r"kg|斤|公斤|吨|平|%|分钟|分|秒|小时|钟头|天(?!薪)|日(?![薪结])|月(?![薪结])|年(?![薪])|"
     r"周(?![薪结])|届|级|批|期|次|倍|cm|厘米|寸|薪|险|班倒|班制|休|晚|小?时[制工]|"
     r"[件单箱份只台趟]|[、)）]|\.(?!\d)|[a-zA-Z]{2})"
@@ -83,8 +83,8 @@ _UNIT_WORDS = {
     "年": "year",
 }  # anything else after "/" or 每 (件 单 箱 趟 份 只 台) is piece-rate
 _KEYWORD_BEFORE = re.compile(
-    r"月薪|月工资|月收入|月入|月综合|底薪|保底|基本工资|基本薪资|综合工资|综合薪资|综合收入|综合|"
-    r"实发|工资|薪资|一般能拿|一般|能拿|可拿|可达|平均|实习补贴|见习补贴|实习工资|"
+    r"月薪|月工资|月收入|月入|月综合薪资|月综合|综合月薪|底薪|保底|基本工资|基本薪资|综合工资|综合薪资|综合收入|综合|"
+    r"实发|月均薪资|月均收入|月均|工资|薪资|一般能拿|一般|能拿|可拿|可达|平均|实习补贴|见习补贴|实习工资|"
     r"一个月|每个月|每月|每人|一人|一个钟|每个钟|一钟|日入|"
     r"薪水|薪酬|待遇|收入|到手|税前|税后|日薪|日工资|日结|天薪|一天|每天|每日|一日|一晚|每晚|时薪|"
     r"小时工资|每小时|一小时|小时|年薪|年收入|计件|按件|每件|一件|每单|一单|周薪|[¥￥]|RMB|rmb"
@@ -122,6 +122,11 @@ _KEYWORD_UNIT = {
     "底薪": "month",
     "基本工资": "month",
     "基本薪资": "month",
+    "月综合薪资": "month",
+    "综合月薪": "month",
+    "月均薪资": "month",
+    "月均收入": "month",
+    "月均": "month",
     "一个月": "month",
     "每个月": "month",
     "每月": "month",
@@ -138,13 +143,17 @@ BASE, EARNINGS = "base", "earnings"
 _ROLES = {
     **dict.fromkeys(("底薪", "保底", "基本工资", "基本薪资"), BASE),
     **dict.fromkeys(
-        ("综合", "综合工资", "综合薪资", "综合收入", "月综合", "到手", "一般能拿", "一般", "能拿",
+        ("综合", "综合工资", "综合薪资", "综合收入", "月综合", "月综合薪资", "综合月薪",
+         "月均薪资", "月均收入", "月均",
+         "到手", "一般能拿", "一般", "能拿",
          "可拿", "可达", "平均"),
         EARNINGS,
     ),
 }  # fmt: skip
 # An intern's or trainee's 补贴 is their pay ("实习补贴一天150"), not an extra on top of it.
 _TRAINEE_PAY = re.compile(r"实习补贴|见习补贴")
+# A label that names pay and benefits together ("福利待遇：月薪8K-15K"): its 福利 is no extra.
+_PAY_LABEL = re.compile(r"薪[资酬]福利|福利[资]?待遇")
 # "仓库拣货员 20名 4500-5500": a figure right after a job's headcount is that job's pay.
 _HEADCOUNT_BEFORE = re.compile(r"\d+\s*[名人位][\s,，]*(?:男|女|男女不限)?\s*$")
 # "4小时160元": the pay of a 4-hour shift, so a day rate, not 160 an hour.
@@ -316,8 +325,9 @@ def _values(m: re.Match[str], money: bool) -> tuple[float, float | None] | None:
 def _figure(text: str, m: re.Match[str]) -> PayMatch | None:
     start, end = m.span()
     before, after = text[max(0, start - 10) : start], text[end : end + 16]
-    if _NOT_PAY_BEFORE.search(before[-6:]) or _NOT_PAY_AFTER.match(after):
-        return None
+    magnitude = (m.group("b") or m.group("a") or "")[-1:] in ("k", "K", "w", "W")
+    if _NOT_PAY_BEFORE.search(before[-6:]) or (not magnitude and _NOT_PAY_AFTER.match(after)):
+        return None  # "15-25K、每月…", "(6K-12K)", "5-6k 年龄30-45": K makes it money
     if start and text[start - 1].isdigit():
         return None
     # Suffix context: 元, modifiers and the unit, in whatever order people write them.
@@ -351,7 +361,8 @@ def _figure(text: str, m: re.Match[str]) -> PayMatch | None:
     clause = _CLAUSE_BREAK.split(before)[-1]
     if _ROLES.get(keyword or "") == EARNINGS:
         clause = clause[clause.rfind(keyword or "") :]  # "底薪3000+提成 一般能拿6000"
-    if _NOT_BASE.search(_TRAINEE_PAY.sub("", clause)) or _EXTRA_AFTER.match(after, pos):
+    clause = _PAY_LABEL.sub("", _TRAINEE_PAY.sub("", clause))
+    if _NOT_BASE.search(clause) or _EXTRA_AFTER.match(after, pos):
         return None  # "押金200", "餐补300", "1640岗位补贴"; but "底薪5000+绩效" is base pay
     bounded_before = _MIN_BEFORE.search(before) or _MAX_BEFORE.search(before)
     suffix = (m.group("b") or m.group("a") or "")[-1:]

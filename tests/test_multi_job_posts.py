@@ -59,3 +59,11 @@ def test_a_single_job_with_several_wanted_is_not_split():
 def test_pay_named_again_by_a_short_form_of_the_title():
     text = "独流镇饭店 招炒锅师傅1名、服务员2名。炒锅月薪七千，服务员月薪四千，包吃住 13800212223"
     assert rows(text) == [("炒锅师傅", 1, 7000, "month"), ("服务员", 2, 4000, "month")]
+
+
+def test_the_next_line_never_turns_a_figure_into_a_count_or_a_date():
+    """ "月薪3500\\n单休" is pay (单 is no piece unit after a line break), as is 七千五\\n天车工."""
+    text = "宁河 钢管厂招工\n普工 10名，两班倒，月薪六千到七千五\n天车工 2名，月薪七千\n单休"
+    assert rows(text) == [("普工", 10, 6000, "month"), ("天车工", 2, 7000, "month")]
+    text = "宁河区 家电商场 招聘：\n推广员 3名，底薪2800+提成\n收银员 1名，月薪3500\n单休"
+    assert rows(text) == [("推广员", 3, 2800, "month"), ("收银员", 1, 3500, "month")]

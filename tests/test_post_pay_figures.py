@@ -91,3 +91,21 @@ def test_a_fee_beside_the_pay_is_not_the_offer():
 )
 def test_settlement_as_people_say_it(text, period):
     assert one(text).pay.period == period
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [
+        ("福利待遇：月薪6K-9K/月（看能力），过节费另算", 6000, 9000),
+        ("薪资福利：8~12K\n五险一金", 8000, 12000),
+        ("一、薪资：10-15K、每月另有300元房补", 10000, 15000),
+        ("仓库文员（4K-6K）\n岗位职责：录单", 4000, 6000),
+        ("文员 薪资4-5k   年龄25-40", 4000, 5000),
+        ("工资构成：基本工资+绩效 月均薪资7K~9k；双休", 7000, 9000),
+        ("底薪2500+全勤200元+提成，\n月综合薪资5千-7千", 5000, 7000),
+    ],
+)
+def test_office_style_salary_lines(text, low, high):
+    """The K ranges of platform postings, after 福利待遇/薪资福利 labels and before 、 or 年龄."""
+    job = one(text)
+    assert (job.pay.min, job.pay.max, job.pay.unit) == (low, high, MONTH)
