@@ -152,6 +152,7 @@ _ROLES = {
 }  # fmt: skip
 # An intern's or trainee's 补贴 is their pay ("实习补贴一天150"), not an extra on top of it.
 _TRAINEE_PAY = re.compile(r"实习补贴|见习补贴")
+_TRAINEE = re.compile(r"实习生|见习生|实习岗|见习岗|招.{0,6}实习")
 # A label that names pay and benefits together ("福利待遇：月薪8K-15K"): its 福利 is no extra.
 _PAY_LABEL = re.compile(r"薪[资酬]福利|福利[资]?待遇")
 # "仓库拣货员 20名 4500-5500": a figure right after a job's headcount is that job's pay.
@@ -362,6 +363,8 @@ def _figure(text: str, m: re.Match[str]) -> PayMatch | None:
     if _ROLES.get(keyword or "") == EARNINGS:
         clause = clause[clause.rfind(keyword or "") :]  # "底薪3000+提成 一般能拿6000"
     clause = _PAY_LABEL.sub("", _TRAINEE_PAY.sub("", clause))
+    if _TRAINEE.search(text):
+        clause = clause.replace("补贴", "")  # an intern's "补贴120元/天" is their pay
     if _NOT_BASE.search(clause) or _EXTRA_AFTER.match(after, pos):
         return None  # "押金200", "餐补300", "1640岗位补贴"; but "底薪5000+绩效" is base pay
     bounded_before = _MIN_BEFORE.search(before) or _MAX_BEFORE.search(before)

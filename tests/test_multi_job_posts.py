@@ -62,7 +62,7 @@ def test_pay_named_again_by_a_short_form_of_the_title():
 
 
 def test_the_next_line_never_turns_a_figure_into_a_count_or_a_date():
-    """ "月薪3500\\n单休" is pay (单 is no piece unit after a line break), as is 七千五\\n天车工."""
+    """A figure before a line break: 月薪3500 then 单休, 七千五 then 天车工 (no count, no date)."""
     text = "宁河 钢管厂招工\n普工 10名，两班倒，月薪六千到七千五\n天车工 2名，月薪七千\n单休"
     assert rows(text) == [("普工", 10, 6000, "month"), ("天车工", 2, 7000, "month")]
     text = "宁河区 家电商场 招聘：\n推广员 3名，底薪2800+提成\n收银员 1名，月薪3500\n单休"

@@ -109,3 +109,10 @@ def test_office_style_salary_lines(text, low, high):
     """The K ranges of platform postings, after 福利待遇/薪资福利 labels and before 、 or 年龄."""
     job = one(text)
     assert (job.pay.min, job.pay.max, job.pay.unit) == (low, high, MONTH)
+
+
+def test_an_interns_allowance_is_their_pay_but_a_workers_is_not():
+    intern = one("河西区 会计师事务所 招审计实习生2名，补贴120元/天，每周至少4天")
+    assert (intern.pay.min, intern.pay.unit) == (120, DAY)
+    worker = one("河西区 仓库招分拣员2名，月薪5000，餐补20元/天")
+    assert (worker.pay.min, worker.pay.unit) == (5000, MONTH)
