@@ -58,6 +58,9 @@ _EXTRA_AFTER = re.compile(
     r"\s*(?:岗位|职位|交通|出差|高温|夜班|全勤|住房|工龄|[餐饭房话油车])?"
     r"(?:补贴|补助|津贴|补|奖金|奖|费|押金|红包|自理)"
 )
+_K_NOT_PAY_AFTER = re.compile(
+    r"\s*(?:视频|屏|高清|分辨率|显示|电视|直播|画质|像素|超清)|[+多]?(?:人|名|位|个|次|粉|条|张|家|户|米)"
+)
 _LEADING_FIGURE = re.compile(r"\d+(?:\.\d+)?")
 _MONEY_AFTER = re.compile(r"\s*(?:元|块钱|块|rmb|RMB|人民币)")
 _MODIFIER_AFTER = re.compile(r"\s*(?P<m>以上|起步|起|\+|多|往上|左右|上下|以下|以内|封顶|不等)")
@@ -84,7 +87,7 @@ _UNIT_WORDS = {
 }  # anything else after "/" or 每 (件 单 箱 趟 份 只 台) is piece-rate
 _KEYWORD_BEFORE = re.compile(
     r"月薪|月工资|月收入|月入|月综合薪资|月综合|综合月薪|底薪|保底|基本工资|基本薪资|综合工资|综合薪资|综合收入|综合|"
-    r"实发|月均薪资|月均收入|月均|工资|薪资|一般能拿|一般|能拿|可拿|可达|平均|实习补贴|见习补贴|实习工资|"
+    r"实发|试用期|转正后|转正|月均薪资|月均收入|月均|工资|薪资|一般能拿|一般|能拿|可拿|可达|平均|实习补贴|见习补贴|实习工资|"
     r"一个月|每个月|每月|每人|一人|一个钟|每个钟|一钟|日入|"
     r"薪水|薪酬|待遇|收入|到手|税前|税后|日薪|日工资|日结|天薪|一天|每天|每日|一日|一晚|每晚|时薪|"
     r"小时工资|每小时|一小时|小时|年薪|年收入|计件|按件|每件|一件|每单|一单|周薪|[¥￥]|RMB|rmb"
@@ -329,6 +332,8 @@ def _figure(text: str, m: re.Match[str]) -> PayMatch | None:
     magnitude = (m.group("b") or m.group("a") or "")[-1:] in ("k", "K", "w", "W")
     if _NOT_PAY_BEFORE.search(before[-6:]) or (not magnitude and _NOT_PAY_AFTER.match(after)):
         return None  # "15-25K、每月…", "(6K-12K)", "5-6k 年龄30-45": K makes it money
+    if magnitude and _K_NOT_PAY_AFTER.match(after):
+        return None  # 4K视频, 8K屏: a resolution; 1k人, 10w粉: a count
     if start and text[start - 1].isdigit():
         return None
     # Suffix context: 元, modifiers and the unit, in whatever order people write them.
@@ -382,11 +387,15 @@ def _figure(text: str, m: re.Match[str]) -> PayMatch | None:
     elif suffix in ("k", "K", "w", "W", "万", "千"):
         # "5-8K" is monthly pay; a lone "4K" or "1.2w" may be a screen or a count: counts less.
         unit = "year" if (high or low) >= 100_000 else "month"  # 18-24W is a yearly figure
-        score += 0.3 if m.group("b") else 0.1
+        # A lone "5k" ends its phrase ("5k 包吃住", "5k以上"); "93K测试机" is a model number.
+        ends = pos > 0 or not after[:1] or not ("\u4e00" <= after[0] <= "\u9fff")
+        score += 0.3 if m.group("b") else (0.2 if suffix in "kKwW" and ends else 0.1)
     if money or keyword in ("¥", "￥", "RMB", "rmb"):
         score += 0.15
     if keyword is not None and keyword not in ("¥", "￥", "RMB", "rmb"):
         score += 0.15
+    if keyword == "试用期":
+        score -= 0.2  # "试用期5k，转正6k-8k": the pay after probation is the offer
     if modifier or bounded_before:
         score += 0.05
     if _HEADCOUNT_BEFORE.search(before) and (high is not None or low >= 1000):

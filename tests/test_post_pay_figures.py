@@ -116,3 +116,9 @@ def test_an_interns_allowance_is_their_pay_but_a_workers_is_not():
     assert (intern.pay.min, intern.pay.unit) == (120, DAY)
     worker = one("河西区 仓库招分拣员2名，月薪5000，餐补20元/天")
     assert (worker.pay.min, worker.pay.unit) == (5000, MONTH)
+
+
+def test_the_pay_after_probation_is_the_offer():
+    job = one("东丽区 招聘专员1名 试用期5k，转正6k-8k，包食宿")
+    assert (job.pay.min, job.pay.max) == (6000, 8000)
+    assert one("东丽区 仓库文员1名 仓库分拣5k，包吃住").pay.min == 5000
