@@ -122,3 +122,8 @@ def test_the_pay_after_probation_is_the_offer():
     job = one("东丽区 招聘专员1名 试用期5k，转正6k-8k，包食宿")
     assert (job.pay.min, job.pay.max) == (6000, 8000)
     assert one("东丽区 仓库文员1名 仓库分拣5k，包吃住").pay.min == 5000
+
+
+def test_paid_by_the_square_metre_is_a_piece_rate():
+    job = one("二号桥 老房翻新 找两个刮大白的师傅，按平米算，一平十二块，干完结账 13800333435")
+    assert (job.pay.min, job.pay.unit, job.pay.period) == (12, PIECE, "完工结")
