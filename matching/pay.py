@@ -54,8 +54,8 @@ _NOT_BASE = re.compile(
 _NOT_PAY_UNIT = re.compile(
     r"\s*(?:/|每|一)\s*(?:平|㎡|m2|米|公里|km|人|位|餐|顿|家|户|张|间|斤|公斤|kg|吨|瓶|盒|卡|套)"
 )
-_EXTRA_AFTER = re.compile(
-    r"\s*(?:岗位|职位|交通|出差|高温|夜班|全勤|住房|工龄|[餐饭房话油车])?"
+_EXTRA_AFTER = re.compile(  # same line only: "5K-1w/月\n奖金福利：…" is pay, then a heading
+    r"[^\S\n]*(?:岗位|职位|交通|出差|高温|夜班|全勤|住房|工龄|[餐饭房话油车])?"
     r"(?:补贴|补助|津贴|补|奖金|奖|费|押金|红包|自理)"
 )
 _K_NOT_PAY_AFTER = re.compile(

@@ -127,3 +127,8 @@ def test_the_pay_after_probation_is_the_offer():
 def test_paid_by_the_square_metre_is_a_piece_rate():
     job = one("二号桥 老房翻新 找两个刮大白的师傅，按平米算，一平十二块，干完结账 13800333435")
     assert (job.pay.min, job.pay.unit, job.pay.period) == (12, PIECE, "完工结")
+
+
+def test_a_heading_on_the_next_line_is_no_bonus():
+    job = one("底薪3-5k+提成\n提成按单算，综合月薪5K-1w/月\n奖金福利：节日礼品")
+    assert (job.pay.min, job.pay.max, job.pay_base) == (5000, 10000, 3000)
