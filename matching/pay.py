@@ -198,8 +198,15 @@ _BOUNDS = {
     PayUnit.DAY: (30.0, 5_000.0),
     PayUnit.HOUR: (5.0, 1_000.0),
     PayUnit.PIECE: (0.01, 5_000.0),
+    PayUnit.YEAR: (6_000.0, 6_000_000.0),
 }
-_UNITS = {"month": PayUnit.MONTH, "day": PayUnit.DAY, "hour": PayUnit.HOUR, "piece": PayUnit.PIECE}
+_UNITS = {
+    "month": PayUnit.MONTH,
+    "day": PayUnit.DAY,
+    "hour": PayUnit.HOUR,
+    "piece": PayUnit.PIECE,
+    "year": PayUnit.YEAR,
+}
 WEEKDAYS = 5.0  # a 周薪 is spread over five working days (21.75 days / 4.35 weeks)
 # Scores: 0.3 for a number, + 0.4 unit after (元/天) | 0.35 unit word before (月薪, 日结) | 0.3 K,
 # + 0.15 money sign, + 0.15 pay word, + 0.05 range or 以上, + 0.3 when the text is only the figure.
@@ -426,10 +433,7 @@ def _figure(text: str, m: re.Match[str]) -> PayMatch | None:
             return None
     if high is not None:
         score += 0.05
-    if unit == "year":
-        low, high = low / 12, (high / 12 if high is not None else None)
-        unit = "month"
-    elif unit == "week":
+    if unit == "week":
         low, high = low / WEEKDAYS, (high / WEEKDAYS if high is not None else None)
         unit = "day"
     if unit == "piece" and low >= 1000 and not _UNIT_AFTER.match(after):

@@ -132,3 +132,12 @@ def test_paid_by_the_square_metre_is_a_piece_rate():
 def test_a_heading_on_the_next_line_is_no_bonus():
     job = one("底薪3-5k+提成\n提成按单算，综合月薪5K-1w/月\n奖金福利：节日礼品")
     assert (job.pay.min, job.pay.max, job.pay_base) == (5000, 10000, 3000)
+
+
+def test_a_yearly_salary_keeps_its_unit_on_the_card_and_against_the_floor():
+    from handlers.cards import pay_text
+
+    job = one("北辰区双街 物流公司招仓储主管1名，年薪12-15万，电话13800001111")
+    assert (job.pay.min, job.pay.max, job.pay.unit) == (120000, 150000, PayUnit.YEAR)
+    assert pay_text(job.pay, "zh") == "120000-150000 元/年"
+    assert job.pay.monthly("max") == 12500
