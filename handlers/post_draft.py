@@ -126,6 +126,8 @@ def card(jobs: list[ParsedPost], lang: str) -> str:
         pay = pay_text(job.pay, lang) or "？"
         if job.pay_base is not None:  # 底薪3000+提成，综合5000-7000: the base stays visible
             pay += "，" + t("intake.card.base", lang, value=f"{job.pay_base:g}")
+        if job.pay_typical is not None:  # 月薪4000-6000，一般5000
+            pay += "，" + t("intake.card.typical", lang, value=f"{job.pay_typical:g}")
         lines.append(t("intake.card.pay", lang, value=pay))
         place = " ".join(p for p in (job.district, _address_rest(job)) if p) or "？"
         lines.append(t("intake.card.place", lang, value=place))

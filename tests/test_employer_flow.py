@@ -283,3 +283,6 @@ async def test_base_and_earnings_both_show_on_the_card(services):
     await boss.say("河西区房产中介招置业顾问3名，底薪4800+提成，综合收入6500-9000，13920004444")
     assert "6500-9000" in boss.text
     assert "底薪 4800" in boss.text
+    other = Chat(services, "boss2")
+    await other.say("西青区物流园分拣员10名 月薪4000-6000，一般5000左右 13920005555")
+    assert "4000-6000 元/月，一般 5000" in other.text

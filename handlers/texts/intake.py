@@ -28,6 +28,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "prefers {value} (open to all)",
     },
     "intake.card.base": {"zh": "底薪 {value}", "en": "base {value}"},
+    "intake.card.typical": {"zh": "一般 {value}", "en": "typically {value}"},
     "intake.card.contact": {"zh": "联系：{value}", "en": "Contact: {value}"},
     # Questions about missing essentials
     "intake.not_a_post": {
