@@ -284,5 +284,5 @@ async def test_base_and_earnings_both_show_on_the_card(services):
     assert "6500-9000" in boss.text
     assert "底薪 4800" in boss.text
     other = Chat(services, "boss2")
-    await other.say("西青区物流园分拣员10名 月薪4000-6000，一般5000左右 13920005555")
+    await other.say("西青区物流园招分拣员10名 月薪4000-6000，一般5000左右 电话13920005555")
     assert "4000-6000 元/月，一般 5000" in other.text
