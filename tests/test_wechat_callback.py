@@ -151,6 +151,7 @@ async def test_choices_survive_a_restart(
         ) as api:
             client = await _serve(aiohttp_client, services, api, side, dialog)
             await _post(client, side, side.text("o-1", "3", 2, _now(clock)), clock)
+            await client.callback.close()  # its work after the response ends before the db
     assert dialog.seen[-1].payload == "wf:self"
 
 
