@@ -168,6 +168,7 @@ _PAY_LABEL = re.compile(r"薪[资酬]福利|福利[资]?待遇")
 _HEADCOUNT_BEFORE = re.compile(r"\d+\s*[名人位][\s,，]*(?:男|女|男女不限)?\s*$")
 # "4小时160元": the pay of a 4-hour shift, so a day rate, not 160 an hour.
 _SHIFT_HOURS_BEFORE = re.compile(r"\d+(?:\.\d)?\s*个?小时\s*[:：]?\s*$")
+_ASIDE = re.compile(r"\s*[(（][^()（）\n]{1,8}[)）]\s*")
 _CLAUSE_BREAK = re.compile(r"[;；。\n!！?？,，)）]")
 _MIN_BEFORE = re.compile(r"(?:不低于|不少于|最低|至少|起薪|保底|高于|起码)\s*[:：]?\s*$")
 _MAX_BEFORE = re.compile(r"(?:最高|不超过|最多|高达|上限|封顶)\s*[:：]?\s*$")
@@ -375,6 +376,8 @@ def _figure(text: str, m: re.Match[str]) -> PayMatch | None:
     for km in _KEYWORD_BEFORE.finditer(before):
         keyword = km.group()
         gap = before[km.end() :]
+    if keyword is not None and _ASIDE.fullmatch(gap):
+        gap = ""  # "月嫂一个月（26天）12000起": an aside between the word and its figure
     if keyword is not None and (len(gap) > 6 or _CLAUSE_BREAK.search(gap)):
         keyword = None  # "每一件事；5、…": the word belongs to another clause
     clause = _CLAUSE_BREAK.split(before)[-1]

@@ -141,3 +141,8 @@ def test_a_yearly_salary_keeps_its_unit_on_the_card_and_against_the_floor():
     assert (job.pay.min, job.pay.max, job.pay.unit) == (120000, 150000, PayUnit.YEAR)
     assert pay_text(job.pay, "zh") == "120000-150000 元/年"
     assert job.pay.monthly("max") == 12500
+
+
+def test_an_aside_between_the_pay_word_and_the_figure():
+    job = one("南开区王顶堤 家政公司招月嫂2名，一个月（26天）12000起，住家 13800737475")
+    assert (job.pay.min, job.pay.max, job.pay.unit) == (12000, None, MONTH)
