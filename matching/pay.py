@@ -86,8 +86,9 @@ _UNIT_WORDS = {
     "年": "year",
 }  # anything else after "/" or 每 (件 单 箱 趟 份 只 台) is piece-rate
 _KEYWORD_BEFORE = re.compile(
-    r"月薪|月工资|月收入|月入|月综合薪资|月综合|综合月薪|底薪|保底|基本工资|基本薪资|综合工资|综合薪资|综合收入|综合|"
-    r"实发|试用期|转正后|转正|月均薪资|月均收入|月均|工资|薪资|一般能拿|一般|能拿|可拿|可达|平均|实习补贴|见习补贴|实习工资|"
+    r"月薪|月工资|月收入|月入|月综合薪资|月综合|综合月薪|底薪|保底|基本工资|基本薪资|"
+    r"综合工资|综合薪资|综合收入|综合|实发|试用期|转正后|转正|月均薪资|月均收入|月均|工资|薪资|"
+    r"一般能拿|一般|能拿|可拿|可达|平均|实习补贴|见习补贴|实习工资|"
     r"一个月|每个月|每月|每人|一人|一个钟|每个钟|一钟|日入|一平米|一平方|一平|每平米|每平方|每平|"
     r"薪水|薪酬|待遇|收入|到手|税前|税后|日薪|日工资|日结|天薪|一天|每天|每日|一日|一晚|每晚|时薪|"
     r"小时工资|每小时|一小时|小时|年薪|年收入|计件|按件|每件|一件|每单|一单|周薪|[¥￥]|RMB|rmb"
@@ -137,14 +138,14 @@ _KEYWORD_UNIT = {
     "一人": "day",  # "一人150，搬完就给钱": a gig's pay per person
     "每人": "day",
     "一个钟": "piece",  # a massage 钟 is one session
+    "每个钟": "piece",
+    "一钟": "piece",
     "一平米": "piece",  # 刮大白 "按平米算，一平十二块": paid by the square metre
     "一平方": "piece",
     "一平": "piece",
     "每平米": "piece",
     "每平方": "piece",
     "每平": "piece",
-    "每个钟": "piece",
-    "一钟": "piece",
 }  # the rest (工资 薪资 待遇 收入 到手 ¥ …) say "pay" without a unit
 # Which figure a word introduces: the guaranteed base (底薪3000+提成) or what a worker
 # typically earns (综合4500-6000, 一般能拿6500). The earnings are the offer; the base is kept.
