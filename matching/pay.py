@@ -89,7 +89,7 @@ _KEYWORD_BEFORE = re.compile(
     r"月薪|月工资|月收入|月入|月综合薪资|月综合|综合月薪|底薪|保底|基本工资|基本薪资|"
     r"综合工资|综合薪资|综合收入|综合|实发|试用期|转正后|转正|月均薪资|月均收入|月均|工资|薪资|"
     r"一般能拿|一般|能拿|可拿|可达|平均|实习补贴|见习补贴|实习工资|"
-    r"一个月|每个月|每月|每人|一人|一个钟|每个钟|一钟|日入|一平米|一平方|一平|每平米|每平方|每平|"
+    r"一个月到手|每月到手|月到手|一个月|每个月|每月|每人|一人|一趟|每趟|一车|每车|一吨|每吨|一个钟|每个钟|一钟|日入|一平米|一平方|一平|每平米|每平方|每平|"
     r"薪水|薪酬|待遇|收入|到手|税前|税后|日薪|日工资|日结|天薪|一天|每天|每日|一日|一晚|每晚|时薪|"
     r"小时工资|每小时|一小时|小时|年薪|年收入|计件|按件|每件|一件|每单|一单|周薪|[¥￥]|RMB|rmb"
 )
@@ -124,6 +124,7 @@ _KEYWORD_UNIT = {
     "月入": "month",
     "月综合": "month",
     "底薪": "month",
+    "保底": "month",
     "基本工资": "month",
     "基本薪资": "month",
     "月综合薪资": "month",
@@ -131,12 +132,21 @@ _KEYWORD_UNIT = {
     "月均薪资": "month",
     "月均收入": "month",
     "月均": "month",
+    "一个月到手": "month",
+    "每月到手": "month",
+    "月到手": "month",
     "一个月": "month",
     "每个月": "month",
     "每月": "month",
     "日入": "day",
     "一人": "day",  # "一人150，搬完就给钱": a gig's pay per person
     "每人": "day",
+    "一趟": "piece",  # a trip, a truckload, a tonne: piece rates of haulage and loading
+    "每趟": "piece",
+    "一车": "piece",
+    "每车": "piece",
+    "一吨": "piece",
+    "每吨": "piece",
     "一个钟": "piece",  # a massage 钟 is one session
     "每个钟": "piece",
     "一钟": "piece",
@@ -154,6 +164,7 @@ _ROLES = {
     **dict.fromkeys(("底薪", "保底", "基本工资", "基本薪资"), BASE),
     **dict.fromkeys(
         ("综合", "综合工资", "综合薪资", "综合收入", "月综合", "月综合薪资", "综合月薪",
+         "一个月到手", "每月到手", "月到手",
          "月均薪资", "月均收入", "月均",
          "到手", "一般能拿", "一般", "能拿",
          "可拿", "可达", "平均"),
@@ -169,6 +180,8 @@ _PAY_LABEL = re.compile(r"薪[资酬]福利|福利[资]?待遇")
 _HEADCOUNT_BEFORE = re.compile(r"\d+\s*[名人位][\s,，]*(?:男|女|男女不限)?\s*$")
 # "4小时160元": the pay of a 4-hour shift, so a day rate, not 160 an hour.
 _SHIFT_HOURS_BEFORE = re.compile(r"\d+(?:\.\d)?\s*个?小时\s*[:：]?\s*$")
+# "两百一天" is 200 a day, not 210 then 天: a 一 after a round figure, before a unit, is "per".
+_SPOKEN_PER = re.compile(r"(?<=[百千万])一(?=天|个月|月|小时|晚|周|年|趟|车|单|件)")
 _ASIDE = re.compile(r"\s*[(（][^()（）\n]{1,8}[)）]\s*")
 _CLAUSE_BREAK = re.compile(r"[;；。\n!！?？,，)）]")
 _MIN_BEFORE = re.compile(r"(?:不低于|不少于|最低|至少|起薪|保底|高于|起码)\s*[:：]?\s*$")
@@ -242,8 +255,18 @@ def choose_offer(matches: list[PayMatch]) -> PayMatch | None:
         return None
     best = max(figures, key=lambda m: (m.confidence, -m.span[0]))
     earnings = [m for m in figures if m.role == EARNINGS and m.pay.unit == best.pay.unit]
-    if best.role == BASE and earnings:
-        offer = max(earnings, key=lambda m: (m.pay.max or m.pay.min or 0.0, -m.span[0]))
+    # "保底5000+提成 … 月薪2-3万": with no earnings word, a range above the base is the earnings.
+    above = [
+        m
+        for m in figures
+        if m.role is None
+        and m.pay.unit == best.pay.unit
+        and m.pay.min is not None
+        and m.pay.max is not None
+        and (best.pay.min or 0.0) <= m.pay.min < m.pay.max
+    ]
+    if best.role == BASE and (earnings or above):
+        offer = max(earnings or above, key=lambda m: (m.pay.max or m.pay.min or 0.0, -m.span[0]))
         if (offer.pay.max or offer.pay.min or 0.0) > (best.pay.min or 0.0):
             return replace(offer, base=best.pay.min, confidence=best.confidence)
     typical = [m.pay.min for m in earnings if m.pay.min is not None and m.pay.min == m.pay.max]
@@ -304,6 +327,7 @@ def _bounds(pay: Pay) -> tuple[float, float]:
 
 
 def _candidates(text: str) -> list[PayMatch]:
+    text = _SPOKEN_PER.sub("/", text)  # length-preserving: spans still index the input
     found: list[PayMatch] = []
     for m in _VALUE.finditer(text):
         match = _figure(text, m)
@@ -457,8 +481,10 @@ def _figure(text: str, m: re.Match[str]) -> PayMatch | None:
     period = _period(window)
     if period == "日结" and pay_unit == PayUnit.DAY:
         score += 0.05
-    pay = Pay(min=low_out, max=high_out, unit=pay_unit, period=period)
     role = _ROLES.get(keyword or "")
+    if role == BASE and high is None:
+        high_out = None  # "底薪3500，提成另算": a base is where pay starts
+    pay = Pay(min=low_out, max=high_out, unit=pay_unit, period=period)
     return PayMatch(pay, min(round(score, 2), 0.97), (start, end), role)
 
 

@@ -146,3 +146,24 @@ def test_a_yearly_salary_keeps_its_unit_on_the_card_and_against_the_floor():
 def test_an_aside_between_the_pay_word_and_the_figure():
     job = one("南开区王顶堤 家政公司招月嫂2名，一个月（26天）12000起，住家 13800737475")
     assert (job.pay.min, job.pay.max, job.pay.unit) == (12000, None, MONTH)
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high", "unit"),
+    [
+        ("西青 搬家工3名 两百一天 13800001111", 200, 200, DAY),
+        ("东丽 货站装卸工5名 一趟50，多拉多得 13800001111", 50, 50, PIECE),
+        ("北辰 物流园分拣10名 一个月到手4500 13800001111", 4500, 4500, MONTH),
+        ("河东 电话客服5名 保底5000，多劳多得 13800001111", 5000, None, MONTH),
+        ("河东 门店导购2名 底薪3500，提成另算 13800001111", 3500, None, MONTH),
+    ],
+)
+def test_spoken_rates_and_where_pay_starts(text, low, high, unit):
+    job = one(text)
+    assert (job.pay.min, job.pay.max, job.pay.unit) == (low, high, unit)
+    assert job.confidence["pay"] >= 0.6
+
+
+def test_a_range_above_the_base_is_the_earnings():
+    job = one("河西区 信贷专员5名 保底5000+提成，月薪2-3万，双休 13800001111")
+    assert (job.pay.min, job.pay.max, job.pay_base) == (20000, 30000, 5000)
