@@ -32,6 +32,8 @@ _FEE_BEFORE = re.compile(r"(?:交|缴纳?|付|押)\s*$")
 _FEE_AFTER = re.compile(
     r"\s*元?\s*(?:的)?(?:培训费|押金|服装费|体检费|报名费|中介费|保证金|会员费|费用)"
 )
+# The next job's list marker left at the end of a job's part ("1.保洁2名 150/天 2.").
+_NEXT_MARKER = re.compile(r"\s*(?:\d{1,2}\s*[.、)）]|[①-⑩]|\d\s*\u20e3)\s*$")
 # A category below this confidence is not kept (the taxonomy's weakest single synonym hit).
 MIN_CATEGORY_CONFIDENCE = 0.3
 MAX_CATEGORIES = 2
@@ -285,7 +287,9 @@ def _several(
 ) -> list[ParsedPost]:
     preamble = norm[: anchors[0].start]
     bounds = [a.start for a in anchors[1:]] + [len(norm)]
-    parts = [norm[a.start : end] for a, end in zip(anchors, bounds, strict=True)]
+    parts = [
+        _NEXT_MARKER.sub("", norm[a.start : end]) for a, end in zip(anchors, bounds, strict=True)
+    ]
     assigned = _assign_pay(norm, pays, anchors, bounds)
     preamble_pay = _best_pay([p for p in pays if p.span[1] <= anchors[0].start])
     with_pay = {i for i, p in assigned.items() if p is not None}

@@ -67,3 +67,10 @@ def test_the_next_line_never_turns_a_figure_into_a_count_or_a_date():
     assert rows(text) == [("普工", 10, 6000, "month"), ("天车工", 2, 7000, "month")]
     text = "宁河区 家电商场 招聘：\n推广员 3名，底薪2800+提成\n收银员 1名，月薪3500\n单休"
     assert rows(text) == [("推广员", 3, 2800, "month"), ("收银员", 1, 3500, "month")]
+
+
+def test_each_jobs_text_ends_before_the_next_jobs_number():
+    jobs = parse_post("南开区 1.保洁2名 150/天 干一天结一天 2.搬运工3名 200/天 13800001111", NOW)
+    assert "2." not in jobs[0].text
+    assert jobs[0].pay.period == "日结"
+    assert jobs[0].work_form == "零工"
