@@ -405,13 +405,17 @@ def _requirements(
             unverified = unverified or f"unstated_{name}"
     if "持证" in find_licences(text):  # "需持证上岗": the licence of the job's own trade
         name, held_words = _trade_licence(posting.title)
-        if not any(w in own for w in held_words):
+        said = _NO_LICENCE.sub("", own)  # "没有证" holds none
+        if not any(w in said for w in held_words):
             if own:
                 return False, f"lacks_{name}"
             unverified = unverified or f"unstated_{name}"
     if _SENIOR.search(posting.title) and not any(w in own for w in _SENIOR_OWN):
         return False, "seniority"
     return True, unverified or "none_lacking"
+
+
+_NO_LICENCE = re.compile(r"(?:没有|没|无|不会|未)[^，,。；;\s]{0,4}?[证照]")
 
 
 def _trade_licence(title: str) -> tuple[str, tuple[str, ...]]:

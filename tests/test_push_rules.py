@@ -172,6 +172,8 @@ def test_a_licence_the_post_requires_without_naming_it_is_the_trades_own():
     cook = posting(title="厨师", description="持证上岗，月薪6000", categories=("B",))
     assert decide(unlicensed, cook, PLAIN, RULES).failed == "requirements:lacks_licence"
     assert decide(seeker(categories=("B",), skills="有厨师证"), cook, PLAIN, RULES).push
+    no_licence = seeker(categories=("B",), skills="会炒菜 没有证")
+    assert decide(no_licence, cook, PLAIN, RULES).failed == "requirements:lacks_licence"
 
 
 def test_the_earnings_a_post_states_not_its_base_meet_the_floor():
