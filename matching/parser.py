@@ -351,8 +351,9 @@ def _assemble(
     if age_min is None and age_max is None:
         age_min, age_max = pf.find_age(fallback)
     gender = pf.find_gender(part) or pf.find_gender(fallback)
-    preference = None if gender else pf.find_gender_preference(part)
-    preference = preference or (None if gender else pf.find_gender_preference(fallback))
+    preference = None
+    if gender is None:  # "女工优先" is shown, never a requirement
+        preference = pf.find_gender_preference(part) or pf.find_gender_preference(fallback)
     form = pf.find_work_form(part) or pf.find_work_form(text)
     if form is None and (pay is None or pay.pay.unit != PayUnit.MONTH):
         form = shared.work_form  # "工资日结" said once for all day-rate jobs
