@@ -142,6 +142,25 @@ class Settings(BaseSettings):
     wecom_api_base: str = Field(
         "https://qyapi.weixin.qq.com", description="WeCom API host (a proxy or a local fake)."
     )
+    # Customer groups (客户群): digests as enterprise mass-send tasks
+    wecom_kf_url: str | None = Field(
+        None,
+        description="The 微信客服 link a group digest carries (the admin's 客服链接 or "
+        "`yizhan wechat kf-link`); a scene_param naming the group is added.",
+    )
+    wecom_group_monthly_cap: int | None = Field(
+        None,
+        description="Mass sends one customer group may receive a month (default: the month's "
+        "days, WeCom's rule; older documentation said 4).",
+    )
+    wecom_group_digest_hour: int | None = Field(
+        None,
+        description="Local hour at which `yizhan run` creates every tagged customer group's "
+        "digest task (unset: only `yizhan groups send`).",
+    )
+    wecom_group_digest_size: int = Field(
+        6, description="Postings in one customer-group digest at most (the best first)."
+    )
 
     @property
     def database(self) -> Path | str:

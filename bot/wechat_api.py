@@ -15,9 +15,11 @@ import json
 import logging
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any, Self
+from urllib.parse import quote
 
 import httpx
 
@@ -216,6 +218,22 @@ class TokenApi(ABC):
         return response.status_code, decoded if isinstance(decoded, dict) else None
 
 
+# qrcode/create: scene_str is 1-64 characters; the image is fetched with the ticket.
+QR_SCENE_MAX = 64
+QR_IMAGE_URL = "https://mp.weixin.qq.com/cgi-bin/showqrcode?ticket="
+
+
+@dataclass(frozen=True, slots=True)
+class QrCode:
+    """A created QR code: `image_url` to print, `url` what it encodes."""
+
+    scene: str
+    ticket: str
+    url: str
+    image_url: str
+    expire_seconds: int | None  # None: permanent
+
+
 class WeChatApi(TokenApi):
     """Customer-service text, 订阅通知 and the custom menu of one official account."""
 
@@ -256,6 +274,30 @@ class WeChatApi(TokenApi):
         if page:
             body["page"] = page
         await self._call("/cgi-bin/message/subscribe/bizsend", body)
+
+    async def create_qrcode(self, scene: str, expire_seconds: int | None = None) -> QrCode:
+        """A QR code whose follow/scan event carries `scene` (qrscene_<scene>): permanent
+        (QR_LIMIT_STR_SCENE, at most 100,000 per account) unless it expires (at most 30 days)."""
+        if not 1 <= len(scene) <= QR_SCENE_MAX:
+            raise Permanent(f"a QR scene is 1-{QR_SCENE_MAX} characters")
+        body: dict[str, Any] = {
+            "action_name": "QR_LIMIT_STR_SCENE" if expire_seconds is None else "QR_STR_SCENE",
+            "action_info": {"scene": {"scene_str": scene}},
+        }
+        if expire_seconds is not None:
+            body["expire_seconds"] = expire_seconds
+        answer = await self._call("/cgi-bin/qrcode/create", body)
+        ticket = answer.get("ticket")
+        if not isinstance(ticket, str) or not ticket:
+            raise Permanent("qrcode/create answer without a ticket")
+        expires = answer.get("expire_seconds")
+        return QrCode(
+            scene,
+            ticket,
+            str(answer.get("url") or ""),
+            QR_IMAGE_URL + quote(ticket, safe=""),
+            expires if isinstance(expires, int) else None,
+        )
 
     async def create_menu(self, menu: Mapping[str, Any]) -> None:
         """Install the custom menu (replaces the current one)."""

@@ -18,6 +18,7 @@ from bot.errors import (
     DeliveryError,
     Permanent,
     RateLimited,
+    RecipientGone,
     Transient,
     WindowClosed,
     http_error,
@@ -31,9 +32,18 @@ FREQUENCY_RETRY_S = 60.0
 
 _TOKEN_ERRCODES = frozenset({40014, 41001, 42001})  # invalid, missing, expired access_token
 _TRANSIENT_ERRCODES = frozenset({-1, 45033})  # system busy; too many concurrent calls
+# 40050 chatid does not exist; 90501 not an external (customer) group chat: the group was
+# dissolved or is not ours to reach any more.
+_GROUP_GONE_ERRCODES = frozenset({40050, 90501})
+
+
 # 微信客服 kf/send_msg: 95001 the 5 messages after the user's last one are spent, 95002 past the
 # 48 hours, 95013 the session has ended: only the user's next message opens the window again.
 _KF_WINDOW_ERRCODES = frozenset({95001, 95002, 95013})
+
+
+class GroupGone(RecipientGone):
+    """A customer group WeCom no longer knows (dissolved): mark it, never send to it again."""
 
 
 def classify_wecom(status: int, body: Mapping[str, Any] | None) -> DeliveryError | None:
@@ -51,6 +61,8 @@ def classify_wecom(status: int, body: Mapping[str, Any] | None) -> DeliveryError
         return TokenExpired(detail)
     if errcode in _TRANSIENT_ERRCODES:
         return Transient(detail)
+    if errcode in _GROUP_GONE_ERRCODES:
+        return GroupGone(detail)
     if errcode in _KF_WINDOW_ERRCODES:
         return WindowClosed(detail)
     # 40001 wrong secret, 40013 wrong corp id, 48002 API not permitted to this app, 60020 the

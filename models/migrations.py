@@ -515,6 +515,43 @@ CREATE TABLE wecom_kf_contacts (
 );
 """
 
+# WeCom customer groups (客户群, issue 21) as digest destinations: the groups synced from
+# externalcontact/groupchat, the caseworker's 群标签 (district and trades), and each day's
+# digest created as an enterprise mass-send task (add_msg_template) with its read-back state.
+# One digest per group and local day (UNIQUE); a posting is never sent to a group twice.
+I21GROUPS_CUSTOMER_GROUPS = """
+CREATE TABLE customer_groups (
+    chat_id TEXT PRIMARY KEY,
+    name TEXT NOT NULL DEFAULT '',
+    owner TEXT NOT NULL DEFAULT '',             -- the owner's WeCom userid: the digest's sender
+    member_count INTEGER NOT NULL DEFAULT 0,
+    dissolved INTEGER NOT NULL DEFAULT 0,       -- 1: gone from groupchat/list or /get refused it
+    district TEXT,                              -- 群标签: one of the 16 districts
+    trades TEXT NOT NULL DEFAULT '[]',          -- 群标签: JSON list of form codes; [] = any trade
+    tagged_by TEXT,
+    synced_at TEXT NOT NULL
+);
+CREATE TABLE group_digests (
+    id INTEGER PRIMARY KEY,
+    chat_id TEXT NOT NULL REFERENCES customer_groups (chat_id) ON DELETE CASCADE,
+    day TEXT NOT NULL,                          -- local date YYYY-MM-DD
+    msgid TEXT,                                 -- add_msg_template's task id
+    content TEXT NOT NULL,
+    status TEXT NOT NULL,                       -- creating/waiting/sent/not_member/over_cap
+    staff TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    checked_at TEXT,
+    sent_at TEXT,
+    UNIQUE (chat_id, day)
+);
+CREATE TABLE group_digest_postings (
+    chat_id TEXT NOT NULL,
+    posting_id INTEGER NOT NULL REFERENCES postings (id) ON DELETE CASCADE,
+    digest_id INTEGER NOT NULL REFERENCES group_digests (id) ON DELETE CASCADE,
+    PRIMARY KEY (chat_id, posting_id)
+);
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration("0001_core", CORE),
     Migration("0007_wechat", WECHAT),
@@ -532,4 +569,5 @@ MIGRATIONS: list[Migration] = [
     Migration("i20_timer_claims", I20_TIMER_CLAIMS),
     Migration("i20_user_keys", I20_USER_KEYS),
     Migration("i21kf_cursor", I21KF_CURSOR),
+    Migration("i21groups_customer_groups", I21GROUPS_CUSTOMER_GROUPS),
 ]

@@ -42,6 +42,7 @@ from bot.settings import Settings, reveal
 from handlers.context import Services
 from handlers.router import handle as route
 from models.messages import Channel, DialogKey, Incoming, Reply
+from models.repos.origins import OriginRepo
 from models.repos.wechat import WeChatRepo
 
 log = logging.getLogger(__name__)
@@ -277,6 +278,12 @@ class WeChatCallback:
             user = user or await self._services.users.get_or_create(key, now)
             for template_id, accepted in translated.consents:
                 await self._repo.set_subscription(user.id, template_id, accepted, now)
+        if translated.origin:
+            now = self._services.clock()
+            user = user or await self._services.users.get_or_create(key, now)
+            await OriginRepo(self._services.db).record(
+                user.id, "wechat_qr", translated.origin, now
+            )
         if translated.reply is not None:
             return self._passive(message, Rendered(translated.reply, (), False), signed)
         if translated.incoming is None:
