@@ -191,3 +191,9 @@ def test_a_county_short_form_right_after_its_city_is_the_district(text, city, di
 def test_a_short_form_without_its_city_is_no_district(text):
     area = parse_area(text)
     assert area is None or area.district is None
+
+
+def test_and_then_a_place_is_not_helong():
+    area = parse_area("办公地点位于：深圳龙岗坂田和龙华民治")
+    assert area is not None
+    assert area.district == "龙岗区"
