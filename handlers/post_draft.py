@@ -18,8 +18,16 @@ from handlers.texts import t
 from matching.districts import find_districts, parse_area
 from matching.numbers import parse_number
 from matching.parser import ParsedPost
-from matching.pay import find_pay
-from matching.post_fields import find_age, find_benefits, find_gender, find_phones, many_wanted
+from matching.pay import choose_offer, find_all_pay
+from matching.post_fields import (
+    find_age,
+    find_benefits,
+    find_gender,
+    find_gender_preference,
+    find_phones,
+    many_wanted,
+)
+from matching.post_terms import find_hours, find_licences
 from matching.post_time import find_start
 from matching.taxonomy import classify, codes_in, label
 from models.values import Pay
@@ -115,7 +123,12 @@ def card(jobs: list[ParsedPost], lang: str) -> str:
             cats = "、".join(label(c, lang) for c in job.categories)
             lines.append(t("intake.card.categories", lang, categories=cats))
         lines.append(t("intake.card.headcount", lang, value=_headcount_text(job, lang)))
-        lines.append(t("intake.card.pay", lang, value=pay_text(job.pay, lang) or "？"))
+        pay = pay_text(job.pay, lang) or "？"
+        if job.pay_base is not None:  # 底薪3000+提成，综合5000-7000: the base stays visible
+            pay += "，" + t("intake.card.base", lang, value=f"{job.pay_base:g}")
+        if job.pay_typical is not None:  # 月薪4000-6000，一般5000
+            pay += "，" + t("intake.card.typical", lang, value=f"{job.pay_typical:g}")
+        lines.append(t("intake.card.pay", lang, value=pay))
         place = " ".join(p for p in (job.district, _address_rest(job)) if p) or "？"
         lines.append(t("intake.card.place", lang, value=place))
         if job.start:
@@ -163,8 +176,13 @@ def _requirements(job: ParsedPost, lang: str) -> list[str]:
         out.append(t("intake.card.age_min", lang, low=job.age_min))
     if job.gender:
         out.append(job.gender)
+    elif job.gender_preference:
+        out.append(t("intake.card.prefers", lang, value=job.gender_preference))
     if job.work_form:
         out.append(job.work_form)
+    if job.hours:
+        out.append(t("intake.card.hours", lang, value=job.hours))
+    out.extend(t("intake.card.licence", lang, value=name) for name in job.licences)
     return out
 
 
@@ -191,12 +209,16 @@ def answer(job: ParsedPost, field: str, text: str, now: datetime) -> ParsedPost 
     if field == "pay":
         if _NEGOTIABLE.search(value):
             conf["pay"] = 1.0
-            return replace(job, pay=Pay(negotiable=True), confidence=conf)
-        match = find_pay(value)
+            return replace(
+                job, pay=Pay(negotiable=True), pay_base=None, pay_typical=None, confidence=conf
+            )
+        match = choose_offer(find_all_pay(value))
         if match is None or not match.pay.known:
             return None
         conf["pay"] = 1.0
-        return replace(job, pay=match.pay, confidence=conf)
+        return replace(
+            job, pay=match.pay, pay_base=match.base, pay_typical=match.typical, confidence=conf
+        )
     if field == "headcount":
         if _MANY.search(value) or many_wanted(value):
             return replace(job, headcount=None, many_wanted=True)
@@ -255,22 +277,37 @@ def edit(job: ParsedPost, field: str, value: str, now: datetime) -> ParsedPost |
 
 
 def _requirements_from(job: ParsedPost, value: str, conf: dict[str, float]) -> ParsedPost | None:
-    """要求 replaces the card's requirements line (age, gender, form); 不限 clears it."""
+    """要求 replaces the card's requirements line (age, gender, form, hours, licences); 不限
+    clears it."""
     if _NO_REQUIREMENTS.match(value.strip(" 。.!！")):
         return replace(
-            job, age_min=None, age_max=None, gender=None, work_form=None, confidence=conf
+            job,
+            age_min=None,
+            age_max=None,
+            gender=None,
+            gender_preference=None,
+            work_form=None,
+            hours=None,
+            licences=(),
+            confidence=conf,
         )
     low, high = find_age(value)
     gender = find_gender(value)
+    preference = None if gender else find_gender_preference(value)
     form = next((f for w, f in _FORMS.items() if w in value), None)
-    if low is None and high is None and gender is None and form is None:
+    hours, licences = find_hours(value), find_licences(value)
+    said = (low, high, gender, preference, form, hours)
+    if all(x is None for x in said) and not licences:
         return None
     return replace(
         job,
         age_min=int(str(low.value)) if low else None,
         age_max=int(str(high.value)) if high else None,
         gender=str(gender.value) if gender else None,
+        gender_preference=str(preference.value) if preference else None,
         work_form=form,
+        hours=hours,
+        licences=licences,
         confidence=conf,
     )
 

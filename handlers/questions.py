@@ -93,8 +93,10 @@ def _pay(ctx: Ctx) -> Reply:
 def _pay_unit(ctx: Ctx) -> Reply:
     amount = ctx.scratch.get("amount", "")
     shown = f"{amount:g}" if isinstance(amount, float | int) else str(amount)
-    choices = tuple(
-        _c(t(f"onboarding.unit.{u.value}", ctx.lang), "unit", u.value) for u in PayUnit
+    choices = tuple(  # 年薪 is read from what seekers type, never offered as a button
+        _c(t(f"onboarding.unit.{u.value}", ctx.lang), "unit", u.value)
+        for u in PayUnit
+        if u != PayUnit.YEAR
     )
     return Reply(t("onboarding.ask.pay_unit", ctx.lang, amount=shown), choices)
 

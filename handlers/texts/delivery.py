@@ -22,6 +22,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "delivery.pay.day": {"zh": "{amount} 元/天", "en": "{amount} yuan/day"},
     "delivery.pay.hour": {"zh": "{amount} 元/小时", "en": "{amount} yuan/hour"},
     "delivery.pay.piece": {"zh": "计件 {amount} 元", "en": "{amount} yuan per piece"},
+    "delivery.pay.year": {"zh": "{amount} 元/年", "en": "{amount} yuan/year"},
     "delivery.pay.period": {"zh": "{pay}（{period}）", "en": "{pay} ({period})"},
     # Buttons under every push.
     "delivery.choice.interested": {"zh": "感兴趣", "en": "Interested"},

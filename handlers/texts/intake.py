@@ -21,6 +21,14 @@ TEXTS: dict[str, dict[str, str]] = {
     "intake.card.age_max": {"zh": "{high}岁以下", "en": "up to age {high}"},
     "intake.card.age_min": {"zh": "{low}岁以上", "en": "age {low}+"},
     "intake.card.benefits": {"zh": "福利：{value}", "en": "Benefits: {value}"},
+    "intake.card.hours": {"zh": "时间 {value}", "en": "hours {value}"},
+    "intake.card.licence": {"zh": "需{value}", "en": "needs {value}"},
+    "intake.card.prefers": {
+        "zh": "{value}工优先（不限性别）",
+        "en": "prefers {value} (open to all)",
+    },
+    "intake.card.base": {"zh": "底薪 {value}", "en": "base {value}"},
+    "intake.card.typical": {"zh": "一般 {value}", "en": "typically {value}"},
     "intake.card.contact": {"zh": "联系：{value}", "en": "Contact: {value}"},
     # Questions about missing essentials
     "intake.not_a_post": {

@@ -27,6 +27,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "match.reason.pay_day": {"zh": "日薪 {amount} 元", "en": "{amount} yuan/day"},
     "match.reason.pay_hour": {"zh": "时薪 {amount} 元", "en": "{amount} yuan/hour"},
     "match.reason.pay_month": {"zh": "月薪 {amount} 元", "en": "{amount} yuan/month"},
+    "match.reason.pay_year": {"zh": "年薪 {amount} 元", "en": "{amount} yuan/year"},
     "match.reason.pay_piece": {"zh": "计件工资", "en": "piece rate"},
     "match.reason.pay_negotiable": {"zh": "薪资面议", "en": "pay negotiable"},
     "match.reason.pay_below": {"zh": "略低于您的期望", "en": "a little below your expectation"},

@@ -38,6 +38,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "profile.pay.unit.day": {"zh": "元/天", "en": "yuan/day"},
     "profile.pay.unit.hour": {"zh": "元/小时", "en": "yuan/hour"},
     "profile.pay.unit.piece": {"zh": "元/件", "en": "yuan/piece"},
+    "profile.pay.unit.year": {"zh": "元/年", "en": "yuan/year"},
     "profile.work_form.stable": {"zh": "稳定就业", "en": "stable job"},
     "profile.work_form.flexible": {"zh": "灵活就业", "en": "flexible / gig work"},
     "profile.work_form.self": {"zh": "自主创业", "en": "starting a business"},
