@@ -6,7 +6,7 @@ import json
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 from rich.console import Console
@@ -24,6 +24,9 @@ from matching.risk import assess
 from models.posting import Trust
 from models.repos.intake import IntakeRepo
 from models.timeutil import LOCAL_TZ, utcnow
+
+if TYPE_CHECKING:
+    from matching.post_trade import TradeReader
 
 console = Console(stderr=True)
 
@@ -95,9 +98,23 @@ def parse_command(
     now: Annotated[
         str | None, typer.Option("--now", help="Time the posts were sent (ISO); default now.")
     ] = None,
+    keywords_only: Annotated[
+        bool,
+        typer.Option("--keywords-only", help="Read trades from keywords alone (no model load)."),
+    ] = False,
 ) -> None:
-    """Extract structured fields from free-text job posts (one JSON line per input line)."""
+    """Extract structured fields from free-text job posts (one JSON line per input line).
+
+    Trades are read as the chat intake reads them: keywords and meaning (the embedding model,
+    loaded once); `trade_options` lists the trades a post is unsure between.
+    """
     settings = cli_state.settings
+    reader = None
+    if not keywords_only:
+        from bot.app import shared_encoder  # torch loads only when the model is wanted
+        from matching.post_trade import TradeReader
+
+        reader = TradeReader(shared_encoder(settings.embedding_model, settings.cache_dir))
     moment = utcnow()
     if now:
         try:
@@ -112,7 +129,9 @@ def parse_command(
     try:
         for number, line in enumerate(stream, start=1):
             if line.strip():
-                out = parse_line(line, number, moment, settings.min_wage_monthly, settings.lang)
+                out = parse_line(
+                    line, number, moment, settings.min_wage_monthly, settings.lang, reader
+                )
                 typer.echo(json.dumps(out, ensure_ascii=False))
     finally:
         if stream is not sys.stdin:
@@ -120,7 +139,12 @@ def parse_command(
 
 
 def parse_line(
-    line: str, number: int, now: datetime, min_wage: float, lang: str
+    line: str,
+    number: int,
+    now: datetime,
+    min_wage: float,
+    lang: str,
+    reader: TradeReader | None = None,
 ) -> dict[str, object]:
     """One output line: the first job's fields at the top, every job under "jobs"; or an error."""
     try:
@@ -131,6 +155,8 @@ def parse_line(
         return {"line": number, "id": _id_of(item), "error": t("intake.row.no_text_field", lang)}
     try:
         jobs = parse_post(item["text"], now)
+        if reader is not None:
+            jobs = reader.read(jobs)
     except Exception as exc:  # a parser bug must not end a batch; the line says what failed
         return {"line": number, "id": _id_of(item), "error": f"{type(exc).__name__}: {exc}"}
     results = [_job_json(job, now, min_wage, lang) for job in jobs]

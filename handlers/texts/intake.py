@@ -10,6 +10,14 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "intake.card.title": {"zh": "岗位：{title}", "en": "Job: {title}"},
     "intake.card.categories": {"zh": "类别：{categories}", "en": "Category: {categories}"},
+    "intake.card.trade_doubt": {
+        "zh": "⚠️ 工种不确定：{options}（请选一个）",
+        "en": "⚠️ Trade unsure: {options} (please pick one)",
+    },
+    "intake.card.trade_unknown": {
+        "zh": "⚠️ 没看出是哪类活：不说明的话发布前先由工作人员审核",
+        "en": "⚠️ Trade not recognised: unless you say which, staff review it before it goes out",
+    },
     "intake.card.headcount": {"zh": "人数：{value}", "en": "Headcount: {value}"},
     "intake.card.people": {"zh": "{n} 人", "en": "{n}"},
     "intake.card.many": {"zh": "若干", "en": "several"},
@@ -37,6 +45,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "intake.ask.title": {
         "zh": "招的是什么岗位？例如：保洁、搬运工、服务员。",
         "en": "What is the job? e.g. cleaner, mover, waiter.",
+    },
+    "intake.ask.trade": {
+        "zh": "这是哪类活？请回复数字：{options}；都不是就直接写工种（例如：保洁）。",
+        "en": "Which trade is this? Reply with a number: {options}; or name the trade "
+        "(e.g. 保洁).",
     },
     "intake.ask.district": {
         "zh": "工作地点在哪个区？请回复区名（例如：西青区），也可以发送位置。",
@@ -113,6 +126,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "intake.done.held": {
         "zh": "⏳ #{id} {title} 已提交，工作人员审核后发布。",
         "en": "⏳ #{id} {title} was submitted and will be published after review.",
+    },
+    "intake.done.held_trade": {
+        "zh": "⏳ #{id} {title} 已提交：没看出是哪类活，工作人员审核后发布。",
+        "en": "⏳ #{id} {title} was submitted: its trade was not recognised, so staff review it "
+        "before it is published.",
     },
     "intake.done.held_risk": {
         "zh": "⏳ #{id} {title} 需要工作人员核实后才能发布，请保持电话畅通。",
