@@ -75,6 +75,15 @@ async def test_a_post_with_no_readable_trade_waits_for_review(live):
     posting = await only_posting(boss)
     assert posting.categories == ()
     assert posting.status == PostingStatus.PENDING
+    cw = Chat(live, "cw")
+    await cw.say("帮助")
+    await live.users.set_role(await cw.user_id(), Role.CASEWORKER, district="西青区")
+    await cw.say("待审核")
+    assert f"工种未识别：先“编辑岗位 {posting.id} 类别" in cw.text
+    await cw.say(f"编辑岗位 {posting.id} 类别 农林牧渔")
+    edited = await live.postings.get(posting.id or 0)
+    assert edited is not None
+    assert edited.categories[0] == "P"
 
 
 async def test_answering_the_question_publishes_a_post_that_had_no_trade(live):

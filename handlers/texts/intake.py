@@ -239,6 +239,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "intake.queue.trust": {"zh": "{trust}", "en": "{trust}"},
     "intake.queue.source": {"zh": "来源 {source}", "en": "from {source}"},
     "intake.queue.seen": {"zh": "出现 {n} 次", "en": "seen {n} times"},
+    "intake.queue.no_trade": {
+        "zh": "工种未识别：先“编辑岗位 {id} 类别 保洁”（换成实际工种）再通过",
+        "en": "Trade not recognised: set it first (编辑岗位 {id} 类别 保洁, with the real trade), "
+        "then approve",
+    },
     "intake.queue.risk": {"zh": "风险 {score}：{reasons}", "en": "risk {score}: {reasons}"},
     "intake.queue.footer": {
         "zh": "回复“通过 编号”发布，“驳回 编号 原因”驳回，“核实 编号”标记已电话核实。",
