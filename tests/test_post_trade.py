@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from datetime import datetime
 
 import numpy as np
 import pytest
+from typer.testing import CliRunner
 
+from bot.cli import app
 from matching.category_vectors import CODES
 from matching.parser import parse_post
 from matching.post_trade import DISAGREE, TradeReader, combine, examples
@@ -100,3 +103,20 @@ def test_real_model_no_keyword_leaves_the_trade_open_with_options(reader):
     assert job.categories == ()
     assert "categories" not in job.confidence
     assert job.trade_options[0] == "P"
+
+
+def test_yizhan_parse_reads_trades_by_meaning_and_lists_the_doubt(encoder):
+    lines = [
+        json.dumps({"id": "hotel", "text": "宾馆招夜班前台1名，办入住退房，月薪4000"}),
+        "not json",
+        json.dumps({"id": "garage", "text": "汽修厂招学徒2名，跟师傅学修车换机油，月薪3000"}),
+    ]
+    result = CliRunner().invoke(app, ["parse"], input="\n".join(lines) + "\n")
+    assert result.exit_code == 0, result.output
+    hotel, bad, garage = (json.loads(line) for line in result.output.splitlines())
+    assert "L" in hotel["trade_options"]
+    assert hotel["jobs"][0]["trade_options"] == hotel["trade_options"]
+    assert (bad["line"], "error" in bad) == (2, True)
+    assert (garage["line"], garage["categories"][0]) == (3, "G")
+    plain = CliRunner().invoke(app, ["parse", "--keywords-only"], input=lines[2] + "\n")
+    assert json.loads(plain.output)["categories"][0] == "Q"  # 学徒 by keywords alone
