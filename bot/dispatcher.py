@@ -17,6 +17,8 @@ Delivery semantics (per channel; a row is marked `sending` with a lease before t
 - A stopped worker's rows come back when their lease (LEASE) runs out, when its heartbeat
   stops, or at once when a worker starting on its host finds its process gone
   (models.repos.workers); several workers share one database and claim with SKIP LOCKED.
+  Queuing a row NOTIFYs DUE_TOPIC on PostgreSQL, which wakes the active lane of whichever
+  worker holds the channel within tens of ms; a lane also polls every POLL_S.
   A row recovered ISOLATE_AFTER times is claimed alone, and one that keeps stopping workers
   fails after controls.MAX_RECOVERIES with "recovery_limit" (a poison row cannot stall a lane).
 - Failures: 429 pauses the channel for `retry_after` and re-queues (not an attempt); 5xx,
@@ -35,7 +37,6 @@ import os
 import random
 import socket
 import time
-import uuid
 from collections import Counter, deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -51,13 +52,13 @@ from handlers import controls
 from handlers.cards import digest_card, job_card
 from handlers.context import Services
 from models.delivery import DeliveryState
-from models.dispatch import Claimed, Hold, Kind, Outcome
+from models.dispatch import DUE_TOPIC, Claimed, Hold, Kind, Outcome
 from models.messages import Channel, Reply
 from models.posting import Posting
 from models.repos.deliveries import DeliveryRepo
 from models.repos.outbox import OutboxRepo
 from models.repos.outcomes import OutcomeRepo
-from models.repos.workers import HEARTBEAT, WorkerRepo
+from models.repos.workers import HEARTBEAT, WorkerRepo, new_worker_id
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +70,9 @@ CONCURRENCY = 8  # sends in flight per channel (Telegram answers in ~0.1 s: 8 ke
 # Outcomes per recording transaction on unpaced channels: one per batch. A crash repeats at most
 # the unrecorded sends of one batch on channels without idempotency keys (tens of ms of sends).
 FLUSH_EVERY = BATCH
-POLL_S = 1.0  # an idle lane looks for new rows this often (publishing happens elsewhere)
+# An idle lane looks for new rows this often: the fallback for a lost NOTIFY, and how SQLite
+# hears of rows queued elsewhere (publishing from the CLI, another area's notices).
+POLL_S = 1.0
 # A send that would wait longer than this for the pace goes back to the queue instead of
 # holding its lease (a long 429 pause, many pushes to one recipient).
 MAX_PACE_WAIT_S = 10.0
@@ -125,7 +128,7 @@ class Dispatcher:
         self.max_attempts = max_attempts
         self.backoff = backoff or Backoff()
         self.rng = rng or random.Random()
-        self.token = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self.token = new_worker_id()
         self.counts: Counter[str] = Counter()  # attempt labels: sent, transient, rate_limited …
         self.deliveries = DeliveryRepo(services.db)
         self.outbox = OutboxRepo(services.db)
@@ -156,7 +159,12 @@ class Dispatcher:
         """Run until `stop` is set; every lane works on its own, at its own pace."""
         await self.join()
         try:
-            async with asyncio.TaskGroup() as group:
+            # On PostgreSQL a NOTIFY from whichever worker queued rows wakes the lanes at once;
+            # polling every POLL_S stays the fallback (and is all SQLite needs: one process).
+            async with (
+                self.services.db.listen(DUE_TOPIC, self.wake),
+                asyncio.TaskGroup() as group,
+            ):
                 group.create_task(self._heartbeat(stop))
                 for lane in self.lanes.values():
                     group.create_task(lane.serve(stop))

@@ -41,6 +41,7 @@ PENALTY_KEYS = {"far": "distance", "pay": "pay"}
 CONTACT_METHOD = {
     Channel.WECHAT: "微信",
     Channel.WECOM: "微信",
+    Channel.WECOM_KF: "微信",
     Channel.TELEGRAM: "Telegram",
     Channel.CONSOLE: "上门",  # the console runs at the station's desk
 }

@@ -14,6 +14,10 @@ from enum import StrEnum
 from models.delivery import DeliveryState
 from models.messages import Reply
 
+# The PostgreSQL NOTIFY channel that says "rows became due": the transactions that queue pushes,
+# notices or released digests notify it at commit, and every dispatcher listens (issue 20).
+DUE_TOPIC = "yizhan_due"
+
 
 class Kind(StrEnum):
     """Which table a claimed row lives in and how it is rendered."""

@@ -18,6 +18,7 @@ class Channel(StrEnum):
     TELEGRAM = "telegram"
     WECHAT = "wechat"
     WECOM = "wecom"
+    WECOM_KF = "wecom_kf"  # 微信客服: a WeChat user, by external_userid, through WeCom
 
 
 @dataclass(frozen=True, slots=True)

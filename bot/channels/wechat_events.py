@@ -70,6 +70,7 @@ class Translated:
     reply: str | None = None  # answered directly; the dialog is not involved
     unsubscribed: bool = False
     consents: tuple[tuple[str, bool], ...] = ()  # 订阅通知 (template id, accepted)
+    origin: str | None = None  # the scene of the QR code followed or scanned (qrscene_…)
 
 
 def to_incoming(message: Any, root: Element, lang: str) -> Translated:
@@ -100,9 +101,12 @@ def _event(message: Any, root: Element, key: DialogKey, lang: str) -> Translated
         incoming = Incoming(
             key, message_id=event_id, event=f"start:{scene}" if scene else "subscribe"
         )
-        return Translated(incoming, greeting=Reply(t("wechat.welcome", lang)))
+        return Translated(
+            incoming, greeting=Reply(t("wechat.welcome", lang)), origin=scene or None
+        )
     if event == "scan" and message.scene_id:
-        return Translated(Incoming(key, message_id=event_id, event=f"start:{message.scene_id}"))
+        scene = str(message.scene_id)
+        return Translated(Incoming(key, message_id=event_id, event=f"start:{scene}"), origin=scene)
     if event == "unsubscribe":
         return Translated(unsubscribed=True)
     if event == "click":

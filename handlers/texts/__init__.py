@@ -11,6 +11,7 @@ from handlers.texts import commands as _commands
 from handlers.texts import common
 from handlers.texts import console as _console
 from handlers.texts import delivery as _delivery
+from handlers.texts import groups as _groups
 from handlers.texts import intake as _intake
 from handlers.texts import jobs as _jobs
 from handlers.texts import matching as _matching
@@ -29,6 +30,7 @@ for _part in (
     _commands.TEXTS,
     _console.TEXTS,
     _delivery.TEXTS,
+    _groups.TEXTS,
     _intake.TEXTS,
     _jobs.TEXTS,
     _matching.TEXTS,

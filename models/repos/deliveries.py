@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from models.db import Database, Row, Tx
 from models.delivery import Delivery, DeliveryState
-from models.dispatch import Action, Candidate, Claimed, Kind, ReachStats, Verdict
+from models.dispatch import DUE_TOPIC, Action, Candidate, Claimed, Kind, ReachStats, Verdict
 from models.repos.outbox import (
     ISOLATE_AFTER,
     ITEM_COLUMNS,
@@ -112,6 +112,8 @@ class DeliveryRepo:
                 if (user_id in reached) == suppressed
             ]  # fmt: skip
             counts.append(await tx.executemany(sql, rows))
+        if counts[0]:
+            await tx.notify(DUE_TOPIC)
         return counts[0], counts[1]
 
     async def claim(

@@ -13,7 +13,17 @@ from datetime import datetime, timedelta
 
 from models.db import Database, Row, Tx
 from models.delivery import DeliveryState
-from models.dispatch import Action, Candidate, Claimed, Hold, Item, Kind, Recipient, Verdict
+from models.dispatch import (
+    DUE_TOPIC,
+    Action,
+    Candidate,
+    Claimed,
+    Hold,
+    Item,
+    Kind,
+    Recipient,
+    Verdict,
+)
 from models.messages import Choice, Reply
 from models.repos.workers import beat_in, stale_claim, stale_params
 from models.timeutil import from_db, to_db
@@ -197,15 +207,21 @@ class OutboxRepo:
             " FROM users u WHERE u.id = ? ON CONFLICT (dedupe_key) DO NOTHING",
             (dedupe_key, reply_to_json(reply), to_db(now), to_db(now), to_db(now), user_id),
         )
+        if cur.rowcount > 0:
+            await tx.notify(DUE_TOPIC)
         return cur.rowcount > 0
 
     async def release_window(self, user_id: int, now: datetime) -> int:
         """The user wrote: what waited for WeChat's window is due now; returns how many rows."""
-        return await self._db.execute(
-            "UPDATE outbox SET due_at = ?, hold = NULL, updated_at = ?"
-            " WHERE user_id = ? AND state = 'queued' AND hold = 'window'",
-            (to_db(now), to_db(now), user_id),
-        )
+        async with self._db.transaction() as tx:
+            cur = await tx.execute(
+                "UPDATE outbox SET due_at = ?, hold = NULL, updated_at = ?"
+                " WHERE user_id = ? AND state = 'queued' AND hold = 'window'",
+                (to_db(now), to_db(now), user_id),
+            )
+            if cur.rowcount:  # the active sender may be another worker
+                await tx.notify(DUE_TOPIC)
+            return cur.rowcount
 
     async def get(self, outbox_id: int) -> Row | None:
         """One outbox row as stored (tests, the CLI)."""
