@@ -36,6 +36,7 @@ from matching.parser import ParsedPost, parse_post, to_posting
 from matching.pay import find_pay
 from matching.post_fields import find_headcount, find_phones
 from matching.push_rules import is_held
+from matching.taxonomy import label
 from models.messages import Choice, Reply
 from models.posting import PostingStatus, Trust
 from models.repos.dialogs import DialogState
@@ -144,6 +145,8 @@ async def start_draft(
         group, text = post_draft.split_source(text)
         source = group or source
     jobs = await run_blocking(parse_post, text, turn.now)
+    if services.matcher is not None:  # the trade by meaning too; its doubt becomes a question
+        jobs = await run_blocking(services.matcher.trades.read, jobs)
     if not jobs or not any(j.title or j.pay.known or j.phones for j in jobs):
         await save_draft(turn, services, Draft(mode, source=source), Step.WAIT_TEXT)
         return [Reply(t("intake.not_a_post", turn.lang))]
@@ -177,6 +180,14 @@ def _question(index: int, field: str, total: int, job: ParsedPost, lang: str) ->
             skip,
         )
         return Reply(which + t("intake.ask.pay", lang), choices)
+    if field == "trade":
+        # The options are the first buttons, so WeChat's typed "2" (the second choice) is option 2.
+        options = tuple(
+            Choice(f"{n} {label(code, lang)}", PostButton("trade", code).pack())
+            for n, code in enumerate(job.trade_options, start=1)
+        )
+        text = t("intake.ask.trade", lang, options=post_draft.trade_options_text(job, lang))
+        return Reply(which + text, (*options, skip))
     if field == "headcount":
         # No number buttons: WeChat turns a typed "5" into the fifth choice, not five people.
         return Reply(which + t("intake.ask.headcount", lang))
@@ -388,29 +399,36 @@ async def submit(turn: Turn, services: Services) -> list[Reply]:
             job, trust=trust, now=turn.now, source=source, poster_user_id=turn.user.id
         )
         posting = posting.with_(original_text=draft.original or job.original)
+        # No readable trade: a caseworker decides who it is for, instead of a guess pushing it.
+        unread = not job.categories
         stored = await store(
-            services, posting, source=source, now=turn.now, moderate=moderate, exclude=mine
-        )
+            services, posting, source=source, now=turn.now, moderate=moderate or unread,
+            exclude=mine,
+        )  # fmt: skip
         mine.append(stored.posting_id)
         if relay:  # a caseworker's relay is a staff action: audited like moderation
             await services.audit.record(
                 str(turn.msg.key), "relay:submit", allowed=True, now=turn.now,
                 target=str(stored.posting_id), detail=source,
             )  # fmt: skip
-        lines.append(await _outcome(services, stored, job.title, turn.lang, staff=relay))
+        lines.append(
+            await _outcome(services, stored, job.title, turn.lang, staff=relay, unread=unread)
+        )
     lines.append(t("intake.done.footer", turn.lang))
     return [Reply("\n".join(lines))]
 
 
-async def _outcome(services: Services, stored: Stored, title: str, lang: str, staff: bool) -> str:
+async def _outcome(
+    services: Services, stored: Stored, title: str, lang: str, *, staff: bool, unread: bool
+) -> str:
     if stored.duplicate is not None:
         return t("intake.done.duplicate", lang, id=stored.posting_id, title=title)
     if stored.held:
-        key = (
-            "intake.done.held_risk"
-            if is_held(stored.risk.score, services.policy)
-            else ("intake.done.held")
-        )
+        key = "intake.done.held"
+        if is_held(stored.risk.score, services.policy):
+            key = "intake.done.held_risk"
+        elif unread:
+            key = "intake.done.held_trade"
         text = t(key, lang, id=stored.posting_id, title=title)
         if staff and stored.risk.reasons:
             text += "\n" + t(
@@ -449,6 +467,10 @@ async def post_button(turn: Turn, services: Services) -> list[Reply]:
         return await cancel(turn, services)
     if head == "skip":
         return await _skip(turn, services, draft)
+    if draft.asking is not None and head == "trade" and button and button.arg:
+        index, _field = draft.asking
+        job = post_draft.with_trade(draft.jobs[index], button.arg)
+        return await _next(turn, services, _with_job(draft, index, job), show_card=False)
     if draft.asking is not None and head == "negotiable":
         index, _field = draft.asking
         job = draft.jobs[index]

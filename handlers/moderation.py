@@ -39,6 +39,8 @@ def _line(posting: Posting, lang: str) -> str:
     if posting.seen_count > 1:
         details.append(t("intake.queue.seen", lang, n=posting.seen_count))
     line += "\n   " + " · ".join(details)
+    if not posting.categories:  # held because no trade could be read (handlers/employer.submit)
+        line += "\n   " + t("intake.queue.no_trade", lang, id=posting.id)
     if posting.risk_reasons:
         line += "\n   " + t(
             "intake.queue.risk",

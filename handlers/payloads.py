@@ -149,10 +149,11 @@ class CheckInButton(Payload):
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class PostButton(Payload):
-    """An employer's draft card: post:confirm|edit|cancel|skip|negotiable."""
+    """An employer's draft card: post:confirm|edit|cancel|skip|negotiable, post:trade:<code>."""
 
     prefix: ClassVar[str] = "post"
     action: str
+    arg: str | None = None  # the trade a "trade" answer picks
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

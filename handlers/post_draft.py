@@ -1,7 +1,8 @@
 """A parsed post as a draft: kept in the dialog state, shown as a card, completed and edited.
 
 Employers and caseworkers see the same card; only missing or unsure essentials (district, pay,
-headcount, and a title when none was found) are asked, one at a time, and any field can be
+headcount, a title when none was found, and the trade when its reading is in doubt: "这是哪类活？
+1 保洁 2 搬运…") are asked, one at a time, and any field can be
 changed with "字段 值" (工资 日结220, 人数 5, 区 西青区, 类别 保洁, 要求 女 50岁以下); a job is
 removed from a draft of several with "去掉第2个".
 """
@@ -104,9 +105,28 @@ def from_state(data: dict[str, Any]) -> ParsedPost:
 
 
 def essentials_missing(job: ParsedPost) -> list[str]:
-    """What to ask about this job, in order: title (if none), district, pay, headcount."""
+    """What to ask about this job, in order: title (if none), trade (if in doubt), district,
+    pay, headcount."""
     missing = [] if job.title else ["title"]
+    if job.trade_options:
+        missing.append("trade")
     return missing + job.missing_essentials()
+
+
+def trade_choice(job: ParsedPost, text: str) -> str | None:
+    """The trade code an answer to "这是哪类活？" names: an option's number, a letter or a name."""
+    value = text.strip().strip("。.!！ ")
+    if value.isdigit() and 1 <= int(value) <= len(job.trade_options):
+        return job.trade_options[int(value) - 1]
+    named = codes_in(value) or [c for c, score in classify(value) if score >= 0.3]
+    return named[0] if named else None
+
+
+def with_trade(job: ParsedPost, code: str) -> ParsedPost:
+    """The job with its main trade set by the poster: no doubt left."""
+    rest = tuple(c for c in job.categories if c != code)[:1]
+    conf = {**job.confidence, "categories": 1.0}
+    return replace(job, categories=(code, *rest), trade_options=(), confidence=conf)
 
 
 def card(jobs: list[ParsedPost], lang: str) -> str:
@@ -122,6 +142,8 @@ def card(jobs: list[ParsedPost], lang: str) -> str:
         if job.categories:
             cats = "、".join(label(c, lang) for c in job.categories)
             lines.append(t("intake.card.categories", lang, categories=cats))
+        if job.trade_options or not job.categories:
+            lines.append(_trade_doubt(job, lang))
         lines.append(t("intake.card.headcount", lang, value=_headcount_text(job, lang)))
         pay = pay_text(job.pay, lang) or "？"
         if job.pay_base is not None:  # 底薪3000+提成，综合5000-7000: the base stays visible
@@ -142,6 +164,19 @@ def card(jobs: list[ParsedPost], lang: str) -> str:
         lines.append(t("intake.card.contact", lang, value=contact or "？"))
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
+
+
+def _trade_doubt(job: ParsedPost, lang: str) -> str:
+    """The card's doubt line: the trades it may be, or that none could be read (→ review)."""
+    if not job.trade_options:
+        return t("intake.card.trade_unknown", lang)
+    options = " / ".join(label(c, lang) for c in job.trade_options)
+    return t("intake.card.trade_doubt", lang, options=options)
+
+
+def trade_options_text(job: ParsedPost, lang: str) -> str:
+    """The numbered options of the trade question ("1 家政/保洁  2 物流/仓储/司机")."""
+    return "  ".join(f"{n} {label(c, lang)}" for n, c in enumerate(job.trade_options, start=1))
 
 
 def start_text(start: str) -> str:
@@ -219,6 +254,9 @@ def answer(job: ParsedPost, field: str, text: str, now: datetime) -> ParsedPost 
         return replace(
             job, pay=match.pay, pay_base=match.base, pay_typical=match.typical, confidence=conf
         )
+    if field == "trade":
+        code = trade_choice(job, value)
+        return with_trade(job, code) if code else None
     if field == "headcount":
         if _MANY.search(value) or many_wanted(value):
             return replace(job, headcount=None, many_wanted=True)
@@ -270,7 +308,9 @@ def edit(job: ParsedPost, field: str, value: str, now: datetime) -> ParsedPost |
         return replace(job, text=value, confidence=conf)
     if field == "categories":
         cats = codes_in(value) or [c for c, _score in classify(value)]
-        return replace(job, categories=tuple(cats[:3]), confidence=conf) if cats else None
+        if not cats:
+            return None
+        return replace(job, categories=tuple(cats[:3]), trade_options=(), confidence=conf)
     if field == "requirements":
         return _requirements_from(job, value, conf)
     return None

@@ -71,6 +71,8 @@ class ParsedPost:
     work_form: str | None = None
     employer: str | None = None
     confidence: Mapping[str, float] = field(default_factory=dict)
+    # Trade codes to ask the poster between when the trade reader is unsure (matching/post_trade).
+    trade_options: tuple[str, ...] = ()
 
     def missing_essentials(self) -> list[str]:
         """Essentials to ask the poster about: district, pay, headcount (absent or unsure)."""
@@ -114,6 +116,7 @@ class ParsedPost:
             "start": self.start,
             "duration": self.duration,
             "categories": list(self.categories),
+            "trade_options": list(self.trade_options),
             "employer": self.employer,
             "confidence": {k: round(v, 2) for k, v in self.confidence.items()},
         }

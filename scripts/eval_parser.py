@@ -15,9 +15,11 @@ Three test sets:
   no text).
 
 A prediction counts as right when it equals the gold value (titles: one contains the other;
-benefits and phones: per item). Wrong values count against both precision and recall.
+benefits and phones: per item). Wrong values count against both precision and recall. Gig-post
+trades are read as intake reads them: keywords and meaning (matching/post_trade.py, the bundled
+model); `--keywords-only` scores the keyword taxonomy alone. The real postings are keyword-only.
 
-    python scripts/eval_parser.py [--show-errors] [--limit N]
+    python scripts/eval_parser.py [--show-errors] [--limit N] [--keywords-only]
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from matching.parser import ParsedPost, parse_post, to_posting  # noqa: E402
+from matching.post_trade import TradeReader  # noqa: E402
 from matching.risk import assess  # noqa: E402
 from models.posting import Trust  # noqa: E402
 
@@ -140,16 +143,21 @@ def _held_out(key: str) -> bool:
     return zlib.crc32(key.encode("utf-8")) % 5 == 0
 
 
-def eval_gig(path: Path, tally: Tally, split: str = "all") -> dict[str, Any]:
+def eval_gig(
+    path: Path, tally: Tally, split: str = "all", reader: TradeReader | None = None
+) -> dict[str, Any]:
     posts = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
     if split != "all":
         posts = [p for p in posts if _held_out(p["id"]) == (split == "heldout")]
     jobs_right = 0
     scams = [0, 0, 0]  # caught, false alarms, missed
+    asked = [0, 0]  # jobs whose trade the draft asks about; of them, gold among the options
     started = time.perf_counter()
     for post in posts:
         now = datetime.fromisoformat(post.get("now") or "2026-11-23T10:00:00+08:00")
         jobs = parse_post(post["text"], now)
+        if reader is not None:
+            jobs = reader.read(jobs)
         jobs_right += len(jobs) == len(post["jobs"])
         held = any(
             assess(
@@ -170,6 +178,10 @@ def eval_gig(path: Path, tally: Tally, split: str = "all") -> dict[str, Any]:
         for i in range(max(len(jobs), len(post["jobs"]))):
             pred = jobs[i] if i < len(jobs) else None
             gold = post["jobs"][i] if i < len(post["jobs"]) else None
+            if pred is not None and gold is not None and pred.trade_options:
+                codes = gold.get("categories") or [gold.get("category")]
+                asked[0] += 1
+                asked[1] += any(c in codes for c in pred.trade_options)
             _compare_job(tally, pred, gold, f"{post['id']}#{i}")
     elapsed = time.perf_counter() - started
     return {
@@ -183,6 +195,7 @@ def eval_gig(path: Path, tally: Tally, split: str = "all") -> dict[str, Any]:
             else 1.0,
             "support": scams[0] + scams[2],
         },
+        "trade_asked": {"jobs": asked[0], "gold_among_options": asked[1]},
         "ms_per_post": round(elapsed * 1000 / len(posts), 2),
     }
 
@@ -224,7 +237,7 @@ def _compare_job(
         "work_form": g("work_form"),
     }
     for name in SCALAR_FIELDS:
-        if name == "category" and gold is not None and not gold.get("categories"):
+        if name == "category" and gold is not None and golds["category"] is None:
             continue  # no category applies (刷单, 家教): not scored
         tally.scalar(name, p.get(name), golds[name], where)
     digits = [p.replace("-", "") for p in (pred.phones if pred else ())]
@@ -385,7 +398,13 @@ def main() -> None:
     ap.add_argument("--dataset", type=Path, default=DATASET)
     ap.add_argument("--limit", type=int, default=1_000_000, help="rows per dataset field")
     ap.add_argument("--show-errors", action="store_true")
+    ap.add_argument("--keywords-only", action="store_true", help="no meaning-based trades")
     args = ap.parse_args()
+    reader = None
+    if not args.keywords_only:
+        from bot.app import shared_encoder  # loads torch: only when trades are read by meaning
+
+        reader = TradeReader(shared_encoder(None, Path.home() / ".cache" / "yizhan"))
     out: dict[str, Any] = {}
     tallies: dict[str, Tally] = {}
     gig_sets = [
@@ -400,7 +419,7 @@ def main() -> None:
     for name, path, split in gig_sets:
         if path.exists():
             tallies[name] = Tally()
-            out[name] = eval_gig(path, tallies[name], split)
+            out[name] = eval_gig(path, tallies[name], split, reader)
             out[name]["fields"] = tallies[name].report()
     real: dict[str, Tally] = {}
     out["dataset"] = eval_dataset(args.dataset, real, args.limit)

@@ -10,6 +10,14 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "intake.card.title": {"zh": "岗位：{title}", "en": "Job: {title}"},
     "intake.card.categories": {"zh": "类别：{categories}", "en": "Category: {categories}"},
+    "intake.card.trade_doubt": {
+        "zh": "⚠️ 工种不确定：{options}（请选一个）",
+        "en": "⚠️ Trade unsure: {options} (please pick one)",
+    },
+    "intake.card.trade_unknown": {
+        "zh": "⚠️ 没看出是哪类活：不说明的话发布前先由工作人员审核",
+        "en": "⚠️ Trade not recognised: unless you say which, staff review it before it goes out",
+    },
     "intake.card.headcount": {"zh": "人数：{value}", "en": "Headcount: {value}"},
     "intake.card.people": {"zh": "{n} 人", "en": "{n}"},
     "intake.card.many": {"zh": "若干", "en": "several"},
@@ -45,6 +53,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "intake.ask.title": {
         "zh": "招的是什么岗位？例如：保洁、搬运工、服务员。",
         "en": "What is the job? e.g. cleaner, mover, waiter.",
+    },
+    "intake.ask.trade": {
+        "zh": "这是哪类活？请回复数字：{options}；都不是就直接写工种（例如：保洁）。",
+        "en": "Which trade is this? Reply with a number: {options}; or name the trade "
+        "(e.g. 保洁).",
     },
     "intake.ask.district": {
         "zh": "工作地点在哪个区？请回复区名（例如：西青区），也可以发送位置。",
@@ -121,6 +134,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "intake.done.held": {
         "zh": "⏳ #{id} {title} 已提交，工作人员审核后发布。",
         "en": "⏳ #{id} {title} was submitted and will be published after review.",
+    },
+    "intake.done.held_trade": {
+        "zh": "⏳ #{id} {title} 已提交：没看出是哪类活，工作人员审核后发布。",
+        "en": "⏳ #{id} {title} was submitted: its trade was not recognised, so staff review it "
+        "before it is published.",
     },
     "intake.done.held_risk": {
         "zh": "⏳ #{id} {title} 需要工作人员核实后才能发布，请保持电话畅通。",
@@ -229,6 +247,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "intake.queue.trust": {"zh": "{trust}", "en": "{trust}"},
     "intake.queue.source": {"zh": "来源 {source}", "en": "from {source}"},
     "intake.queue.seen": {"zh": "出现 {n} 次", "en": "seen {n} {n:time|times}"},
+    "intake.queue.no_trade": {
+        "zh": "工种未识别：先“编辑岗位 {id} 类别 保洁”（换成实际工种）再通过",
+        "en": "Trade not recognised: set it first (编辑岗位 {id} 类别 保洁, with the real trade), "
+        "then approve",
+    },
     "intake.queue.risk": {"zh": "风险 {score}：{reasons}", "en": "risk {score}: {reasons}"},
     "intake.queue.footer": {
         "zh": "回复“通过 编号”发布，“驳回 编号 原因”驳回，“核实 编号”标记已电话核实。",
