@@ -15,7 +15,7 @@ from bot.errors import DeliveryError
 from bot.group_digests import GroupDigests, open_group_digests
 from bot.runner import Runtime
 from bot.scheduler import Scheduler
-from handlers.controls import next_local_hour
+from handlers.delivery_rules import next_local_hour
 
 log = logging.getLogger(__name__)
 

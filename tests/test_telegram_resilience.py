@@ -47,6 +47,7 @@ async def _say(fake: FakeTelegram, text: str) -> list[dict]:
     return fake.sent(CHAT)[before:]
 
 
+@pytest.mark.slow
 async def test_a_stale_button_is_answered_and_the_dialog_decides(
     telegram_api: FakeTelegram, running: Runtime, services: Services
 ) -> None:
@@ -73,6 +74,7 @@ async def test_a_stale_button_is_answered_and_the_dialog_decides(
     assert profile.work_form is WorkForm.STABLE
 
 
+@pytest.mark.slow
 async def test_an_expired_callback_query_still_reaches_the_dialog(
     telegram_api: FakeTelegram, running: Runtime
 ) -> None:
@@ -85,6 +87,7 @@ async def test_an_expired_callback_query_still_reaches_the_dialog(
     assert "A 家政/保洁" in str(fake.sent(CHAT)[-1]["reply_markup"])  # the next question came
 
 
+@pytest.mark.slow
 async def test_a_failed_send_is_logged_with_the_update_id_and_apologised_for(
     telegram_api: FakeTelegram, running: Runtime, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -104,6 +107,7 @@ async def test_a_failed_send_is_logged_with_the_update_id_and_apologised_for(
     assert replies[0]["text"] != t("error.apology")
 
 
+@pytest.mark.slow
 async def test_polling_survives_server_errors(
     telegram_api: FakeTelegram, services: Services, db_path: Path
 ) -> None:
@@ -119,6 +123,7 @@ async def test_polling_survives_server_errors(
     assert [c.status for c in fake.calls_of("getUpdates")][:2] == [502, 500]
 
 
+@pytest.mark.slow
 async def test_one_chats_quick_messages_are_handled_in_order(
     telegram_api: FakeTelegram, running: Runtime, services: Services
 ) -> None:

@@ -36,11 +36,12 @@ from bot.channels.numbered import with_choices
 from bot.channels.wechat_events import to_incoming
 from bot.channels.wechat_render import Rendered, render, split_utf8
 from bot.channels.wechat_sender import WeChatSender
-from bot.errors import DeliveryError
+from bot.errors import DeliveryError, RecipientGone
 from bot.limits import WECHAT_PASSIVE_REPLY_S, WECHAT_TEXT_MAX_BYTES
 from bot.settings import Settings, reveal
 from handlers.context import Services
 from handlers.router import handle as route
+from handlers.subscription import recipient_gone
 from models.messages import Channel, DialogKey, Incoming, Reply
 
 log = logging.getLogger(__name__)
@@ -269,7 +270,7 @@ class WeChatCallback:
         translated = to_incoming(message, root, lang, self._services.router.commands)
         if translated.unsubscribed:
             if user is not None:
-                await self._services.users.set_subscribed(user.id, False)
+                await recipient_gone(self._services, user.id)
             return web.Response(text=SUCCESS)
         if translated.consents:
             now = self._services.clock()
@@ -384,6 +385,11 @@ class WeChatCallback:
                     Rendered(piece, rendered.choices if last else (), rendered.multi),
                     remember_choices=last,
                 )
+        except RecipientGone as exc:
+            log.warning("late WeChat answer to %s not sent: %s", key, exc)
+            user = await self._services.users.get(key)
+            if user is not None and user.subscribed:
+                await recipient_gone(self._services, user.id)
         except DeliveryError as exc:
             log.warning("late WeChat answer to %s not sent: %s", key, exc)
 

@@ -110,9 +110,6 @@ class WeChatSender:
             # A one-time consent is used up, or the user turned the notice off.
             await self._repo.set_subscription(user.id, template_id, False, now)
             raise WindowClosed(str(exc)) from exc
-        except RecipientGone:
-            await self._services.users.set_subscribed(user.id, False)
-            raise
 
     def _template_data(self, text: str, lang: str, now: datetime) -> dict[str, str]:
         """Fill the template's keywords from the text's first lines (a job card: title, pay …)."""

@@ -26,13 +26,14 @@ from urllib.parse import unquote
 from bot.channels.numbered import with_choices
 from bot.channels.wechat_render import Rendered, render, split_utf8
 from bot.channels.wecom_kf_sender import WeComKfSender
-from bot.errors import DeliveryError, RateLimited, Transient
+from bot.errors import DeliveryError, RateLimited, RecipientGone, Transient
 from bot.limits import WECOM_KF_SYNC_LIMIT, WECOM_KF_TEXT_MAX_BYTES
 from bot.wecom_api import WeComApi
 from handlers.context import Services
 from handlers.router import handle as route
+from handlers.subscription import recipient_gone
 from handlers.texts import t
-from models.messages import Channel, DialogKey, Incoming, Location, Reply
+from models.messages import Channel, DialogKey, Event, EventKind, Incoming, Location, Reply
 from models.repos.wecom_kf import InboxMessage
 from models.user import User
 
@@ -99,7 +100,8 @@ def _event(event: dict[str, Any], msgid: str) -> Translated | None:
     key = DialogKey(Channel.WECOM_KF, user_id)
     scene = unquote(str(event.get("scene_param") or "")).strip()
     # The scene goes to the router as a deep link: an invite code in it works as on Telegram.
-    incoming = Incoming(key, message_id=msgid, event=f"start:{scene}" if scene else "subscribe")
+    said = Event(EventKind.START, scene) if scene else Event(EventKind.SUBSCRIBE)
+    incoming = Incoming(key, message_id=msgid, event=said)
     code = str(event.get("welcome_code") or "") or None
     return Translated(key, open_kfid, incoming, scene=scene or None, welcome_code=code)
 
@@ -264,6 +266,10 @@ class KfSync:
                     await self._sender.send_welcome(refreshed, welcome_code, part)
                 else:
                     await self._sender.send_rendered(refreshed, part, remember=last)
+        except RecipientGone as exc:
+            log.warning("微信客服 answer to %s not sent: %s", refreshed.key, exc)
+            if refreshed.subscribed:
+                await recipient_gone(self._services, refreshed.id)
         except DeliveryError as exc:
             log.warning("微信客服 answer to %s not sent: %s", refreshed.key, exc)
 

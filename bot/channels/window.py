@@ -50,8 +50,7 @@ class ServiceWindow:
             await self._repo.spend_window(user.id, opened, WECHAT_WINDOW_MESSAGES)
             return False
         except RecipientGone:
-            await self._services.users.set_subscribed(user.id, False)
-            raise
+            raise  # whoever asked unsubscribes them (handlers.subscription)
         except Transient:
             raise  # it may have gone out: the slot stays counted
         except DeliveryError:
