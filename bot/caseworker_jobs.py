@@ -18,7 +18,7 @@ from bot.runner import Runtime, register_worker
 from bot.scheduler import Scheduler
 from handlers.broadcast import sync_group_targets
 from handlers.checkins import CHECKIN_DAY, due_checkins
-from handlers.controls import next_local_hour
+from handlers.delivery_rules import next_local_hour
 
 log = logging.getLogger(__name__)
 

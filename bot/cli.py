@@ -87,6 +87,7 @@ def main() -> None:
 from bot import (  # noqa: E402
     cli_backup,  # noqa: F401
     cli_chat,  # noqa: F401
+    cli_groups,  # noqa: F401
     cli_intake,  # noqa: F401
     cli_matching,  # noqa: F401
     cli_run,  # noqa: F401

@@ -81,7 +81,7 @@ def staff_add(
             user = await services.users.get_or_create(key, now)
             await services.users.set_role(user.id, wanted, where, station)
             if name and name.strip():
-                await services.users.set_display_name(user.id, name.strip())
+                await services.users.set_display_name(user.id, name.strip(), now)
             await services.audit.record(
                 "cli", "staff:add", allowed=True, now=now, target=str(key),
                 detail=f"{wanted.value} {where} {station or ''}".strip(),

@@ -26,9 +26,12 @@ from bot.exports import (
     write_contacts,
     write_stats,
 )
+from bot.origin_report import OriginRow, origin_rows, posting_interest
 from bot.register_import import RegisterImport, import_register
 from bot.sheets import SheetError
+from handlers.texts import t
 from matching.districts import TIANJIN_DISTRICTS, canonical
+from models.repos.origin_stats import PostingInterest
 from models.repos.stats import REPORT_DAY, DistrictMonth, StatsRepo, report_period, total
 from models.timeutil import month_bounds
 
@@ -82,11 +85,18 @@ def stats(
     start, end = parse_period(month)
     names = _districts(district)
 
-    async def collect() -> list[DistrictMonth]:
+    async def collect() -> tuple[
+        list[DistrictMonth], list[OriginRow], list[tuple[str, PostingInterest]]
+    ]:
         async with open_services(cli_state.settings, with_matcher=False) as services:
-            return await StatsRepo(services.db).table(names, start, end)
+            first, last = parse_month(month)
+            return (
+                await StatsRepo(services.db).table(names, start, end),
+                await origin_rows(services.db, first, last, "zh"),
+                await posting_interest(services.db, first, last),
+            )
 
-    rows = run_async(collect())
+    rows, origins, interest = run_async(collect())
     everything = [*rows, total(rows, TOTAL)]
     table = Table(title=f"{STATS_TITLE}（{month_title(month)}，截至{REPORT_DAY}日）")
     for header, number in zip(STATS_HEADERS, ("", *STATS_NUMBERS), strict=True):
@@ -108,9 +118,30 @@ def stats(
             f"[yellow]尚有 {waiting} 人本期还没有联系记录（不计入联系不到），"
             "上报前请联系，否则 1=2+3 不成立。[/yellow]"
         )
+    _print_origins(origins, interest)
     if xlsx is not None:
         write_stats(xlsx, month, rows)
         console.print(f"已写入 {xlsx}")
+
+
+def _print_origins(origins: list[OriginRow], interest: list[tuple[str, PostingInterest]]) -> None:
+    """来源统计: people per customer group, 驿站 or poster QR code, and what interested them."""
+    if not origins:
+        return
+    table = Table(title=t("groups.origins.title", "zh"))
+    for key in ("kind", "scene", "people", "signed_up", "interested"):
+        table.add_column(t(f"groups.origins.{key}", "zh"), justify="left" if key in (
+            "kind", "scene") else "right")  # fmt: skip
+    for o in origins:
+        table.add_row(o.kind, o.name, str(o.came), str(o.signed_up), str(o.interested))
+    console.print(table)
+    if interest:
+        posts = Table(title=t("groups.origins.by_post", "zh"))
+        for key in ("scene", "post", "interested"):
+            posts.add_column(t(f"groups.origins.{key}", "zh"))
+        for name, p in interest[:30]:
+            posts.add_row(name, f"#{p.posting_id} {p.title}", str(p.people))
+        console.print(posts)
 
 
 @export_app.command("contacts")

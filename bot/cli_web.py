@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 from typing import Annotated
 
 import typer
@@ -10,6 +11,7 @@ from aiohttp import web
 
 from bot.app import open_services
 from bot.cli import app, cli_state, run_async
+from bot.group_digests import open_group_digests
 from bot.web import runtime as _runtime  # noqa: F401  (registers the console with `yizhan run`)
 from bot.web.app import mount
 from bot.web.auth import TOKEN_MINUTES, NotStaff, issue_token, sign_in_path
@@ -74,7 +76,7 @@ async def _serve(demo: bool) -> None:
             typer.echo(t("web.cli.link", settings.lang, minutes=TOKEN_MINUTES))
             typer.echo(_base(None) + sign_in_path(await issue_token(services, staff)))
         root = web.Application()
-        mount(root, services)
+        mount(root, services, partial(open_group_digests, settings))
         runner = web.AppRunner(root, access_log=None)
         await runner.setup()
         try:

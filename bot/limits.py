@@ -16,3 +16,8 @@ WECHAT_TEXT_MAX_BYTES = 2048  # customer-service text content limit
 WECOM_ROBOT_PER_MIN = 20  # 20 msgs/min per robot, errcode 130101 (or 45009) beyond
 WECOM_TEXT_MAX_BYTES = 2048
 WECOM_MARKDOWN_MAX_BYTES = 4096
+
+# WeCom 微信客服 (kf/sync_msg, kf/send_msg); its window is the official account's 48 h / 5
+WECOM_KF_TEXT_MAX_BYTES = 2048  # text content of kf/send_msg
+WECOM_KF_SYNC_LIMIT = 1000  # messages per sync_msg page (the API's maximum)
+WECOM_KF_SCENE_PARAM_MAX_BYTES = 128  # scene_param of a 微信客服 link, URL-encoded

@@ -255,7 +255,9 @@ register_worker("dispatcher", _dispatching)
 @asynccontextmanager
 async def _scheduling(runtime: Runtime) -> AsyncIterator[None]:
     """Persisted timers (posting expiry, follow-ups) of every area that registered them."""
-    runtime.scheduler = Scheduler(runtime.services)
+    # One worker id per process: the dispatcher's heartbeat holds the scheduler's claims too.
+    worker = runtime.dispatcher.token if runtime.dispatcher is not None else None
+    runtime.scheduler = Scheduler(runtime.services, worker)
     for install in TIMERS:
         await install(runtime.scheduler)
     async with background(runtime, "scheduler", runtime.scheduler.serve):

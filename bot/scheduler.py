@@ -2,8 +2,11 @@
 
 A timer has a unique name, a due time and a JSON payload naming its kind; the handler registered
 for the kind runs when it is due and returns when to run again (None: done, the row goes).
-Running is at-least-once: a timer is claimed by moving its due time one lease ahead, so if the
-process stops mid-run the timer fires again after the lease. Handlers are therefore idempotent.
+Running is at-least-once: a timer is claimed as deliveries are (its worker's id and a lease), and
+the one rule of models.repos.workers decides whether the claim still holds: while the lease runs
+and its worker beats. A worker killed mid-run therefore loses its timers to the next claim once
+its heartbeat stops (15 s), or at once when a worker starting on its host finds it gone; a run
+that outlives the lease may be repeated. Handlers are therefore idempotent.
 
 Digests and retries need no timer of their own: their time is the `due_at` of their outbox or
 delivery row, persisted with the row, and the dispatcher sleeps until the earliest one. The
@@ -22,14 +25,18 @@ from typing import Any
 
 from handlers.context import Services
 from handlers.publishing import expire_due
+from models.repos.workers import beat_in, new_worker_id, stale_claim, stale_params
 from models.timeutil import from_db, to_db
 
 log = logging.getLogger(__name__)
 
 TimerHandler = Callable[[datetime, dict[str, Any]], Awaitable[datetime | None]]
 
-LEASE = timedelta(minutes=10)  # a claimed timer fires again after this if its run never ended
+# A run that has not ended after this is taken for stuck even though its worker still beats.
+LEASE = timedelta(minutes=10)
+RETRY = LEASE  # a handler that failed runs again this much later
 POLL_S = 30.0  # an idle scheduler re-reads the table at least this often (timers added elsewhere)
+CLAIMED_POLL_S = 5.0  # while another worker holds a timer (its death is noticed within DEAD_AFTER)
 EXPIRY_SWEEP = timedelta(minutes=10)  # postings expire at most this late (gigs live 3 days)
 EXPIRY_TIMER = "postings:expire"
 
@@ -37,8 +44,10 @@ EXPIRY_TIMER = "postings:expire"
 class Scheduler:
     """Runs due timers through the handlers registered for their kinds."""
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, worker: str | None = None) -> None:
         self.services = services
+        # The process's worker id: its dispatcher's heartbeat keeps this scheduler's claims held.
+        self.worker = worker or new_worker_id()
         self._handlers: dict[str, TimerHandler] = {}
         self._wake = asyncio.Event()
 
@@ -88,31 +97,45 @@ class Scheduler:
             try:
                 again = await self._handlers[kind](now, payload)
             except Exception:
-                log.exception("timer %s (%s) failed; it fires again after the lease", name, kind)
+                log.exception("timer %s (%s) failed; it fires again in %s", name, kind, RETRY)
+                await self._release(name, now + RETRY)
                 continue
             if again is None:
-                await self.cancel(name)
-            else:
                 await self.services.db.execute(
-                    "UPDATE timers SET due_at = ? WHERE name = ?", (to_db(again), name)
+                    "DELETE FROM timers WHERE name = ? AND claim_token = ?", (name, self.worker)
                 )
+            else:
+                await self._release(name, again)
             ran += 1
         return ran
+
+    async def _release(self, name: str, due_at: datetime) -> None:
+        """End this worker's claim (unless another took the timer since) and set its next time."""
+        await self.services.db.execute(
+            "UPDATE timers SET due_at = ?, claimed_until = NULL, claim_token = NULL"
+            " WHERE name = ? AND claim_token = ?",
+            (to_db(due_at), name, self.worker),
+        )
 
     async def serve(self, stop: asyncio.Event) -> None:
         """Run timers as they fall due until `stop` is set."""
         while not stop.is_set():
             await self.run_due()
-            row = await self.services.db.fetchone("SELECT MIN(due_at) AS due FROM timers")
+            row = await self.services.db.fetchone(
+                "SELECT MIN(CASE WHEN claim_token IS NULL THEN due_at END) AS due,"
+                " COUNT(claim_token) AS claimed FROM timers"
+            )
             due = from_db(row["due"]) if row else None
-            wait = POLL_S
+            # Another worker's claim may go stale at any beat: look again soon while one exists.
+            wait = CLAIMED_POLL_S if row and row["claimed"] else POLL_S
             if due is not None:
-                wait = min(POLL_S, max(0.0, (due - self.services.clock()).total_seconds()))
+                wait = min(wait, max(0.0, (due - self.services.clock()).total_seconds()))
             self._wake.clear()
             await wait_any((stop, self._wake), wait)
 
     async def _claim_one(self) -> tuple[str, str, dict[str, Any], datetime] | None:
-        """Take the oldest due timer whose kind has a handler, by moving it one lease ahead."""
+        """Take the oldest due timer whose kind has a handler: unclaimed and due, or claimed
+        by a worker that no longer holds it (the rule deliveries follow)."""
         now = self.services.clock()
         kinds = sorted(self._handlers)
         if not kinds:
@@ -121,15 +144,18 @@ class Scheduler:
         async with self.services.db.transaction() as tx:
             row = await tx.fetchone(
                 "SELECT name, payload FROM timers WHERE due_at <= ? AND json_valid(payload)"
-                f" AND json_extract(payload, '$.kind') IN ({marks}) ORDER BY due_at LIMIT 1"
+                f" AND json_extract(payload, '$.kind') IN ({marks})"
+                f" AND (claim_token IS NULL OR {stale_claim('timers')}) ORDER BY due_at LIMIT 1"
                 " FOR UPDATE SKIP LOCKED",  # another worker's claim in flight is not waited for
-                (to_db(now), *kinds),
+                (to_db(now), *kinds, *stale_params(now)),
             )
             if row is None:
                 return None
             await tx.execute(
-                "UPDATE timers SET due_at = ? WHERE name = ?", (to_db(now + LEASE), row["name"])
+                "UPDATE timers SET claimed_until = ?, claim_token = ? WHERE name = ?",
+                (to_db(now + LEASE), self.worker, row["name"]),
             )
+            await beat_in(tx, self.worker, now)
         data = json.loads(row["payload"])
         return row["name"], data.pop("kind"), data, now
 

@@ -126,6 +126,42 @@ class Settings(BaseSettings):
         default_factory=dict, description="WeCom group-robot webhook URL per district (JSON)."
     )
 
+    # WeCom self-built app and 微信客服 (issue 21): the callback at /wecom/callback
+    wecom_corp_id: str | None = Field(None, description="WeCom corp id (企业ID, ww…).")
+    wecom_agent_id: int | None = Field(None, description="AgentId of the self-built app.")
+    wecom_secret: SecretStr | None = Field(None, description="Secret of the self-built app.")
+    wecom_kf_secret: SecretStr | None = Field(
+        None, description="Secret of 微信客服 (its API page); empty = the app's secret."
+    )
+    wecom_token: SecretStr | None = Field(
+        None, description="Callback Token of the app (接收消息 → API接收)."
+    )
+    wecom_aes_key: SecretStr | None = Field(
+        None, description="Callback EncodingAESKey of the app (43 chars)."
+    )
+    wecom_api_base: str = Field(
+        "https://qyapi.weixin.qq.com", description="WeCom API host (a proxy or a local fake)."
+    )
+    # Customer groups (客户群): digests as enterprise mass-send tasks
+    wecom_kf_url: str | None = Field(
+        None,
+        description="The 微信客服 link a group digest carries (the admin's 客服链接 or "
+        "`yizhan wechat kf-link`); a scene_param naming the group is added.",
+    )
+    wecom_group_monthly_cap: int | None = Field(
+        None,
+        description="Mass sends one customer group may receive a month (default: the month's "
+        "days, WeCom's rule; older documentation said 4).",
+    )
+    wecom_group_digest_hour: int | None = Field(
+        None,
+        description="Local hour at which `yizhan run` creates every tagged customer group's "
+        "digest task (unset: only `yizhan groups send`).",
+    )
+    wecom_group_digest_size: int = Field(
+        6, description="Postings in one customer-group digest at most (the best first)."
+    )
+
     @property
     def database(self) -> Path | str:
         """What `Database.open` takes: the URL when one is set, else the SQLite file."""

@@ -17,9 +17,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from handlers.cards import job_card
+from handlers.cards import job_card, stored_id
 from handlers.context import Services, Turn
 from handlers.group_post import job_code
+from handlers.payloads import BroadcastButton
 from handlers.publishing import PUBLISHABLE, publish
 from handlers.registry import Command, register_command, register_payload
 from handlers.staff import audit_ok, command_args, district_arg, refuse, staff_name
@@ -33,7 +34,7 @@ from models.repos.outreach import OutreachRepo
 from models.timeutil import local
 from models.values import Role
 
-PREFIX = "bc"  # buttons "bc:<posting_id>:seekers|group|both|cancel"
+PREFIX = BroadcastButton.prefix  # buttons "bc:<posting_id>:seekers|group|both|cancel"
 TARGETS = ("seekers", "group", "both")
 _MAX_ID_DIGITS = 18  # fits a 64-bit id; longer digit runs are 编号 (or nothing)
 
@@ -173,17 +174,21 @@ def _preview_reply(posting: Posting, reach: ReachPreview, lang: str) -> Reply:
     if posting.status is not PostingStatus.PUBLISHED:
         lines.append(t("caseworker.bc.will_publish", lang))
     lines.append(t("caseworker.bc.limits", lang))
-    pid = posting.id
+    pid = stored_id(posting)
     choices: list[Choice] = []
     pushes = reach.new > 0 or posting.status is not PostingStatus.PUBLISHED
     if pushes:
-        choices.append(Choice(t("caseworker.bc.send_seekers", lang), f"{PREFIX}:{pid}:seekers"))
+        choices.append(_button(t("caseworker.bc.send_seekers", lang), pid, "seekers"))
     if reach.has_group:
-        choices.append(Choice(t("caseworker.bc.send_group", lang), f"{PREFIX}:{pid}:group"))
+        choices.append(_button(t("caseworker.bc.send_group", lang), pid, "group"))
     if pushes and reach.has_group:
-        choices.append(Choice(t("caseworker.bc.send_both", lang), f"{PREFIX}:{pid}:both"))
-    choices.append(Choice(t("word.cancel", lang), f"{PREFIX}:{pid}:cancel"))
+        choices.append(_button(t("caseworker.bc.send_both", lang), pid, "both"))
+    choices.append(_button(t("word.cancel", lang), pid, "cancel"))
     return Reply("\n".join(lines), tuple(choices))
+
+
+def _button(label: str, posting_id: int, target: str) -> Choice:
+    return Choice(label, BroadcastButton(posting_id, target).pack())
 
 
 def group_reply(posting: Posting) -> Reply:
@@ -252,10 +257,10 @@ async def broadcast_button(turn: Turn, services: Services) -> list[Reply]:
     """The buttons under a preview; buttons bypass the router's staff check, so check here."""
     if not turn.user.is_staff:
         return await refuse(turn, services, f"button:{turn.msg.payload}")
-    parts = (turn.msg.payload or "").split(":")
-    if len(parts) != 3 or not parts[1].isdigit() or parts[2] not in (*TARGETS, "cancel"):
+    button = BroadcastButton.unpack(turn.msg.payload)
+    if button is None or button.target not in (*TARGETS, "cancel"):
         return [Reply(t("caseworker.bc.how", turn.lang))]
-    posting_id, target = int(parts[1]), parts[2]
+    posting_id, target = button.posting_id, button.target
     if target == "cancel":
         return [Reply(t("caseworker.bc.cancelled", turn.lang))]
     posting = await services.postings.get(posting_id)

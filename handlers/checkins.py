@@ -23,6 +23,8 @@ from datetime import datetime, timedelta
 from handlers import onboarding
 from handlers.context import Services, Turn
 from handlers.feedback import CONTACT_METHOD
+from handlers.payloads import CheckInButton
+from handlers.profile_view import need_text
 from handlers.registry import register_fallback, register_payload
 from handlers.texts import t
 from models.delivery import ContactRecord
@@ -35,7 +37,7 @@ from models.repos.register import RegisterRepo
 from models.timeutil import LOCAL_TZ, local
 from models.values import NEEDS
 
-PREFIX = "ci"  # buttons "ci:found|looking|help", "ci:way:<way>", "ci:need:<need>"
+PREFIX = CheckInButton.prefix  # "ci:found|looking|help", "ci:way:<way>", "ci:need:<need>"
 ANSWERS = ("found", "looking", "help")
 # From the 15th, people not contacted yet get the check-in: half a month of pushes and calls
 # comes first, and half a month is left for a caseworker to call those who do not answer.
@@ -57,7 +59,9 @@ def month_start(now: datetime) -> datetime:
 
 def checkin_reply(lang: str) -> Reply:
     """The check-in question with its three answers."""
-    choices = tuple(Choice(t(f"caseworker.ci.{a}", lang), f"{PREFIX}:{a}") for a in ANSWERS)
+    choices = tuple(
+        Choice(t(f"caseworker.ci.{a}", lang), CheckInButton(a).pack()) for a in ANSWERS
+    )
     return Reply(t("caseworker.ci.ask", lang), choices)
 
 
@@ -140,7 +144,7 @@ async def answer(turn: Turn, services: Services, what: str) -> list[Reply]:
     await _record(turn, services, t(f"caseworker.ci.record.{what}", "zh"))
     if what == "found":
         await mark_employed(services, turn.user.id, None, turn.now)
-        choices = tuple(Choice(w, f"{PREFIX}:way:{w}") for w in EMPLOYMENT_WAYS)
+        choices = tuple(Choice(w, CheckInButton("way", w).pack()) for w in EMPLOYMENT_WAYS)
         return [Reply(t("caseworker.ci.ask_way", turn.lang), choices)]
     if what == "help":
         return [_need_question(turn.lang, ())]
@@ -149,7 +153,7 @@ async def answer(turn: Turn, services: Services, what: str) -> list[Reply]:
 
 def _need_question(lang: str, chosen: Sequence[str]) -> Reply:
     choices = tuple(
-        Choice(t(f"profile.need.{n}", lang), f"{PREFIX}:need:{n}")
+        Choice(need_text(n, lang), CheckInButton("need", n).pack())
         for n in NEEDS
         if n not in chosen
     )
@@ -170,9 +174,9 @@ async def mark_employed(services: Services, user_id: int, way: str | None, now: 
 
 async def on_checkin(turn: Turn, services: Services) -> list[Reply]:
     """The check-in's buttons: an answer, how the job was found, or which help is needed."""
-    parts = (turn.msg.payload or "").split(":", 2)
-    what = parts[1] if len(parts) > 1 else ""
-    value = parts[2] if len(parts) > 2 else ""
+    button = CheckInButton.unpack(turn.msg.payload)
+    what = button.what if button else ""
+    value = (button.value if button else None) or ""
     if what in ANSWERS:
         return await answer(turn, services, what)
     if what == "way" and value in EMPLOYMENT_WAYS:
@@ -185,7 +189,7 @@ async def on_checkin(turn: Turn, services: Services) -> list[Reply]:
             profile = profile.with_(needs=(*profile.needs, value))
             await services.seekers.save(profile, turn.now)
             await onboarding.profile_changed(services, turn.user.id)
-        need = t(f"profile.need.{value}", turn.lang)
+        need = need_text(value, turn.lang)
         follow = _need_question(turn.lang, profile.needs)
         text = t("caseworker.ci.need_noted", turn.lang, need=need)
         return [Reply(text, follow.choices)]

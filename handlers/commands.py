@@ -15,6 +15,7 @@ from handlers.context import Services, Turn
 from handlers.onboarding_state import FLOW as ONBOARDING
 from handlers.onboarding_state import filled
 from handlers.onboarding_steps import FIELD_WORDS, field_named
+from handlers.payloads import AccountButton
 from handlers.profile_view import summary
 from handlers.registry import (
     COMMANDS,
@@ -29,7 +30,7 @@ from models.messages import Choice, Reply
 from models.repos.dialogs import DialogState
 
 DELETE_FLOW = "delete_confirm"
-PREFIX = "acct"  # button payloads "acct:lang:en", "acct:delete:yes"
+PREFIX = AccountButton.prefix  # button payloads "acct:lang:en", "acct:delete:yes"
 _DELETE_WORDS = ("确认删除", "confirm delete")
 _CANCEL_WORDS = ("取消", "不删", "不删除", "算了", "返回", "否", "cancel", "no", "back")
 
@@ -163,8 +164,8 @@ async def restart_command(turn: Turn, services: Services) -> list[Reply]:
 
 def _delete_question(lang: str) -> Reply:
     choices = (
-        Choice(t("commands.delete.yes", lang), f"{PREFIX}:delete:yes"),
-        Choice(t("commands.delete.no", lang), f"{PREFIX}:delete:no"),
+        Choice(t("commands.delete.yes", lang), AccountButton("delete", "yes").pack()),
+        Choice(t("commands.delete.no", lang), AccountButton("delete", "no").pack()),
     )
     return Reply(t("commands.delete.ask", lang), choices)
 
@@ -236,13 +237,17 @@ async def lang_command(turn: Turn, services: Services) -> list[Reply]:
     lang = _lang_wanted(turn)
     if lang is not None:
         return await _set_lang(turn, services, lang)
-    choices = (Choice("中文", f"{PREFIX}:lang:zh"), Choice("English", f"{PREFIX}:lang:en"))
+    choices = (
+        Choice("中文", AccountButton("lang", "zh").pack()),
+        Choice("English", AccountButton("lang", "en").pack()),
+    )
     return [Reply(t("commands.lang.ask", turn.lang), choices)]
 
 
 async def account_button(turn: Turn, services: Services) -> list[Reply]:
     """Buttons of these commands: "acct:lang:en", "acct:delete:yes", "acct:delete:no"."""
-    _, action, value = ((turn.msg.payload or "") + "::").split(":")[:3]
+    button = AccountButton.unpack(turn.msg.payload)
+    action, value = (button.action, button.value) if button else ("", "")
     deleting = turn.state is not None and turn.state.flow == DELETE_FLOW
     if action == "lang" and value in ("zh", "en"):
         return await _set_lang(await _leave_delete(turn, services), services, value)

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from handlers.cards import FEEDBACK, contact_text
+from handlers.cards import contact_text, stored_id
 from handlers.context import Services, Turn
+from handlers.payloads import Feedback, FeedbackKind, PostingControl
 from handlers.publishing import close_posting
 from handlers.registry import register_payload
 from handlers.texts import t
@@ -28,7 +29,6 @@ from models.repos.feedback import FeedbackRepo
 from models.repos.outbox import OutboxRepo
 from models.values import Role
 
-POSTER = "pc"  # payload prefix of the poster's and caseworkers' answers to a notice
 REASONS = ("far", "pay", "skill", "full", "other")
 # 已招满 from this many different seekers flags the posting: one tap may be a mistake or a
 # competitor; three independent ones rarely are.
@@ -41,41 +41,37 @@ PENALTY_KEYS = {"far": "distance", "pay": "pay"}
 CONTACT_METHOD = {
     Channel.WECHAT: "微信",
     Channel.WECOM: "微信",
+    Channel.WECOM_KF: "微信",
     Channel.TELEGRAM: "Telegram",
     Channel.CONSOLE: "上门",  # the console runs at the station's desk
 }
 
 
-def _parse(payload: str, prefix: str) -> tuple[int, str, str | None] | None:
-    parts = payload.split(":")
-    if len(parts) not in (3, 4) or parts[0] != prefix or not parts[1].isdigit():
-        return None
-    return int(parts[1]), parts[2], parts[3] if len(parts) == 4 else None
-
-
 async def on_feedback(turn: Turn, services: Services) -> list[Reply]:
     """Answer a feedback button; unknown or stale postings get a polite answer."""
-    parsed = _parse(turn.msg.payload or "", FEEDBACK)
-    posting = await services.postings.get(parsed[0]) if parsed else None
-    if parsed is None or posting is None or posting.id is None:
+    button = Feedback.unpack(turn.msg.payload)
+    posting = await services.postings.get(button.posting_id) if button else None
+    if button is None or posting is None or posting.id is None:
         return [Reply(t("delivery.fb.unknown", turn.lang))]
-    _, kind, reason = parsed
-    if kind == "interested":
+    kind, reason = button.kind, button.reason
+    if kind == FeedbackKind.INTERESTED:
         return await _interested(turn, services, posting)
-    if kind == "not" and reason is None:  # counted now; the reason, if given, comes next
+    if kind == FeedbackKind.NOT and reason is None:  # counted now; the reason may come next
         await FeedbackRepo(services.db).record(turn.user.id, posting.id, "not", turn.now)
         return [_ask_reason(posting.id, turn.lang)]
-    if kind == "not" and reason in REASONS:
+    if kind == FeedbackKind.NOT and reason in REASONS:
         return await _not_interested(turn, services, posting, reason)
-    if kind == "found":
+    if kind == FeedbackKind.FOUND:
         return await _found(turn, services, posting)
-    if kind == "again":
+    if kind == FeedbackKind.AGAIN:
         return await _again(turn, services)
     return [Reply(t("delivery.fb.unknown", turn.lang))]
 
 
 async def _interested(turn: Turn, services: Services, posting: Posting) -> list[Reply]:
-    await FeedbackRepo(services.db).record(turn.user.id, _id(posting), "interested", turn.now)
+    await FeedbackRepo(services.db).record(
+        turn.user.id, stored_id(posting), "interested", turn.now
+    )
     if posting.status != PostingStatus.PUBLISHED:
         return [Reply(t("delivery.fb.closed", turn.lang))]
     contact = contact_text(posting, masked=False)
@@ -94,7 +90,9 @@ async def _interested(turn: Turn, services: Services, posting: Posting) -> list[
 
 def _ask_reason(posting_id: int, lang: str) -> Reply:
     choices = tuple(
-        Choice(t(f"delivery.fb.reason.{r}", lang), f"{FEEDBACK}:{posting_id}:not:{r}")
+        Choice(
+            t(f"delivery.fb.reason.{r}", lang), Feedback(posting_id, FeedbackKind.NOT, r).pack()
+        )
         for r in REASONS
     )
     return Reply(t("delivery.fb.ask_reason", lang), choices)
@@ -104,11 +102,11 @@ async def _not_interested(
     turn: Turn, services: Services, posting: Posting, reason: str
 ) -> list[Reply]:
     repo = FeedbackRepo(services.db)
-    new = await repo.record(turn.user.id, _id(posting), "not", turn.now, reason)
+    new = await repo.record(turn.user.id, stored_id(posting), "not", turn.now, reason)
     if new and reason in PENALTY_KEYS:
         await _penalise(turn, services, PENALTY_KEYS[reason])
     if new and reason == "full":
-        reports = await repo.count(_id(posting), "not", "full")
+        reports = await repo.count(stored_id(posting), "not", "full")
         if reports >= FULL_REPORTS and posting.status == PostingStatus.PUBLISHED:
             await flag_full(services, posting, reports)
     key = reason if reason in ("far", "pay", "full") else "other"
@@ -135,8 +133,8 @@ async def flag_full(services: Services, posting: Posting, reports: int) -> int:
     """
     now = services.clock()
     outbox = OutboxRepo(services.db)
-    posting_id = _id(posting)
-    close = Choice("", f"{POSTER}:{posting_id}:close")
+    posting_id = stored_id(posting)
+    close = Choice("", PostingControl(posting_id, "close").pack())
     raised = 0
     if posting.poster_user_id is not None:
         poster = await services.users.by_id(posting.poster_user_id)
@@ -146,7 +144,9 @@ async def flag_full(services: Services, posting: Posting, reports: int) -> int:
                 t("delivery.notice.full_poster", lang, title=posting.title, n=reports),
                 (
                     replace(close, label=t("delivery.notice.close", lang)),
-                    Choice(t("delivery.notice.keep", lang), f"{POSTER}:{posting_id}:keep"),
+                    Choice(
+                        t("delivery.notice.keep", lang), PostingControl(posting_id, "keep").pack()
+                    ),
                 ),
             )
             raised += await outbox.add_notice(
@@ -170,7 +170,9 @@ async def flag_full(services: Services, posting: Posting, reports: int) -> int:
 
 
 async def _found(turn: Turn, services: Services, posting: Posting) -> list[Reply]:
-    new = await FeedbackRepo(services.db).record(turn.user.id, _id(posting), "found", turn.now)
+    new = await FeedbackRepo(services.db).record(
+        turn.user.id, stored_id(posting), "found", turn.now
+    )
     profile = await services.seekers.get(turn.user.id)
     if profile is not None and profile.status != "employed":
         detail = f"found via posting {posting.id}"
@@ -193,7 +195,9 @@ async def _found(turn: Turn, services: Services, posting: Posting) -> list[Reply
                 outcome=REACHED,
             )
         )
-    again = Choice(t("delivery.fb.again", turn.lang), f"{FEEDBACK}:{posting.id}:again")
+    again = Choice(
+        t("delivery.fb.again", turn.lang), Feedback(stored_id(posting), FeedbackKind.AGAIN).pack()
+    )
     return [Reply(t("delivery.fb.found", turn.lang), (again,))]
 
 
@@ -209,22 +213,22 @@ async def _again(turn: Turn, services: Services) -> list[Reply]:
 
 async def on_posting_control(turn: Turn, services: Services) -> list[Reply]:
     """The poster's or a caseworker's answer to a notice: close, keep, or see the figures."""
-    parsed = _parse(turn.msg.payload or "", POSTER)
-    posting = await services.postings.get(parsed[0]) if parsed else None
-    if parsed is None or posting is None:
+    button = PostingControl.unpack(turn.msg.payload)
+    posting = await services.postings.get(button.posting_id) if button else None
+    if button is None or posting is None:
         return [Reply(t("delivery.fb.unknown", turn.lang))]
     if not (turn.user.is_staff or turn.user.id == posting.poster_user_id):
         return [Reply(t("error.not_allowed", turn.lang))]
-    action, title = parsed[1], posting.title
+    action, title = button.action, posting.title
     if action == "close":
-        await close_posting(services, _id(posting), "reported_full")
+        await close_posting(services, stored_id(posting), "reported_full")
         await services.audit.record(
             str(turn.msg.key), "posting:close", allowed=True, now=turn.now, target=str(posting.id)
         )
         return [Reply(t("delivery.posting.closed", turn.lang, title=title))]
     if action == "keep":
         return [Reply(t("delivery.posting.kept", turn.lang, title=title))]
-    return [await stats_reply(services, _id(posting), turn.lang)]
+    return [await stats_reply(services, stored_id(posting), turn.lang)]
 
 
 async def stats_reply(services: Services, posting_id: int, lang: str) -> Reply:
@@ -244,11 +248,5 @@ async def stats_reply(services: Services, posting_id: int, lang: str) -> Reply:
     )
 
 
-def _id(posting: Posting) -> int:
-    if posting.id is None:
-        raise ValueError("a stored posting has an id")
-    return posting.id
-
-
-register_payload(FEEDBACK, on_feedback)
-register_payload(POSTER, on_posting_control)
+register_payload(Feedback.prefix, on_feedback)
+register_payload(PostingControl.prefix, on_posting_control)

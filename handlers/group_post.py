@@ -20,6 +20,7 @@ from handlers.registry import Command, register_command, register_fallback
 from handlers.staff import audit_ok, command_args, district_arg, in_scope, refuse
 from handlers.texts import t
 from matching.phones import mask_phones
+from matching.push_rules import is_held
 from matching.taxonomy import CATEGORIES, codes_in, label
 from models.delivery import ContactRecord
 from models.messages import Reply
@@ -90,10 +91,11 @@ async def build_group_post(
     lang: str = "zh",
 ) -> tuple[str, list[Posting]]:
     """The text and the postings it lists (live, low-risk, verified unless told otherwise)."""
-    ids = await OutreachRepo(services.db).group_post_ids(
-        district, now, category=category, limit=max(1, min(limit, MAX_LIMIT)),
-        max_risk=services.policy.risk_hold_threshold, verified_only=verified_only,
-    )  # fmt: skip
+    live = await OutreachRepo(services.db).group_post_candidates(
+        district, now, category=category, verified_only=verified_only
+    )
+    ids = [i for i, risk in live if not is_held(risk, services.policy)]
+    ids = ids[: max(1, min(limit, MAX_LIMIT))]
     found = await services.postings.many(ids)
     postings = [found[i] for i in ids if i in found]
     return group_post_text(postings, district, local(now), lang, category), postings

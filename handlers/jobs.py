@@ -14,6 +14,7 @@ from datetime import datetime
 
 from handlers.cards import job_card
 from handlers.context import Services, Turn
+from handlers.payloads import JobsPage
 from handlers.publishing import push_rules
 from handlers.texts import t
 from matching.engine import Matcher
@@ -24,7 +25,7 @@ from models.posting import Posting
 from models.seeker import SeekerProfile
 
 PAGE = 5  # jobs per answer; 换一批 shows the next five
-PREFIX = "jobs"  # button payload "jobs:<page>"
+PREFIX = JobsPage.prefix  # button payload "jobs:<page>"
 # Candidates fetched per profile before the tiers reorder them: enough that the tiers, not
 # the score's top 10, decide what comes first (searches cost ~5 ms whatever k is).
 FETCH = 60
@@ -74,8 +75,8 @@ async def jobs_command(turn: Turn, services: Services) -> list[Reply]:
 
 async def jobs_button(turn: Turn, services: Services) -> list[Reply]:
     """换一批: button payload "jobs:<page>"."""
-    _, _, page = (turn.msg.payload or "").partition(":")
-    return await _page(turn, services, int(page) if page.isdigit() else 0)
+    button = JobsPage.unpack(turn.msg.payload)
+    return await _page(turn, services, button.page if button else 0)
 
 
 async def _page(turn: Turn, services: Services, page: int) -> list[Reply]:
@@ -100,7 +101,7 @@ async def _page(turn: Turn, services: Services, page: int) -> list[Reply]:
         replies.append(Reply(t("jobs.header", lang, n=len(batch))))
     replies += [_card(postings[r.match.posting_id], r, lang) for r in batch]
     if len(shown) > want:
-        more = (Choice(t("jobs.more", lang), f"{PREFIX}:{page + 1}"),)
+        more = (Choice(t("jobs.more", lang), JobsPage(page + 1).pack()),)
         replies.append(Reply(t("jobs.more_hint", lang), more))
     return replies
 
@@ -127,5 +128,5 @@ def _advice(ranked: Sequence[Ranked], lang: str) -> str:
     """One sentence on the profile field to change, from the bar most candidates failed."""
     failed = Counter(b for r in ranked if (b := failed_bar(r.verdict)) is not None)
     if not failed:
-        return t("jobs.advice.wait", lang)
+        return ""  # nothing failed: no advice, the sentence is left out
     return t(_ADVICE[failed.most_common(1)[0][0]], lang)

@@ -13,6 +13,7 @@ from handlers.context import Services, Turn
 from handlers.employer import risk_text
 from handlers.intake import release, update
 from handlers.my_posts import command_args, posting_number
+from handlers.payloads import ModerationButton
 from handlers.registry import Command, register_command, register_payload
 from handlers.texts import t
 from matching.parser import ParsedPost
@@ -23,7 +24,7 @@ from models.repos.deliveries import DeliveryRepo
 from models.repos.intake import IntakeRepo
 from models.repos.outbox import OutboxRepo
 
-PREFIX = "mod"  # buttons "mod:approve:12", "mod:verify:12"
+PREFIX = ModerationButton.prefix  # buttons "mod:approve:12", "mod:verify:12"
 QUEUE_LIMIT = 10  # postings listed per 待审核
 BUTTONS_FOR = 3  # the first three get 通过/核实 buttons (WeChat shows numbered choices)
 
@@ -38,6 +39,8 @@ def _line(posting: Posting, lang: str) -> str:
     if posting.seen_count > 1:
         details.append(t("intake.queue.seen", lang, n=posting.seen_count))
     line += "\n   " + " · ".join(details)
+    if not posting.categories:  # held because no trade could be read (handlers/employer.submit)
+        line += "\n   " + t("intake.queue.no_trade", lang, id=posting.id)
     if posting.risk_reasons:
         line += "\n   " + t(
             "intake.queue.risk",
@@ -61,9 +64,9 @@ async def pending_command(turn: Turn, services: Services) -> list[Reply]:
     choices: list[Choice] = []
     for posting in queue[:BUTTONS_FOR]:
         choices.append(Choice(t("intake.choice.approve", turn.lang, id=posting.id),
-                              f"{PREFIX}:approve:{posting.id}"))  # fmt: skip
+                              ModerationButton("approve", str(posting.id)).pack()))  # fmt: skip
         choices.append(Choice(t("intake.choice.verify", turn.lang, id=posting.id),
-                              f"{PREFIX}:verify:{posting.id}"))  # fmt: skip
+                              ModerationButton("verify", str(posting.id)).pack()))  # fmt: skip
     return [Reply("\n".join(lines), tuple(choices))]
 
 
@@ -206,8 +209,8 @@ async def moderation_button(turn: Turn, services: Services) -> list[Reply]:
         await services.audit.record(str(turn.msg.key), f"button:{turn.msg.payload}",
                                     allowed=False, now=turn.now)  # fmt: skip
         return [Reply(t("error.not_allowed", turn.lang))]
-    parts = (turn.msg.payload or "").split(":")
-    action, number = (parts[1], parts[2]) if len(parts) >= 3 else ("", "")
+    button = ModerationButton.unpack(turn.msg.payload)
+    action, number = (button.action, button.number) if button else ("", "")
     if action == "approve":
         return await approve(turn, services, number)
     if action == "verify":

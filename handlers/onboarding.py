@@ -50,7 +50,7 @@ from handlers.questions import PAYLOAD_STEPS, ask, parse_payload, typed_choice
 from handlers.registry import register_fallback, register_flow
 from handlers.texts import t
 from matching.wish import NEAR_HOME_KM, WishFields, parse_wish
-from models.messages import Reply
+from models.messages import EventKind, Reply
 from models.repos.dialogs import DialogState
 from models.seeker import SeekerProfile
 from models.values import Role
@@ -307,7 +307,7 @@ async def seeker_fallback(turn: Turn, services: Services) -> list[Reply] | None:
     """Text outside any flow from a seeker: start onboarding, or update a completed profile."""
     if turn.user.role is not Role.SEEKER:
         return None
-    if turn.msg.event == "unsubscribe":
+    if turn.msg.event is not None and turn.msg.event.kind == EventKind.UNSUBSCRIBE:
         return []  # nobody to answer: the user has just left
     profile = await services.seekers.get(turn.user.id)
     if profile is None or profile.completed_at is None:

@@ -2,7 +2,7 @@
 
 - 加入 CODE / /join CODE: a staff code (from `yizhan staff invite` or an admin's 员工邀请) makes
   the sender a caseworker or admin of its district; failed tries are audited.
-- 邀请码 CODE, a Telegram deep link (/start CODE → event "start:CODE"), a WeChat QR scene, or
+- 邀请码 CODE, a Telegram deep link (/start CODE: a START event), a WeChat QR scene, or
   just the code as the first message: a seeker's register code links the chat identity to the
   register row and pre-fills the form (文化程度, 专业/技能, 所属区); onboarding asks the rest.
 - 邀请名单: a caseworker's list of people not yet linked, with each person's invite text.
@@ -25,7 +25,7 @@ from handlers.context import Services, Turn
 from handlers.registry import Command, parse_command, register_command, register_fallback
 from handlers.texts import t
 from matching.districts import TIANJIN_DISTRICTS, find_districts
-from models.messages import Reply
+from models.messages import EventKind, Reply
 from models.register import RegisterEntry, RegisterStatus
 from models.repos.register import RegisterRepo
 from models.repos.staff import STAFF_PREFIX, StaffRepo
@@ -223,9 +223,9 @@ async def join_command(turn: Turn, services: Services) -> list[Reply]:
 
 async def code_fallback(turn: Turn, services: Services) -> list[Reply] | None:
     """A deep link (/start CODE, a QR scene) or a bare code typed as a message."""
-    event = turn.msg.event or ""
-    if event.startswith("start:"):
-        return await redeem(turn, services, event.removeprefix("start:"), typed_as_code=False)
+    event = turn.msg.event
+    if event is not None and event.kind == EventKind.START and event.arg:
+        return await redeem(turn, services, event.arg, typed_as_code=False)
     text = turn.text
     if turn.msg.payload is None and 6 <= len(text) <= 12:
         return await redeem(turn, services, text, typed_as_code=False)

@@ -14,7 +14,7 @@ import asyncio
 import logging
 import sqlite3
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any, Protocol
@@ -88,6 +88,10 @@ class Tx(ABC):
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
         """Read many rows inside the transaction."""
 
+    @abstractmethod
+    async def notify(self, topic: str) -> None:
+        """Tell the listeners of `topic` in every process, when this transaction commits."""
+
 
 class Database(ABC):
     """Owns the connections; use `async with Database.open(target) as db`."""
@@ -96,6 +100,10 @@ class Database(ABC):
     stem: str
     #: The backend's name: "sqlite" or "postgresql".
     backend: str
+    #: Errors meaning "the database cannot serve now, try again later" (down, locked, pool
+    #: exhausted, a serialization failure); a webhook answers them with 503 so the platform
+    #: retries, instead of losing the message.
+    unavailable: tuple[type[Exception], ...]
 
     @staticmethod
     def open(
@@ -144,6 +152,10 @@ class Database(ABC):
     def user_lock(self, key: str) -> AbstractAsyncContextManager[None]:
         """Hold `key` against every process on this database (one user's turn at a time)."""
 
+    @abstractmethod
+    def listen(self, topic: str, heard: Callable[[], None]) -> AbstractAsyncContextManager[None]:
+        """Call `heard()` whenever a transaction notifies `topic`, while the block runs."""
+
 
 _PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -180,11 +192,15 @@ class SqliteTx(Tx):
         async with self._conn.execute(for_sqlite(sql), params) as cur:
             return list(await cur.fetchall())
 
+    async def notify(self, topic: str) -> None:
+        """Nothing to do: one process serves a SQLite file, and its lanes poll (POLL_S)."""
+
 
 class SqliteDatabase(Database):
     """One SQLite file; use `async with Database.open(path) as db`."""
 
     backend = "sqlite"
+    unavailable = (sqlite3.OperationalError,)  # locked beyond busy_timeout, disk full, read-only
 
     def __init__(self, path: Path, writer: aiosqlite.Connection, reader: aiosqlite.Connection):
         self.path = path
@@ -282,6 +298,11 @@ class SqliteDatabase(Database):
     async def user_lock(self, key: str) -> AsyncIterator[None]:
         """Already held: one process serves a SQLite file, and its in-process lock (the
         router's UserLocks) orders the turns; no transaction may stay open for a whole turn."""
+        yield
+
+    @asynccontextmanager
+    async def listen(self, topic: str, heard: Callable[[], None]) -> AsyncIterator[None]:
+        """Never called: no other process writes a SQLite file that this one serves."""
         yield
 
     async def checkpoint(self) -> None:

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 import psycopg
+from psycopg import sql
 from psycopg.adapt import Buffer, Dumper, Loader
 from psycopg.rows import RowMaker
 from psycopg.types.string import TextLoader
@@ -32,9 +33,14 @@ from models.timeutil import to_db, utcnow
 log = logging.getLogger(__name__)
 
 POOL_MAX = 8  # query connections per process
+# A query waits at most this long for a pooled connection, then fails with PoolTimeout (which
+# callers see as `unavailable`): within WeChat's 5 s, so a callback can still answer 503 when
+# the server is down, where psycopg's default (30 s) would leave WeChat waiting.
+POOL_TIMEOUT_S = 4.0
 # Users whose turns run at once in one process, each holding a lock connection for its turn;
 # 3 workers x (8 + 16) stay well inside PostgreSQL's default max_connections = 100.
 LOCK_POOL_MAX = 16
+LISTEN_RETRY_S = 2.0  # a dropped LISTEN connection is opened again after this
 _MIGRATION_LOCK = 0x59_5A_4D_49  # "YZMI": workers starting together migrate one at a time
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"  # models.timeutil.to_db's text
 
@@ -164,11 +170,18 @@ class PostgresTx(Tx):
         cur = await self._conn.execute(for_postgres(sql), params or None)
         return list(await cur.fetchall())
 
+    async def notify(self, topic: str) -> None:
+        """NOTIFY, delivered at commit (never for a rollback), once per transaction and topic."""
+        await self._conn.execute("SELECT pg_notify(%s, '')", (topic,))
+
 
 class PostgresDatabase(Database):
     """A PostgreSQL database shared by every worker; use `async with Database.open(url)`."""
 
     backend = "postgresql"
+    # Server down or restarting, connection terminated, PoolTimeout, SerializationFailure and
+    # DeadlockDetected all derive from OperationalError; a bad query (ProgrammingError) does not.
+    unavailable = (psycopg.OperationalError,)
 
     def __init__(
         self,
@@ -193,6 +206,7 @@ class PostgresDatabase(Database):
             conninfo=_conninfo(url),
             min_size=1,
             max_size=POOL_MAX,
+            timeout=POOL_TIMEOUT_S,
             kwargs={"autocommit": True, "row_factory": _rows},
             configure=_configure,
             open=False,
@@ -292,9 +306,40 @@ class PostgresDatabase(Database):
                     conn.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", (key,))
                 )
 
+    @asynccontextmanager
+    async def listen(self, topic: str, heard: Callable[[], None]) -> AsyncIterator[None]:
+        """LISTEN on a connection of its own, in a task that reconnects when it drops.
+
+        `heard()` is also called on every (re)connection: what was notified while no one
+        listened is then looked for at once. Polling stays the fallback meanwhile.
+        """
+        task = asyncio.create_task(self._listen(topic, heard), name=f"listen:{topic}")
+        try:
+            yield
+        finally:
+            task.cancel()
+            with suppress(asyncio.CancelledError):
+                await task
+
+    async def _listen(self, topic: str, heard: Callable[[], None]) -> None:
+        while True:
+            try:
+                async with await psycopg.AsyncConnection.connect(
+                    _conninfo(self.url), autocommit=True
+                ) as conn:
+                    await conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(topic)))
+                    heard()
+                    async for _ in conn.notifies():
+                        heard()
+            except psycopg.OperationalError as exc:
+                log.warning("LISTEN %s lost (%s); again in %s s", topic, exc, LISTEN_RETRY_S)
+            await asyncio.sleep(LISTEN_RETRY_S)
+
     async def checkpoint(self) -> None:
-        """VACUUM: dead tuples of deleted rows become free space (WAL and backups keep them)."""
+        """VACUUM FULL of the key table (its file is rewritten without the deleted keys, so no
+        dead tuple of one survives in it), then VACUUM: dead tuples become free space."""
         async with self._pool.connection() as conn:
+            await conn.execute("VACUUM FULL user_keys")
             await conn.execute("VACUUM")
 
 

@@ -14,6 +14,10 @@ from enum import StrEnum
 from models.delivery import DeliveryState
 from models.messages import Reply
 
+# The PostgreSQL NOTIFY channel that says "rows became due": the transactions that queue pushes,
+# notices or released digests notify it at commit, and every dispatcher listens (issue 20).
+DUE_TOPIC = "yizhan_due"
+
 
 class Kind(StrEnum):
     """Which table a claimed row lives in and how it is rendered."""
@@ -81,7 +85,7 @@ class Candidate:
     kind: Kind
     id: int
     recipient: Recipient
-    hold: str | None
+    hold: Hold | None
     attempts: int
     recoveries: int  # claims lost by stopped workers, counting this recovery
     recovered: bool  # it was `sending` under an expired lease
@@ -98,7 +102,7 @@ class Verdict:
     state: DeliveryState | None = None  # END: the terminal state
     outcome: str | None = None  # END: the reason; DEFER: what it waits for
     due_at: datetime | None = None  # DEFER and DIGEST: when it is due again
-    hold: str | None = None
+    hold: Hold | None = None
     include: tuple[int, ...] = ()  # a digest's members that go out in it
     drop: tuple[tuple[int, DeliveryState, str], ...] = ()  # members ended now, with reasons
 
@@ -131,7 +135,7 @@ class Outcome:
     attempt: str  # history label: sent / transient / rate_limited / window_closed / gone / ...
     counted: bool = True  # whether it counts towards the attempt limit
     due_at: datetime | None = None  # QUEUED: when to try again
-    hold: str | None = None
+    hold: Hold | None = None
     message_id: str | None = None
     unsubscribe: bool = False  # the recipient is gone: suppress everything else queued for them
 

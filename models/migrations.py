@@ -457,6 +457,101 @@ PUSH_BARS = """
 ALTER TABLE deliveries ADD COLUMN push_bars TEXT NOT NULL DEFAULT '';
 """
 
+# Where each person first came from (issue 21): an official-account QR code or a 微信客服 link,
+# each with the scene a caseworker printed on it (a customer group, a 驿站 poster, a post). The
+# first touch is kept; later scans are counted as events, not as a new origin.
+I21_ORIGINS = """
+CREATE TABLE user_origins (
+    user_id INTEGER PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+    source TEXT NOT NULL,                       -- wechat_qr / kf_link
+    scene TEXT NOT NULL,                        -- e.g. 西青区-张家窝驿站, group:<chat id>
+    at TEXT NOT NULL
+);
+CREATE INDEX user_origins_scene ON user_origins (scene);
+"""
+
+# Timers are claimed like deliveries (issue 20): a claim names its worker and holds while that
+# worker beats (models.repos.workers.stale_claim), so a dead worker's timer fires again within
+# seconds instead of after the whole lease.
+I20_TIMER_CLAIMS = """
+ALTER TABLE timers ADD COLUMN claimed_until TEXT;
+ALTER TABLE timers ADD COLUMN claim_token TEXT;
+"""
+
+# Crypto-shredding (issue 20): each user's key for their sealed personal fields
+# (models/repos/personal.py); deleting the row makes every copy of those fields unreadable.
+I20_USER_KEYS = """
+CREATE TABLE user_keys (
+    user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    key BLOB NOT NULL,                          -- AES-256-GCM, 32 random bytes
+    created_at TEXT NOT NULL
+);
+"""
+
+# 微信客服 (issue 21, i21kf): messages are fetched with kf/sync_msg from a cursor. A page is
+# stored in the inbox together with its next cursor in one transaction, then handled row by row:
+# a restart re-reads nothing already stored and loses nothing stored but not yet handled. The
+# msgid key drops a message WeCom hands out twice. Handled rows keep only their msgid (for that
+# de-duplication) and are pruned after 3 days, the span sync_msg returns messages for.
+I21KF_CURSOR = """
+CREATE TABLE wecom_kf_cursors (
+    open_kfid TEXT PRIMARY KEY,                 -- the 微信客服 account (wk…)
+    next_cursor TEXT NOT NULL,                  -- of the last stored page
+    at TEXT NOT NULL
+);
+CREATE TABLE wecom_kf_inbox (
+    msgid TEXT PRIMARY KEY,
+    open_kfid TEXT NOT NULL,
+    body TEXT NOT NULL,                         -- the message JSON; '' once handled
+    send_time INTEGER NOT NULL,
+    state TEXT NOT NULL DEFAULT 'new',          -- new / done
+    at TEXT NOT NULL
+);
+CREATE INDEX wecom_kf_inbox_state ON wecom_kf_inbox (state, send_time);
+CREATE TABLE wecom_kf_contacts (
+    user_id INTEGER PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+    open_kfid TEXT NOT NULL,                    -- the account they talk to; replies use it
+    at TEXT NOT NULL
+);
+"""
+
+# WeCom customer groups (客户群, issue 21) as digest destinations: the groups synced from
+# externalcontact/groupchat, the caseworker's 群标签 (district and trades), and each day's
+# digest created as an enterprise mass-send task (add_msg_template) with its read-back state.
+# One digest per group and local day (UNIQUE); a posting is never sent to a group twice.
+I21GROUPS_CUSTOMER_GROUPS = """
+CREATE TABLE customer_groups (
+    chat_id TEXT PRIMARY KEY,
+    name TEXT NOT NULL DEFAULT '',
+    owner TEXT NOT NULL DEFAULT '',             -- the owner's WeCom userid: the digest's sender
+    member_count INTEGER NOT NULL DEFAULT 0,
+    dissolved INTEGER NOT NULL DEFAULT 0,       -- 1: gone from groupchat/list or /get refused it
+    district TEXT,                              -- 群标签: one of the 16 districts
+    trades TEXT NOT NULL DEFAULT '[]',          -- 群标签: JSON list of form codes; [] = any trade
+    tagged_by TEXT,
+    synced_at TEXT NOT NULL
+);
+CREATE TABLE group_digests (
+    id INTEGER PRIMARY KEY,
+    chat_id TEXT NOT NULL REFERENCES customer_groups (chat_id) ON DELETE CASCADE,
+    day TEXT NOT NULL,                          -- local date YYYY-MM-DD
+    msgid TEXT,                                 -- add_msg_template's task id
+    content TEXT NOT NULL,
+    status TEXT NOT NULL,                       -- creating/waiting/sent/not_member/over_cap
+    staff TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    checked_at TEXT,
+    sent_at TEXT,
+    UNIQUE (chat_id, day)
+);
+CREATE TABLE group_digest_postings (
+    chat_id TEXT NOT NULL,
+    posting_id INTEGER NOT NULL REFERENCES postings (id) ON DELETE CASCADE,
+    digest_id INTEGER NOT NULL REFERENCES group_digests (id) ON DELETE CASCADE,
+    PRIMARY KEY (chat_id, posting_id)
+);
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration("0001_core", CORE),
     Migration("0007_wechat", WECHAT),
@@ -470,4 +565,9 @@ MIGRATIONS: list[Migration] = [
     Migration("i15_seeker_self", I15_SEEKER_SELF),
     Migration("i15b_choices_numeric", I15B_CHOICES_NUMERIC),
     Migration("i13_push_bars", PUSH_BARS),
+    Migration("i21_origins", I21_ORIGINS),
+    Migration("i20_timer_claims", I20_TIMER_CLAIMS),
+    Migration("i20_user_keys", I20_USER_KEYS),
+    Migration("i21kf_cursor", I21KF_CURSOR),
+    Migration("i21groups_customer_groups", I21GROUPS_CUSTOMER_GROUPS),
 ]

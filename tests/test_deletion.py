@@ -46,8 +46,8 @@ async def test_deleting_a_profile_leaves_no_trace_in_the_file(db_path, clock):
         assert MARKER in (profile.skills or "")
         await db.checkpoint()
         before = _file_bytes(db_path)
-        assert MARKER.encode() in before
-        assert PHONE.encode() in before
+        assert MARKER.encode() in before  # in the user's chat id, which is not sealed
+        assert PHONE.encode() not in before  # the profile's text is sealed with their key
         await chat.say("删除我的信息")
         replies = await chat.say("确认删除")
         assert replies[0].text == t("commands.delete.done")

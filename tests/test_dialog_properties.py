@@ -75,6 +75,7 @@ async def _prepare(services: Services, state: str) -> DialogKey:
     return key
 
 
+@pytest.mark.slow  # 40 generated messages in each of the dialog's states
 @pytest.mark.parametrize("state", STATES)
 @settings(
     max_examples=40,

@@ -122,6 +122,7 @@ def test_ivf_recall_against_exact_search(vectors):
     assert recall >= 0.95
 
 
+@pytest.mark.slow
 def test_layout_follows_the_collection_size():
     many = clustered(IVF_THRESHOLD + 1, seed=3)
     ids = np.arange(len(many), dtype=np.int64)

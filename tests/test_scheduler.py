@@ -2,18 +2,21 @@
 
 import asyncio
 import random
+import socket
+import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from bot.channels.fake import KeyedFakeSender
-from bot.dispatcher import Dispatcher
+from bot.dispatcher import Dispatcher, process_alive, process_stamp
 from bot.scheduler import EXPIRY_SWEEP, EXPIRY_TIMER, LEASE, Scheduler, install_delivery_timers
 from handlers.context import Policy, Services
 from models.db import Database
 from models.messages import Channel
 from models.posting import PostingStatus
 from models.repos.deliveries import DeliveryRepo
+from models.repos.workers import DEAD_AFTER, WorkerRepo
 from tests.delivery_builders import FakeTime, enqueue, make_posting, make_seeker, publish_now
 
 pytestmark = pytest.mark.backends  # every database test runs on SQLite and PostgreSQL
@@ -128,3 +131,67 @@ async def test_serve_runs_timers_as_they_fall_due(services):
     stop.set()
     await asyncio.wait_for(serving, 5)
     assert [payload for _, payload in ran] == [{"n": 1}]
+
+
+async def _die_mid_run(services, worker, name):
+    """A scheduler of `worker` claims `name` and its process dies inside the handler."""
+    entered = asyncio.Event()
+
+    async def hangs(now, payload):
+        entered.set()
+        await asyncio.Event().wait()
+
+    scheduler = Scheduler(services, worker)
+    scheduler.register("job", hangs)
+    run = asyncio.create_task(scheduler.run_due())
+    await asyncio.wait_for(entered.wait(), 5)
+    run.cancel()  # no release, no more beats: what kill -9 leaves behind
+    with pytest.raises(asyncio.CancelledError):
+        await run
+
+
+async def test_a_dead_workers_timer_is_taken_once_its_heartbeat_stops(services, clock):
+    """Before: a claimed timer waited out its 10-minute lease whoever held it."""
+    start = clock()
+    await Scheduler(services).schedule("sweep", start, "job", {"n": 1})
+    await _die_mid_run(services, "a", "sweep")
+    ran = []
+    other = Scheduler(services, "b")
+    other.register("job", _recorder(ran, again=lambda now: now + timedelta(hours=1)))
+    assert await other.run_due() == 0  # a's claim holds: its lease runs and it beat just now
+    clock.advance(seconds=10)
+    await WorkerRepo(services.db).beat("a", clock())  # a is still alive here
+    clock.advance(seconds=DEAD_AFTER.total_seconds() - 1)
+    assert await other.run_due() == 0
+    clock.advance(seconds=2)  # a's last beat is DEAD_AFTER old: its claim is stale
+    assert await other.run_due() == 1
+    assert [payload for _, payload in ran] == [{"n": 1}]
+    assert await other.due_at("sweep") == clock() + timedelta(hours=1)
+    assert clock() - start < LEASE / 10  # taken well before the lease ran out
+    assert await other.run_due() == 0  # b released its claim: not taken again
+
+
+async def test_a_killed_process_timers_are_taken_at_once_by_a_worker_starting_on_its_host(
+    services, clock
+):
+    victim = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", "import time; time.sleep(60)"
+    )
+    try:
+        stamp = process_stamp(victim.pid)
+        await WorkerRepo(services.db).join(
+            "victim", socket.gethostname(), (victim.pid, stamp), clock(), process_alive
+        )
+        await Scheduler(services).schedule("sweep", clock(), "job")
+        await _die_mid_run(services, "victim", "sweep")
+    finally:
+        victim.kill()
+        await victim.wait()
+    dispatcher = Dispatcher(services, {})
+    ran = []
+    scheduler = Scheduler(services, dispatcher.token)
+    scheduler.register("job", _recorder(ran))
+    assert await scheduler.run_due() == 0  # the victim's row still looks alive
+    await dispatcher.join()  # a worker starting on this host finds the victim's process gone
+    assert await scheduler.run_due() == 1
+    assert await scheduler.due_at("sweep") is None

@@ -49,6 +49,7 @@ def _labels(fake: FakeTelegram, chat: int, message_id: int) -> list[str]:
     return [b["text"] for row in markup.get("inline_keyboard", []) for b in row]
 
 
+@pytest.mark.slow
 async def test_seeker_onboarding_with_buttons_and_a_shared_location(
     telegram_api: FakeTelegram, running: Runtime, services: Services
 ) -> None:

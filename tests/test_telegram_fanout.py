@@ -16,6 +16,8 @@ from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 from bot.channels import telegram_app  # noqa: F401  (registers the Telegram channel)
@@ -117,6 +119,7 @@ async def _queue(
     return expected
 
 
+@pytest.mark.slow
 async def test_500_seeker_fanout_through_a_429_storm(
     telegram_api: FakeTelegram, db_path: Path
 ) -> None:
@@ -178,6 +181,7 @@ async def test_500_seeker_fanout_through_a_429_storm(
     assert reached_all < 45
 
 
+@pytest.mark.slow
 async def test_stopping_mid_fanout_finishes_claimed_pushes_and_a_restart_repeats_none(
     telegram_api: FakeTelegram, db_path: Path
 ) -> None:

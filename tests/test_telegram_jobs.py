@@ -63,6 +63,7 @@ async def _tap(fake: FakeTelegram, chat: int, label: str) -> None:
     assert fake.answered(update)
 
 
+@pytest.mark.slow
 async def test_a_published_posting_is_pushed_and_the_seeker_says_why_not(
     telegram_api: FakeTelegram, running: Runtime, services: Services
 ) -> None:
@@ -106,6 +107,7 @@ async def test_a_published_posting_is_pushed_and_the_seeker_says_why_not(
     assert delivery["state"] == "sent"
 
 
+@pytest.mark.slow
 async def test_an_employers_gig_post_becomes_a_draft_card_then_a_published_push(
     telegram_api: FakeTelegram, running: Runtime, services: Services
 ) -> None:

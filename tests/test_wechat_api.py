@@ -175,3 +175,20 @@ def test_classify_is_the_one_mapping():
     assert isinstance(classify(200, {"errcode": 40014}), TokenExpired)
     assert isinstance(classify(503, None), Transient)
     assert isinstance(classify(200, {"errcode": 43101}), ConsentMissing)
+
+
+async def test_qrcode_with_a_scene(api, fake):
+    code = await api.create_qrcode("西青区-张家窝驿站")
+    body = fake.sent("/cgi-bin/qrcode/create")[0].body
+    assert body == {
+        "action_name": "QR_LIMIT_STR_SCENE",
+        "action_info": {"scene": {"scene_str": "西青区-张家窝驿站"}},
+    }
+    assert code.expire_seconds is None
+    assert code.image_url.startswith("https://mp.weixin.qq.com/cgi-bin/showqrcode?ticket=gQ")
+    assert code.image_url.endswith("%3D%3D")  # the ticket is URL-encoded
+    temporary = await api.create_qrcode("海报-3", expire_seconds=7 * 86_400)
+    assert fake.sent("/cgi-bin/qrcode/create")[1].body["action_name"] == "QR_STR_SCENE"
+    assert temporary.expire_seconds == 7 * 86_400
+    with pytest.raises(Permanent):
+        await api.create_qrcode("x" * 65)

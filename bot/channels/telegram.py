@@ -32,7 +32,7 @@ from handlers.context import Services
 from handlers.locks import UserLocks
 from handlers.router import handle
 from handlers.texts import t
-from models.messages import Channel, Choice, DialogKey, Incoming, Location, Reply
+from models.messages import Channel, Choice, DialogKey, Event, EventKind, Incoming, Location, Reply
 
 log = logging.getLogger(__name__)
 
@@ -83,12 +83,12 @@ def to_incoming(update: Update) -> Incoming | None:
     return Incoming(text="" if event else text, event=event, **base)
 
 
-def _start_event(text: str) -> str | None:
-    """`/start` -> "start"; `/start ARG` (a t.me/<bot>?start=ARG deep link) -> "start:ARG"."""
+def _start_event(text: str) -> Event | None:
+    """`/start` and `/start ARG` (a t.me/<bot>?start=ARG deep link): the START event."""
     head, _, arg = text.strip().partition(" ")
     if head.split("@", 1)[0] != "/start":
         return None
-    return f"start:{arg.strip()}" if arg.strip() else "start"
+    return Event(EventKind.START, arg.strip())
 
 
 def utf16_len(text: str) -> int:

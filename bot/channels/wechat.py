@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import sqlite3
 import time
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
@@ -33,15 +32,18 @@ from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.replies import TextReply
 from wechatpy.utils import check_signature
 
+from bot.channels.numbered import with_choices
 from bot.channels.wechat_events import to_incoming
-from bot.channels.wechat_render import Rendered, numbers_in, pick, render, split_utf8
+from bot.channels.wechat_render import Rendered, render, split_utf8
 from bot.channels.wechat_sender import WeChatSender
-from bot.errors import DeliveryError
+from bot.errors import DeliveryError, RecipientGone
 from bot.limits import WECHAT_PASSIVE_REPLY_S, WECHAT_TEXT_MAX_BYTES
 from bot.settings import Settings, reveal
 from handlers.context import Services
 from handlers.router import handle as route
+from handlers.subscription import recipient_gone
 from models.messages import Channel, DialogKey, Incoming, Reply
+from models.repos.origins import OriginRepo
 from models.repos.wechat import WeChatRepo
 
 log = logging.getLogger(__name__)
@@ -160,26 +162,26 @@ class WeChatCallback:
         deadline = time.monotonic() + self._config.reply_budget_s
         if self._closing:
             return web.Response(status=503, text="stopping")
+        unavailable = self._services.db.unavailable
         try:
             signed = self._check_query(request)
-            body = await _read_body(request, self._config.max_body_bytes)
+            body = await read_body(request, self._config.max_body_bytes)
             plain = self._open(body, signed)
             repeat = await self._check_replay(signed, body)
-            root = _safe_root(plain)
+            root = safe_root(plain)
             message = None if repeat else _parse(plain, root)
         except Refused as refused:
             return _refusal(refused, request)
-        except sqlite3.OperationalError as exc:  # locked, full or read-only: WeChat retries
-            log.warning("WeChat callback: database unavailable: %s", exc)
-            return web.Response(status=503, text="database unavailable")
+        except unavailable as exc:  # down, locked, pool exhausted: WeChat retries the message
+            return _unavailable(exc)
         retried = self._retried(root)
         if retried is not None or message is None:
             return web.Response(text=SUCCESS)  # a repeat: answered once already, or being sent
         try:
             return await self._answer(message, root, signed, deadline)
-        except sqlite3.OperationalError as exc:
-            log.warning("WeChat callback: database unavailable: %s", exc)
-            return web.Response(status=503, text="database unavailable")
+        except unavailable as exc:
+            await self._forget(root, signed)
+            return _unavailable(exc)
         except Exception:
             log.exception("WeChat message %s failed", root.findtext("MsgId") or "(event)")
             return web.Response(text=SUCCESS)
@@ -213,7 +215,7 @@ class WeChatCallback:
         """The plaintext XML: decrypted (and AppID-checked) in safe mode, else the body itself."""
         if self._crypto is None:
             return body
-        envelope = _safe_root(body)
+        envelope = safe_root(body)
         encrypted = (envelope.findtext("Encrypt") or "").strip()
         if not encrypted or not signed.msg_signature:
             # Safe mode is configured: a plaintext message is a downgrade, not WeChat.
@@ -235,7 +237,7 @@ class WeChatCallback:
 
     async def _check_replay(self, signed: _Signed, body: bytes) -> bool:
         """True for a signed query seen before with the same body; another body is forged."""
-        key = f"{signed.timestamp}:{signed.nonce}:{signed.msg_signature or signed.signature}"
+        key = _replay_key(signed)
         digest = hashlib.sha256(body).hexdigest()
         earlier = await self._repo.remember_request(
             key, digest, self._services.clock(), 2 * self._config.max_skew
@@ -245,6 +247,19 @@ class WeChatCallback:
         if earlier == digest:
             return True  # WeChat's own retry, or a replay: never handled twice
         raise Refused(403, "replayed signature with another body")
+
+    async def _forget(self, root: Element, signed: _Signed) -> None:
+        """A message that failed for the database: its retry must be handled, not taken for a
+        replay or for a message being answered. A turn that did finish keeps its answer, which
+        the retry then sends late."""
+        key = _answer_key(root) or ""
+        answer = self._answers.get(key)
+        if answer is not None and _failed(answer.work):
+            del self._answers[key]
+        try:  # best effort: the database that just failed may still be down
+            await self._repo.forget_request(_replay_key(signed))
+        except self._services.db.unavailable as exc:
+            log.warning("WeChat callback: replay record kept: %s", exc)
 
     async def _answer(
         self, message: Any, root: Element, signed: _Signed, deadline: float
@@ -257,18 +272,24 @@ class WeChatCallback:
         translated = to_incoming(message, root, lang)
         if translated.unsubscribed:
             if user is not None:
-                await self._services.users.set_subscribed(user.id, False)
+                await recipient_gone(self._services, user.id)
             return web.Response(text=SUCCESS)
         if translated.consents:
             now = self._services.clock()
             user = user or await self._services.users.get_or_create(key, now)
             for template_id, accepted in translated.consents:
                 await self._repo.set_subscription(user.id, template_id, accepted, now)
+        if translated.origin:
+            now = self._services.clock()
+            user = user or await self._services.users.get_or_create(key, now)
+            await OriginRepo(self._services.db).record(
+                user.id, "wechat_qr", translated.origin, now
+            )
         if translated.reply is not None:
             return self._passive(message, Rendered(translated.reply, (), False), signed)
         if translated.incoming is None:
             return web.Response(text=SUCCESS)
-        incomings = await self._with_choices(translated.incoming, user.id if user else None)
+        incomings = await with_choices(self._repo, translated.incoming, user.id if user else None)
         work = asyncio.ensure_future(self._turns(incomings, translated.greeting))
         answer = self._remember(root, work)
         done, _ = await asyncio.wait({work}, timeout=max(0.0, deadline - time.monotonic()))
@@ -334,25 +355,6 @@ class WeChatCallback:
         except Exception:
             log.exception("inbound hook failed for %s", key)
 
-    async def _with_choices(self, incoming: Incoming, user_id: int | None) -> list[Incoming]:
-        """A bare number answers the options last sent; several numbers, a multiple choice."""
-        numbers = numbers_in(incoming.text) if incoming.text and user_id is not None else None
-        if numbers is None or user_id is None:
-            return [incoming]
-        stored = await self._repo.choices(user_id)
-        picked = pick(stored.choices, stored.multi, numbers) if stored else None
-        if not picked:
-            return [incoming]
-        base = incoming.message_id
-        return [
-            Incoming(
-                key=incoming.key,
-                payload=choice.payload,
-                message_id=base if i == 0 or base is None else f"{base}#{i}",
-            )
-            for i, choice in enumerate(picked)
-        ]
-
     async def _turns(self, incomings: list[Incoming], greeting: Reply | None) -> list[Reply]:
         """Run the turns in order; with several picks only the last answer is current."""
         replies: list[Reply] = []
@@ -387,6 +389,11 @@ class WeChatCallback:
                     Rendered(piece, rendered.choices if last else (), rendered.multi),
                     remember_choices=last,
                 )
+        except RecipientGone as exc:
+            log.warning("late WeChat answer to %s not sent: %s", key, exc)
+            user = await self._services.users.get(key)
+            if user is not None and user.subscribed:
+                await recipient_gone(self._services, user.id)
         except DeliveryError as exc:
             log.warning("late WeChat answer to %s not sent: %s", key, exc)
 
@@ -398,7 +405,7 @@ class WeChatCallback:
         return web.Response(text=xml, content_type="application/xml")
 
 
-async def _read_body(request: web.Request, limit: int) -> bytes:
+async def read_body(request: web.Request, limit: int) -> bytes:
     """The body, refused once it passes `limit` bytes (the header may lie or be absent)."""
     if request.content_length is not None and request.content_length > limit:
         raise Refused(413, "message too large")
@@ -421,7 +428,7 @@ def _sender_key(root: Element) -> DialogKey:
     return DialogKey(Channel.WECHAT, (root.findtext("FromUserName") or "").strip())
 
 
-def _safe_root(xml: bytes) -> Element:
+def safe_root(xml: bytes) -> Element:
     """WeChat's XML parsed with DTDs and entities forbidden (XXE, billion laughs)."""
     try:
         root: Element = fromstring(
@@ -446,6 +453,20 @@ def _parse(plain: bytes, root: Element) -> Any:
         return parse_message(plain.decode("utf-8"))
     except Exception as exc:
         raise Refused(400, "unparseable message") from exc
+
+
+def _failed(work: asyncio.Future[list[Reply]]) -> bool:
+    return work.done() and (work.cancelled() or work.exception() is not None)
+
+
+def _replay_key(signed: _Signed) -> str:
+    return f"{signed.timestamp}:{signed.nonce}:{signed.msg_signature or signed.signature}"
+
+
+def _unavailable(error: Exception) -> web.Response:
+    """503: WeChat retries a message whose callback failed (3 times, 5 s apart)."""
+    log.warning("WeChat callback: database unavailable: %s: %s", type(error).__name__, error)
+    return web.Response(status=503, text="database unavailable")
 
 
 def _refusal(refused: Refused, request: web.Request) -> web.Response:

@@ -1,7 +1,7 @@
 """wechatpy messages and events -> `Incoming` (or what the callback does instead of routing).
 
 The custom menu lives here too: a CLICK event carries the menu key, which becomes the command
-word the router already understands, with `event="menu:<key>"`.
+word the router already understands, with `event=Event(EventKind.MENU, <key>)`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from xml.etree.ElementTree import Element
 
 from handlers.registry import COMMANDS
 from handlers.texts import t
-from models.messages import Channel, DialogKey, Incoming, Location, Reply
+from models.messages import Channel, DialogKey, Event, EventKind, Incoming, Location, Reply
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +70,7 @@ class Translated:
     reply: str | None = None  # answered directly; the dialog is not involved
     unsubscribed: bool = False
     consents: tuple[tuple[str, bool], ...] = ()  # 订阅通知 (template id, accepted)
+    origin: str | None = None  # the scene of the QR code followed or scanned (qrscene_…)
 
 
 def to_incoming(message: Any, root: Element, lang: str) -> Translated:
@@ -97,12 +98,15 @@ def _event(message: Any, root: Element, key: DialogKey, lang: str) -> Translated
     event_id = f"{message.source}:{message.time}:{event}"
     if event in ("subscribe", "subscribe_scan"):
         scene = str(message.scene_id or "") if event == "subscribe_scan" else ""
-        incoming = Incoming(
-            key, message_id=event_id, event=f"start:{scene}" if scene else "subscribe"
+        said = Event(EventKind.START, scene) if scene else Event(EventKind.SUBSCRIBE)
+        incoming = Incoming(key, message_id=event_id, event=said)
+        return Translated(
+            incoming, greeting=Reply(t("wechat.welcome", lang)), origin=scene or None
         )
-        return Translated(incoming, greeting=Reply(t("wechat.welcome", lang)))
     if event == "scan" and message.scene_id:
-        return Translated(Incoming(key, message_id=event_id, event=f"start:{message.scene_id}"))
+        scene = str(message.scene_id)
+        scanned = Event(EventKind.START, scene)
+        return Translated(Incoming(key, message_id=event_id, event=scanned), origin=scene)
     if event == "unsubscribe":
         return Translated(unsubscribed=True)
     if event == "click":
@@ -111,7 +115,7 @@ def _event(message: Any, root: Element, key: DialogKey, lang: str) -> Translated
         if command is None:
             return Translated()
         return Translated(
-            Incoming(key, text=command, message_id=event_id, event=f"menu:{menu_key}")
+            Incoming(key, text=command, message_id=event_id, event=Event(EventKind.MENU, menu_key))
         )
     if event in ("subscribe_msg_popup_event", "subscribe_msg_change_event"):
         return Translated(consents=_consents(root))

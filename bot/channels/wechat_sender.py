@@ -1,22 +1,22 @@
 """The delivery pipeline's WeChat sender: customer-service text inside the window, else 订阅通知.
 
-WeChat allows 5 customer-service messages within 48 hours of the user's last message (since
-2023-06-12); outside that, only a 订阅通知 the user accepted. The count is kept in the database
-so that a restart does not hand out the same five messages again. When neither route is open the
-sender raises `WindowClosed` and the dispatcher applies its policy (the delivery waits for the
-user's next message or expires).
+WeChat allows 5 customer-service messages within 48 hours of the user's last message (the rule
+`bot.channels.window`, shared with 微信客服); outside that, only a 订阅通知 the user accepted.
+When neither route is open the sender raises `WindowClosed` and the dispatcher applies its
+policy (the delivery waits for the user's next message or expires).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from bot.channels.base import Pace, SendResult
 from bot.channels.wechat_render import Rendered, render, utf8_truncate
-from bot.errors import DeliveryError, RecipientGone, Transient, WindowClosed
-from bot.limits import WECHAT_TEXT_MAX_BYTES, WECHAT_WINDOW_HOURS, WECHAT_WINDOW_MESSAGES
+from bot.channels.window import ServiceWindow
+from bot.errors import RecipientGone, WindowClosed
+from bot.limits import WECHAT_TEXT_MAX_BYTES
 from bot.wechat_api import ConsentMissing, WeChatApi
 from handlers.context import Services
 from handlers.texts import t
@@ -27,7 +27,6 @@ from models.user import User
 
 log = logging.getLogger(__name__)
 
-WINDOW = timedelta(hours=WECHAT_WINDOW_HOURS)
 # 订阅通知 keyword limits: thing ≤ 20 characters, phrase ≤ 5; time/date take a formatted time.
 THING_MAX_CHARS = 20
 PHRASE_MAX_CHARS = 5
@@ -53,6 +52,7 @@ class WeChatSender:
         self._services = services
         self._api = api
         self._repo = WeChatRepo(services.db)
+        self._window = ServiceWindow(services)
         self._template_id = template_id
         self._template_fields = tuple(template_fields)
 
@@ -84,35 +84,17 @@ class WeChatSender:
 
     async def window_left(self, user: User, now: datetime) -> int:
         """How many customer-service messages the user's window still allows."""
-        opened = user.last_inbound_at
-        if opened is None or now - opened >= WINDOW:
-            return 0
-        return max(0, WECHAT_WINDOW_MESSAGES - await self._repo.window_sent(user.id, opened))
+        return await self._window.left(user, now)
 
     async def _send_in_window(
         self, user: User, rendered: Rendered, now: datetime, *, remember: bool
     ) -> bool:
         """True when sent as customer-service text; False when the window has no room."""
-        opened = user.last_inbound_at
-        if opened is None or now - opened >= WINDOW:
-            return False
-        if not await self._repo.take_window_slot(user.id, opened, WECHAT_WINDOW_MESSAGES):
-            return False
         text = utf8_truncate(rendered.text, WECHAT_TEXT_MAX_BYTES)
-        try:
-            await self._api.send_text(user.key.user_id, text)
-        except WindowClosed:
-            # WeChat knows better (e.g. a menu click opens only 3 messages within 1 minute).
-            await self._repo.spend_window(user.id, opened, WECHAT_WINDOW_MESSAGES)
+        if not await self._window.send(
+            user, now, lambda: self._api.send_text(user.key.user_id, text)
+        ):
             return False
-        except RecipientGone:
-            await self._services.users.set_subscribed(user.id, False)
-            raise
-        except Transient:
-            raise  # it may have gone out: the slot stays counted
-        except DeliveryError:
-            await self._repo.give_back_window_slot(user.id, opened)
-            raise
         if remember:
             # A bare number in the user's next message now refers to these options.
             await self._repo.save_choices(user.id, rendered.choices, rendered.multi, now)
@@ -129,9 +111,6 @@ class WeChatSender:
             # A one-time consent is used up, or the user turned the notice off.
             await self._repo.set_subscription(user.id, template_id, False, now)
             raise WindowClosed(str(exc)) from exc
-        except RecipientGone:
-            await self._services.users.set_subscribed(user.id, False)
-            raise
 
     def _template_data(self, text: str, lang: str, now: datetime) -> dict[str, str]:
         """Fill the template's keywords from the text's first lines (a job card: title, pay …)."""

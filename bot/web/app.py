@@ -10,7 +10,16 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from bot.web import auth, import_pages, people_pages, postings_pages, report_pages
+from bot.group_digests import stored_groups
+from bot.web import (
+    auth,
+    groups_pages,
+    import_pages,
+    people_pages,
+    postings_pages,
+    report_pages,
+)
+from bot.web.groups_pages import GROUPS, GroupsOpener
 from bot.web.html import page
 from bot.web.state import SERVICES, SIGNED_IN, redirect, signed_in
 from handlers.context import Services
@@ -105,19 +114,22 @@ async def logout(request: web.Request) -> web.StreamResponse:
     return response
 
 
-def console_app(services: Services) -> web.Application:
-    """The console as an aiohttp sub-application (routes relative to /console)."""
+def console_app(services: Services, groups: GroupsOpener = stored_groups) -> web.Application:
+    """The console as an aiohttp sub-application (routes relative to /console); `groups` opens
+    the customer groups with the WeCom client (`open_group_digests` over the settings)."""
     sub = web.Application(middlewares=[guard])
     sub[SERVICES] = services
+    sub[GROUPS] = groups
     sub.router.add_get("/login", login)
     sub.router.add_post("/logout", logout)
     postings_pages.add_routes(sub.router)
     report_pages.add_routes(sub.router)
     people_pages.add_routes(sub.router)
     import_pages.add_routes(sub.router)
+    groups_pages.add_routes(sub.router)
     return sub
 
 
-def mount(root: web.Application, services: Services) -> None:
+def mount(root: web.Application, services: Services, groups: GroupsOpener = stored_groups) -> None:
     """Add the console under /console to an application that has not started yet."""
-    root.add_subapp(PREFIX, console_app(services))
+    root.add_subapp(PREFIX, console_app(services, groups))

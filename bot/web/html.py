@@ -47,7 +47,7 @@ def page(
         links = (
             ("/console/", "web.nav.queue"), ("/console/postings", "web.nav.postings"),
             ("/console/seekers", "web.nav.seekers"), ("/console/stats", "web.nav.stats"),
-            ("/console/import", "web.nav.import"),
+            ("/console/import", "web.nav.import"), ("/console/groups", "web.nav.groups"),
         )  # fmt: skip
         nav = "".join(f'<a href="{href}">{esc(t(key, lang))}</a>' for href, key in links)
         out = form("/console/logout", csrf, t("web.signout", lang))

@@ -8,7 +8,9 @@ nothing, so it puts no sender into the runtime.
 from __future__ import annotations
 
 import logging
+from functools import partial
 
+from bot.group_digests import open_group_digests
 from bot.runner import ChannelSpec, Runtime, register_channel
 from bot.web.app import PREFIX, mount
 
@@ -19,7 +21,8 @@ class WebConsole:
     """The console's routes on the process's HTTP server."""
 
     def __init__(self, runtime: Runtime) -> None:
-        mount(runtime.http.app, runtime.services)
+        groups = partial(open_group_digests, runtime.settings)
+        mount(runtime.http.app, runtime.services, groups)
         self._runtime = runtime
 
     async def __aenter__(self) -> WebConsole:

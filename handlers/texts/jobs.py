@@ -51,14 +51,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "这些岗位要求证书或管理经验，可以发“修改 技能”补充您的证书和经历。",
         "en": "These jobs ask for a licence or experience; add yours with '/edit skills'.",
     },
-    "jobs.advice.wait": {"zh": "", "en": ""},
     "seekers.cli.bad_line": {
         "zh": "第 {line} 行无法导入，已跳过：{reason}",
         "en": "Line {line} not imported: {reason}",
     },
     "seekers.cli.done": {
         "zh": "已导入 {count} 位求职者（跳过 {skipped} 行）。",
-        "en": "Imported {count} seekers ({skipped} lines skipped).",
+        "en": "Imported {count} {count:seeker|seekers} ({skipped} {skipped:line|lines} skipped).",
     },
     "match.cli.bars": {"zh": "通过的推送条件", "en": "Bars cleared"},
     "commands.help.jobs": {

@@ -39,4 +39,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "（电话已隐藏）",
         "en": "(phone hidden)",
     },
+    "wecom_kf.welcome": {
+        "zh": "您好，这里是驿站就业服务，在微信里直接和我们聊就行。",
+        "en": "Hello, this is the employment station; just chat with us here in WeChat.",
+    },
 }

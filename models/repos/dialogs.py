@@ -8,7 +8,12 @@ from datetime import datetime
 from typing import Any
 
 from models.db import Database
+from models.repos.personal import KEY_COLUMN, key_in, key_join, key_select, seal, unseal
 from models.timeutil import to_db
+
+# The answers gathered so far are the seeker's own words (a wish, a phone number): sealed with
+# their key, and stored as one JSON string so the column stays JSON on both backends.
+_DATA = "dialog_data"
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,28 +35,29 @@ class DialogRepo:
     async def load(self, user_id: int) -> DialogState | None:
         """The user's current dialog state, if any."""
         row = await self._db.fetchone(
-            "SELECT flow, version, step, data FROM dialog_states WHERE user_id = ?", (user_id,)
+            f"SELECT d.flow, d.version, d.step, d.data, {key_select()} FROM dialog_states d"
+            f"{key_join('d')} WHERE d.user_id = ?",
+            (user_id,),
         )
         if row is None:
             return None
-        return DialogState(row["flow"], row["version"], row["step"], json.loads(row["data"]))
+        data = json.loads(row["data"])
+        if isinstance(data, str):  # sealed; a shredded key leaves an empty state
+            data = json.loads(unseal(row[KEY_COLUMN], user_id, _DATA, data) or "{}")
+        return DialogState(row["flow"], row["version"], row["step"], data)
 
     async def save(self, user_id: int, state: DialogState, now: datetime) -> None:
         """Store the state (replacing the previous one)."""
-        await self._db.execute(
-            "INSERT INTO dialog_states (user_id, flow, version, step, data, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET flow = excluded.flow,"
-            " version = excluded.version, step = excluded.step, data = excluded.data,"
-            " updated_at = excluded.updated_at",
-            (
-                user_id,
-                state.flow,
-                state.version,
-                state.step,
-                json.dumps(state.data, ensure_ascii=False),
-                to_db(now),
-            ),
-        )
+        async with self._db.transaction() as tx:
+            key = await key_in(tx, user_id, now)
+            sealed = seal(key, user_id, _DATA, json.dumps(state.data, ensure_ascii=False))
+            await tx.execute(
+                "INSERT INTO dialog_states (user_id, flow, version, step, data, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET"
+                " flow = excluded.flow, version = excluded.version, step = excluded.step,"
+                " data = excluded.data, updated_at = excluded.updated_at",
+                (user_id, state.flow, state.version, state.step, json.dumps(sealed), to_db(now)),
+            )
 
     async def clear(self, user_id: int) -> None:
         """End whatever dialog the user was in."""

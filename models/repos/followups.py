@@ -12,6 +12,7 @@ from datetime import datetime
 
 from models.db import Database, Tx
 from models.register import UNREACHED
+from models.repos.personal import KEY_COLUMN, key_join, key_select, unseal
 from models.timeutil import from_db, from_db_required, to_db
 
 # Register rows still on a caseworker's books (employed and closed rows need no follow-up).
@@ -147,8 +148,8 @@ class FollowupRepo:
     async def with_needs(self, district: str | None, need: str | None) -> list[NeedRow]:
         """Seekers of a district (or all) who asked for help, optionally for one need."""
         sql = (
-            "SELECT u.id, u.display_name, u.channel, u.subscribed, s.needs, r.id AS rid, r.name"
-            " FROM seekers s JOIN users u ON u.id = s.user_id"
+            "SELECT u.id, u.display_name, u.channel, u.subscribed, s.needs, r.id AS rid, r.name,"
+            f" {key_select()} FROM seekers s JOIN users u ON u.id = s.user_id{key_join('u', 'id')}"
             " LEFT JOIN register r ON r.user_id = u.id WHERE s.needs != '[]'"
         )
         params: list[object] = []
@@ -163,7 +164,9 @@ class FollowupRepo:
             params.append(need)
         rows = await self._db.fetchall(sql + " ORDER BY u.id", tuple(params))
         return [
-            NeedRow(int(r["id"]), r["name"] or r["display_name"], r["channel"],
+            NeedRow(int(r["id"]),
+                    r["name"] or unseal(r[KEY_COLUMN], r["id"], "display_name", r["display_name"]),
+                    r["channel"],
                     tuple(json.loads(r["needs"])), r["rid"], bool(r["subscribed"]))
             for r in rows
         ]  # fmt: skip

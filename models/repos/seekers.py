@@ -9,12 +9,19 @@ from datetime import datetime
 from models.db import Database, Row
 from models.messages import Location
 from models.repos.audit import forget_actor
+from models.repos.personal import KEY_COLUMN, key_in, key_join, key_select, seal, shred_in, unseal
 from models.seeker import SeekerProfile
 from models.timeutil import from_db, to_db
 from models.values import Pay, WorkForm
 
+# The profile's free text: what a seeker says about themselves, sealed with their key.
+SEALED = ("other_category", "skills", "experience", "wish", "status_detail")
+_SELECT = f"SELECT s.*, {key_select()} FROM seekers s{key_join('s')}"
+
 
 def _profile(row: Row) -> SeekerProfile:
+    key, user_id = row[KEY_COLUMN], row["user_id"]
+    text = {f: unseal(key, user_id, f, row[f]) for f in SEALED}
     location = None
     if row["lat"] is not None and row["lon"] is not None:
         location = Location(row["lat"], row["lon"])
@@ -22,7 +29,7 @@ def _profile(row: Row) -> SeekerProfile:
         user_id=row["user_id"],
         work_form=WorkForm(row["work_form"]) if row["work_form"] else None,
         categories=tuple(json.loads(row["categories"])),
-        other_category=row["other_category"],
+        other_category=text["other_category"],
         pay=Pay.from_json(json.loads(row["pay"])),
         pay_hard=bool(row["pay_hard"]),
         daily_settlement_only=bool(row["daily_settlement_only"]),
@@ -30,17 +37,17 @@ def _profile(row: Row) -> SeekerProfile:
         max_km=row["max_km"],
         location=location,
         education=row["education"],
-        skills=row["skills"],
-        experience=row["experience"],
+        skills=text["skills"],
+        experience=text["experience"],
         needs=tuple(json.loads(row["needs"])),
         age=row["age"],
         gender=row["gender"],
         benefits=tuple(json.loads(row["benefits"])),
         consent=None if row["consent"] is None else bool(row["consent"]),
-        wish=row["wish"],
+        wish=text["wish"],
         paused=bool(row["paused"]),
         status=row["status"],
-        status_detail=row["status_detail"],
+        status_detail=text["status_detail"],
         quiet_start=row["quiet_start"],
         quiet_end=row["quiet_end"],
         daily_cap=row["daily_cap"],
@@ -51,12 +58,13 @@ def _profile(row: Row) -> SeekerProfile:
     )
 
 
-def _values(p: SeekerProfile, now: datetime) -> tuple[object, ...]:
+def _values(p: SeekerProfile, now: datetime, key: bytes) -> tuple[object, ...]:
+    uid = p.user_id
     return (
         p.user_id,
         p.work_form.value if p.work_form else None,
         json.dumps(list(p.categories), ensure_ascii=False),
-        p.other_category,
+        seal(key, uid, "other_category", p.other_category),
         json.dumps(p.pay.to_json(), ensure_ascii=False),
         int(p.pay_hard),
         int(p.daily_settlement_only),
@@ -65,14 +73,14 @@ def _values(p: SeekerProfile, now: datetime) -> tuple[object, ...]:
         p.location.lat if p.location else None,
         p.location.lon if p.location else None,
         p.education,
-        p.skills,
-        p.experience,
+        seal(key, uid, "skills", p.skills),
+        seal(key, uid, "experience", p.experience),
         json.dumps(list(p.needs), ensure_ascii=False),
         None if p.consent is None else int(p.consent),
-        p.wish,
+        seal(key, uid, "wish", p.wish),
         int(p.paused),
         p.status,
-        p.status_detail,
+        seal(key, uid, "status_detail", p.status_detail),
         p.quiet_start,
         p.quiet_end,
         p.daily_cap,
@@ -107,7 +115,7 @@ class SeekerRepo:
 
     async def get(self, user_id: int) -> SeekerProfile | None:
         """The stored profile, if the user has started one."""
-        row = await self._db.fetchone("SELECT * FROM seekers WHERE user_id = ?", (user_id,))
+        row = await self._db.fetchone(f"{_SELECT} WHERE s.user_id = ?", (user_id,))
         return _profile(row) if row else None
 
     async def many(self, user_ids: Sequence[int]) -> dict[int, SeekerProfile]:
@@ -117,20 +125,20 @@ class SeekerRepo:
         for start in range(0, len(ids), 500):  # stay under SQLite's bound-variable limit
             chunk = ids[start : start + 500]
             marks = ", ".join("?" * len(chunk))
-            rows = await self._db.fetchall(
-                f"SELECT * FROM seekers WHERE user_id IN ({marks})", tuple(chunk)
-            )
+            rows = await self._db.fetchall(f"{_SELECT} WHERE s.user_id IN ({marks})", tuple(chunk))
             out.update((r["user_id"], _profile(r)) for r in rows)
         return out
 
     async def save(self, profile: SeekerProfile, now: datetime) -> None:
         """Insert or replace the whole profile (answers are saved as they are given)."""
-        await self._db.execute(_UPSERT, _values(profile, now))
+        async with self._db.transaction() as tx:
+            key = await key_in(tx, profile.user_id, now)
+            await tx.execute(_UPSERT, _values(profile, now, key))
 
     async def all_active(self) -> list[SeekerProfile]:
         """Profiles that may receive pushes: consented, not paused, still looking."""
         rows = await self._db.fetchall(
-            "SELECT s.* FROM seekers s JOIN users u ON u.id = s.user_id"
+            f"{_SELECT} JOIN users u ON u.id = s.user_id"
             " WHERE s.consent = 1 AND s.paused = 0 AND s.status = 'active' AND u.subscribed = 1"
             " ORDER BY s.user_id"
         )
@@ -138,16 +146,19 @@ class SeekerRepo:
 
     async def all(self) -> list[SeekerProfile]:
         """Every stored profile (index rebuilds, statistics)."""
-        rows = await self._db.fetchall("SELECT * FROM seekers ORDER BY user_id")
+        rows = await self._db.fetchall(f"{_SELECT} ORDER BY s.user_id")
         return [_profile(r) for r in rows]
 
     async def delete_personal_data(self, user_id: int) -> None:
         """删除我的信息: remove the profile, dialog state, deliveries, feedback and identity.
 
         Contact records keep their date and method for the monthly statistics but lose the link
-        and the content. The WAL is checkpointed so no old page with the data stays on disk.
+        and the content. The user's key goes first: every copy of their sealed fields (old row
+        versions, the WAL, backups) stops opening. Then the checkpoint: no old page with the
+        data stays in the files.
         """
         async with self._db.transaction() as tx:
+            await shred_in(tx, user_id)
             identity = await tx.fetchone(
                 "SELECT channel, channel_user_id FROM users WHERE id = ?", (user_id,)
             )

@@ -6,13 +6,17 @@ from datetime import datetime
 
 from models.db import Database, Row
 from models.messages import Channel, DialogKey
+from models.repos.personal import KEY_COLUMN, key_in, key_join, key_select, seal, unseal
 from models.timeutil import from_db, to_db
 from models.user import User
 from models.values import Role
 
-_COLUMNS = (
-    "id, channel, channel_user_id, role, lang, display_name, district, station, subscribed,"
-    " last_inbound_at, created_at"
+# display_name is the person's name (a Telegram profile's, or a colleague's 张丽): sealed with
+# their key like the profile's text, so deletion shreds every copy of it.
+_SELECT = (
+    "SELECT u.id, u.channel, u.channel_user_id, u.role, u.lang, u.display_name, u.district,"
+    f" u.station, u.subscribed, u.last_inbound_at, u.created_at, {key_select()} FROM users u"
+    + key_join("u", "id")
 )
 
 
@@ -22,7 +26,7 @@ def _user(row: Row) -> User:
         key=DialogKey(Channel(row["channel"]), row["channel_user_id"]),
         role=Role(row["role"]),
         lang=row["lang"],
-        display_name=row["display_name"],
+        display_name=unseal(row[KEY_COLUMN], row["id"], "display_name", row["display_name"]),
         district=row["district"],
         station=row["station"],
         subscribed=bool(row["subscribed"]),
@@ -40,14 +44,14 @@ class UserRepo:
     async def get(self, key: DialogKey) -> User | None:
         """The user for a chat identity, if known."""
         row = await self._db.fetchone(
-            f"SELECT {_COLUMNS} FROM users WHERE channel = ? AND channel_user_id = ?",
+            f"{_SELECT} WHERE u.channel = ? AND u.channel_user_id = ?",
             (key.channel.value, key.user_id),
         )
         return _user(row) if row else None
 
     async def by_id(self, user_id: int) -> User | None:
         """The user with our internal id."""
-        row = await self._db.fetchone(f"SELECT {_COLUMNS} FROM users WHERE id = ?", (user_id,))
+        row = await self._db.fetchone(f"{_SELECT} WHERE u.id = ?", (user_id,))
         return _user(row) if row else None
 
     async def get_or_create(
@@ -55,13 +59,21 @@ class UserRepo:
     ) -> User:
         """Find or register an identity; new identities are seekers."""
         async with self._db.transaction() as tx:
-            await tx.execute(
-                "INSERT INTO users (channel, channel_user_id, display_name, created_at)"
-                " VALUES (?, ?, ?, ?) ON CONFLICT (channel, channel_user_id) DO NOTHING",
-                (key.channel.value, key.user_id, display_name, to_db(now)),
+            cur = await tx.execute(
+                "INSERT INTO users (channel, channel_user_id, created_at)"
+                " VALUES (?, ?, ?) ON CONFLICT (channel, channel_user_id) DO NOTHING",
+                (key.channel.value, key.user_id, to_db(now)),
             )
+            if cur.rowcount > 0 and display_name is not None:  # the name goes in sealed
+                user_id = int(cur.lastrowid or 0)
+                sealed = seal(
+                    await key_in(tx, user_id, now), user_id, "display_name", display_name
+                )
+                await tx.execute(
+                    "UPDATE users SET display_name = ? WHERE id = ?", (sealed, user_id)
+                )
             row = await tx.fetchone(
-                f"SELECT {_COLUMNS} FROM users WHERE channel = ? AND channel_user_id = ?",
+                f"{_SELECT} WHERE u.channel = ? AND u.channel_user_id = ?",
                 (key.channel.value, key.user_id),
             )
         assert row is not None
@@ -80,9 +92,11 @@ class UserRepo:
             (role.value, district, station, user_id),
         )
 
-    async def set_display_name(self, user_id: int, name: str) -> None:
+    async def set_display_name(self, user_id: int, name: str, now: datetime) -> None:
         """Name a staff member as colleagues know them (张丽), instead of a channel id."""
-        await self._db.execute("UPDATE users SET display_name = ? WHERE id = ?", (name, user_id))
+        async with self._db.transaction() as tx:
+            sealed = seal(await key_in(tx, user_id, now), user_id, "display_name", name)
+            await tx.execute("UPDATE users SET display_name = ? WHERE id = ?", (sealed, user_id))
 
     async def set_lang(self, user_id: int, lang: str) -> None:
         """Remember the user's language (zh or en)."""
@@ -105,7 +119,7 @@ class UserRepo:
         """All users having one of the roles (e.g. caseworkers to notify)."""
         marks = ",".join("?" * len(roles))
         rows = await self._db.fetchall(
-            f"SELECT {_COLUMNS} FROM users WHERE role IN ({marks}) ORDER BY id",
+            f"{_SELECT} WHERE u.role IN ({marks}) ORDER BY u.id",
             tuple(r.value for r in roles),
         )
         return [_user(r) for r in rows]

@@ -176,3 +176,7 @@ class WeChatRepo:
                 (key, digest, to_db(now)),
             )
             return None
+
+    async def forget_request(self, key: str) -> None:
+        """Drop a request's record: it failed, and WeChat's retry of it must be handled."""
+        await self._db.execute("DELETE FROM wechat_replays WHERE key = ?", (key,))

@@ -9,6 +9,9 @@ host's processes that are gone (kill -9, OOM), so what they had claimed is recov
 
 from __future__ import annotations
 
+import os
+import socket
+import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -18,6 +21,11 @@ from models.timeutil import to_db
 HEARTBEAT = timedelta(seconds=2)
 # Several missed beats: a worker busy on a slow database is not taken for dead.
 DEAD_AFTER = timedelta(seconds=15)
+
+
+def new_worker_id() -> str:
+    """A worker's id, unique across hosts and restarts; one per process, shared by its parts."""
+    return f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
 
 
 def stale_claim(table: str) -> str:

@@ -85,6 +85,7 @@ class FakeWeChat:
             "/cgi-bin/message/custom/send",
             "/cgi-bin/message/subscribe/bizsend",
             "/cgi-bin/menu/create",
+            "/cgi-bin/qrcode/create",
         ):
             app.router.add_post(path, self._api)
         app.router.add_post("/cgi-bin/webhook/send", self._robot)
@@ -143,7 +144,8 @@ class FakeWeChat:
         if token not in self.valid_tokens:
             return web.json_response({"errcode": 40001, "errmsg": "invalid credential"})
         call.ok = True
-        return web.json_response({"errcode": 0, "errmsg": "ok"})
+        extra = _qrcode(call.body) if request.path == "/cgi-bin/qrcode/create" else {}
+        return web.json_response({"errcode": 0, "errmsg": "ok", **extra})
 
     async def _robot(self, request: web.Request) -> web.Response:
         call, scripted = await self._record(request)
@@ -242,3 +244,15 @@ class WeChatSide:
             f"<FromUserName><![CDATA[{openid}]]></FromUserName><CreateTime>{at}</CreateTime>"
             f"<MsgType><![CDATA[{kind}]]></MsgType>{fields}"
         )
+
+
+def _qrcode(body: Any) -> dict[str, Any]:
+    """qrcode/create's answer: a ticket naming the scene, its URL, and the expiry if any."""
+    scene = body["action_info"]["scene"].get("scene_str") or str(
+        body["action_info"]["scene"].get("scene_id")
+    )
+    ticket = "gQ" + hashlib.sha256(scene.encode("utf-8")).hexdigest()[:24] + "=="
+    answer: dict[str, Any] = {"ticket": ticket, "url": f"http://weixin.qq.com/q/{ticket[2:14]}"}
+    if body.get("action_name") in ("QR_SCENE", "QR_STR_SCENE"):
+        answer["expire_seconds"] = body.get("expire_seconds", 30)
+    return answer

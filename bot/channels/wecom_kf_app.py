@@ -1,0 +1,80 @@
+"""What `yizhan run` opens for 微信客服: the `/wecom/callback` route, kf client, sync, sender."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.channels.wecom_callback import WeComCallback, WeComConfig
+from bot.channels.wecom_kf import KfSync
+from bot.channels.wecom_kf_sender import WeComKfSender
+from bot.errors import DeliveryError
+from bot.runner import ChannelSpec, Runtime, register_channel
+from bot.settings import Settings, reveal
+from bot.wecom_api import WeComApi
+from handlers.context import Services
+from models.messages import Channel
+from models.repos.wechat import WeChatRepo
+
+log = logging.getLogger(__name__)
+
+CALLBACK_PATH = "/wecom/callback"
+
+
+def open_kf_api(settings: Settings, services: Services) -> WeComApi:
+    """The 微信客服 client: its own secret, or the app's when the app manages 微信客服."""
+    secret = reveal(settings.wecom_kf_secret) or reveal(settings.wecom_secret)
+    if not (settings.wecom_corp_id and secret):
+        raise ValueError(
+            "YIZHAN_WECOM_CORP_ID and YIZHAN_WECOM_KF_SECRET (or _SECRET) must be set"
+        )
+    return WeComApi(
+        settings.wecom_corp_id,
+        secret,
+        WeChatRepo(services.db),
+        services.clock,
+        kind="kf",
+        base_url=settings.wecom_api_base,
+    )
+
+
+class WeComKfChannel:
+    """微信客服 inside a running process: callback route, kf client, sync and sender."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        config = WeComConfig.from_settings(runtime.settings)
+        if config is None:
+            raise ValueError("YIZHAN_WECOM_CORP_ID, _TOKEN and _AES_KEY must all be set")
+        self._runtime = runtime
+        self.api = open_kf_api(runtime.settings, runtime.services)
+        self.sender = WeComKfSender(runtime.services, self.api)
+        self.sync = KfSync(runtime.services, self.api, self.sender, on_inbound=self._user_wrote)
+        callback = WeComCallback(config, runtime.services.clock, self.sync.wake)
+        # Routes must exist before the HTTP server starts, so they are added here.
+        callback.add_routes(runtime.http.app, CALLBACK_PATH)
+
+    async def __aenter__(self) -> WeComKfChannel:
+        try:
+            await self.api.access_token()  # a wrong secret or an untrusted IP shows now
+        except DeliveryError as exc:
+            log.error("WeCom access token not available (check secret, trusted IP): %s", exc)
+        self._runtime.senders[Channel.WECOM_KF] = self.sender
+        self.sync.start()  # messages that came while we were down
+        log.info("WeCom 微信客服 callback at %s", CALLBACK_PATH)
+        return self
+
+    async def _user_wrote(self, user_id: int) -> None:
+        """Pushes that waited for this user's window can go now."""
+        if self._runtime.dispatcher is not None:  # set once the workers have started
+            await self._runtime.dispatcher.on_user_message(user_id)
+
+    async def __aexit__(self, *exc: object) -> None:
+        self._runtime.senders.pop(Channel.WECOM_KF, None)
+        await self.sync.close()  # the message being answered is finished first
+        await self.api.aclose()
+
+
+register_channel(
+    ChannelSpec(
+        "WeCom 微信客服", ("wecom_corp_id", "wecom_token", "wecom_aes_key"), WeComKfChannel
+    )
+)

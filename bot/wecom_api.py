@@ -1,0 +1,114 @@
+"""Our async client for the WeCom server API (企业微信): the self-built app, 客户联系 and 微信客服.
+
+Same shape as the official-account client (`bot.wechat_api.TokenApi`): the token comes from
+`/cgi-bin/gettoken` with the corp id and one secret, and is stored per (corp, secret kind) so a
+restart or a second worker reuses it. WeCom's errcodes differ from the official account's (40001
+is a wrong *secret* here, not a wrong token), so it has its own `classify_wecom`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+import httpx
+
+from bot.errors import (
+    DeliveryError,
+    Permanent,
+    RateLimited,
+    RecipientGone,
+    Transient,
+    WindowClosed,
+    http_error,
+)
+from bot.wechat_api import DEFAULT_TIMEOUT_S, TokenApi, TokenExpired
+from models.repos.wechat import WeChatRepo
+
+# 45009: the API's frequency limit (per minute and per hour for one corp); 45033: too many
+# concurrent calls. A minute's wait clears the first kind, a moment the second.
+FREQUENCY_RETRY_S = 60.0
+
+_TOKEN_ERRCODES = frozenset({40014, 41001, 42001})  # invalid, missing, expired access_token
+_TRANSIENT_ERRCODES = frozenset({-1, 45033})  # system busy; too many concurrent calls
+# 40050 chatid does not exist; 90501 not an external (customer) group chat: the group was
+# dissolved or is not ours to reach any more.
+_GROUP_GONE_ERRCODES = frozenset({40050, 90501})
+
+
+# 微信客服 kf/send_msg: 95001 the 5 messages after the user's last one are spent, 95002 past the
+# 48 hours, 95013 the session has ended: only the user's next message opens the window again.
+_KF_WINDOW_ERRCODES = frozenset({95001, 95002, 95013})
+
+
+class GroupGone(RecipientGone):
+    """A customer group WeCom no longer knows (dissolved): mark it, never send to it again."""
+
+
+def classify_wecom(status: int, body: Mapping[str, Any] | None) -> DeliveryError | None:
+    """Map one WeCom answer (HTTP status, decoded JSON) to an error, or None for success."""
+    failed = http_error(status, body is not None)
+    if failed is not None or body is None:
+        return failed
+    errcode = body.get("errcode", 0)
+    if not isinstance(errcode, int) or errcode == 0:
+        return None
+    detail = f"errcode {errcode}: {body.get('errmsg', '')}"
+    if errcode == 45009:
+        return RateLimited(FREQUENCY_RETRY_S, detail)
+    if errcode in _TOKEN_ERRCODES:
+        return TokenExpired(detail)
+    if errcode in _TRANSIENT_ERRCODES:
+        return Transient(detail)
+    if errcode in _GROUP_GONE_ERRCODES:
+        return GroupGone(detail)
+    if errcode in _KF_WINDOW_ERRCODES:
+        return WindowClosed(detail)
+    # 40001 wrong secret, 40013 wrong corp id, 48002 API not permitted to this app, 60020 the
+    # server's IP is not trusted: configuration a caseworker must fix, never worth a retry.
+    return Permanent(detail)
+
+
+class WeComApi(TokenApi):
+    """One WeCom secret's API: `kind` names the secret (the app's, 客户联系's or 微信客服's)."""
+
+    token_path = "/cgi-bin/gettoken"
+
+    def __init__(
+        self,
+        corp_id: str,
+        secret: str,
+        repo: WeChatRepo,
+        clock: Callable[[], datetime],
+        *,
+        kind: str = "app",
+        base_url: str = "https://qyapi.weixin.qq.com",
+        timeout_s: float = DEFAULT_TIMEOUT_S,
+        http: httpx.AsyncClient | None = None,
+    ) -> None:
+        super().__init__(
+            f"wecom:{corp_id}:{kind}",
+            repo,
+            clock,
+            base_url=base_url,
+            timeout_s=timeout_s,
+            http=http,
+        )
+        self.corp_id = corp_id
+        self._secret = secret
+
+    def _token_params(self) -> dict[str, str]:
+        return {"corpid": self.corp_id, "corpsecret": self._secret}
+
+    def classify(self, status: int, body: Mapping[str, Any] | None) -> DeliveryError | None:
+        """WeCom's errcodes (`classify_wecom`)."""
+        return classify_wecom(status, body)
+
+    async def post(self, path: str, body: Mapping[str, Any]) -> Mapping[str, Any]:
+        """POST `body` to `path` with the access token; the decoded answer on errcode 0."""
+        return await self._call(path, body)
+
+    async def get(self, path: str, params: Mapping[str, str] | None = None) -> Mapping[str, Any]:
+        """GET `path` with the access token and `params`; the decoded answer on errcode 0."""
+        return await self._call(path, None, method="GET", params=params)
