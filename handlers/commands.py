@@ -82,7 +82,16 @@ async def help_command(turn: Turn, services: Services) -> list[Reply]:
 
 async def jobs_command(turn: Turn, services: Services) -> list[Reply]:
     """找工作 / 推荐工作 / 有啥活: the seeker's best current matches, then any open question."""
-    replies = await jobs.jobs_command(turn, services)
+    return await _jobs_then_pending(turn, services, jobs.jobs_command)
+
+
+async def more_jobs_command(turn: Turn, services: Services) -> list[Reply]:
+    """换一批 / 下一批 / 还有吗 / 更多 typed: the next page of jobs, then any open question."""
+    return await _jobs_then_pending(turn, services, jobs.next_command)
+
+
+async def _jobs_then_pending(turn: Turn, services: Services, page: Handler) -> list[Reply]:
+    replies = await page(turn, services)
     question = await _pending(turn, services)
     return [*replies, question] if question is not None else replies
 
@@ -268,11 +277,11 @@ for _command in (
             "有啥活吗",
             "有什么活",
             "有活吗",
-            "换一批",
         ),
         jobs_command,
         help_key="commands.help.jobs",
     ),
+    Command("jobs_more", ("换一批", "下一批", "还有吗", "更多"), more_jobs_command),
     Command(
         "profile",
         ("profile", "我的资料", "查看资料"),

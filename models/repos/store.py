@@ -17,6 +17,7 @@ from models.repos.dialogs import DialogRepo
 from models.repos.feedback import FeedbackRepo
 from models.repos.followups import FollowupRepo
 from models.repos.intake import IntakeRepo
+from models.repos.job_pages import JobPagesRepo
 from models.repos.origin_stats import OriginStatsRepo
 from models.repos.origins import OriginRepo
 from models.repos.outbox import OutboxRepo
@@ -47,6 +48,7 @@ class Repos:
     feedback: FeedbackRepo
     followups: FollowupRepo
     intake: IntakeRepo
+    job_pages: JobPagesRepo
     origin_stats: OriginStatsRepo
     origins: OriginRepo
     outbox: OutboxRepo
@@ -76,6 +78,7 @@ class Repos:
             feedback=FeedbackRepo(db),
             followups=FollowupRepo(db),
             intake=IntakeRepo(db),
+            job_pages=JobPagesRepo(db),
             origin_stats=OriginStatsRepo(db),
             origins=OriginRepo(db),
             outbox=OutboxRepo(db),
