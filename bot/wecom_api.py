@@ -32,14 +32,21 @@ FREQUENCY_RETRY_S = 60.0
 
 _TOKEN_ERRCODES = frozenset({40014, 41001, 42001})  # invalid, missing, expired access_token
 _TRANSIENT_ERRCODES = frozenset({-1, 45033})  # system busy; too many concurrent calls
-# 40050 chatid does not exist; 90501 not an external (customer) group chat: the group was
-# dissolved or is not ours to reach any more.
+# 40050 "chatid不存在", 90501 "该群不是客户群": the group was dissolved or is not ours to reach
+# any more. Both as in WeCom's global errcode table, mirrored by WxJava
+# (weixin-java-common/.../error/WxCpErrorMsgEnum.java, CODE_40050) and zsmhub/workweixin
+# (apis/api_error.go, ErrCode40050 and ErrCode90501).
 _GROUP_GONE_ERRCODES = frozenset({40050, 90501})
 
 
-# 微信客服 kf/send_msg: 95001 the 5 messages after the user's last one are spent, 95002 past the
-# 48 hours, 95013 the session has ended: only the user's next message opens the window again.
-_KF_WINDOW_ERRCODES = frozenset({95001, 95002, 95013})
+# 微信客服 kf/send_msg, after ooiai/wxkefu-rs (src/errors.rs): 95001 the 5 messages after the
+# user's last one are spent, 95002 past the 48 hours, 95024 no message from the user within
+# 48 hours (a menu click does not count). 95018 "send msg session status invalid" (seen in
+# whyiyhw/chatgpt-wechat#128, langbot-app/LangBot#2061): send_msg works only while the session
+# is new or with the bot (service_state 0/1, silenceper/wechat work/kf/sendmsg.go), so a
+# caseworker serving it (3) or the queue (2) refuses us. In each case only the user's next
+# message can open the window again. (95013 was here from memory; no source lists it.)
+_KF_WINDOW_ERRCODES = frozenset({95001, 95002, 95018, 95024})
 
 
 class GroupGone(RecipientGone):

@@ -24,10 +24,10 @@ from bot.channels.wecom_kf_sender import WeComKfSender
 from bot.channels.window import ServiceWindow
 from bot.cli import app as cli_app
 from bot.dispatcher import Dispatcher
-from bot.errors import Transient, WindowClosed
+from bot.errors import Permanent, Transient, WindowClosed
 from bot.runner import open_runtime
 from bot.settings import Settings
-from bot.wecom_api import WeComApi, classify_wecom
+from bot.wecom_api import GroupGone, WeComApi, classify_wecom
 from handlers.publishing import publish
 from handlers.router import handle as route
 from handlers.texts import t
@@ -205,8 +205,12 @@ async def test_a_sync_wecom_refused_is_tried_again(kf, services, api):
 
 
 def test_kf_window_errcodes_are_window_closed():
-    for errcode in (95001, 95002, 95013):
+    for errcode in (95001, 95002, 95018, 95024):
         assert isinstance(classify_wecom(200, {"errcode": errcode}), WindowClosed)
+    # 95013 is in no source: an unknown code is a configuration error, never a held push.
+    assert isinstance(classify_wecom(200, {"errcode": 95013}), Permanent)
+    for errcode in (40050, 90501):
+        assert isinstance(classify_wecom(200, {"errcode": errcode}), GroupGone)
 
 
 # What the seeker picks at each step, by the label shown.
