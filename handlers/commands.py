@@ -20,6 +20,7 @@ from handlers.profile_view import summary
 from handlers.registry import (
     COMMANDS,
     Command,
+    Handler,
     parse_command,
     register_command,
     register_flow,
@@ -91,8 +92,17 @@ async def help_command(turn: Turn, services: Services) -> list[Reply]:
 
 async def jobs_command(turn: Turn, services: Services) -> list[Reply]:
     """找工作 / 推荐工作 / 有啥活: the seeker's best current matches, then any open question."""
+    return await _jobs_then_pending(turn, services, jobs.jobs_command)
+
+
+async def more_jobs_command(turn: Turn, services: Services) -> list[Reply]:
+    """换一批 / 下一批 / 还有吗 / 更多 typed: the next page of jobs, then any open question."""
+    return await _jobs_then_pending(turn, services, jobs.next_command)
+
+
+async def _jobs_then_pending(turn: Turn, services: Services, page: Handler) -> list[Reply]:
     turn = await _leave_delete(turn, services)
-    replies = await jobs.jobs_command(turn, services)
+    replies = await page(turn, services)
     question = await _pending(turn, services)
     return [*replies, question] if question is not None else replies
 
@@ -281,11 +291,11 @@ for _command in (
             "有啥活吗",
             "有什么活",
             "有活吗",
-            "换一批",
         ),
         jobs_command,
         help_key="commands.help.jobs",
     ),
+    Command("jobs_more", ("换一批", "下一批", "还有吗", "更多"), more_jobs_command),
     Command(
         "profile",
         ("profile", "我的资料", "查看资料"),

@@ -275,6 +275,8 @@ async def broadcast_page(request: web.Request) -> web.Response:
         for target in broadcast.TARGETS
         if target == "seekers" or reach.has_group
     )  # fmt: skip
+    if (left := broadcast.left_out_line(reach.left_out, lang)) is not None:
+        notes += f"<p>{esc(left)}</p>"
     if reach.new == 0:
         notes += f"<p>{esc(t('web.bc.nobody', lang))}</p>"
     body = (
