@@ -1,6 +1,7 @@
 """Customer groups kept current by WeCom's change_external_chat events (#21): the callback with
 real crypto, groupchat/get on the fake WeCom, the stored group changed without a full sync."""
 
+import aiohttp
 import pytest
 from aiohttp import web
 
@@ -8,6 +9,8 @@ from bot.channels.wecom_callback import WeComCallback, WeComConfig
 from bot.channels.wecom_kf_app import CALLBACK_PATH
 from bot.group_digests import DigestConfig, GroupDigests
 from bot.group_events import GroupEvents
+from bot.runner import open_runtime
+from bot.settings import Settings
 from bot.wecom_api import WeComApi
 from bot.wecom_groups import GroupsApi
 from models.repos.customer_groups import CustomerGroupRepo
@@ -124,3 +127,30 @@ async def test_without_a_group_hook_the_event_is_only_acknowledged(
     client = await aiohttp_client(app)
     await _post(client, KfSide("tok", AES_KEY, CORP), clock, "wrAAA1", "dismiss")
     assert seen == []
+
+
+async def test_run_keeps_groups_current_through_its_callback(wecom, tmp_path, services, clock):
+    fake, _ = wecom
+    fake.secrets["kf-secret"] = "kf"
+    settings = Settings(
+        db=tmp_path / "y.db",
+        http_host="127.0.0.1",
+        http_port=0,
+        wecom_corp_id=CORP,
+        wecom_secret="app-secret",
+        wecom_kf_secret="kf-secret",
+        wecom_token="tok",
+        wecom_aes_key=AES_KEY,
+        wecom_api_base=fake.base_url,
+    )
+    side = KfSide("tok", AES_KEY, CORP)
+    async with open_runtime(settings, services) as runtime:
+        url = f"http://127.0.0.1:{runtime.http.port}{CALLBACK_PATH}"
+        query, body = side.group_event("wrAAA1", "create", int(clock().timestamp()))
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(url, params=query, data=body.encode()) as got,
+        ):
+            assert await got.text() == "success"
+    group = await CustomerGroupRepo(services.db).get("wrAAA1")  # the stop waited for the read
+    assert (group.name, group.owner, group.member_count) == ("张家窝保洁群", "zhangsan", 120)
