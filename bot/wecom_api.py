@@ -23,7 +23,9 @@ from bot.errors import (
     WindowClosed,
     http_error,
 )
+from bot.settings import Settings, reveal
 from bot.wechat_api import DEFAULT_TIMEOUT_S, TokenApi, TokenExpired
+from handlers.context import Services
 from models.repos.wechat import WeChatRepo
 
 # 45009: the API's frequency limit (per minute and per hour for one corp); 45033: too many
@@ -119,3 +121,34 @@ class WeComApi(TokenApi):
     async def get(self, path: str, params: Mapping[str, str] | None = None) -> Mapping[str, Any]:
         """GET `path` with the access token and `params`; the decoded answer on errcode 0."""
         return await self._call(path, None, method="GET", params=params)
+
+
+def open_kf_api(settings: Settings, services: Services) -> WeComApi:
+    """The 微信客服 client: its own secret, or the app's when the app manages 微信客服."""
+    secret = reveal(settings.wecom_kf_secret) or reveal(settings.wecom_secret)
+    if not (settings.wecom_corp_id and secret):
+        raise ValueError(
+            "YIZHAN_WECOM_CORP_ID and YIZHAN_WECOM_KF_SECRET (or _SECRET) must be set"
+        )
+    return WeComApi(
+        settings.wecom_corp_id,
+        secret,
+        WeChatRepo(services.db),
+        services.clock,
+        kind="kf",
+        base_url=settings.wecom_api_base,
+    )
+
+
+def open_app_api(settings: Settings, services: Services) -> WeComApi | None:
+    """The app's own client (客户联系: customer groups), or None when its secret is unset."""
+    if not (settings.wecom_corp_id and settings.wecom_secret):
+        return None
+    return WeComApi(
+        settings.wecom_corp_id,
+        reveal(settings.wecom_secret),
+        WeChatRepo(services.db),
+        services.clock,
+        kind="app",
+        base_url=settings.wecom_api_base,
+    )

@@ -11,47 +11,13 @@ from bot.channels.wecom_kf_sender import WeComKfSender
 from bot.errors import DeliveryError
 from bot.group_events import GroupEvents
 from bot.runner import ChannelSpec, Runtime, register_channel
-from bot.settings import Settings, reveal
-from bot.wecom_api import WeComApi
+from bot.wecom_api import open_app_api, open_kf_api
 from bot.wecom_groups import GroupsApi
-from handlers.context import Services
 from models.messages import Channel
-from models.repos.wechat import WeChatRepo
 
 log = logging.getLogger(__name__)
 
 CALLBACK_PATH = "/wecom/callback"
-
-
-def open_kf_api(settings: Settings, services: Services) -> WeComApi:
-    """The 微信客服 client: its own secret, or the app's when the app manages 微信客服."""
-    secret = reveal(settings.wecom_kf_secret) or reveal(settings.wecom_secret)
-    if not (settings.wecom_corp_id and secret):
-        raise ValueError(
-            "YIZHAN_WECOM_CORP_ID and YIZHAN_WECOM_KF_SECRET (or _SECRET) must be set"
-        )
-    return WeComApi(
-        settings.wecom_corp_id,
-        secret,
-        WeChatRepo(services.db),
-        services.clock,
-        kind="kf",
-        base_url=settings.wecom_api_base,
-    )
-
-
-def open_app_api(settings: Settings, services: Services) -> WeComApi | None:
-    """The app's own client (客户联系: customer groups), or None when its secret is unset."""
-    if not (settings.wecom_corp_id and settings.wecom_secret):
-        return None
-    return WeComApi(
-        settings.wecom_corp_id,
-        reveal(settings.wecom_secret),
-        WeChatRepo(services.db),
-        services.clock,
-        kind="app",
-        base_url=settings.wecom_api_base,
-    )
 
 
 class WeComKfChannel:
