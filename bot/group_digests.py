@@ -18,8 +18,8 @@ from datetime import datetime
 from bot.channels.wechat_render import utf8_truncate
 from bot.channels.wecom_kf_link import kf_link
 from bot.errors import DeliveryError
-from bot.settings import Settings, reveal
-from bot.wecom_api import GroupGone, WeComApi
+from bot.settings import Settings
+from bot.wecom_api import GroupGone, open_app_api
 from bot.wecom_groups import TEXT_MAX_BYTES, GroupsApi, group_scene
 from handlers.cards import pay_text
 from handlers.context import Services
@@ -278,16 +278,9 @@ async def open_group_digests(
         size=settings.wecom_group_digest_size,
         lang=settings.lang,
     )
-    if not (settings.wecom_corp_id and settings.wecom_secret):
+    api = open_app_api(settings, services)
+    if api is None:
         yield GroupDigests(services, None, config)
         return
-    api = WeComApi(
-        settings.wecom_corp_id,
-        reveal(settings.wecom_secret),
-        services.repos.wechat,
-        services.clock,
-        kind="app",
-        base_url=settings.wecom_api_base,
-    )
     async with api:
         yield GroupDigests(services, GroupsApi(api), config)
