@@ -11,10 +11,13 @@
 from __future__ import annotations
 
 from bot.caseworker_jobs import caseworker_jobs
-from bot.channels.telegram_app import TelegramChannel
-from bot.channels.wechat_app import WeChatChannel, WeComRobotsChannel
-from bot.channels.wecom_kf_app import WeComKfChannel
-from bot.group_jobs import group_jobs
+from bot.channels.telegram.app import TelegramChannel
+from bot.channels.wechat.app import (
+    WeChatChannel,
+    WeComRobotsChannel,
+)
+from bot.channels.wecom_kf.app import WeComKfChannel
+from bot.groups.jobs import group_jobs
 from bot.runner import ChannelSpec, Opener, Parts, TimerInstaller, dispatching, scheduling
 from bot.scheduler import install_delivery_timers
 from bot.web.runtime import WebConsole

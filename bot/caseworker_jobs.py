@@ -3,7 +3,7 @@
 On start it makes the WeCom group identities (one per district robot in `wecom_robots`) match
 the settings, so a broadcast can queue a group message to them, and it registers the monthly
 check-in: a timer that runs daily at `checkin_hour` (local) and queues the month's check-ins
-from `checkin_day` on (`handlers.checkins.due_checkins`, idempotent).
+from `checkin_day` on (`handlers.caseworker.checkins.due_checkins`, idempotent).
 """
 
 from __future__ import annotations
@@ -16,9 +16,12 @@ from typing import Any
 
 from bot.runner import Runtime
 from bot.scheduler import Scheduler
-from handlers.broadcast import sync_group_targets
-from handlers.checkins import CHECKIN_DAY, due_checkins
-from handlers.delivery_rules import next_local_hour
+from handlers.caseworker.broadcast import sync_group_targets
+from handlers.caseworker.checkins import (
+    CHECKIN_DAY,
+    due_checkins,
+)
+from handlers.services.delivery_rules import next_local_hour
 
 log = logging.getLogger(__name__)
 

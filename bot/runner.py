@@ -21,10 +21,10 @@ from aiohttp import web
 
 from bot.app import open_services
 from bot.channels.base import Sender
-from bot.dispatcher import Dispatcher
+from bot.delivery.dispatcher import Dispatcher
+from bot.delivery.pacing import Pacer
 from bot.health import UP, HealthRoutes
 from bot.metrics import Metrics
-from bot.pacing import Pacer
 from bot.scheduler import Scheduler
 from bot.settings import Settings
 from handlers.context import Services

@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from handlers.context import Services
-from handlers.publishing import expire_due
+from handlers.services.publishing import expire_due
 from models.repos.workers import beat_in, new_worker_id, stale_claim, stale_params
 from models.timeutil import from_db, to_db
 

@@ -7,22 +7,24 @@ button payloads do not compete (a duplicate raises here), so only fallbacks depe
 
 from __future__ import annotations
 
-from handlers import (
+from handlers.caseworker import (
     broadcast,
     checkins,
-    commands,
-    employer,
-    feedback,
     followups,
     group_post,
     moderation,
-    my_posts,
-    onboarding,
     relay,
     staff,
 )
+from handlers.employer import my_posts
+from handlers.employer import posting as employer
 from handlers.middleware import apologise_on_error, drop_retries, one_turn_per_user
 from handlers.routing import Router
+from handlers.seeker import (
+    commands,
+    feedback,
+    onboarding,
+)
 
 
 def build_router() -> Router:

@@ -33,14 +33,14 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.channels.fake import FakeSender  # noqa: E402
-from bot.dispatcher import Dispatcher  # noqa: E402
+from bot.delivery.dispatcher import Dispatcher  # noqa: E402
 from handlers.context import Policy, Services  # noqa: E402
 from handlers.router import handle  # noqa: E402
 from models.db import Database  # noqa: E402
 from models.messages import Channel, DialogKey, Incoming  # noqa: E402
 from models.timeutil import to_db, utcnow  # noqa: E402
 from scripts.bench_dispatch import _enqueue, _postings, _seekers  # noqa: E402
+from tests.fakes.channel import FakeSender  # noqa: E402
 
 SERVER = "postgresql://postgres@127.0.0.1:5432"
 PER_POSTING = 10  # pushes per seeker in the delivery runs

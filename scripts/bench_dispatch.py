@@ -23,21 +23,28 @@ from pathlib import Path
 from typing import Any
 
 from bot.channels.base import Pace
-from bot.channels.fake import KeyedFakeSender
-from bot.dispatcher import Dispatcher
-from bot.limits import TELEGRAM_GLOBAL_PER_S, TELEGRAM_PER_CHAT_PER_S, WECOM_ROBOT_PER_MIN
-from bot.pacing import achieved_rate, pace_violations
+from bot.channels.limits import (
+    TELEGRAM_GLOBAL_PER_S,
+    TELEGRAM_PER_CHAT_PER_S,
+    WECOM_ROBOT_PER_MIN,
+)
+from bot.delivery.dispatcher import Dispatcher
+from bot.delivery.pacing import (
+    achieved_rate,
+    pace_violations,
+)
 from handlers.context import Policy, Services
 from models.db import Database
 from models.messages import Channel
 from models.posting import Posting, PostingStatus, Trust
 from models.timeutil import to_db, utcnow
 from models.values import Pay, PayUnit
+from tests.fakes.channel import KeyedFakeSender
 
 WECOM_SCALE = 30  # 20/min -> 10/s: minutes of real time would be needed otherwise
 PACED = {
     Channel.TELEGRAM: Pace(TELEGRAM_GLOBAL_PER_S, 1 / TELEGRAM_PER_CHAT_PER_S),
-    Channel.WECHAT: Pace(20.0, 1.0),  # bot.channels.wechat_sender.WeChatSender.pace
+    Channel.WECHAT: Pace(20.0, 1.0),  # bot.channels.wechat.sender.WeChatSender.pace
     Channel.WECOM: Pace(WECOM_ROBOT_PER_MIN / 60 * WECOM_SCALE),
 }
 PACED_SECONDS = 4.0  # steady-state seconds per channel (plus one window of burst)

@@ -31,7 +31,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.channels.console import ConsoleSession  # noqa: E402
+from bot.channels.console.adapter import ConsoleSession  # noqa: E402
 from handlers.context import Policy, Services  # noqa: E402
 from matching.districts import haversine_km  # noqa: E402
 from matching.landmarks import find_landmark  # noqa: E402

@@ -7,10 +7,9 @@ from typing import Any
 
 import pytest
 
-from bot.channels.fake import FakeSender
-from bot.channels.wecom_robot import WeComRobotSender
-from bot.dispatcher import Dispatcher
-from handlers.broadcast import sync_group_targets
+from bot.channels.wecom.robot import WeComRobotSender
+from bot.delivery.dispatcher import Dispatcher
+from handlers.caseworker.broadcast import sync_group_targets
 from handlers.texts import t
 from matching.engine import Matcher
 from models.delivery import DeliveryState
@@ -21,6 +20,7 @@ from models.repos.outreach import OutreachRepo
 from models.values import Pay, PayUnit, Role
 from tests.chat_helpers import Chat
 from tests.delivery_builders import FakeTime, make_posting, make_seeker, publish_now
+from tests.fakes.channel import FakeSender
 from tests.fakes.wechat_api import FakeWeChat
 from tests.staff_helpers import audit, staff_chat
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from handlers.context import Services
-from handlers.onboarding_state import Step
+from handlers.seeker.onboarding_state import Step
 from handlers.texts import t
 from models.values import PayUnit
 from tests.chat_helpers import Chat, complete_by_typing

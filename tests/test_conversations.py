@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from bot.channels.console import ConsoleSession
+from bot.channels.console.adapter import ConsoleSession
 from handlers.texts import t
 from models.repos.outbox import OutboxRepo
 from models.values import PayUnit

@@ -5,13 +5,29 @@ from datetime import UTC, timedelta
 
 import pytest
 
-from bot.errors import DeliveryError, RateLimited
-from bot.group_digests import DigestConfig, GroupDigests
-from bot.group_jobs import DIGEST_TIMER, RESULTS_TIMER, install
+from bot.channels.wechat.api import TokenExpired
+from bot.channels.wecom.api import (
+    GroupGone,
+    WeComApi,
+)
+from bot.channels.wecom.groups import (
+    GroupsApi,
+    group_scene,
+)
+from bot.delivery.errors import (
+    DeliveryError,
+    RateLimited,
+)
+from bot.groups.digests import (
+    DigestConfig,
+    GroupDigests,
+)
+from bot.groups.jobs import (
+    DIGEST_TIMER,
+    RESULTS_TIMER,
+    install,
+)
 from bot.scheduler import Scheduler
-from bot.wechat_api import TokenExpired
-from bot.wecom_api import GroupGone, WeComApi
-from bot.wecom_groups import GroupsApi, group_scene
 from matching.group_digest import GroupTags, TagError, may_send_today, monthly_cap, parse_tags
 from models.posting import PostingStatus, Trust
 from models.repos.wechat import WeChatRepo

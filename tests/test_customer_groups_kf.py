@@ -7,12 +7,15 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from bot.channels.wecom_kf import KfSync
-from bot.channels.wecom_kf_sender import WeComKfSender
-from bot.group_digests import DigestConfig, GroupDigests
-from bot.origin_report import origin_rows
-from bot.wecom_api import WeComApi
-from bot.wecom_groups import GroupsApi
+from bot.channels.wecom.api import WeComApi
+from bot.channels.wecom.groups import GroupsApi
+from bot.channels.wecom_kf.sender import WeComKfSender
+from bot.channels.wecom_kf.sync import KfSync
+from bot.groups.digests import (
+    DigestConfig,
+    GroupDigests,
+)
+from bot.groups.origin_report import origin_rows
 from models.repos.wechat import WeChatRepo
 from models.timeutil import local, month_bounds
 from tests.delivery_builders import make_posting, publish_now

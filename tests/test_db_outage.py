@@ -17,9 +17,12 @@ import psycopg
 import pytest
 from aiohttp import web
 
-from bot.channels.wechat import WeChatCallback, WeChatConfig
-from bot.channels.wechat_sender import WeChatSender
-from bot.wechat_api import WeChatApi
+from bot.channels.wechat.api import WeChatApi
+from bot.channels.wechat.callback import (
+    WeChatCallback,
+    WeChatConfig,
+)
+from bot.channels.wechat.sender import WeChatSender
 from handlers.context import Policy, Services
 from models.db import Database
 from models.db_postgres import POOL_TIMEOUT_S

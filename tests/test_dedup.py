@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from handlers.intake import NewPosting, store, store_many_in
+from handlers.services.intake import (
+    NewPosting,
+    store,
+    store_many_in,
+)
 from matching.dedup import (
     NEAR_THRESHOLD,
     find_duplicate,

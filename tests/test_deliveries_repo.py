@@ -4,9 +4,9 @@ from datetime import timedelta
 
 import pytest
 
-from bot.dispatcher import claim
+from bot.delivery.dispatcher import claim
 from handlers.context import Policy
-from handlers.delivery_rules import MAX_RECOVERIES
+from handlers.services.delivery_rules import MAX_RECOVERIES
 from models.delivery import DeliveryState
 from models.dispatch import Hold, Kind, Outcome
 from models.messages import Reply

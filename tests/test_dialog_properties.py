@@ -8,12 +8,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from handlers.commands import DELETE_FLOW
 from handlers.context import Services
-from handlers.onboarding_state import FLOW, VERSION, Step
-from handlers.questions import PAYLOAD_STEPS
 from handlers.router import handle
 from handlers.routes import build_router
+from handlers.seeker.commands import DELETE_FLOW
+from handlers.seeker.onboarding_state import (
+    FLOW,
+    VERSION,
+    Step,
+)
+from handlers.seeker.questions import PAYLOAD_STEPS
 from handlers.texts import t
 from models.messages import Channel, DialogKey, Incoming, Location
 from models.repos.dialogs import DialogState

@@ -8,16 +8,25 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.channels.base import Pace
-from bot.channels.fake import FakeSender, Faults, KeyedFakeSender
-from bot.dispatcher import MAX_ATTEMPTS, MAX_PACE_WAIT_S, WINDOW_HOLD, Dispatcher
+from bot.delivery.dispatcher import (
+    MAX_ATTEMPTS,
+    MAX_PACE_WAIT_S,
+    WINDOW_HOLD,
+    Dispatcher,
+)
 from bot.metrics import Metrics
-from handlers.publishing import close_posting
+from handlers.services.publishing import close_posting
 from models.delivery import DeliveryState
 from models.messages import Channel, Reply
 from models.posting import Trust
 from models.repos.deliveries import DeliveryRepo
 from models.repos.outbox import OutboxRepo
 from tests.delivery_builders import FakeTime, enqueue, make_posting, make_seeker, publish_now
+from tests.fakes.channel import (
+    FakeSender,
+    Faults,
+    KeyedFakeSender,
+)
 
 pytestmark = pytest.mark.backends  # every database test runs on SQLite and PostgreSQL
 
@@ -343,7 +352,7 @@ async def test_deliveries_feed_metrics_and_one_log_line_each_without_the_text(
     await enqueue(services, posting, [seeker])
     metrics = Metrics()
     dispatcher = _dispatcher(services, clock, _sender(clock), metrics=metrics)
-    with caplog.at_level(logging.INFO, logger="bot.dispatcher"):
+    with caplog.at_level(logging.INFO, logger="bot.delivery.dispatcher"):
         assert await dispatcher.run_until_idle() == 1
     (line,) = [r for r in caplog.records if r.getMessage().startswith("delivery ")]
     assert (

@@ -7,10 +7,10 @@ from datetime import timedelta
 
 import pytest
 
-from bot.posting_import import import_postings
+from bot.sheets.postings import import_postings
 from handlers.context import Policy
-from handlers.intake import store
-from handlers.publishing import expire_due
+from handlers.services.intake import store
+from handlers.services.publishing import expire_due
 from matching.parser import parse_post, to_posting
 from models.posting import PostingStatus, Trust
 from tests.chat_helpers import Chat

@@ -4,10 +4,12 @@ from datetime import timedelta
 
 import pytest
 
-from bot.channels.fake import KeyedFakeSender
-from bot.dispatcher import Dispatcher
-from handlers.feedback import FULL_REPORTS, PENALTY_STEP
+from bot.delivery.dispatcher import Dispatcher
 from handlers.router import handle
+from handlers.seeker.feedback import (
+    FULL_REPORTS,
+    PENALTY_STEP,
+)
 from matching.weights import MAX_PENALTY_SHIFT
 from models.delivery import DeliveryState
 from models.messages import Channel, DialogKey, Incoming
@@ -15,6 +17,7 @@ from models.posting import PostingStatus
 from models.repos.deliveries import DeliveryRepo
 from models.values import Role
 from tests.delivery_builders import FakeTime, enqueue, make_posting, make_seeker, publish_now
+from tests.fakes.channel import KeyedFakeSender
 
 pytestmark = pytest.mark.backends  # every database test runs on SQLite and PostgreSQL
 

@@ -6,10 +6,9 @@ from datetime import datetime, timedelta
 import pytest
 
 from bot.caseworker_jobs import CHECKIN_TIMER, install_checkins
-from bot.channels.fake import FakeSender
-from bot.dispatcher import Dispatcher
+from bot.delivery.dispatcher import Dispatcher
 from bot.scheduler import Scheduler
-from handlers.checkins import due_checkins
+from handlers.caseworker.checkins import due_checkins
 from models.delivery import ContactRecord, DeliveryState
 from models.messages import Channel, DialogKey
 from models.register import REACHED, UNREACHED, RegisterStatus
@@ -21,6 +20,7 @@ from models.repos.stats import StatsRepo
 from models.timeutil import LOCAL_TZ
 from tests.chat_helpers import Chat
 from tests.delivery_builders import FakeTime, enqueue, make_posting, make_seeker, publish_now
+from tests.fakes.channel import FakeSender
 from tests.staff_helpers import person, register, staff_chat
 
 pytestmark = pytest.mark.backends  # every database test runs on SQLite and PostgreSQL

@@ -5,14 +5,20 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from bot.channels.wecom_callback import WeComCallback, WeComConfig
-from bot.channels.wecom_kf_app import CALLBACK_PATH
-from bot.group_digests import DigestConfig, GroupDigests
-from bot.group_events import GroupEvents
+from bot.channels.wecom.api import WeComApi
+from bot.channels.wecom.callback import (
+    WeComCallback,
+    WeComConfig,
+)
+from bot.channels.wecom.groups import GroupsApi
+from bot.channels.wecom_kf.app import CALLBACK_PATH
+from bot.groups.digests import (
+    DigestConfig,
+    GroupDigests,
+)
+from bot.groups.events import GroupEvents
 from bot.runner import open_runtime
 from bot.settings import Settings
-from bot.wecom_api import WeComApi
-from bot.wecom_groups import GroupsApi
 from models.repos.customer_groups import CustomerGroupRepo
 from models.repos.wechat import WeChatRepo
 from tests.fakes.wecom_api import FakeWeCom

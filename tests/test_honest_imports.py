@@ -9,9 +9,14 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
-from bot.posting_import import import_postings
-from bot.register_import import import_register
-from bot.sheets import MAX_UNPACKED_BYTES, SheetError, as_date, read_sheet
+from bot.sheets.postings import import_postings
+from bot.sheets.read import (
+    MAX_UNPACKED_BYTES,
+    SheetError,
+    as_date,
+    read_sheet,
+)
+from bot.sheets.register import import_register
 from models.repos.register import RegisterRepo
 
 pytestmark = pytest.mark.backends  # the register's SQL runs on SQLite and PostgreSQL alike

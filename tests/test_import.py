@@ -12,8 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
-from bot.posting_import import import_postings
-from bot.posting_template import COLUMNS
+from bot.sheets.postings import import_postings
+from bot.sheets.template import COLUMNS
 from models.posting import PostingStatus, Trust
 from models.values import PayUnit
 

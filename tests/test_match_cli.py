@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
-from bot.cli_matching import load_demo_postings
+from bot.cli.matching import load_demo_postings
 from matching.districts import TIANJIN_DISTRICTS
 from models.db import Database
 from models.repos.postings import PostingRepo

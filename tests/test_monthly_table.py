@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
-from bot.exports import write_contacts
+from bot.sheets.exports import write_contacts
 from handlers.context import Services
 from matching.districts import TIANJIN_DISTRICTS
 from models.db import Database

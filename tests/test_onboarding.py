@@ -8,9 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from handlers import onboarding
 from handlers.context import Policy, Services
-from handlers.onboarding_state import FLOW, VERSION, Step
+from handlers.seeker import onboarding
+from handlers.seeker.onboarding_state import (
+    FLOW,
+    VERSION,
+    Step,
+)
 from handlers.texts import t
 from matching.districts import centre
 from models.db import Database

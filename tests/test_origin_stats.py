@@ -6,9 +6,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from typer.testing import CliRunner
 
+from bot.channels.wecom.groups import group_scene
 from bot.cli import app
-from bot.origin_report import origin_rows, posting_interest
-from bot.wecom_groups import group_scene
+from bot.groups.origin_report import (
+    origin_rows,
+    posting_interest,
+)
 from handlers.context import Services
 from models.db import Database
 from models.messages import Channel, DialogKey

@@ -6,7 +6,12 @@ import random
 import pytest
 
 from bot.channels.base import Pace
-from bot.pacing import Pacer, achieved_rate, pace_violations, window_of
+from bot.delivery.pacing import (
+    Pacer,
+    achieved_rate,
+    pace_violations,
+    window_of,
+)
 from tests.delivery_builders import FakeTime
 
 

@@ -135,7 +135,7 @@ def test_a_heading_on_the_next_line_is_no_bonus():
 
 
 def test_a_yearly_salary_keeps_its_unit_on_the_card_and_against_the_floor():
-    from handlers.cards import pay_text
+    from handlers.services.cards import pay_text
 
     job = one("北辰区双街 物流公司招仓储主管1名，年薪12-15万，电话13800001111")
     assert (job.pay.min, job.pay.max, job.pay.unit) == (120000, 150000, PayUnit.YEAR)

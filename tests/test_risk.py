@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from handlers.intake import store
+from handlers.services.intake import store
 from handlers.texts import t
 from matching.parser import parse_post, to_posting
 from matching.risk import RiskFlag, assess, combine, reason_parts

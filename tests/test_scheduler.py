@@ -8,8 +8,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.channels.fake import KeyedFakeSender
-from bot.dispatcher import Dispatcher, process_alive, process_stamp
+from bot.delivery.dispatcher import (
+    Dispatcher,
+    process_alive,
+    process_stamp,
+)
 from bot.scheduler import EXPIRY_SWEEP, EXPIRY_TIMER, LEASE, Scheduler, install_delivery_timers
 from handlers.context import Policy, Services
 from models.db import Database
@@ -18,6 +21,7 @@ from models.posting import PostingStatus
 from models.repos.deliveries import DeliveryRepo
 from models.repos.workers import DEAD_AFTER, WorkerRepo
 from tests.delivery_builders import FakeTime, enqueue, make_posting, make_seeker, publish_now
+from tests.fakes.channel import KeyedFakeSender
 
 pytestmark = pytest.mark.backends  # every database test runs on SQLite and PostgreSQL
 

@@ -7,9 +7,9 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
+from handlers.caseworker.staff import staff_name
 from handlers.context import Services
 from handlers.routes import build_router
-from handlers.staff import staff_name
 from handlers.texts import t
 from models.db import Database
 from models.messages import Channel, DialogKey

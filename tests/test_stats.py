@@ -9,8 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
-from bot.exports import CONTACT_HEADERS
-from bot.register_import import import_register
+from bot.sheets.exports import CONTACT_HEADERS
+from bot.sheets.register import import_register
 from handlers.context import Services
 from models.db import Database
 from models.delivery import ContactRecord

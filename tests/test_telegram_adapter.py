@@ -22,7 +22,7 @@ from telegram.error import (
     TimedOut,
 )
 
-from bot.channels.telegram import (
+from bot.channels.telegram.adapter import (
     file_base_url,
     inline_keyboard,
     render,
@@ -30,8 +30,16 @@ from bot.channels.telegram import (
     to_incoming,
     utf16_len,
 )
-from bot.channels.telegram_sender import TelegramSender, classify
-from bot.errors import Permanent, RateLimited, RecipientGone, Transient
+from bot.channels.telegram.sender import (
+    TelegramSender,
+    classify,
+)
+from bot.delivery.errors import (
+    Permanent,
+    RateLimited,
+    RecipientGone,
+    Transient,
+)
 from handlers.texts import t
 from models.messages import Channel, Choice, DialogKey, Event, EventKind, Location, Reply
 from tests.fakes.telegram_api import (

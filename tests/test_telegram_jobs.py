@@ -18,7 +18,7 @@ import pytest
 from bot.runner import Runtime, open_runtime
 from bot.settings import Settings
 from handlers.context import Services
-from handlers.publishing import publish
+from handlers.services.publishing import publish
 from handlers.texts import t
 from matching.engine import Matcher
 from models.messages import Channel, DialogKey

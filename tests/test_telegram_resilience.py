@@ -93,12 +93,12 @@ async def test_a_failed_send_is_logged_with_the_update_id_and_apologised_for(
 ) -> None:
     fake = telegram_api
     fake.fail_next("sendMessage", Fault(400, "Bad Request: can't parse entities"))
-    with caplog.at_level(logging.ERROR, logger="bot.channels.telegram"):
+    with caplog.at_level(logging.ERROR, logger="bot.channels.telegram.adapter"):
         update = fake.text(CHAT, "/start")
         await fake.settle(CHAT)
     [apology] = fake.sent(CHAT)
     assert apology["text"] == t("error.apology")
-    [record] = [r for r in caplog.records if r.name == "bot.channels.telegram"]
+    [record] = [r for r in caplog.records if r.name == "bot.channels.telegram.adapter"]
     assert record.getMessage() == f"update {update['update_id']} failed"
     assert record.exc_info is not None
     # The polling loop lives on: the next message is answered normally.

@@ -11,14 +11,17 @@ import time
 import psycopg
 import pytest
 
-from bot.channels.fake import FakeSender
-from bot.dispatcher import POLL_S, Dispatcher
+from bot.delivery.dispatcher import (
+    POLL_S,
+    Dispatcher,
+)
 from handlers.context import Policy, Services
 from models.db import Database
 from models.db_postgres import LISTEN_RETRY_S
 from models.messages import Channel
 from tests.conftest import truncate_all
 from tests.delivery_builders import enqueue, make_posting, make_seeker, publish_now
+from tests.fakes.channel import FakeSender
 
 WAKE_S = 0.25  # a quarter of the poll: five in a row this fast cannot be polling's luck
 

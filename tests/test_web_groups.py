@@ -6,10 +6,10 @@ from functools import partial
 import pytest
 from aiohttp import web
 
-from bot.group_digests import open_group_digests
+from bot.channels.wecom.groups import group_scene
+from bot.groups.digests import open_group_digests
 from bot.settings import Settings
 from bot.web.app import mount
-from bot.wecom_groups import group_scene
 from models.messages import Channel, DialogKey
 from models.repos.origins import OriginRepo
 from tests.delivery_builders import make_posting, publish_now

@@ -4,9 +4,21 @@ import asyncio
 
 import pytest
 
-from bot.channels.wechat_events import menu_definition
-from bot.errors import Permanent, RateLimited, RecipientGone, Transient, WindowClosed
-from bot.wechat_api import QUOTA_RETRY_S, ConsentMissing, TokenExpired, WeChatApi, classify
+from bot.channels.wechat.api import (
+    QUOTA_RETRY_S,
+    ConsentMissing,
+    TokenExpired,
+    WeChatApi,
+    classify,
+)
+from bot.channels.wechat.events import menu_definition
+from bot.delivery.errors import (
+    Permanent,
+    RateLimited,
+    RecipientGone,
+    Transient,
+    WindowClosed,
+)
 from models.repos.wechat import WeChatRepo
 from tests.fakes.wechat_api import FakeWeChat, Scripted
 

@@ -5,9 +5,12 @@ import asyncio
 import pytest
 from aiohttp import web
 
-from bot.channels.wechat import WeChatCallback, WeChatConfig
-from bot.channels.wechat_sender import WeChatSender
-from bot.wechat_api import WeChatApi
+from bot.channels.wechat.api import WeChatApi
+from bot.channels.wechat.callback import (
+    WeChatCallback,
+    WeChatConfig,
+)
+from bot.channels.wechat.sender import WeChatSender
 from handlers.context import Services
 from handlers.router import handle as route
 from models.db import Database

@@ -10,14 +10,20 @@ from datetime import timedelta
 import pytest
 from aiohttp import web
 
-from bot.channels.wechat import WeChatCallback, WeChatConfig
-from bot.channels.wechat_sender import WeChatSender
-from bot.channels.wecom_robot import RobotPacer, WeComRobotSender
-from bot.dispatcher import Dispatcher
-from bot.wechat_api import WeChatApi
-from handlers.cards import job_card
-from handlers.publishing import publish
+from bot.channels.wechat.api import WeChatApi
+from bot.channels.wechat.callback import (
+    WeChatCallback,
+    WeChatConfig,
+)
+from bot.channels.wechat.sender import WeChatSender
+from bot.channels.wecom.robot import (
+    RobotPacer,
+    WeComRobotSender,
+)
+from bot.delivery.dispatcher import Dispatcher
 from handlers.router import handle as route
+from handlers.services.cards import job_card
+from handlers.services.publishing import publish
 from handlers.texts import t
 from matching.engine import Matcher
 from models.messages import Channel, DialogKey

@@ -7,8 +7,8 @@ import aiohttp
 import pytest
 from typer.testing import CliRunner
 
-from bot.channels.wechat_sender import WeChatSender
-from bot.channels.wecom_robot import WeComRobotSender
+from bot.channels.wechat.sender import WeChatSender
+from bot.channels.wecom.robot import WeComRobotSender
 from bot.cli import app as cli_app
 from bot.runner import open_runtime
 from bot.settings import Settings

@@ -4,10 +4,14 @@ from datetime import timedelta
 
 import pytest
 
-from bot.channels.wechat_sender import WeChatSender
-from bot.dispatcher import Dispatcher
-from bot.errors import RateLimited, RecipientGone, WindowClosed
-from bot.wechat_api import WeChatApi
+from bot.channels.wechat.api import WeChatApi
+from bot.channels.wechat.sender import WeChatSender
+from bot.delivery.dispatcher import Dispatcher
+from bot.delivery.errors import (
+    RateLimited,
+    RecipientGone,
+    WindowClosed,
+)
 from models.messages import Channel, Choice, DialogKey, Reply
 from models.repos.deliveries import DeliveryRepo
 from models.repos.wechat import WeChatRepo
@@ -135,7 +139,8 @@ async def test_quota_errors_give_the_slot_back(services, api, fake, clock):
 
 
 async def test_an_unfollowed_user_is_unsubscribed_once_by_the_dispatcher(services, api, fake):
-    # The sender only reports RecipientGone; handlers.subscription unsubscribes (issue 19).
+    # The sender only reports RecipientGone; handlers.services.subscription unsubscribes (issue
+    # 19).
     seeker = await make_seeker(services, "o-seeker", Channel.WECHAT)
     await services.users.touch_inbound(seeker, services.clock())
     for title in ("保洁员", "保洁员（夜班）"):

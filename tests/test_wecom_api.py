@@ -2,9 +2,17 @@
 
 import pytest
 
-from bot.errors import Permanent, RateLimited, Transient
-from bot.wechat_api import TokenExpired
-from bot.wecom_api import FREQUENCY_RETRY_S, WeComApi, classify_wecom
+from bot.channels.wechat.api import TokenExpired
+from bot.channels.wecom.api import (
+    FREQUENCY_RETRY_S,
+    WeComApi,
+    classify_wecom,
+)
+from bot.delivery.errors import (
+    Permanent,
+    RateLimited,
+    Transient,
+)
 from models.repos.wechat import WeChatRepo
 from tests.fakes.wechat_api import Scripted
 from tests.fakes.wecom_api import FakeWeCom

@@ -16,20 +16,31 @@ import pytest
 from aiohttp import web
 from typer.testing import CliRunner
 
-from bot.channels.wecom_callback import WeComCallback, WeComConfig
-from bot.channels.wecom_kf import KfSync
-from bot.channels.wecom_kf_app import CALLBACK_PATH
-from bot.channels.wecom_kf_link import kf_link
-from bot.channels.wecom_kf_sender import WeComKfSender
+from bot.channels.wecom.api import (
+    GroupGone,
+    WeComApi,
+    classify_wecom,
+)
+from bot.channels.wecom.callback import (
+    WeComCallback,
+    WeComConfig,
+)
+from bot.channels.wecom_kf.app import CALLBACK_PATH
+from bot.channels.wecom_kf.link import kf_link
+from bot.channels.wecom_kf.sender import WeComKfSender
+from bot.channels.wecom_kf.sync import KfSync
 from bot.channels.window import ServiceWindow
 from bot.cli import app as cli_app
-from bot.dispatcher import Dispatcher
-from bot.errors import Permanent, Transient, WindowClosed
+from bot.delivery.dispatcher import Dispatcher
+from bot.delivery.errors import (
+    Permanent,
+    Transient,
+    WindowClosed,
+)
 from bot.runner import open_runtime
 from bot.settings import Settings
-from bot.wecom_api import GroupGone, WeComApi, classify_wecom
-from handlers.publishing import publish
 from handlers.router import handle as route
+from handlers.services.publishing import publish
 from handlers.texts import t
 from matching.engine import Matcher
 from models.messages import Channel, DialogKey, Reply

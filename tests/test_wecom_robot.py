@@ -2,13 +2,17 @@
 
 import pytest
 
-from bot.channels.wecom_robot import (
+from bot.channels.wecom.robot import (
     RobotPacer,
     WeComRobotSender,
     markdown_card,
     mask_phones,
 )
-from bot.errors import Permanent, RateLimited, Transient
+from bot.delivery.errors import (
+    Permanent,
+    RateLimited,
+    Transient,
+)
 from models.messages import Choice, Reply
 from tests.fakes.wechat_api import FakeWeChat, Scripted
 

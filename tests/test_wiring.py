@@ -24,8 +24,8 @@ PACKAGES = ("models", "matching", "handlers", "bot")
 
 # Runs in a fresh interpreter: every project module's body is executed under a watch that
 # records any change it makes to another module's module-level list, dict, set or Router.
-# typer's `app` is the one exception: bot/cli.py lists the CLI modules whose typer decorators
-# add their commands (typer's own idiom), and it is no module-level container.
+# typer's `app` is the one exception: bot/cli/__init__.py lists the CLI modules whose typer
+# decorators add their commands (typer's own idiom), and it is no module-level container.
 PROBE = r"""
 import importlib, importlib.abc, json, pkgutil, sys
 from pathlib import Path
@@ -102,14 +102,14 @@ def test_no_module_registers_anything_when_imported():
 
 def test_the_old_registries_are_gone():
     import bot.cli  # first: the CLI modules import one another through it
-    import bot.cli_chat
+    import bot.cli.chat
     import bot.runner
     import handlers.router
 
     gone = {
         handlers.router: ("COMMANDS", "LOCKS"),
         bot.runner: ("CHANNELS", "WORKERS", "TIMERS", "register_channel", "register_worker"),
-        bot.cli_chat: ("DEMO_STAGES", "add_demo_stage"),
+        bot.cli.chat: ("DEMO_STAGES", "add_demo_stage"),
     }
     for module, names in gone.items():
         assert not [n for n in names if hasattr(module, n)], module.__name__
@@ -154,13 +154,16 @@ def test_fallbacks_run_in_the_order_the_areas_are_included():
     router = build_router()
     names = [f"{f.__module__}.{f.__name__}" for f in router.fallbacks]
     assert names == [
-        "handlers.checkins.typed_answer",  # a bare 1/2/3 answering a check-in ...
-        "handlers.relay.relay_fallback",  # ... before a relayed group post ...
-        "handlers.employer.post_fallback",  # ... before an employer's free-text post ...
-        "handlers.onboarding.seeker_fallback",  # ... and the seeker's dialog takes the rest
+        "handlers.caseworker.checkins.typed_answer",  # a bare 1/2/3 answering a check-in ...
+        "handlers.caseworker.relay.relay_fallback",  # ... before a relayed group post ...
+        "handlers.employer.posting.post_fallback",  # ... before an employer's free-text post ...
+        "handlers.seeker.onboarding.seeker_fallback",  # ... and the seeker's dialog takes the rest
     ]
     early = [f"{f.__module__}.{f.__name__}" for f in router.early_fallbacks]
-    assert early == ["handlers.staff.code_fallback", "handlers.group_post.job_code_fallback"]
+    assert early == [
+        "handlers.caseworker.staff.code_fallback",
+        "handlers.caseworker.group_post.job_code_fallback",
+    ]
 
 
 def test_the_assembly_lists_every_channel_component_and_worker():

@@ -7,13 +7,13 @@ from collections import Counter
 
 import pytest
 
-from bot.channels.fake import FakeSender
-from bot.dispatcher import Dispatcher
+from bot.delivery.dispatcher import Dispatcher
 from handlers.context import Policy, Services
 from models.db import Database, is_postgres
 from models.messages import Channel
 from tests.conftest import truncate_all
 from tests.delivery_builders import enqueue, make_posting, make_seeker, publish_now, states
+from tests.fakes.channel import FakeSender
 
 pytestmark = pytest.mark.backends  # every database test runs on SQLite and PostgreSQL
 

@@ -28,7 +28,8 @@ class SendResult:
 
 
 class Sender(Protocol):
-    """Sends one reply to one address on one channel; raises `bot.errors.DeliveryError`."""
+    """Sends one reply to one address on one channel; raises
+    `bot.delivery.errors.DeliveryError`."""
 
     channel: Channel
     pace: Pace

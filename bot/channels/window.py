@@ -12,8 +12,16 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
-from bot.errors import DeliveryError, RecipientGone, Transient, WindowClosed
-from bot.limits import WECHAT_WINDOW_HOURS, WECHAT_WINDOW_MESSAGES
+from bot.channels.limits import (
+    WECHAT_WINDOW_HOURS,
+    WECHAT_WINDOW_MESSAGES,
+)
+from bot.delivery.errors import (
+    DeliveryError,
+    RecipientGone,
+    Transient,
+    WindowClosed,
+)
 from handlers.context import Services
 from models.user import User
 
@@ -50,7 +58,7 @@ class ServiceWindow:
             await self._repo.spend_window(user.id, opened, WECHAT_WINDOW_MESSAGES)
             return False
         except RecipientGone:
-            raise  # whoever asked unsubscribes them (handlers.subscription)
+            raise  # whoever asked unsubscribes them (handlers.services.subscription)
         except Transient:
             raise  # it may have gone out: the slot stays counted
         except DeliveryError:

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from bot.group_digests import stored_groups
+from bot.groups.digests import stored_groups
 from bot.web import (
     auth,
     groups_pages,

@@ -13,13 +13,13 @@ from contextlib import AbstractAsyncContextManager
 
 from aiohttp import web
 
-from bot.errors import DeliveryError
-from bot.group_digests import GroupDigests
-from bot.origin_report import origin_rows
+from bot.delivery.errors import DeliveryError
+from bot.groups.digests import GroupDigests
+from bot.groups.origin_report import origin_rows
 from bot.web.html import esc, form, link, table
 from bot.web.state import SERVICES, done, render, signed_in
+from handlers.caseworker.staff import staff_name
 from handlers.context import Services
-from handlers.staff import staff_name
 from handlers.texts import t
 from matching.group_digest import TagError, parse_tags, trade_names
 from models.repos.customer_groups import CustomerGroup

@@ -12,12 +12,15 @@ from pathlib import Path, PurePath
 from aiohttp import web
 from aiohttp.web_request import FileField
 
-from bot.posting_import import import_postings
-from bot.register_import import import_register
-from bot.sheets import SPREADSHEETS, SheetError
+from bot.sheets.postings import import_postings
+from bot.sheets.read import (
+    SPREADSHEETS,
+    SheetError,
+)
+from bot.sheets.register import import_register
 from bot.web.html import esc, table
 from bot.web.state import SERVICES, render, signed_in
-from handlers.staff import scope_districts
+from handlers.caseworker.staff import scope_districts
 from handlers.texts import t
 from models.values import Role
 

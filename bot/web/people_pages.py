@@ -1,7 +1,7 @@
 """A person on the register, in the browser: details, contact history, and the follow-up work.
 
 GET /console/people/{id}; POST /console/people/{id}/log|employed|close. The rules live in
-handlers/followups.py (the same functions the chat commands 记录 / 就业 / 注销登记 use).
+handlers/caseworker/followups.py (the same functions the chat commands 记录 / 就业 / 注销登记 use).
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from aiohttp import web
 
 from bot.web.html import esc, form, table
 from bot.web.state import SERVICES, done, render, signed_in, turn_for
-from handlers import followups
+from handlers.caseworker import followups
+from handlers.caseworker.staff import in_scope
 from handlers.context import Services
-from handlers.staff import in_scope
 from handlers.texts import t
 from models.register import CLOSE_REASONS, EMPLOYMENT_WAYS, UNREACHED, RegisterEntry
 from models.timeutil import LOCAL_TZ, local

@@ -1,8 +1,8 @@
 """Console pages about postings: the moderation queue and its actions, the list, the broadcast.
 
-Actions call the same functions as the chat commands (handlers.moderation approve / reject /
-verify / edit_posting, handlers.broadcast preview / send_broadcast), so each is checked,
-published and audited exactly as it would be in chat.
+Actions call the same functions as the chat commands (handlers.caseworker.moderation approve /
+reject / verify / edit_posting, handlers.caseworker.broadcast preview / send_broadcast), so each is
+checked, published and audited exactly as it would be in chat.
 """
 
 from __future__ import annotations
@@ -14,11 +14,14 @@ from aiohttp import web
 
 from bot.web.html import esc, form, link, table
 from bot.web.state import SERVICES, done, render, signed_in, turn_for
-from handlers import broadcast, moderation
-from handlers.cards import pay_text
-from handlers.employer import risk_text
-from handlers.post_draft import FIELD_WORDS
-from handlers.staff import staff_name
+from handlers.caseworker import (
+    broadcast,
+    moderation,
+)
+from handlers.caseworker.staff import staff_name
+from handlers.employer.post_draft import FIELD_WORDS
+from handlers.employer.posting import risk_text
+from handlers.services.cards import pay_text
 from handlers.texts import t
 from matching.districts import TIANJIN_DISTRICTS
 from matching.taxonomy import label

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from aiohttp import web
 
-from bot.exports import (
+from bot.sheets.exports import (
     OWN_HEADERS,
     OWN_SHEET,
     STATS_HEADERS,
@@ -26,9 +26,9 @@ from bot.exports import (
 )
 from bot.web.html import bar_chart, esc, link, table
 from bot.web.state import SERVICES, render, signed_in
-from handlers.checkins import month_start
+from handlers.caseworker.checkins import month_start
+from handlers.caseworker.staff import scope_districts
 from handlers.context import Services
-from handlers.staff import scope_districts
 from handlers.texts import t
 from matching.taxonomy import label
 from models.register import RegisterStatus

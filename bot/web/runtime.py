@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from functools import partial
 
-from bot.group_digests import open_group_digests
+from bot.groups.digests import open_group_digests
 from bot.runner import Runtime
 from bot.web.app import PREFIX, mount
 

@@ -6,8 +6,8 @@ from aiohttp import web
 
 from bot.web.auth import SignedIn
 from bot.web.html import page
+from handlers.caseworker.staff import staff_name
 from handlers.context import Services, Turn
-from handlers.staff import staff_name
 from models.messages import Incoming
 from models.user import User
 

@@ -423,7 +423,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Queued for {n} {n:seeker|seekers} needing {need} ({skipped} had this text "
         "already).",
     },
-    # The command line (bot/cli_staff.py).
+    # The command line (bot/cli/staff.py).
     "caseworker.cli.bad_role": {"zh": "角色只能是 {roles}", "en": "role must be one of {roles}"},
     "caseworker.cli.bad_channel": {
         "zh": "渠道只能是 {names}",

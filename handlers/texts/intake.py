@@ -358,7 +358,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "无法读取文件：{reason}",
         "en": "Cannot read the file: {reason}",
     },
-    # Reading sheets (bot/sheets.py)
+    # Reading sheets (bot/sheets/read.py)
     "sheet.bad_type": {
         "zh": "不支持的文件类型 {suffix}，请使用 .xlsx、.xls、.ods 或 .csv",
         "en": "Unsupported file type {suffix}: use .xlsx, .xls, .ods or .csv",

@@ -204,7 +204,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "onboarding.unit.day": {"zh": "元/天（日结）", "en": "per day (daily pay)"},
     "onboarding.unit.hour": {"zh": "元/小时", "en": "per hour"},
     "onboarding.unit.piece": {"zh": "计件", "en": "piece rate"},
-    # Questions seekers ask in the middle of the form (handlers.faq); the form question follows.
+    # Questions seekers ask in the middle of the form (handlers.seeker.faq); the form question
+    # follows.
     "faq.fee": {
         "zh": "驿站的服务完全免费，找工作不收任何费用。"
         "凡是让您先交钱（押金、培训费、中介费）的都不要信。",

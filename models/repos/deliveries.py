@@ -139,7 +139,8 @@ class DeliveryRepo:
         self, channel: str, now: datetime, *, limit: int, token: str
     ) -> AsyncIterator[DueBatch]:
         """Lock and load the due pushes of one channel in one transaction, held while the caller
-        decides (handlers.delivery_rules) and `apply`s the verdicts: storage never decides."""
+        decides (handlers.services.delivery_rules) and `apply`s the verdicts: storage never
+        decides."""
         async with self._db.transaction() as tx:
             await beat_in(tx, token, now)
             ids = await _due_ids(tx, channel, now, limit)

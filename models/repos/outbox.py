@@ -263,7 +263,7 @@ class OutboxRepo:
         self, channel: str, now: datetime, *, limit: int, token: str
     ) -> AsyncIterator[DueOutbox]:
         """Lock and load the due digests and notices of one channel in one transaction, held
-        while the caller decides (handlers.delivery_rules) and `apply`s the verdicts."""
+        while the caller decides (handlers.services.delivery_rules) and `apply`s the verdicts."""
         async with self._db.transaction() as tx:
             await beat_in(tx, token, now)
             ids = await _due_ids(tx, channel, now, limit)

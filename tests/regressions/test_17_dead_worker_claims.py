@@ -15,11 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.channels.fake import FakeSender
-from bot.dispatcher import Dispatcher, claim
+from bot.delivery.dispatcher import (
+    Dispatcher,
+    claim,
+)
 from models.messages import Channel
 from models.repos.workers import DEAD_AFTER, WorkerRepo
 from tests.delivery_builders import enqueue, make_posting, make_seeker, publish_now
+from tests.fakes.channel import FakeSender
 
 pytestmark = pytest.mark.backends  # every database test runs on SQLite and PostgreSQL
 
@@ -29,8 +32,11 @@ ROOT = Path(__file__).resolve().parents[2]
 HANGING_WORKER = """
 import asyncio, sys
 from datetime import datetime
-from bot.channels.fake import FakeSender
-from bot.dispatcher import Dispatcher, claim
+from tests.fakes.channel import FakeSender
+from bot.delivery.dispatcher import (
+    Dispatcher,
+    claim,
+)
 from handlers.context import Policy, Services
 from models.db import Database
 from models.messages import Channel

@@ -13,9 +13,12 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from bot.channels.wechat import WeChatCallback, WeChatConfig
-from bot.channels.wechat_sender import WeChatSender
-from bot.wechat_api import WeChatApi
+from bot.channels.wechat.api import WeChatApi
+from bot.channels.wechat.callback import (
+    WeChatCallback,
+    WeChatConfig,
+)
+from bot.channels.wechat.sender import WeChatSender
 from handlers.texts import t
 from models.messages import Reply
 from models.repos.wechat import WeChatRepo

@@ -1,0 +1,1 @@
+"""The terminal channel: the chat adapter and the console sender."""

@@ -1,0 +1,1 @@
+"""The Telegram channel: the adapter, its `yizhan run` part and its sender."""

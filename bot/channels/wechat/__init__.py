@@ -1,0 +1,1 @@
+"""The WeChat official account: API client, callback, events, rendering, sender."""

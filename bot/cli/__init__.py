@@ -1,0 +1,100 @@
+"""The `yizhan` command line (typer). Area modules add their commands to `app` on import.
+
+(typer's own decorators; the one list of those modules is at the bottom of this file.)
+
+Shell completion comes from typer: `yizhan --install-completion` (bash, zsh, fish, PowerShell).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.metadata
+from collections.abc import Coroutine
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from bot.logs import configure_logging
+from bot.settings import Settings
+
+T = TypeVar("T")
+
+app = typer.Typer(
+    name="yizhan",
+    help="驿站 Yizhan — chat-first job matching for public employment stations.",
+    no_args_is_help=True,
+    add_completion=True,
+)
+
+
+class CliState:
+    """Options given before the command (`yizhan --db PATH chat ...`)."""
+
+    settings: Settings = Settings()  # replaced by the callback below
+
+
+cli_state = CliState()
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"yizhan {importlib.metadata.version('yizhan')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db",
+            help="SQLite database file (default ./yizhan.db, $YIZHAN_DB or $YIZHAN_DATABASE_URL).",
+        ),
+    ] = None,
+    log_level: Annotated[
+        str | None, typer.Option("--log-level", help="Logging level, e.g. INFO or DEBUG.")
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print the version and exit.", callback=_print_version, is_eager=True
+        ),
+    ] = False,
+) -> None:
+    """驿站 Yizhan: options shared by every command."""
+    overrides: dict[str, Any] = {}
+    if db is not None:  # an explicit file wins over a URL in the environment
+        overrides["db"] = db
+        overrides["database_url"] = None
+    if log_level is not None:
+        overrides["log_level"] = log_level
+    settings = Settings(**overrides)
+    cli_state.settings = settings
+    # Commands people run at a terminal log warnings only; `yizhan run` logs at YIZHAN_LOG_LEVEL.
+    configure_logging(settings.log_level if log_level else "WARNING", settings.log_format)
+
+
+def run_async(coro: Coroutine[Any, Any, T]) -> T:
+    """Run one coroutine to completion from a synchronous typer command."""
+    return asyncio.run(coro)
+
+
+def main() -> None:
+    """Entry point of the `yizhan` script."""
+    app()
+
+
+# Area modules register their commands on import (kept at the bottom: they import `app`).
+from bot.cli import backup as cli_backup  # noqa: E402,F401
+from bot.cli import chat as cli_chat  # noqa: E402,F401
+from bot.cli import groups as cli_groups  # noqa: E402,F401
+from bot.cli import intake as cli_intake  # noqa: E402,F401
+from bot.cli import matching as cli_matching  # noqa: E402,F401
+from bot.cli import run as cli_run  # noqa: E402,F401
+from bot.cli import seekers as cli_seekers  # noqa: E402,F401
+from bot.cli import staff as cli_staff  # noqa: E402,F401
+from bot.cli import stats as cli_stats  # noqa: E402,F401
+from bot.cli import web as cli_web  # noqa: E402,F401
+from bot.cli import wechat as cli_wechat  # noqa: E402,F401
+from bot.demo import stages as demo  # noqa: E402,F401

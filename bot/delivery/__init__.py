@@ -1,0 +1,1 @@
+"""Delivery: the dispatcher's lanes, per-channel pacing and the delivery errors."""

@@ -1,0 +1,1 @@
+"""Sheets in and out: reading caseworkers' files, imports, templates and Excel exports."""

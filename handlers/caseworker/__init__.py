@@ -1,0 +1,1 @@
+"""The caseworker's conversation: moderation, broadcasts, follow-ups, roles, relays."""

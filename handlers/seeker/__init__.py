@@ -1,0 +1,1 @@
+"""The seeker's conversation: onboarding, commands, asking for jobs, feedback on pushes."""
