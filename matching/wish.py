@@ -70,6 +70,7 @@ _ANY_JOB = re.compile(
 )
 # Benefits a seeker asks for are not a trade: 包吃住 reads as 普工 in posts, not in a wish.
 _BENEFITS = re.compile(r"包吃包?住|包吃|包住|管吃住|管住|管饭|五险一金|五险|社保|住宿")
+_BOARD = {"包吃", "包住", "五险", "公积金"}
 # A would-be 其他 job holding one of these is a question or filler, never a trade (到活吗, 个活).
 _JOB_TITLE = re.compile(r"(?:工|员|师|匠|手|司机|长|生|管理|维修|技术)$")
 _FILLER_CHARS = set("个啥活吗到能么呢吧点些什干找做要想还份")
@@ -139,10 +140,14 @@ def parse_wish(text: str) -> WishFields:
     # so 销售 adds nothing while 客服 (the same category F) still counts.
     positive = _NEGATION.sub(lambda m: " " * len(m.group(0)), t)
     positive = _BENEFITS.sub(lambda m: " " * len(m.group(0)), positive)
+    for found in find_benefits(positive):  # 管两顿饭, 有宿舍: the shared vocabulary's words too
+        if found.value in _BOARD:  # not 班车: 接送 may be the job itself (接送孩子)
+            positive = _blank(positive, found.span)
     categories = _categories(positive)
     any_job = not categories and bool(_ANY_JOB.search(positive))
     daily_only = bool(_DAILY_ONLY.search(t))
-    pay, pay_hard = _pay(t, daily_only)
+    age, age_at = _age(t)
+    pay, pay_hard = _pay(t if age_at is None else _blank(t, age_at), daily_only)
     landmark = find_landmark(t)
     districts = find_places(t)
     if landmark is not None and not districts:
@@ -160,16 +165,25 @@ def parse_wish(text: str) -> WishFields:
         education=_first_match(t, _EDUCATION),
         any_job=any_job,
         landmark=landmark,
-        age=_age(t),
+        age=age,
         gender=_gender(t),
         benefits=_benefits(t),
     )
 
 
+# An age is a two-digit figure or 十/二十…八十 with an optional unit digit (十八, 五十五, 六十).
+_AGE_NUM = r"(?:[1-8]\d|[二三四五六七八]?十[一二三四五六七八九]?)"
+# A figure followed by a pay word is pay, never an age ("45 一小时", "50块").
+_NOT_PAY = r"(?!\s*(?:一小时|一天|一个月|每|块|元|/|个月|天|小时|公里|分钟|年|k|K|w|W))"
+# 快60了 / 将近五十: nearly N is N-1. 50多岁 / 五十来岁 / 五十出头 / 50好几: the figure said, a
+# floor (matching reads a job's age cap against it). 属虎 and 年纪大 name no figure: no age.
 _AGE = re.compile(
-    r"(?P<n>\d{2}|[二三四五六七八]十[一二三四五六七八九]?)\s*(?:周)?岁|"
-    r"(?:^|[\s我本人今年])(?P<c>[1-8]\d)(?=$|[\s,，]|[男女])|"
-    r"(?P<e>\d{2})\s*(?:years?\s*old|y/?o)|(?:aged?)\s*(?P<f>\d{2})\b",
+    rf"(?:快|将近|接近|马上就?|眼看)(?P<near>{_AGE_NUM})(?=岁|了|的人|$|[\s,，])|"
+    rf"(?P<n>{_AGE_NUM})\s*(?:多|来|几)?\s*(?:周)?岁|"
+    rf"(?P<o>{_AGE_NUM})(?:出头|好几)|"
+    rf"(?:^|[\s我本人今年都已经]|年龄|年纪|岁数)(?P<c>{_AGE_NUM})(?:多|来)?{_NOT_PAY}"
+    rf"(?=$|[\s,，了]|[男女])|"
+    r"(?P<e>\d{2})\s*(?:years?\s*old|y/?o)|(?:aged?|i\s*am|i'm)\s*(?P<f>\d{2})\b(?!\s*(?:rmb|yuan|元))",
     re.IGNORECASE,
 )
 _GENDER = re.compile(
@@ -177,15 +191,23 @@ _GENDER = re.compile(
     r"(?P<f>大姐|阿姨|大妈|宝妈|女性|woman|female)|(?P<m>大哥|大叔|男性|\bman\b|\bmale\b)",
     re.IGNORECASE,
 )
-_SPLIT_BENEFITS = {"包吃住": ("包吃", "包住"), "五险一金": ("五险", "一金"), "包午饭": ("包吃",)}
 
 
-def _age(text: str) -> int | None:
-    m = _AGE.search(text)
-    if m is None:
-        return None
-    value = parse_number(m.group("n") or m.group("c") or m.group("e") or m.group("f"))
-    return int(value) if value is not None and 16 <= value <= 90 else None
+def _blank(text: str, span: tuple[int, int]) -> str:
+    """The text with one span turned into spaces, so later readers skip it and offsets hold."""
+    start, end = span
+    return text[:start] + " " * (end - start) + text[end:]
+
+
+def _age(text: str) -> tuple[int | None, tuple[int, int] | None]:
+    """The seeker's age and where it is written: that figure is no pay (50多岁 is not 50/小时)."""
+    for m in _AGE.finditer(text):
+        name = next(g for g in ("near", "n", "o", "c", "e", "f") if m.group(g))
+        value = parse_number(m.group(name))
+        if value is None or not 16 <= value <= 90:
+            continue
+        return int(value) - (name == "near"), m.span(name)
+    return None, None
 
 
 def _gender(text: str) -> str | None:
@@ -198,13 +220,7 @@ def _gender(text: str) -> str | None:
 
 
 def _benefits(text: str) -> tuple[str, ...]:
-    out: list[str] = []
-    for found in find_benefits(text):
-        value = str(found.value)
-        for name in _SPLIT_BENEFITS.get(value, (value,)):
-            if name not in out:
-                out.append(name)
-    return tuple(out)
+    return tuple(str(found.value) for found in find_benefits(text))
 
 
 # In an English sentence "I" and "a" are words, not the form's letters I and A.

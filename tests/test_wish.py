@@ -1,3 +1,4 @@
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -98,3 +99,42 @@ def test_parse_wish_never_raises(text):
     assert set(wish.needs) <= set(NEEDS)
     assert wish.education is None or wish.education in EDUCATION_LEVELS
     assert wish.max_km is None or wish.max_km > 0
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [("50多岁 想找保洁", 50), ("五十出头 找个活", 50), ("快60了 还能干活", 59),
+     ("我68岁了还能找到活吗", 68), ("我今年55了", 55), ("今年五十五 想找保洁", 55),
+     ("六十八了 能干啥", 68), ("五十来岁的大姐", 50), ("四十多 女", 40), ("岁数58", 58),
+     ("I am 62, looking for cleaning job", 62), ("属虎的 找保安", None),
+     ("年纪大了 找个看大门的", None), ("保洁 50 一小时", None), ("一天两百 干了十年了", None)],
+)  # fmt: skip
+def test_age_as_seekers_write_it(text: str, age: int | None) -> None:
+    assert parse_wish(text).age == age
+
+
+@pytest.mark.parametrize("text", ["50多岁 想找保洁", "快60了 找保安", "女的 57", "本人45 女"])
+def test_an_age_is_never_pay(text: str) -> None:
+    """Before: 50多岁 stored 50 元/小时 as the wanted pay."""
+    assert parse_wish(text).pay is None
+
+
+def test_a_pay_next_to_an_age_is_kept() -> None:
+    wish = parse_wish("我45 一天150")
+    assert wish.age == 45
+    assert wish.pay is not None
+    assert (wish.pay.min, wish.pay.unit) == (150, PayUnit.DAY)
+
+
+@pytest.mark.parametrize(
+    ("text", "benefits"),
+    [("包吃住最好", ("包吃", "包住")), ("最好管饭", ("包吃",)), ("管两顿饭", ("包吃",)),
+     ("包午饭就行", ("包吃",)), ("有员工宿舍", ("包住",)), ("要交保险", ("五险",)),
+     ("有没有社保", ("五险",)), ("没有社保也行", ()), ("不需要包吃住", ()),
+     ("包住不包吃也行", ("包住",)),
+     ("warehouse job with food and accommodation", ("包吃", "包住"))],
+)  # fmt: skip
+def test_benefits_a_seeker_asks_for(text: str, benefits: tuple[str, ...]) -> None:
+    wish = parse_wish(text)
+    assert wish.benefits == benefits
+    assert "E" not in wish.categories  # 交保险 is a benefit, not the insurance trade
