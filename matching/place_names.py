@@ -20,7 +20,9 @@ _TYPOS = {
     "合西": "河西区", "河溪": "河西区", "和东": "河东区", "合东": "河东区", "和北": "河北区",
     "宝低": "宝坻区", "宝底": "宝坻区", "宝地": "宝坻区", "静嗨": "静海区", "静孩": "静海区",
     "宁和": "宁河区", "宁合": "宁河区", "吉州": "蓟州区", "继州": "蓟州区", "滨嗨": "滨海新区",
-    "宾海": "滨海新区", "和平去": "和平区",
+    "宾海": "滨海新区", "和平去": "和平区", "净海": "静海区", "径海": "静海区", "蓟洲": "蓟州区",
+    "季州": "蓟州区", "记州": "蓟州区", "宝抵": "宝坻区", "宝邸": "宝坻区", "武庆": "武清区",
+    "红侨": "红桥区", "鸿桥": "红桥区",
 }  # fmt: skip
 # Pinyin / English names, one per district, as the English texts print them.
 PINYIN = {
@@ -40,7 +42,8 @@ _EN_FIND = re.compile(
 _TYPO_FIND = re.compile("|".join(sorted(_TYPOS, key=len, reverse=True)))
 # 河东 / 河西 / 和平 without 区 are districts when they stand alone as a place ("河东 离家近"),
 # not inside a word (和平路 is a street; 河北 is left out: it is also the province).
-_BARE_URBAN = re.compile(r"(?<![\u4e00-\u9fff])(河东|河西|和平)(?=$|[\s,，。这那附的一边])")
+# 河东去: 去 typed for 区 (the same qu).
+_BARE_URBAN = re.compile(r"(?<![\u4e00-\u9fff])(河东|河西|和平)去?(?=$|[\s,，。这那附的一边])")
 
 
 def find_places(text: str) -> list[str]:

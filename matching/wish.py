@@ -52,7 +52,8 @@ class WishFields:
 
 
 _NEGATION = re.compile(
-    r"(?:不想|不要|不做|不干|不考虑|不接受|不去|别给我|除了)([^,，。;；!！?？\s]{1,12})"
+    r"(?:不想|不要|不做|不干|不考虑|不接受|不去|别给我|除了)([^,，。;；!！?？\s]{1,12})|"
+    r"不是([^,，。;；!！?？\s是]{1,8})"  # 不是保安 是保洁: a correction, up to its 是
 )
 _OTHER = re.compile(
     r"(?:想|要|找|做|干|应聘|当)(?:找|做|干|当|应聘)?(?:个|份|点|一份|一个)?"
@@ -225,12 +226,13 @@ def _benefits(text: str) -> tuple[str, ...]:
 
 # In an English sentence "I" and "a" are words, not the form's letters I and A.
 _ENGLISH_LETTER = re.compile(r"(?<![A-Za-z])[A-Za-z](?![A-Za-z])")
-# Possessive and anchored at a word's start: linear on a 4,096-letter run (issue 17).
-_ENGLISH_WORDS = re.compile(r"(?<![A-Za-z])[A-Za-z]{2,}+(?:\s++[A-Za-z]{2,}+){2}")
+# Three English words make the text English ("I am 62 years old": am, years, old), so its "I" is
+# no category letter. Possessive and anchored at a word's start: linear (issue 17).
+_ENGLISH_WORD = re.compile(r"(?<![A-Za-z])[A-Za-z]{2,}+")
 
 
 def _categories(text: str) -> list[str]:
-    if _ENGLISH_WORDS.search(text):
+    if len(_ENGLISH_WORD.findall(text)) >= 3:
         text = _ENGLISH_LETTER.sub(" ", text)
     out = codes_in(text)
     ranked = classify(text)

@@ -91,6 +91,23 @@ CORPUS = (
                  ("cleaning", "flexible", "5000 a month", "Xiqing"),
                  {"categories": ("A",), "pay": (5000, MONTH), "districts": ("西青区",)},
                  step="ask_distance"),
+    Conversation("50多岁 is an age, not 50 an hour", ("50多岁 女 想找保洁 西青 管两顿饭",),
+                 {"categories": ("A",), "districts": ("西青区",), "age": 50, "pay": (None, None),
+                  "benefits": ("包吃",)}),
+    Conversation("快60了 找看大门的 包吃住", ("快60了 找个看大门的活 包吃住",),
+                 {"categories": ("H",), "age": 59, "benefits": ("包吃", "包住"), "other": None}),
+    Conversation("五十出头 later, benefits added", ("保安 红桥区", "我五十出头 要有宿舍"),
+                 {"categories": ("H",), "age": 50, "benefits": ("包住",)}),
+    Conversation("没有社保也行 asks for nothing", ("仓库 一个月四千 没有社保也行",),
+                 {"categories": ("B",), "pay": (4000, MONTH), "benefits": ()}),
+    Conversation("不是保安 是保洁 replaces H", ("保安 南开", "不是保安 是保洁"),
+                 {"categories": ("A",), "districts": ("南开区",)}, said=("onboarding.updated",)),
+    *(
+        Conversation(f"typo {typo}", (line,), {"districts": (district,)})
+        for typo, line, district in (("净海", "净海 种地", "静海区"),
+                                     ("蓟洲", "蓟洲 农家院", "蓟州区"),
+                                     ("河东去", "河东去 保洁", "河东区"))
+    ),
 )  # fmt: skip
 
 
@@ -134,6 +151,10 @@ async def test_conversation(services, conv: Conversation) -> None:
         elif key == "near":
             assert profile.location is not None
             assert (profile.location.lat, profile.location.lon) == pytest.approx(want, abs=0.01)
+        elif key == "age":
+            assert profile.age == want
+        elif key == "benefits":
+            assert profile.benefits == want
         elif key == "wish_lacks":
             assert want not in (profile.wish or "")
         else:

@@ -138,3 +138,10 @@ def test_benefits_a_seeker_asks_for(text: str, benefits: tuple[str, ...]) -> Non
     wish = parse_wish(text)
     assert wish.benefits == benefits
     assert "E" not in wish.categories  # 交保险 is a benefit, not the insurance trade
+
+
+def test_english_i_is_no_category_letter() -> None:
+    """Before: "I am 62 years old" stored category I (catering)."""
+    wish = parse_wish("I am 62 years old")
+    assert wish.categories == ()
+    assert wish.age == 62
