@@ -66,8 +66,8 @@ _GENERIC = re.compile(
 # 干啥都行 / 什么活都干 / 啥都能干 / 不挑: the seeker has no trade preference.
 _ANY_JOB = re.compile(
     r"(?:干|做|找)?(?:啥|什么|哪种|任何)(?:活|工作|工种|活儿)?(?:都|也)(?:行|可以|能干|干|做|成|中)|"
-    r"不挑(?:活|工作)?|有活就(?:行|干)|能挣钱就行|什么都(?:能)?(?:干|做)|any\s*(?:job|work)|"
-    r"anything|whatever job"
+    r"不挑(?:活|工作)?|有活就(?:行|干)|能挣钱就行|什么都(?:能)?(?:干|做)|"
+    r"(?i:\bany\s*(?:job|work|kind|type|sort)|anything|whatever job)"
 )
 # Benefits a seeker asks for are not a trade: 包吃住 reads as 普工 in posts, not in a wish.
 _BENEFITS = re.compile(r"包吃包?住|包吃|包住|管吃住|管住|管饭|五险一金|五险|社保|住宿")

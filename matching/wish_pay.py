@@ -40,6 +40,14 @@ _EN_UNIT = re.compile(
     re.IGNORECASE,
 )
 _UNIT_WORD = {"month": "月薪", "day": "日薪", "hour": "时薪"}
+# A thousands figure standing alone in a wish ("超市收银 河东 离家近点 三千五") is a monthly wage:
+# seekers name no other four-digit amounts. The post reader needs more than a bare figure.
+_BARE_MONTHLY = re.compile(
+    r"(?:^|(?<=[\s,，。;；]))"
+    r"(?P<n>(?<![\d.])[1-9]\d{3,4}(?![\d.])|[一二两三四五六七八九]千(?:[一二三四五六七八九]百?)?|"
+    r"[一两]万(?:[一二三四五六七八九]千?)?)"
+    r"(?=$|[\s,，。;；]|左右|上下|以上|起|多(?![\u4e00-\u9fff]))"
+)
 
 
 def _amount(raw: str) -> float | None:
@@ -75,6 +83,7 @@ def reword_pay(text: str) -> str:
         (_HOUR_FIRST, "时薪"),
         (_DAY_AFTER, "日薪"),
         (_MONTH_AFTER, "月薪"),
+        (_BARE_MONTHLY, "月薪"),
     ):
         text = _sub(rx, head, text)
     return text

@@ -102,6 +102,11 @@ CORPUS = (
                  {"categories": ("B",), "pay": (4000, MONTH), "benefits": ()}),
     Conversation("不是保安 是保洁 replaces H", ("保安 南开", "不是保安 是保洁"),
                  {"categories": ("A",), "districts": ("南开区",)}, said=("onboarding.updated",)),
+    Conversation("a bare 三千五 at the end is monthly pay",
+                 ("想找个超市收银的 河东 离家近点 三千五",),
+                 {"categories": ("M",), "districts": ("河东区",), "pay": (3500, MONTH)}),
+    Conversation("English any kind", ("I need a part-time job, any kind, paid daily if possible",),
+                 {"any_job": True}),
     *(
         Conversation(f"typo {typo}", (line,), {"districts": (district,)})
         for typo, line, district in (("净海", "净海 种地", "静海区"),

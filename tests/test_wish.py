@@ -145,3 +145,24 @@ def test_english_i_is_no_category_letter() -> None:
     wish = parse_wish("I am 62 years old")
     assert wish.categories == ()
     assert wish.age == 62
+
+
+@pytest.mark.parametrize(
+    ("text", "pay"),
+    [("超市收银 河东 离家近点 三千五", 3500), ("保洁 3500左右", 3500), ("保洁 一万二", 12000),
+     ("保安 2026年", None), ("离家1000米", None), ("电话 13812345678", None)],
+)  # fmt: skip
+def test_a_bare_thousands_figure_is_a_monthly_wage(text: str, pay: int | None) -> None:
+    wish = parse_wish(text)
+    got = None if wish.pay is None else (wish.pay.min, wish.pay.unit)
+    assert got == (None if pay is None else (pay, PayUnit.MONTH))
+
+
+ENGLISH_ANY = ("I need a part-time job, any kind", "Any job near Tianjin Station")
+
+
+@pytest.mark.parametrize("text", ENGLISH_ANY)
+def test_any_job_in_english(text: str) -> None:
+    wish = parse_wish(text)
+    assert wish.any_job
+    assert wish.categories == ()
