@@ -295,4 +295,5 @@ BRANDS.update({
     "caregiver": ("N",), "construction": ("O",), "farm": ("P",), "farming": ("P",),
     "intern": ("Q",), "accountant": ("E",), "clerk": ("D",), "office": ("D",),
     "厂子": ("J",), "进厂": ("J",), "钢厂": ("J",), "手工活": ("J",), "早点铺": ("I",),
+    "看孩子": ("A",), "带娃": ("A",), "看娃": ("A",), "babysitter": ("A",), "babysitting": ("A",),
 })  # fmt: skip

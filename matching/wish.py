@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from matching.districts import find_districts
-from matching.landmarks import Landmark, find_landmark
+from matching.landmarks import Landmark, find_landmark, find_landmark_at
 from matching.normalize import normalize_text
 from matching.numbers import parse_number
 from matching.pay import find_pay
@@ -149,8 +149,9 @@ def parse_wish(text: str) -> WishFields:
     daily_only = bool(_DAILY_ONLY.search(t))
     age, age_at = _age(t)
     pay, pay_hard = _pay(t if age_at is None else _blank(t, age_at), daily_only)
-    landmark = find_landmark(t)
-    districts = find_places(t)
+    anchor = find_landmark_at(t)
+    landmark = anchor[0] if anchor else None
+    districts = find_places(t if anchor is None else _blank(t, anchor[1]))
     if landmark is not None and not districts:
         districts = [landmark.district]
     return WishFields(

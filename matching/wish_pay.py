@@ -42,11 +42,15 @@ _EN_UNIT = re.compile(
 _UNIT_WORD = {"month": "月薪", "day": "日薪", "hour": "时薪"}
 # A thousands figure standing alone in a wish ("超市收银 河东 离家近点 三千五") is a monthly wage:
 # seekers name no other four-digit amounts. The post reader needs more than a bare figure.
-_BARE_MONTHLY = re.compile(
-    r"(?:^|(?<=[\s,，。;；]))"
-    r"(?P<n>(?<![\d.])[1-9]\d{3,4}(?![\d.])|[一二两三四五六七八九]千(?:[一二三四五六七八九]百?)?|"
-    r"[一两]万(?:[一二三四五六七八九]千?)?)"
-    r"(?=$|[\s,，。;；]|左右|上下|以上|起|多(?![\u4e00-\u9fff]))"
+_THOUSANDS = (
+    r"(?<![\d.])[1-9]\d{3,4}(?![\d.])|[一二两三四五六七八九]千(?:[一二三四五六七八九]百?)?|"
+    r"[一两]万(?:[一二三四五六七八九]千?)?"
+)
+_ALONE_AFTER = r"(?=$|[\s,，。;；]|左右|上下|以上|起|多(?![\u4e00-\u9fff]))"
+_BARE_MONTHLY = re.compile(rf"(?:^|(?<=[\s,，。;；]))(?P<n>{_THOUSANDS}){_ALONE_AFTER}")
+# 三千五到四千 / 3500-4000: the same, as a range.
+_BARE_RANGE = re.compile(
+    rf"(?:^|(?<=[\s,，。;；]))(?P<a>{_THOUSANDS})\s*(?:到|至|-|~|～|—)\s*(?P<b>{_THOUSANDS}){_ALONE_AFTER}"
 )
 
 
@@ -72,10 +76,18 @@ def _latin_k(m: re.Match[str]) -> str:
     return f"{head}{value:g}"
 
 
+def _range(m: re.Match[str]) -> str:
+    low, high = _amount(m.group("a")), _amount(m.group("b"))
+    if low is None or high is None or not 0 < low < high:
+        return m.group(0)
+    return f"月薪{low:g}-{high:g}"
+
+
 def reword_pay(text: str) -> str:
     """The text with seeker pay phrases rewritten as "月薪N"/"日薪N"/"时薪N" (rest unchanged)."""
     text = _LATIN_K.sub(_latin_k, text)
     text = _EXCEEDS_10K.sub("月薪10000以上", text)
+    text = _BARE_RANGE.sub(_range, text)
     text = _EN_UNIT.sub(lambda m: f"{_UNIT_WORD[m.group('u').lower()]}{m.group('n')} ", text)
     for rx, head in (
         (_MONTH_FIRST, "月薪"),

@@ -105,6 +105,12 @@ CORPUS = (
     Conversation("a bare 三千五 at the end is monthly pay",
                  ("想找个超市收银的 河东 离家近点 三千五",),
                  {"categories": ("M",), "districts": ("河东区",), "pay": (3500, MONTH)}),
+    Conversation("三千五到四千 is a monthly range", ("刚毕业 大专 想找文员 南开 三千五到四千",),
+                 {"categories": ("D",), "districts": ("南开区",), "pay": (3500, MONTH)}),
+    Conversation("天津南站 is in 西青, not 津南", ("在天津南站附近找个保洁",),
+                 {"categories": ("A",), "districts": ("西青区",), "near": (39.0575, 117.0590)}),
+    Conversation("看孩子的活 is 家政", ("给我找个看孩子的活 河东",),
+                 {"categories": ("A",), "districts": ("河东区",), "other": None}),
     Conversation("English any kind", ("I need a part-time job, any kind, paid daily if possible",),
                  {"any_job": True}),
     *(
