@@ -111,6 +111,9 @@ CORPUS = (
                  {"categories": ("A",), "districts": ("西青区",), "near": (39.0575, 117.0590)}),
     Conversation("看孩子的活 is 家政", ("给我找个看孩子的活 河东",),
                  {"categories": ("A",), "districts": ("河东区",), "other": None}),
+    Conversation("English 4500 monthly near a station",
+                 ("Need work near Tianjin West Station, factory job, 4500 monthly",),
+                 {"categories": ("J",), "districts": ("红桥区",), "pay": (4500, MONTH)}),
     Conversation("English any kind", ("I need a part-time job, any kind, paid daily if possible",),
                  {"any_job": True}),
     *(

@@ -166,3 +166,16 @@ def test_any_job_in_english(text: str) -> None:
     wish = parse_wish(text)
     assert wish.any_job
     assert wish.categories == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "pay", "unit"),
+    [("factory job, 4500 monthly", 4500, PayUnit.MONTH), ("cleaning, 150 daily", 150, PayUnit.DAY),
+     ("25 yuan hourly", 25, PayUnit.HOUR), ("5k per month warehouse", 5000, PayUnit.MONTH),
+     ("5000 per month warehouse", 5000, PayUnit.MONTH)],
+)  # fmt: skip
+def test_english_pay_phrases(text: str, pay: int, unit: PayUnit) -> None:
+    """Before: "5000 per month warehouse" read the w of warehouse as 万 and kept no pay."""
+    wish = parse_wish(text)
+    assert wish.pay is not None
+    assert (wish.pay.min, wish.pay.unit) == (pay, unit)
