@@ -188,9 +188,13 @@ _AGE = re.compile(
     r"(?P<e>\d{2})\s*(?:years?\s*old|y/?o)|(?:aged?|i\s*am|i'm)\s*(?P<f>\d{2})\b(?!\s*(?:rmb|yuan|元))",
     re.IGNORECASE,
 )
+# 我是女的 / 俺是男的 / 女同志; 老头 and 老太太 are the seeker unless cared for (照顾老太太).
+_CARED = r"(?<!照顾)(?<!陪护)(?<!伺候)(?<!护理)(?<!陪)(?<!看)"
 _GENDER = re.compile(
     r"本人(?P<a>[男女])|(?<![\u4e00-\u9fff])(?P<b>[男女])(?:的|性)?(?![\u4e00-\u9fff])|"
-    r"(?P<f>大姐|阿姨|大妈|宝妈|女性|woman|female)|(?P<m>大哥|大叔|男性|\bman\b|\bmale\b)",
+    r"(?:我是|俺是|我|俺|本人是)(?P<c>[男女])(?:的|性|人|(?![\u4e00-\u9fff]))|(?P<d>[男女])同志|"
+    rf"(?P<f>大姐|阿姨|大妈|宝妈|女性|woman|female|{_CARED}(?:老太太|老太婆|老婆子|大娘))|"
+    rf"(?P<m>大哥|大叔|男性|小伙子?|\bman\b|\bmale\b|{_CARED}(?:老头子?|老汉|大爷))",
     re.IGNORECASE,
 )
 
@@ -216,8 +220,9 @@ def _gender(text: str) -> str | None:
     m = _GENDER.search(text)
     if m is None:
         return None
-    if m.group("a") or m.group("b"):
-        return m.group("a") or m.group("b")
+    said = m.group("a") or m.group("b") or m.group("c") or m.group("d")
+    if said:
+        return said
     return "女" if m.group("f") else "男"
 
 

@@ -179,3 +179,13 @@ def test_english_pay_phrases(text: str, pay: int, unit: PayUnit) -> None:
     wish = parse_wish(text)
     assert wish.pay is not None
     assert (wish.pay.min, wish.pay.unit) == (pay, unit)
+
+
+@pytest.mark.parametrize(
+    ("text", "gender"),
+    [("我是女的 找保洁", "女"), ("俺是男的", "男"), ("男同志 找活", "男"), ("我男 40", "男"),
+     ("老头 找看门", "男"), ("老太太 找保洁", "女"), ("想找照顾老太太的活", None),
+     ("陪护老头", None), ("男女不限", None), ("我男朋友让我找活", None)],
+)  # fmt: skip
+def test_gender_as_seekers_say_it(text: str, gender: str | None) -> None:
+    assert parse_wish(text).gender == gender
