@@ -97,19 +97,24 @@ _MINUTES = re.compile(
 _FORMS = (
     (
         WorkForm.SELF,
-        re.compile(r"创业|开店|自己干|自己开|当老板|做生意|个体户|自主经营|own business"),
+        re.compile(
+            r"创业|开店|开个小?店|开个小?饭馆|摆摊|摆地摊|自己干|自己开|当老板|做生意|个体户|自主经营|"
+            r"own business"
+        ),
     ),
     (
         WorkForm.FLEXIBLE,
         re.compile(
-            r"兼职|零工|临时工|小时工|钟点工|灵活|短期|散工|临时|日结工|"
+            r"兼职|零工|临时工|小时工|钟点工|灵活|短期|散工|临时|日结工|短工|干几天|"
+            r"[暑寒]假工|周末(?:干|的活|兼职)|只(?:想|能)?干半天|干几个月|"
             r"part[- ]?time|temporary|gig"
         ),
     ),
     (
         WorkForm.STABLE,
         re.compile(
-            r"全职|长期|稳定|正式工|正式|五险一金|签合同|交社保|full[- ]?time|long[- ]term|stable"
+            r"全职|长期|稳定|正式工|正式|五险一金|签合同|交社保|长干|常年干|一直干|固定的?工作|"
+            r"full[- ]?time|long[- ]term|stable"
         ),
     ),
 )

@@ -189,3 +189,15 @@ def test_english_pay_phrases(text: str, pay: int, unit: PayUnit) -> None:
 )  # fmt: skip
 def test_gender_as_seekers_say_it(text: str, gender: str | None) -> None:
     assert parse_wish(text).gender == gender
+
+
+@pytest.mark.parametrize(
+    ("text", "form"),
+    [("找个正经工作 能长干的", WorkForm.STABLE), ("白班 保洁 常年干", WorkForm.STABLE),
+     ("想找个固定的工作", WorkForm.STABLE), ("短工也行 干几天的", WorkForm.FLEXIBLE),
+     ("周末干的活", WorkForm.FLEXIBLE), ("只想干半天", WorkForm.FLEXIBLE),
+     ("学生 暑假工", WorkForm.FLEXIBLE), ("自己想开个小店", WorkForm.SELF),
+     ("摆摊", WorkForm.SELF)],
+)  # fmt: skip
+def test_work_form_as_seekers_say_it(text: str, form: WorkForm) -> None:
+    assert parse_wish(text).work_form == form
