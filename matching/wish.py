@@ -84,13 +84,19 @@ _DAILY_ONLY = re.compile(
     r"日结的?才|不是日结(?:的)?不|要求日结|必须是日结"
 )
 _DAILY = re.compile(r"日结|当天结|当日结|现结|paid daily|daily pay|pay daily|paid every day")
-_NEAR = re.compile(r"离家近|离家不远|家附近|附近|就近|家门口|近一点|近点|别太远|不要太远|不能太远")
+_NEAR = re.compile(
+    r"离家近|离家不远|家附近|附近|就近|家门口|近一点|近点|别太远|不要太远|不能太远|"
+    r"(?i:close\s+to\s+(?:my\s+)?home|near\s+(?:my\s+)?home|nearby)"
+)
 _KM = re.compile(  # from a number's first digit only, bounded: linear on long digit runs
     r"(?P<n>(?<![\d.])\d{1,5}(?:\.\d{1,2})?|(?<![一二两三四五六七八九十])[一二两三四五六七八九十]{1,4})"
-    r"\s*(?:公里|km|KM|千米)"
+    r"\s*(?P<u>公里|km|KM|千米|里地?|米(?=以内|之内|内|左右))"
 )
+# 两三公里, 四五里: two neighbouring figures are a range; the limit is the larger one.
+_PAIR = re.compile(r"^([一二两三四五六七八九])([二三四五六七八九])$")
+_DIGIT = "一二三四五六七八九"
 _MINUTES = re.compile(
-    r"(?P<how>走路|步行|骑车|坐车|开车|公交|车程|通勤)?\s*"
+    r"(?P<how>走路|步行|骑车|骑电动车|骑电车|电动车|电瓶车|自行车|坐车|开车|公交|车程|通勤)?\s*"
     r"(?P<n>(?<!\d)\d{1,4}|(?<![一二两三四五六十])[一二两三四五六十]{1,4}|半)\s*(?P<u>分钟|个?小时)(?:以内|之内|内)?"
     r"(?P<how2>车程|路程|通勤|走路|步行)?"
 )
@@ -291,7 +297,14 @@ def _pay(text: str, daily_only: bool) -> tuple[Pay | None, bool]:
 
 def _max_km(text: str) -> float | None:
     if m := _KM.search(text):
-        value = parse_number(m.group("n"))
+        raw = m.group("n")
+        pair = _PAIR.match(raw)
+        value = float(_DIGIT.index(pair.group(2)) + 1) if pair else parse_number(raw)
+        unit = m.group("u")
+        if value is not None and unit.startswith("里"):
+            value /= 2  # 一里 is half a kilometre
+        elif value is not None and unit == "米":
+            value /= 1000
         if value is not None and 0 < value <= 500:
             return value
     if m := _MINUTES.search(text):

@@ -201,3 +201,14 @@ def test_gender_as_seekers_say_it(text: str, gender: str | None) -> None:
 )  # fmt: skip
 def test_work_form_as_seekers_say_it(text: str, form: WorkForm) -> None:
     assert parse_wish(text).work_form == form
+
+
+@pytest.mark.parametrize(
+    ("text", "km"),
+    [("离家两三公里", 3.0), ("四五里地", 2.5), ("别太远 10里地以内", 5.0), ("1000米以内", 1.0),
+     ("骑电动车半小时能到的", 7.5), ("close to home", NEAR_HOME_KM), ("一米八的个子 找保安", None),
+     ("身高1米7", None)],
+)  # fmt: skip
+def test_distance_as_seekers_say_it(text: str, km: float | None) -> None:
+    """Before: 两三公里 read as 23 km."""
+    assert parse_wish(text).max_km == km
