@@ -65,7 +65,10 @@ CORPUS = (
     *(
         Conversation(f"missing trade {word}", (word,), {"categories_include": code})
         for word, code in (("看大门", "H"), ("打更", "H"), ("搬砖", "O"), ("做饭", "I"),
-                           ("洗碗", "I"), ("理发", "K"), ("种地", "P"), ("开车的活", "B"))
+                           ("洗碗", "I"), ("理发", "K"), ("种地", "P"), ("开车的活", "B"),
+                           ("想找个扫大街的活", "A"), ("开挖掘机的", "O"), ("开出租", "B"),
+                           ("伺候月子", "A"), ("发传单", "F"), ("看车棚", "H"), ("搓澡", "K"),
+                           ("做手工 串珠子", "J"))
     ),
     Conversation("收费吗 answered mid-form", ("保洁", "你们收费吗"), {"categories": ("A",)},
                  step="ask_work_form", said=("faq.fee",)),
