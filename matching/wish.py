@@ -163,6 +163,8 @@ def parse_wish(text: str) -> WishFields:
     anchor = find_landmark_at(t)
     landmark = anchor[0] if anchor else None
     districts = find_places(t if anchor is None else _blank(t, anchor[1]))
+    if anchor is not None and _other_district_before(t, anchor):
+        landmark = None  # 武清开发区 is not TEDA: the district named with it wins
     if landmark is not None and not districts:
         districts = [landmark.district]
     return WishFields(
@@ -208,6 +210,13 @@ _GENDER = re.compile(
     rf"(?P<m>大哥|大叔|男性|小伙子?|\bman\b|\bmale\b|{_CARED}(?:老头子?|老汉|大爷))",
     re.IGNORECASE,
 )
+
+
+def _other_district_before(text: str, anchor: tuple[Landmark, tuple[int, int]]) -> bool:
+    """Whether the landmark's name follows another district's name (武清开发区, 西青万达)."""
+    landmark, (start, _) = anchor
+    named = find_places(text[max(0, start - 4) : start])
+    return bool(named) and landmark.district not in named
 
 
 def _blank(text: str, span: tuple[int, int]) -> str:

@@ -117,6 +117,14 @@ CORPUS = (
     Conversation("English 4500 monthly near a station",
                  ("Need work near Tianjin West Station, factory job, 4500 monthly",),
                  {"categories": ("J",), "districts": ("红桥区",), "pay": (4500, MONTH)}),
+    Conversation("南开或者河西都行: both", ("南开或者河西都行 保洁",),
+                 {"categories": ("A",), "districts": ("南开区", "河西区")}),
+    Conversation("市内六区都行", ("市内六区都行 找保安",),
+                 {"categories": ("H",),
+                  "districts": ("和平区", "河东区", "河西区", "南开区", "河北区", "红桥区")}),
+    Conversation("静海县 is the old name", ("静海县 保洁",), {"districts": ("静海区",)}),
+    Conversation("武清开发区 is not TEDA", ("武清开发区 找个普工",),
+                 {"categories": ("J",), "districts": ("武清区",), "no_anchor": True}),
     Conversation("English any kind", ("I need a part-time job, any kind, paid daily if possible",),
                  {"any_job": True}),
     *(
@@ -172,6 +180,8 @@ async def test_conversation(services, conv: Conversation) -> None:
             assert profile.age == want
         elif key == "benefits":
             assert profile.benefits == want
+        elif key == "no_anchor":
+            assert profile.location is None
         elif key == "wish_lacks":
             assert want not in (profile.wish or "")
         else:
