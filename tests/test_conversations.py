@@ -125,6 +125,9 @@ CORPUS = (
     Conversation("静海县 is the old name", ("静海县 保洁",), {"districts": ("静海区",)}),
     Conversation("武清开发区 is not TEDA", ("武清开发区 找个普工",),
                  {"categories": ("J",), "districts": ("武清区",), "no_anchor": True}),
+    Conversation("快递分拣 is 快递 and 仓储", ("快递分拣 夜班 时薪二十 开发区",),
+                 {"categories": ("C", "B"), "districts": ("滨海新区",),
+                  "pay": (20, PayUnit.HOUR)}),
     Conversation("English any kind", ("I need a part-time job, any kind, paid daily if possible",),
                  {"any_job": True}),
     *(
