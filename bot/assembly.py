@@ -12,10 +12,7 @@ from __future__ import annotations
 
 from bot.caseworker_jobs import caseworker_jobs
 from bot.channels.telegram.app import TelegramChannel
-from bot.channels.wechat.app import (
-    WeChatChannel,
-    WeComRobotsChannel,
-)
+from bot.channels.wechat.app import WeChatChannel, WeComRobotsChannel
 from bot.channels.wecom_kf.app import WeComKfChannel
 from bot.groups.jobs import group_jobs
 from bot.runner import ChannelSpec, Opener, Parts, TimerInstaller, dispatching, scheduling

@@ -17,10 +17,7 @@ from typing import Any
 from bot.runner import Runtime
 from bot.scheduler import Scheduler
 from handlers.caseworker.broadcast import sync_group_targets
-from handlers.caseworker.checkins import (
-    CHECKIN_DAY,
-    due_checkins,
-)
+from handlers.caseworker.checkins import CHECKIN_DAY, due_checkins
 from handlers.services.delivery_rules import next_local_hour
 
 log = logging.getLogger(__name__)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import sys
 import tempfile
 import time
 from collections.abc import Sequence
@@ -22,17 +23,12 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests.fakes, from any cwd
+
 from bot.channels.base import Pace
-from bot.channels.limits import (
-    TELEGRAM_GLOBAL_PER_S,
-    TELEGRAM_PER_CHAT_PER_S,
-    WECOM_ROBOT_PER_MIN,
-)
+from bot.channels.limits import TELEGRAM_GLOBAL_PER_S, TELEGRAM_PER_CHAT_PER_S, WECOM_ROBOT_PER_MIN
 from bot.delivery.dispatcher import Dispatcher
-from bot.delivery.pacing import (
-    achieved_rate,
-    pace_violations,
-)
+from bot.delivery.pacing import achieved_rate, pace_violations
 from handlers.context import Policy, Services
 from models.db import Database
 from models.messages import Channel

@@ -11,12 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from bot.channels.console.adapter import (
-    ConsoleSession,
-    parse_location,
-    render,
-    to_incoming,
-)
+from bot.channels.console.adapter import ConsoleSession, parse_location, render, to_incoming
 from bot.cli import app
 from handlers.context import Policy, Services
 from handlers.texts import t

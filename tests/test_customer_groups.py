@@ -6,27 +6,11 @@ from datetime import UTC, timedelta
 import pytest
 
 from bot.channels.wechat.api import TokenExpired
-from bot.channels.wecom.api import (
-    GroupGone,
-    WeComApi,
-)
-from bot.channels.wecom.groups import (
-    GroupsApi,
-    group_scene,
-)
-from bot.delivery.errors import (
-    DeliveryError,
-    RateLimited,
-)
-from bot.groups.digests import (
-    DigestConfig,
-    GroupDigests,
-)
-from bot.groups.jobs import (
-    DIGEST_TIMER,
-    RESULTS_TIMER,
-    install,
-)
+from bot.channels.wecom.api import GroupGone, WeComApi
+from bot.channels.wecom.groups import GroupsApi, group_scene
+from bot.delivery.errors import DeliveryError, RateLimited
+from bot.groups.digests import DigestConfig, GroupDigests
+from bot.groups.jobs import DIGEST_TIMER, RESULTS_TIMER, install
 from bot.scheduler import Scheduler
 from matching.group_digest import GroupTags, TagError, may_send_today, monthly_cap, parse_tags
 from models.posting import PostingStatus, Trust

@@ -11,10 +11,7 @@ from bot.channels.wecom.api import WeComApi
 from bot.channels.wecom.groups import GroupsApi
 from bot.channels.wecom_kf.sender import WeComKfSender
 from bot.channels.wecom_kf.sync import KfSync
-from bot.groups.digests import (
-    DigestConfig,
-    GroupDigests,
-)
+from bot.groups.digests import DigestConfig, GroupDigests
 from bot.groups.origin_report import origin_rows
 from models.repos.wechat import WeChatRepo
 from models.timeutil import local, month_bounds

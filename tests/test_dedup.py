@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from handlers.services.intake import (
-    NewPosting,
-    store,
-    store_many_in,
-)
+from handlers.services.intake import NewPosting, store, store_many_in
 from matching.dedup import (
     NEAR_THRESHOLD,
     find_duplicate,

@@ -12,11 +12,7 @@ from handlers.context import Services
 from handlers.router import handle
 from handlers.routes import build_router
 from handlers.seeker.commands import DELETE_FLOW
-from handlers.seeker.onboarding_state import (
-    FLOW,
-    VERSION,
-    Step,
-)
+from handlers.seeker.onboarding_state import FLOW, VERSION, Step
 from handlers.seeker.questions import PAYLOAD_STEPS
 from handlers.texts import t
 from models.messages import Channel, DialogKey, Incoming, Location

@@ -14,21 +14,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.channels.base import Pace
-from bot.delivery.dispatcher import (
-    FLUSH_EVERY,
-    Dispatcher,
-)
+from bot.delivery.dispatcher import FLUSH_EVERY, Dispatcher
 from bot.delivery.pacing import pace_violations
 from handlers.context import Policy, Services
 from models.db import Database
 from models.messages import Channel
 from models.timeutil import from_db
 from tests.delivery_builders import FakeTime, enqueue, make_posting, make_seeker, publish_now
-from tests.fakes.channel import (
-    FakeSender,
-    Faults,
-    KeyedFakeSender,
-)
+from tests.fakes.channel import FakeSender, Faults, KeyedFakeSender
 
 LEASE = timedelta(minutes=5)
 TELEGRAM_PACE = Pace(global_per_s=30.0, per_recipient_s=1.0)

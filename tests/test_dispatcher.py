@@ -8,12 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.channels.base import Pace
-from bot.delivery.dispatcher import (
-    MAX_ATTEMPTS,
-    MAX_PACE_WAIT_S,
-    WINDOW_HOLD,
-    Dispatcher,
-)
+from bot.delivery.dispatcher import MAX_ATTEMPTS, MAX_PACE_WAIT_S, WINDOW_HOLD, Dispatcher
 from bot.metrics import Metrics
 from handlers.services.publishing import close_posting
 from models.delivery import DeliveryState
@@ -22,11 +17,7 @@ from models.posting import Trust
 from models.repos.deliveries import DeliveryRepo
 from models.repos.outbox import OutboxRepo
 from tests.delivery_builders import FakeTime, enqueue, make_posting, make_seeker, publish_now
-from tests.fakes.channel import (
-    FakeSender,
-    Faults,
-    KeyedFakeSender,
-)
+from tests.fakes.channel import FakeSender, Faults, KeyedFakeSender
 
 pytestmark = pytest.mark.backends  # every database test runs on SQLite and PostgreSQL
 

@@ -6,10 +6,7 @@ import pytest
 
 from bot.delivery.dispatcher import Dispatcher
 from handlers.router import handle
-from handlers.seeker.feedback import (
-    FULL_REPORTS,
-    PENALTY_STEP,
-)
+from handlers.seeker.feedback import FULL_REPORTS, PENALTY_STEP
 from matching.weights import MAX_PENALTY_SHIFT
 from models.delivery import DeliveryState
 from models.messages import Channel, DialogKey, Incoming

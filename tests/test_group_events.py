@@ -6,16 +6,10 @@ import pytest
 from aiohttp import web
 
 from bot.channels.wecom.api import WeComApi
-from bot.channels.wecom.callback import (
-    WeComCallback,
-    WeComConfig,
-)
+from bot.channels.wecom.callback import WeComCallback, WeComConfig
 from bot.channels.wecom.groups import GroupsApi
 from bot.channels.wecom_kf.app import CALLBACK_PATH
-from bot.groups.digests import (
-    DigestConfig,
-    GroupDigests,
-)
+from bot.groups.digests import DigestConfig, GroupDigests
 from bot.groups.events import GroupEvents
 from bot.runner import open_runtime
 from bot.settings import Settings

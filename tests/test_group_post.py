@@ -7,10 +7,7 @@ from datetime import timedelta
 from typer.testing import CliRunner
 
 from bot.cli import app
-from handlers.caseworker.group_post import (
-    build_group_post,
-    read_job_code,
-)
+from handlers.caseworker.group_post import build_group_post, read_job_code
 from handlers.context import Services
 from models.db import Database
 from models.messages import Channel

@@ -10,12 +10,7 @@ from typer.testing import CliRunner
 
 from bot.cli import app
 from bot.sheets.postings import import_postings
-from bot.sheets.read import (
-    MAX_UNPACKED_BYTES,
-    SheetError,
-    as_date,
-    read_sheet,
-)
+from bot.sheets.read import MAX_UNPACKED_BYTES, SheetError, as_date, read_sheet
 from bot.sheets.register import import_register
 from models.repos.register import RegisterRepo
 

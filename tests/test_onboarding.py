@@ -10,11 +10,7 @@ import pytest
 
 from handlers.context import Policy, Services
 from handlers.seeker import onboarding
-from handlers.seeker.onboarding_state import (
-    FLOW,
-    VERSION,
-    Step,
-)
+from handlers.seeker.onboarding_state import FLOW, VERSION, Step
 from handlers.texts import t
 from matching.districts import centre
 from models.db import Database

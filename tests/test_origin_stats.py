@@ -8,10 +8,7 @@ from typer.testing import CliRunner
 
 from bot.channels.wecom.groups import group_scene
 from bot.cli import app
-from bot.groups.origin_report import (
-    origin_rows,
-    posting_interest,
-)
+from bot.groups.origin_report import origin_rows, posting_interest
 from handlers.context import Services
 from models.db import Database
 from models.messages import Channel, DialogKey

@@ -6,12 +6,7 @@ import random
 import pytest
 
 from bot.channels.base import Pace
-from bot.delivery.pacing import (
-    Pacer,
-    achieved_rate,
-    pace_violations,
-    window_of,
-)
+from bot.delivery.pacing import Pacer, achieved_rate, pace_violations, window_of
 from tests.delivery_builders import FakeTime
 
 

@@ -6,11 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from handlers.services.publishing import (
-    close_posting,
-    expire_due,
-    publish,
-)
+from handlers.services.publishing import close_posting, expire_due, publish
 from matching.engine import SeekerMatch
 from models.delivery import DeliveryState
 from models.posting import PostingStatus
@@ -150,10 +146,7 @@ async def test_demo_gig_reaches_the_matching_sample_seekers_through_the_real_mat
 ):
     import bot.cli  # noqa: F401  (first: the CLI modules import one another through it)
     from bot.channels.console.adapter import ConsoleSession
-    from bot.cli.chat import (
-        DEMO_USER,
-        DemoContext,
-    )
+    from bot.cli.chat import DEMO_USER, DemoContext
     from bot.demo.stages import DEMO_STAGES
     from bot.settings import Settings
     from handlers.texts import t

@@ -8,11 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.delivery.dispatcher import (
-    Dispatcher,
-    process_alive,
-    process_stamp,
-)
+from bot.delivery.dispatcher import Dispatcher, process_alive, process_stamp
 from bot.scheduler import EXPIRY_SWEEP, EXPIRY_TIMER, LEASE, Scheduler, install_delivery_timers
 from handlers.context import Policy, Services
 from models.db import Database

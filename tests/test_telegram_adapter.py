@@ -30,16 +30,8 @@ from bot.channels.telegram.adapter import (
     to_incoming,
     utf16_len,
 )
-from bot.channels.telegram.sender import (
-    TelegramSender,
-    classify,
-)
-from bot.delivery.errors import (
-    Permanent,
-    RateLimited,
-    RecipientGone,
-    Transient,
-)
+from bot.channels.telegram.sender import TelegramSender, classify
+from bot.delivery.errors import Permanent, RateLimited, RecipientGone, Transient
 from handlers.texts import t
 from models.messages import Channel, Choice, DialogKey, Event, EventKind, Location, Reply
 from tests.fakes.telegram_api import (

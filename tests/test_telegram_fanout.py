@@ -20,10 +20,7 @@ import pytest
 
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
-from bot.channels.limits import (
-    TELEGRAM_GLOBAL_PER_S,
-    TELEGRAM_PER_CHAT_PER_S,
-)
+from bot.channels.limits import TELEGRAM_GLOBAL_PER_S, TELEGRAM_PER_CHAT_PER_S
 from bot.channels.telegram.sender import TelegramSender
 from bot.runner import open_runtime
 from bot.settings import Settings

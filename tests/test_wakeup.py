@@ -11,10 +11,7 @@ import time
 import psycopg
 import pytest
 
-from bot.delivery.dispatcher import (
-    POLL_S,
-    Dispatcher,
-)
+from bot.delivery.dispatcher import POLL_S, Dispatcher
 from handlers.context import Policy, Services
 from models.db import Database
 from models.db_postgres import LISTEN_RETRY_S

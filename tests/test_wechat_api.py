@@ -12,13 +12,7 @@ from bot.channels.wechat.api import (
     classify,
 )
 from bot.channels.wechat.events import menu_definition
-from bot.delivery.errors import (
-    Permanent,
-    RateLimited,
-    RecipientGone,
-    Transient,
-    WindowClosed,
-)
+from bot.delivery.errors import Permanent, RateLimited, RecipientGone, Transient, WindowClosed
 from models.repos.wechat import WeChatRepo
 from tests.fakes.wechat_api import FakeWeChat, Scripted
 

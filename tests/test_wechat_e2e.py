@@ -11,15 +11,9 @@ import pytest
 from aiohttp import web
 
 from bot.channels.wechat.api import WeChatApi
-from bot.channels.wechat.callback import (
-    WeChatCallback,
-    WeChatConfig,
-)
+from bot.channels.wechat.callback import WeChatCallback, WeChatConfig
 from bot.channels.wechat.sender import WeChatSender
-from bot.channels.wecom.robot import (
-    RobotPacer,
-    WeComRobotSender,
-)
+from bot.channels.wecom.robot import RobotPacer, WeComRobotSender
 from bot.delivery.dispatcher import Dispatcher
 from handlers.router import handle as route
 from handlers.services.cards import job_card

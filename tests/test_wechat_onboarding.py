@@ -5,10 +5,7 @@ import re
 import pytest
 from aiohttp import web
 
-from bot.channels.wechat.callback import (
-    WeChatCallback,
-    WeChatConfig,
-)
+from bot.channels.wechat.callback import WeChatCallback, WeChatConfig
 from handlers.router import handle as route
 from models.messages import Channel, DialogKey
 from models.values import WorkForm

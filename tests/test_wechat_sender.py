@@ -7,11 +7,7 @@ import pytest
 from bot.channels.wechat.api import WeChatApi
 from bot.channels.wechat.sender import WeChatSender
 from bot.delivery.dispatcher import Dispatcher
-from bot.delivery.errors import (
-    RateLimited,
-    RecipientGone,
-    WindowClosed,
-)
+from bot.delivery.errors import RateLimited, RecipientGone, WindowClosed
 from models.messages import Channel, Choice, DialogKey, Reply
 from models.repos.deliveries import DeliveryRepo
 from models.repos.wechat import WeChatRepo

@@ -3,16 +3,8 @@
 import pytest
 
 from bot.channels.wechat.api import TokenExpired
-from bot.channels.wecom.api import (
-    FREQUENCY_RETRY_S,
-    WeComApi,
-    classify_wecom,
-)
-from bot.delivery.errors import (
-    Permanent,
-    RateLimited,
-    Transient,
-)
+from bot.channels.wecom.api import FREQUENCY_RETRY_S, WeComApi, classify_wecom
+from bot.delivery.errors import Permanent, RateLimited, Transient
 from models.repos.wechat import WeChatRepo
 from tests.fakes.wechat_api import Scripted
 from tests.fakes.wecom_api import FakeWeCom

@@ -16,15 +16,8 @@ import pytest
 from aiohttp import web
 from typer.testing import CliRunner
 
-from bot.channels.wecom.api import (
-    GroupGone,
-    WeComApi,
-    classify_wecom,
-)
-from bot.channels.wecom.callback import (
-    WeComCallback,
-    WeComConfig,
-)
+from bot.channels.wecom.api import GroupGone, WeComApi, classify_wecom
+from bot.channels.wecom.callback import WeComCallback, WeComConfig
 from bot.channels.wecom_kf.app import CALLBACK_PATH
 from bot.channels.wecom_kf.link import kf_link
 from bot.channels.wecom_kf.sender import WeComKfSender
@@ -32,11 +25,7 @@ from bot.channels.wecom_kf.sync import KfSync
 from bot.channels.window import ServiceWindow
 from bot.cli import app as cli_app
 from bot.delivery.dispatcher import Dispatcher
-from bot.delivery.errors import (
-    Permanent,
-    Transient,
-    WindowClosed,
-)
+from bot.delivery.errors import Permanent, Transient, WindowClosed
 from bot.runner import open_runtime
 from bot.settings import Settings
 from handlers.router import handle as route

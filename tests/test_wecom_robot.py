@@ -8,11 +8,7 @@ from bot.channels.wecom.robot import (
     markdown_card,
     mask_phones,
 )
-from bot.delivery.errors import (
-    Permanent,
-    RateLimited,
-    Transient,
-)
+from bot.delivery.errors import Permanent, RateLimited, Transient
 from models.messages import Choice, Reply
 from tests.fakes.wechat_api import FakeWeChat, Scripted
 

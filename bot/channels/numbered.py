@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from bot.channels.wechat.render import (
-    numbers_in,
-    pick,
-)
+from bot.channels.wechat.render import numbers_in, pick
 from models.messages import Incoming
 from models.repos.wechat import WeChatRepo
 

@@ -12,16 +12,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
-from bot.channels.limits import (
-    WECHAT_WINDOW_HOURS,
-    WECHAT_WINDOW_MESSAGES,
-)
-from bot.delivery.errors import (
-    DeliveryError,
-    RecipientGone,
-    Transient,
-    WindowClosed,
-)
+from bot.channels.limits import WECHAT_WINDOW_HOURS, WECHAT_WINDOW_MESSAGES
+from bot.delivery.errors import DeliveryError, RecipientGone, Transient, WindowClosed
 from handlers.context import Services
 from models.user import User
 

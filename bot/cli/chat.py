@@ -16,12 +16,7 @@ import typer
 from rich.console import Console
 
 from bot.app import open_services
-from bot.channels.console.adapter import (
-    ConsoleSession,
-    render,
-    run_interactive,
-    run_lines,
-)
+from bot.channels.console.adapter import ConsoleSession, render, run_interactive, run_lines
 from bot.cli import app, cli_state, run_async
 from bot.settings import Settings
 from handlers.context import Services

@@ -17,11 +17,7 @@ from bot.app import open_services
 from bot.cli import app, cli_state, run_async
 from bot.cli.stats import console
 from bot.delivery.errors import DeliveryError
-from bot.groups.digests import (
-    DigestPlan,
-    GroupDigests,
-    open_group_digests,
-)
+from bot.groups.digests import DigestPlan, GroupDigests, open_group_digests
 from handlers.texts import t
 from matching.group_digest import TagError, parse_tags, trade_names
 from models.repos.customer_groups import CustomerGroup

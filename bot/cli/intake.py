@@ -14,15 +14,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from bot.app import open_services
 from bot.cli import app, cli_state, run_async
-from bot.sheets.postings import (
-    ImportReport,
-    import_postings,
-)
+from bot.sheets.postings import ImportReport, import_postings
 from bot.sheets.read import SheetError
-from bot.sheets.template import (
-    write_register_template,
-    write_template,
-)
+from bot.sheets.template import write_register_template, write_template
 from handlers.employer.posting import risk_text
 from handlers.texts import t
 from matching.parser import ParsedPost, parse_post, to_posting

@@ -22,10 +22,7 @@ from rich.table import Table
 
 from bot.app import open_services
 from bot.cli import app, cli_state, run_async
-from bot.cli.chat import (
-    DemoContext,
-    load_profile,
-)
+from bot.cli.chat import DemoContext, load_profile
 from bot.settings import Settings
 from handlers.context import Services
 from handlers.seeker.jobs import ordered_matches

@@ -13,21 +13,10 @@ from rich.table import Table
 
 from bot.app import open_services
 from bot.cli import app, cli_state, run_async
-from bot.cli.stats import (
-    console,
-    register_app,
-)
+from bot.cli.stats import console, register_app
 from handlers.caseworker.checkins import due_checkins
-from handlers.caseworker.group_post import (
-    DEFAULT_LIMIT,
-    MAX_LIMIT,
-    build_group_post,
-    category_arg,
-)
-from handlers.caseworker.staff import (
-    invite_text,
-    staff_how,
-)
+from handlers.caseworker.group_post import DEFAULT_LIMIT, MAX_LIMIT, build_group_post, category_arg
+from handlers.caseworker.staff import invite_text, staff_how
 from handlers.texts import t
 from matching.districts import find_districts
 from models.messages import Channel, DialogKey

@@ -14,11 +14,7 @@ from rich.table import Table
 
 from bot.app import open_services
 from bot.cli import app, cli_state, run_async
-from bot.groups.origin_report import (
-    OriginRow,
-    origin_rows,
-    posting_interest,
-)
+from bot.groups.origin_report import OriginRow, origin_rows, posting_interest
 from bot.sheets.exports import (
     OWN_HEADERS,
     OWN_SHEET,
@@ -32,10 +28,7 @@ from bot.sheets.exports import (
     write_stats,
 )
 from bot.sheets.read import SheetError
-from bot.sheets.register import (
-    RegisterImport,
-    import_register,
-)
+from bot.sheets.register import RegisterImport, import_register
 from handlers.texts import t
 from matching.districts import TIANJIN_DISTRICTS, canonical
 from models.repos.origin_stats import PostingInterest

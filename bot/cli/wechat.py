@@ -10,17 +10,11 @@ from typing import Annotated
 import typer
 
 from bot.app import open_services
-from bot.channels.wechat.api import (
-    QR_SCENE_MAX,
-    QrCode,
-)
+from bot.channels.wechat.api import QR_SCENE_MAX, QrCode
 from bot.channels.wechat.app import open_api
 from bot.channels.wechat.events import menu_definition
 from bot.channels.wecom.api import open_kf_api
-from bot.channels.wecom_kf.link import (
-    contact_url,
-    kf_link,
-)
+from bot.channels.wecom_kf.link import contact_url, kf_link
 from bot.cli import app, cli_state, run_async
 from bot.delivery.errors import DeliveryError
 from bot.settings import Settings

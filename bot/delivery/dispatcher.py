@@ -46,27 +46,13 @@ from datetime import datetime, timedelta
 from typing import Protocol, runtime_checkable
 
 from bot.channels.base import Sender, SendResult
-from bot.delivery.errors import (
-    DeliveryError,
-    Permanent,
-    RateLimited,
-    RecipientGone,
-    WindowClosed,
-)
-from bot.delivery.pacing import (
-    Clock,
-    Pacer,
-    Sleep,
-    window_of,
-)
+from bot.delivery.errors import DeliveryError, Permanent, RateLimited, RecipientGone, WindowClosed
+from bot.delivery.pacing import Clock, Pacer, Sleep, window_of
 from bot.metrics import Metrics
 from bot.scheduler import wait_any
 from handlers.context import Policy, Services
 from handlers.services import delivery_rules
-from handlers.services.cards import (
-    digest_card,
-    job_card,
-)
+from handlers.services.cards import digest_card, job_card
 from handlers.services.subscription import recipient_gone
 from models.delivery import DeliveryState
 from models.dispatch import DUE_TOPIC, Candidate, Claimed, Hold, Kind, Outcome, Verdict

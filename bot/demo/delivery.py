@@ -10,15 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.channels.console.adapter import (
-    ConsoleSession,
-    render,
-)
+from bot.channels.console.adapter import ConsoleSession, render
 from bot.channels.console.sender import ConsoleSender
-from bot.cli.chat import (
-    DEMO_USER,
-    DemoContext,
-)
+from bot.cli.chat import DEMO_USER, DemoContext
 from bot.delivery.dispatcher import Dispatcher
 from handlers.context import Services
 from handlers.router import handle

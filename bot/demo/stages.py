@@ -13,13 +13,7 @@ import typer
 from bot.app import open_services
 from bot.channels.console.adapter import ConsoleSession
 from bot.cli import app, cli_state, run_async
-from bot.cli.chat import (
-    DEMO_USER,
-    DemoContext,
-    DemoStage,
-    onboarding_stage,
-    profile_stage,
-)
+from bot.cli.chat import DEMO_USER, DemoContext, DemoStage, onboarding_stage, profile_stage
 from bot.cli.matching import demo_matches
 from bot.demo.delivery import delivery_stage
 from bot.settings import Settings

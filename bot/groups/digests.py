@@ -16,15 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.channels.wechat.render import utf8_truncate
-from bot.channels.wecom.api import (
-    GroupGone,
-    open_app_api,
-)
-from bot.channels.wecom.groups import (
-    TEXT_MAX_BYTES,
-    GroupsApi,
-    group_scene,
-)
+from bot.channels.wecom.api import GroupGone, open_app_api
+from bot.channels.wecom.groups import TEXT_MAX_BYTES, GroupsApi, group_scene
 from bot.channels.wecom_kf.link import kf_link
 from bot.delivery.errors import DeliveryError
 from bot.settings import Settings

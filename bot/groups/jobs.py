@@ -12,10 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.delivery.errors import DeliveryError
-from bot.groups.digests import (
-    GroupDigests,
-    open_group_digests,
-)
+from bot.groups.digests import GroupDigests, open_group_digests
 from bot.runner import Runtime
 from bot.scheduler import Scheduler
 from handlers.services.delivery_rules import next_local_hour

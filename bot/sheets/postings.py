@@ -19,19 +19,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from bot.sheets.read import read_sheet
-from bot.sheets.rows import (
-    ALIASES,
-    PostingRow,
-    row_to_posting,
-)
+from bot.sheets.rows import ALIASES, PostingRow, row_to_posting
 from handlers.context import Services
-from handlers.services.intake import (
-    NewPosting,
-    Stored,
-    finish,
-    store_many_in,
-    update_in,
-)
+from handlers.services.intake import NewPosting, Stored, finish, store_many_in, update_in
 from handlers.texts import t
 from models.posting import Posting, PostingStatus
 

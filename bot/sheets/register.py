@@ -13,12 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from bot.sheets.read import (
-    Sheet,
-    SheetError,
-    as_date,
-    read_sheet,
-)
+from bot.sheets.read import Sheet, SheetError, as_date, read_sheet
 from handlers.context import Services
 from matching.districts import TIANJIN_DISTRICTS, canonical, find_districts
 from models.register import RegisterEntry

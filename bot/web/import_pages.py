@@ -13,10 +13,7 @@ from aiohttp import web
 from aiohttp.web_request import FileField
 
 from bot.sheets.postings import import_postings
-from bot.sheets.read import (
-    SPREADSHEETS,
-    SheetError,
-)
+from bot.sheets.read import SPREADSHEETS, SheetError
 from bot.sheets.register import import_register
 from bot.web.html import esc, table
 from bot.web.state import SERVICES, render, signed_in

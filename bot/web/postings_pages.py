@@ -14,10 +14,7 @@ from aiohttp import web
 
 from bot.web.html import esc, form, link, table
 from bot.web.state import SERVICES, done, render, signed_in, turn_for
-from handlers.caseworker import (
-    broadcast,
-    moderation,
-)
+from handlers.caseworker import broadcast, moderation
 from handlers.caseworker.staff import staff_name
 from handlers.employer.post_draft import FIELD_WORDS
 from handlers.employer.posting import risk_text

@@ -21,24 +21,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from handlers.caseworker.group_post import job_code
-from handlers.caseworker.staff import (
-    audit_ok,
-    district_arg,
-    refuse,
-    staff_name,
-)
+from handlers.caseworker.staff import audit_ok, district_arg, refuse, staff_name
 from handlers.context import Services, Turn
 from handlers.payloads import BroadcastButton
 from handlers.routing import Command, Router
-from handlers.services.cards import (
-    job_card,
-    stored_id,
-)
-from handlers.services.publishing import (
-    PUBLISHABLE,
-    publish,
-    push_decisions,
-)
+from handlers.services.cards import job_card, stored_id
+from handlers.services.publishing import PUBLISHABLE, publish, push_decisions
 from handlers.texts import t
 from matching.push_rules import Bar, failed_bar, is_held
 from models.messages import Channel, Choice, DialogKey, Reply

@@ -16,18 +16,8 @@ import hashlib
 import re
 from datetime import datetime
 
-from handlers.caseworker.checkins import (
-    mark_employed,
-    month_start,
-    record_feedback_contacts,
-)
-from handlers.caseworker.staff import (
-    audit_ok,
-    district_arg,
-    in_scope,
-    refuse,
-    staff_name,
-)
+from handlers.caseworker.checkins import mark_employed, month_start, record_feedback_contacts
+from handlers.caseworker.staff import audit_ok, district_arg, in_scope, refuse, staff_name
 from handlers.context import Services, Turn
 from handlers.routing import Command, Router
 from handlers.seeker.feedback import CONTACT_METHOD

@@ -13,20 +13,11 @@ import unicodedata
 from collections.abc import Sequence
 from datetime import datetime
 
-from handlers.caseworker.staff import (
-    audit_ok,
-    district_arg,
-    in_scope,
-    refuse,
-)
+from handlers.caseworker.staff import audit_ok, district_arg, in_scope, refuse
 from handlers.context import Services, Turn
 from handlers.routing import Command, Router
 from handlers.seeker.feedback import CONTACT_METHOD
-from handlers.services.cards import (
-    contact_text,
-    job_card,
-    pay_text,
-)
+from handlers.services.cards import contact_text, job_card, pay_text
 from handlers.texts import t
 from matching.phones import mask_phones
 from matching.push_rules import is_held

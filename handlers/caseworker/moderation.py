@@ -14,10 +14,7 @@ from handlers.employer.posting import risk_text
 from handlers.payloads import ModerationButton
 from handlers.routing import Command, Router
 from handlers.services.cards import pay_text
-from handlers.services.intake import (
-    release,
-    update,
-)
+from handlers.services.intake import release, update
 from handlers.texts import t
 from matching.parser import ParsedPost
 from models.delivery import DeliveryState

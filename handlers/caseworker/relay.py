@@ -10,14 +10,7 @@ from __future__ import annotations
 
 from handlers.context import Services, Turn
 from handlers.employer.post_draft import split_source
-from handlers.employer.posting import (
-    Draft,
-    Mode,
-    Step,
-    looks_like_post,
-    save_draft,
-    start_draft,
-)
+from handlers.employer.posting import Draft, Mode, Step, looks_like_post, save_draft, start_draft
 from handlers.routing import Command, Router
 from handlers.texts import t
 from matching.bridge import run_blocking

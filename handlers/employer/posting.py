@@ -19,10 +19,7 @@ from handlers.context import Services, Turn
 from handlers.employer import post_draft
 from handlers.payloads import PostButton
 from handlers.routing import Command, Router
-from handlers.services.intake import (
-    Stored,
-    store,
-)
+from handlers.services.intake import Stored, store
 from handlers.texts import t
 from matching.bridge import run_blocking
 from matching.districts import nearest_district

@@ -14,16 +14,10 @@ from typing import Any
 from handlers.context import Services, Turn
 from handlers.payloads import AccountButton
 from handlers.routing import Command, Handler, Router
-from handlers.seeker import (
-    jobs,
-    onboarding,
-)
+from handlers.seeker import jobs, onboarding
 from handlers.seeker.onboarding_state import FLOW as ONBOARDING
 from handlers.seeker.onboarding_state import filled
-from handlers.seeker.onboarding_steps import (
-    FIELD_WORDS,
-    field_named,
-)
+from handlers.seeker.onboarding_steps import FIELD_WORDS, field_named
 from handlers.seeker.profile_view import summary
 from handlers.texts import t
 from models.messages import Choice, Reply

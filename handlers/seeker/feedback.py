@@ -16,10 +16,7 @@ from dataclasses import replace
 from handlers.context import Services, Turn
 from handlers.payloads import Feedback, FeedbackKind, PostingControl
 from handlers.routing import Router
-from handlers.services.cards import (
-    contact_text,
-    stored_id,
-)
+from handlers.services.cards import contact_text, stored_id
 from handlers.services.publishing import close_posting
 from handlers.texts import t
 from matching.weights import MAX_PENALTY_SHIFT

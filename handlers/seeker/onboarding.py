@@ -16,17 +16,8 @@ from dataclasses import replace
 
 from handlers.context import Services, Turn
 from handlers.routing import Router
-from handlers.seeker.answers import (
-    WISH_MAX,
-    apply_wish,
-    clip,
-    join_wish,
-    readable,
-)
-from handlers.seeker.faq import (
-    answer,
-    question_in,
-)
+from handlers.seeker.answers import WISH_MAX, apply_wish, clip, join_wish, readable
+from handlers.seeker.faq import answer, question_in
 from handlers.seeker.onboarding_state import (
     FIELD_STEPS,
     FLOW,
@@ -55,17 +46,8 @@ from handlers.seeker.onboarding_steps import (
     on_work_form,
     stated_pay,
 )
-from handlers.seeker.profile_view import (
-    FIELDS,
-    describe,
-    summary,
-)
-from handlers.seeker.questions import (
-    PAYLOAD_STEPS,
-    ask,
-    parse_payload,
-    typed_choice,
-)
+from handlers.seeker.profile_view import FIELDS, describe, summary
+from handlers.seeker.questions import PAYLOAD_STEPS, ask, parse_payload, typed_choice
 from handlers.texts import t
 from matching.wish import NEAR_HOME_KM, WishFields, parse_wish
 from models.messages import EventKind, Reply

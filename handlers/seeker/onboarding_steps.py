@@ -27,16 +27,8 @@ from handlers.seeker.answers import (
     read_work_form,
     words,
 )
-from handlers.seeker.onboarding_state import (
-    FIELD_STEPS,
-    Again,
-    Ctx,
-    Step,
-)
-from handlers.seeker.profile_view import (
-    need_text,
-    number,
-)
+from handlers.seeker.onboarding_state import FIELD_STEPS, Again, Ctx, Step
+from handlers.seeker.profile_view import need_text, number
 from handlers.seeker.questions import parse_payload
 from handlers.texts import t
 from matching.districts import (

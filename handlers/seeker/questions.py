@@ -10,17 +10,8 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from handlers.payloads import OnboardingButton
-from handlers.seeker.onboarding_state import (
-    FIELD_STEPS,
-    Ctx,
-    Step,
-)
-from handlers.seeker.profile_view import (
-    education_text,
-    need_text,
-    summary,
-    work_form_text,
-)
+from handlers.seeker.onboarding_state import FIELD_STEPS, Ctx, Step
+from handlers.seeker.profile_view import education_text, need_text, summary, work_form_text
 from handlers.texts import t
 from matching.districts import TIANJIN_DISTRICTS
 from matching.place_names import district_name

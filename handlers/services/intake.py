@@ -12,11 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from handlers.context import Services
-from handlers.services.publishing import (
-    PublishResult,
-    expiry_for,
-    publish,
-)
+from handlers.services.publishing import PublishResult, expiry_for, publish
 from matching.dedup import Duplicate, Fingerprint, find_duplicate, fingerprint, grams
 from matching.push_rules import is_held
 from matching.risk import RiskAssessment, assess

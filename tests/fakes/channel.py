@@ -15,16 +15,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from bot.channels.base import Pace, SendResult
-from bot.delivery.errors import (
-    RateLimited,
-    RecipientGone,
-    Transient,
-    WindowClosed,
-)
-from bot.delivery.pacing import (
-    Clock,
-    Sleep,
-)
+from bot.delivery.errors import RateLimited, RecipientGone, Transient, WindowClosed
+from bot.delivery.pacing import Clock, Sleep
 from models.messages import Channel, Reply
 
 

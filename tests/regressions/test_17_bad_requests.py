@@ -16,10 +16,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from bot.channels.wechat.callback import (
-    WeChatCallback,
-    WeChatConfig,
-)
+from bot.channels.wechat.callback import WeChatCallback, WeChatConfig
 from bot.runner import open_runtime
 from bot.settings import Settings
 from tests.fakes.telegram_api import (

@@ -15,10 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.delivery.dispatcher import (
-    Dispatcher,
-    claim,
-)
+from bot.delivery.dispatcher import Dispatcher, claim
 from models.messages import Channel
 from models.repos.workers import DEAD_AFTER, WorkerRepo
 from tests.delivery_builders import enqueue, make_posting, make_seeker, publish_now
@@ -33,10 +30,7 @@ HANGING_WORKER = """
 import asyncio, sys
 from datetime import datetime
 from tests.fakes.channel import FakeSender
-from bot.delivery.dispatcher import (
-    Dispatcher,
-    claim,
-)
+from bot.delivery.dispatcher import Dispatcher, claim
 from handlers.context import Policy, Services
 from models.db import Database
 from models.messages import Channel

@@ -14,14 +14,8 @@ import pytest
 
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
-from bot.channels.telegram.app import (
-    account_budget,
-    build_application,
-)
-from bot.channels.telegram.sender import (
-    PUSH_GLOBAL_PER_S,
-    TelegramSender,
-)
+from bot.channels.telegram.app import account_budget, build_application
+from bot.channels.telegram.sender import PUSH_GLOBAL_PER_S, TelegramSender
 from bot.runner import open_runtime
 from bot.settings import Settings
 from handlers.context import Services

@@ -14,10 +14,7 @@ import pytest
 from aiohttp import web
 
 from bot.channels.wechat.api import WeChatApi
-from bot.channels.wechat.callback import (
-    WeChatCallback,
-    WeChatConfig,
-)
+from bot.channels.wechat.callback import WeChatCallback, WeChatConfig
 from bot.channels.wechat.sender import WeChatSender
 from handlers.texts import t
 from models.messages import Reply

@@ -23,14 +23,8 @@ from telegram import BotCommand, Update
 from telegram.error import RetryAfter
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
-from bot.channels.telegram.adapter import (
-    TelegramAdapter,
-    file_base_url,
-)
-from bot.channels.telegram.sender import (
-    TelegramSender,
-    retry_seconds,
-)
+from bot.channels.telegram.adapter import TelegramAdapter, file_base_url
+from bot.channels.telegram.sender import TelegramSender, retry_seconds
 from bot.delivery.pacing import Pacer
 from bot.runner import Runtime
 from bot.settings import Settings, reveal

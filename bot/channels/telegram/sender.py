@@ -17,17 +17,8 @@ from telegram.error import (
 
 from bot.channels.base import Pace, SendResult
 from bot.channels.limits import TELEGRAM_PER_CHAT_PER_S
-from bot.channels.telegram.adapter import (
-    file_base_url,
-    send_reply,
-)
-from bot.delivery.errors import (
-    DeliveryError,
-    Permanent,
-    RateLimited,
-    RecipientGone,
-    Transient,
-)
+from bot.channels.telegram.adapter import file_base_url, send_reply
+from bot.delivery.errors import DeliveryError, Permanent, RateLimited, RecipientGone, Transient
 from models.messages import Channel, Reply
 
 # Telegram allows ~30 msg/s overall. Pushes take 20: the pacer lets a full second's sends go as

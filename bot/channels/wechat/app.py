@@ -7,10 +7,7 @@ from __future__ import annotations
 import logging
 
 from bot.channels.wechat.api import WeChatApi
-from bot.channels.wechat.callback import (
-    WeChatCallback,
-    WeChatConfig,
-)
+from bot.channels.wechat.callback import WeChatCallback, WeChatConfig
 from bot.channels.wechat.sender import WeChatSender
 from bot.channels.wecom.robot import WeComRobotSender
 from bot.delivery.errors import DeliveryError

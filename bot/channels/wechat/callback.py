@@ -32,22 +32,12 @@ from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.replies import TextReply
 from wechatpy.utils import check_signature
 
-from bot.channels.limits import (
-    WECHAT_PASSIVE_REPLY_S,
-    WECHAT_TEXT_MAX_BYTES,
-)
+from bot.channels.limits import WECHAT_PASSIVE_REPLY_S, WECHAT_TEXT_MAX_BYTES
 from bot.channels.numbered import with_choices
 from bot.channels.wechat.events import to_incoming
-from bot.channels.wechat.render import (
-    Rendered,
-    render,
-    split_utf8,
-)
+from bot.channels.wechat.render import Rendered, render, split_utf8
 from bot.channels.wechat.sender import WeChatSender
-from bot.delivery.errors import (
-    DeliveryError,
-    RecipientGone,
-)
+from bot.delivery.errors import DeliveryError, RecipientGone
 from bot.settings import Settings, reveal
 from handlers.context import Services
 from handlers.router import handle as route

@@ -14,20 +14,10 @@ from datetime import datetime
 
 from bot.channels.base import Pace, SendResult
 from bot.channels.limits import WECHAT_TEXT_MAX_BYTES
-from bot.channels.wechat.api import (
-    ConsentMissing,
-    WeChatApi,
-)
-from bot.channels.wechat.render import (
-    Rendered,
-    render,
-    utf8_truncate,
-)
+from bot.channels.wechat.api import ConsentMissing, WeChatApi
+from bot.channels.wechat.render import Rendered, render, utf8_truncate
 from bot.channels.window import ServiceWindow
-from bot.delivery.errors import (
-    RecipientGone,
-    WindowClosed,
-)
+from bot.delivery.errors import RecipientGone, WindowClosed
 from handlers.context import Services
 from handlers.texts import t
 from models.messages import Channel, DialogKey, Reply

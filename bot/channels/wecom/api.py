@@ -14,11 +14,7 @@ from typing import Any
 
 import httpx
 
-from bot.channels.wechat.api import (
-    DEFAULT_TIMEOUT_S,
-    TokenApi,
-    TokenExpired,
-)
+from bot.channels.wechat.api import DEFAULT_TIMEOUT_S, TokenApi, TokenExpired
 from bot.delivery.errors import (
     DeliveryError,
     Permanent,

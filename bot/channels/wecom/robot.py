@@ -19,19 +19,9 @@ from typing import Any, Literal
 import httpx
 
 from bot.channels.base import Pace, SendResult
-from bot.channels.limits import (
-    WECOM_MARKDOWN_MAX_BYTES,
-    WECOM_ROBOT_PER_MIN,
-    WECOM_TEXT_MAX_BYTES,
-)
+from bot.channels.limits import WECOM_MARKDOWN_MAX_BYTES, WECOM_ROBOT_PER_MIN, WECOM_TEXT_MAX_BYTES
 from bot.channels.wechat.render import utf8_truncate
-from bot.delivery.errors import (
-    DeliveryError,
-    Permanent,
-    RateLimited,
-    Transient,
-    http_error,
-)
+from bot.delivery.errors import DeliveryError, Permanent, RateLimited, Transient, http_error
 from handlers.texts import t
 from matching.phones import mask_phones
 from models.messages import Channel, Reply

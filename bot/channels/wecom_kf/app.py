@@ -5,14 +5,8 @@ from __future__ import annotations
 
 import logging
 
-from bot.channels.wecom.api import (
-    open_app_api,
-    open_kf_api,
-)
-from bot.channels.wecom.callback import (
-    WeComCallback,
-    WeComConfig,
-)
+from bot.channels.wecom.api import open_app_api, open_kf_api
+from bot.channels.wecom.callback import WeComCallback, WeComConfig
 from bot.channels.wecom.groups import GroupsApi
 from bot.channels.wecom_kf.sender import WeComKfSender
 from bot.channels.wecom_kf.sync import KfSync

@@ -12,17 +12,10 @@ from datetime import datetime
 
 from bot.channels.base import Pace, SendResult
 from bot.channels.limits import WECOM_KF_TEXT_MAX_BYTES
-from bot.channels.wechat.render import (
-    Rendered,
-    render,
-    utf8_truncate,
-)
+from bot.channels.wechat.render import Rendered, render, utf8_truncate
 from bot.channels.wecom.api import WeComApi
 from bot.channels.window import ServiceWindow
-from bot.delivery.errors import (
-    RecipientGone,
-    WindowClosed,
-)
+from bot.delivery.errors import RecipientGone, WindowClosed
 from handlers.context import Services
 from models.messages import Channel, DialogKey, Reply
 from models.user import User

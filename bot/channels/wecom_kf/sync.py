@@ -23,25 +23,13 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
-from bot.channels.limits import (
-    WECOM_KF_SYNC_LIMIT,
-    WECOM_KF_TEXT_MAX_BYTES,
-)
+from bot.channels.limits import WECOM_KF_SYNC_LIMIT, WECOM_KF_TEXT_MAX_BYTES
 from bot.channels.numbered import with_choices
-from bot.channels.wechat.render import (
-    Rendered,
-    render,
-    split_utf8,
-)
+from bot.channels.wechat.render import Rendered, render, split_utf8
 from bot.channels.wecom.api import WeComApi
 from bot.channels.wecom_kf.sender import WeComKfSender
 from bot.channels.wecom_kf.session import KfSessions
-from bot.delivery.errors import (
-    DeliveryError,
-    RateLimited,
-    RecipientGone,
-    Transient,
-)
+from bot.delivery.errors import DeliveryError, RateLimited, RecipientGone, Transient
 from handlers.context import Services
 from handlers.router import handle as route
 from handlers.seeker.faq import question_in
