@@ -43,7 +43,7 @@ SEMANTIC_BAR = 0.925
 STRONG_BAR = 0.93
 # Pay may fall this far below the seeker's floor (5%: parsing rounds "4千多" and ranges);
 # none when the seeker made pay hard.
-PAY_TOLERANCE = 0.05
+PAY_TOLERANCE = 0.0
 # parse_area's confidence from which a city read from a posting's free text is believed: a
 # named city ("天津师范大学": 0.6) yes, a province alone ("山东人优先": 0.5) no.
 CITY_CONFIDENCE = 0.6
@@ -286,11 +286,16 @@ def _place(
         if posting_city(posting) is not None and in_service_area(posting, rules.service_area):
             # The city is named ("天津师范大学") but no district: inside the area, place unsure.
             return True, "city_only"
-        # No place at all: only seekers the trade and their own words tie strongly to it.
+        if not names_place(posting.text):
+            # The post names no place at all: the work may be anywhere in the city, so it is
+            # not evidence against a seeker's districts.
+            return True, "unstated"
+        # It names a place the reader could not locate ("子牙 循环经济产业区"): probably
+        # somewhere specific, so only seekers the trade and their own words tie strongly to it.
         cosine = features.cosine if features.cosine is not None else -1.0
         if cosine >= rules.strong_bar and _own_words_match(profile, posting):
             return True, "unknown_strong"
-        return False, "unknown"
+        return False, "unplaced"
     if located and profile.location is not None:
         home = nearest_district(profile.location.lat, profile.location.lon)
         if district is not None and (district == home or district in profile.districts):
@@ -318,6 +323,22 @@ def _place(
     if any(_neighbours(d, district) for d in chosen):
         return True, "neighbour"
     return False, "outside_districts"
+
+
+# Nouns by which a post locates its work (a landmark, street, campus, zone, "…附近"); a post
+# with none of them names no place. 市场 is left out (市场营销), so is 公司 (an employer), and
+# 站 stands only for a station (久站 is a posture), 路 not for 路费.
+_PLACE_WORDS = re.compile(
+    r"购物中心|商场|广场|大厦|商城|小镇|新城|大学|学院|学校|医院|诊所|园区|产业区|工业区"
+    r"|开发区|街道|社区|小区|花园|附近|对面|旁边|(?:车|地铁|[东南西北])站|[港镇村街]"
+    r"|路(?![费程线况子上边])"
+)
+
+
+def names_place(text: str) -> bool:
+    """Whether a post names a place at all (read or not), so a missing district means the
+    reader failed rather than the post leaving the place open."""
+    return bool(_PLACE_WORDS.search(text))
 
 
 # Work done from home, where the seeker's districts do not matter.
