@@ -14,7 +14,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
-from bot.runner import Runtime, register_worker
+from bot.runner import Runtime
 from bot.scheduler import Scheduler
 from handlers.broadcast import sync_group_targets
 from handlers.checkins import CHECKIN_DAY, due_checkins
@@ -52,6 +52,3 @@ async def caseworker_jobs(runtime: Runtime) -> AsyncIterator[None]:
         settings = runtime.settings
         await install_checkins(runtime.scheduler, settings.checkin_day, settings.checkin_hour)
     yield
-
-
-register_worker("caseworker", caseworker_jobs)

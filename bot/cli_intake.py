@@ -22,7 +22,6 @@ from handlers.texts import t
 from matching.parser import ParsedPost, parse_post, to_posting
 from matching.risk import assess
 from models.posting import Trust
-from models.repos.intake import IntakeRepo
 from models.timeutil import LOCAL_TZ, utcnow
 
 if TYPE_CHECKING:
@@ -236,7 +235,7 @@ def pending_command(
 
     async def collect() -> list[str]:
         async with open_services(settings) as services:
-            queue = await IntakeRepo(services.db).pending(limit)
+            queue = await services.repos.intake.pending(limit)
             return [
                 f"#{p.id}\t{p.title}\t{p.district or '-'}\t{p.risk_score:.2f}\t"
                 + (risk_text(p.risk_reasons, lang) if p.risk_reasons else "")

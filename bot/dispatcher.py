@@ -58,10 +58,7 @@ from models.delivery import DeliveryState
 from models.dispatch import DUE_TOPIC, Candidate, Claimed, Hold, Kind, Outcome, Verdict
 from models.messages import Channel, Reply
 from models.posting import Posting
-from models.repos.deliveries import DeliveryRepo
-from models.repos.outbox import OutboxRepo
-from models.repos.outcomes import OutcomeRepo
-from models.repos.workers import HEARTBEAT, WorkerRepo, new_worker_id
+from models.repos.workers import HEARTBEAT, new_worker_id
 
 log = logging.getLogger(__name__)
 
@@ -166,10 +163,10 @@ class Dispatcher:
         self.rng = rng or random.Random()
         self.token = new_worker_id()
         self.counts: Counter[str] = Counter()  # attempt labels: sent, transient, rate_limited …
-        self.deliveries = DeliveryRepo(services.db)
-        self.outbox = OutboxRepo(services.db)
-        self.outcomes = OutcomeRepo(services.db)
-        self.workers = WorkerRepo(services.db)
+        self.deliveries = services.repos.deliveries
+        self.outbox = services.repos.outbox
+        self.outcomes = services.repos.outcomes
+        self.workers = services.repos.workers
         self._wake = asyncio.Event()
         pacers = pacers or {}
         self.lanes = {

@@ -19,14 +19,7 @@ from handlers import post_draft
 from handlers.context import Services, Turn
 from handlers.intake import Stored, store
 from handlers.payloads import PostButton
-from handlers.registry import (
-    Command,
-    register_command,
-    register_fallback,
-    register_flow,
-    register_flow_options,
-    register_payload,
-)
+from handlers.routing import Command, Router
 from handlers.texts import t
 from matching.bridge import run_blocking
 from matching.districts import nearest_district
@@ -537,11 +530,11 @@ def owns_option(turn: Turn) -> bool:
     return _is(turn.text, (*_CONFIRM_WORDS, *_EDIT_WORDS, *_CANCEL_WORDS))
 
 
-register_flow(EmployerFlow())
-register_flow_options(FLOW, owns_option)
-register_payload(PREFIX, post_button)
-register_fallback(10, post_fallback)
-register_command(
+router = Router("employer")
+router.flow(EmployerFlow(), owns=owns_option)
+router.payload(PREFIX, post_button)
+router.fallback(post_fallback)
+router.command(
     Command(
         "post",
         ("post", "发布零工", "发布招聘", "我要招人"),

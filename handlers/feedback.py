@@ -17,16 +17,13 @@ from handlers.cards import contact_text, stored_id
 from handlers.context import Services, Turn
 from handlers.payloads import Feedback, FeedbackKind, PostingControl
 from handlers.publishing import close_posting
-from handlers.registry import register_payload
+from handlers.routing import Router
 from handlers.texts import t
 from matching.weights import MAX_PENALTY_SHIFT
 from models.delivery import ContactRecord
 from models.messages import Channel, Choice, Reply
 from models.posting import Posting, PostingStatus
 from models.register import REACHED
-from models.repos.deliveries import DeliveryRepo
-from models.repos.feedback import FeedbackRepo
-from models.repos.outbox import OutboxRepo
 from models.values import Role
 
 REASONS = ("far", "pay", "skill", "full", "other")
@@ -57,7 +54,7 @@ async def on_feedback(turn: Turn, services: Services) -> list[Reply]:
     if kind == FeedbackKind.INTERESTED:
         return await _interested(turn, services, posting)
     if kind == FeedbackKind.NOT and reason is None:  # counted now; the reason may come next
-        await FeedbackRepo(services.db).record(turn.user.id, posting.id, "not", turn.now)
+        await services.repos.feedback.record(turn.user.id, posting.id, "not", turn.now)
         return [_ask_reason(posting.id, turn.lang)]
     if kind == FeedbackKind.NOT and reason in REASONS:
         return await _not_interested(turn, services, posting, reason)
@@ -69,9 +66,7 @@ async def on_feedback(turn: Turn, services: Services) -> list[Reply]:
 
 
 async def _interested(turn: Turn, services: Services, posting: Posting) -> list[Reply]:
-    await FeedbackRepo(services.db).record(
-        turn.user.id, stored_id(posting), "interested", turn.now
-    )
+    await services.repos.feedback.record(turn.user.id, stored_id(posting), "interested", turn.now)
     if posting.status != PostingStatus.PUBLISHED:
         return [Reply(t("delivery.fb.closed", turn.lang))]
     contact = contact_text(posting, masked=False)
@@ -101,7 +96,7 @@ def _ask_reason(posting_id: int, lang: str) -> Reply:
 async def _not_interested(
     turn: Turn, services: Services, posting: Posting, reason: str
 ) -> list[Reply]:
-    repo = FeedbackRepo(services.db)
+    repo = services.repos.feedback
     new = await repo.record(turn.user.id, stored_id(posting), "not", turn.now, reason)
     if new and reason in PENALTY_KEYS:
         await _penalise(turn, services, PENALTY_KEYS[reason])
@@ -132,7 +127,7 @@ async def flag_full(services: Services, posting: Posting, reports: int) -> int:
     with the usual pacing and quiet hours; the dedupe key raises it once per recipient.
     """
     now = services.clock()
-    outbox = OutboxRepo(services.db)
+    outbox = services.repos.outbox
     posting_id = stored_id(posting)
     close = Choice("", PostingControl(posting_id, "close").pack())
     raised = 0
@@ -170,16 +165,14 @@ async def flag_full(services: Services, posting: Posting, reports: int) -> int:
 
 
 async def _found(turn: Turn, services: Services, posting: Posting) -> list[Reply]:
-    new = await FeedbackRepo(services.db).record(
-        turn.user.id, stored_id(posting), "found", turn.now
-    )
+    new = await services.repos.feedback.record(turn.user.id, stored_id(posting), "found", turn.now)
     profile = await services.seekers.get(turn.user.id)
     if profile is not None and profile.status != "employed":
         detail = f"found via posting {posting.id}"
         await services.seekers.save(
             profile.with_(status="employed", status_detail=detail), turn.now
         )
-        await DeliveryRepo(services.db).suppress_user(turn.user.id, "seeker_employed", turn.now)
+        await services.repos.deliveries.suppress_user(turn.user.id, "seeker_employed", turn.now)
         if services.matcher is not None:
             await services.matcher.seeker_changed(turn.user.id)
     if new:
@@ -234,7 +227,7 @@ async def on_posting_control(turn: Turn, services: Services) -> list[Reply]:
 async def stats_reply(services: Services, posting_id: int, lang: str) -> Reply:
     """How many seekers a posting reached and how many are interested (for its poster)."""
     posting = await services.postings.get(posting_id)
-    stats = await DeliveryRepo(services.db).reach_stats(posting_id)
+    stats = await services.repos.deliveries.reach_stats(posting_id)
     title = posting.title if posting else str(posting_id)
     return Reply(
         t(
@@ -248,5 +241,6 @@ async def stats_reply(services: Services, posting_id: int, lang: str) -> Reply:
     )
 
 
-register_payload(Feedback.prefix, on_feedback)
-register_payload(PostingControl.prefix, on_posting_control)
+router = Router("feedback")
+router.payload(Feedback.prefix, on_feedback)
+router.payload(PostingControl.prefix, on_posting_control)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from handlers.cards import job_card
 from handlers.context import Services, Turn
@@ -30,6 +30,9 @@ PREFIX = JobsPage.prefix  # button payload "jobs:<page>"
 # the score's top 10, decide what comes first (searches cost ~5 ms whatever k is).
 FETCH = 60
 SHOWN_TIERS = 1  # the jobs command shows tiers 0 and 1 (trade fits); others only explain
+# A typed 换一批 continues from the last page shown within this time; later, the list has
+# changed under the page number (gigs fill within 3 days), so it starts again from the first.
+PAGE_MEMORY = timedelta(hours=24)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +82,13 @@ async def jobs_button(turn: Turn, services: Services) -> list[Reply]:
     return await _page(turn, services, button.page if button else 0)
 
 
+async def next_command(turn: Turn, services: Services) -> list[Reply]:
+    """换一批 / 下一批 / 还有吗 / 更多 typed: the page after the last one shown to this seeker."""
+    last = await services.repos.job_pages.last(turn.user.id)
+    fresh = last is not None and turn.now - last[1] <= PAGE_MEMORY
+    return await _page(turn, services, last[0] + 1 if last is not None and fresh else 0)
+
+
 async def _page(turn: Turn, services: Services, page: int) -> list[Reply]:
     lang = turn.lang
     profile = await services.seekers.get(turn.user.id)
@@ -94,6 +104,7 @@ async def _page(turn: Turn, services: Services, page: int) -> list[Reply]:
         key = "jobs.no_more" if page and shown else "jobs.none"
         return [Reply(t(key, lang, advice=_advice(ranked, lang)))]
     postings = await services.postings.many([r.match.posting_id for r in batch])
+    await services.repos.job_pages.shown(turn.user.id, page, turn.now)
     replies = []
     if not any(r.tier == 0 for r in shown):
         replies.append(Reply(t("jobs.near_only", lang, advice=_advice(ranked, lang))))

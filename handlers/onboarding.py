@@ -47,7 +47,7 @@ from handlers.onboarding_steps import (
 )
 from handlers.profile_view import FIELDS, describe, summary
 from handlers.questions import PAYLOAD_STEPS, ask, parse_payload, typed_choice
-from handlers.registry import register_fallback, register_flow
+from handlers.routing import Router
 from handlers.texts import t
 from matching.wish import NEAR_HOME_KM, WishFields, parse_wish
 from models.messages import EventKind, Reply
@@ -355,6 +355,7 @@ TRANSITIONS: Mapping[Step, tuple[Step, ...]] = {
 }
 NEXT_TARGETS: tuple[Step, ...] = (*FIELD_STEPS.values(), Step.CONFIRM, Step.DONE)
 
-register_flow(OnboardingFlow())
-# Priority 100: lower numbers (e.g. the employer post detector) go first; this one takes the rest.
-register_fallback(100, seeker_fallback)
+router = Router("onboarding")
+router.flow(OnboardingFlow())
+# Included last: every other reader (e.g. the employer post detector) goes first.
+router.fallback(seeker_fallback)

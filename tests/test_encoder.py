@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
 import time
 from collections.abc import Iterator
@@ -171,3 +172,20 @@ def test_onnx_backend_exports_once_into_the_cache_and_agrees_with_torch_fp32(
         assert np.allclose(again.encode(texts[:1], "passage"), vectors[:1], atol=1e-5)
     assert exported[0].stat().st_mtime_ns == stamp
     assert not list(cache_dir.glob(".*-onnx-*"))  # no temp folder left behind
+
+
+def _live_models() -> int:
+    return sum(issubclass(type(o), SentenceTransformer) for o in gc.get_objects())
+
+
+def test_onnx_encoder_keeps_no_torch_copy_of_the_model(
+    model_dir: Path, cache_dir: Path, plain: SentenceTransformer
+) -> None:
+    """The model is in memory once per process: onnxruntime's copy, not torch's as well."""
+    gc.collect()
+    before = _live_models()  # the `plain` reference model of this module
+    with load_encoder(None, cache_dir, backend="onnx") as onnx:
+        assert _live_models() == before
+        vector = onnx.encode([COURIER], "passage")
+    reference = plain.encode([COURIER], prompt="passage: ", normalize_embeddings=True)
+    assert float(vector[0] @ reference[0]) > 0.9999

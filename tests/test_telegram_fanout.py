@@ -20,7 +20,6 @@ import pytest
 
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
-from bot.channels import telegram_app  # noqa: F401  (registers the Telegram channel)
 from bot.channels.telegram_sender import TelegramSender
 from bot.limits import TELEGRAM_GLOBAL_PER_S, TELEGRAM_PER_CHAT_PER_S
 from bot.runner import open_runtime

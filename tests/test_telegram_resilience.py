@@ -11,7 +11,6 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 import pytest
 
-from bot.channels import telegram_app  # noqa: F401  (registers the Telegram channel)
 from bot.runner import Runtime, open_runtime
 from bot.settings import Settings
 from handlers.context import Services

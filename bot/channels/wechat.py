@@ -43,8 +43,6 @@ from handlers.context import Services
 from handlers.router import handle as route
 from handlers.subscription import recipient_gone
 from models.messages import Channel, DialogKey, Incoming, Reply
-from models.repos.origins import OriginRepo
-from models.repos.wechat import WeChatRepo
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +127,7 @@ class WeChatCallback:
         self._sender = sender
         self._handle = handle
         self._on_inbound = on_inbound  # e.g. the dispatcher: pushes held for the window go now
-        self._repo = WeChatRepo(services.db)
+        self._repo = services.repos.wechat
         self._crypto = (
             WeChatCrypto(config.token, config.aes_key, config.app_id) if config.aes_key else None
         )
@@ -269,7 +267,7 @@ class WeChatCallback:
         user = await self._services.users.get(key)
         if user is not None:
             lang = user.lang
-        translated = to_incoming(message, root, lang)
+        translated = to_incoming(message, root, lang, self._services.router.commands)
         if translated.unsubscribed:
             if user is not None:
                 await recipient_gone(self._services, user.id)
@@ -282,9 +280,7 @@ class WeChatCallback:
         if translated.origin:
             now = self._services.clock()
             user = user or await self._services.users.get_or_create(key, now)
-            await OriginRepo(self._services.db).record(
-                user.id, "wechat_qr", translated.origin, now
-            )
+            await self._services.repos.origins.record(user.id, "wechat_qr", translated.origin, now)
         if translated.reply is not None:
             return self._passive(message, Rendered(translated.reply, (), False), signed)
         if translated.incoming is None:

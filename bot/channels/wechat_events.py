@@ -7,11 +7,12 @@ word the router already understands, with `event=Event(EventKind.MENU, <key>)`.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from xml.etree.ElementTree import Element
 
-from handlers.registry import COMMANDS
+from handlers.routing import Command
 from handlers.texts import t
 from models.messages import Channel, DialogKey, Event, EventKind, Incoming, Location, Reply
 
@@ -22,7 +23,7 @@ class MenuItem:
 
     key: str
     label_key: str
-    command: str  # a registered command's name; its label is said instead while there is none
+    command: str  # a routed command's name; its label is said instead while there is none
 
 
 # At most 3 first-level buttons of up to 4 Chinese characters (16 bytes) each, so 发布零工
@@ -52,11 +53,11 @@ def menu_definition(lang: str = "zh") -> dict[str, Any]:
     }
 
 
-def menu_command(key: str) -> str | None:
+def menu_command(key: str, commands: Mapping[str, Command]) -> str | None:
     """The words a menu click says: its command's word, or its Chinese label; None if unknown."""
     for item in MENU:
         if item.key == key:
-            command = COMMANDS.get(item.command)
+            command = commands.get(item.command)
             return command.words[0] if command is not None else t(item.label_key, "zh")
     return None
 
@@ -73,7 +74,9 @@ class Translated:
     origin: str | None = None  # the scene of the QR code followed or scanned (qrscene_…)
 
 
-def to_incoming(message: Any, root: Element, lang: str) -> Translated:
+def to_incoming(
+    message: Any, root: Element, lang: str, commands: Mapping[str, Command]
+) -> Translated:
     """Translate a parsed wechatpy message; `root` is the same XML from the safe pre-parse."""
     key = DialogKey(Channel.WECHAT, str(message.source))
     kind = (root.findtext("MsgType") or "").strip().lower()  # wechatpy says "unknown" for new ones
@@ -87,11 +90,13 @@ def to_incoming(message: Any, root: Element, lang: str) -> Translated:
             return Translated(reply=t("wechat.unsupported", lang))
         return Translated(Incoming(key, location=location, message_id=_id(message)))
     if kind == "event":
-        return _event(message, root, key, lang)
+        return _event(message, root, key, lang, commands)
     return Translated(reply=t("wechat.unsupported", lang))
 
 
-def _event(message: Any, root: Element, key: DialogKey, lang: str) -> Translated:
+def _event(
+    message: Any, root: Element, key: DialogKey, lang: str, commands: Mapping[str, Command]
+) -> Translated:
     # wechatpy names QR-scan follows "subscribe_scan"; events it does not know come from the XML.
     event = str(getattr(message, "event", "") or root.findtext("Event") or "").strip().lower()
     # Events have no MsgId; WeChat recommends FromUserName + CreateTime to spot its retries.
@@ -111,7 +116,7 @@ def _event(message: Any, root: Element, key: DialogKey, lang: str) -> Translated
         return Translated(unsubscribed=True)
     if event == "click":
         menu_key = str(message.key or "")
-        command = menu_command(menu_key)
+        command = menu_command(menu_key, commands)
         if command is None:
             return Translated()
         return Translated(

@@ -21,7 +21,6 @@ from bot.wechat_api import ConsentMissing, WeChatApi
 from handlers.context import Services
 from handlers.texts import t
 from models.messages import Channel, DialogKey, Reply
-from models.repos.wechat import WeChatRepo
 from models.timeutil import local
 from models.user import User
 
@@ -51,7 +50,7 @@ class WeChatSender:
     ) -> None:
         self._services = services
         self._api = api
-        self._repo = WeChatRepo(services.db)
+        self._repo = services.repos.wechat
         self._window = ServiceWindow(services)
         self._template_id = template_id
         self._template_fields = tuple(template_fields)

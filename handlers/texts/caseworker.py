@@ -180,6 +180,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "岗位 {id} 已发布，按规则排队推送 {n} 人。",
         "en": "Posting {id} is live; {n} {n:push|pushes} queued by the usual rules.",
     },
+    "caseworker.bc.left_out": {
+        "zh": "未通过推送条件、不推送 {n} 人：{bars}。",
+        "en": "{n} {n:seeker|seekers} left out by the push bars: {bars}.",
+    },
+    "caseworker.bc.bar_count": {"zh": "{bar} {n} 人", "en": "{bar} {n}"},
+    "caseworker.bc.bar_sep": {"zh": "，", "en": ", "},
     "caseworker.bc.queued": {
         "zh": "本区匹配 {matched} 人，新增推送 {queued} 人（近似重复跳过 {suppressed} 人）。",
         "en": "{matched} matched in the district; {queued} new {queued:push|pushes} "

@@ -59,6 +59,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "已导入 {count} 位求职者（跳过 {skipped} 行）。",
         "en": "Imported {count} {count:seeker|seekers} ({skipped} {skipped:line|lines} skipped).",
     },
+    "push.bar.risk": {"zh": "风险待审核", "en": "held for risk"},
+    "push.bar.area": {"zh": "不在服务区域", "en": "outside the service area"},
+    "push.bar.trade": {"zh": "工种不符", "en": "another trade"},
+    "push.bar.place": {"zh": "地点不符", "en": "outside their places"},
+    "push.bar.pay": {"zh": "工资低于期望", "en": "pay below their floor"},
+    "push.bar.requirements": {"zh": "缺少所需证书或经验", "en": "lacking a required licence"},
     "match.cli.bars": {"zh": "通过的推送条件", "en": "Bars cleared"},
     "commands.help.jobs": {
         "zh": "找工作 /jobs — 看现在适合您的岗位",
