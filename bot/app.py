@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from bot.settings import Settings
 from handlers.context import Policy, Services
+from handlers.routes import build_router
 from handlers.texts import t
 from matching.engine import Matcher
 from models.db import Database, is_postgres, sqlite_path
@@ -49,7 +50,9 @@ async def open_services(
     async with Database.open(settings.database) as db:
         matcher = await open_matcher(db, settings) if with_matcher else None
         try:
-            yield Services(db=db, policy=policy_from(settings), matcher=matcher)
+            yield Services(
+                db=db, policy=policy_from(settings), matcher=matcher, router=build_router()
+            )
         finally:
             if matcher is not None:
                 await matcher.close()

@@ -14,11 +14,11 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
-from bot.runner import Runtime, register_worker
+from bot.runner import Runtime
 from bot.scheduler import Scheduler
 from handlers.broadcast import sync_group_targets
 from handlers.checkins import CHECKIN_DAY, due_checkins
-from handlers.controls import next_local_hour
+from handlers.delivery_rules import next_local_hour
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +52,3 @@ async def caseworker_jobs(runtime: Runtime) -> AsyncIterator[None]:
         settings = runtime.settings
         await install_checkins(runtime.scheduler, settings.checkin_day, settings.checkin_hour)
     yield
-
-
-register_worker("caseworker", caseworker_jobs)

@@ -1,5 +1,7 @@
 """The `yizhan` command line (typer). Area modules add their commands to `app` on import.
 
+(typer's own decorators; the one list of those modules is at the bottom of this file.)
+
 Shell completion comes from typer: `yizhan --install-completion` (bash, zsh, fish, PowerShell).
 """
 
@@ -96,5 +98,5 @@ from bot import (  # noqa: E402
     cli_stats,  # noqa: F401
     cli_web,  # noqa: F401
     cli_wechat,  # noqa: F401
-    demo_delivery,  # noqa: F401
+    demo,  # noqa: F401
 )

@@ -1,7 +1,7 @@
-"""`yizhan chat`, `yizhan profile show` and `yizhan demo`: the console channel on the command line.
+"""`yizhan chat` and `yizhan profile show`: the console channel on the command line.
 
-`yizhan demo` runs the stages in `DEMO_STAGES` in order; other areas append theirs with
-`add_demo_stage` from their own `bot/cli_<area>.py` (matching shows top jobs, delivery a push).
+Also the first two stages of `yizhan demo` (onboarding, the stored profile); `bot.demo` lists
+every stage.
 """
 
 from __future__ import annotations
@@ -139,16 +139,6 @@ class DemoStage:
 
     title_key: str
     run: Callable[[DemoContext], Awaitable[None]]
-    order: int = 100
-
-
-DEMO_STAGES: list[DemoStage] = []
-
-
-def add_demo_stage(stage: DemoStage) -> None:
-    """Append a stage to `yizhan demo` (stages run by `order`, then in the order added)."""
-    DEMO_STAGES.append(stage)
-    DEMO_STAGES.sort(key=lambda s: s.order)
 
 
 async def say(ctx: DemoContext, line: str) -> None:
@@ -160,7 +150,8 @@ async def say(ctx: DemoContext, line: str) -> None:
     ctx.out("")
 
 
-async def _onboarding_stage(ctx: DemoContext) -> None:
+async def onboarding_stage(ctx: DemoContext) -> None:
+    """The sample seeker answers every onboarding question (afresh on every run)."""
     user = await ctx.services.users.get(ctx.seeker.key)
     if user is not None:  # start afresh on every run
         await ctx.services.seekers.delete_personal_data(user.id)
@@ -174,29 +165,11 @@ async def _onboarding_stage(ctx: DemoContext) -> None:
         await say(ctx, DEMO_ANSWERS[state.step])
 
 
-async def _profile_stage(ctx: DemoContext) -> None:
+async def profile_stage(ctx: DemoContext) -> None:
+    """The stored profile, as the seeker reads it and as JSON."""
     profile, lang = await load_profile(ctx.services, ctx.seeker.key.user_id)
     if profile is None:
         return
     ctx.out(summary(profile, lang))
     ctx.out(json.dumps(plain(profile.to_json()), ensure_ascii=False, indent=2))
     ctx.out("")
-
-
-add_demo_stage(DemoStage("demo.stage.onboarding", _onboarding_stage, order=10))
-add_demo_stage(DemoStage("demo.stage.profile", _profile_stage, order=20))
-
-
-@app.command()
-def demo() -> None:
-    """Walk a sample seeker through onboarding in the console and show the stored profile."""
-    run_async(_demo(cli_state.settings, typer.echo))
-
-
-async def _demo(settings: Settings, out: Callable[[str], None]) -> None:
-    async with open_services(settings) as services:
-        ctx = DemoContext(settings, services, ConsoleSession(services, DEMO_USER), out)
-        out(t("demo.title", services.policy.default_lang, db=settings.db))
-        for n, stage in enumerate(DEMO_STAGES, 1):
-            out(t("demo.stage", services.policy.default_lang, n=n, name=t(stage.title_key)))
-            await stage.run(ctx)

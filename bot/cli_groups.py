@@ -13,7 +13,6 @@ from typing import Annotated, TypeVar
 import typer
 from rich.table import Table
 
-from bot import group_jobs  # noqa: F401  (registers the daily digests with `yizhan run`)
 from bot.app import open_services
 from bot.cli import app, cli_state, run_async
 from bot.cli_stats import console

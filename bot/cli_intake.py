@@ -6,7 +6,7 @@ import json
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 from rich.console import Console
@@ -22,10 +22,13 @@ from handlers.texts import t
 from matching.parser import ParsedPost, parse_post, to_posting
 from matching.risk import assess
 from models.posting import Trust
-from models.repos.intake import IntakeRepo
 from models.timeutil import LOCAL_TZ, utcnow
 
+if TYPE_CHECKING:
+    from matching.post_trade import TradeReader
+
 console = Console(stderr=True)
+PARSE_BATCH = 32  # lines whose trades are read in one model call (encoding batches well)
 
 
 @app.command("import")
@@ -95,9 +98,23 @@ def parse_command(
     now: Annotated[
         str | None, typer.Option("--now", help="Time the posts were sent (ISO); default now.")
     ] = None,
+    keywords_only: Annotated[
+        bool,
+        typer.Option("--keywords-only", help="Read trades from keywords alone (no model load)."),
+    ] = False,
 ) -> None:
-    """Extract structured fields from free-text job posts (one JSON line per input line)."""
+    """Extract structured fields from free-text job posts (one JSON line per input line).
+
+    Trades are read as the chat intake reads them: keywords and meaning (the embedding model,
+    loaded once); `trade_options` lists the trades a post is unsure between.
+    """
     settings = cli_state.settings
+    reader = None
+    if not keywords_only:
+        from bot.app import shared_encoder  # torch loads only when the model is wanted
+        from matching.post_trade import TradeReader
+
+        reader = TradeReader(shared_encoder(settings.embedding_model, settings.cache_dir))
     moment = utcnow()
     if now:
         try:
@@ -109,35 +126,60 @@ def parse_command(
     stream: TextIO = (
         sys.stdin if file is None or str(file) == "-" else file.open(encoding="utf-8-sig")
     )
+
+    def flush(batch: list[tuple[int, str]]) -> None:
+        for out in parse_lines(batch, moment, settings.min_wage_monthly, settings.lang, reader):
+            typer.echo(json.dumps(out, ensure_ascii=False))
+        batch.clear()
+
+    batch: list[tuple[int, str]] = []
     try:
         for number, line in enumerate(stream, start=1):
             if line.strip():
-                out = parse_line(line, number, moment, settings.min_wage_monthly, settings.lang)
-                typer.echo(json.dumps(out, ensure_ascii=False))
+                batch.append((number, line))
+            if len(batch) >= PARSE_BATCH:
+                flush(batch)
+        flush(batch)
     finally:
         if stream is not sys.stdin:
             stream.close()
 
 
-def parse_line(
-    line: str, number: int, now: datetime, min_wage: float, lang: str
-) -> dict[str, object]:
-    """One output line: the first job's fields at the top, every job under "jobs"; or an error."""
-    try:
-        item = json.loads(line)
-    except json.JSONDecodeError as exc:
-        return {"line": number, "error": t("intake.row.bad_json", lang, error=exc.msg)}
-    if not isinstance(item, dict) or not isinstance(item.get("text"), str):
-        return {"line": number, "id": _id_of(item), "error": t("intake.row.no_text_field", lang)}
-    try:
-        jobs = parse_post(item["text"], now)
-    except Exception as exc:  # a parser bug must not end a batch; the line says what failed
-        return {"line": number, "id": _id_of(item), "error": f"{type(exc).__name__}: {exc}"}
-    results = [_job_json(job, now, min_wage, lang) for job in jobs]
-    head: dict[str, object] = {"id": _id_of(item), "line": number}
-    head.update(results[0] if results else {"title": None})
-    head["jobs"] = results
-    return head
+def parse_lines(
+    lines: list[tuple[int, str]],
+    now: datetime,
+    min_wage: float,
+    lang: str,
+    reader: TradeReader | None = None,
+) -> list[dict[str, object]]:
+    """One output per (number, line): the first job's fields at the top, every job under "jobs";
+    or an error. The trades of all lines' jobs are read in one batch (one model call)."""
+    outs: list[dict[str, object]] = []
+    parsed: list[tuple[int, list[ParsedPost]]] = []  # (index in outs, jobs)
+    for number, line in lines:
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            outs.append({"line": number, "error": t("intake.row.bad_json", lang, error=exc.msg)})
+            continue
+        if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+            outs.append(
+                {"line": number, "id": _id_of(item), "error": t("intake.row.no_text_field", lang)}
+            )
+            continue
+        outs.append({"id": _id_of(item), "line": number})
+        try:
+            parsed.append((len(outs) - 1, parse_post(item["text"], now)))
+        except Exception as exc:  # a parser bug must not end a batch; the line says what failed
+            outs[-1]["error"] = f"{type(exc).__name__}: {exc}"
+    if reader is not None:
+        read = iter(reader.read([job for _, jobs in parsed for job in jobs]))
+        parsed = [(i, [next(read) for _ in jobs]) for i, jobs in parsed]
+    for i, jobs in parsed:
+        results = [_job_json(job, now, min_wage, lang) for job in jobs]
+        outs[i].update(results[0] if results else {"title": None})
+        outs[i]["jobs"] = results
+    return outs
 
 
 def _id_of(item: object) -> object:
@@ -193,7 +235,7 @@ def pending_command(
 
     async def collect() -> list[str]:
         async with open_services(settings) as services:
-            queue = await IntakeRepo(services.db).pending(limit)
+            queue = await services.repos.intake.pending(limit)
             return [
                 f"#{p.id}\t{p.title}\t{p.district or '-'}\t{p.risk_score:.2f}\t"
                 + (risk_text(p.risk_reasons, lang) if p.risk_reasons else "")

@@ -22,7 +22,7 @@ from rich.table import Table
 
 from bot.app import open_services
 from bot.cli import app, cli_state, run_async
-from bot.cli_chat import DemoContext, DemoStage, add_demo_stage, load_profile
+from bot.cli_chat import DemoContext, load_profile
 from bot.settings import Settings
 from handlers.context import Services
 from handlers.jobs import ordered_matches
@@ -264,7 +264,8 @@ async def _reach(settings: Settings, key: str, threshold: float | None, as_json:
 DEMO_TOP = 5
 
 
-async def _demo_matches(ctx: DemoContext) -> None:
+async def demo_matches(ctx: DemoContext) -> None:
+    """`yizhan demo`: the sample seeker's top matches (loading sample postings if none)."""
     services = ctx.services
     matcher = _matcher(services)
     now = services.clock()
@@ -288,9 +289,6 @@ async def _demo_matches(ctx: DemoContext) -> None:
     if not found:
         ctx.out(t("match.cli.none", lang))
     ctx.out("")
-
-
-add_demo_stage(DemoStage("match.demo.stage", _demo_matches, order=30))
 
 
 def load_demo_postings(now: datetime) -> list[Posting]:

@@ -7,11 +7,11 @@ import signal
 
 import typer
 
-from bot.channels import telegram_app  # noqa: F401  (registers the Telegram channel)
+from bot.assembly import PARTS
 from bot.channels.telegram_app import PollingTaken
 from bot.cli import app, cli_state, run_async
 from bot.logs import configure_logging
-from bot.runner import CHANNELS, NotConfigured, Runtime, serve
+from bot.runner import NotConfigured, Runtime, serve
 from bot.settings import Settings
 from handlers.texts import t
 
@@ -51,7 +51,7 @@ async def _serve(settings: Settings) -> None:
         loop.add_signal_handler(sig, on_signal)
 
     def started(runtime: Runtime) -> None:
-        names = [spec.name for spec in CHANNELS if spec.configured(runtime.settings)]
+        names = [spec.name for spec in PARTS.channels if spec.configured(runtime.settings)]
         typer.echo(t("run.started", settings.lang, channels=", ".join(names)), err=True)
 
-    await serve(settings, stop, started=started)
+    await serve(settings, stop, started=started, parts=PARTS)

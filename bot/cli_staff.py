@@ -11,7 +11,6 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from bot import caseworker_jobs  # noqa: F401  (registers the `yizhan run` worker)
 from bot.app import open_services
 from bot.cli import app, cli_state, run_async
 from bot.cli_stats import console, register_app
@@ -22,8 +21,7 @@ from handlers.texts import t
 from matching.districts import find_districts
 from models.messages import Channel, DialogKey
 from models.register import RegisterStatus
-from models.repos.register import RegisterRepo
-from models.repos.staff import INVITE_DAYS, StaffRepo
+from models.repos.staff import INVITE_DAYS
 from models.values import Role
 
 staff_app = typer.Typer(
@@ -134,7 +132,7 @@ def staff_invite(
     async def create() -> str:
         async with open_services(cli_state.settings, with_matcher=False) as services:
             now = services.clock()
-            invite = await StaffRepo(services.db).create_invite(
+            invite = await services.repos.staff.create_invite(
                 wanted, where, station, "cli", now, days
             )
             await services.audit.record(
@@ -159,7 +157,7 @@ def staff_list() -> None:
     async def collect() -> tuple[list[list[str]], list[list[str]]]:
         async with open_services(cli_state.settings, with_matcher=False) as services:
             users = await services.users.with_role(Role.CASEWORKER, Role.ADMIN)
-            invites = await StaffRepo(services.db).open_invites(services.clock())
+            invites = await services.repos.staff.open_invites(services.clock())
         staff = [[u.key.channel.value, u.key.user_id, u.role.value, u.district or "",
                   u.station or "", u.display_name or ""] for u in users]  # fmt: skip
         codes = [[i.code, i.role.value, i.district or "", i.station or "",
@@ -197,7 +195,7 @@ def register_invites(
 
     async def collect() -> list[list[str]]:
         async with open_services(cli_state.settings, with_matcher=False) as services:
-            people = await RegisterRepo(services.db).in_district(where)
+            people = await services.repos.register.in_district(where)
         bot = cli_state.settings.telegram_bot_username
         return [
             [str(p.id), p.name, p.phone or "", p.district or "", p.invite_code or "",

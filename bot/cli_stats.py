@@ -32,7 +32,7 @@ from bot.sheets import SheetError
 from handlers.texts import t
 from matching.districts import TIANJIN_DISTRICTS, canonical
 from models.repos.origin_stats import PostingInterest
-from models.repos.stats import REPORT_DAY, DistrictMonth, StatsRepo, report_period, total
+from models.repos.stats import REPORT_DAY, DistrictMonth, report_period, total
 from models.timeutil import month_bounds
 
 export_app = typer.Typer(help="Export records as Excel files.", no_args_is_help=True)
@@ -91,7 +91,7 @@ def stats(
         async with open_services(cli_state.settings, with_matcher=False) as services:
             first, last = parse_month(month)
             return (
-                await StatsRepo(services.db).table(names, start, end),
+                await services.repos.stats.table(names, start, end),
                 await origin_rows(services.db, first, last, "zh"),
                 await posting_interest(services.db, first, last),
             )

@@ -12,7 +12,6 @@ from aiohttp import web
 from bot.app import open_services
 from bot.cli import app, cli_state, run_async
 from bot.group_digests import open_group_digests
-from bot.web import runtime as _runtime  # noqa: F401  (registers the console with `yizhan run`)
 from bot.web.app import mount
 from bot.web.auth import TOKEN_MINUTES, NotStaff, issue_token, sign_in_path
 from bot.web.demo import seed_demo

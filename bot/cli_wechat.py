@@ -10,15 +10,14 @@ from typing import Annotated
 import typer
 
 from bot.app import open_services
-from bot.channels import wechat_app, wecom_kf_app  # noqa: F401  (register their channels)
 from bot.channels.wechat_app import open_api
 from bot.channels.wechat_events import menu_definition
-from bot.channels.wecom_kf_app import open_kf_api
 from bot.channels.wecom_kf_link import contact_url, kf_link
 from bot.cli import app, cli_state, run_async
 from bot.errors import DeliveryError
 from bot.settings import Settings
 from bot.wechat_api import QR_SCENE_MAX, QrCode
+from bot.wecom_api import open_kf_api
 
 wechat_cli = typer.Typer(
     help="WeChat official account (服务号) and 微信客服 set-up.", no_args_is_help=True

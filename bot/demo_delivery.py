@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from bot.channels.console import ConsoleSession, render
 from bot.channels.console_sender import ConsoleSender
-from bot.cli_chat import DEMO_USER, DemoContext, DemoStage, add_demo_stage
+from bot.cli_chat import DEMO_USER, DemoContext
 from bot.dispatcher import Dispatcher
 from handlers.context import Services
 from handlers.feedback import stats_reply
@@ -94,7 +94,8 @@ async def _say(out: Callable[[str], None], who: str, session: ConsoleSession, li
     out("")
 
 
-async def _delivery_stage(ctx: DemoContext) -> None:
+async def delivery_stage(ctx: DemoContext) -> None:
+    """An employer posts a gig in chat; the dispatcher pushes it; the seeker taps 感兴趣."""
     services = ctx.services
     if services.matcher is None:
         ctx.out(t("delivery.demo.no_matcher", services.policy.default_lang))
@@ -119,6 +120,3 @@ async def _delivery_stage(ctx: DemoContext) -> None:
         ctx.out("")
     ctx.out(render(await stats_reply(services, posting_id, "zh")))
     ctx.out("")
-
-
-add_demo_stage(DemoStage("delivery.demo.stage", _delivery_stage, order=40))

@@ -18,7 +18,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 from handlers.context import Services
 from models.delivery import ContactRecord
 from models.register import UNREACHED, RegisterEntry
-from models.repos.register import RegisterRepo
 from models.repos.stats import DUE_DAY, REPORT_DAY, DistrictMonth, total
 from models.timeutil import local
 
@@ -173,7 +172,7 @@ async def contacts_in_scope(
     """The period's contact records of people in `districts` (None: everyone, for the CLI),
     with the register rows they name; a record of an unknown person is only in None's."""
     records = await services.contacts.between(start, end)
-    people = await RegisterRepo(services.db).in_district()
+    people = await services.repos.register.in_district()
     by_id = {p.id: p for p in people if p.id is not None}
     by_user = {p.user_id: p for p in people if p.user_id is not None}
     if districts is not None:

@@ -18,8 +18,8 @@ from datetime import datetime
 from bot.channels.wechat_render import utf8_truncate
 from bot.channels.wecom_kf_link import kf_link
 from bot.errors import DeliveryError
-from bot.settings import Settings, reveal
-from bot.wecom_api import GroupGone, WeComApi
+from bot.settings import Settings
+from bot.wecom_api import GroupGone, open_app_api
 from bot.wecom_groups import TEXT_MAX_BYTES, GroupsApi, group_scene
 from handlers.cards import pay_text
 from handlers.context import Services
@@ -35,8 +35,7 @@ from matching.group_digest import (
 from matching.phones import mask_phones
 from matching.push_rules import PushRules
 from models.posting import Posting
-from models.repos.customer_groups import CustomerGroup, CustomerGroupRepo, GroupDigest
-from models.repos.wechat import WeChatRepo
+from models.repos.customer_groups import CustomerGroup, GroupDigest
 from models.timeutil import local
 
 log = logging.getLogger(__name__)
@@ -83,7 +82,7 @@ class GroupDigests:
         self._services = services
         self._api = api
         self._config = config
-        self.repo = CustomerGroupRepo(services.db)
+        self.repo = services.repos.customer_groups
 
     async def audit(self, actor: str, action: str, target: str | None, detail: str) -> None:
         """Record a caseworker's action on the groups in the audit log."""
@@ -279,16 +278,9 @@ async def open_group_digests(
         size=settings.wecom_group_digest_size,
         lang=settings.lang,
     )
-    if not (settings.wecom_corp_id and settings.wecom_secret):
+    api = open_app_api(settings, services)
+    if api is None:
         yield GroupDigests(services, None, config)
         return
-    api = WeComApi(
-        settings.wecom_corp_id,
-        reveal(settings.wecom_secret),
-        WeChatRepo(services.db),
-        services.clock,
-        kind="app",
-        base_url=settings.wecom_api_base,
-    )
     async with api:
         yield GroupDigests(services, GroupsApi(api), config)

@@ -13,9 +13,9 @@ from typing import Any
 
 from bot.errors import DeliveryError
 from bot.group_digests import GroupDigests, open_group_digests
-from bot.runner import Runtime, register_worker
+from bot.runner import Runtime
 from bot.scheduler import Scheduler
-from handlers.controls import next_local_hour
+from handlers.delivery_rules import next_local_hour
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +66,3 @@ async def group_jobs(runtime: Runtime) -> AsyncIterator[None]:
     async with open_group_digests(settings, runtime.services) as digests:
         await install(runtime.scheduler, digests, hour)
         yield
-
-
-register_worker("customer_groups", group_jobs)

@@ -18,7 +18,7 @@ from aiohttp import web
 
 from bot.metrics import CONTENT_TYPE, Metrics
 from handlers.context import Services
-from models.repos.queue import QueueRepo, QueueStat
+from models.repos.queue import QueueStat
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ class HealthRoutes:
         self._services = services
         self._channels = channels  # channel name -> state, kept current by the runtime
         self._metrics = metrics
-        self._queue = QueueRepo(services.db)
+        self._queue = services.repos.queue
 
     def add_routes(self, app: web.Application) -> None:
         """Install GET /healthz and GET /metrics."""

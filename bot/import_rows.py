@@ -42,6 +42,7 @@ _UNITS = {
     PayUnit.DAY: ("元/天", "天", "日", "日薪", "日结", "每天", "工", "元/工", "day", "daily"),
     PayUnit.HOUR: ("元/小时", "小时", "时", "时薪", "每小时", "hour", "hourly"),
     PayUnit.PIECE: ("计件", "件", "元/件", "元/单", "piece"),
+    PayUnit.YEAR: ("元/年", "年", "年薪", "year", "yearly"),
 }
 _UNIT_WORDS = {w.lower(): unit for unit, words in _UNITS.items() for w in words}
 _FORMS = {

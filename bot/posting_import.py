@@ -24,7 +24,6 @@ from handlers.context import Services
 from handlers.intake import NewPosting, Stored, finish, store_many_in, update_in
 from handlers.texts import t
 from models.posting import Posting, PostingStatus
-from models.repos.intake import IntakeRepo
 
 EXAMPLE_PREFIX = "示例"  # 编号 of the filled example's rows: never imported
 BATCH = 250  # rows per transaction: ~0.3 s of writes, short enough not to starve chat turns
@@ -156,7 +155,7 @@ def _validated(read: Rows, context: dict[str, Any], report: ImportReport) -> lis
 async def _dry_run(services: Services, valid: list[Valid], report: ImportReport) -> None:
     """Count what an import would create or update, writing nothing."""
     async with services.db.transaction() as tx:
-        existing = await IntakeRepo(services.db).by_external_in(
+        existing = await services.repos.intake.by_external_in(
             tx, [row.id for _, row in valid if row.id]
         )
     report.updated = sum(1 for _, row in valid if row.id and row.id in existing)
@@ -174,7 +173,7 @@ async def _import_batch(
 ) -> list[Stored]:
     """Update known ids and store the new rows of a validated batch in one transaction."""
     valid = [(n, row, row_to_posting(row, source=source, now=now)) for n, row in batch]
-    repo = IntakeRepo(services.db)
+    repo = services.repos.intake
     stored: list[Stored] = []
     async with services.db.transaction() as tx:
         ids = [row.id for _, row, _ in valid if row.id]

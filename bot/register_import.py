@@ -17,7 +17,6 @@ from bot.sheets import Sheet, SheetError, as_date, read_sheet
 from handlers.context import Services
 from matching.districts import TIANJIN_DISTRICTS, canonical, find_districts
 from models.register import RegisterEntry
-from models.repos.register import RegisterRepo
 from models.timeutil import local
 
 # The 登记表's headers (the template's, first) and the variants seen in real sheets.
@@ -135,7 +134,7 @@ async def import_register(
     if started is not None:
         started(report.rows)
     today = local(services.clock()).date()
-    repo = RegisterRepo(services.db)
+    repo = services.repos.register
     phone_head = sheet.headers.get("联系电话", "联系电话")
     entries: list[RegisterEntry] = []
     first_row: dict[str, int] = {}

@@ -1,12 +1,11 @@
 """The `yizhan run` process: every configured channel, the dispatcher and the scheduler.
 
-Channels register themselves (`register_channel`) when their module is imported; the
-`bot/cli_<area>.py` of a channel imports it. A channel's `open(runtime)` is called before the
+What it serves is listed in one place, `bot.assembly.PARTS`: channels, components (the web
+console), workers and timers. A channel's or component's `open(runtime)` is called before the
 HTTP server starts, so it can add routes (`runtime.http.app.router`) for callbacks or webhooks;
-the server always runs, for the operator's `/healthz` and `/metrics` (bot.health);
-entering it must put its `Sender` into `runtime.senders`. Workers (the dispatcher, the scheduler)
+the server always runs, for the operator's `/healthz` and `/metrics` (bot.health); entering a
+channel must put its `Sender` into `runtime.senders`. Workers (the dispatcher, the scheduler)
 start after every channel and stop first, so in-flight deliveries finish before the senders close.
-An area with periodic jobs adds an installer with `register_timers` (see `bot.scheduler`).
 """
 
 from __future__ import annotations
@@ -26,7 +25,7 @@ from bot.dispatcher import Dispatcher
 from bot.health import UP, HealthRoutes
 from bot.metrics import Metrics
 from bot.pacing import Pacer
-from bot.scheduler import Scheduler, install_delivery_timers
+from bot.scheduler import Scheduler
 from bot.settings import Settings
 from handlers.context import Services
 from models.messages import Channel
@@ -92,7 +91,7 @@ Opener = Callable[[Runtime], AbstractAsyncContextManager[object]]
 
 @dataclass(frozen=True, slots=True)
 class ChannelSpec:
-    """A channel `yizhan run` can serve, and the settings that switch it on."""
+    """A channel (or component) `yizhan run` can serve, and the settings that switch it on."""
 
     name: str
     needs: tuple[str, ...]  # Settings fields that must all be set, e.g. ("telegram_token",)
@@ -103,28 +102,23 @@ class ChannelSpec:
         return all(getattr(settings, name) for name in self.needs)
 
 
-CHANNELS: list[ChannelSpec] = []
-WORKERS: list[tuple[str, Opener]] = []  # started in order after the channels, stopped first
-TimerInstaller = Callable[[Scheduler], Awaitable[None]]
-TIMERS: list[TimerInstaller] = [install_delivery_timers]  # areas' periodic jobs
+TimerInstaller = Callable[[Scheduler], Awaitable[None]]  # registers kinds, ensures timers
 
 
-def register_channel(spec: ChannelSpec) -> None:
-    """Add a channel (idempotent by name, so re-importing a module is harmless)."""
-    CHANNELS[:] = [c for c in CHANNELS if c.name != spec.name]
-    CHANNELS.append(spec)
+@dataclass(frozen=True, slots=True)
+class Parts:
+    """What one `yizhan run` process can serve; `bot.assembly.PARTS` lists the real ones."""
+
+    channels: tuple[ChannelSpec, ...]  # chat platforms; at least one must be configured
+    components: tuple[ChannelSpec, ...] = ()  # on the HTTP server, not channels (web console)
+    workers: tuple[tuple[str, Opener], ...] = ()  # started in order after the channels
 
 
-def register_worker(name: str, opener: Opener) -> None:
-    """Add a background part that runs while the process serves (dispatcher, scheduler)."""
-    WORKERS[:] = [w for w in WORKERS if w[0] != name]
-    WORKERS.append((name, opener))
+def default_parts() -> Parts:
+    """The assembly's parts; imported when needed, because the channel modules import this one."""
+    from bot.assembly import PARTS
 
-
-def register_timers(installer: TimerInstaller) -> None:
-    """Add an area's periodic jobs: `installer(scheduler)` registers kinds and ensures timers."""
-    if installer not in TIMERS:
-        TIMERS.append(installer)
+    return PARTS
 
 
 class NotConfigured(Exception):
@@ -142,12 +136,14 @@ def env_names(names: tuple[str, ...]) -> tuple[str, ...]:
 
 @asynccontextmanager
 async def open_runtime(
-    settings: Settings, services: Services | None = None
+    settings: Settings, services: Services | None = None, parts: Parts | None = None
 ) -> AsyncIterator[Runtime]:
     """Open services, channels, the HTTP server and the workers; close all in reverse."""
-    channels = [spec for spec in CHANNELS if spec.configured(settings)]
+    parts = parts or default_parts()
+    channels = [spec for spec in parts.channels if spec.configured(settings)]
     if not channels:
-        raise NotConfigured([(spec.name, env_names(spec.needs)) for spec in CHANNELS])
+        raise NotConfigured([(spec.name, env_names(spec.needs)) for spec in parts.channels])
+    components = [spec for spec in parts.components if spec.configured(settings)]
     async with AsyncExitStack() as stack:
         if services is None:
             services = await stack.enter_async_context(open_services(settings))
@@ -161,13 +157,17 @@ async def open_runtime(
         # Openers run before the server starts (routes are fixed once aiohttp starts); the
         # server starts before the channels are entered (a webhook is set only once we listen).
         opened = [spec.open(runtime) for spec in channels]
+        mounted = [spec.open(runtime) for spec in components]
         await stack.enter_async_context(runtime.http)
         for spec, channel in zip(channels, opened, strict=True):
             await stack.enter_async_context(channel)
             stack.callback(runtime.channel_states.__setitem__, spec.name, "stopped")
             runtime.channel_states[spec.name] = UP
             log.info("channel %s started", spec.name)
-        for name, opener in WORKERS:
+        for spec, component in zip(components, mounted, strict=True):
+            await stack.enter_async_context(component)
+            log.info("component %s started", spec.name)
+        for name, opener in parts.workers:
             await stack.enter_async_context(opener(runtime))
             log.info("worker %s started", name)
         yield runtime
@@ -178,9 +178,10 @@ async def serve(
     stop: asyncio.Event,
     services: Services | None = None,
     started: Callable[[Runtime], None] | None = None,
+    parts: Parts | None = None,
 ) -> None:
     """Serve until `stop` is set (SIGINT/SIGTERM) or a background loop fails."""
-    async with open_runtime(settings, services) as runtime:
+    async with open_runtime(settings, services, parts) as runtime:
         if started is not None:
             started(runtime)
         stopper = asyncio.create_task(stop.wait(), name="stop")
@@ -240,7 +241,7 @@ async def _finish(task: asyncio.Task[None], name: str) -> None:
 
 
 @asynccontextmanager
-async def _dispatching(runtime: Runtime) -> AsyncIterator[None]:
+async def dispatching(runtime: Runtime) -> AsyncIterator[None]:
     """The outbox dispatcher over every channel's sender; stops after its in-flight sends."""
     runtime.dispatcher = Dispatcher(
         runtime.services, runtime.senders, metrics=runtime.metrics, pacers=runtime.pacers
@@ -249,19 +250,17 @@ async def _dispatching(runtime: Runtime) -> AsyncIterator[None]:
         yield
 
 
-register_worker("dispatcher", _dispatching)
+def scheduling(timers: tuple[TimerInstaller, ...]) -> Opener:
+    """The worker that runs persisted timers (posting expiry, follow-ups) of these installers."""
 
+    @asynccontextmanager
+    async def scheduler(runtime: Runtime) -> AsyncIterator[None]:
+        # One worker id per process: the dispatcher's heartbeat holds the scheduler's claims too.
+        worker = runtime.dispatcher.token if runtime.dispatcher is not None else None
+        runtime.scheduler = Scheduler(runtime.services, worker)
+        for install in timers:
+            await install(runtime.scheduler)
+        async with background(runtime, "scheduler", runtime.scheduler.serve):
+            yield
 
-@asynccontextmanager
-async def _scheduling(runtime: Runtime) -> AsyncIterator[None]:
-    """Persisted timers (posting expiry, follow-ups) of every area that registered them."""
-    # One worker id per process: the dispatcher's heartbeat holds the scheduler's claims too.
-    worker = runtime.dispatcher.token if runtime.dispatcher is not None else None
-    runtime.scheduler = Scheduler(runtime.services, worker)
-    for install in TIMERS:
-        await install(runtime.scheduler)
-    async with background(runtime, "scheduler", runtime.scheduler.serve):
-        yield
-
-
-register_worker("scheduler", _scheduling)
+    return scheduler

@@ -23,7 +23,9 @@ from bot.errors import (
     WindowClosed,
     http_error,
 )
+from bot.settings import Settings, reveal
 from bot.wechat_api import DEFAULT_TIMEOUT_S, TokenApi, TokenExpired
+from handlers.context import Services
 from models.repos.wechat import WeChatRepo
 
 # 45009: the API's frequency limit (per minute and per hour for one corp); 45033: too many
@@ -32,14 +34,21 @@ FREQUENCY_RETRY_S = 60.0
 
 _TOKEN_ERRCODES = frozenset({40014, 41001, 42001})  # invalid, missing, expired access_token
 _TRANSIENT_ERRCODES = frozenset({-1, 45033})  # system busy; too many concurrent calls
-# 40050 chatid does not exist; 90501 not an external (customer) group chat: the group was
-# dissolved or is not ours to reach any more.
+# 40050 "chatid不存在", 90501 "该群不是客户群": the group was dissolved or is not ours to reach
+# any more. Both as in WeCom's global errcode table, mirrored by WxJava
+# (weixin-java-common/.../error/WxCpErrorMsgEnum.java, CODE_40050) and zsmhub/workweixin
+# (apis/api_error.go, ErrCode40050 and ErrCode90501).
 _GROUP_GONE_ERRCODES = frozenset({40050, 90501})
 
 
-# 微信客服 kf/send_msg: 95001 the 5 messages after the user's last one are spent, 95002 past the
-# 48 hours, 95013 the session has ended: only the user's next message opens the window again.
-_KF_WINDOW_ERRCODES = frozenset({95001, 95002, 95013})
+# 微信客服 kf/send_msg, after ooiai/wxkefu-rs (src/errors.rs): 95001 the 5 messages after the
+# user's last one are spent, 95002 past the 48 hours, 95024 no message from the user within
+# 48 hours (a menu click does not count). 95018 "send msg session status invalid" (seen in
+# whyiyhw/chatgpt-wechat#128, langbot-app/LangBot#2061): send_msg works only while the session
+# is new or with the bot (service_state 0/1, silenceper/wechat work/kf/sendmsg.go), so a
+# caseworker serving it (3) or the queue (2) refuses us. In each case only the user's next
+# message can open the window again. (95013 was here from memory; no source lists it.)
+_KF_WINDOW_ERRCODES = frozenset({95001, 95002, 95018, 95024})
 
 
 class GroupGone(RecipientGone):
@@ -112,3 +121,34 @@ class WeComApi(TokenApi):
     async def get(self, path: str, params: Mapping[str, str] | None = None) -> Mapping[str, Any]:
         """GET `path` with the access token and `params`; the decoded answer on errcode 0."""
         return await self._call(path, None, method="GET", params=params)
+
+
+def open_kf_api(settings: Settings, services: Services) -> WeComApi:
+    """The 微信客服 client: its own secret, or the app's when the app manages 微信客服."""
+    secret = reveal(settings.wecom_kf_secret) or reveal(settings.wecom_secret)
+    if not (settings.wecom_corp_id and secret):
+        raise ValueError(
+            "YIZHAN_WECOM_CORP_ID and YIZHAN_WECOM_KF_SECRET (or _SECRET) must be set"
+        )
+    return WeComApi(
+        settings.wecom_corp_id,
+        secret,
+        services.repos.wechat,
+        services.clock,
+        kind="kf",
+        base_url=settings.wecom_api_base,
+    )
+
+
+def open_app_api(settings: Settings, services: Services) -> WeComApi | None:
+    """The app's own client (客户联系: customer groups), or None when its secret is unset."""
+    if not (settings.wecom_corp_id and settings.wecom_secret):
+        return None
+    return WeComApi(
+        settings.wecom_corp_id,
+        reveal(settings.wecom_secret),
+        services.repos.wechat,
+        services.clock,
+        kind="app",
+        base_url=settings.wecom_api_base,
+    )

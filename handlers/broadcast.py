@@ -2,8 +2,10 @@
 
 Pushes go through the delivery pipeline: a posting not yet live is published first (`publish`,
 which matches and queues as an approval would), then the seekers of the caseworker's district
-it matches are queued with `DeliveryRepo.enqueue_in`, the same insert publishing uses, so the
-dispatcher applies every control (consent, pause, quiet hours, daily cap, near-duplicates).
+it clears the push bars for (`push_decisions`, the one decision an automatic push takes) are
+queued with `DeliveryRepo.enqueue_in`, the same insert publishing uses, so the dispatcher
+applies every control (consent, pause, quiet hours, daily cap, near-duplicates). The preview
+and the result count the district's seekers each bar left out, so a caseworker sees why.
 
 A district's WeCom group is a chat identity of its own (channel "wecom", user id = the district,
 kept in step with the configured robots by `sync_group_targets`); the group message is a notice
@@ -13,27 +15,26 @@ the robot's pace. One group message per posting and district (the notice's dedup
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from handlers.cards import job_card
+from handlers.cards import job_card, stored_id
 from handlers.context import Services, Turn
 from handlers.group_post import job_code
-from handlers.publishing import PUBLISHABLE, publish
-from handlers.registry import Command, register_command, register_payload
-from handlers.staff import audit_ok, command_args, district_arg, refuse, staff_name
+from handlers.payloads import BroadcastButton
+from handlers.publishing import PUBLISHABLE, publish, push_decisions
+from handlers.routing import Command, Router
+from handlers.staff import audit_ok, district_arg, refuse, staff_name
 from handlers.texts import t
-from matching.push_rules import is_held
+from matching.push_rules import Bar, failed_bar, is_held
 from models.messages import Channel, Choice, DialogKey, Reply
 from models.posting import Posting, PostingStatus, Trust
-from models.repos.deliveries import DeliveryRepo
-from models.repos.outbox import OutboxRepo
-from models.repos.outreach import OutreachRepo
 from models.timeutil import local
 from models.values import Role
 
-PREFIX = "bc"  # buttons "bc:<posting_id>:seekers|group|both|cancel"
+PREFIX = BroadcastButton.prefix  # buttons "bc:<posting_id>:seekers|group|both|cancel"
 TARGETS = ("seekers", "group", "both")
 _MAX_ID_DIGITS = 18  # fits a 64-bit id; longer digit runs are 编号 (or nothing)
 
@@ -44,9 +45,10 @@ class ReachPreview:
 
     posting_id: int
     district: str | None  # None: an admin broadcasting city-wide
-    matched: int  # seekers of the district the posting matches
+    matched: int  # seekers of the district the posting clears the push bars for
     already: int  # of them, already pushed (or suppressed) for this posting
     has_group: bool  # the district has a WeCom group robot
+    left_out: tuple[tuple[Bar, int], ...] = ()  # seekers each failed bar left out
 
     @property
     def new(self) -> int:
@@ -64,7 +66,7 @@ async def sync_group_targets(services: Services, districts: Iterable[str], now: 
         )  # fmt: skip
         if not user.subscribed:
             await services.users.set_subscribed(user.id, True)
-    for district, user_id in (await OutreachRepo(services.db).group_identities()).items():
+    for district, user_id in (await services.repos.outreach.group_identities()).items():
         if district not in wanted:
             await services.users.set_subscribed(user_id, False)
 
@@ -77,19 +79,39 @@ async def group_target(services: Services, district: str | None) -> int | None:
     return user.id if user is not None and user.subscribed else None
 
 
-async def district_matches(
+@dataclass(frozen=True, slots=True)
+class DistrictReach:
+    """The district's seekers the ranking found for a posting, sorted by the push bars."""
+
+    pushed: list[tuple[int, float, str]]  # (seeker, score, reason) that cleared every bar
+    bars: Mapping[int, str]  # per pushed seeker, the bars cleared (stored with the push)
+    left_out: tuple[tuple[Bar, int], ...]  # per failed bar, the seekers it left out
+
+
+async def district_reach(
     services: Services, posting: Posting, district: str | None, now: datetime
-) -> list[tuple[int, float, str]]:
-    """(seeker, score, reason) for the district's seekers the posting matches (poster excepted)."""
-    if services.matcher is None:
-        return []
-    found = await services.matcher.reach(posting, now, services.policy.reach_threshold)
-    members = await OutreachRepo(services.db).seekers_of_district(district) if district else None
-    return [
-        (m.user_id, m.score, m.reason)
-        for m in found
-        if m.user_id != posting.poster_user_id and (members is None or m.user_id in members)
-    ]
+) -> DistrictReach:
+    """The push decision for the district's seekers (all seekers for None), as publishing takes
+    it: ranking finds candidates, the bars decide."""
+    decided = await push_decisions(services, posting, now)
+    members = await services.repos.outreach.seekers_of_district(district) if district else None
+    ours = [(m, v) for m, v in decided if members is None or m.user_id in members]
+    failed = Counter(b for _, v in ours if (b := failed_bar(v)) is not None)
+    return DistrictReach(
+        [(m.user_id, m.score, m.reason) for m, v in ours if v.push],
+        {m.user_id: v.reason for m, v in ours if v.push},
+        tuple((bar, failed[bar]) for bar in Bar if failed[bar]),
+    )
+
+
+def left_out_line(left_out: Sequence[tuple[Bar, int]], lang: str) -> str | None:
+    """One line: how many seekers the push bars left out, per bar; None when none were."""
+    if not left_out:
+        return None
+    parts = [t("caseworker.bc.bar_count", lang, bar=t(f"push.bar.{bar}", lang), n=n)
+             for bar, n in left_out]  # fmt: skip
+    return t("caseworker.bc.left_out", lang, n=sum(n for _, n in left_out),
+             bars=t("caseworker.bc.bar_sep", lang).join(parts))  # fmt: skip
 
 
 async def preview(
@@ -97,11 +119,11 @@ async def preview(
 ) -> ReachPreview:
     """The reach of a broadcast before it is sent."""
     assert posting.id is not None
-    matches = await district_matches(services, posting, district, now)
-    ids = [m[0] for m in matches]
-    already = await OutreachRepo(services.db).already_pushed(posting.id, ids)
+    reach = await district_reach(services, posting, district, now)
+    ids = [m[0] for m in reach.pushed]
+    already = await services.repos.outreach.already_pushed(posting.id, ids)
     has_group = await group_target(services, district) is not None
-    return ReachPreview(posting.id, district, len(ids), len(already), has_group)
+    return ReachPreview(posting.id, district, len(ids), len(already), has_group, reach.left_out)
 
 
 def _problem(posting: Posting | None, services: Services, now: datetime) -> str | None:
@@ -148,7 +170,7 @@ async def find_posting(services: Services, args: str) -> tuple[Posting | None, s
 
 async def broadcast_command(turn: Turn, services: Services) -> list[Reply]:
     """广播 N or 广播 编号: the reach in my district and the WeCom group, with send buttons."""
-    args = command_args(turn)
+    args = turn.args
     posting, ref = await find_posting(services, args)
     if ref is None:
         return [Reply(t("caseworker.bc.how", turn.lang))]
@@ -167,23 +189,29 @@ def _preview_reply(posting: Posting, reach: ReachPreview, lang: str) -> Reply:
     lines = [
         t("caseworker.bc.preview", lang, id=posting.id, title=posting.title, district=where,
           matched=reach.matched, already=reach.already, new=reach.new),
-        t("caseworker.bc.group_yes" if reach.has_group else "caseworker.bc.group_no", lang,
-          district=where),
     ]  # fmt: skip
+    if (left := left_out_line(reach.left_out, lang)) is not None:
+        lines.append(left)
+    lines.append(t("caseworker.bc.group_yes" if reach.has_group else "caseworker.bc.group_no",
+                   lang, district=where))  # fmt: skip
     if posting.status is not PostingStatus.PUBLISHED:
         lines.append(t("caseworker.bc.will_publish", lang))
     lines.append(t("caseworker.bc.limits", lang))
-    pid = posting.id
+    pid = stored_id(posting)
     choices: list[Choice] = []
     pushes = reach.new > 0 or posting.status is not PostingStatus.PUBLISHED
     if pushes:
-        choices.append(Choice(t("caseworker.bc.send_seekers", lang), f"{PREFIX}:{pid}:seekers"))
+        choices.append(_button(t("caseworker.bc.send_seekers", lang), pid, "seekers"))
     if reach.has_group:
-        choices.append(Choice(t("caseworker.bc.send_group", lang), f"{PREFIX}:{pid}:group"))
+        choices.append(_button(t("caseworker.bc.send_group", lang), pid, "group"))
     if pushes and reach.has_group:
-        choices.append(Choice(t("caseworker.bc.send_both", lang), f"{PREFIX}:{pid}:both"))
-    choices.append(Choice(t("word.cancel", lang), f"{PREFIX}:{pid}:cancel"))
+        choices.append(_button(t("caseworker.bc.send_both", lang), pid, "both"))
+    choices.append(_button(t("word.cancel", lang), pid, "cancel"))
     return Reply("\n".join(lines), tuple(choices))
+
+
+def _button(label: str, posting_id: int, target: str) -> Choice:
+    return Choice(label, BroadcastButton(posting_id, target).pack())
 
 
 def group_reply(posting: Posting) -> Reply:
@@ -198,12 +226,13 @@ class BroadcastResult:
     """What one confirmed broadcast did."""
 
     published_now: bool
-    matched: int  # seekers of the district the posting matches
+    matched: int  # seekers of the district the posting clears the push bars for
     queued: int
     suppressed: int
     group_queued: bool
     refused: str | None = None
     published_queued: int = 0  # pushes publishing queued city-wide (when it published now)
+    left_out: tuple[tuple[Bar, int], ...] = ()  # seekers each failed bar left out
 
 
 async def send_broadcast(
@@ -222,20 +251,21 @@ async def send_broadcast(
             return BroadcastResult(False, 0, 0, 0, False, refused="caseworker.bc.ended")
         published_now, published_queued = True, result.queued
         posting = await services.postings.get(posting_id) or posting
-    matches: Sequence[tuple[int, float, str]] = []
+    reach = DistrictReach([], {}, ())
     if target in ("seekers", "both"):
-        matches = await district_matches(services, posting, district, now)
+        reach = await district_reach(services, posting, district, now)
+    matches = reach.pushed
     group_user = await group_target(services, district) if target in ("group", "both") else None
-    repo, outreach = DeliveryRepo(services.db), OutreachRepo(services.db)
+    repo, outreach = services.repos.deliveries, services.repos.outreach
     async with services.db.transaction() as tx:
         current = await services.postings.get_in(tx, posting_id)
         if current is None or current.status is not PostingStatus.PUBLISHED:
             return BroadcastResult(published_now, 0, 0, 0, False, refused="caseworker.bc.ended")
-        queued, suppressed = await repo.enqueue_in(tx, posting_id, matches, now)
+        queued, suppressed = await repo.enqueue_in(tx, posting_id, matches, now, reach.bars)
         notice_id = None
         if group_user is not None:
             key = f"group:{posting_id}:{district}"
-            if await OutboxRepo(services.db).add_notice_in(
+            if await services.repos.outbox.add_notice_in(
                 tx, group_user, key, group_reply(current), now
             ):
                 notice_id = await outreach.last_notice_id_in(tx, key)
@@ -244,7 +274,7 @@ async def send_broadcast(
         )
     return BroadcastResult(
         published_now, len(matches), queued, suppressed, notice_id is not None,
-        published_queued=published_queued,
+        published_queued=published_queued, left_out=reach.left_out,
     )  # fmt: skip
 
 
@@ -252,10 +282,10 @@ async def broadcast_button(turn: Turn, services: Services) -> list[Reply]:
     """The buttons under a preview; buttons bypass the router's staff check, so check here."""
     if not turn.user.is_staff:
         return await refuse(turn, services, f"button:{turn.msg.payload}")
-    parts = (turn.msg.payload or "").split(":")
-    if len(parts) != 3 or not parts[1].isdigit() or parts[2] not in (*TARGETS, "cancel"):
+    button = BroadcastButton.unpack(turn.msg.payload)
+    if button is None or button.target not in (*TARGETS, "cancel"):
         return [Reply(t("caseworker.bc.how", turn.lang))]
-    posting_id, target = int(parts[1]), parts[2]
+    posting_id, target = button.posting_id, button.target
     if target == "cancel":
         return [Reply(t("caseworker.bc.cancelled", turn.lang))]
     posting = await services.postings.get(posting_id)
@@ -273,6 +303,8 @@ async def broadcast_button(turn: Turn, services: Services) -> list[Reply]:
     if target in ("seekers", "both"):
         lines.append(t("caseworker.bc.queued", turn.lang, queued=result.queued,
                        matched=result.matched, suppressed=result.suppressed))  # fmt: skip
+        if (left := left_out_line(result.left_out, turn.lang)) is not None:
+            lines.append(left)
     if target in ("group", "both"):
         key = "caseworker.bc.group_queued" if result.group_queued else "caseworker.bc.group_again"
         lines.append(t(key, turn.lang, district=district or ""))
@@ -282,14 +314,14 @@ async def broadcast_button(turn: Turn, services: Services) -> list[Reply]:
 
 async def results_command(turn: Turn, services: Services) -> list[Reply]:
     """广播结果 N: sent / queued / suppressed / interested, group messages, "J" replies."""
-    posting, ref = await find_posting(services, command_args(turn))
+    posting, ref = await find_posting(services, turn.args)
     if ref is None:
         return [Reply(t("caseworker.bc.results_how", turn.lang))]
     if posting is None or posting.id is None:
         return [Reply(t("caseworker.bc.not_found", turn.lang, id=ref))]
     posting_id = posting.id
-    stats = await DeliveryRepo(services.db).reach_stats(posting_id)
-    outreach = OutreachRepo(services.db)
+    stats = await services.repos.deliveries.reach_stats(posting_id)
+    outreach = services.repos.outreach
     done = await outreach.broadcasts(posting_id)
     replies = await outreach.reply_counts(posting_ids=[posting_id])
     await audit_ok(turn, services, "broadcast:results", str(posting_id))
@@ -309,11 +341,12 @@ async def results_command(turn: Turn, services: Services) -> list[Reply]:
     return [Reply("\n".join(lines))]
 
 
+router = Router("broadcast")
 for _command in (
     Command("broadcast", ("broadcast", "广播"), broadcast_command, True,
             "caseworker.help.broadcast"),
     Command("broadcast_results", ("broadcast_results", "广播结果"), results_command, True,
             "caseworker.help.broadcast_results"),
 ):  # fmt: skip
-    register_command(_command)
-register_payload(PREFIX, broadcast_button)
+    router.command(_command)
+router.payload(PREFIX, broadcast_button)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 
+from handlers.payloads import Feedback, FeedbackKind
 from handlers.texts import t
 from matching.phones import mask_phones
 from models.messages import Choice, Reply
@@ -19,7 +20,6 @@ from models.values import Pay, PayUnit
 # A card shows the start of the description; the full post is one tap (感兴趣) away.
 DESCRIPTION_CHARS = 80
 REASON_CHARS = 40  # a digest entry's reason, to keep six entries inside WeChat's 2,048 bytes
-FEEDBACK = "fb"  # payload prefix of the feedback buttons: fb:<posting_id>:<kind>[:<reason>]
 
 
 def _amount(value: float) -> str:
@@ -55,24 +55,29 @@ def contact_text(posting: Posting, masked: bool) -> str | None:
     return mask_phones(text) if masked else text
 
 
+def stored_id(posting: Posting) -> int:
+    """The id of a posting read from storage (cards and buttons need one)."""
+    if posting.id is None:
+        raise ValueError("a stored posting has an id")
+    return posting.id
+
+
 def feedback_choices(posting_id: int, lang: str) -> tuple[Choice, ...]:
     """感兴趣 / 不感兴趣 / 已找到工作 for one posting."""
     return tuple(
-        Choice(t(f"delivery.choice.{kind}", lang), f"{FEEDBACK}:{posting_id}:{kind}")
-        for kind in ("interested", "not", "found")
+        Choice(t(f"delivery.choice.{kind}", lang), Feedback(posting_id, kind).pack())
+        for kind in (FeedbackKind.INTERESTED, FeedbackKind.NOT, FeedbackKind.FOUND)
     )
 
 
 def job_card(posting: Posting, reason: str, lang: str, verified_badge: bool = True) -> Reply:
     """One pushed job: title, pay, place, masked contact, the match reason and the buttons."""
-    if posting.id is None:
-        raise ValueError("a job card needs a stored posting")
     head, tail = _card_body(posting, lang, verified_badge)
     lines = [*head]
     if reason:
         lines.append(t("delivery.card.reason", lang, reason=reason))
     lines.extend(tail)
-    return Reply("\n".join(lines), feedback_choices(posting.id, lang))
+    return Reply("\n".join(lines), feedback_choices(stored_id(posting), lang))
 
 
 @functools.lru_cache(maxsize=512)
@@ -122,7 +127,7 @@ def digest_card(entries: Sequence[tuple[Posting, str]], lang: str) -> Reply:
         choices.append(
             Choice(
                 t("delivery.choice.item_interested", lang, n=n),
-                f"{FEEDBACK}:{posting.id}:interested",
+                Feedback(stored_id(posting), FeedbackKind.INTERESTED).pack(),
             )
         )
     if any(_needs_safety_line(p) for p, _ in entries):

@@ -23,19 +23,18 @@ from datetime import datetime, timedelta
 from handlers import onboarding
 from handlers.context import Services, Turn
 from handlers.feedback import CONTACT_METHOD
-from handlers.registry import register_fallback, register_payload
+from handlers.payloads import CheckInButton
+from handlers.profile_view import need_text
+from handlers.routing import Router
 from handlers.texts import t
 from models.delivery import ContactRecord
 from models.messages import Channel, Choice, Reply
 from models.register import EMPLOYMENT_WAYS, REACHED, RegisterStatus
-from models.repos.deliveries import DeliveryRepo
-from models.repos.followups import FeedbackAnswer, FollowupRepo
-from models.repos.outbox import OutboxRepo
-from models.repos.register import RegisterRepo
+from models.repos.followups import FeedbackAnswer
 from models.timeutil import LOCAL_TZ, local
 from models.values import NEEDS
 
-PREFIX = "ci"  # buttons "ci:found|looking|help", "ci:way:<way>", "ci:need:<need>"
+PREFIX = CheckInButton.prefix  # "ci:found|looking|help", "ci:way:<way>", "ci:need:<need>"
 ANSWERS = ("found", "looking", "help")
 # From the 15th, people not contacted yet get the check-in: half a month of pushes and calls
 # comes first, and half a month is left for a caseworker to call those who do not answer.
@@ -57,7 +56,9 @@ def month_start(now: datetime) -> datetime:
 
 def checkin_reply(lang: str) -> Reply:
     """The check-in question with its three answers."""
-    choices = tuple(Choice(t(f"caseworker.ci.{a}", lang), f"{PREFIX}:{a}") for a in ANSWERS)
+    choices = tuple(
+        Choice(t(f"caseworker.ci.{a}", lang), CheckInButton(a).pack()) for a in ANSWERS
+    )
     return Reply(t("caseworker.ci.ask", lang), choices)
 
 
@@ -75,7 +76,7 @@ async def due_checkins(
     if local(now).day < day:
         return 0
     month = month_key(now)
-    repo, outbox = FollowupRepo(services.db), OutboxRepo(services.db)
+    repo, outbox = services.repos.followups, services.repos.outbox
     targets = await repo.checkin_targets(month, start)
     queued = 0
     for first in range(0, len(targets), BATCH):
@@ -98,7 +99,7 @@ def _feedback_line(answer: FeedbackAnswer) -> str:
 
 async def record_feedback_contacts(services: Services, start: datetime, end: datetime) -> int:
     """One contact record per person and local day with push answers; returns how many new."""
-    repo = FollowupRepo(services.db)
+    repo = services.repos.followups
     days: dict[tuple[int, str], list[FeedbackAnswer]] = {}
     for answer in await repo.feedback_answers(start, end):
         days.setdefault((answer.user_id, local(answer.at).date().isoformat()), []).append(answer)
@@ -122,7 +123,7 @@ async def record_feedback_contacts(services: Services, start: datetime, end: dat
 
 async def _record(turn: Turn, services: Services, content: str) -> None:
     """A contact record for this turn (the person answered the bot)."""
-    entry = await RegisterRepo(services.db).by_user(turn.user.id)
+    entry = await services.repos.register.by_user(turn.user.id)
     await services.contacts.add(
         ContactRecord(
             id=None, user_id=turn.user.id, at=turn.now,
@@ -134,13 +135,13 @@ async def _record(turn: Turn, services: Services, content: str) -> None:
 
 async def answer(turn: Turn, services: Services, what: str) -> list[Reply]:
     """An answer to the check-in: recorded as a contact; 1 and 3 ask one more question."""
-    repo = FollowupRepo(services.db)
+    repo = services.repos.followups
     month = await repo.open_checkin(turn.user.id, turn.now - OPEN_FOR * 3) or month_key(turn.now)
     await repo.answer_checkin(turn.user.id, month, what, turn.now)
     await _record(turn, services, t(f"caseworker.ci.record.{what}", "zh"))
     if what == "found":
         await mark_employed(services, turn.user.id, None, turn.now)
-        choices = tuple(Choice(w, f"{PREFIX}:way:{w}") for w in EMPLOYMENT_WAYS)
+        choices = tuple(Choice(w, CheckInButton("way", w).pack()) for w in EMPLOYMENT_WAYS)
         return [Reply(t("caseworker.ci.ask_way", turn.lang), choices)]
     if what == "help":
         return [_need_question(turn.lang, ())]
@@ -149,7 +150,7 @@ async def answer(turn: Turn, services: Services, what: str) -> list[Reply]:
 
 def _need_question(lang: str, chosen: Sequence[str]) -> Reply:
     choices = tuple(
-        Choice(t(f"profile.need.{n}", lang), f"{PREFIX}:need:{n}")
+        Choice(need_text(n, lang), CheckInButton("need", n).pack())
         for n in NEEDS
         if n not in chosen
     )
@@ -158,21 +159,21 @@ def _need_question(lang: str, chosen: Sequence[str]) -> Reply:
 
 async def mark_employed(services: Services, user_id: int, way: str | None, now: datetime) -> None:
     """已就业: the register row (if linked) and the profile; queued pushes stop."""
-    entry = await RegisterRepo(services.db).by_user(user_id)
+    entry = await services.repos.register.by_user(user_id)
     if entry is not None and entry.id is not None:
-        await RegisterRepo(services.db).set_status(entry.id, RegisterStatus.EMPLOYED, way, now)
+        await services.repos.register.set_status(entry.id, RegisterStatus.EMPLOYED, way, now)
     profile = await services.seekers.get(user_id)
     if profile is not None and (profile.status != "employed" or way is not None):
         await services.seekers.save(profile.with_(status="employed", status_detail=way), now)
-        await DeliveryRepo(services.db).suppress_user(user_id, "seeker_employed", now)
+        await services.repos.deliveries.suppress_user(user_id, "seeker_employed", now)
         await onboarding.profile_changed(services, user_id)
 
 
 async def on_checkin(turn: Turn, services: Services) -> list[Reply]:
     """The check-in's buttons: an answer, how the job was found, or which help is needed."""
-    parts = (turn.msg.payload or "").split(":", 2)
-    what = parts[1] if len(parts) > 1 else ""
-    value = parts[2] if len(parts) > 2 else ""
+    button = CheckInButton.unpack(turn.msg.payload)
+    what = button.what if button else ""
+    value = (button.value if button else None) or ""
     if what in ANSWERS:
         return await answer(turn, services, what)
     if what == "way" and value in EMPLOYMENT_WAYS:
@@ -185,7 +186,7 @@ async def on_checkin(turn: Turn, services: Services) -> list[Reply]:
             profile = profile.with_(needs=(*profile.needs, value))
             await services.seekers.save(profile, turn.now)
             await onboarding.profile_changed(services, turn.user.id)
-        need = t(f"profile.need.{value}", turn.lang)
+        need = need_text(value, turn.lang)
         follow = _need_question(turn.lang, profile.needs)
         text = t("caseworker.ci.need_noted", turn.lang, need=need)
         return [Reply(text, follow.choices)]
@@ -199,11 +200,12 @@ async def typed_answer(turn: Turn, services: Services) -> list[Reply] | None:
     text = unicodedata.normalize("NFKC", turn.text)
     if text not in ("1", "2", "3"):
         return None
-    if await FollowupRepo(services.db).open_checkin(turn.user.id, turn.now - OPEN_FOR) is None:
+    if await services.repos.followups.open_checkin(turn.user.id, turn.now - OPEN_FOR) is None:
         return None
     return await answer(turn, services, ANSWERS[int(text) - 1])
 
 
-register_payload(PREFIX, on_checkin)
-# Priority 3: before the employer-post (10) and seeker (100) readers take a bare digit.
-register_fallback(3, typed_answer)
+router = Router("check-ins")
+router.payload(PREFIX, on_checkin)
+# Included before the relay, employer-post and seeker readers, which would take a bare digit.
+router.fallback(typed_answer)

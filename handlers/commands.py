@@ -15,21 +15,15 @@ from handlers.context import Services, Turn
 from handlers.onboarding_state import FLOW as ONBOARDING
 from handlers.onboarding_state import filled
 from handlers.onboarding_steps import FIELD_WORDS, field_named
+from handlers.payloads import AccountButton
 from handlers.profile_view import summary
-from handlers.registry import (
-    COMMANDS,
-    Command,
-    parse_command,
-    register_command,
-    register_flow,
-    register_payload,
-)
+from handlers.routing import Command, Handler, Router
 from handlers.texts import t
 from models.messages import Choice, Reply
 from models.repos.dialogs import DialogState
 
 DELETE_FLOW = "delete_confirm"
-PREFIX = "acct"  # button payloads "acct:lang:en", "acct:delete:yes"
+PREFIX = AccountButton.prefix  # button payloads "acct:lang:en", "acct:delete:yes"
 _DELETE_WORDS = ("确认删除", "confirm delete")
 _CANCEL_WORDS = ("取消", "不删", "不删除", "算了", "返回", "否", "cancel", "no", "back")
 
@@ -47,6 +41,11 @@ async def _then_pending(turn: Turn, services: Services, reply: Reply) -> list[Re
     return [reply, question] if question is not None else [reply]
 
 
+async def leave_pending_delete(turn: Turn, services: Services, run: Handler) -> list[Reply]:
+    """Middleware of these commands: one sent while deletion awaits confirmation cancels it."""
+    return await run(await _leave_delete(turn, services), services)
+
+
 async def _leave_delete(turn: Turn, services: Services) -> Turn:
     """Another command while deletion awaits confirmation cancels it and restores the dialog."""
     state = turn.state
@@ -58,12 +57,6 @@ async def _leave_delete(turn: Turn, services: Services) -> Turn:
     else:
         await services.dialogs.save(turn.user.id, restored, turn.now)
     return replace(turn, state=restored)
-
-
-def command_args(turn: Turn) -> str:
-    """The text after the command word ("/lang en" -> "en")."""
-    found = parse_command(turn.msg.text)
-    return found[1] if found else ""
 
 
 def _state_from(data: Any) -> DialogState | None:
@@ -79,9 +72,8 @@ def _state_from(data: Any) -> DialogState | None:
 
 async def help_command(turn: Turn, services: Services) -> list[Reply]:
     """帮助: every command this user may use, one line each."""
-    turn = await _leave_delete(turn, services)
     lines = [t("commands.help.header", turn.lang)]
-    for command in COMMANDS.values():
+    for command in services.router.commands.values():
         if command.help_key and (not command.staff_only or turn.user.is_staff):
             lines.append(t(command.help_key, turn.lang))
     lines.append(t("commands.help.footer", turn.lang))
@@ -90,15 +82,22 @@ async def help_command(turn: Turn, services: Services) -> list[Reply]:
 
 async def jobs_command(turn: Turn, services: Services) -> list[Reply]:
     """找工作 / 推荐工作 / 有啥活: the seeker's best current matches, then any open question."""
-    turn = await _leave_delete(turn, services)
-    replies = await jobs.jobs_command(turn, services)
+    return await _jobs_then_pending(turn, services, jobs.jobs_command)
+
+
+async def more_jobs_command(turn: Turn, services: Services) -> list[Reply]:
+    """换一批 / 下一批 / 还有吗 / 更多 typed: the next page of jobs, then any open question."""
+    return await _jobs_then_pending(turn, services, jobs.next_command)
+
+
+async def _jobs_then_pending(turn: Turn, services: Services, page: Handler) -> list[Reply]:
+    replies = await page(turn, services)
     question = await _pending(turn, services)
     return [*replies, question] if question is not None else replies
 
 
 async def profile_command(turn: Turn, services: Services) -> list[Reply]:
     """我的资料: the stored profile as the seeker would read it."""
-    turn = await _leave_delete(turn, services)
     profile = await services.seekers.get(turn.user.id)
     if profile is None:
         return await _then_pending(turn, services, Reply(t("commands.profile.empty", turn.lang)))
@@ -123,8 +122,7 @@ def _edit_target(text: str) -> str:
 
 async def edit_command(turn: Turn, services: Services) -> list[Reply]:
     """修改: jump to one field ("修改 工资") or choose from the list of fields."""
-    turn = await _leave_delete(turn, services)
-    target = command_args(turn) or _edit_target(turn.text)
+    target = turn.args or _edit_target(turn.text)
     name = field_named(target) if target else None
     replies: list[Reply] = []
     if target and name is None:
@@ -134,7 +132,6 @@ async def edit_command(turn: Turn, services: Services) -> list[Reply]:
 
 async def pause_command(turn: Turn, services: Services) -> list[Reply]:
     """暂停推送: keep the profile, stop pushes until 恢复推送."""
-    turn = await _leave_delete(turn, services)
     profile = await services.seekers.get(turn.user.id) or onboarding.new_profile(turn, services)
     await services.seekers.save(profile.with_(paused=True), turn.now)
     await onboarding.profile_changed(services, turn.user.id)
@@ -143,7 +140,6 @@ async def pause_command(turn: Turn, services: Services) -> list[Reply]:
 
 async def resume_command(turn: Turn, services: Services) -> list[Reply]:
     """恢复推送: pushes again; asking for them is also consent to receive them."""
-    turn = await _leave_delete(turn, services)
     profile = await services.seekers.get(turn.user.id) or onboarding.new_profile(turn, services)
     await services.seekers.save(profile.with_(paused=False, consent=True), turn.now)
     await onboarding.profile_changed(services, turn.user.id)
@@ -163,8 +159,8 @@ async def restart_command(turn: Turn, services: Services) -> list[Reply]:
 
 def _delete_question(lang: str) -> Reply:
     choices = (
-        Choice(t("commands.delete.yes", lang), f"{PREFIX}:delete:yes"),
-        Choice(t("commands.delete.no", lang), f"{PREFIX}:delete:no"),
+        Choice(t("commands.delete.yes", lang), AccountButton("delete", "yes").pack()),
+        Choice(t("commands.delete.no", lang), AccountButton("delete", "no").pack()),
     )
     return Reply(t("commands.delete.ask", lang), choices)
 
@@ -216,7 +212,7 @@ class DeleteFlow:
 
 
 def _lang_wanted(turn: Turn) -> str | None:
-    words = {turn.text.lower(), command_args(turn).lower()}
+    words = {turn.text.lower(), turn.args.lower()}
     if words & {"zh", "中文", "cn", "chinese", "汉语"}:
         return "zh"
     if words & {"en", "english", "英文", "英语"}:
@@ -232,17 +228,20 @@ async def _set_lang(turn: Turn, services: Services, lang: str) -> list[Reply]:
 
 async def lang_command(turn: Turn, services: Services) -> list[Reply]:
     """/lang en | /lang zh (also 中文 / English): the language of every later message."""
-    turn = await _leave_delete(turn, services)
     lang = _lang_wanted(turn)
     if lang is not None:
         return await _set_lang(turn, services, lang)
-    choices = (Choice("中文", f"{PREFIX}:lang:zh"), Choice("English", f"{PREFIX}:lang:en"))
+    choices = (
+        Choice("中文", AccountButton("lang", "zh").pack()),
+        Choice("English", AccountButton("lang", "en").pack()),
+    )
     return [Reply(t("commands.lang.ask", turn.lang), choices)]
 
 
 async def account_button(turn: Turn, services: Services) -> list[Reply]:
     """Buttons of these commands: "acct:lang:en", "acct:delete:yes", "acct:delete:no"."""
-    _, action, value = ((turn.msg.payload or "") + "::").split(":")[:3]
+    button = AccountButton.unpack(turn.msg.payload)
+    action, value = (button.action, button.value) if button else ("", "")
     deleting = turn.state is not None and turn.state.flow == DELETE_FLOW
     if action == "lang" and value in ("zh", "en"):
         return await _set_lang(await _leave_delete(turn, services), services, value)
@@ -251,7 +250,7 @@ async def account_button(turn: Turn, services: Services) -> list[Reply]:
         return await (_delete_now if deleting else delete_command)(turn, services)
     if action == "delete" and value == "no":
         return await _cancel_delete(turn, services)
-    return await help_command(turn, services)
+    return await leave_pending_delete(turn, services, help_command)
 
 
 _EDIT_WORDS = tuple(
@@ -263,6 +262,8 @@ _EDIT_WORDS = tuple(
     )
 )
 
+# Every command here first leaves a pending 删除我的信息 (restoring the dialog it interrupted).
+router = Router("seeker commands", around_commands=[leave_pending_delete])
 for _command in (
     Command("help", ("help", "帮助", "菜单"), help_command, help_key="commands.help.help"),
     Command(
@@ -276,11 +277,11 @@ for _command in (
             "有啥活吗",
             "有什么活",
             "有活吗",
-            "换一批",
         ),
         jobs_command,
         help_key="commands.help.jobs",
     ),
+    Command("jobs_more", ("换一批", "下一批", "还有吗", "更多"), more_jobs_command),
     Command(
         "profile",
         ("profile", "我的资料", "查看资料"),
@@ -316,7 +317,7 @@ for _command in (
         help_key="commands.help.lang",
     ),
 ):
-    register_command(_command)
-register_flow(DeleteFlow())
-register_payload(PREFIX, account_button)
-register_payload(jobs.PREFIX, jobs.jobs_button)
+    router.command(_command)
+router.flow(DeleteFlow())
+router.payload(PREFIX, account_button)
+router.payload(jobs.PREFIX, jobs.jobs_button)

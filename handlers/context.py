@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from handlers.locks import UserLocks
 from models.db import Database
 from models.messages import Incoming
 from models.repos.audit import AuditRepo
@@ -14,11 +15,13 @@ from models.repos.contacts import ContactRepo
 from models.repos.dialogs import DialogRepo, DialogState
 from models.repos.postings import PostingRepo
 from models.repos.seekers import SeekerRepo
+from models.repos.store import Repos
 from models.repos.users import UserRepo
 from models.timeutil import utcnow
 from models.user import User
 
 if TYPE_CHECKING:
+    from handlers.routing import Router
     from matching.engine import Matcher
 
 
@@ -52,20 +55,24 @@ class Services:
     matcher: Matcher | None = None
     # Told of every handled message: (channel, number of replies); `yizhan run` counts them.
     on_turn: Callable[[str, int], None] | None = None
+    repos: Repos = field(init=False)  # every repository, built once (`services.repos.register`)
+    # The repositories nearly every turn uses, as shortcuts into `repos`.
     users: UserRepo = field(init=False)
     seekers: SeekerRepo = field(init=False)
     dialogs: DialogRepo = field(init=False)
     postings: PostingRepo = field(init=False)
     contacts: ContactRepo = field(init=False)
     audit: AuditRepo = field(init=False)
+    # The composed router (`handlers.routes.build_router()` unless a test composes its own).
+    router: Router = field(default_factory=lambda: _default_router())
+    # The process's one in-process per-user lock: the router's middleware and the Telegram
+    # adapter (which keeps its replies in order) hold the same lock, re-entrantly.
+    locks: UserLocks = field(default_factory=UserLocks)
 
     def __post_init__(self) -> None:
-        self.users = UserRepo(self.db)
-        self.seekers = SeekerRepo(self.db)
-        self.dialogs = DialogRepo(self.db)
-        self.postings = PostingRepo(self.db)
-        self.contacts = ContactRepo(self.db)
-        self.audit = AuditRepo(self.db)
+        self.repos = repos = Repos.over(self.db)
+        self.users, self.seekers, self.dialogs = repos.users, repos.seekers, repos.dialogs
+        self.postings, self.contacts, self.audit = repos.postings, repos.contacts, repos.audit
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +83,7 @@ class Turn:
     user: User
     state: DialogState | None
     now: datetime
+    args: str = ""  # for a command: the text after its word ("/lang en" -> "en")
 
     @property
     def lang(self) -> str:
@@ -86,3 +94,10 @@ class Turn:
     def text(self) -> str:
         """The message text, stripped."""
         return self.msg.text.strip()
+
+
+def _default_router() -> Router:
+    """The bot's router; imported when first needed because every area imports this module."""
+    from handlers.routes import build_router
+
+    return build_router()

@@ -18,14 +18,8 @@ from typing import Any
 from handlers import post_draft
 from handlers.context import Services, Turn
 from handlers.intake import Stored, store
-from handlers.registry import (
-    Command,
-    register_command,
-    register_fallback,
-    register_flow,
-    register_flow_options,
-    register_payload,
-)
+from handlers.payloads import PostButton
+from handlers.routing import Command, Router
 from handlers.texts import t
 from matching.bridge import run_blocking
 from matching.districts import nearest_district
@@ -35,6 +29,7 @@ from matching.parser import ParsedPost, parse_post, to_posting
 from matching.pay import find_pay
 from matching.post_fields import find_headcount, find_phones
 from matching.push_rules import is_held
+from matching.taxonomy import label
 from models.messages import Choice, Reply
 from models.posting import PostingStatus, Trust
 from models.repos.dialogs import DialogState
@@ -42,7 +37,7 @@ from models.values import Pay, Role
 
 FLOW = "employer_post"
 VERSION = 1
-PREFIX = "post"  # button payloads "post:confirm", "post:negotiable"
+PREFIX = PostButton.prefix  # button payloads "post:confirm", "post:negotiable"
 MAX_TRIES = 2  # an essential asked twice without a usable answer is left open
 _HIRE = re.compile(
     r"招聘|急招|诚聘|招工|招人|急需|招募|聘请|招(?=[\u4e00-\u9fff]{1,8}?\d)|招\S{0,10}[名人]"
@@ -143,6 +138,8 @@ async def start_draft(
         group, text = post_draft.split_source(text)
         source = group or source
     jobs = await run_blocking(parse_post, text, turn.now)
+    if services.matcher is not None:  # the trade by meaning too; its doubt becomes a question
+        jobs = await run_blocking(services.matcher.trades.read, jobs)
     if not jobs or not any(j.title or j.pay.known or j.phones for j in jobs):
         await save_draft(turn, services, Draft(mode, source=source), Step.WAIT_TEXT)
         return [Reply(t("intake.not_a_post", turn.lang))]
@@ -167,12 +164,23 @@ async def _next(turn: Turn, services: Services, draft: Draft, *, show_card: bool
 
 def _question(index: int, field: str, total: int, job: ParsedPost, lang: str) -> Reply:
     which = t("intake.ask.which", lang, n=index + 1, title=job.title or "") if total > 1 else ""
-    skip = Choice(t("word.skip", lang), f"{PREFIX}:skip")
+    skip = Choice(t("word.skip", lang), PostButton("skip").pack())
     if field == "district":
         return Reply(which + t("intake.ask.district", lang), (skip,), request_location=True)
     if field == "pay":
-        choices = (Choice(t("intake.choice.negotiable", lang), f"{PREFIX}:negotiable"), skip)
+        choices = (
+            Choice(t("intake.choice.negotiable", lang), PostButton("negotiable").pack()),
+            skip,
+        )
         return Reply(which + t("intake.ask.pay", lang), choices)
+    if field == "trade":
+        # The options are the first buttons, so WeChat's typed "2" (the second choice) is option 2.
+        options = tuple(
+            Choice(f"{n} {label(code, lang)}", PostButton("trade", code).pack())
+            for n, code in enumerate(job.trade_options, start=1)
+        )
+        text = t("intake.ask.trade", lang, options=post_draft.trade_options_text(job, lang))
+        return Reply(which + text, (*options, skip))
     if field == "headcount":
         # No number buttons: WeChat turns a typed "5" into the fifth choice, not five people.
         return Reply(which + t("intake.ask.headcount", lang))
@@ -183,9 +191,9 @@ def _confirm_card(draft: Draft, lang: str) -> Reply:
     key = "intake.confirm.relay" if draft.mode == Mode.RELAY else "intake.confirm.ask"
     text = post_draft.card(list(draft.jobs), lang) + "\n\n" + t(key, lang)
     choices = (
-        Choice(t("intake.choice.confirm", lang), f"{PREFIX}:confirm"),
-        Choice(t("intake.choice.edit", lang), f"{PREFIX}:edit"),
-        Choice(t("intake.choice.cancel", lang), f"{PREFIX}:cancel"),
+        Choice(t("intake.choice.confirm", lang), PostButton("confirm").pack()),
+        Choice(t("intake.choice.edit", lang), PostButton("edit").pack()),
+        Choice(t("intake.choice.cancel", lang), PostButton("cancel").pack()),
     )
     return Reply(text, choices)
 
@@ -384,29 +392,36 @@ async def submit(turn: Turn, services: Services) -> list[Reply]:
             job, trust=trust, now=turn.now, source=source, poster_user_id=turn.user.id
         )
         posting = posting.with_(original_text=draft.original or job.original)
+        # No readable trade: a caseworker decides who it is for, instead of a guess pushing it.
+        unread = not job.categories
         stored = await store(
-            services, posting, source=source, now=turn.now, moderate=moderate, exclude=mine
-        )
+            services, posting, source=source, now=turn.now, moderate=moderate or unread,
+            exclude=mine,
+        )  # fmt: skip
         mine.append(stored.posting_id)
         if relay:  # a caseworker's relay is a staff action: audited like moderation
             await services.audit.record(
                 str(turn.msg.key), "relay:submit", allowed=True, now=turn.now,
                 target=str(stored.posting_id), detail=source,
             )  # fmt: skip
-        lines.append(await _outcome(services, stored, job.title, turn.lang, staff=relay))
+        lines.append(
+            await _outcome(services, stored, job.title, turn.lang, staff=relay, unread=unread)
+        )
     lines.append(t("intake.done.footer", turn.lang))
     return [Reply("\n".join(lines))]
 
 
-async def _outcome(services: Services, stored: Stored, title: str, lang: str, staff: bool) -> str:
+async def _outcome(
+    services: Services, stored: Stored, title: str, lang: str, *, staff: bool, unread: bool
+) -> str:
     if stored.duplicate is not None:
         return t("intake.done.duplicate", lang, id=stored.posting_id, title=title)
     if stored.held:
-        key = (
-            "intake.done.held_risk"
-            if is_held(stored.risk.score, services.policy)
-            else ("intake.done.held")
-        )
+        key = "intake.done.held"
+        if is_held(stored.risk.score, services.policy):
+            key = "intake.done.held_risk"
+        elif unread:
+            key = "intake.done.held_trade"
         text = t(key, lang, id=stored.posting_id, title=title)
         if staff and stored.risk.reasons:
             text += "\n" + t(
@@ -434,8 +449,8 @@ async def post_button(turn: Turn, services: Services) -> list[Reply]:
     """The draft's buttons; a stale button (no draft open) says so."""
     if turn.state is None or turn.state.flow != FLOW:
         return [Reply(t("intake.stale", turn.lang))]
-    action = (turn.msg.payload or "").split(":")[1:]
-    head = action[0] if action else ""
+    button = PostButton.unpack(turn.msg.payload)
+    head = button.action if button else ""
     draft = _draft(turn)
     if head == "confirm":
         return await submit(turn, services)
@@ -445,6 +460,10 @@ async def post_button(turn: Turn, services: Services) -> list[Reply]:
         return await cancel(turn, services)
     if head == "skip":
         return await _skip(turn, services, draft)
+    if draft.asking is not None and head == "trade" and button and button.arg:
+        index, _field = draft.asking
+        job = post_draft.with_trade(draft.jobs[index], button.arg)
+        return await _next(turn, services, _with_job(draft, index, job), show_card=False)
     if draft.asking is not None and head == "negotiable":
         index, _field = draft.asking
         job = draft.jobs[index]
@@ -511,11 +530,11 @@ def owns_option(turn: Turn) -> bool:
     return _is(turn.text, (*_CONFIRM_WORDS, *_EDIT_WORDS, *_CANCEL_WORDS))
 
 
-register_flow(EmployerFlow())
-register_flow_options(FLOW, owns_option)
-register_payload(PREFIX, post_button)
-register_fallback(10, post_fallback)
-register_command(
+router = Router("employer")
+router.flow(EmployerFlow(), owns=owns_option)
+router.payload(PREFIX, post_button)
+router.fallback(post_fallback)
+router.command(
     Command(
         "post",
         ("post", "发布零工", "发布招聘", "我要招人"),

@@ -11,7 +11,6 @@ import re
 from handlers.context import Services, Turn
 from handlers.texts import t
 from models.messages import Reply
-from models.repos.outbox import OutboxRepo
 from models.values import Role
 
 # (catalogue key under "faq.", pattern); the first match answers.
@@ -54,7 +53,7 @@ async def _hand_over(turn: Turn, services: Services, district: str | None) -> in
     """A notice to the caseworkers of the seeker's district (else all staff), once a day."""
     staff = await services.users.with_role(Role.CASEWORKER)
     local = [u for u in staff if district and u.district == district]
-    outbox = OutboxRepo(services.db)
+    outbox = services.repos.outbox
     raised = 0
     day = turn.now.date().isoformat()
     for user in local or staff or await services.users.with_role(Role.ADMIN):

@@ -13,22 +13,19 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from handlers.cards import FEEDBACK, contact_text
+from handlers.cards import contact_text, stored_id
 from handlers.context import Services, Turn
+from handlers.payloads import Feedback, FeedbackKind, PostingControl
 from handlers.publishing import close_posting
-from handlers.registry import register_payload
+from handlers.routing import Router
 from handlers.texts import t
 from matching.weights import MAX_PENALTY_SHIFT
 from models.delivery import ContactRecord
 from models.messages import Channel, Choice, Reply
 from models.posting import Posting, PostingStatus
 from models.register import REACHED
-from models.repos.deliveries import DeliveryRepo
-from models.repos.feedback import FeedbackRepo
-from models.repos.outbox import OutboxRepo
 from models.values import Role
 
-POSTER = "pc"  # payload prefix of the poster's and caseworkers' answers to a notice
 REASONS = ("far", "pay", "skill", "full", "other")
 # 已招满 from this many different seekers flags the posting: one tap may be a mistake or a
 # competitor; three independent ones rarely are.
@@ -47,36 +44,29 @@ CONTACT_METHOD = {
 }
 
 
-def _parse(payload: str, prefix: str) -> tuple[int, str, str | None] | None:
-    parts = payload.split(":")
-    if len(parts) not in (3, 4) or parts[0] != prefix or not parts[1].isdigit():
-        return None
-    return int(parts[1]), parts[2], parts[3] if len(parts) == 4 else None
-
-
 async def on_feedback(turn: Turn, services: Services) -> list[Reply]:
     """Answer a feedback button; unknown or stale postings get a polite answer."""
-    parsed = _parse(turn.msg.payload or "", FEEDBACK)
-    posting = await services.postings.get(parsed[0]) if parsed else None
-    if parsed is None or posting is None or posting.id is None:
+    button = Feedback.unpack(turn.msg.payload)
+    posting = await services.postings.get(button.posting_id) if button else None
+    if button is None or posting is None or posting.id is None:
         return [Reply(t("delivery.fb.unknown", turn.lang))]
-    _, kind, reason = parsed
-    if kind == "interested":
+    kind, reason = button.kind, button.reason
+    if kind == FeedbackKind.INTERESTED:
         return await _interested(turn, services, posting)
-    if kind == "not" and reason is None:  # counted now; the reason, if given, comes next
-        await FeedbackRepo(services.db).record(turn.user.id, posting.id, "not", turn.now)
+    if kind == FeedbackKind.NOT and reason is None:  # counted now; the reason may come next
+        await services.repos.feedback.record(turn.user.id, posting.id, "not", turn.now)
         return [_ask_reason(posting.id, turn.lang)]
-    if kind == "not" and reason in REASONS:
+    if kind == FeedbackKind.NOT and reason in REASONS:
         return await _not_interested(turn, services, posting, reason)
-    if kind == "found":
+    if kind == FeedbackKind.FOUND:
         return await _found(turn, services, posting)
-    if kind == "again":
+    if kind == FeedbackKind.AGAIN:
         return await _again(turn, services)
     return [Reply(t("delivery.fb.unknown", turn.lang))]
 
 
 async def _interested(turn: Turn, services: Services, posting: Posting) -> list[Reply]:
-    await FeedbackRepo(services.db).record(turn.user.id, _id(posting), "interested", turn.now)
+    await services.repos.feedback.record(turn.user.id, stored_id(posting), "interested", turn.now)
     if posting.status != PostingStatus.PUBLISHED:
         return [Reply(t("delivery.fb.closed", turn.lang))]
     contact = contact_text(posting, masked=False)
@@ -95,7 +85,9 @@ async def _interested(turn: Turn, services: Services, posting: Posting) -> list[
 
 def _ask_reason(posting_id: int, lang: str) -> Reply:
     choices = tuple(
-        Choice(t(f"delivery.fb.reason.{r}", lang), f"{FEEDBACK}:{posting_id}:not:{r}")
+        Choice(
+            t(f"delivery.fb.reason.{r}", lang), Feedback(posting_id, FeedbackKind.NOT, r).pack()
+        )
         for r in REASONS
     )
     return Reply(t("delivery.fb.ask_reason", lang), choices)
@@ -104,12 +96,12 @@ def _ask_reason(posting_id: int, lang: str) -> Reply:
 async def _not_interested(
     turn: Turn, services: Services, posting: Posting, reason: str
 ) -> list[Reply]:
-    repo = FeedbackRepo(services.db)
-    new = await repo.record(turn.user.id, _id(posting), "not", turn.now, reason)
+    repo = services.repos.feedback
+    new = await repo.record(turn.user.id, stored_id(posting), "not", turn.now, reason)
     if new and reason in PENALTY_KEYS:
         await _penalise(turn, services, PENALTY_KEYS[reason])
     if new and reason == "full":
-        reports = await repo.count(_id(posting), "not", "full")
+        reports = await repo.count(stored_id(posting), "not", "full")
         if reports >= FULL_REPORTS and posting.status == PostingStatus.PUBLISHED:
             await flag_full(services, posting, reports)
     key = reason if reason in ("far", "pay", "full") else "other"
@@ -135,9 +127,9 @@ async def flag_full(services: Services, posting: Posting, reports: int) -> int:
     with the usual pacing and quiet hours; the dedupe key raises it once per recipient.
     """
     now = services.clock()
-    outbox = OutboxRepo(services.db)
-    posting_id = _id(posting)
-    close = Choice("", f"{POSTER}:{posting_id}:close")
+    outbox = services.repos.outbox
+    posting_id = stored_id(posting)
+    close = Choice("", PostingControl(posting_id, "close").pack())
     raised = 0
     if posting.poster_user_id is not None:
         poster = await services.users.by_id(posting.poster_user_id)
@@ -147,7 +139,9 @@ async def flag_full(services: Services, posting: Posting, reports: int) -> int:
                 t("delivery.notice.full_poster", lang, title=posting.title, n=reports),
                 (
                     replace(close, label=t("delivery.notice.close", lang)),
-                    Choice(t("delivery.notice.keep", lang), f"{POSTER}:{posting_id}:keep"),
+                    Choice(
+                        t("delivery.notice.keep", lang), PostingControl(posting_id, "keep").pack()
+                    ),
                 ),
             )
             raised += await outbox.add_notice(
@@ -171,14 +165,14 @@ async def flag_full(services: Services, posting: Posting, reports: int) -> int:
 
 
 async def _found(turn: Turn, services: Services, posting: Posting) -> list[Reply]:
-    new = await FeedbackRepo(services.db).record(turn.user.id, _id(posting), "found", turn.now)
+    new = await services.repos.feedback.record(turn.user.id, stored_id(posting), "found", turn.now)
     profile = await services.seekers.get(turn.user.id)
     if profile is not None and profile.status != "employed":
         detail = f"found via posting {posting.id}"
         await services.seekers.save(
             profile.with_(status="employed", status_detail=detail), turn.now
         )
-        await DeliveryRepo(services.db).suppress_user(turn.user.id, "seeker_employed", turn.now)
+        await services.repos.deliveries.suppress_user(turn.user.id, "seeker_employed", turn.now)
         if services.matcher is not None:
             await services.matcher.seeker_changed(turn.user.id)
     if new:
@@ -194,7 +188,9 @@ async def _found(turn: Turn, services: Services, posting: Posting) -> list[Reply
                 outcome=REACHED,
             )
         )
-    again = Choice(t("delivery.fb.again", turn.lang), f"{FEEDBACK}:{posting.id}:again")
+    again = Choice(
+        t("delivery.fb.again", turn.lang), Feedback(stored_id(posting), FeedbackKind.AGAIN).pack()
+    )
     return [Reply(t("delivery.fb.found", turn.lang), (again,))]
 
 
@@ -210,28 +206,28 @@ async def _again(turn: Turn, services: Services) -> list[Reply]:
 
 async def on_posting_control(turn: Turn, services: Services) -> list[Reply]:
     """The poster's or a caseworker's answer to a notice: close, keep, or see the figures."""
-    parsed = _parse(turn.msg.payload or "", POSTER)
-    posting = await services.postings.get(parsed[0]) if parsed else None
-    if parsed is None or posting is None:
+    button = PostingControl.unpack(turn.msg.payload)
+    posting = await services.postings.get(button.posting_id) if button else None
+    if button is None or posting is None:
         return [Reply(t("delivery.fb.unknown", turn.lang))]
     if not (turn.user.is_staff or turn.user.id == posting.poster_user_id):
         return [Reply(t("error.not_allowed", turn.lang))]
-    action, title = parsed[1], posting.title
+    action, title = button.action, posting.title
     if action == "close":
-        await close_posting(services, _id(posting), "reported_full")
+        await close_posting(services, stored_id(posting), "reported_full")
         await services.audit.record(
             str(turn.msg.key), "posting:close", allowed=True, now=turn.now, target=str(posting.id)
         )
         return [Reply(t("delivery.posting.closed", turn.lang, title=title))]
     if action == "keep":
         return [Reply(t("delivery.posting.kept", turn.lang, title=title))]
-    return [await stats_reply(services, _id(posting), turn.lang)]
+    return [await stats_reply(services, stored_id(posting), turn.lang)]
 
 
 async def stats_reply(services: Services, posting_id: int, lang: str) -> Reply:
     """How many seekers a posting reached and how many are interested (for its poster)."""
     posting = await services.postings.get(posting_id)
-    stats = await DeliveryRepo(services.db).reach_stats(posting_id)
+    stats = await services.repos.deliveries.reach_stats(posting_id)
     title = posting.title if posting else str(posting_id)
     return Reply(
         t(
@@ -245,11 +241,6 @@ async def stats_reply(services: Services, posting_id: int, lang: str) -> Reply:
     )
 
 
-def _id(posting: Posting) -> int:
-    if posting.id is None:
-        raise ValueError("a stored posting has an id")
-    return posting.id
-
-
-register_payload(FEEDBACK, on_feedback)
-register_payload(POSTER, on_posting_control)
+router = Router("feedback")
+router.payload(Feedback.prefix, on_feedback)
+router.payload(PostingControl.prefix, on_posting_control)

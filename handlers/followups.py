@@ -19,8 +19,8 @@ from datetime import datetime
 from handlers.checkins import mark_employed, month_start, record_feedback_contacts
 from handlers.context import Services, Turn
 from handlers.feedback import CONTACT_METHOD
-from handlers.registry import Command, register_command
-from handlers.staff import audit_ok, command_args, district_arg, in_scope, refuse, staff_name
+from handlers.routing import Command, Router
+from handlers.staff import audit_ok, district_arg, in_scope, refuse, staff_name
 from handlers.texts import t
 from models.delivery import ContactRecord
 from models.messages import Channel, Reply
@@ -32,9 +32,6 @@ from models.register import (
     RegisterEntry,
     RegisterStatus,
 )
-from models.repos.followups import FollowupRepo
-from models.repos.outbox import OutboxRepo
-from models.repos.register import RegisterRepo
 from models.timeutil import local
 from models.values import NEEDS
 
@@ -50,7 +47,7 @@ _ID = re.compile(r"^[#＃Rr]?(\d+)$")
 
 async def find_person(turn: Turn, services: Services, who: str) -> RegisterEntry | Reply:
     """A register row by number ("12", "#12") or by name in my district; else what to say."""
-    repo = RegisterRepo(services.db)
+    repo = services.repos.register
     m = _ID.match(who)
     if m:
         entry = await repo.get(int(m.group(1)))
@@ -84,14 +81,14 @@ def _since(at: datetime | None, start: datetime) -> bool:
 
 async def overdue_command(turn: Turn, services: Services) -> list[Reply]:
     """待回访 [区]: register rows still open and not contacted this month."""
-    district = district_arg(command_args(turn)) or turn.user.district
+    district = district_arg(turn.args) or turn.user.district
     if not in_scope(turn.user, district):
         return await refuse(turn, services, "followup:overdue", district or "")
     start = month_start(turn.now)
     await record_feedback_contacts(services, start, turn.now)  # push answers count as contacts
-    last = await FollowupRepo(services.db).last_contacts(district)
+    last = await services.repos.followups.last_contacts(district)
     people = [
-        p for p in await RegisterRepo(services.db).in_district(district)
+        p for p in await services.repos.register.in_district(district)
         if p.status in (RegisterStatus.REGISTERED, RegisterStatus.UNREACHABLE)
         and p.id is not None and not _since(last.get(p.id), start)
     ]  # fmt: skip
@@ -114,7 +111,7 @@ async def overdue_command(turn: Turn, services: Services) -> list[Reply]:
 
 async def log_command(turn: Turn, services: Services) -> list[Reply]:
     """记录 <姓名或编号> <方式> <内容>: a phone call, visit, SMS or WeChat contact."""
-    parts = command_args(turn).split(maxsplit=2)
+    parts = turn.args.split(maxsplit=2)
     if len(parts) < 2 or parts[1] not in METHODS:
         return [Reply(t("caseworker.log.how", turn.lang))]
     found = await _person_in_scope(turn, services, parts[0], "followup:log")
@@ -142,7 +139,7 @@ async def record_contact(
             outcome=UNREACHED if unreached else REACHED,
         )
     )  # fmt: skip
-    repo = RegisterRepo(services.db)
+    repo = services.repos.register
     if unreached:
         tries = await repo.count_failed_attempt(found.id)
         reply = t("caseworker.log.unreached", turn.lang, name=found.name, n=tries)
@@ -162,7 +159,7 @@ async def record_contact(
 
 async def employed_command(turn: Turn, services: Services) -> list[Reply]:
     """就业 <编号> 单位就业|灵活就业|自主创业: registration status 已就业 with how."""
-    parts = command_args(turn).split()
+    parts = turn.args.split()
     way = next((w for w in EMPLOYMENT_WAYS if w in parts[1:]), None)
     if len(parts) < 2 or way is None:
         return [Reply(t("caseworker.employed.how", turn.lang))]
@@ -170,7 +167,7 @@ async def employed_command(turn: Turn, services: Services) -> list[Reply]:
     if isinstance(found, list):
         return found
     assert found.id is not None
-    await RegisterRepo(services.db).set_status(found.id, RegisterStatus.EMPLOYED, way, turn.now)
+    await services.repos.register.set_status(found.id, RegisterStatus.EMPLOYED, way, turn.now)
     if found.user_id is not None:
         await mark_employed(services, found.user_id, way, turn.now)
     await audit_ok(turn, services, "followup:employed", f"register:{found.id}", way)
@@ -190,7 +187,7 @@ def close_reason(text: str) -> str | None:
 
 async def close_command(turn: Turn, services: Services) -> list[Reply]:
     """注销登记 <编号> <原因>: the registration ends with one of the standard reasons."""
-    parts = command_args(turn).split(maxsplit=1)
+    parts = turn.args.split(maxsplit=1)
     reason = close_reason(parts[1]) if len(parts) == 2 else None
     if reason is None:
         return [Reply(t("caseworker.close.how", turn.lang, reasons="、".join(CLOSE_REASONS)))]
@@ -200,7 +197,7 @@ async def close_command(turn: Turn, services: Services) -> list[Reply]:
     if isinstance(found, list):
         return found
     assert found.id is not None
-    await RegisterRepo(services.db).set_status(found.id, RegisterStatus.CLOSED, reason, turn.now)
+    await services.repos.register.set_status(found.id, RegisterStatus.CLOSED, reason, turn.now)
     await audit_ok(turn, services, "followup:close", f"register:{found.id}", reason)
     return [Reply(t("caseworker.close.done", turn.lang, name=found.name, reason=reason))]
 
@@ -216,12 +213,12 @@ def need_arg(text: str) -> str | None:
 
 async def needs_command(turn: Turn, services: Services) -> list[Reply]:
     """需求名单 [需求]: seekers of my district by the help they asked for."""
-    args = command_args(turn)
+    args = turn.args
     district = district_arg(args) or turn.user.district
     if not in_scope(turn.user, district):
         return await refuse(turn, services, "followup:needs", district or "")
     need = need_arg(args)
-    rows = await FollowupRepo(services.db).with_needs(district, need)
+    rows = await services.repos.followups.with_needs(district, need)
     await audit_ok(turn, services, "followup:needs", district, f"{need} {len(rows)}")
     if not rows:
         return [Reply(t("caseworker.needs.none", turn.lang, need=need or ""))]
@@ -238,7 +235,7 @@ async def needs_command(turn: Turn, services: Services) -> list[Reply]:
 
 async def send_info_command(turn: Turn, services: Services) -> list[Reply]:
     """发送信息 <需求> <内容>: queue the text to every seeker with that need; record each."""
-    parts = command_args(turn).split(maxsplit=1)
+    parts = turn.args.split(maxsplit=1)
     need = need_arg(parts[0]) if parts else None
     text = parts[1].strip() if len(parts) == 2 else ""
     if need is None or not text:
@@ -248,10 +245,10 @@ async def send_info_command(turn: Turn, services: Services) -> list[Reply]:
     district = turn.user.district
     if not in_scope(turn.user, district):
         return await refuse(turn, services, "followup:send_info", district or "")
-    rows = [r for r in await FollowupRepo(services.db).with_needs(district, need) if r.subscribed]
+    rows = [r for r in await services.repos.followups.with_needs(district, need) if r.subscribed]
     digest = hashlib.sha256(f"{need}|{text}".encode()).hexdigest()[:12]
     station = turn.user.station or t("caseworker.station_default", turn.lang)
-    outbox, sent = OutboxRepo(services.db), 0
+    outbox, sent = services.repos.outbox, 0
     for row in rows:
         users = await services.users.by_id(row.user_id)
         lang = users.lang if users else "zh"
@@ -273,6 +270,7 @@ async def send_info_command(turn: Turn, services: Services) -> list[Reply]:
                     skipped=len(rows) - sent))]  # fmt: skip
 
 
+router = Router("follow-ups")
 for _command in (
     Command("overdue", ("overdue", "待回访"), overdue_command, True, "caseworker.help.overdue"),
     Command("log", ("log", "记录", "联系记录"), log_command, True, "caseworker.help.log"),
@@ -284,4 +282,4 @@ for _command in (
     Command("sendinfo", ("sendinfo", "发送信息"), send_info_command, True,
             "caseworker.help.send_info"),
 ):  # fmt: skip
-    register_command(_command)
+    router.command(_command)

@@ -16,17 +16,16 @@ from datetime import datetime
 from handlers.cards import contact_text, job_card, pay_text
 from handlers.context import Services, Turn
 from handlers.feedback import CONTACT_METHOD
-from handlers.registry import Command, register_command, register_fallback
-from handlers.staff import audit_ok, command_args, district_arg, in_scope, refuse
+from handlers.routing import Command, Router
+from handlers.staff import audit_ok, district_arg, in_scope, refuse
 from handlers.texts import t
 from matching.phones import mask_phones
+from matching.push_rules import is_held
 from matching.taxonomy import CATEGORIES, codes_in, label
 from models.delivery import ContactRecord
 from models.messages import Reply
 from models.posting import Posting, PostingStatus, Trust
 from models.register import REACHED
-from models.repos.outreach import OutreachRepo
-from models.repos.register import RegisterRepo
 from models.timeutil import local
 
 DEFAULT_LIMIT = 10  # a group message longer than ten jobs is scrolled past
@@ -90,10 +89,11 @@ async def build_group_post(
     lang: str = "zh",
 ) -> tuple[str, list[Posting]]:
     """The text and the postings it lists (live, low-risk, verified unless told otherwise)."""
-    ids = await OutreachRepo(services.db).group_post_ids(
-        district, now, category=category, limit=max(1, min(limit, MAX_LIMIT)),
-        max_risk=services.policy.risk_hold_threshold, verified_only=verified_only,
-    )  # fmt: skip
+    live = await services.repos.outreach.group_post_candidates(
+        district, now, category=category, verified_only=verified_only
+    )
+    ids = [i for i, risk in live if not is_held(risk, services.policy)]
+    ids = ids[: max(1, min(limit, MAX_LIMIT))]
     found = await services.postings.many(ids)
     postings = [found[i] for i in ids if i in found]
     return group_post_text(postings, district, local(now), lang, category), postings
@@ -110,7 +110,7 @@ def category_arg(text: str) -> str | None:
 
 async def group_post_command(turn: Turn, services: Services) -> list[Reply]:
     """群发文案 [区] [类别]: the ready-to-paste text for the district's WeChat groups."""
-    args = command_args(turn)
+    args = turn.args
     district = district_arg(args) or turn.user.district
     if district is None:
         return [Reply(t("caseworker.need_district", turn.lang))]
@@ -126,10 +126,10 @@ async def group_post_command(turn: Turn, services: Services) -> list[Reply]:
 
 async def group_stats_command(turn: Turn, services: Services) -> list[Reply]:
     """群发统计 [区]: replies per posting to the district's group posts."""
-    district = district_arg(command_args(turn)) or turn.user.district
+    district = district_arg(turn.args) or turn.user.district
     if not in_scope(turn.user, district):
         return await refuse(turn, services, "group_post:stats", district or "")
-    counts = await OutreachRepo(services.db).reply_counts(district)
+    counts = await services.repos.outreach.reply_counts(district)
     await audit_ok(turn, services, "group_post:stats", district)
     if not counts:
         return [Reply(t("caseworker.group.stats_none", turn.lang, district=district or ""))]
@@ -156,8 +156,8 @@ async def job_code_fallback(turn: Turn, services: Services) -> list[Reply] | Non
     posting = await services.postings.get(posting_id)
     if posting is None:
         return [Reply(t("caseworker.jcode.unknown", turn.lang, code=job_code(posting_id)))]
-    await OutreachRepo(services.db).record_reply(posting_id, turn.user.id, turn.now)
-    entry = await RegisterRepo(services.db).by_user(turn.user.id)
+    await services.repos.outreach.record_reply(posting_id, turn.user.id, turn.now)
+    entry = await services.repos.register.by_user(turn.user.id)
     await services.contacts.add(
         ContactRecord(
             id=None, user_id=turn.user.id, at=turn.now,
@@ -182,12 +182,13 @@ async def job_code_fallback(turn: Turn, services: Services) -> list[Reply] | Non
     return [Reply(f"{card.text}\n{extra}", card.choices)]
 
 
+router = Router("group posts")
 for _command in (
     Command("grouppost", ("grouppost", "群发文案"), group_post_command, True,
             "caseworker.help.group_post"),
     Command("groupstats", ("groupstats", "群发统计"), group_stats_command, True,
             "caseworker.help.group_stats"),
 ):  # fmt: skip
-    register_command(_command)
-# "J12" is ours even mid-dialog, before the employer-post (10) and seeker (100) readers.
-register_fallback(2, job_code_fallback, before_flows=True)
+    router.command(_command)
+# "J12" is ours even mid-dialog, before the employer-post and seeker readers.
+router.fallback(job_code_fallback, before_flows=True)

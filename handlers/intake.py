@@ -18,7 +18,7 @@ from matching.push_rules import is_held
 from matching.risk import RiskAssessment, assess
 from models.db import Tx
 from models.posting import Posting, PostingStatus
-from models.repos.intake import PER_ITEM, PER_KEY, IntakeRepo
+from models.repos.intake import PER_ITEM, PER_KEY
 
 DEDUP_WINDOW = timedelta(days=30)  # a repost within a month is the same job
 PHONE_WINDOW = timedelta(days=30)  # "one phone, many unrelated jobs" looks at a month
@@ -88,7 +88,7 @@ async def store_many_in(
     Lookups are made once for the whole batch; postings stored earlier in the batch are
     candidates for later ones, so a file that repeats a post collapses it too.
     """
-    repo = IntakeRepo(services.db)
+    repo = services.repos.intake
     fps = [fingerprint(item.posting) for item in items]
     known = await repo.candidates_in(
         tx, [(fp.text_hash, fp.keys) for fp in fps], now - DEDUP_WINDOW
@@ -195,7 +195,7 @@ async def update_in(
     """`update` inside the caller's transaction."""
     if current.id is None:
         raise ValueError("update needs a stored posting")
-    repo = IntakeRepo(services.db)
+    repo = services.repos.intake
     fp = fingerprint(new)
     history = await repo.phone_history_in(tx, new.phones, now - PHONE_WINDOW)
     others = {pid: cats for by_id in history.values() for pid, cats in by_id.items()}
@@ -236,7 +236,7 @@ async def _sighting(
     services: Services, tx: Tx, original: Posting, dup: Duplicate, item: NewPosting, now: datetime
 ) -> Stored:
     """The same job seen again: one more source, a count, and risk for mass reposting."""
-    repo = IntakeRepo(services.db)
+    repo = services.repos.intake
     assert original.id is not None
     await services.postings.add_source_in(
         tx, original.id, item.source, now, item.posting.original_text

@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from handlers.cards import job_card
 from handlers.context import Services, Turn
+from handlers.payloads import JobsPage
 from handlers.publishing import push_rules
 from handlers.texts import t
 from matching.engine import Matcher
@@ -24,11 +25,14 @@ from models.posting import Posting
 from models.seeker import SeekerProfile
 
 PAGE = 5  # jobs per answer; 换一批 shows the next five
-PREFIX = "jobs"  # button payload "jobs:<page>"
+PREFIX = JobsPage.prefix  # button payload "jobs:<page>"
 # Candidates fetched per profile before the tiers reorder them: enough that the tiers, not
 # the score's top 10, decide what comes first (searches cost ~5 ms whatever k is).
 FETCH = 60
 SHOWN_TIERS = 1  # the jobs command shows tiers 0 and 1 (trade fits); others only explain
+# A typed 换一批 continues from the last page shown within this time; later, the list has
+# changed under the page number (gigs fill within 3 days), so it starts again from the first.
+PAGE_MEMORY = timedelta(hours=24)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,8 +78,15 @@ async def jobs_command(turn: Turn, services: Services) -> list[Reply]:
 
 async def jobs_button(turn: Turn, services: Services) -> list[Reply]:
     """换一批: button payload "jobs:<page>"."""
-    _, _, page = (turn.msg.payload or "").partition(":")
-    return await _page(turn, services, int(page) if page.isdigit() else 0)
+    button = JobsPage.unpack(turn.msg.payload)
+    return await _page(turn, services, button.page if button else 0)
+
+
+async def next_command(turn: Turn, services: Services) -> list[Reply]:
+    """换一批 / 下一批 / 还有吗 / 更多 typed: the page after the last one shown to this seeker."""
+    last = await services.repos.job_pages.last(turn.user.id)
+    fresh = last is not None and turn.now - last[1] <= PAGE_MEMORY
+    return await _page(turn, services, last[0] + 1 if last is not None and fresh else 0)
 
 
 async def _page(turn: Turn, services: Services, page: int) -> list[Reply]:
@@ -93,6 +104,7 @@ async def _page(turn: Turn, services: Services, page: int) -> list[Reply]:
         key = "jobs.no_more" if page and shown else "jobs.none"
         return [Reply(t(key, lang, advice=_advice(ranked, lang)))]
     postings = await services.postings.many([r.match.posting_id for r in batch])
+    await services.repos.job_pages.shown(turn.user.id, page, turn.now)
     replies = []
     if not any(r.tier == 0 for r in shown):
         replies.append(Reply(t("jobs.near_only", lang, advice=_advice(ranked, lang))))
@@ -100,7 +112,7 @@ async def _page(turn: Turn, services: Services, page: int) -> list[Reply]:
         replies.append(Reply(t("jobs.header", lang, n=len(batch))))
     replies += [_card(postings[r.match.posting_id], r, lang) for r in batch]
     if len(shown) > want:
-        more = (Choice(t("jobs.more", lang), f"{PREFIX}:{page + 1}"),)
+        more = (Choice(t("jobs.more", lang), JobsPage(page + 1).pack()),)
         replies.append(Reply(t("jobs.more_hint", lang), more))
     return replies
 
@@ -127,5 +139,5 @@ def _advice(ranked: Sequence[Ranked], lang: str) -> str:
     """One sentence on the profile field to change, from the bar most candidates failed."""
     failed = Counter(b for r in ranked if (b := failed_bar(r.verdict)) is not None)
     if not failed:
-        return t("jobs.advice.wait", lang)
+        return ""  # nothing failed: no advice, the sentence is left out
     return t(_ADVICE[failed.most_common(1)[0][0]], lang)

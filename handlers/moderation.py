@@ -12,18 +12,16 @@ from handlers.cards import pay_text
 from handlers.context import Services, Turn
 from handlers.employer import risk_text
 from handlers.intake import release, update
-from handlers.my_posts import command_args, posting_number
-from handlers.registry import Command, register_command, register_payload
+from handlers.my_posts import posting_number
+from handlers.payloads import ModerationButton
+from handlers.routing import Command, Router
 from handlers.texts import t
 from matching.parser import ParsedPost
 from models.delivery import DeliveryState
 from models.messages import Choice, Reply
 from models.posting import Posting, PostingStatus, Trust
-from models.repos.deliveries import DeliveryRepo
-from models.repos.intake import IntakeRepo
-from models.repos.outbox import OutboxRepo
 
-PREFIX = "mod"  # buttons "mod:approve:12", "mod:verify:12"
+PREFIX = ModerationButton.prefix  # buttons "mod:approve:12", "mod:verify:12"
 QUEUE_LIMIT = 10  # postings listed per 待审核
 BUTTONS_FOR = 3  # the first three get 通过/核实 buttons (WeChat shows numbered choices)
 
@@ -38,6 +36,8 @@ def _line(posting: Posting, lang: str) -> str:
     if posting.seen_count > 1:
         details.append(t("intake.queue.seen", lang, n=posting.seen_count))
     line += "\n   " + " · ".join(details)
+    if not posting.categories:  # held because no trade could be read (handlers/employer.submit)
+        line += "\n   " + t("intake.queue.no_trade", lang, id=posting.id)
     if posting.risk_reasons:
         line += "\n   " + t(
             "intake.queue.risk",
@@ -50,7 +50,7 @@ def _line(posting: Posting, lang: str) -> str:
 
 async def pending_command(turn: Turn, services: Services) -> list[Reply]:
     """待审核: held postings, riskiest first, with approve/verify buttons for the first few."""
-    repo = IntakeRepo(services.db)
+    repo = services.repos.intake
     queue = await repo.pending(QUEUE_LIMIT)
     if not queue:
         return [Reply(t("intake.queue.empty", turn.lang))]
@@ -61,9 +61,9 @@ async def pending_command(turn: Turn, services: Services) -> list[Reply]:
     choices: list[Choice] = []
     for posting in queue[:BUTTONS_FOR]:
         choices.append(Choice(t("intake.choice.approve", turn.lang, id=posting.id),
-                              f"{PREFIX}:approve:{posting.id}"))  # fmt: skip
+                              ModerationButton("approve", str(posting.id)).pack()))  # fmt: skip
         choices.append(Choice(t("intake.choice.verify", turn.lang, id=posting.id),
-                              f"{PREFIX}:verify:{posting.id}"))  # fmt: skip
+                              ModerationButton("verify", str(posting.id)).pack()))  # fmt: skip
     return [Reply("\n".join(lines), tuple(choices))]
 
 
@@ -97,7 +97,7 @@ async def _notify_poster(
         return
     text = t(key, poster.lang, id=posting.id, title=posting.title, **values)
     dedupe = f"{key}:{posting.id}:{turn.now.isoformat()}"
-    await OutboxRepo(services.db).add_notice(poster.id, dedupe, Reply(text), turn.now)
+    await services.repos.outbox.add_notice(poster.id, dedupe, Reply(text), turn.now)
 
 
 async def approve(turn: Turn, services: Services, text: str) -> list[Reply]:
@@ -133,7 +133,7 @@ async def reject(turn: Turn, services: Services, text: str) -> list[Reply]:
         return [Reply(t("intake.mod.reason_needed", turn.lang, id=found.id))]
     async with services.db.transaction() as tx:
         await services.postings.set_status_in(tx, found.id, PostingStatus.REJECTED, turn.now)
-        await DeliveryRepo(services.db).end_for_posting_in(
+        await services.repos.deliveries.end_for_posting_in(
             tx, found.id, DeliveryState.EXPIRED, "posting_rejected", turn.now
         )
     if services.matcher is not None:
@@ -149,7 +149,7 @@ async def verify(turn: Turn, services: Services, text: str) -> list[Reply]:
     if isinstance(found, Reply):
         return [found]
     assert found.id is not None
-    await IntakeRepo(services.db).set_trust(found.id, Trust.VERIFIED, turn.now)
+    await services.repos.intake.set_trust(found.id, Trust.VERIFIED, turn.now)
     if services.matcher is not None:
         await services.matcher.posting_changed(found.id)
     await _audit(turn, services, "verify", found.id)
@@ -206,8 +206,8 @@ async def moderation_button(turn: Turn, services: Services) -> list[Reply]:
         await services.audit.record(str(turn.msg.key), f"button:{turn.msg.payload}",
                                     allowed=False, now=turn.now)  # fmt: skip
         return [Reply(t("error.not_allowed", turn.lang))]
-    parts = (turn.msg.payload or "").split(":")
-    action, number = (parts[1], parts[2]) if len(parts) >= 3 else ("", "")
+    button = ModerationButton.unpack(turn.msg.payload)
+    action, number = (button.action, button.number) if button else ("", "")
     if action == "approve":
         return await approve(turn, services, number)
     if action == "verify":
@@ -220,21 +220,22 @@ async def _pending(turn: Turn, services: Services) -> list[Reply]:
 
 
 async def _approve(turn: Turn, services: Services) -> list[Reply]:
-    return await approve(turn, services, command_args(turn))
+    return await approve(turn, services, turn.args)
 
 
 async def _reject(turn: Turn, services: Services) -> list[Reply]:
-    return await reject(turn, services, command_args(turn))
+    return await reject(turn, services, turn.args)
 
 
 async def _verify(turn: Turn, services: Services) -> list[Reply]:
-    return await verify(turn, services, command_args(turn))
+    return await verify(turn, services, turn.args)
 
 
 async def _edit(turn: Turn, services: Services) -> list[Reply]:
-    return await edit_posting(turn, services, command_args(turn))
+    return await edit_posting(turn, services, turn.args)
 
 
+router = Router("moderation")
 for _command in (
     Command("pending", ("pending", "待审核", "审核列表"), _pending, True, "intake.help.pending"),
     Command("approve", ("approve", "通过", "批准"), _approve, True, "intake.help.approve"),
@@ -243,5 +244,5 @@ for _command in (
     Command("edit_posting", ("edit_posting", "编辑岗位", "编辑招聘"), _edit, True,
             "intake.help.edit_posting"),
 ):  # fmt: skip
-    register_command(_command)
-register_payload(PREFIX, moderation_button)
+    router.command(_command)
+router.payload(PREFIX, moderation_button)

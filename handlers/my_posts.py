@@ -7,24 +7,16 @@ import re
 from handlers.context import Services, Turn
 from handlers.intake import release
 from handlers.publishing import close_posting
-from handlers.registry import Command, parse_command, register_command
+from handlers.routing import Command, Router
 from handlers.texts import t
 from matching.push_rules import is_held
 from models.messages import Reply
 from models.posting import Posting, PostingStatus
-from models.repos.deliveries import DeliveryRepo
-from models.repos.intake import IntakeRepo
 from models.timeutil import local
 
 LIST_LIMIT = 10  # a chat message stays readable with ten postings
 _NUMBER = re.compile(r"\d+")
 LIVE = (PostingStatus.DRAFT, PostingStatus.PENDING, PostingStatus.PUBLISHED)
-
-
-def command_args(turn: Turn) -> str:
-    """The text after the command word ("已招满 12" → "12")."""
-    found = parse_command(turn.text)
-    return found[1] if found else ""
 
 
 def posting_number(text: str) -> int | None:
@@ -55,8 +47,8 @@ async def myposts_command(turn: Turn, services: Services) -> list[Reply]:
     postings = await services.postings.by_poster(turn.user.id)
     if not postings:
         return [Reply(t("intake.mine.empty", turn.lang))]
-    deliveries = DeliveryRepo(services.db)
-    intake = IntakeRepo(services.db)
+    deliveries = services.repos.deliveries
+    intake = services.repos.intake
     lines = [t("intake.mine.header", turn.lang, n=len(postings))]
     for posting in postings[:LIST_LIMIT]:
         assert posting.id is not None
@@ -86,7 +78,7 @@ async def myposts_command(turn: Turn, services: Services) -> list[Reply]:
 
 async def close_command(turn: Turn, services: Services) -> list[Reply]:
     """已招满 N: close the posting; queued pushes end and nobody else is pushed it."""
-    found = await own_posting(turn, services, command_args(turn))
+    found = await own_posting(turn, services, turn.args)
     if isinstance(found, str):
         return [Reply(t(found, turn.lang))]
     assert found.id is not None
@@ -103,7 +95,7 @@ async def close_command(turn: Turn, services: Services) -> list[Reply]:
 async def repost_command(turn: Turn, services: Services) -> list[Reply]:
     """重新发布 N: a closed or expired posting goes live again (seekers reached before are not
     pushed it twice); under moderation it waits for a caseworker."""
-    found = await own_posting(turn, services, command_args(turn))
+    found = await own_posting(turn, services, turn.args)
     if isinstance(found, str):
         return [Reply(t(found, turn.lang))]
     assert found.id is not None
@@ -129,6 +121,7 @@ async def repost_command(turn: Turn, services: Services) -> list[Reply]:
     ]
 
 
+router = Router("my posts")
 for _command in (
     Command("myposts", ("myposts", "我的招聘", "我的发布"), myposts_command,
             help_key="intake.help.myposts"),
@@ -137,4 +130,4 @@ for _command in (
     Command("repost", ("repost", "重新发布", "再次发布"), repost_command,
             help_key="intake.help.repost"),
 ):  # fmt: skip
-    register_command(_command)
+    router.command(_command)

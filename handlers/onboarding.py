@@ -47,10 +47,10 @@ from handlers.onboarding_steps import (
 )
 from handlers.profile_view import FIELDS, describe, summary
 from handlers.questions import PAYLOAD_STEPS, ask, parse_payload, typed_choice
-from handlers.registry import register_fallback, register_flow
+from handlers.routing import Router
 from handlers.texts import t
 from matching.wish import NEAR_HOME_KM, WishFields, parse_wish
-from models.messages import Reply
+from models.messages import EventKind, Reply
 from models.repos.dialogs import DialogState
 from models.seeker import SeekerProfile
 from models.values import Role
@@ -307,7 +307,7 @@ async def seeker_fallback(turn: Turn, services: Services) -> list[Reply] | None:
     """Text outside any flow from a seeker: start onboarding, or update a completed profile."""
     if turn.user.role is not Role.SEEKER:
         return None
-    if turn.msg.event == "unsubscribe":
+    if turn.msg.event is not None and turn.msg.event.kind == EventKind.UNSUBSCRIBE:
         return []  # nobody to answer: the user has just left
     profile = await services.seekers.get(turn.user.id)
     if profile is None or profile.completed_at is None:
@@ -355,6 +355,7 @@ TRANSITIONS: Mapping[Step, tuple[Step, ...]] = {
 }
 NEXT_TARGETS: tuple[Step, ...] = (*FIELD_STEPS.values(), Step.CONFIRM, Step.DONE)
 
-register_flow(OnboardingFlow())
-# Priority 100: lower numbers (e.g. the employer post detector) go first; this one takes the rest.
-register_fallback(100, seeker_fallback)
+router = Router("onboarding")
+router.flow(OnboardingFlow())
+# Included last: every other reader (e.g. the employer post detector) goes first.
+router.fallback(seeker_fallback)

@@ -28,7 +28,7 @@ from handlers.answers import (
     words,
 )
 from handlers.onboarding_state import FIELD_STEPS, Again, Ctx, Step
-from handlers.profile_view import number
+from handlers.profile_view import need_text, number
 from handlers.questions import parse_payload
 from handlers.texts import t
 from matching.districts import (
@@ -332,7 +332,7 @@ async def on_needs(msg: Incoming, ctx: Ctx) -> Step | Again:
             return Again(t("onboarding.bad.needs", ctx.lang))
         needs = _toggle(ctx.profile.needs, NEEDS[index], NEEDS)
         ctx.profile = ctx.profile.with_(needs=needs)
-        return _selected([t(f"profile.need.{n}", ctx.lang) for n in needs], ctx.lang)
+        return _selected([need_text(n, ctx.lang) for n in needs], ctx.lang)
     found = read_needs(msg.text)
     if found is None:
         return Again(t("onboarding.bad.needs", ctx.lang))

@@ -1,7 +1,8 @@
 """A parsed post as a draft: kept in the dialog state, shown as a card, completed and edited.
 
 Employers and caseworkers see the same card; only missing or unsure essentials (district, pay,
-headcount, and a title when none was found) are asked, one at a time, and any field can be
+headcount, a title when none was found, and the trade when its reading is in doubt: "这是哪类活？
+1 保洁 2 搬运…") are asked, one at a time, and any field can be
 changed with "字段 值" (工资 日结220, 人数 5, 区 西青区, 类别 保洁, 要求 女 50岁以下); a job is
 removed from a draft of several with "去掉第2个".
 """
@@ -18,8 +19,16 @@ from handlers.texts import t
 from matching.districts import find_districts, parse_area
 from matching.numbers import parse_number
 from matching.parser import ParsedPost
-from matching.pay import find_pay
-from matching.post_fields import find_age, find_benefits, find_gender, find_phones, many_wanted
+from matching.pay import choose_offer, find_all_pay
+from matching.post_fields import (
+    find_age,
+    find_benefits,
+    find_gender,
+    find_gender_preference,
+    find_phones,
+    many_wanted,
+)
+from matching.post_terms import find_hours, find_licences
 from matching.post_time import find_start
 from matching.taxonomy import classify, codes_in, label
 from models.values import Pay
@@ -96,9 +105,28 @@ def from_state(data: dict[str, Any]) -> ParsedPost:
 
 
 def essentials_missing(job: ParsedPost) -> list[str]:
-    """What to ask about this job, in order: title (if none), district, pay, headcount."""
+    """What to ask about this job, in order: title (if none), trade (if in doubt), district,
+    pay, headcount."""
     missing = [] if job.title else ["title"]
+    if job.trade_options:
+        missing.append("trade")
     return missing + job.missing_essentials()
+
+
+def trade_choice(job: ParsedPost, text: str) -> str | None:
+    """The trade code an answer to "这是哪类活？" names: an option's number, a letter or a name."""
+    value = text.strip().strip("。.!！ ")
+    if value.isdigit() and 1 <= int(value) <= len(job.trade_options):
+        return job.trade_options[int(value) - 1]
+    named = codes_in(value) or [c for c, score in classify(value) if score >= 0.3]
+    return named[0] if named else None
+
+
+def with_trade(job: ParsedPost, code: str) -> ParsedPost:
+    """The job with its main trade set by the poster: no doubt left."""
+    rest = tuple(c for c in job.categories if c != code)[:1]
+    conf = {**job.confidence, "categories": 1.0}
+    return replace(job, categories=(code, *rest), trade_options=(), confidence=conf)
 
 
 def card(jobs: list[ParsedPost], lang: str) -> str:
@@ -114,8 +142,15 @@ def card(jobs: list[ParsedPost], lang: str) -> str:
         if job.categories:
             cats = "、".join(label(c, lang) for c in job.categories)
             lines.append(t("intake.card.categories", lang, categories=cats))
+        if job.trade_options or not job.categories:
+            lines.append(_trade_doubt(job, lang))
         lines.append(t("intake.card.headcount", lang, value=_headcount_text(job, lang)))
-        lines.append(t("intake.card.pay", lang, value=pay_text(job.pay, lang) or "？"))
+        pay = pay_text(job.pay, lang) or "？"
+        if job.pay_base is not None:  # 底薪3000+提成，综合5000-7000: the base stays visible
+            pay += "，" + t("intake.card.base", lang, value=f"{job.pay_base:g}")
+        if job.pay_typical is not None:  # 月薪4000-6000，一般5000
+            pay += "，" + t("intake.card.typical", lang, value=f"{job.pay_typical:g}")
+        lines.append(t("intake.card.pay", lang, value=pay))
         place = " ".join(p for p in (job.district, _address_rest(job)) if p) or "？"
         lines.append(t("intake.card.place", lang, value=place))
         if job.start:
@@ -129,6 +164,19 @@ def card(jobs: list[ParsedPost], lang: str) -> str:
         lines.append(t("intake.card.contact", lang, value=contact or "？"))
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
+
+
+def _trade_doubt(job: ParsedPost, lang: str) -> str:
+    """The card's doubt line: the trades it may be, or that none could be read (→ review)."""
+    if not job.trade_options:
+        return t("intake.card.trade_unknown", lang)
+    options = " / ".join(label(c, lang) for c in job.trade_options)
+    return t("intake.card.trade_doubt", lang, options=options)
+
+
+def trade_options_text(job: ParsedPost, lang: str) -> str:
+    """The numbered options of the trade question ("1 家政/保洁  2 物流/仓储/司机")."""
+    return "  ".join(f"{n} {label(c, lang)}" for n, c in enumerate(job.trade_options, start=1))
 
 
 def start_text(start: str) -> str:
@@ -163,8 +211,13 @@ def _requirements(job: ParsedPost, lang: str) -> list[str]:
         out.append(t("intake.card.age_min", lang, low=job.age_min))
     if job.gender:
         out.append(job.gender)
+    elif job.gender_preference:
+        out.append(t("intake.card.prefers", lang, value=job.gender_preference))
     if job.work_form:
         out.append(job.work_form)
+    if job.hours:
+        out.append(t("intake.card.hours", lang, value=job.hours))
+    out.extend(t("intake.card.licence", lang, value=name) for name in job.licences)
     return out
 
 
@@ -191,12 +244,19 @@ def answer(job: ParsedPost, field: str, text: str, now: datetime) -> ParsedPost 
     if field == "pay":
         if _NEGOTIABLE.search(value):
             conf["pay"] = 1.0
-            return replace(job, pay=Pay(negotiable=True), confidence=conf)
-        match = find_pay(value)
+            return replace(
+                job, pay=Pay(negotiable=True), pay_base=None, pay_typical=None, confidence=conf
+            )
+        match = choose_offer(find_all_pay(value))
         if match is None or not match.pay.known:
             return None
         conf["pay"] = 1.0
-        return replace(job, pay=match.pay, confidence=conf)
+        return replace(
+            job, pay=match.pay, pay_base=match.base, pay_typical=match.typical, confidence=conf
+        )
+    if field == "trade":
+        code = trade_choice(job, value)
+        return with_trade(job, code) if code else None
     if field == "headcount":
         if _MANY.search(value) or many_wanted(value):
             return replace(job, headcount=None, many_wanted=True)
@@ -248,29 +308,46 @@ def edit(job: ParsedPost, field: str, value: str, now: datetime) -> ParsedPost |
         return replace(job, text=value, confidence=conf)
     if field == "categories":
         cats = codes_in(value) or [c for c, _score in classify(value)]
-        return replace(job, categories=tuple(cats[:3]), confidence=conf) if cats else None
+        if not cats:
+            return None
+        return replace(job, categories=tuple(cats[:3]), trade_options=(), confidence=conf)
     if field == "requirements":
         return _requirements_from(job, value, conf)
     return None
 
 
 def _requirements_from(job: ParsedPost, value: str, conf: dict[str, float]) -> ParsedPost | None:
-    """要求 replaces the card's requirements line (age, gender, form); 不限 clears it."""
+    """要求 replaces the card's requirements line (age, gender, form, hours, licences); 不限
+    clears it."""
     if _NO_REQUIREMENTS.match(value.strip(" 。.!！")):
         return replace(
-            job, age_min=None, age_max=None, gender=None, work_form=None, confidence=conf
+            job,
+            age_min=None,
+            age_max=None,
+            gender=None,
+            gender_preference=None,
+            work_form=None,
+            hours=None,
+            licences=(),
+            confidence=conf,
         )
     low, high = find_age(value)
     gender = find_gender(value)
+    preference = None if gender else find_gender_preference(value)
     form = next((f for w, f in _FORMS.items() if w in value), None)
-    if low is None and high is None and gender is None and form is None:
+    hours, licences = find_hours(value), find_licences(value)
+    said = (low, high, gender, preference, form, hours)
+    if all(x is None for x in said) and not licences:
         return None
     return replace(
         job,
         age_min=int(str(low.value)) if low else None,
         age_max=int(str(high.value)) if high else None,
         gender=str(gender.value) if gender else None,
+        gender_preference=str(preference.value) if preference else None,
         work_form=form,
+        hours=hours,
+        licences=licences,
         confidence=conf,
     )
 

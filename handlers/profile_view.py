@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from handlers.texts import t
 from matching.taxonomy import label
 from models.seeker import SeekerProfile
-from models.values import Pay
+from models.values import EDUCATION_LEVELS, NEEDS, Pay, WorkForm
 
 # The fields of the form in the order the dialog asks them; each has a `profile.field.*` name.
 FIELDS = (
@@ -21,6 +21,32 @@ FIELDS = (
     "needs",
     "consent",
 )
+
+
+# Catalogue ids for the Chinese values the form stores: keys stay ASCII, the values are data.
+_EDUCATION_IDS = dict(
+    zip(
+        EDUCATION_LEVELS,
+        ("primary", "junior", "senior", "college", "bachelor", "master"),
+        strict=True,
+    )
+)
+_NEED_IDS = dict(zip(NEEDS, ("subsidy", "guidance", "skills", "startup"), strict=True))
+
+
+def work_form_text(form: WorkForm, lang: str) -> str:
+    """稳定就业 / 灵活就业 / 自主创业 in the user's language."""
+    return t(f"profile.work_form.{form.name.lower()}", lang)
+
+
+def education_text(level: str, lang: str) -> str:
+    """An education level of `EDUCATION_LEVELS` in the user's language."""
+    return t(f"profile.education.{_EDUCATION_IDS[level]}", lang)
+
+
+def need_text(need: str, lang: str) -> str:
+    """One of the `NEEDS` (补贴申领 …) in the user's language."""
+    return t(f"profile.need.{_NEED_IDS[need]}", lang)
 
 
 def number(value: float) -> str:
@@ -61,7 +87,7 @@ def field_value(profile: SeekerProfile, name: str, lang: str, answered: bool = T
     """One field's value in words; empty answers read "不限"/"无", unanswered ones "未填"."""
     unset = t("profile.value.unset", lang)
     if name == "work_form":
-        return t(f"profile.work_form.{profile.work_form}", lang) if profile.work_form else unset
+        return work_form_text(profile.work_form, lang) if profile.work_form else unset
     if name == "categories":
         items = [f"{code} {label(code, lang)}" for code in profile.categories]
         if profile.other_category:
@@ -83,14 +109,14 @@ def field_value(profile: SeekerProfile, name: str, lang: str, answered: bool = T
             return t("profile.value.km", lang, km=number(profile.max_km))
         return t("profile.value.any", lang) if answered else unset
     if name == "education":
-        return t(f"profile.education.{profile.education}", lang) if profile.education else unset
+        return education_text(profile.education, lang) if profile.education else unset
     if name == "skills":
         if profile.skills:
             return profile.skills
         return t("profile.value.none", lang) if answered else unset
     if name == "needs":
         if profile.needs:
-            return _join((t(f"profile.need.{n}", lang) for n in profile.needs), lang)
+            return _join((need_text(n, lang) for n in profile.needs), lang)
         return t("profile.value.none", lang) if answered else unset
     if name == "consent":
         if profile.consent is None:

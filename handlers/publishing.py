@@ -18,7 +18,6 @@ from matching.matches import SeekerMatch
 from matching.push_rules import PairFeatures, PushRules, Verdict, decide
 from models.delivery import DeliveryState
 from models.posting import Posting, PostingStatus
-from models.repos.deliveries import DeliveryRepo
 from models.values import PayUnit
 
 log = logging.getLogger(__name__)
@@ -94,7 +93,7 @@ async def publish(services: Services, posting_id: int) -> PublishResult:
     )
     pushed = await _reach(services, live, now)
     matches = [(p.user_id, p.score, p.reason) for p in pushed]
-    repo = DeliveryRepo(services.db)
+    repo = services.repos.deliveries
     async with services.db.transaction() as tx:
         current = await services.postings.get_in(tx, posting_id)
         if current is None or current.status not in PUBLISHABLE:
@@ -118,7 +117,7 @@ async def close_posting(services: Services, posting_id: int, reason: str) -> int
     also re-checks the posting before every send.
     """
     now = services.clock()
-    repo = DeliveryRepo(services.db)
+    repo = services.repos.deliveries
     async with services.db.transaction() as tx:
         current = await services.postings.get_in(tx, posting_id)
         if current is None:
@@ -135,7 +134,7 @@ async def close_posting(services: Services, posting_id: int, reason: str) -> int
 async def expire_due(services: Services, now: datetime | None = None) -> int:
     """Expire every published posting past its expiry, with its queued pushes; returns how many."""
     now = now or services.clock()
-    repo = DeliveryRepo(services.db)
+    repo = services.repos.deliveries
     expired = 0
     while ids := await services.postings.past_expiry(now):
         async with services.db.transaction() as tx:

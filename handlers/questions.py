@@ -10,7 +10,8 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from handlers.onboarding_state import FIELD_STEPS, Ctx, Step
-from handlers.profile_view import summary
+from handlers.payloads import OnboardingButton
+from handlers.profile_view import education_text, need_text, summary, work_form_text
 from handlers.texts import t
 from matching.districts import TIANJIN_DISTRICTS
 from matching.place_names import district_name
@@ -18,7 +19,7 @@ from matching.taxonomy import CATEGORIES, label
 from models.messages import Choice, Reply
 from models.values import EDUCATION_LEVELS, NEEDS, PayUnit, WorkForm
 
-PREFIX = "ob"
+PREFIX = OnboardingButton.prefix
 KM_CHOICES = (3, 5, 10, 20)  # the 15-minute circle is ~3 km on foot; 20 km is a long commute
 
 PAYLOAD_STEPS: dict[str, Step] = {
@@ -41,18 +42,15 @@ PAYLOAD_STEPS: dict[str, Step] = {
 
 def payload(key: str, value: str) -> str:
     """The payload of an onboarding button."""
-    return f"{PREFIX}:{key}:{value}"
+    return OnboardingButton(key, value).pack()
 
 
 def parse_payload(data: str | None) -> tuple[str, str] | None:
     """ "ob:cat:A" -> ("cat", "A") when the key is one of ours; None for anything else."""
-    if not data:
+    button = OnboardingButton.unpack(data)
+    if button is None or button.key not in PAYLOAD_STEPS:
         return None
-    prefix, _, rest = data.partition(":")
-    key, sep, value = rest.partition(":")
-    if prefix != PREFIX or not sep or key not in PAYLOAD_STEPS:
-        return None
-    return key, value
+    return button.key, button.value
 
 
 def _c(label_text: str, key: str, value: str) -> Choice:
@@ -64,7 +62,7 @@ def _mark(selected: bool, text: str) -> str:
 
 
 def _work_form(ctx: Ctx) -> Reply:
-    choices = [_c(t(f"profile.work_form.{f}", ctx.lang), "form", f.value) for f in WorkForm]
+    choices = [_c(work_form_text(f, ctx.lang), "form", f.value) for f in WorkForm]
     return Reply(t("onboarding.ask.work_form", ctx.lang), tuple(choices))
 
 
@@ -95,8 +93,10 @@ def _pay(ctx: Ctx) -> Reply:
 def _pay_unit(ctx: Ctx) -> Reply:
     amount = ctx.scratch.get("amount", "")
     shown = f"{amount:g}" if isinstance(amount, float | int) else str(amount)
-    choices = tuple(
-        _c(t(f"onboarding.unit.{u.value}", ctx.lang), "unit", u.value) for u in PayUnit
+    choices = tuple(  # 年薪 is read from what seekers type, never offered as a button
+        _c(t(f"onboarding.unit.{u.value}", ctx.lang), "unit", u.value)
+        for u in PayUnit
+        if u != PayUnit.YEAR
     )
     return Reply(t("onboarding.ask.pay_unit", ctx.lang, amount=shown), choices)
 
@@ -130,7 +130,7 @@ def _distance(ctx: Ctx) -> Reply:
 
 def _education(ctx: Ctx) -> Reply:
     choices = tuple(
-        _c(t(f"profile.education.{level}", ctx.lang), "edu", str(i))
+        _c(education_text(level, ctx.lang), "edu", str(i))
         for i, level in enumerate(EDUCATION_LEVELS)
     )
     return Reply(t("onboarding.ask.education", ctx.lang), choices)
@@ -144,7 +144,7 @@ def _skills(ctx: Ctx) -> Reply:
 def _needs(ctx: Ctx) -> Reply:
     chosen = ctx.profile.needs
     choices = [
-        _c(_mark(need in chosen, t(f"profile.need.{need}", ctx.lang)), "need", str(i))
+        _c(_mark(need in chosen, need_text(need, ctx.lang)), "need", str(i))
         for i, need in enumerate(NEEDS)
     ]
     choices.append(_c(t("onboarding.choice.none", ctx.lang), "need", "none"))

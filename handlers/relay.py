@@ -11,7 +11,7 @@ from __future__ import annotations
 from handlers.context import Services, Turn
 from handlers.employer import Draft, Mode, Step, looks_like_post, save_draft, start_draft
 from handlers.post_draft import split_source
-from handlers.registry import Command, register_command, register_fallback
+from handlers.routing import Command, Router
 from handlers.texts import t
 from matching.bridge import run_blocking
 from models.messages import Reply
@@ -49,8 +49,9 @@ async def relay_fallback(turn: Turn, services: Services) -> list[Reply] | None:
     return await start_draft(turn, services, text, mode=Mode.RELAY, source=group)
 
 
-register_fallback(9, relay_fallback)  # before the employer's post fallback (10)
-register_command(
+router = Router("relay")
+router.fallback(relay_fallback)  # included before the employer's post fallback
+router.command(
     Command(
         "relay",
         ("relay", "转发", "转发招聘", "代发"),

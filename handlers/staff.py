@@ -2,7 +2,7 @@
 
 - 加入 CODE / /join CODE: a staff code (from `yizhan staff invite` or an admin's 员工邀请) makes
   the sender a caseworker or admin of its district; failed tries are audited.
-- 邀请码 CODE, a Telegram deep link (/start CODE → event "start:CODE"), a WeChat QR scene, or
+- 邀请码 CODE, a Telegram deep link (/start CODE: a START event), a WeChat QR scene, or
   just the code as the first message: a seeker's register code links the chat identity to the
   register row and pre-fills the form (文化程度, 专业/技能, 所属区); onboarding asks the rest.
 - 邀请名单: a caseworker's list of people not yet linked, with each person's invite text.
@@ -22,13 +22,12 @@ from handlers import commands as _seeker_commands  # noqa: F401
 from handlers import onboarding
 from handlers.answers import read_education
 from handlers.context import Services, Turn
-from handlers.registry import Command, parse_command, register_command, register_fallback
+from handlers.routing import Command, Router
 from handlers.texts import t
 from matching.districts import TIANJIN_DISTRICTS, find_districts
-from models.messages import Reply
+from models.messages import EventKind, Reply
 from models.register import RegisterEntry, RegisterStatus
-from models.repos.register import RegisterRepo
-from models.repos.staff import STAFF_PREFIX, StaffRepo
+from models.repos.staff import STAFF_PREFIX
 from models.user import User
 from models.values import Role
 
@@ -87,12 +86,6 @@ async def refuse(turn: Turn, services: Services, action: str, detail: str = "") 
     return [Reply(t("error.not_allowed", turn.lang))]
 
 
-def command_args(turn: Turn) -> str:
-    """The text after the command word ("加入 S4KX9P2M" -> "S4KX9P2M")."""
-    found = parse_command(turn.msg.text)
-    return found[1] if found else ""
-
-
 def district_arg(text: str) -> str | None:
     """The first district a command names ("群发文案 西青 A" -> "西青区")."""
     found = find_districts(text)
@@ -121,11 +114,11 @@ async def redeem(
             else None
         )
     if _STAFF_CODE.match(code):
-        if not typed_as_code and await StaffRepo(services.db).get(code) is None:
+        if not typed_as_code and await services.repos.staff.get(code) is None:
             await _wrong_code(turn, services, code)
             return None
         return await _join_staff(turn, services, code)
-    entry = await RegisterRepo(services.db).by_invite(code)
+    entry = await services.repos.register.by_invite(code)
     if entry is not None:
         return await link_register(turn, services, entry)
     await _wrong_code(turn, services, code)
@@ -156,7 +149,7 @@ async def _wrong_code(turn: Turn, services: Services, code: str) -> None:
 
 
 async def _join_staff(turn: Turn, services: Services, code: str) -> list[Reply]:
-    invite = await StaffRepo(services.db).redeem(code, turn.user.id, turn.now)
+    invite = await services.repos.staff.redeem(code, turn.user.id, turn.now)
     if invite is None:
         await services.audit.record(
             str(turn.msg.key), "staff:join", allowed=False, now=turn.now, target=code
@@ -175,7 +168,7 @@ async def _join_staff(turn: Turn, services: Services, code: str) -> list[Reply]:
 async def link_register(turn: Turn, services: Services, entry: RegisterEntry) -> list[Reply]:
     """Bind this chat identity to a register row, pre-fill the form, continue onboarding."""
     assert entry.id is not None
-    repo = RegisterRepo(services.db)
+    repo = services.repos.register
     if entry.user_id is not None and entry.user_id != turn.user.id:
         return [Reply(t("caseworker.invite.used", turn.lang))]
     mine = await repo.by_user(turn.user.id)
@@ -210,7 +203,7 @@ async def prefill(turn: Turn, services: Services, entry: RegisterEntry) -> None:
 
 async def join_command(turn: Turn, services: Services) -> list[Reply]:
     """加入 CODE / 邀请码 CODE: a staff code or a seeker's register code."""
-    code = command_args(turn)
+    code = turn.args
     if not code:
         return [Reply(t("caseworker.join.how", turn.lang))]
     replies = await redeem(turn, services, code)
@@ -223,9 +216,9 @@ async def join_command(turn: Turn, services: Services) -> list[Reply]:
 
 async def code_fallback(turn: Turn, services: Services) -> list[Reply] | None:
     """A deep link (/start CODE, a QR scene) or a bare code typed as a message."""
-    event = turn.msg.event or ""
-    if event.startswith("start:"):
-        return await redeem(turn, services, event.removeprefix("start:"), typed_as_code=False)
+    event = turn.msg.event
+    if event is not None and event.kind == EventKind.START and event.arg:
+        return await redeem(turn, services, event.arg, typed_as_code=False)
     text = turn.text
     if turn.msg.payload is None and 6 <= len(text) <= 12:
         return await redeem(turn, services, text, typed_as_code=False)
@@ -265,10 +258,10 @@ def invite_text(entry: RegisterEntry, station: str | None, bot_username: str | N
 async def invites_command(turn: Turn, services: Services) -> list[Reply]:
     """邀请名单: people of my district not yet linked, each with the invite text to send."""
     user = turn.user
-    district = district_arg(command_args(turn)) or user.district
+    district = district_arg(turn.args) or user.district
     if not in_scope(user, district):
         return await refuse(turn, services, "staff:invites", district or "")
-    people = await RegisterRepo(services.db).in_district(district)
+    people = await services.repos.register.in_district(district)
     open_ = [p for p in people if p.user_id is None and p.status is RegisterStatus.REGISTERED]
     await audit_ok(turn, services, "staff:invites", district, f"{len(open_)} open")
     if not open_:
@@ -287,14 +280,14 @@ async def staff_invite_command(turn: Turn, services: Services) -> list[Reply]:
     """员工邀请 区 [caseworker|admin] [驿站]: an admin creates a one-time staff code."""
     if turn.user.role is not Role.ADMIN:
         return await refuse(turn, services, "staff:invite", turn.text)
-    args = command_args(turn).split()
+    args = turn.args.split()
     district = district_arg(" ".join(args[:1])) if args else None
     role = Role.ADMIN if any(a.lower() in ("admin", "管理员") for a in args) else Role.CASEWORKER
     if role is Role.CASEWORKER and district is None:
         return [Reply(t("caseworker.staff_invite.how", turn.lang))]
     station = next((a for a in args[1:] if a.lower() not in
                     ("admin", "caseworker", "管理员", "工作人员")), None)  # fmt: skip
-    invite = await StaffRepo(services.db).create_invite(
+    invite = await services.repos.staff.create_invite(
         role, district, station, str(turn.msg.key), turn.now
     )
     await audit_ok(turn, services, "staff:invite", invite.code, f"{role.value} {district}")
@@ -305,6 +298,7 @@ async def staff_invite_command(turn: Turn, services: Services) -> list[Reply]:
                     days=(invite.expires_at - invite.created_at).days))]  # fmt: skip
 
 
+router = Router("staff")
 for _command in (
     Command("join", ("join", "加入"), join_command, help_key="caseworker.help.join"),
     Command("invite", _INVITE_WORDS, join_command),
@@ -312,6 +306,6 @@ for _command in (
     Command("staffinvite", ("staffinvite", "员工邀请"), staff_invite_command, True,
             "caseworker.help.staff_invite"),
 ):  # fmt: skip
-    register_command(_command)
-# A code or deep link wins over any flow and over the employer-post (10) and seeker (100) readers.
-register_fallback(1, code_fallback, before_flows=True)
+    router.command(_command)
+# A code or deep link wins over any flow (and over job codes, included after this router).
+router.fallback(code_fallback, before_flows=True)

@@ -122,6 +122,7 @@ ORDINARY_WORDS = frozenset(
         "长安",
         "中山",
         "白银",
+        "和龙",  # "坂田和龙华": 和 then 龙华, not 和龙市
     ]
 )
 # A suffix that begins a longer word: 合作市场 (market), 城区域 (area), 新华县城 … are no division.

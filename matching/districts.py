@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from matching.admin_divisions import COUNTY, PROVINCE, Division, load_table, scan
 
@@ -219,6 +220,32 @@ def _tianjin_area(text: str, *, mentions_tianjin: bool, other: bool) -> Area | N
     )
 
 
+def _county_after(parent: Division, rest: str) -> tuple[Division, int] | None:
+    """A county of `parent` named by its short form right after it ("广州天河", "北京延庆"): the
+    city just named is the evidence a bare short form lacks ("天河" alone is not enough)."""
+    if parent.level == PROVINCE and parent.adcode[:2] not in _MUNICIPALITIES:
+        return None
+    for county in _counties(parent.adcode):
+        short = _county_short(county.name)
+        if len(short) >= 2 and rest.startswith(short):
+            return county, len(short)
+    return None
+
+
+@lru_cache(maxsize=512)
+def _counties(adcode: str) -> tuple[Division, ...]:
+    table = load_table()
+    parent = table.by_code[adcode]
+    return tuple(d for d in table.by_code.values() if d.level == COUNTY and d.within(parent))
+
+
+def _county_short(name: str) -> str:
+    for suffix in ("新区", "自治县", "区", "县", "市", "旗"):
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return name
+
+
 def _national_area(text: str, matches: list[tuple[int, int, tuple[Division, ...]]]) -> Area | None:
     if not matches:
         return None
@@ -243,6 +270,9 @@ def _national_area(text: str, matches: list[tuple[int, int, tuple[Division, ...]
             break
     if not chosen:
         return None
+    if chosen[-1].level < COUNTY and (short := _county_after(chosen[-1], text[last_end:])):
+        chosen.append(short[0])
+        last_end += short[1]
     deepest = chosen[-1]
     code = deepest.adcode
     province = table.name_of(code[:2])

@@ -7,6 +7,7 @@ text hash so that the same text is never encoded twice.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import importlib.util
 import logging
@@ -80,7 +81,10 @@ class Encoder:
         self.texts_encoded = 0  # texts run through the model; cache hits never count
         self.batches = 0  # model batches run, and their total wall time (for /metrics)
         self.batch_seconds = 0.0
-        self._model = model
+        # The onnx path keeps only the tokenizer: holding the SentenceTransformer too would
+        # keep a second copy of the weights (470 MB for e5-small) in torch.
+        self._model: SentenceTransformer | None = None if session is not None else model
+        self._tokenizer = model.tokenizer
         self._prompts = {
             kind: next((prompt for n in names if (prompt := model.prompts.get(n))), "")
             for kind, names in _PROMPT_NAMES.items()
@@ -123,6 +127,11 @@ class Encoder:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.stack([found[key] for key in keys])
 
+    def cache_bytes(self) -> int:
+        """Bytes of the vectors held in the in-memory cache (for the memory figures)."""
+        with self._lock:
+            return sum(vector.nbytes for vector in self._memory.values())
+
     def close(self) -> None:
         """Closes the sqlite cache, if any."""
         if self._store is not None:
@@ -141,7 +150,7 @@ class Encoder:
 
     def _run(self, texts: list[str], kind: Kind, progress: bool) -> NDArray[np.float32]:
         prompt = self._prompts[kind]
-        tokenized = self._model.tokenizer(
+        tokenized = self._tokenizer(
             [prompt + text for text in texts], truncation=True, max_length=self._max_length
         )
         lengths = [len(ids) for ids in tokenized["input_ids"]]
@@ -161,6 +170,7 @@ class Encoder:
                     self.batch_seconds += time.perf_counter() - started
                     bar.advance(task, len(batch))
                     continue
+                assert self._model is not None  # only the onnx path drops it
                 raw = self._model.encode(
                     [texts[i] for i in batch],
                     prompt=prompt,
@@ -179,7 +189,7 @@ class Encoder:
     def _run_onnx(self, ids: list[list[int]]) -> NDArray[np.float32]:
         """Mean-pools the exported BERT's token states over the real (unpadded) tokens."""
         width = max(len(row) for row in ids)
-        pad = self._model.tokenizer.pad_token_id or 0
+        pad = self._tokenizer.pad_token_id or 0
         input_ids = np.full((len(ids), width), pad, dtype=np.int64)
         mask = np.zeros((len(ids), width), dtype=np.int64)
         for row, tokens in enumerate(ids):
@@ -311,7 +321,11 @@ def load_encoder(
         ",".join(f for f, on in flags.items() if on) or "no relevant flags",
     )
     session = _onnx_session(st, folder, cache_dir) if chosen == "onnx" else None
-    return Encoder(st, _model_id(folder, max_length), store, backend=chosen, session=session)
+    encoder = Encoder(st, _model_id(folder, max_length), store, backend=chosen, session=session)
+    if session is not None:  # the torch weights go now, not at the next collection
+        del st
+        gc.collect()
+    return encoder
 
 
 class _Hidden(torch.nn.Module):

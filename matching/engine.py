@@ -28,6 +28,7 @@ from matching.category_vectors import category_queries, nearest_category
 from matching.explain import Phrases, ReasonPart, render, render_many
 from matching.index import AnyIndex, FlatIndex, load_index
 from matching.matches import Match, SeekerMatch, SyncReport, TextEncoder
+from matching.post_trade import TradeReader
 from matching.profile_text import posting_text, seeker_text, stamp
 from matching.searcher import Found, PostingSide, SeekerSide
 from models.db import Database
@@ -90,6 +91,7 @@ class Matcher:
         self._unsaved = 0
         self.opened: SyncReport | None = None  # what the sync on open did
         self._centroids: F32 | None = None  # category vectors, encoded on first need
+        self._trades: TradeReader | None = None
 
     @classmethod
     async def open(
@@ -114,6 +116,13 @@ class Matcher:
     def encoder(self) -> TextEncoder:
         """The encoder the matcher embeds with (its batch figures feed /metrics)."""
         return self._encoder
+
+    @property
+    def trades(self) -> TradeReader:
+        """Reads posts' trades by keywords and meaning with this matcher's model (blocking)."""
+        if self._trades is None:
+            self._trades = TradeReader(self._encoder)
+        return self._trades
 
     @property
     def posting_count(self) -> int:

@@ -153,6 +153,8 @@ def _pay(pay: Pay) -> list[ReasonPart]:
         key = "match.reason.pay_daily" if pay.period in (None, "日结") else "match.reason.pay_day"
     elif pay.unit == PayUnit.HOUR:
         key = "match.reason.pay_hour"
+    elif pay.unit == PayUnit.YEAR:
+        key = "match.reason.pay_year"
     else:
         key = "match.reason.pay_month"
     return [ReasonPart(key, (("amount", amount),))]

@@ -109,6 +109,11 @@ class InvertedIndex:
         """Mean document length in terms (BM25's avgdl)."""
         return self.total_length / self.documents if self.documents else 1.0
 
+    def nbytes(self) -> int:
+        """Bytes of the merged and pending arrays."""
+        merged = self._keys.nbytes + self._ptr.nbytes + self._rows.nbytes + self._weights.nbytes
+        return merged + sum(k.nbytes + r.nbytes + w.nbytes for k, r, w in self._chunks)
+
     def add(self, keys: Keys, rows: Keys, weights: F32, documents: int, length: int) -> None:
         """Index entries (term key, row, weight) of `documents` documents totalling `length`."""
         self.documents += documents

@@ -54,7 +54,11 @@ _UNIT_CHARS = "十拾百佰千仟万萬亿"
 # Bounded repeats keep every search linear in the text: an unbounded \d+ or a nested (…)* is
 # retried from each position of a long digit run (4,096 digits took seconds). No figure in a post
 # runs past 9 digits; a longer run (an id) is no number at all.
-_ARABIC = r"(?<!\d)(?:\d{1,3}(?:,\d{3}){1,3}(?:\.\d{1,4})?|\d{1,9}(?:\.\d{1,4})?)(?![\d,]\d)"
+# A comma then a longer digit run is a list ("6500-9000,13920004444"), not a thousands group.
+_ARABIC = (
+    r"(?<!\d)(?:\d{1,3}(?:,\d{3}){1,3}(?:\.\d{1,4})?|\d{1,9}(?:\.\d{1,4})?)"
+    r"(?!\d|,\d{3}(?!\d))"
+)
 _NONZERO = "".join(c for c, v in CN_DIGITS.items() if v)
 # One number token: Arabic with 万/千/k/w and spoken tails ("1.5万", "3千5", "1万2千", "8K") or a
 # Chinese numeral built as digit-unit pairs ("两千五", "十五", "一千零五"). A digit is never

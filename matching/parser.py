@@ -17,7 +17,8 @@ from datetime import datetime
 from matching import post_fields as pf
 from matching.districts import parse_area
 from matching.normalize import normalize_text
-from matching.pay import PayMatch, find_all_pay
+from matching.pay import PayMatch, choose_offer, find_all_pay
+from matching.post_terms import find_hours, find_licences
 from matching.post_time import find_duration, find_start
 from matching.post_titles import JobAnchor, find_title, job_anchors
 from matching.taxonomy import classify
@@ -31,6 +32,8 @@ _FEE_BEFORE = re.compile(r"(?:交|缴纳?|付|押)\s*$")
 _FEE_AFTER = re.compile(
     r"\s*元?\s*(?:的)?(?:培训费|押金|服装费|体检费|报名费|中介费|保证金|会员费|费用)"
 )
+# The next job's list marker left at the end of a job's part ("1.保洁2名 150/天 2.").
+_NEXT_MARKER = re.compile(r"\s*(?:\d{1,2}\s*[.、)）]|[①-⑩]|\d\s*\u20e3)\s*$")
 # A category below this confidence is not kept (the taxonomy's weakest single synonym hit).
 MIN_CATEGORY_CONFIDENCE = 0.3
 MAX_CATEGORIES = 2
@@ -48,7 +51,9 @@ class ParsedPost:
     categories: tuple[str, ...] = ()
     headcount: int | None = None
     many_wanted: bool = False  # 若干/多名: no number, and none should be asked for
-    pay: Pay = field(default_factory=Pay)
+    pay: Pay = field(default_factory=Pay)  # what a typical worker earns (pay.choose_offer)
+    pay_base: float | None = None  # the guaranteed base beside it (底薪3000+提成)
+    pay_typical: float | None = None  # a typical figure inside the range (一般5000)
     district: str | None = None
     address: str | None = None
     city: str | None = None
@@ -56,13 +61,18 @@ class ParsedPost:
     duration: str | None = None
     age_min: int | None = None
     age_max: int | None = None
-    gender: str | None = None
+    gender: str | None = None  # a requirement (限女); never a preference
+    gender_preference: str | None = None  # "女工优先": shown on the card, excludes nobody
+    hours: str | None = None  # "08:00-18:00" (早8晚6)
+    licences: tuple[str, ...] = ()  # required: "电工证", "叉车证", "持证" (none named)
     benefits: tuple[str, ...] = ()
     phones: tuple[str, ...] = ()
     contact_name: str | None = None
     work_form: str | None = None
     employer: str | None = None
     confidence: Mapping[str, float] = field(default_factory=dict)
+    # Trade codes to ask the poster between when the trade reader is unsure (matching/post_trade).
+    trade_options: tuple[str, ...] = ()
 
     def missing_essentials(self) -> list[str]:
         """Essentials to ask the poster about: district, pay, headcount (absent or unsure)."""
@@ -88,6 +98,8 @@ class ParsedPost:
             "pay_max": self.pay.max,
             "pay_unit": self.pay.unit.value if self.pay.unit else None,
             "pay_period": self.pay.period,
+            "pay_base": self.pay_base,
+            "pay_typical": self.pay_typical,
             "negotiable": self.pay.negotiable,
             "work_form": self.work_form,
             "contact": contact_text(self.contact_name, self.phones),
@@ -97,10 +109,14 @@ class ParsedPost:
             "age_min": self.age_min,
             "age_max": self.age_max,
             "gender": self.gender,
+            "gender_preference": self.gender_preference,
+            "hours": self.hours,
+            "licences": list(self.licences),
             "benefits": list(self.benefits),
             "start": self.start,
             "duration": self.duration,
             "categories": list(self.categories),
+            "trade_options": list(self.trade_options),
             "employer": self.employer,
             "confidence": {k: round(v, 2) for k, v in self.confidence.items()},
         }
@@ -274,7 +290,9 @@ def _several(
 ) -> list[ParsedPost]:
     preamble = norm[: anchors[0].start]
     bounds = [a.start for a in anchors[1:]] + [len(norm)]
-    parts = [norm[a.start : end] for a, end in zip(anchors, bounds, strict=True)]
+    parts = [
+        _NEXT_MARKER.sub("", norm[a.start : end]) for a, end in zip(anchors, bounds, strict=True)
+    ]
     assigned = _assign_pay(norm, pays, anchors, bounds)
     preamble_pay = _best_pay([p for p in pays if p.span[1] <= anchors[0].start])
     with_pay = {i for i, p in assigned.items() if p is not None}
@@ -336,6 +354,9 @@ def _assemble(
     if age_min is None and age_max is None:
         age_min, age_max = pf.find_age(fallback)
     gender = pf.find_gender(part) or pf.find_gender(fallback)
+    preference = None
+    if gender is None:  # "女工优先" is shown, never a requirement
+        preference = pf.find_gender_preference(part) or pf.find_gender_preference(fallback)
     form = pf.find_work_form(part) or pf.find_work_form(text)
     if form is None and (pay is None or pay.pay.unit != PayUnit.MONTH):
         form = shared.work_form  # "工资日结" said once for all day-rate jobs
@@ -350,6 +371,8 @@ def _assemble(
         headcount=int(str(headcount.value)) if headcount else None,
         many_wanted=headcount is None and pf.many_wanted(part),
         pay=pay.pay if pay else Pay(),
+        pay_base=pay.base if pay else None,
+        pay_typical=pay.typical if pay else None,
         district=shared.district,
         address=shared.address,
         city=shared.city,
@@ -358,6 +381,9 @@ def _assemble(
         age_min=int(str(age_min.value)) if age_min else None,
         age_max=int(str(age_max.value)) if age_max else None,
         gender=str(gender.value) if gender else None,
+        gender_preference=str(preference.value) if preference else None,
+        hours=find_hours(part) or find_hours(fallback),
+        licences=find_licences(part) or find_licences(fallback),
         benefits=shared.benefits,
         phones=shared.phones,
         contact_name=shared.contact_name,
@@ -375,13 +401,12 @@ def _is_fee(norm: str, p: PayMatch) -> bool:
 
 def _best_pay(pays: list[PayMatch]) -> PayMatch | None:
     """The most credible figure; a bare 日结/面议 marker only when no figure is stated."""
-    figures = [p for p in pays if p.pay.min is not None or p.pay.max is not None]
-    if figures:
-        best = max(figures, key=lambda p: (p.confidence, -p.span[0]))
+    best = choose_offer(pays)
+    if best is not None:
         if best.pay.period is None:
             period = next((p.pay.period for p in pays if p.pay.period), None)
             if period is not None:
-                best = PayMatch(replace(best.pay, period=period), best.confidence, best.span)
+                best = replace(best, pay=replace(best.pay, period=period))
         return best
     negotiable = next((p for p in pays if p.pay.negotiable), None)
     return negotiable or next((p for p in pays if p.pay.period or p.pay.unit), None)
@@ -401,6 +426,13 @@ def _assign_pay(
     for p in figures:
         before = norm[max(0, p.span[0] - 8) : p.span[0]]
         named = [i for i, a in enumerate(anchors) if a.title in before]
+        if not named:  # "招炒锅师傅1名…炒锅月薪七千": a job named again by its first two chars
+            heads = [a.title[:2] for a in anchors]
+            named = [
+                i
+                for i, h in enumerate(heads)
+                if len(anchors[i].title) > 2 and heads.count(h) == 1 and h in before
+            ]
         if named:
             index = max(named, key=lambda i: before.rfind(anchors[i].title))
         else:
@@ -420,13 +452,13 @@ def _with_period(p: PayMatch, markers: list[PayMatch], start: int, end: int) -> 
     )
     if period is None:
         return p
-    return PayMatch(replace(p.pay, period=period), p.confidence, p.span)
+    return replace(p, pay=replace(p.pay, period=period))
 
 
 def _settled(p: PayMatch | None, period: str) -> PayMatch | None:
     if p is None or p.pay.period is not None or p.pay.unit == PayUnit.MONTH:
         return p
-    return PayMatch(replace(p.pay, period=period), p.confidence, p.span)
+    return replace(p, pay=replace(p.pay, period=period))
 
 
 def _shared_tail(norm: str, last: JobAnchor, pay: PayMatch | None) -> str:

@@ -8,7 +8,7 @@ unit it is in. Candidates carry a confidence so the caller can pick the best one
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from matching.numbers import NUMBER_PATTERN, parse_number
 from models.values import Pay, PayUnit
@@ -33,8 +33,8 @@ _VALUE = re.compile(
 
 # What follows a number that makes it something other than pay: ages, headcounts, dates, times,
 # durations, sizes, distances, percentages, bonus months (13薪), floors and house numbers.
-_NOT_PAY_AFTER = re.compile(
-    r"\s*(?:周?岁|名|人|位|个(?!/)|号|点|:\d|楼|层|室|栋|单元|路|公里|km|KM|米|m(?![a-z])|"
+_NOT_PAY_AFTER = re.compile(  # not across a line break: "月薪3500\n单休", "七千五\n天车工"
+    r"[^\S\n]*(?:周?岁|名|人|位|个(?!/)|号|点|:\d|楼|层|室|栋|单元|路|公里|km|KM|米|m(?![a-z])|"
     r"kg|斤|公斤|吨|平|%|分钟|分|秒|小时|钟头|天(?!薪)|日(?![薪结])|月(?![薪结])|年(?![薪])|"
     r"周(?![薪结])|届|级|批|期|次|倍|cm|厘米|寸|薪|险|班倒|班制|休|晚|小?时[制工]|"
     r"[件单箱份只台趟]|[、)）]|\.(?!\d)|[a-zA-Z]{2})"
@@ -54,9 +54,12 @@ _NOT_BASE = re.compile(
 _NOT_PAY_UNIT = re.compile(
     r"\s*(?:/|每|一)\s*(?:平|㎡|m2|米|公里|km|人|位|餐|顿|家|户|张|间|斤|公斤|kg|吨|瓶|盒|卡|套)"
 )
-_EXTRA_AFTER = re.compile(
-    r"\s*(?:岗位|职位|交通|出差|高温|夜班|全勤|住房|工龄|[餐饭房话油车])?"
+_EXTRA_AFTER = re.compile(  # same line only: "5K-1w/月\n奖金福利：…" is pay, then a heading
+    r"[^\S\n]*(?:岗位|职位|交通|出差|高温|夜班|全勤|住房|工龄|[餐饭房话油车])?"
     r"(?:补贴|补助|津贴|补|奖金|奖|费|押金|红包|自理)"
+)
+_K_NOT_PAY_AFTER = re.compile(
+    r"\s*(?:视频|屏|高清|分辨率|显示|电视|直播|画质|像素|超清)|[+多]?(?:人|名|位|个|次|粉|条|张|家|户|米)"
 )
 _LEADING_FIGURE = re.compile(r"\d+(?:\.\d+)?")
 _MONEY_AFTER = re.compile(r"\s*(?:元|块钱|块|rmb|RMB|人民币)")
@@ -83,8 +86,10 @@ _UNIT_WORDS = {
     "年": "year",
 }  # anything else after "/" or 每 (件 单 箱 趟 份 只 台) is piece-rate
 _KEYWORD_BEFORE = re.compile(
-    r"月薪|月工资|月收入|月入|月综合|底薪|保底|基本工资|基本薪资|综合工资|综合薪资|综合收入|综合|"
-    r"实发|工资|薪资|"
+    r"月薪|月工资|月收入|月入|月综合薪资|月综合|综合月薪|底薪|保底|基本工资|基本薪资|"
+    r"综合工资|综合薪资|综合收入|综合|实发|试用期|转正后|转正|月均薪资|月均收入|月均|工资|薪资|"
+    r"一般能拿|一般|能拿|可拿|可达|平均|实习补贴|见习补贴|实习工资|"
+    r"一个月到手|每月到手|月到手|一个月|每个月|每月|每人|一人|一趟|每趟|一车|每车|一吨|每吨|一个钟|每个钟|一钟|日入|一平米|一平方|一平|每平米|每平方|每平|"
     r"薪水|薪酬|待遇|收入|到手|税前|税后|日薪|日工资|日结|天薪|一天|每天|每日|一日|一晚|每晚|时薪|"
     r"小时工资|每小时|一小时|小时|年薪|年收入|计件|按件|每件|一件|每单|一单|周薪|[¥￥]|RMB|rmb"
 )
@@ -119,21 +124,84 @@ _KEYWORD_UNIT = {
     "月入": "month",
     "月综合": "month",
     "底薪": "month",
+    "保底": "month",
     "基本工资": "month",
     "基本薪资": "month",
+    "月综合薪资": "month",
+    "综合月薪": "month",
+    "月均薪资": "month",
+    "月均收入": "month",
+    "月均": "month",
+    "一个月到手": "month",
+    "每月到手": "month",
+    "月到手": "month",
+    "一个月": "month",
+    "每个月": "month",
+    "每月": "month",
+    "日入": "day",
+    "一人": "day",  # "一人150，搬完就给钱": a gig's pay per person
+    "每人": "day",
+    "一趟": "piece",  # a trip, a truckload, a tonne: piece rates of haulage and loading
+    "每趟": "piece",
+    "一车": "piece",
+    "每车": "piece",
+    "一吨": "piece",
+    "每吨": "piece",
+    "一个钟": "piece",  # a massage 钟 is one session
+    "每个钟": "piece",
+    "一钟": "piece",
+    "一平米": "piece",  # 刮大白 "按平米算，一平十二块": paid by the square metre
+    "一平方": "piece",
+    "一平": "piece",
+    "每平米": "piece",
+    "每平方": "piece",
+    "每平": "piece",
 }  # the rest (工资 薪资 待遇 收入 到手 ¥ …) say "pay" without a unit
+# Which figure a word introduces: the guaranteed base (底薪3000+提成) or what a worker
+# typically earns (综合4500-6000, 一般能拿6500). The earnings are the offer; the base is kept.
+BASE, EARNINGS = "base", "earnings"
+_ROLES = {
+    **dict.fromkeys(("底薪", "保底", "基本工资", "基本薪资"), BASE),
+    **dict.fromkeys(
+        ("综合", "综合工资", "综合薪资", "综合收入", "月综合", "月综合薪资", "综合月薪",
+         "一个月到手", "每月到手", "月到手",
+         "月均薪资", "月均收入", "月均",
+         "到手", "一般能拿", "一般", "能拿",
+         "可拿", "可达", "平均"),
+        EARNINGS,
+    ),
+}  # fmt: skip
+# An intern's or trainee's 补贴 is their pay ("实习补贴一天150"), not an extra on top of it.
+_TRAINEE_PAY = re.compile(r"实习补贴|见习补贴")
+_TRAINEE = re.compile(r"实习生|见习生|实习岗|见习岗|招.{0,6}实习")
+# A label that names pay and benefits together ("福利待遇：月薪8K-15K"): its 福利 is no extra.
+_PAY_LABEL = re.compile(r"薪[资酬]福利|福利[资]?待遇")
+# "仓库拣货员 20名 4500-5500": a figure right after a job's headcount is that job's pay.
+_HEADCOUNT_BEFORE = re.compile(r"\d+\s*[名人位][\s,，]*(?:男|女|男女不限)?\s*$")
 # "4小时160元": the pay of a 4-hour shift, so a day rate, not 160 an hour.
 _SHIFT_HOURS_BEFORE = re.compile(r"\d+(?:\.\d)?\s*个?小时\s*[:：]?\s*$")
+# "两百一天" is 200 a day, not 210 then 天: a 一 after a round figure, before a unit, is "per".
+_SPOKEN_PER = re.compile(r"(?<=[百千万])一(?=天|个月|月|小时|晚|周|年|趟|车|单|件)")
+_ASIDE = re.compile(r"\s*[(（][^()（）\n]{1,8}[)）]\s*")
 _CLAUSE_BREAK = re.compile(r"[;；。\n!！?？,，)）]")
 _MIN_BEFORE = re.compile(r"(?:不低于|不少于|最低|至少|起薪|保底|高于|起码)\s*[:：]?\s*$")
 _MAX_BEFORE = re.compile(r"(?:最高|不超过|最多|高达|上限|封顶)\s*[:：]?\s*$")
-_PERIOD = re.compile(r"(日结|当天结|当日结|现结|日付|周结|月结|完工结|做完结|干完结)")
+_PERIOD = re.compile(
+    r"(日结|当天结|当日结|当晚结|现结|日付|一天一结|天天结|[干做]一天结一天|周结|月结|完工结|"
+    r"做完结|干完结|[干做搬]完就[结给])"
+)
 _PERIOD_NAME = {
     "周结": "周结",
     "月结": "月结",
     "完工结": "完工结",
     "做完结": "完工结",
     "干完结": "完工结",
+    "干完就结": "完工结",
+    "干完就给": "完工结",
+    "做完就结": "完工结",
+    "做完就给": "完工结",
+    "搬完就结": "完工结",
+    "搬完就给": "完工结",
 }
 _NEGOTIABLE = re.compile(r"(?:薪资|工资|薪酬|待遇|薪水)?\s*(?:面议|面谈|详谈)")
 _PIECE_WORD = re.compile(r"计件|按件|多劳多得|按量计")
@@ -145,8 +213,15 @@ _BOUNDS = {
     PayUnit.DAY: (30.0, 5_000.0),
     PayUnit.HOUR: (5.0, 1_000.0),
     PayUnit.PIECE: (0.01, 5_000.0),
+    PayUnit.YEAR: (6_000.0, 6_000_000.0),
 }
-_UNITS = {"month": PayUnit.MONTH, "day": PayUnit.DAY, "hour": PayUnit.HOUR, "piece": PayUnit.PIECE}
+_UNITS = {
+    "month": PayUnit.MONTH,
+    "day": PayUnit.DAY,
+    "hour": PayUnit.HOUR,
+    "piece": PayUnit.PIECE,
+    "year": PayUnit.YEAR,
+}
 WEEKDAYS = 5.0  # a 周薪 is spread over five working days (21.75 days / 4.35 weeks)
 # Scores: 0.3 for a number, + 0.4 unit after (元/天) | 0.35 unit word before (月薪, 日结) | 0.3 K,
 # + 0.15 money sign, + 0.15 pay word, + 0.05 range or 以上, + 0.3 when the text is only the figure.
@@ -163,6 +238,53 @@ class PayMatch:
     pay: Pay
     confidence: float
     span: tuple[int, int]
+    role: str | None = None  # BASE, EARNINGS or None (a plain figure)
+    base: float | None = None  # the guaranteed base stated beside an earnings figure
+    typical: float | None = None  # "一般5000" stated beside a range
+
+
+def choose_offer(matches: list[PayMatch]) -> PayMatch | None:
+    """The pay a posting offers a typical worker, which push rules compare to a seeker's floor.
+
+    The most credible figure, except that a base (底薪3000+提成) gives way to the earnings the
+    post states (综合4500-6000), the base kept in `base`; a range beats a lone typical figure
+    inside it (月薪4000-6000，一般5000), kept in `typical`.
+    """
+    figures = [m for m in matches if m.pay.min is not None or m.pay.max is not None]
+    if not figures:
+        return None
+    best = max(figures, key=lambda m: (m.confidence, -m.span[0]))
+    earnings = [m for m in figures if m.role == EARNINGS and m.pay.unit == best.pay.unit]
+    # "保底5000+提成 … 月薪2-3万": with no earnings word, a range above the base is the earnings.
+    above = [
+        m
+        for m in figures
+        if m.role is None
+        and m.pay.unit == best.pay.unit
+        and m.pay.min is not None
+        and m.pay.max is not None
+        and (best.pay.min or 0.0) <= m.pay.min < m.pay.max
+    ]
+    if best.role == BASE and (earnings or above):
+        offer = max(earnings or above, key=lambda m: (m.pay.max or m.pay.min or 0.0, -m.span[0]))
+        if (offer.pay.max or offer.pay.min or 0.0) > (best.pay.min or 0.0):
+            return replace(offer, base=best.pay.min, confidence=best.confidence)
+    typical = [m.pay.min for m in earnings if m.pay.min is not None and m.pay.min == m.pay.max]
+    ranges = [
+        m
+        for m in figures
+        if m.role != EARNINGS
+        and m.pay.unit == best.pay.unit
+        and m.pay.min is not None
+        and m.pay.max is not None
+        and m.pay.min < m.pay.max
+    ]
+    for r in [best, *ranges] if best in ranges else ranges:
+        low, high = r.pay.min or 0.0, r.pay.max or 0.0
+        inside = [v for v in typical if low <= v <= high]
+        if inside:
+            return replace(r, typical=inside[0], confidence=max(r.confidence, best.confidence))
+    return best
 
 
 def find_pay(text: str) -> PayMatch | None:
@@ -205,6 +327,7 @@ def _bounds(pay: Pay) -> tuple[float, float]:
 
 
 def _candidates(text: str) -> list[PayMatch]:
+    text = _SPOKEN_PER.sub("/", text)  # length-preserving: spans still index the input
     found: list[PayMatch] = []
     for m in _VALUE.finditer(text):
         match = _figure(text, m)
@@ -245,8 +368,11 @@ def _values(m: re.Match[str], money: bool) -> tuple[float, float | None] | None:
 def _figure(text: str, m: re.Match[str]) -> PayMatch | None:
     start, end = m.span()
     before, after = text[max(0, start - 10) : start], text[end : end + 16]
-    if _NOT_PAY_BEFORE.search(before[-6:]) or _NOT_PAY_AFTER.match(after):
-        return None
+    magnitude = (m.group("b") or m.group("a") or "")[-1:] in ("k", "K", "w", "W")
+    if _NOT_PAY_BEFORE.search(before[-6:]) or (not magnitude and _NOT_PAY_AFTER.match(after)):
+        return None  # "15-25K、每月…", "(6K-12K)", "5-6k 年龄30-45": K makes it money
+    if magnitude and _K_NOT_PAY_AFTER.match(after):
+        return None  # 4K视频, 8K屏: a resolution; 1k人, 10w粉: a count
     if start and text[start - 1].isdigit():
         return None
     # Suffix context: 元, modifiers and the unit, in whatever order people write them.
@@ -275,9 +401,16 @@ def _figure(text: str, m: re.Match[str]) -> PayMatch | None:
     for km in _KEYWORD_BEFORE.finditer(before):
         keyword = km.group()
         gap = before[km.end() :]
+    if keyword is not None and _ASIDE.fullmatch(gap):
+        gap = ""  # "月嫂一个月（26天）12000起": an aside between the word and its figure
     if keyword is not None and (len(gap) > 6 or _CLAUSE_BREAK.search(gap)):
         keyword = None  # "每一件事；5、…": the word belongs to another clause
     clause = _CLAUSE_BREAK.split(before)[-1]
+    if _ROLES.get(keyword or "") == EARNINGS:
+        clause = clause[clause.rfind(keyword or "") :]  # "底薪3000+提成 一般能拿6000"
+    clause = _PAY_LABEL.sub("", _TRAINEE_PAY.sub("", clause))
+    if _TRAINEE.search(text):
+        clause = clause.replace("补贴", "")  # an intern's "补贴120元/天" is their pay
     if _NOT_BASE.search(clause) or _EXTRA_AFTER.match(after, pos):
         return None  # "押金200", "餐补300", "1640岗位补贴"; but "底薪5000+绩效" is base pay
     bounded_before = _MIN_BEFORE.search(before) or _MAX_BEFORE.search(before)
@@ -292,15 +425,22 @@ def _figure(text: str, m: re.Match[str]) -> PayMatch | None:
         if keyword == "小时" and _SHIFT_HOURS_BEFORE.search(before):
             unit = "day"
         score += 0.35
-    elif suffix in ("k", "K"):
-        # "5-8K" is monthly pay; a lone "4K" may be a screen or a count, so it counts for less.
-        unit, score = "month", score + (0.3 if m.group("b") else 0.1)
+    elif suffix in ("k", "K", "w", "W", "万", "千"):
+        # "5-8K" is monthly pay; a lone "4K" or "1.2w" may be a screen or a count: counts less.
+        unit = "year" if (high or low) >= 100_000 else "month"  # 18-24W is a yearly figure
+        # A lone "5k" ends its phrase ("5k 包吃住", "5k以上"); "93K测试机" is a model number.
+        ends = pos > 0 or not after[:1] or not ("\u4e00" <= after[0] <= "\u9fff")
+        score += 0.3 if m.group("b") else (0.2 if suffix in "kKwW" and ends else 0.1)
     if money or keyword in ("¥", "￥", "RMB", "rmb"):
         score += 0.15
     if keyword is not None and keyword not in ("¥", "￥", "RMB", "rmb"):
         score += 0.15
+    if keyword == "试用期":
+        score -= 0.2  # "试用期5k，转正6k-8k": the pay after probation is the offer
     if modifier or bounded_before:
         score += 0.05
+    if _HEADCOUNT_BEFORE.search(before) and (high is not None or low >= 1000):
+        score += 0.15
     standalone = _standalone(text, start, end)
     if standalone:
         score += 0.3  # the whole message is this figure: an answer to "期望薪酬?"
@@ -321,10 +461,7 @@ def _figure(text: str, m: re.Match[str]) -> PayMatch | None:
             return None
     if high is not None:
         score += 0.05
-    if unit == "year":
-        low, high = low / 12, (high / 12 if high is not None else None)
-        unit = "month"
-    elif unit == "week":
+    if unit == "week":
         low, high = low / WEEKDAYS, (high / WEEKDAYS if high is not None else None)
         unit = "day"
     if unit == "piece" and low >= 1000 and not _UNIT_AFTER.match(after):
@@ -344,8 +481,11 @@ def _figure(text: str, m: re.Match[str]) -> PayMatch | None:
     period = _period(window)
     if period == "日结" and pay_unit == PayUnit.DAY:
         score += 0.05
+    role = _ROLES.get(keyword or "")
+    if role == BASE and high is None:
+        high_out = None  # "底薪3500，提成另算": a base is where pay starts
     pay = Pay(min=low_out, max=high_out, unit=pay_unit, period=period)
-    return PayMatch(pay, min(round(score, 2), 0.97), (start, end))
+    return PayMatch(pay, min(round(score, 2), 0.97), (start, end), role)
 
 
 def _standalone(text: str, start: int, end: int) -> bool:

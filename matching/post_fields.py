@@ -181,34 +181,56 @@ _ANY = re.compile(
     r"男女不限|不限男女|男女均可|男女皆可|性别不限|男女都(?:可|行|要)|不限性别|男女老少"
 )
 _MALE = re.compile(
-    r"限男|仅限男|只要男|男性|男工|男生|(?:^|(?<=[\s,，;；:：]))男(?=$|[\s,，;；.。\d])"
+    r"限男|仅限男|只要男|男性|男工|男生|(?:^|(?<=[\s,，;；:：]))男(?=$|[\s,，;；.。\d]|优先)"
 )
 _FEMALE = re.compile(
-    r"限女|仅限女|只要女|女性|女工|女生|(?:^|(?<=[\s,，;；:：]))女(?=$|[\s,，;；.。\d])"
+    r"限女|仅限女|只要女|女性|女工|女生|(?:^|(?<=[\s,，;；:：]))女(?=$|[\s,，;；.。\d]|优先)"
 )
 _FEMALE_HINT = re.compile(r"阿姨|大姐")  # 宝妈 welcomes mothers; it restricts nobody
 
 
 def find_gender(text: str) -> Found | None:
-    """男, 女 or 男女不限; 阿姨/大姐 hint at 女 with a low confidence (王女士 is a contact)."""
+    """男, 女 or 男女不限 as a requirement; 阿姨/大姐 hint at 女 with a low confidence (王女士 is a
+    contact). A preference (女工优先) is no requirement: see `find_gender_preference`."""
     if m := _ANY.search(text):
         return Found(ANY_GENDER, 0.95, m.span())
-    male, female = _MALE.search(text), _FEMALE.search(text)
+    male, female = _required(_MALE, text), _required(_FEMALE, text)
     if male and female:
         return Found(
             ANY_GENDER, 0.5, (min(male.start(), female.start()), max(male.end(), female.end()))
         )
     if male:
-        return Found(
-            "男", 0.6 if "优先" in text[male.end() : male.end() + 3] else 0.85, male.span()
-        )
+        return Found("男", 0.85, male.span())
     if female:
-        return Found(
-            "女", 0.6 if "优先" in text[female.end() : female.end() + 3] else 0.85, female.span()
-        )
+        return Found("女", 0.85, female.span())
+    if _preferred(_FEMALE, text) or _preferred(_MALE, text):
+        return None  # "女工优先": said as a preference, so nobody is excluded
     if m := _FEMALE_HINT.search(text):
         return Found("女", 0.5, m.span())
     return None
+
+
+def find_gender_preference(text: str) -> Found | None:
+    """The gender a post prefers without requiring it ("女工优先", "男性优先"): shown, never
+    used to exclude anyone (就业促进法 art. 27, 妇女权益保障法 art. 43 bar gender limits)."""
+    if _ANY.search(text) or _required(_MALE, text) or _required(_FEMALE, text):
+        return None
+    for value, pattern in (("女", _FEMALE), ("男", _MALE)):
+        if m := _preferred(pattern, text):
+            return Found(value, 0.8, m.span())
+    return None
+
+
+def _is_preference(text: str, end: int) -> bool:
+    return "优先" in text[end : end + 3]
+
+
+def _required(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    return next((m for m in pattern.finditer(text) if not _is_preference(text, m.end())), None)
+
+
+def _preferred(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    return next((m for m in pattern.finditer(text) if _is_preference(text, m.end())), None)
 
 
 # --- benefits -----------------------------------------------------------------------------------
@@ -218,7 +240,7 @@ _BENEFITS: tuple[tuple[str, str], ...] = (
     ("包吃住", r"包吃住|包吃包住|管吃住|管吃管住|吃住全包|包食宿|提供食宿|免费食宿|食宿全包"),
     ("包午饭", r"包午饭|包午餐|包中午饭|管午饭|管午餐|管中午饭|中午管饭|管一顿饭"),
     ("包工作餐", r"包工作餐|工作餐|员工餐"),
-    ("包吃", r"包吃|管饭|包饭|包三餐|管吃|供餐|提供餐"),
+    ("包吃", r"包吃|管饭|包饭|包三餐|管吃|供餐|提供餐|[管包供][两三2-3]顿饭?|[管包供][两三2-3]餐"),
     ("包住", r"包住|提供住宿|免费住宿|有宿舍|提供宿舍|包宿|管住"),
     ("五险一金", r"五险一金|六险一金"),
     ("五险", r"五险|缴纳社保|交社保|上社保|买社保"),
@@ -269,7 +291,8 @@ _FORMS = (
     (re.compile(r"兼职"), PART_TIME, 0.9),
     (
         re.compile(
-            r"零工|临时工|临时|小时工|钟点工|短期工|短工|散工|日结|现结|当天结|干完就结|日付"
+            r"零工|临时工|临时|小时工|钟点工|短期工|短工|散工|日结|现结|当天结|当晚结|干完就结|日付|"
+            r"一天一结|[干做]一天结一天"
         ),
         GIG,
         0.75,

@@ -23,6 +23,12 @@ _AFTER_HIRE = re.compile(
 _SEPARATOR = re.compile(r"(?:另招|还招|同时招|另需|另外招|再招|兼招|另聘|另外还需)\s*[:：]?\s*")
 _RUN_BEFORE = re.compile(r"[\u4e00-\u9fffA-Za-z/]+\s?$")
 _RUN_AFTER = re.compile(r"[\u4e00-\u9fffA-Za-z/]+")
+# A list line whose job wants "若干" instead of a number ("小工 若干 一天230"): a job of its own
+# when other lines of the message are jobs with headcounts.
+_MANY_LINE = re.compile(
+    r"(?m)^[ \t]*(?:\d{1,2}\s*[.、)]|[①-⑩])?[ \t]*(?P<t>[\u4e00-\u9fff/]{1,10})[ \t]*"
+    r"(?:若干|多名|数名)"
+)
 # Words that introduce a job rather than name it; the title is what follows the last of them.
 _HIRE_WORDS = (
     "招聘",
@@ -154,6 +160,11 @@ def job_anchors(norm: str) -> list[JobAnchor]:
         title = clean_title(run.group())
         if title is not None:
             anchors.append(JobAnchor(title, sep.end(), run.end(), None))
+    if anchors:
+        for line in _MANY_LINE.finditer(norm):
+            title = clean_title(line.group("t"))
+            if title is not None and not any(a.start <= line.start("t") < a.end for a in anchors):
+                anchors.append(JobAnchor(title, line.start("t"), line.end(), None))
     anchors.sort(key=lambda a: a.start)
     unique: list[JobAnchor] = []
     for anchor in anchors:

@@ -28,6 +28,7 @@ from matching.districts import (
     nearest_district,
     parse_area,
 )
+from matching.post_terms import find_licences
 from matching.taxonomy import codes_in
 from models.posting import Posting
 from models.seeker import SeekerProfile
@@ -402,9 +403,27 @@ def _requirements(
             if own:
                 return False, f"lacks_{name}"
             unverified = unverified or f"unstated_{name}"
+    if "持证" in find_licences(text):  # "需持证上岗": the licence of the job's own trade
+        name, held_words = _trade_licence(posting.title)
+        said = _NO_LICENCE.sub("", own)  # "没有证" holds none
+        if not any(w in said for w in held_words):
+            if own:
+                return False, f"lacks_{name}"
+            unverified = unverified or f"unstated_{name}"
     if _SENIOR.search(posting.title) and not any(w in own for w in _SENIOR_OWN):
         return False, "seniority"
     return True, unverified or "none_lacking"
+
+
+_NO_LICENCE = re.compile(r"(?:没有|没|无|不会|未)[^，,。；;\s]{0,4}?[证照]")
+
+
+def _trade_licence(title: str) -> tuple[str, tuple[str, ...]]:
+    """The licence a 持证 job of this title needs (电工 → electrician), else any licence (证)."""
+    for name, _pattern, held_words in _LICENCES:
+        if any(w in title for w in held_words):
+            return name, held_words
+    return "licence", ("证", "照")
 
 
 def _clause(text: str, start: int, end: int) -> str:

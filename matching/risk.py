@@ -177,6 +177,7 @@ def _pay_flags(posting: Posting, text: str, min_wage_monthly: float) -> list[Ris
             PayUnit.MONTH: min_wage_monthly,
             PayUnit.DAY: min_wage_monthly / WORKDAYS_PER_MONTH,
             PayUnit.HOUR: min_wage_monthly / WORKDAYS_PER_MONTH / HOURS_PER_DAY,
+            PayUnit.YEAR: min_wage_monthly * 12,
         }[pay.unit]
         stated = pay.max if pay.max is not None else pay.min
         if stated is not None and stated < per * 0.999:

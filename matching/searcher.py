@@ -113,6 +113,10 @@ class PostingSide:
         weights = bm25_tf(counts, lengths[owners], avg)
         self.words.add(terms, rows[owners], weights, len(postings), added)
 
+    def nbytes(self) -> dict[str, int]:
+        """Bytes by part: the vector index, the numeric columns, the word index."""
+        return _side_bytes(self.index, self.table, self.words)
+
     def drop(self, ids: Collection[int]) -> None:
         """Forget postings (closed, expired, held, merged into a duplicate)."""
         self.index.remove(np.array(list(ids), dtype=np.int64))
@@ -215,6 +219,10 @@ class SeekerSide:
             self.words.add(terms, rows[owners], shares, len(chunk), len(terms))
         self.words.settle()
 
+    def nbytes(self) -> dict[str, int]:
+        """Bytes by part: the vector index, columns and kept embeddings, the word index."""
+        return _side_bytes(self.index, self.table, self.words)
+
     def drop(self, ids: Collection[int]) -> None:
         """Forget seekers (paused, found work, deleted their data, withdrew consent)."""
         self.index.remove(np.array(list(ids), dtype=np.int64))
@@ -241,9 +249,11 @@ class SeekerSide:
         tf = bm25_tf(counts, np.full(len(counts), len(keys)), posting_words_index.avg_length)
         lexical = np.zeros(table.size, dtype=np.float32)
         self.words.accumulate(terms, tf.astype(np.float64), lexical)
-        ids, cosines = self.index.nearest(vector.astype(np.float32), N_REACH_VECTOR)
+        ids, _ = self.index.nearest(vector.astype(np.float32), N_REACH_VECTOR)
         found = table.rows_for(ids)
-        by_vector, cosines = found[found >= 0], cosines[found >= 0]
+        by_vector = found[found >= 0]
+        # The pool's cosines again from the kept float32 vectors: the index stores float16.
+        cosines = table.cosines(by_vector, vector)
         wanted = (table.column("category_bits") & target.category_bits[0]) != 0
         pools = [by_vector, _best(lexical, alive, N_REACH_WORDS), np.flatnonzero(alive & wanted)]
         rows = _union(pools, alive)
@@ -303,6 +313,16 @@ def _add_vectors(
             vectors,
             np.array([stamps[i] for i in new], dtype=np.int64),
         )
+
+
+def _side_bytes(index: AnyIndex, table: Table[Any], words: InvertedIndex) -> dict[str, int]:
+    table_bytes = table.nbytes()
+    return {
+        "vector_index": index.nbytes(),
+        "columns": table_bytes["columns"],
+        "kept_vectors": table_bytes["vectors"],
+        "words": words.nbytes(),
+    }
 
 
 def _union(pools: list[Rows], alive: NDArray[np.bool_]) -> Rows:

@@ -85,7 +85,7 @@ class Candidate:
     kind: Kind
     id: int
     recipient: Recipient
-    hold: str | None
+    hold: Hold | None
     attempts: int
     recoveries: int  # claims lost by stopped workers, counting this recovery
     recovered: bool  # it was `sending` under an expired lease
@@ -102,7 +102,7 @@ class Verdict:
     state: DeliveryState | None = None  # END: the terminal state
     outcome: str | None = None  # END: the reason; DEFER: what it waits for
     due_at: datetime | None = None  # DEFER and DIGEST: when it is due again
-    hold: str | None = None
+    hold: Hold | None = None
     include: tuple[int, ...] = ()  # a digest's members that go out in it
     drop: tuple[tuple[int, DeliveryState, str], ...] = ()  # members ended now, with reasons
 
@@ -135,7 +135,7 @@ class Outcome:
     attempt: str  # history label: sent / transient / rate_limited / window_closed / gone / ...
     counted: bool = True  # whether it counts towards the attempt limit
     due_at: datetime | None = None  # QUEUED: when to try again
-    hold: str | None = None
+    hold: Hold | None = None
     message_id: str | None = None
     unsubscribe: bool = False  # the recipient is gone: suppress everything else queued for them
 

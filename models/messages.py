@@ -40,6 +40,26 @@ class Location:
     lon: float
 
 
+class EventKind(StrEnum):
+    """What a platform event says, as opposed to something the user wrote."""
+
+    SUBSCRIBE = "subscribe"  # followed the official account (no QR scene)
+    UNSUBSCRIBE = "unsubscribe"
+    START = "start"  # Telegram /start or a deep link; a WeChat QR scene (arg: its code)
+    MENU = "menu"  # a WeChat menu click (arg: the menu key)
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """A platform event with its argument (the deep-link code, the menu key), if any."""
+
+    kind: EventKind
+    arg: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "arg", clean_text(self.arg)[:TEXT_MAX_CHARS])
+
+
 @dataclass(frozen=True, slots=True)
 class Incoming:
     """One user action, channel-neutral: text, a shared location or a tapped button."""
@@ -50,13 +70,12 @@ class Incoming:
     payload: str | None = None  # button payload (callback data, or a numbered WeChat choice)
     message_id: str | None = None  # channel's own id, for de-duplicating platform retries
     display_name: str | None = None
-    # platform events: "subscribe", "unsubscribe", "menu:<key>", "start:<arg>"
-    event: str | None = None
+    event: Event | None = None  # a platform event rather than a message
 
     def __post_init__(self) -> None:
         # Whatever an adapter received is input: bounded, and storable as UTF-8.
         object.__setattr__(self, "text", clean_text(self.text)[:TEXT_MAX_CHARS])
-        for name in ("payload", "display_name", "event"):
+        for name in ("payload", "display_name"):
             value = getattr(self, name)
             if value is not None:
                 object.__setattr__(self, name, clean_text(value)[:TEXT_MAX_CHARS])
@@ -91,6 +110,8 @@ class Reply:
     request_location: bool = False  # the channel may offer a "share location" button
     # the question asks for a number ("比如 5"): a typed number is that value, not a choice number
     numeric: bool = False
+    # the language of `text` when it goes out of a turn (pushes): an adapter's own hints match it
+    lang: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -552,6 +552,16 @@ CREATE TABLE group_digest_postings (
 );
 """
 
+# The last page of 找工作's list shown to each seeker (issue 13), so a typed 换一批 / 更多
+# shows the next one instead of the first again; deleted with the user.
+I13SMALL_JOB_PAGES = """
+CREATE TABLE job_pages (
+    user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    page INTEGER NOT NULL,                      -- 0 = the first five
+    shown_at TEXT NOT NULL
+);
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration("0001_core", CORE),
     Migration("0007_wechat", WECHAT),
@@ -570,4 +580,5 @@ MIGRATIONS: list[Migration] = [
     Migration("i20_user_keys", I20_USER_KEYS),
     Migration("i21kf_cursor", I21KF_CURSOR),
     Migration("i21groups_customer_groups", I21GROUPS_CUSTOMER_GROUPS),
+    Migration("i13small_job_pages", I13SMALL_JOB_PAGES),
 ]

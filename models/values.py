@@ -13,6 +13,7 @@ class PayUnit(StrEnum):
     DAY = "day"
     HOUR = "hour"
     PIECE = "piece"
+    YEAR = "year"  # 年薪: kept as stated, a twelfth of it a month when compared
 
 
 # A month is about 21.75 working days and a working day 8 hours (DESIGN.md; 劳动法 figures).
@@ -46,6 +47,7 @@ class Pay:
             PayUnit.MONTH: 1.0,
             PayUnit.DAY: WORKDAYS_PER_MONTH,
             PayUnit.HOUR: WORKDAYS_PER_MONTH * HOURS_PER_DAY,
+            PayUnit.YEAR: 1 / 12,
         }.get(self.unit)
         return None if factor is None else value * factor
 

@@ -31,7 +31,6 @@ from handlers.context import Policy, Services
 from models.db import Database
 from models.messages import Channel
 from models.posting import Posting, PostingStatus, Trust
-from models.repos.deliveries import DeliveryRepo
 from models.timeutil import to_db, utcnow
 from models.values import Pay, PayUnit
 
@@ -91,7 +90,7 @@ async def _postings(services: Services, count: int) -> list[int]:
 
 
 async def _enqueue(services: Services, pairs: Sequence[tuple[int, int]]) -> None:
-    repo = DeliveryRepo(services.db)
+    repo = services.repos.deliveries
     by_posting: dict[int, list[tuple[int, float, str]]] = {}
     for posting, seeker in pairs:
         by_posting.setdefault(posting, []).append((seeker, 0.8, "保洁类 · 西青区 · 日结 200 元"))

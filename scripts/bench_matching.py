@@ -7,15 +7,27 @@
   rendered through the catalogue). Posting texts are real (cycled to 100k) so the word index
   has realistic lengths; the vectors are synthetic unit vectors around 300 "trade" centres
   (no encoder: 100k encodes would take 15 minutes), said so in the output.
-- Reverse matching at 10k and 100k seekers: one posting against the seeker side, threshold 0.45.
+- Reverse matching at 10k and 100k seekers: one posting against the seeker side, threshold 0.45;
+  and with --1m at 1M seekers (synthetic vectors and profiles, built in chunks; about 10 minutes
+  on 2 shared cores, most of it making and adding 1M profiles).
+- Index choice at 1M vectors (the same synthetic data): exact flat, IVF with flat, fp16 and
+  8-bit storage, HNSW (on a 200k subset: its 1M build alone takes minutes here, and it cannot
+  remove ids): build time, p95 of one query, bytes per vector, recall of the exact top 10/300.
+- Memory: RSS growth while each part was built (posting side, seeker side, model), the bytes of
+  each part (vector index, columns, kept vectors, word index, encoder cache), and the RSS with
+  the 100k posting side, the 100k seeker side and the model loaded together.
+- turn_p95_ms: ordinary chat turns through the real router on a real SQLite file, no model
+  (scripts/bench_turns.py's harness).
 
-    python scripts/bench_matching.py [--sizes 10000,100000] [--queries 300] [--no-encode]
+    python scripts/bench_matching.py [--sizes 10000,100000] [--queries 300] [--no-encode] [--1m]
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import csv
+import gc
 import gzip
 import json
 import os
@@ -28,6 +40,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, get_args
 
+import faiss
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,13 +50,14 @@ from handlers.texts import t  # noqa: E402
 from matching.columns import CODES, DISTRICTS  # noqa: E402
 from matching.encoder import Backend, cpu_flags  # noqa: E402
 from matching.explain import render, render_many  # noqa: E402
-from matching.index import FlatIndex, IVFIndex, build_index  # noqa: E402
+from matching.index import FlatIndex, IVFIndex, build_index, single_thread  # noqa: E402
 from matching.profile_text import posting_text  # noqa: E402
 from matching.searcher import PostingSide, SeekerSide  # noqa: E402
 from models.messages import Location  # noqa: E402
 from models.posting import Posting, Trust  # noqa: E402
 from models.seeker import SeekerProfile  # noqa: E402
 from models.values import Pay, PayUnit, WorkForm  # noqa: E402
+from scripts.bench_turns import ordinary_turns  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "eval" / "raw" / "jobhunting_share_cn" / "dev_postings.csv.gz"
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
@@ -74,10 +88,15 @@ class Vectors:
         self.centres = centres / np.linalg.norm(centres, axis=1, keepdims=True)
 
     def draw(self, n: int) -> np.ndarray:
-        """n vectors, each near a random centre."""
-        around = self.centres[self.rng.integers(0, len(self.centres), n)]
-        noisy = around + self.rng.normal(scale=0.05, size=(n, DIM)).astype(np.float32)
-        return (noisy / np.linalg.norm(noisy, axis=1, keepdims=True)).astype(np.float32)
+        """n vectors, each near a random centre (drawn in float32 chunks: 1M fit in 1.5 GB)."""
+        out = np.empty((n, DIM), dtype=np.float32)
+        for start in range(0, n, 50_000):
+            size = min(50_000, n - start)
+            around = self.centres[self.rng.integers(0, len(self.centres), size)]
+            noise = self.rng.standard_normal(size=(size, DIM), dtype=np.float32)
+            noisy = around + 0.05 * noise
+            out[start : start + size] = noisy / np.linalg.norm(noisy, axis=1, keepdims=True)
+        return out
 
 
 def synthetic_postings(n: int, texts: list[tuple[str, str]], rng: random.Random) -> list[Posting]:
@@ -110,7 +129,7 @@ def synthetic_postings(n: int, texts: list[tuple[str, str]], rng: random.Random)
     return out
 
 
-def synthetic_seekers(n: int, rng: random.Random) -> list[SeekerProfile]:
+def synthetic_seekers(n: int, rng: random.Random, first_id: int = 1) -> list[SeekerProfile]:
     """n seeker profiles: 1-2 trades, 0-2 districts, some locations, pay floors, wishes."""
     out = []
     for i in range(n):
@@ -119,7 +138,7 @@ def synthetic_seekers(n: int, rng: random.Random) -> list[SeekerProfile]:
         floor = {PayUnit.MONTH: 4500, PayUnit.DAY: 180}.get(unit, 0) if unit else 0
         out.append(
             SeekerProfile(
-                user_id=i + 1,
+                user_id=first_id + i,
                 categories=tuple(rng.sample(CODES, rng.choice((1, 2)))),
                 districts=tuple(rng.sample(DISTRICTS, rng.choice((0, 1, 2)))),
                 location=Location(39.1 + rng.uniform(-0.2, 0.2), 117.2 + rng.uniform(-0.3, 0.3))
@@ -156,16 +175,21 @@ def timed(fn: Callable[[], Any], repeats: int) -> list[float]:
     return out
 
 
-def bench_forward(size: int, texts: list[tuple[str, str]], queries: int) -> dict[str, Any]:
+def bench_forward(
+    size: int, texts: list[tuple[str, str]], queries: int
+) -> tuple[dict[str, Any], PostingSide]:
     """Build a posting side of `size` and time hybrid top-10 searches with reasons."""
     rng = random.Random(size)
     vectors = Vectors(size)
     postings = synthetic_postings(size, texts, rng)
+    before = _rss_mb()
     start = time.perf_counter()
     matrix = vectors.draw(size)
     side = PostingSide(build_index(DIM, np.arange(1, size + 1), matrix, np.zeros(size, np.int64)))
     side.put(postings, [0] * size, [], np.zeros((0, DIM), dtype=np.float32))
     built = time.perf_counter() - start
+    gc.collect()
+    grown = _rss_mb() - before - round(matrix.nbytes / 2**20)  # the matrix is the bench's
     seekers = synthetic_seekers(queries, rng)
     query_vectors = vectors.draw(queries)
     now = NOW.timestamp()
@@ -183,34 +207,73 @@ def bench_forward(size: int, texts: list[tuple[str, str]], queries: int) -> dict
     samples = []
     for i in range(queries):
         samples.extend(timed(lambda i=i: one(i), 1))
+    agreement = None
+    if isinstance(side.index, IVFIndex):  # the same lists with float32 storage: same top 10?
+        stored = side.index
+        fp32 = IVFIndex.trained(DIM, matrix, storage="flat")
+        fp32.add(np.arange(1, size + 1), matrix)
+        shares = []
+        for i in range(min(queries, 100)):
+            query = side.query(seekers[i], query_vectors[i])
+            side.index = stored
+            ours = {f.key for f in side.search(query, 10, now)}
+            side.index = fp32
+            exact = {f.key for f in side.search(query, 10, now)}
+            shares.append(len(ours & exact) / max(len(exact), 1))
+        side.index = stored
+        agreement = round(float(np.mean(shares)), 4)
+        del fp32
+    del matrix
+    gc.collect()
     return {
         "build_s": round(built, 1),
         "index": "ivf" if isinstance(side.index, IVFIndex) else "flat",
+        "storage": getattr(side.index, "storage", "flat"),
         "latency_ms": percentiles(samples),
         "mean_results": round(float(np.mean(results)), 1),
-    }
+        "top10_agreement_with_float32_storage": agreement,
+        "load_average": _load(),
+        "rss_growth_mb": grown,
+        "bytes_mb": _mb(side.nbytes()),
+    }, side
 
 
-def bench_reverse(size: int, texts: list[tuple[str, str]], queries: int) -> dict[str, Any]:
-    """Build a seeker side of `size` and time reverse matching of new postings."""
+def words_side(texts: list[tuple[str, str]], rng: random.Random, vectors: Vectors) -> PostingSide:
+    """A 20k posting corpus whose word statistics weigh the seekers' wish words."""
+    side = PostingSide(FlatIndex.empty(DIM))
+    sample = synthetic_postings(20_000, texts, rng)
+    side.put(sample, [0] * len(sample), range(len(sample)), vectors.draw(len(sample)))
+    return side
+
+
+def bench_reverse(
+    size: int, texts: list[tuple[str, str]], queries: int
+) -> tuple[dict[str, Any], SeekerSide]:
+    """Build a seeker side of `size` (profiles and vectors made and added 50k at a time, so
+    1M fit in memory) and time reverse matching of new postings."""
     rng = random.Random(size + 1)
     vectors = Vectors(size + 1)
-    words_side = PostingSide(FlatIndex.empty(DIM))  # the posting corpus' word statistics
-    sample = synthetic_postings(min(size, 20_000), texts, rng)
-    words_side.put(sample, [0] * len(sample), range(len(sample)), vectors.draw(len(sample)))
-    seekers = synthetic_seekers(size, rng)
+    words = words_side(texts, rng, vectors).words
+    before = _rss_mb()
     start = time.perf_counter()
-    ids = np.array([s.user_id for s in seekers], dtype=np.int64)
-    side = SeekerSide(build_index(DIM, ids, vectors.draw(size), np.zeros(size, np.int64)))
-    side.put(seekers, [0] * size, [], np.zeros((0, DIM), dtype=np.float32), words_side.words)
+    ids = np.arange(1, size + 1, dtype=np.int64)
+    matrix = vectors.draw(size)
+    side = SeekerSide(build_index(DIM, ids, matrix, np.zeros(size, np.int64)))
+    del matrix
+    indexed = time.perf_counter() - start
+    for chunk in range(0, size, 50_000):
+        seekers = synthetic_seekers(min(50_000, size - chunk), rng, first_id=chunk + 1)
+        side.put(seekers, [0] * len(seekers), [], np.zeros((0, DIM), np.float32), words)
     built = time.perf_counter() - start
+    gc.collect()
+    grown = _rss_mb() - before
     postings = synthetic_postings(queries, texts[::-1], rng)
     posting_vectors = vectors.draw(queries)
     now = NOW.timestamp()
     reached: list[int] = []
 
     def one(i: int) -> None:
-        found = side.reach(postings[i], posting_vectors[i], words_side.words, now, 0.45)
+        found = side.reach(postings[i], posting_vectors[i], words, now, 0.45)
         reached.append(len(found))
         render_many([f.parts for f in found], t)  # as Matcher.reach does
 
@@ -222,10 +285,105 @@ def bench_reverse(size: int, texts: list[tuple[str, str]], queries: int) -> dict
         samples.extend(timed(lambda i=i: one(i), 1))
     return {
         "build_s": round(built, 1),
+        "index_build_s": round(indexed, 1),
         "index": "ivf" if isinstance(side.index, IVFIndex) else "flat",
+        "storage": getattr(side.index, "storage", "flat"),
         "latency_ms": percentiles(samples),
         "mean_reached": round(float(np.mean(reached)), 1),
+        "load_average": _load(),
+        "rss_growth_mb": grown,
+        "bytes_mb": _mb(side.nbytes()),
+    }, side
+
+
+def bench_indexes(size: int, queries: int, hnsw_size: int) -> dict[str, Any]:
+    """Index layouts on the same synthetic vectors: build, one-query p95, bytes per vector,
+    recall of exact search's top 10 and top 300 (reverse matching's vector pool)."""
+    vectors = Vectors(7)
+    data = vectors.draw(size)
+    probe = vectors.draw(queries)
+    out: dict[str, Any] = {"vectors": size, "queries": queries}
+    truth, out["flat"] = _exact(data, probe)
+    layouts = {
+        "ivf_flat": "flat",
+        "ivf_sq_fp16": "fp16",
+        "ivf_sq8": "sq8",
     }
+    for name, storage in layouts.items():
+        start = time.perf_counter()
+        index = IVFIndex.trained(DIM, data, storage=storage)
+        index.add(np.arange(size, dtype=np.int64), data)
+        built = time.perf_counter() - start
+        out[name] = _layout_figures(index.nearest, probe, truth, built, index.nbytes() / size)
+        out[name]["lists"] = index.lists
+        del index
+        gc.collect()
+    hnsw = faiss.IndexHNSWFlat(DIM, 16, faiss.METRIC_INNER_PRODUCT)
+    hnsw.hnsw.efConstruction = 40
+    hnsw.hnsw.efSearch = 320
+    start = time.perf_counter()
+    hnsw.add(data[:hnsw_size])
+    built = time.perf_counter() - start
+    small = faiss.IndexFlatIP(DIM)
+    small.add(data[:hnsw_size])
+    with single_thread():
+        small_truth = small.search(probe, 300)[1]
+
+    def hnsw_nearest(q: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        with single_thread():
+            scores, ids = hnsw.search(q[None], k)
+        return ids[0], scores[0]
+
+    out["hnsw_m16"] = _layout_figures(
+        hnsw_nearest, probe, small_truth, built, DIM * 4 + 16 * 2 * 4 * 1.1
+    )
+    out["hnsw_m16"]["vectors"] = hnsw_size
+    out["hnsw_m16"]["note"] = "no remove_ids: every paused seeker would need a rebuild"
+    out["load_average"] = _load()
+    return out
+
+
+def _exact(data: np.ndarray, probe: np.ndarray) -> tuple[np.ndarray, dict[str, Any]]:
+    """The exact top 300 of each probe, and exact search's own figures."""
+    exact = faiss.IndexFlatIP(DIM)
+    exact.add(data)
+    with single_thread():
+        truth = exact.search(probe, 300)[1]
+        samples = [timed(lambda q=q: exact.search(q[None], 300), 1)[0] for q in probe]
+    figures = {
+        "build_s": 0.0,
+        "p95_ms": percentiles(samples)["p95"],
+        "bytes_per_vector": DIM * 4,
+        "recall_at_10": 1.0,
+        "recall_at_300": 1.0,
+    }
+    return truth, figures
+
+
+def _layout_figures(
+    nearest: Callable[[np.ndarray, int], tuple[np.ndarray, np.ndarray]],
+    probe: np.ndarray,
+    truth: np.ndarray,
+    built: float,
+    per_vector: float,
+) -> dict[str, Any]:
+    found = [nearest(q, 300)[0] for q in probe]
+    samples = [timed(lambda q=q: nearest(q, 300), 1)[0] for q in probe]
+    return {
+        "build_s": round(built, 1),
+        "p95_ms": percentiles(samples)["p95"],
+        "bytes_per_vector": round(per_vector, 1),
+        "recall_at_10": _recall(found, truth, 10),
+        "recall_at_300": _recall(found, truth, 300),
+    }
+
+
+def _recall(found: list[np.ndarray], truth: np.ndarray, k: int) -> float:
+    hits = [
+        len(set(f[:k].tolist()) & set(row[:k].tolist()))
+        for f, row in zip(found, truth, strict=True)
+    ]
+    return round(float(np.sum(hits)) / (k * len(found)), 4)
 
 
 def bench_encode(
@@ -244,10 +402,12 @@ def bench_encode(
     from matching.model_files import ensure_default_model
 
     passages = list(dict.fromkeys(posting_text(Posting(None, a, b)) for a, b in texts))
+    before = _rss_mb()
     encoder = load_encoder(model, cache, backend=backend)
-    plain = SentenceTransformer(model or str(ensure_default_model(cache)), device="cpu")
     warm = passages[:16]
     encoder.encode(warm, "passage")
+    model_mb = _rss_mb() - before  # after a first batch: weights are mapped in on first use
+    plain = SentenceTransformer(model or str(ensure_default_model(cache)), device="cpu")
     plain.encode([f"passage: {p}" for p in warm], normalize_embeddings=True)
     ours_rates, plain_rates, agreement = [], [], []
     for round_ in range(rounds):
@@ -279,6 +439,9 @@ def bench_encode(
         "mean_cosine_ours_vs_plain": round(float(np.mean(agreement)), 4),
         "model": encoder.model_id,
         "encoder_backend": encoder.backend,
+        "rss_model_mb": model_mb,
+        "encoder_cache_mb": round(encoder.cache_bytes() / 2**20, 1),
+        "encode_load_average": _load(),
     }
 
 
@@ -288,6 +451,10 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--encode-texts", type=int, default=256, help="Texts per round.")
     parser.add_argument("--no-encode", action="store_true", help="Skip the encoder figures.")
+    parser.add_argument(
+        "--1m", dest="million", action="store_true", help="Add the 1M seeker figures (~10 min)."
+    )
+    parser.add_argument("--turns", type=int, default=200, help="Users of the turn figures.")
     parser.add_argument("--model", default=None)
     parser.add_argument(
         "--data", type=Path, default=DATA, help="dev_postings.csv.gz, read in place."
@@ -300,33 +467,81 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     texts = real_texts(args.data, 50_000)
     report: dict[str, Any] = {
-        "machine": {"cpus": len(os.sched_getaffinity(0)), "load_average": os.getloadavg()},
+        "machine": {"cpus": len(os.sched_getaffinity(0)), "load_average": _load()},
         "cpu_flags": cpu_flags(),
         "vectors": "synthetic unit vectors around 300 centres (encoder bypassed) for search",
         "texts": "real posting texts from the dev data set, cycled to size",
     }
+    turns = asyncio.run(ordinary_turns(args.turns))
+    report["turn"] = {**percentiles(turns), "turns": len(turns), "load_average": _load()}
+    report["turn_p95_ms"] = report["turn"]["p95"]
+    kept: dict[str, Any] = {}
     for size in sizes:
         label = f"{size // 1000}k"
-        forward = bench_forward(size, texts, args.queries)
-        reverse = bench_reverse(size, texts, args.queries)
+        kept.clear()  # the largest sides stay loaded for the memory figures
+        gc.collect()
+        forward, kept["postings"] = bench_forward(size, texts, args.queries)
+        reverse, kept["seekers"] = bench_reverse(size, texts, args.queries)
         report[f"forward_{label}"] = forward
+        _progress(f"{label}", forward, reverse)
         report[f"reverse_{label}"] = reverse
         report[f"query_p95_ms_{label}"] = forward["latency_ms"]["p95"]
         report[f"reverse_p95_ms_{label}"] = reverse["latency_ms"]["p95"]
+    largest = f"{max(sizes) // 1000}k"
+    report["memory"] = {
+        f"rss_posting_side_{largest}_mb": report[f"forward_{largest}"]["rss_growth_mb"],
+        f"rss_seeker_side_{largest}_mb": report[f"reverse_{largest}"]["rss_growth_mb"],
+        "posting_side_bytes_mb": report[f"forward_{largest}"]["bytes_mb"],
+        "seeker_side_bytes_mb": report[f"reverse_{largest}"]["bytes_mb"],
+        f"rss_both_sides_{largest}_mb": _rss_mb(),
+    }
     report["search_peak_rss_mb"] = _peak_rss_mb()
-    if not args.no_encode:  # last: torch's idle threads would otherwise slow the searches
+    if not args.no_encode:  # torch's idle threads would otherwise slow the searches
         report.update(
             bench_encode(
                 texts, args.encode_texts, args.model, args.cache_dir, args.encoder_backend
             )
         )
-    report["load_average_at_end"] = os.getloadavg()
+        report["memory"]["rss_model_mb"] = report["rss_model_mb"]
+        report["memory"]["encoder_cache_mb"] = report["encoder_cache_mb"]
+        report["memory"][f"rss_both_sides_{largest}_and_model_mb"] = _rss_mb()
+    kept.clear()
+    gc.collect()
+    if args.million:
+        queries = min(args.queries, 100)
+        million, _ = bench_reverse(1_000_000, texts, queries)
+        million["seekers"] = "synthetic profiles and vectors (said so: no 1M real seekers exist)"
+        report["reverse_1m"] = million
+        report["reverse_p95_ms_1m"] = million["latency_ms"]["p95"]
+        _progress("reverse 1m", million)
+        gc.collect()
+        report["index_choice_1m"] = bench_indexes(1_000_000, queries, 200_000)
+    report["load_average_at_end"] = _load()
     report["peak_rss_mb"] = _peak_rss_mb()
     print(json.dumps(report, ensure_ascii=False, indent=1))
 
 
+def _progress(label: str, *parts: dict[str, Any]) -> None:
+    """One line to stderr per finished part: a long run shows where it is."""
+    print(label, *(json.dumps(p, ensure_ascii=False) for p in parts), file=sys.stderr)
+
+
 def _peak_rss_mb() -> int:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
+def _rss_mb() -> int:
+    """Resident memory now (peak RSS never falls, so parts are measured by this)."""
+    with open("/proc/self/statm") as handle:
+        return round(int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20)
+
+
+def _load() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def _mb(parts: dict[str, int]) -> dict[str, float]:
+    return {name: round(value / 2**20, 1) for name, value in parts.items()}
 
 
 if __name__ == "__main__":

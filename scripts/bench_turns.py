@@ -108,6 +108,21 @@ class Bench:
         return waits
 
 
+async def ordinary_turns(users: int) -> list[float]:
+    """Seconds per ordinary turn (你好 then 帮助 from each of `users` fresh seekers, then once
+    more from each as a returning user): real router, real SQLite file, no matcher or model.
+    scripts/bench_matching.py reports their p95 as turn_p95_ms."""
+    with tempfile.TemporaryDirectory() as tmp:
+        async with Database.open(Path(tmp) / "turns.db") as db:
+            bench = Bench(Services(db=db, policy=Policy()))
+            keys = [await bench.user(Role.SEEKER) for _ in range(users)]
+            for key in keys[:5]:  # warm-up: first imports and prepared statements
+                await bench.turn(key, "你好")
+            return [
+                await bench.turn(key, text) for text in ("你好", "帮助", "你好") for key in keys
+            ]
+
+
 async def run(reps: int, sizes: list[int]) -> dict[str, Any]:
     """All figures, from a fresh database."""
     with tempfile.TemporaryDirectory() as tmp:

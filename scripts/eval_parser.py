@@ -8,14 +8,18 @@ Three test sets:
   after the parser and first scored before any change.
 - `dataset`: real postings from ../shared/eval/raw/jobhunting_share_cn/dev_postings.csv.gz, chosen
   by rules that do not use the parser: the description states the platform's own salary range
-  (gold pay, monthly) or names the platform's city or district (gold city, district); plus a
+  (gold pay, monthly unless the text writes /天 or /小时) or names the platform's city or
+  district, in full or short (gold city, district: `platform_district` reads each platform's own
+  format of 地区 and 地址); plus a
   hand-labelled headcount set (scripts/data/parser_headcount_labels.csv: ids and numbers only,
   no text).
 
 A prediction counts as right when it equals the gold value (titles: one contains the other;
-benefits and phones: per item). Wrong values count against both precision and recall.
+benefits and phones: per item). Wrong values count against both precision and recall. Gig-post
+trades are read as intake reads them: keywords and meaning (matching/post_trade.py, the bundled
+model); `--keywords-only` scores the keyword taxonomy alone. The real postings are keyword-only.
 
-    python scripts/eval_parser.py [--show-errors] [--limit N]
+    python scripts/eval_parser.py [--show-errors] [--limit N] [--keywords-only]
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from matching.parser import ParsedPost, parse_post, to_posting  # noqa: E402
+from matching.post_trade import TradeReader  # noqa: E402
 from matching.risk import assess  # noqa: E402
 from models.posting import Trust  # noqa: E402
 
@@ -138,16 +143,21 @@ def _held_out(key: str) -> bool:
     return zlib.crc32(key.encode("utf-8")) % 5 == 0
 
 
-def eval_gig(path: Path, tally: Tally, split: str = "all") -> dict[str, Any]:
+def eval_gig(
+    path: Path, tally: Tally, split: str = "all", reader: TradeReader | None = None
+) -> dict[str, Any]:
     posts = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
     if split != "all":
         posts = [p for p in posts if _held_out(p["id"]) == (split == "heldout")]
     jobs_right = 0
     scams = [0, 0, 0]  # caught, false alarms, missed
+    asked = [0, 0]  # jobs whose trade the draft asks about; of them, gold among the options
     started = time.perf_counter()
     for post in posts:
         now = datetime.fromisoformat(post.get("now") or "2026-11-23T10:00:00+08:00")
         jobs = parse_post(post["text"], now)
+        if reader is not None:
+            jobs = reader.read(jobs)
         jobs_right += len(jobs) == len(post["jobs"])
         held = any(
             assess(
@@ -168,6 +178,10 @@ def eval_gig(path: Path, tally: Tally, split: str = "all") -> dict[str, Any]:
         for i in range(max(len(jobs), len(post["jobs"]))):
             pred = jobs[i] if i < len(jobs) else None
             gold = post["jobs"][i] if i < len(post["jobs"]) else None
+            if pred is not None and gold is not None and pred.trade_options:
+                codes = gold.get("categories") or [gold.get("category")]
+                asked[0] += 1
+                asked[1] += any(c in codes for c in pred.trade_options)
             _compare_job(tally, pred, gold, f"{post['id']}#{i}")
     elapsed = time.perf_counter() - started
     return {
@@ -181,6 +195,7 @@ def eval_gig(path: Path, tally: Tally, split: str = "all") -> dict[str, Any]:
             else 1.0,
             "support": scams[0] + scams[2],
         },
+        "trade_asked": {"jobs": asked[0], "gold_among_options": asked[1]},
         "ms_per_post": round(elapsed * 1000 / len(posts), 2),
     }
 
@@ -222,7 +237,7 @@ def _compare_job(
         "work_form": g("work_form"),
     }
     for name in SCALAR_FIELDS:
-        if name == "category" and gold is not None and not gold.get("categories"):
+        if name == "category" and gold is not None and golds["category"] is None:
             continue  # no category applies (刷单, 家教): not scored
         tally.scalar(name, p.get(name), golds[name], where)
     digits = [p.replace("-", "") for p in (pred.phones if pred else ())]
@@ -231,7 +246,11 @@ def _compare_job(
 
 
 _NUM = r"(\d+(?:\.\d+)?)\s*([kK千万wW]?)"
-_RANGE = re.compile(rf"(?<![\d.]){_NUM}\s*(?:-|~|到|至)\s*{_NUM}")
+_RANGE = re.compile(
+    rf"(?<![\d.]){_NUM}\s*(?:元|块)?\s*(?:-|~|～|〜|—|–|－|到|至)\s*{_NUM}(?![\d.])"
+    r"\s*(?:元|块|RMB)?\s*(?:/|每|一|每个)?\s*(?P<u>天|日|小时|时|月)?"
+)
+_RANGE_UNIT = {"天": "day", "日": "day", "小时": "hour", "时": "hour"}
 
 
 def _value(number: str, unit: str) -> float:
@@ -239,14 +258,56 @@ def _value(number: str, unit: str) -> float:
     return float(number) * scale
 
 
-def _text_states_range(text: str, low: float, high: float) -> bool:
-    """Whether the text writes the platform's own salary range (independent of the parser)."""
+def _text_states_range(text: str, low: float, high: float) -> str | None:
+    """The unit ("month", "day", "hour") when the text writes the platform's own salary range
+    (5000-8000, 5k-8k, 5000元~8000元, 150-200元/天), else None; independent of the parser."""
     for m in _RANGE.finditer(text):
         a_unit = m.group(2) or m.group(4)
         a, b = _value(m.group(1), a_unit), _value(m.group(3), m.group(4))
         if abs(a - low) < 2 and abs(b - high) < 2:  # ZHILIAN stores 5001 for "5000"
-            return True
-    return False
+            unit = _RANGE_UNIT.get(m.group("u") or "")
+            if unit is None and high < 1000:
+                continue  # "150-250" with no unit: a day rate or something else, unsure
+            return unit or "month"
+    return None
+
+
+# The platforms' own district field (地区, else the start of 地址), per platform:
+#   51JOB "湖州·德清县"; LIEPIN "广州-黄埔区"; BOSS "杭州·滨江区·长河" (地址 "杭州滨江区…");
+#   JOBONLINE 地区 "金华市", 地址 "浙江金华永康市古山镇…" (province, city, then the district).
+#   ZHILIAN's 地址 is a street or town (新塘, 寮步镇) and LAGOU's a building: no district label.
+_LEVEL = ("区", "县", "市", "旗")
+_NOT_DISTRICTS = frozenset({"开发区", "高新区", "新区", "工业区", "园区", "自贸区", "保税区"})
+_ADDRESS_DISTRICT = re.compile(
+    r"^(?:中国大陆)?(?:[\u4e00-\u9fff]{2,3}?(?:省|自治区))?(?:[\u4e00-\u9fff]{2,3}?省)?"
+)
+
+
+def platform_district(row: dict[str, str]) -> str | None:
+    """The district the poster chose on the platform, in full ("德清县"), or None."""
+    platform = row.get("发布平台") or ""
+    region = re.split(r"[·\-]", row.get("地区") or "")
+    if platform in ("51JOB", "LIEPIN", "BOSS") and len(region) >= 2:
+        name = region[1].strip()
+        if len(name) >= 2 and name.endswith(_LEVEL):
+            return name
+    if platform in ("BOSS", "JOBONLINE"):
+        city = region[0].removesuffix("市")
+        address = _ADDRESS_DISTRICT.sub("", row.get("地址") or "")
+        for prefix in (city + "市", city):
+            if len(city) >= 2 and address.startswith(prefix):
+                m = re.match(r"[\u4e00-\u9fff]{1,6}?(?:新区|区|县|市|旗)", address[len(prefix) :])
+                name = m.group() if m else None
+                return None if name in _NOT_DISTRICTS else name
+    return None
+
+
+def district_in_text(district: str, text: str) -> bool:
+    """Whether the description names the district, in full or short ("德清" for 德清县)."""
+    if district in text:
+        return True
+    short = district.removesuffix("新区") if district.endswith("新区") else district[:-1]
+    return len(short) >= 2 and short in text
 
 
 def eval_dataset(path: Path, tallies: dict[str, Tally], limit: int) -> dict[str, Any]:
@@ -265,15 +326,16 @@ def eval_dataset(path: Path, tallies: dict[str, Tally], limit: int) -> dict[str,
                 lo_v, hi_v = float(low), float(high)
             except ValueError:
                 lo_v = hi_v = -1.0
-            if pay_rows < limit and lo_v > 0 and _text_states_range(text, lo_v, hi_v):
-                gold["pay"] = (lo_v, hi_v)
+            unit = _text_states_range(text, lo_v, hi_v) if lo_v > 0 else None
+            if pay_rows < limit and unit is not None:
+                gold["pay"] = (lo_v, hi_v) if unit == "month" else (lo_v, hi_v, unit)
             region = re.split(r"[·\-]", row.get("地区") or "")
             city = region[0].removesuffix("市")
             if city_rows < limit and len(city) >= 2 and city in text:
                 gold["city"] = city
-            named = len(region) >= 2 and len(region[1]) >= 3 and region[1] in text
-            if district_rows < limit and named and region[1].endswith(("区", "县", "市")):
-                gold["district"] = region[1]
+            district = platform_district(row)
+            if district_rows < limit and district and district_in_text(district, text):
+                gold["district"] = district
             if rid in labels:
                 gold["headcount"] = labels[rid]
             if not gold:
@@ -305,8 +367,9 @@ def _score_row(
         gold_pay = gold["pay"]
         right = (
             pred is not None
-            and len(pred) == 2
-            and all(abs(x - y) < 2 for x, y in zip(pred, gold_pay, strict=True))
+            and len(pred) == len(gold_pay)
+            and pred[2:] == gold_pay[2:]
+            and all(abs(x - y) < 2 for x, y in zip(pred[:2], gold_pay[:2], strict=True))
         )
         tally.scalar("pay", gold_pay if right else pred, gold_pay, rid)
     if "district" in gold:
@@ -335,7 +398,13 @@ def main() -> None:
     ap.add_argument("--dataset", type=Path, default=DATASET)
     ap.add_argument("--limit", type=int, default=1_000_000, help="rows per dataset field")
     ap.add_argument("--show-errors", action="store_true")
+    ap.add_argument("--keywords-only", action="store_true", help="no meaning-based trades")
     args = ap.parse_args()
+    reader = None
+    if not args.keywords_only:
+        from bot.app import shared_encoder  # loads torch: only when trades are read by meaning
+
+        reader = TradeReader(shared_encoder(None, Path.home() / ".cache" / "yizhan"))
     out: dict[str, Any] = {}
     tallies: dict[str, Tally] = {}
     gig_sets = [
@@ -350,7 +419,7 @@ def main() -> None:
     for name, path, split in gig_sets:
         if path.exists():
             tallies[name] = Tally()
-            out[name] = eval_gig(path, tallies[name], split)
+            out[name] = eval_gig(path, tallies[name], split, reader)
             out[name]["fields"] = tallies[name].report()
     real: dict[str, Tally] = {}
     out["dataset"] = eval_dataset(args.dataset, real, args.limit)

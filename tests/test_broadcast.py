@@ -18,7 +18,7 @@ from models.messages import Channel, DialogKey
 from models.posting import PostingStatus, Trust
 from models.repos.deliveries import DeliveryRepo
 from models.repos.outreach import OutreachRepo
-from models.values import Role
+from models.values import Pay, PayUnit, Role
 from tests.chat_helpers import Chat
 from tests.delivery_builders import FakeTime, make_posting, make_seeker, publish_now
 from tests.fakes.wechat_api import FakeWeChat
@@ -194,3 +194,33 @@ async def test_the_sheets_own_number_finds_that_posting_never_another(services, 
     assert "保洁员" in chat.text
     await chat.say("广播 99999999999999999999999")
     assert "没有找到岗位 99999999999999999999999" in chat.text
+
+
+async def test_a_broadcast_passes_the_push_bars_and_counts_who_they_left_out(
+    services, clock, town
+):
+    # Before the fix a broadcast queued every district seeker the ranking found, whatever their
+    # pay floor or trade (issue 13): a 200 元/天 cleaning gig reached a 230 元/天 seeker.
+    picky = await make_seeker(services, "picky", pay=Pay(230, None, PayUnit.DAY))
+    licence = await make_seeker(services, "nolicence", skills="会用扫地机")
+    await services.matcher.seeker_changed(picky)
+    await services.matcher.seeker_changed(licence)
+    posting = await make_posting(
+        services, description="西青区商场保洁，需持叉车证，早8晚5，联系电话13812345678"
+    )
+    await publish_now(services, posting, clock() + timedelta(days=30))
+    chat = await staff_chat(services)
+    await chat.say(f"广播 {posting}")
+    assert "西青区匹配求职者 2 人" in chat.text
+    assert "未通过推送条件、不推送 2 人：工资低于期望 1 人，缺少所需证书或经验 1 人。" in chat.text
+    await chat.tap("推送给求职者")
+    assert "新增推送 2 人" in chat.text
+    assert "工资低于期望 1 人" in chat.text
+    pushes = await _deliveries(services, posting)
+    assert set(pushes) == {town["near"], town["quiet"]}
+    assert "pay:" in pushes[town["near"]].push_bars
+
+    en = await staff_chat(services, "en_worker")
+    await en.say("/lang en")
+    await en.say(f"广播 {posting}")
+    assert "2 seekers left out by the push bars: pay below their floor 1" in en.text

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner, Result
 
 from bot.channels.console import ConsoleSession, parse_location, render, to_incoming
@@ -114,6 +115,7 @@ async def test_a_number_at_a_numeric_question_stays_a_value_after_a_restart(db_p
     assert state.step == "ask_education"
 
 
+@pytest.mark.slow
 def test_piped_chat_remembers_the_numbered_list_across_runs(tmp_path):
     db = tmp_path / "runs.db"
     assert _invoke(db, "chat", "--user", "u2", input=POST + "\n").exit_code == 0
@@ -158,6 +160,7 @@ def test_chat_help_documents_the_location_line():
     assert "@loc" in result.output
 
 
+@pytest.mark.slow
 def test_demo_walks_a_seeker_through_onboarding(tmp_path):
     db = tmp_path / "demo.db"
     for _ in range(2):  # a second run starts afresh
@@ -174,6 +177,7 @@ def test_demo_walks_a_seeker_through_onboarding(tmp_path):
     assert profile["education"] == "初中"
 
 
+@pytest.mark.slow
 def test_piped_chat_in_a_real_process(tmp_path):
     db = tmp_path / "proc.db"
     env = {**os.environ, "PYTHONIOENCODING": "utf-8", "YIZHAN_DB": str(db)}

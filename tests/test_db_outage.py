@@ -111,6 +111,7 @@ async def test_terminated_connections_answer_503_and_the_retry_is_answered(
     assert [m.text for m in dialog.seen] == ["你好", "保洁"]  # the retry answered, once
 
 
+@pytest.mark.slow
 async def test_a_database_that_refuses_connections_answers_503_within_wechats_5_s(
     served, pg_database, clock
 ):

@@ -1,12 +1,12 @@
 """The outbox repositories: unique pushes, near-duplicates, leases, outcomes and their history."""
 
-import functools
 from datetime import timedelta
 
 import pytest
 
+from bot.dispatcher import claim
 from handlers.context import Policy
-from handlers.controls import MAX_RECOVERIES, decide
+from handlers.delivery_rules import MAX_RECOVERIES
 from models.delivery import DeliveryState
 from models.dispatch import Hold, Kind, Outcome
 from models.messages import Reply
@@ -19,7 +19,7 @@ from tests.delivery_builders import enqueue, make_posting, make_seeker, publish_
 pytestmark = pytest.mark.backends  # every database test runs on SQLite and PostgreSQL
 
 LEASE = timedelta(minutes=5)
-DECIDE = functools.partial(decide, policy=Policy())
+POLICY = Policy()
 
 
 async def _published(services, **changes):
@@ -61,25 +61,19 @@ async def test_claim_leases_due_rows_and_recovers_stale_leases(services, clock):
     posting = await _published(services)
     await enqueue(services, posting, [seeker])
     repo = DeliveryRepo(services.db)
-    claimed, handled = await repo.claim(
-        "console", clock(), limit=10, token="w1", lease=LEASE, decide=DECIDE
-    )
+    claimed, handled = await claim(repo, "console", clock(), POLICY, LEASE, limit=10, token="w1")
     assert handled == 1
     assert [c.key for c in claimed] == [f"delivery:{claimed[0].id}"]
     row = await services.db.fetchone("SELECT state, claim_token, claimed_until FROM deliveries")
     assert (row["state"], row["claim_token"]) == ("sending", "w1")
     # A live lease is not taken by another worker ...
-    assert await repo.claim(
-        "console", clock(), limit=10, token="w2", lease=LEASE, decide=DECIDE
-    ) == (
+    assert await claim(repo, "console", clock(), POLICY, LEASE, limit=10, token="w2") == (
         [],
         0,
     )
     # ... but once it runs out (the worker stopped), the next claim recovers the row.
     clock.advance(minutes=6)
-    again, _ = await repo.claim(
-        "console", clock(), limit=10, token="w2", lease=LEASE, decide=DECIDE
-    )
+    again, _ = await claim(repo, "console", clock(), POLICY, LEASE, limit=10, token="w2")
     assert [c.token for c in again] == ["w2"]
     history = [a.outcome for a in await repo.attempts(again[0].id)]
     assert history == ["recovered"]
@@ -92,13 +86,9 @@ async def test_a_lost_lease_cannot_overwrite_the_newer_claim(services, clock):
     posting = await _published(services)
     await enqueue(services, posting, [seeker])
     repo, outcomes = DeliveryRepo(services.db), OutcomeRepo(services.db)
-    (old,), _ = await repo.claim(
-        "console", clock(), limit=5, token="w1", lease=LEASE, decide=DECIDE
-    )
+    (old,), _ = await claim(repo, "console", clock(), POLICY, LEASE, limit=5, token="w1")
     clock.advance(minutes=6)
-    (new,), _ = await repo.claim(
-        "console", clock(), limit=5, token="w2", lease=LEASE, decide=DECIDE
-    )
+    (new,), _ = await claim(repo, "console", clock(), POLICY, LEASE, limit=5, token="w2")
     late = Outcome(old, DeliveryState.FAILED, "late", "permanent")
     assert await outcomes.record([late], clock()) == 0
     sent = Outcome(new, DeliveryState.SENT, "sent", "sent", message_id="m-1")
@@ -117,9 +107,7 @@ async def test_retry_then_terminal_states_keep_their_reasons(services, clock):
     posting = await _published(services)
     await enqueue(services, posting, seekers)
     repo, outcomes = DeliveryRepo(services.db), OutcomeRepo(services.db)
-    claimed, _ = await repo.claim(
-        "console", clock(), limit=5, token="w", lease=LEASE, decide=DECIDE
-    )
+    claimed, _ = await claim(repo, "console", clock(), POLICY, LEASE, limit=5, token="w")
     retry_at = clock() + timedelta(seconds=40)
     await outcomes.record(
         [
@@ -145,13 +133,9 @@ async def test_retry_then_terminal_states_keep_their_reasons(services, clock):
     assert (failed.state, failed.outcome) == (DeliveryState.FAILED, "permanent: bad request")
     assert (gone.state, gone.outcome) == (DeliveryState.SUPPRESSED, "recipient_gone")
     # Not due yet: nothing to claim; at the retry time it comes back.
-    assert (await repo.claim("console", clock(), limit=5, token="w", lease=LEASE, decide=DECIDE))[
-        1
-    ] == 0
+    assert (await claim(repo, "console", clock(), POLICY, LEASE, limit=5, token="w"))[1] == 0
     clock.now = retry_at
-    (back,), _ = await repo.claim(
-        "console", clock(), limit=5, token="w", lease=LEASE, decide=DECIDE
-    )
+    (back,), _ = await claim(repo, "console", clock(), POLICY, LEASE, limit=5, token="w")
     assert back.id == claimed[0].id
     assert back.attempts == 1
 
@@ -162,9 +146,7 @@ async def test_unsubscribe_suppresses_everything_still_queued(services, clock):
     for p in postings:
         await enqueue(services, p, [seeker])
     repo = DeliveryRepo(services.db)
-    (first, *_rest), _ = await repo.claim(
-        "console", clock(), limit=1, token="w", lease=LEASE, decide=DECIDE
-    )
+    (first, *_rest), _ = await claim(repo, "console", clock(), POLICY, LEASE, limit=1, token="w")
     gone = Outcome(first, DeliveryState.SUPPRESSED, "recipient_gone", "gone", unsubscribe=True)
     await OutcomeRepo(services.db).record([gone], clock())
     outcomes = sorted((d.state, d.outcome) for d in await repo.for_seeker(seeker))
@@ -180,9 +162,7 @@ async def test_ending_a_posting_expires_only_queued_pushes(services, clock):
     posting = await _published(services)
     await enqueue(services, posting, seekers)
     repo = DeliveryRepo(services.db)
-    (out,), _ = await repo.claim(
-        "console", clock(), limit=1, token="w", lease=LEASE, decide=DECIDE
-    )
+    (out,), _ = await claim(repo, "console", clock(), POLICY, LEASE, limit=1, token="w")
     async with services.db.transaction() as tx:
         ended = await repo.end_for_posting_in(
             tx, posting, DeliveryState.EXPIRED, "posting_closed:x", clock()
@@ -198,17 +178,13 @@ async def test_digest_holds_members_until_sent_and_notices_are_raised_once(servi
     for p in postings:
         await enqueue(services, p, [seeker])
     repo, outbox = DeliveryRepo(services.db), OutboxRepo(services.db)
-    claimed, handled = await repo.claim(
-        "console", clock(), limit=5, token="w", lease=LEASE, decide=DECIDE
-    )
+    claimed, handled = await claim(repo, "console", clock(), POLICY, LEASE, limit=5, token="w")
     assert (claimed, handled) == ([], 2)  # both went into the 20:00 digest
     (digest,) = await outbox.for_user(seeker)
     assert digest["kind"] == "digest"
     assert digest["due_at"] == "2026-11-23T12:00:00.000000Z"  # 20:00 in Tianjin
     clock.now = clock.now.replace(hour=12)
-    (leased,), _ = await outbox.claim(
-        "console", clock(), limit=5, token="w", lease=LEASE, decide=DECIDE
-    )
+    (leased,), _ = await claim(outbox, "console", clock(), POLICY, LEASE, limit=5, token="w")
     assert leased.kind == Kind.DIGEST
     assert sorted(i.posting_id for i in leased.items) == postings
     await OutcomeRepo(services.db).record(
@@ -227,9 +203,7 @@ async def test_reach_stats_count_pushes_and_answers(services, clock):
     posting = await _published(services)
     await enqueue(services, posting, seekers)
     repo = DeliveryRepo(services.db)
-    claimed, _ = await repo.claim(
-        "console", clock(), limit=2, token="w", lease=LEASE, decide=DECIDE
-    )
+    claimed, _ = await claim(repo, "console", clock(), POLICY, LEASE, limit=2, token="w")
     await OutcomeRepo(services.db).record(
         [Outcome(c, DeliveryState.SENT, "sent", "sent") for c in claimed], clock()
     )
@@ -246,15 +220,13 @@ async def test_a_row_that_keeps_stopping_workers_is_isolated_then_failed(service
     seekers = [await make_seeker(services, f"u{i}", daily_cap=100) for i in range(3)]
     await enqueue(services, await _published(services), seekers)
     repo, outcomes = DeliveryRepo(services.db), OutcomeRepo(services.db)
-    (poison,), _ = await repo.claim(
-        "console", clock(), limit=1, token="w0", lease=LEASE, decide=DECIDE
-    )
+    (poison,), _ = await claim(repo, "console", clock(), POLICY, LEASE, limit=1, token="w0")
     sizes = []
     for life in range(1, MAX_RECOVERIES + 2):  # each life claims, then dies on the poison row
         await enqueue(services, await _published(services, title=f"新岗位{life}"), seekers[1:2])
         clock.advance(minutes=6)
-        claimed, _ = await repo.claim(
-            "console", clock(), limit=10, token=f"w{life}", lease=LEASE, decide=DECIDE
+        claimed, _ = await claim(
+            repo, "console", clock(), POLICY, LEASE, limit=10, token=f"w{life}"
         )
         sizes.append(len(claimed))
         innocent = [c for c in claimed if c.id != poison.id]
@@ -269,9 +241,7 @@ async def test_a_row_that_keeps_stopping_workers_is_isolated_then_failed(service
         "recovery_limit",
         0,
     )
-    claimed, _ = await repo.claim(
-        "console", clock(), limit=20, token="w", lease=LEASE, decide=DECIDE
-    )
+    claimed, _ = await claim(repo, "console", clock(), POLICY, LEASE, limit=20, token="w")
     assert len(claimed) == MAX_RECOVERIES - ISOLATE_AFTER + 2  # what waited meanwhile goes now
 
 
@@ -283,13 +253,11 @@ async def test_a_digest_retried_while_a_newer_one_opened_merges_into_it(services
     )
     await enqueue(services, first, [seeker])
     repo, outbox = DeliveryRepo(services.db), OutboxRepo(services.db)
-    await repo.claim("console", clock(), limit=5, token="w", lease=LEASE, decide=DECIDE)
+    await claim(repo, "console", clock(), POLICY, LEASE, limit=5, token="w")
     clock.now = clock.now.replace(hour=4)  # 12:00 local
-    (digest,), _ = await outbox.claim(
-        "console", clock(), limit=5, token="w", lease=LEASE, decide=DECIDE
-    )
+    (digest,), _ = await claim(outbox, "console", clock(), POLICY, LEASE, limit=5, token="w")
     await enqueue(services, second, [seeker])  # arrives while the digest is being sent
-    await repo.claim("console", clock(), limit=5, token="w", lease=LEASE, decide=DECIDE)
+    await claim(repo, "console", clock(), POLICY, LEASE, limit=5, token="w")
     retry = Outcome(digest, DeliveryState.QUEUED, "Transient: 502", "transient", True,
                     due_at=clock() + timedelta(minutes=1), hold=Hold.RETRY)  # fmt: skip
     await OutcomeRepo(services.db).record([retry], clock())
@@ -300,7 +268,5 @@ async def test_a_digest_retried_while_a_newer_one_opened_merges_into_it(services
     members = await services.db.fetchall("SELECT DISTINCT digest_id FROM deliveries")
     assert [r["digest_id"] for r in members] == [newer]
     clock.advance(minutes=1)
-    (merged,), _ = await outbox.claim(
-        "console", clock(), limit=5, token="w", lease=LEASE, decide=DECIDE
-    )
+    (merged,), _ = await claim(outbox, "console", clock(), POLICY, LEASE, limit=5, token="w")
     assert sorted(i.posting_id for i in merged.items) == [first, second]

@@ -12,8 +12,8 @@ from handlers.commands import DELETE_FLOW
 from handlers.context import Services
 from handlers.onboarding_state import FLOW, VERSION, Step
 from handlers.questions import PAYLOAD_STEPS
-from handlers.registry import PAYLOADS
 from handlers.router import handle
+from handlers.routes import build_router
 from handlers.texts import t
 from models.messages import Channel, DialogKey, Incoming, Location
 from models.repos.dialogs import DialogState
@@ -30,6 +30,7 @@ SCRATCH = {
     Step.KEEP_LOCATION.value: {"location": [39.1, 117.1], "near": "西青区"},
 }
 PARTIAL = ("work_form", "categories", "districts")
+ROUTER = build_router()
 
 ours = st.builds(
     lambda key, value: f"ob:{key}:{value}",
@@ -37,7 +38,7 @@ ours = st.builds(
     st.one_of(st.text(max_size=12), st.sampled_from(["done", "any", "0", "yes", "A", "西青区"])),
 )
 foreign = st.text(max_size=30).filter(
-    lambda p: p.split(":", 1)[0] not in PAYLOADS or p.startswith(("ob:", "acct:"))
+    lambda p: ROUTER.payload_handler(p) is None or p.startswith(("ob:", "acct:"))
 )
 payloads = st.one_of(st.none(), ours, foreign, st.sampled_from(["acct:delete:no", "acct:x"]))
 texts = st.one_of(
@@ -75,6 +76,7 @@ async def _prepare(services: Services, state: str) -> DialogKey:
     return key
 
 
+@pytest.mark.slow  # 40 generated messages in each of the dialog's states
 @pytest.mark.parametrize("state", STATES)
 @settings(
     max_examples=40,

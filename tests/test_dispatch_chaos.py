@@ -130,6 +130,7 @@ async def _final(db_path):
     return deliveries, digests
 
 
+@pytest.mark.slow
 async def test_killed_anywhere_every_push_ends_sent_exactly_once_or_suppressed(tmp_path):
     clock = _clock()
     db_path = tmp_path / "chaos.db"
@@ -170,6 +171,7 @@ async def test_killed_anywhere_every_push_ends_sent_exactly_once_or_suppressed(t
     assert lives > kills
 
 
+@pytest.mark.slow
 async def test_without_idempotency_keys_a_crash_repeats_at_most_what_was_in_flight(tmp_path):
     clock = _clock()
     db_path = tmp_path / "plain.db"

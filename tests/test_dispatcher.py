@@ -48,6 +48,18 @@ async def _outcomes(services, user_id):
     return [(d.state, d.outcome) for d in await DeliveryRepo(services.db).for_seeker(user_id)]
 
 
+async def test_a_push_says_which_language_it_is_in(services, clock):
+    # The sender renders its own hints in it (before issue 19 Telegram's were always Chinese).
+    zh, en = await make_seeker(services, "u1"), await make_seeker(services, "u2", lang="en")
+    await enqueue(services, await _published(services), [zh, en])
+    sender = _sender(clock)
+    await _dispatcher(services, clock, sender).run_until_idle()
+    assert sorted((m.address, m.reply.lang) for m in sender.messages) == [
+        ("u1", "zh"),
+        ("u2", "en"),
+    ]
+
+
 async def test_a_job_card_goes_out_once_with_reason_badge_and_masked_phone(services, clock):
     seeker = await make_seeker(services, "u1")
     posting = await _published(services, trust=Trust.VERIFIED)

@@ -169,3 +169,31 @@ def test_a_full_name_with_its_province_still_counts() -> None:
     work = parse_area("负责与客户合作，工作地点：济南市天桥区")
     assert work is not None
     assert work.district == "天桥区"
+
+
+@pytest.mark.parametrize(
+    ("text", "city", "district"),
+    [
+        ("办公地点在北京延庆，公司提供住宿", "北京市", "延庆区"),
+        ("工作地点：深圳福田", "深圳市", "福田区"),
+        ("公司在成都武侯，地铁直达", "成都市", "武侯区"),
+        ("上海浦东张江", "上海市", "浦东新区"),
+    ],
+)
+def test_a_county_short_form_right_after_its_city_is_the_district(text, city, district):
+    """The city just named is the evidence a bare short form lacks (issue 14)."""
+    area = parse_area(text)
+    assert area is not None
+    assert (area.city, area.district) == (city, district)
+
+
+@pytest.mark.parametrize("text", ["办公地点在福田", "天河CBD核心区域", "南京市场营销岗"])
+def test_a_short_form_without_its_city_is_no_district(text):
+    area = parse_area(text)
+    assert area is None or area.district is None
+
+
+def test_and_then_a_place_is_not_helong():
+    area = parse_area("办公地点位于：深圳龙岗坂田和龙华民治")
+    assert area is not None
+    assert area.district == "龙岗区"

@@ -252,3 +252,37 @@ async def test_english_speakers_get_english_cards(services):
     await boss.say(COMPLETE)
     assert "Draft posting" in boss.text
     assert "300 yuan/day" in boss.text
+
+
+async def test_the_terms_employers_type_reach_the_card(services):
+    """干一天结一天, 管两顿饭, 早8晚6, 女工优先, 需持证 (issue 15) all show on the card."""
+    boss = Chat(services, "boss")
+    await boss.say(
+        "西青区工地招电工3名 一天200 干一天结一天 管两顿饭 早8晚6 女工优先 需持证 13920003333"
+    )
+    assert await boss.step() == "confirm"
+    card = boss.text
+    assert "200 元/天（日结）" in card
+    assert "包吃" in card
+    assert "时间 08:00-18:00" in card
+    assert "女工优先（不限性别）" in card
+    assert "需持证" in card
+    await boss.tap("修改")
+    await boss.say("要求 早7晚5 要电工证")
+    assert await boss.step() == "confirm"
+    assert "时间 07:00-17:00" in boss.text
+    assert "需电工证" in boss.text
+    assert "女工优先" not in boss.text
+    await boss.tap("确认发布")
+    posting = await only_posting(boss)
+    assert posting.gender is None
+
+
+async def test_base_and_earnings_both_show_on_the_card(services):
+    boss = Chat(services, "boss")
+    await boss.say("河西区房产中介招置业顾问3名，底薪4800+提成，综合收入6500-9000，13920004444")
+    assert "6500-9000" in boss.text
+    assert "底薪 4800" in boss.text
+    other = Chat(services, "boss2")
+    await other.say("西青区物流园招分拣员10名 月薪4000-6000，一般5000左右 电话13920005555")
+    assert "4000-6000 元/月，一般 5000" in other.text

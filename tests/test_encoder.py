@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
 import time
 from collections.abc import Iterator
@@ -61,6 +62,7 @@ def plain(model_dir: Path) -> SentenceTransformer:
     return SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)
 
 
+@pytest.mark.slow
 def test_expansion_is_idempotent_and_leaves_no_temp_folder(
     model_dir: Path, cache_dir: Path
 ) -> None:
@@ -71,6 +73,7 @@ def test_expansion_is_idempotent_and_leaves_no_temp_folder(
     assert [p.name for p in cache_dir.iterdir()] == [model_dir.name]
 
 
+@pytest.mark.slow
 def test_plain_sentence_transformers_loads_the_folder(
     plain: SentenceTransformer, encoder: Encoder
 ) -> None:
@@ -81,6 +84,7 @@ def test_plain_sentence_transformers_loads_the_folder(
     assert float(theirs[0] @ ours[0]) > 0.999
 
 
+@pytest.mark.slow
 def test_vectors_are_unit_length_float32_of_dim_384(encoder: Encoder) -> None:
     vectors = encoder.encode([CLEANING_GIG, ACCOUNTANT, COURIER], "passage")
     assert encoder.dim == 384
@@ -90,12 +94,14 @@ def test_vectors_are_unit_length_float32_of_dim_384(encoder: Encoder) -> None:
     assert encoder.encode([], "query").shape == (0, 384)
 
 
+@pytest.mark.slow
 def test_cleaning_wish_is_closest_to_the_cleaning_gig(encoder: Encoder) -> None:
     query = encoder.encode(["保洁 日结"], "query")[0]
     gig, accountant, _ = encoder.encode([CLEANING_GIG, ACCOUNTANT, COURIER], "passage")
     assert float(query @ gig) > float(query @ accountant) + 0.05
 
 
+@pytest.mark.slow
 def test_cached_and_duplicate_texts_are_encoded_once(encoder: Encoder) -> None:
     before = encoder.texts_encoded
     first = encoder.encode(["缓存测试：月嫂", "缓存测试：月嫂", "缓存测试：厨师"], "passage")
@@ -108,6 +114,7 @@ def test_cached_and_duplicate_texts_are_encoded_once(encoder: Encoder) -> None:
     assert encoder.texts_encoded == before + 3
 
 
+@pytest.mark.slow
 def test_sqlite_cache_survives_reopening(
     encoder: Encoder, model_dir: Path, cache_dir: Path, vectors_db: Path
 ) -> None:
@@ -126,6 +133,7 @@ def test_a_model_that_is_not_a_local_folder_is_refused(model: str, cache_dir: Pa
         load_encoder(model, cache_dir)
 
 
+@pytest.mark.slow
 def test_tokenizer_matches_e5c_and_folds_full_width_punctuation(
     plain: SentenceTransformer,
 ) -> None:
@@ -147,6 +155,7 @@ def test_backend_choice_follows_the_cpu_and_a_setting_overrides_it() -> None:
     assert all(isinstance(on, bool) for on in flags.values())
 
 
+@pytest.mark.slow
 def test_onnx_backend_exports_once_into_the_cache_and_agrees_with_torch_fp32(
     model_dir: Path, cache_dir: Path, plain: SentenceTransformer
 ) -> None:
@@ -163,3 +172,20 @@ def test_onnx_backend_exports_once_into_the_cache_and_agrees_with_torch_fp32(
         assert np.allclose(again.encode(texts[:1], "passage"), vectors[:1], atol=1e-5)
     assert exported[0].stat().st_mtime_ns == stamp
     assert not list(cache_dir.glob(".*-onnx-*"))  # no temp folder left behind
+
+
+def _live_models() -> int:
+    return sum(issubclass(type(o), SentenceTransformer) for o in gc.get_objects())
+
+
+def test_onnx_encoder_keeps_no_torch_copy_of_the_model(
+    model_dir: Path, cache_dir: Path, plain: SentenceTransformer
+) -> None:
+    """The model is in memory once per process: onnxruntime's copy, not torch's as well."""
+    gc.collect()
+    before = _live_models()  # the `plain` reference model of this module
+    with load_encoder(None, cache_dir, backend="onnx") as onnx:
+        assert _live_models() == before
+        vector = onnx.encode([COURIER], "passage")
+    reference = plain.encode([COURIER], prompt="passage: ", normalize_embeddings=True)
+    assert float(vector[0] @ reference[0]) > 0.9999

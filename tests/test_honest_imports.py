@@ -183,6 +183,7 @@ def test_csv_encodings_are_read(tmp_path):
         assert [r.values for r in sheet.rows] == [{"姓名": "张三"}], name
 
 
+@pytest.mark.slow
 def test_entities_and_zip_bombs_are_refused_before_reading(tmp_path):
     good = _sheet(tmp_path / "g.xlsx", ["姓名"], [["张三"]])
     entity = tmp_path / "entity.xlsx"

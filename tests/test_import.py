@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import openpyxl
+import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
@@ -194,6 +195,7 @@ async def test_merged_cells_empty_rows_and_bad_rows_in_one_sheet(services, tmp_p
     assert (loader.pay.min, loader.pay.unit) == (250, PayUnit.DAY)
 
 
+@pytest.mark.slow
 async def test_ten_thousand_rows_with_bad_ones_among_them(services, tmp_path):
     rng = random.Random(42)
     titles = ["保洁", "搬运工", "服务员", "普工", "快递分拣", "厨工", "保安", "收银员", "装卸工"]

@@ -36,6 +36,7 @@ def test_module_imports(module: str):
     assert importlib.import_module(module).__name__ == module
 
 
+@pytest.mark.slow
 def test_pip_check_finds_no_broken_requirements():
     done = subprocess.run(
         [sys.executable, "-m", "pip", "check"], capture_output=True, text=True, check=False

@@ -12,7 +12,7 @@ from handlers.context import Services
 from handlers.router import handle
 from handlers.texts import t
 from models.db import Database
-from models.messages import Channel, DialogKey, Incoming
+from models.messages import Channel, DialogKey, Event, EventKind, Incoming
 from models.repos.register import RegisterRepo
 from models.repos.staff import StaffRepo
 from models.values import Role
@@ -63,7 +63,7 @@ async def test_an_expired_staff_code_is_refused(services, clock):
 async def test_a_telegram_deep_link_with_a_staff_code_joins(services):
     code = await _code(services, role=Role.ADMIN, district=None)
     key = DialogKey(Channel.TELEGRAM, "777")
-    replies = await handle(Incoming(key, event=f"start:{code}"), services)
+    replies = await handle(Incoming(key, event=Event(EventKind.START, code)), services)
     assert "管理员" in replies[0].text
     assert (await services.users.get(key)).role is Role.ADMIN
 
@@ -81,7 +81,9 @@ async def test_a_register_code_links_and_prefills_the_form(services):
     )
     entry = await RegisterRepo(services.db).get(entry_id)
     key = DialogKey(Channel.TELEGRAM, "5005")
-    replies = await handle(Incoming(key, event=f"start:{entry.invite_code}"), services)
+    replies = await handle(
+        Incoming(key, event=Event(EventKind.START, entry.invite_code)), services
+    )
     assert "张三" in replies[0].text
     user = await services.users.get(key)
     assert (await RegisterRepo(services.db).get(entry_id)).user_id == user.id

@@ -133,3 +133,47 @@ async def test_a_location_seeker_sees_jobs_within_their_distance_first(live):
     cards = [r for r in chat.last if any(c.payload.endswith(":interested") for c in r.choices)]
     assert cards
     assert all("西青区" in c.text for c in cards[:5])
+
+
+def _cards(replies):
+    return [r.text for r in replies if any(c.payload.endswith(":interested") for c in r.choices)]
+
+
+@pytest.mark.backends
+async def test_typing_more_shows_the_next_page_until_there_are_no_more(live, clock):
+    # Before the fix a typed 换一批 was the 找工作 command: page 1 again, every time.
+    chat = await seeker_chat(
+        live, categories=("A",), districts=("西青区",), pay=Pay(150, None, PayUnit.DAY)
+    )
+    first = _cards(await chat.say("找工作"))
+    assert len(first) == 5
+    seen = set(first)
+    pages = 0
+    for words in ("换一批", "下一批", "还有吗", "更多", "更多", "更多"):
+        cards = _cards(await chat.say(words))
+        if not cards:
+            break
+        assert not set(cards) & seen  # the next page, never one already shown
+        seen |= set(cards)
+        pages += 1
+    assert pages >= 1
+    assert "合适的岗位就这些了" in chat.text  # said politely, with the advice line
+    assert _cards(await chat.say("更多")) == []  # still none, still polite
+    assert "合适的岗位就这些了" in chat.text
+    assert _cards(await chat.say("找工作")) == first  # asking again starts over
+
+
+@pytest.mark.backends
+async def test_typed_more_follows_a_tapped_page_and_forgets_after_a_day(live, clock):
+    chat = await seeker_chat(
+        live, categories=("A",), districts=("西青区",), pay=Pay(150, None, PayUnit.DAY)
+    )
+    first = _cards(await chat.say("找工作"))
+    second = _cards(await chat.tap("换一批"))
+    assert second
+    third = _cards(await chat.say("更多"))  # after the tapped page 2: page 3 (or none left)
+    assert not set(third) & (set(first) | set(second))
+    clock.now += timedelta(hours=25)  # a day later the list has changed: start over
+    again = _cards(await chat.say("换一批"))
+    assert again
+    assert again == _cards(await chat.say("找工作"))

@@ -76,3 +76,9 @@ def test_parse_number_never_raises_on_numeral_soup(text):
     value = parse_number(text)
     assert value is None or value >= 0
     assert all(m.value >= 0 for m in find_numbers(text))
+
+
+def test_a_comma_before_a_phone_number_is_no_thousands_separator():
+    """Normalised posts turn ， into ,: "6500-9000,13920004444" is a range, then a phone."""
+    assert [n.value for n in find_numbers("6500-9000,13920004444")][:2] == [6500, 9000]
+    assert [n.value for n in find_numbers("月薪1,500-2,000元")] == [1500, 2000]

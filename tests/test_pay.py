@@ -49,12 +49,12 @@ def test_find_pay_reads_common_pay_statements(text, low, high, unit):
     assert (match.pay.min, match.pay.max, match.pay.unit) == (low, high, unit)
 
 
-def test_yearly_pay_becomes_monthly():
+def test_yearly_pay_keeps_its_unit_and_compares_monthly():
     match = find_pay("年薪10-15万")
     assert match is not None
-    assert match.pay.unit == MONTH
-    assert match.pay.min == pytest.approx(100000 / 12, abs=0.01)
-    assert match.pay.max == pytest.approx(12500)
+    assert (match.pay.min, match.pay.max, match.pay.unit) == (100000, 150000, PayUnit.YEAR)
+    assert match.pay.monthly("max") == pytest.approx(12500)
+    assert pay_floor_ratio(match.pay, Pay(5000, None, MONTH)) == pytest.approx(125000 / 12 / 5000)
 
 
 def test_weekly_pay_becomes_daily_with_its_settlement():
@@ -198,7 +198,7 @@ def test_day_rate_and_monthly_total_both_found():
 def test_bare_wan_above_a_hundred_thousand_is_yearly():
     match = find_pay("薪资：18-24W，可面议")
     assert match is not None
-    assert (match.pay.min, match.pay.max, match.pay.unit) == (15000, 20000, MONTH)
+    assert (match.pay.min, match.pay.max, match.pay.unit) == (180000, 240000, PayUnit.YEAR)
 
 
 @pytest.mark.parametrize(

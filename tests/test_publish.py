@@ -144,9 +144,10 @@ async def test_closing_and_expiry_end_the_queued_pushes(services, clock):
 async def test_demo_gig_reaches_the_matching_sample_seekers_through_the_real_matcher(
     services, encoder, tmp_path, db_path
 ):
-    import bot.cli  # noqa: F401  (registers every area's demo stage)
+    import bot.cli  # noqa: F401  (first: the CLI modules import one another through it)
     from bot.channels.console import ConsoleSession
-    from bot.cli_chat import DEMO_STAGES, DEMO_USER, DemoContext
+    from bot.cli_chat import DEMO_USER, DemoContext
+    from bot.demo import DEMO_STAGES
     from bot.settings import Settings
     from handlers.texts import t
     from matching.engine import Matcher

@@ -155,6 +155,42 @@ def test_requirements_the_seeker_visibly_lacks_block():
     assert decide(mover, arranged, PLAIN, RULES).push
 
 
+def test_a_licence_the_post_requires_without_naming_it_is_the_trades_own():
+    """需持证 on an 电工 job needs an electrician's licence (issue 15); 有证优先 needs none."""
+    electrician = posting(
+        title="电工", description="西青区厂区电工，需持证，日结300", categories=("B",)
+    )
+    unlicensed = seeker(categories=("B",), skills="会修水管")
+    assert decide(unlicensed, electrician, PLAIN, RULES).failed == "requirements:lacks_electrician"
+    licensed = seeker(categories=("B",), skills="有电工证 十年经验")
+    assert decide(licensed, electrician, PLAIN, RULES).push
+    silent = decide(seeker(categories=("B",)), electrician, PLAIN, RULES)
+    assert silent.cleared[5] == "requirements:unstated_electrician"
+    preferred = electrician.with_(description="西青区厂区电工，有证优先，日结300")
+    assert decide(unlicensed, preferred, PLAIN, RULES).push
+    # A trade with no licence of its own: any licence the seeker names will do.
+    cook = posting(title="厨师", description="持证上岗，月薪6000", categories=("B",))
+    assert decide(unlicensed, cook, PLAIN, RULES).failed == "requirements:lacks_licence"
+    assert decide(seeker(categories=("B",), skills="有厨师证"), cook, PLAIN, RULES).push
+    no_licence = seeker(categories=("B",), skills="会炒菜 没有证")
+    assert decide(no_licence, cook, PLAIN, RULES).failed == "requirements:lacks_licence"
+
+
+def test_the_earnings_a_post_states_not_its_base_meet_the_floor():
+    """底薪3000+提成，综合5000-7000 offers 5000-7000 to a seeker whose floor is 5000."""
+    from datetime import datetime
+
+    from matching.parser import parse_post, to_posting
+    from models.posting import Trust
+
+    now = datetime.fromisoformat("2026-12-02T10:00:00+08:00")
+    job = parse_post("西青区商场导购2名，底薪3000+提成，综合5000-7000", now)[0]
+    offer = to_posting(job, trust=Trust.RELAYED, now=now)
+    floor = seeker(pay=Pay(5000, None, PayUnit.MONTH), categories=job.categories)
+    assert decide(floor, offer.with_(id=1), PLAIN, RULES).cleared[4] == "pay:meets"
+    assert job.pay_base == 3000
+
+
 def test_seniority_blocks_a_worker():
     manager = posting(title="总经理（家政服务公司）", description="负责公司运营")
     assert decide(seeker(), manager, PLAIN, RULES).failed == "requirements:seniority"

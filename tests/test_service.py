@@ -59,6 +59,7 @@ async def _listening_port(stderr: asyncio.StreamReader, seen: list[str]) -> int:
                 return int(record["message"].rsplit(":", 1)[1])
 
 
+@pytest.mark.slow
 async def test_run_serves_healthz_and_metrics_and_logs_json_without_secrets(
     telegram_api: FakeTelegram, wechat_api: FakeWeChat, tmp_path: Path
 ) -> None:

@@ -6,10 +6,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import handlers.router  # noqa: F401  (registers every command)
 from bot.cli import app
 from handlers.context import Services
-from handlers.registry import COMMANDS
+from handlers.routes import build_router
 from handlers.staff import staff_name
 from handlers.texts import t
 from models.db import Database
@@ -20,6 +19,7 @@ from tests.staff_helpers import audit, person, register, staff_chat
 
 pytestmark = pytest.mark.backends  # every database test runs on SQLite and PostgreSQL
 
+COMMANDS = build_router().commands
 STAFF_COMMANDS = sorted(c.name for c in COMMANDS.values() if c.staff_only)
 REFUSED = t("error.not_allowed", "zh")
 

@@ -32,7 +32,8 @@ from bot.channels.telegram import (
 )
 from bot.channels.telegram_sender import TelegramSender, classify
 from bot.errors import Permanent, RateLimited, RecipientGone, Transient
-from models.messages import Channel, Choice, DialogKey, Location, Reply
+from handlers.texts import t
+from models.messages import Channel, Choice, DialogKey, Event, EventKind, Location, Reply
 from tests.fakes.telegram_api import (
     TOKEN,
     FakeTelegram,
@@ -92,12 +93,12 @@ def test_callback_query_becomes_payload() -> None:
 @pytest.mark.parametrize(
     ("text", "event"),
     [
-        ("/start", "start"),
-        ("/start station_xq01", "start:station_xq01"),
-        ("/start@YizhanBot", "start"),
+        ("/start", Event(EventKind.START)),
+        ("/start station_xq01", Event(EventKind.START, "station_xq01")),
+        ("/start@YizhanBot", Event(EventKind.START)),
     ],
 )
-def test_start_and_deep_links_become_events(text: str, event: str) -> None:
+def test_start_and_deep_links_become_events(text: str, event: Event) -> None:
     incoming = to_incoming(_update(message=_message(text=text)))
     assert incoming is not None
     assert incoming.event == event
@@ -230,6 +231,19 @@ async def test_sender_maps_what_the_server_answers(telegram_api: FakeTelegram) -
     assert result.message_id == str(message["message_id"])
     assert message["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "fb:5:interested"
     assert [c.status for c in telegram_api.calls_of("sendMessage")] == [429, 403, 502, 200, 400]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_a_push_carries_its_keyboard_hints_in_the_recipients_language(
+    telegram_api: FakeTelegram, lang: str
+) -> None:
+    # Before issue 19 TelegramSender rendered every push with "zh" hints.
+    telegram_api.user(42)
+    ask = Reply("?", (Choice("1", "ob:km:1"),), request_location=True, lang=lang)
+    async with TelegramSender.for_token(TOKEN, telegram_api.base_url) as sender:
+        await sender.send("42", ask)
+    texts = [m["text"] for m in telegram_api.sent(42)]
+    assert texts == ["?", t("telegram.location_hint", lang)]
 
 
 async def test_sender_unreachable_server_is_transient() -> None:

@@ -10,7 +10,6 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 import pytest
 
-from bot.channels import telegram_app  # noqa: F401  (registers the Telegram channel)
 from bot.runner import Runtime, open_runtime
 from bot.settings import Settings
 from handlers.context import Services
@@ -49,6 +48,7 @@ def _labels(fake: FakeTelegram, chat: int, message_id: int) -> list[str]:
     return [b["text"] for row in markup.get("inline_keyboard", []) for b in row]
 
 
+@pytest.mark.slow
 async def test_seeker_onboarding_with_buttons_and_a_shared_location(
     telegram_api: FakeTelegram, running: Runtime, services: Services
 ) -> None:

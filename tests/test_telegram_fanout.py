@@ -16,9 +16,10 @@ from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
-from bot.channels import telegram_app  # noqa: F401  (registers the Telegram channel)
 from bot.channels.telegram_sender import TelegramSender
 from bot.limits import TELEGRAM_GLOBAL_PER_S, TELEGRAM_PER_CHAT_PER_S
 from bot.runner import open_runtime
@@ -117,6 +118,7 @@ async def _queue(
     return expected
 
 
+@pytest.mark.slow
 async def test_500_seeker_fanout_through_a_429_storm(
     telegram_api: FakeTelegram, db_path: Path
 ) -> None:
@@ -178,6 +180,7 @@ async def test_500_seeker_fanout_through_a_429_storm(
     assert reached_all < 45
 
 
+@pytest.mark.slow
 async def test_stopping_mid_fanout_finishes_claimed_pushes_and_a_restart_repeats_none(
     telegram_api: FakeTelegram, db_path: Path
 ) -> None:

@@ -15,7 +15,6 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 import pytest
 
-from bot.channels import telegram_app  # noqa: F401  (registers the Telegram channel)
 from bot.runner import Runtime, open_runtime
 from bot.settings import Settings
 from handlers.context import Services
@@ -63,6 +62,7 @@ async def _tap(fake: FakeTelegram, chat: int, label: str) -> None:
     assert fake.answered(update)
 
 
+@pytest.mark.slow
 async def test_a_published_posting_is_pushed_and_the_seeker_says_why_not(
     telegram_api: FakeTelegram, running: Runtime, services: Services
 ) -> None:
@@ -106,6 +106,7 @@ async def test_a_published_posting_is_pushed_and_the_seeker_says_why_not(
     assert delivery["state"] == "sent"
 
 
+@pytest.mark.slow
 async def test_an_employers_gig_post_becomes_a_draft_card_then_a_published_push(
     telegram_api: FakeTelegram, running: Runtime, services: Services
 ) -> None:

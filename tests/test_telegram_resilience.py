@@ -11,7 +11,6 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 import pytest
 
-from bot.channels import telegram_app  # noqa: F401  (registers the Telegram channel)
 from bot.runner import Runtime, open_runtime
 from bot.settings import Settings
 from handlers.context import Services
@@ -48,6 +47,7 @@ async def _say(fake: FakeTelegram, text: str) -> list[dict]:
     return fake.sent(CHAT)[before:]
 
 
+@pytest.mark.slow
 async def test_a_stale_button_is_answered_and_the_dialog_decides(
     telegram_api: FakeTelegram, running: Runtime, services: Services
 ) -> None:
@@ -74,6 +74,7 @@ async def test_a_stale_button_is_answered_and_the_dialog_decides(
     assert profile.work_form is WorkForm.STABLE
 
 
+@pytest.mark.slow
 async def test_an_expired_callback_query_still_reaches_the_dialog(
     telegram_api: FakeTelegram, running: Runtime
 ) -> None:
@@ -86,6 +87,7 @@ async def test_an_expired_callback_query_still_reaches_the_dialog(
     assert "A 家政/保洁" in str(fake.sent(CHAT)[-1]["reply_markup"])  # the next question came
 
 
+@pytest.mark.slow
 async def test_a_failed_send_is_logged_with_the_update_id_and_apologised_for(
     telegram_api: FakeTelegram, running: Runtime, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -105,6 +107,7 @@ async def test_a_failed_send_is_logged_with_the_update_id_and_apologised_for(
     assert replies[0]["text"] != t("error.apology")
 
 
+@pytest.mark.slow
 async def test_polling_survives_server_errors(
     telegram_api: FakeTelegram, services: Services, db_path: Path
 ) -> None:
@@ -120,6 +123,7 @@ async def test_polling_survives_server_errors(
     assert [c.status for c in fake.calls_of("getUpdates")][:2] == [502, 500]
 
 
+@pytest.mark.slow
 async def test_one_chats_quick_messages_are_handled_in_order(
     telegram_api: FakeTelegram, running: Runtime, services: Services
 ) -> None:

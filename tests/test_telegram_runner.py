@@ -8,6 +8,8 @@ import signal
 import sys
 from pathlib import Path
 
+import pytest
+
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 from tests.fakes.telegram_api import (
@@ -27,6 +29,7 @@ def _env(**extra: str) -> dict[str, str]:
     return env
 
 
+@pytest.mark.slow
 async def test_run_without_any_token_says_what_to_set(tmp_path: Path) -> None:
     process = await asyncio.create_subprocess_exec(
         *YIZHAN, "--db", str(tmp_path / "y.db"), "run",
@@ -41,6 +44,7 @@ async def test_run_without_any_token_says_what_to_set(tmp_path: Path) -> None:
     assert "Traceback" not in message
 
 
+@pytest.mark.slow
 async def test_run_serves_telegram_and_stops_on_sigterm(
     telegram_api: FakeTelegram, tmp_path: Path
 ) -> None:
@@ -75,6 +79,7 @@ async def test_run_serves_telegram_and_stops_on_sigterm(
     assert telegram_api.updates == []
 
 
+@pytest.mark.slow
 async def test_a_second_worker_on_one_database_refuses_to_long_poll(
     telegram_api: FakeTelegram, tmp_path: Path, pg_database: str
 ) -> None:

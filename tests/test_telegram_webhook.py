@@ -6,11 +6,12 @@ import asyncio
 import os
 from pathlib import Path
 
+import pytest
+
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 import aiohttp
 
-from bot.channels import telegram_app  # noqa: F401  (registers the Telegram channel)
 from bot.runner import open_runtime
 from bot.settings import Settings
 from handlers.context import Services
@@ -36,6 +37,7 @@ def _settings(fake: FakeTelegram, db: Path, secret: str | None) -> Settings:
     )
 
 
+@pytest.mark.slow
 async def test_webhook_needs_the_secret_token(
     telegram_api: FakeTelegram, services: Services, db_path: Path
 ) -> None:
@@ -70,6 +72,7 @@ async def test_webhook_needs_the_secret_token(
     assert telegram_api.calls_of("getUpdates") == []  # webhook mode never polls
 
 
+@pytest.mark.slow
 async def test_webhook_without_a_configured_secret_gets_a_random_one(
     telegram_api: FakeTelegram, services: Services, db_path: Path
 ) -> None:

@@ -59,6 +59,7 @@ async def _queue_one(services: Services, n: int) -> float:
     return started
 
 
+@pytest.mark.slow
 async def test_a_push_queued_by_another_worker_is_sent_at_once(workers):
     queuing, sender = workers
     waits = []
@@ -68,6 +69,7 @@ async def test_a_push_queued_by_another_worker_is_sent_at_once(workers):
     assert max(waits) < WAKE_S < POLL_S, waits
 
 
+@pytest.mark.slow
 async def test_a_lost_listen_connection_falls_back_to_polling_and_listens_again(
     workers, pg_database
 ):

@@ -11,13 +11,16 @@ from aiohttp import web
 
 from bot.web.app import mount
 from bot.web.auth import COOKIE, SESSION_HOURS, TOKEN_MINUTES, NotStaff, issue_token
+from handlers.texts import t
+from matching.engine import Matcher
 from models.delivery import ContactRecord
 from models.messages import Channel, DialogKey
 from models.posting import Posting, PostingStatus, Trust
 from models.register import REACHED, RegisterEntry
 from models.repos.register import RegisterRepo
 from models.timeutil import local
-from models.values import Role
+from models.values import Pay, PayUnit, Role
+from tests.delivery_builders import make_posting, make_seeker
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
@@ -369,3 +372,15 @@ async def test_import_in_the_browser_reports_every_row(client, services, tmp_pat
         "csrf": csrf, "kind": "postings", "file": bad.open("rb")})  # fmt: skip
     assert wrong.status == 400
     assert "不是有效的 Excel" in await wrong.text()
+
+
+async def test_the_broadcast_page_counts_who_the_push_bars_left_out(
+    client, services, encoder, tmp_path
+):
+    await make_seeker(services, "near")
+    await make_seeker(services, "picky", pay=Pay(230, None, PayUnit.DAY))  # the gig pays 200
+    services.matcher = await Matcher.open(services.db, encoder, tmp_path / "index", phrases=t)
+    pid = await make_posting(services)
+    await _sign_in(client, services, await _staff(services))
+    page = await (await client.get(f"/console/postings/{pid}/broadcast")).text()
+    assert "未通过推送条件、不推送 1 人：工资低于期望 1 人。" in page

@@ -11,7 +11,7 @@ from bot.wechat_api import WeChatApi
 from handlers.context import Services
 from handlers.router import handle as route
 from models.db import Database
-from models.messages import Channel, Choice, DialogKey, Location, Reply
+from models.messages import Channel, Choice, DialogKey, Event, EventKind, Location, Reply
 from models.repos.origins import OriginRepo
 from models.repos.wechat import WeChatRepo
 from tests.fakes.wechat_api import FakeWeChat, WeChatSide
@@ -243,7 +243,7 @@ async def test_subscribe_greets_and_starts_the_dialog(served, side, clock, dialo
     content = side.open_reply(text)["Content"]
     assert content.startswith("感谢关注驿站就业服务！")
     assert "收到：" in content
-    assert dialog.seen[0].event == "subscribe"
+    assert dialog.seen[0].event == Event(EventKind.SUBSCRIBE)
     assert dialog.seen[0].message_id == f"o-5:{_now(clock)}:subscribe"
 
 
@@ -258,7 +258,7 @@ async def test_unsubscribe_stops_pushes_without_the_dialog(served, side, clock, 
 async def test_menu_click_becomes_its_command(served, side, clock, dialog):
     xml = side.event("o-7", "CLICK", _now(clock), "<EventKey><![CDATA[help]]></EventKey>")
     await _post(served, side, xml, clock)
-    assert dialog.seen[0].event == "menu:help"
+    assert dialog.seen[0].event == Event(EventKind.MENU, "help")
     assert dialog.seen[0].text in ("help", "帮助")
 
 
@@ -268,7 +268,7 @@ async def test_following_by_a_stations_qr_code_carries_its_scene(served, side, c
         served, side, side.event("o-7", "subscribe", _now(clock), key), clock
     )
     assert side.open_reply(text)["Content"].startswith("感谢关注")
-    assert dialog.seen[0].event == "start:xiqing"
+    assert dialog.seen[0].event == Event(EventKind.START, "xiqing")
 
 
 async def test_qr_scenes_record_the_first_origin(served, side, clock, dialog, services):
@@ -284,8 +284,8 @@ async def test_qr_scenes_record_the_first_origin(served, side, clock, dialog, se
     scan = "<EventKey><![CDATA[group-poster-2]]></EventKey><Ticket>T2</Ticket>"
     await _post(served, side, side.event("o-9", "SCAN", _now(clock), scan), clock)
     await _post(served, side, side.event("o-10", "SCAN", _now(clock), scan), clock)
-    assert [i.event for i in dialog.seen] == [f"start:{scene}", "start:group-poster-2",
-                                              "start:group-poster-2"]  # fmt: skip
+    later = Event(EventKind.START, "group-poster-2")
+    assert [i.event for i in dialog.seen] == [Event(EventKind.START, scene), later, later]
     assert (await OriginRepo(services.db).of(user.id)).scene == scene
     assert await OriginRepo(services.db).counts_by_scene() == {scene: 1, "group-poster-2": 1}
 

@@ -7,7 +7,6 @@ import aiohttp
 import pytest
 from typer.testing import CliRunner
 
-from bot.channels import wechat_app  # noqa: F401  (registers the WeChat channels)
 from bot.channels.wechat_sender import WeChatSender
 from bot.channels.wecom_robot import WeComRobotSender
 from bot.cli import app as cli_app

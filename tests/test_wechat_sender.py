@@ -1,12 +1,17 @@
 """The WeChat sender: the 48-hour window, its 5 messages (persisted), 订阅通知 and the errors."""
 
+from datetime import timedelta
+
 import pytest
 
 from bot.channels.wechat_sender import WeChatSender
+from bot.dispatcher import Dispatcher
 from bot.errors import RateLimited, RecipientGone, WindowClosed
 from bot.wechat_api import WeChatApi
 from models.messages import Channel, Choice, DialogKey, Reply
+from models.repos.deliveries import DeliveryRepo
 from models.repos.wechat import WeChatRepo
+from tests.delivery_builders import enqueue, make_posting, make_seeker, publish_now
 from tests.fakes.wechat_api import FakeWeChat
 
 pytestmark = pytest.mark.backends  # every database test runs on SQLite and PostgreSQL
@@ -129,13 +134,21 @@ async def test_quota_errors_give_the_slot_back(services, api, fake, clock):
     assert await sender.window_left(user, clock()) == 5
 
 
-async def test_an_unfollowed_user_is_unsubscribed(services, api, fake):
-    user = await _seeker(services)
+async def test_an_unfollowed_user_is_unsubscribed_once_by_the_dispatcher(services, api, fake):
+    # The sender only reports RecipientGone; handlers.subscription unsubscribes (issue 19).
+    seeker = await make_seeker(services, "o-seeker", Channel.WECHAT)
+    await services.users.touch_inbound(seeker, services.clock())
+    for title in ("保洁员", "保洁员（夜班）"):
+        posting = await make_posting(services, title=title)
+        await publish_now(services, posting, services.clock() + timedelta(days=3))
+        await enqueue(services, posting, [seeker])
     fake.answer(CUSTOM, 43004)
     sender = WeChatSender(services, api)
-    with pytest.raises(RecipientGone):
-        await sender.send("o-seeker", CARD)
-    assert not (await services.users.by_id(user.id)).subscribed
+    await Dispatcher(services, {Channel.WECHAT: sender}, batch=1).run_until_idle()
+    assert not (await services.users.by_id(seeker)).subscribed
+    outcomes = sorted(d.outcome for d in await DeliveryRepo(services.db).for_seeker(seeker))
+    assert outcomes == ["recipient_gone", "unsubscribed"]
+    assert len([c for c in fake.calls if c.path == CUSTOM]) == 1  # the second was never tried
     calls = len(fake.calls)
     with pytest.raises(RecipientGone):
         await sender.send("o-seeker", CARD)

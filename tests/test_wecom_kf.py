@@ -24,21 +24,23 @@ from bot.channels.wecom_kf_sender import WeComKfSender
 from bot.channels.window import ServiceWindow
 from bot.cli import app as cli_app
 from bot.dispatcher import Dispatcher
-from bot.errors import Transient, WindowClosed
+from bot.errors import Permanent, Transient, WindowClosed
 from bot.runner import open_runtime
 from bot.settings import Settings
-from bot.wecom_api import WeComApi, classify_wecom
+from bot.wecom_api import GroupGone, WeComApi, classify_wecom
 from handlers.publishing import publish
 from handlers.router import handle as route
 from handlers.texts import t
 from matching.engine import Matcher
 from models.messages import Channel, DialogKey, Reply
 from models.repos.origins import OriginRepo
+from models.repos.outbox import OutboxRepo
 from models.repos.wechat import WeChatRepo
+from models.values import Role
 from tests.delivery_builders import FakeTime, make_posting
 from tests.fakes.wechat_api import Scripted
 from tests.fakes.wecom_api import FakeWeCom
-from tests.fakes.wecom_kf import SEND, SYNC, WELCOME, FakeKf, KfSide
+from tests.fakes.wecom_kf import SEND, STATE_TRANS, SYNC, WELCOME, FakeKf, KfSide
 
 AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 CORP = "wwcorp"
@@ -205,8 +207,12 @@ async def test_a_sync_wecom_refused_is_tried_again(kf, services, api):
 
 
 def test_kf_window_errcodes_are_window_closed():
-    for errcode in (95001, 95002, 95013):
+    for errcode in (95001, 95002, 95018, 95024):
         assert isinstance(classify_wecom(200, {"errcode": errcode}), WindowClosed)
+    # 95013 is in no source: an unknown code is a configuration error, never a held push.
+    assert isinstance(classify_wecom(200, {"errcode": 95013}), Permanent)
+    for errcode in (40050, 90501):
+        assert isinstance(classify_wecom(200, {"errcode": errcode}), GroupGone)
 
 
 # What the seeker picks at each step, by the label shown.
@@ -412,3 +418,61 @@ async def test_run_serves_the_wecom_callback(kf, tmp_path, services, clock):
                 assert await got.text() == "success"
     assert Channel.WECOM_KF not in runtime.senders
     assert len(kf.texts_to("wmRUN")) == 1  # the stop waited for the sync the event started
+
+
+# --- 微信客服 session state: a caseworker serving, and the seeker asking for one ---------------
+
+
+def _calls(kf, path):
+    return [call for call in kf.wecom.calls if call.path == path]
+
+
+@pytest.mark.backends
+async def test_the_bot_is_quiet_while_a_caseworker_serves(kf, services, api, clock):
+    sync = _sync(services, api)
+    kf.user_text("wmH", "你好")
+    await sync.sync(kf.open_kfid)
+    assert len(kf.texts_to("wmH")) == 1
+
+    kf.take_over("wmH")  # picked up in the WeCom client (service_state 3)
+    kf.servicer_text("wmH", "您好，我是驿站小王")
+    clock.advance(minutes=5)
+    kf.user_text("wmH", "工资怎么算")
+    await sync.sync(kf.open_kfid)
+    assert len(kf.texts_to("wmH")) == 1  # nothing from the bot, and nothing refused either
+    assert [c for c in _calls(kf, SEND) if not c.ok] == []
+    user = await services.users.get(DialogKey(Channel.WECOM_KF, "wmH"))
+    assert user.last_inbound_at == clock()  # the seeker did write: the window is real
+    # A push meanwhile: WeCom refuses it (95018) and it waits like one outside the window.
+    with pytest.raises(WindowClosed):
+        await WeComKfSender(services, api).send("wmH", Reply("新岗位"))
+    assert len([c for c in _calls(kf, SEND) if not c.ok]) == 1  # the fake's 95018
+
+    kf.end_session("wmH")
+    clock.advance(minutes=30)
+    kf.user_text("wmH", "你好")  # a new session (0): the bot answers again
+    await sync.sync(kf.open_kfid)
+    assert len(kf.texts_to("wmH")) == 2
+    assert await _inbox_states(services.db) == {"done": 5}
+
+
+@pytest.mark.backends
+async def test_asking_for_a_person_queues_the_session_for_the_caseworkers(
+    kf, services, api, clock
+):
+    staff = await services.users.get_or_create(DialogKey(Channel.CONSOLE, "cw1"), clock())
+    await services.users.set_role(staff.id, Role.CASEWORKER, district="西青区")
+    sync = _sync(services, api)
+    kf.user_text("wmP", "你好")
+    await sync.sync(kf.open_kfid)
+    kf.user_text("wmP", "我要找人工")
+    await sync.sync(kf.open_kfid)
+    answer = kf.texts_to("wmP")[-1]
+    assert t("faq.human", "zh").splitlines()[0] in answer  # answered before the move
+    assert [c.body["service_state"] for c in _calls(kf, STATE_TRANS)] == [2]
+    assert kf.states["wmP"] == 2
+    assert len(await OutboxRepo(services.db).for_user(staff.id)) == 1  # staff told as before
+
+    kf.user_text("wmP", "在吗")  # waiting in the queue: the caseworker answers, not the bot
+    await sync.sync(kf.open_kfid)
+    assert len(kf.texts_to("wmP")) == 2

@@ -18,6 +18,7 @@ from tests.delivery_builders import enqueue, make_posting, make_seeker, publish_
 pytestmark = pytest.mark.backends  # every database test runs on SQLite and PostgreSQL
 
 
+@pytest.mark.slow
 async def test_three_workers_share_the_queue_without_sending_anything_twice(
     services, clock, db_target
 ):
@@ -46,6 +47,7 @@ async def test_three_workers_share_the_queue_without_sending_anything_twice(
         assert all(s.messages for s in senders), [len(s.messages) for s in senders]
 
 
+@pytest.mark.slow
 async def test_one_active_sender_per_channel_and_a_standby_takes_over(pg_database, clock):
     """Limits are per account: of two serving workers one sends; when it goes, the other does."""
     truncate_all(pg_database)

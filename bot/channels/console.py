@@ -20,7 +20,6 @@ from handlers.context import Services
 from handlers.router import handle
 from handlers.texts import t
 from models.messages import Channel, DialogKey, Incoming, Location, Reply
-from models.repos.wechat import WeChatRepo
 
 LOCATION = re.compile(
     r"^@loc\s+(-?\d+(?:\.\d+)?)\s*[,，\s]\s*(-?\d+(?:\.\d+)?)\s*$", re.IGNORECASE
@@ -90,7 +89,7 @@ class ConsoleSession:
     def __init__(self, services: Services, user_id: str) -> None:
         self.services = services
         self.key = DialogKey(Channel.CONSOLE, user_id)
-        self._choices = WeChatRepo(services.db)
+        self._choices = services.repos.wechat
         self._last: Reply | None = None
         self._loaded = False  # the stored list is read once, on the first line typed
 

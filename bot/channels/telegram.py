@@ -29,10 +29,10 @@ from telegram.ext import Application, CallbackContext, TypeHandler
 
 from bot.limits import TELEGRAM_TEXT_MAX
 from handlers.context import Services
-from handlers.locks import UserLocks
+from handlers.middleware import apology_lang
 from handlers.router import handle
 from handlers.texts import t
-from models.messages import Channel, Choice, DialogKey, Incoming, Location, Reply
+from models.messages import Channel, Choice, DialogKey, Event, EventKind, Incoming, Location, Reply
 
 log = logging.getLogger(__name__)
 
@@ -83,12 +83,12 @@ def to_incoming(update: Update) -> Incoming | None:
     return Incoming(text="" if event else text, event=event, **base)
 
 
-def _start_event(text: str) -> str | None:
-    """`/start` -> "start"; `/start ARG` (a t.me/<bot>?start=ARG deep link) -> "start:ARG"."""
+def _start_event(text: str) -> Event | None:
+    """`/start` and `/start ARG` (a t.me/<bot>?start=ARG deep link): the START event."""
     head, _, arg = text.strip().partition(" ")
     if head.split("@", 1)[0] != "/start":
         return None
-    return f"start:{arg.strip()}" if arg.strip() else "start"
+    return Event(EventKind.START, arg.strip())
 
 
 def utf16_len(text: str) -> int:
@@ -194,8 +194,6 @@ class TelegramAdapter:
 
     def __init__(self, services: Services) -> None:
         self._services = services
-        # Updates are processed concurrently; one chat's updates still run in arrival order.
-        self._order = UserLocks()
 
     def install(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         """Route every update to `on_update` and every handler failure to `on_error`."""
@@ -211,7 +209,9 @@ class TelegramAdapter:
                 await _answer(query)
             return
         chat_id = update.effective_chat.id
-        async with self._order.hold(incoming.key):
+        # Updates are processed concurrently; one chat's updates still run in arrival order: the
+        # user's one lock (the router's middleware takes the same, re-entrantly) covers the sends.
+        async with self._services.locks.hold(incoming.key):
             if query is not None:
                 await _answer(query)
             replies = await handle(incoming, self._services)
@@ -230,10 +230,7 @@ class TelegramAdapter:
         if update.effective_chat.type != ChatType.PRIVATE or update.effective_user is None:
             return
         key = DialogKey(Channel.TELEGRAM, str(update.effective_user.id))
-        try:
-            lang = await self._lang(key)
-        except Exception:  # the database may be what failed; apologise in the default language
-            lang = self._services.policy.default_lang
+        lang = await apology_lang(self._services, key)
         try:
             await context.bot.send_message(update.effective_chat.id, t("error.apology", lang))
         except TelegramError as exc:

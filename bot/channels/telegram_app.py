@@ -13,6 +13,7 @@ import hmac
 import logging
 import re
 import secrets
+from collections.abc import Mapping
 from contextlib import AsyncExitStack
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,10 +26,10 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from bot.channels.telegram import TelegramAdapter, file_base_url
 from bot.channels.telegram_sender import TelegramSender, retry_seconds
 from bot.pacing import Pacer
-from bot.runner import ChannelSpec, Runtime, register_channel
+from bot.runner import Runtime
 from bot.settings import Settings, reveal
 from handlers.context import Services
-from handlers.registry import COMMANDS
+from handlers.routing import Command
 from handlers.texts import CATALOGUE, t
 from models.messages import Channel
 
@@ -97,10 +98,10 @@ def build_application(settings: Settings, services: Services, budget: Pacer | No
     return application
 
 
-def bot_commands(lang: str) -> list[BotCommand]:
-    """The command menu: /start, then registered commands with a slash word (not staff-only)."""
+def bot_commands(lang: str, commands: Mapping[str, Command]) -> list[BotCommand]:
+    """The command menu: /start, then the router's commands with a slash word (not staff-only)."""
     found = [BotCommand("start", t("telegram.cmd.start", lang))]  # the adapter's own event
-    for command in COMMANDS.values():
+    for command in commands.values():
         word = next((w for w in command.words if _COMMAND_FORM.fullmatch(w)), None)
         if command.staff_only or word is None or word == "start":
             continue
@@ -185,8 +186,9 @@ class TelegramChannel:
     async def _register_commands(self) -> None:
         """setMyCommands: Chinese for everyone, English for clients set to English."""
         bot = self.application.bot
-        await bot.set_my_commands(bot_commands("zh"))
-        await bot.set_my_commands(bot_commands("en"), language_code="en")
+        commands = self._runtime.services.router.commands
+        await bot.set_my_commands(bot_commands("zh", commands))
+        await bot.set_my_commands(bot_commands("en", commands), language_code="en")
 
     async def _set_webhook(self, url: str) -> None:
         """Point Telegram at our route; Telegram then sends the secret in every request."""
@@ -224,6 +226,3 @@ class TelegramChannel:
             return web.Response(status=400, text="unreadable update")
         await self.application.update_queue.put(update)
         return web.Response(text="ok")
-
-
-register_channel(ChannelSpec("Telegram", ("telegram_token",), TelegramChannel))

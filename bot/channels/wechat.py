@@ -36,14 +36,13 @@ from bot.channels.numbered import with_choices
 from bot.channels.wechat_events import to_incoming
 from bot.channels.wechat_render import Rendered, render, split_utf8
 from bot.channels.wechat_sender import WeChatSender
-from bot.errors import DeliveryError
+from bot.errors import DeliveryError, RecipientGone
 from bot.limits import WECHAT_PASSIVE_REPLY_S, WECHAT_TEXT_MAX_BYTES
 from bot.settings import Settings, reveal
 from handlers.context import Services
 from handlers.router import handle as route
+from handlers.subscription import recipient_gone
 from models.messages import Channel, DialogKey, Incoming, Reply
-from models.repos.origins import OriginRepo
-from models.repos.wechat import WeChatRepo
 
 log = logging.getLogger(__name__)
 
@@ -128,7 +127,7 @@ class WeChatCallback:
         self._sender = sender
         self._handle = handle
         self._on_inbound = on_inbound  # e.g. the dispatcher: pushes held for the window go now
-        self._repo = WeChatRepo(services.db)
+        self._repo = services.repos.wechat
         self._crypto = (
             WeChatCrypto(config.token, config.aes_key, config.app_id) if config.aes_key else None
         )
@@ -268,10 +267,10 @@ class WeChatCallback:
         user = await self._services.users.get(key)
         if user is not None:
             lang = user.lang
-        translated = to_incoming(message, root, lang)
+        translated = to_incoming(message, root, lang, self._services.router.commands)
         if translated.unsubscribed:
             if user is not None:
-                await self._services.users.set_subscribed(user.id, False)
+                await recipient_gone(self._services, user.id)
             return web.Response(text=SUCCESS)
         if translated.consents:
             now = self._services.clock()
@@ -281,9 +280,7 @@ class WeChatCallback:
         if translated.origin:
             now = self._services.clock()
             user = user or await self._services.users.get_or_create(key, now)
-            await OriginRepo(self._services.db).record(
-                user.id, "wechat_qr", translated.origin, now
-            )
+            await self._services.repos.origins.record(user.id, "wechat_qr", translated.origin, now)
         if translated.reply is not None:
             return self._passive(message, Rendered(translated.reply, (), False), signed)
         if translated.incoming is None:
@@ -388,6 +385,11 @@ class WeChatCallback:
                     Rendered(piece, rendered.choices if last else (), rendered.multi),
                     remember_choices=last,
                 )
+        except RecipientGone as exc:
+            log.warning("late WeChat answer to %s not sent: %s", key, exc)
+            user = await self._services.users.get(key)
+            if user is not None and user.subscribed:
+                await recipient_gone(self._services, user.id)
         except DeliveryError as exc:
             log.warning("late WeChat answer to %s not sent: %s", key, exc)
 

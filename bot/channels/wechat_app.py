@@ -10,12 +10,11 @@ from bot.channels.wechat import WeChatCallback, WeChatConfig
 from bot.channels.wechat_sender import WeChatSender
 from bot.channels.wecom_robot import WeComRobotSender
 from bot.errors import DeliveryError
-from bot.runner import ChannelSpec, Runtime, register_channel
+from bot.runner import Runtime
 from bot.settings import Settings, reveal
 from bot.wechat_api import WeChatApi
 from handlers.context import Services
 from models.messages import Channel
-from models.repos.wechat import WeChatRepo
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +28,7 @@ def open_api(settings: Settings, services: Services) -> WeChatApi:
     return WeChatApi(
         settings.wechat_app_id,
         reveal(settings.wechat_app_secret),
-        WeChatRepo(services.db),
+        services.repos.wechat,
         services.clock,
         base_url=settings.wechat_api_base,
     )
@@ -97,9 +96,3 @@ class WeComRobotsChannel:
     async def __aexit__(self, *exc: object) -> None:
         self._runtime.senders.pop(Channel.WECOM, None)
         await self.sender.aclose()
-
-
-register_channel(
-    ChannelSpec("WeChat", ("wechat_token", "wechat_app_id", "wechat_app_secret"), WeChatChannel)
-)
-register_channel(ChannelSpec("WeCom robots", ("wecom_robots",), WeComRobotsChannel))

@@ -1,19 +1,20 @@
 """wechatpy messages and events -> `Incoming` (or what the callback does instead of routing).
 
 The custom menu lives here too: a CLICK event carries the menu key, which becomes the command
-word the router already understands, with `event="menu:<key>"`.
+word the router already understands, with `event=Event(EventKind.MENU, <key>)`.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from xml.etree.ElementTree import Element
 
-from handlers.registry import COMMANDS
+from handlers.routing import Command
 from handlers.texts import t
-from models.messages import Channel, DialogKey, Incoming, Location, Reply
+from models.messages import Channel, DialogKey, Event, EventKind, Incoming, Location, Reply
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,7 +23,7 @@ class MenuItem:
 
     key: str
     label_key: str
-    command: str  # a registered command's name; its label is said instead while there is none
+    command: str  # a routed command's name; its label is said instead while there is none
 
 
 # At most 3 first-level buttons of up to 4 Chinese characters (16 bytes) each, so 发布零工
@@ -52,11 +53,11 @@ def menu_definition(lang: str = "zh") -> dict[str, Any]:
     }
 
 
-def menu_command(key: str) -> str | None:
+def menu_command(key: str, commands: Mapping[str, Command]) -> str | None:
     """The words a menu click says: its command's word, or its Chinese label; None if unknown."""
     for item in MENU:
         if item.key == key:
-            command = COMMANDS.get(item.command)
+            command = commands.get(item.command)
             return command.words[0] if command is not None else t(item.label_key, "zh")
     return None
 
@@ -73,7 +74,9 @@ class Translated:
     origin: str | None = None  # the scene of the QR code followed or scanned (qrscene_…)
 
 
-def to_incoming(message: Any, root: Element, lang: str) -> Translated:
+def to_incoming(
+    message: Any, root: Element, lang: str, commands: Mapping[str, Command]
+) -> Translated:
     """Translate a parsed wechatpy message; `root` is the same XML from the safe pre-parse."""
     key = DialogKey(Channel.WECHAT, str(message.source))
     kind = (root.findtext("MsgType") or "").strip().lower()  # wechatpy says "unknown" for new ones
@@ -87,35 +90,37 @@ def to_incoming(message: Any, root: Element, lang: str) -> Translated:
             return Translated(reply=t("wechat.unsupported", lang))
         return Translated(Incoming(key, location=location, message_id=_id(message)))
     if kind == "event":
-        return _event(message, root, key, lang)
+        return _event(message, root, key, lang, commands)
     return Translated(reply=t("wechat.unsupported", lang))
 
 
-def _event(message: Any, root: Element, key: DialogKey, lang: str) -> Translated:
+def _event(
+    message: Any, root: Element, key: DialogKey, lang: str, commands: Mapping[str, Command]
+) -> Translated:
     # wechatpy names QR-scan follows "subscribe_scan"; events it does not know come from the XML.
     event = str(getattr(message, "event", "") or root.findtext("Event") or "").strip().lower()
     # Events have no MsgId; WeChat recommends FromUserName + CreateTime to spot its retries.
     event_id = f"{message.source}:{message.time}:{event}"
     if event in ("subscribe", "subscribe_scan"):
         scene = str(message.scene_id or "") if event == "subscribe_scan" else ""
-        incoming = Incoming(
-            key, message_id=event_id, event=f"start:{scene}" if scene else "subscribe"
-        )
+        said = Event(EventKind.START, scene) if scene else Event(EventKind.SUBSCRIBE)
+        incoming = Incoming(key, message_id=event_id, event=said)
         return Translated(
             incoming, greeting=Reply(t("wechat.welcome", lang)), origin=scene or None
         )
     if event == "scan" and message.scene_id:
         scene = str(message.scene_id)
-        return Translated(Incoming(key, message_id=event_id, event=f"start:{scene}"), origin=scene)
+        scanned = Event(EventKind.START, scene)
+        return Translated(Incoming(key, message_id=event_id, event=scanned), origin=scene)
     if event == "unsubscribe":
         return Translated(unsubscribed=True)
     if event == "click":
         menu_key = str(message.key or "")
-        command = menu_command(menu_key)
+        command = menu_command(menu_key, commands)
         if command is None:
             return Translated()
         return Translated(
-            Incoming(key, text=command, message_id=event_id, event=f"menu:{menu_key}")
+            Incoming(key, text=command, message_id=event_id, event=Event(EventKind.MENU, menu_key))
         )
     if event in ("subscribe_msg_popup_event", "subscribe_msg_change_event"):
         return Translated(consents=_consents(root))

@@ -21,7 +21,6 @@ from bot.wechat_api import ConsentMissing, WeChatApi
 from handlers.context import Services
 from handlers.texts import t
 from models.messages import Channel, DialogKey, Reply
-from models.repos.wechat import WeChatRepo
 from models.timeutil import local
 from models.user import User
 
@@ -51,7 +50,7 @@ class WeChatSender:
     ) -> None:
         self._services = services
         self._api = api
-        self._repo = WeChatRepo(services.db)
+        self._repo = services.repos.wechat
         self._window = ServiceWindow(services)
         self._template_id = template_id
         self._template_fields = tuple(template_fields)
@@ -111,9 +110,6 @@ class WeChatSender:
             # A one-time consent is used up, or the user turned the notice off.
             await self._repo.set_subscription(user.id, template_id, False, now)
             raise WindowClosed(str(exc)) from exc
-        except RecipientGone:
-            await self._services.users.set_subscribed(user.id, False)
-            raise
 
     def _template_data(self, text: str, lang: str, now: datetime) -> dict[str, str]:
         """Fill the template's keywords from the text's first lines (a job card: title, pay …)."""

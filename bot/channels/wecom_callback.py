@@ -4,8 +4,10 @@ WeCom always encrypts (the same AES scheme as the official account's safe mode, 
 id in place of the AppID; wechatpy 1.8's `wechatpy.enterprise.crypto`). The GET carries an
 encrypted `echostr` that we answer decrypted; a POST is answered "success" at once, because
 the messages themselves are fetched with kf/sync_msg: the event only says that there are new
-ones. So a replayed event costs one extra sync and nothing else, and no replay cache is kept;
-the timestamp skew and the signature are still checked before anything is decrypted.
+ones. A customer group's `change_external_chat` event (create, update with its UpdateDetail,
+dismiss) likewise only names the group; the group is read again with groupchat/get. So a
+replayed event costs one extra call and nothing else, and no replay cache is kept; the
+timestamp skew and the signature are still checked before anything is decrypted.
 """
 
 from __future__ import annotations
@@ -27,6 +29,10 @@ log = logging.getLogger(__name__)
 
 # (open_kfid, token): the 微信客服 account with news, and the token sync_msg takes (10 minutes).
 KfEventHook = Callable[[str, str], None]
+# (chat_id, ChangeType, UpdateDetail): a customer group was created, changed or dismissed.
+# ChangeType is create / update / dismiss; UpdateDetail (update only) is add_member,
+# del_member, change_owner, change_name or change_notice.
+GroupEventHook = Callable[[str, str, str], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,11 +59,16 @@ class WeComCallback:
     """The aiohttp handlers for GET (URL verification) and POST (events) at one path."""
 
     def __init__(
-        self, config: WeComConfig, clock: Callable[[], datetime], on_kf_event: KfEventHook
+        self,
+        config: WeComConfig,
+        clock: Callable[[], datetime],
+        on_kf_event: KfEventHook,
+        on_group_event: GroupEventHook | None = None,  # None: groups are not kept here
     ) -> None:
         self._config = config
         self._clock = clock
         self._on_kf_event = on_kf_event
+        self._on_group_event = on_group_event
         self._crypto = WeChatCrypto(config.token, config.aes_key, config.corp_id)
 
     def add_routes(self, app: web.Application, path: str = "/wecom/callback") -> None:
@@ -84,7 +95,10 @@ class WeComCallback:
         return web.Response(text=text)
 
     async def receive(self, request: web.Request) -> web.Response:
-        """One encrypted event; 微信客服 news starts a sync. Never raises, whatever arrives."""
+        """One encrypted event: 微信客服 news starts a sync, a group change a re-read.
+
+        Never raises, whatever arrives.
+        """
         try:
             timestamp, nonce, signature = self._check_query(request)
             body = await read_body(request, self._config.max_body_bytes)
@@ -110,6 +124,13 @@ class WeComCallback:
             open_kfid = (root.findtext("OpenKfId") or "").strip()
             if open_kfid:
                 self._on_kf_event(open_kfid, (root.findtext("Token") or "").strip())
+        elif event == "change_external_chat" and self._on_group_event is not None:
+            chat_id = (root.findtext("ChatId") or "").strip()
+            if chat_id:
+                change = (root.findtext("ChangeType") or "").strip()
+                self._on_group_event(
+                    chat_id, change, (root.findtext("UpdateDetail") or "").strip()
+                )
         else:
             log.info("WeCom callback: %s ignored", event or root.findtext("MsgType") or "?")
         return web.Response(text=SUCCESS)

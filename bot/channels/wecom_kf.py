@@ -26,16 +26,17 @@ from urllib.parse import unquote
 from bot.channels.numbered import with_choices
 from bot.channels.wechat_render import Rendered, render, split_utf8
 from bot.channels.wecom_kf_sender import WeComKfSender
-from bot.errors import DeliveryError, RateLimited, Transient
+from bot.channels.wecom_kf_session import KfSessions
+from bot.errors import DeliveryError, RateLimited, RecipientGone, Transient
 from bot.limits import WECOM_KF_SYNC_LIMIT, WECOM_KF_TEXT_MAX_BYTES
 from bot.wecom_api import WeComApi
 from handlers.context import Services
+from handlers.faq import question_in
 from handlers.router import handle as route
+from handlers.subscription import recipient_gone
 from handlers.texts import t
-from models.messages import Channel, DialogKey, Incoming, Location, Reply
-from models.repos.origins import OriginRepo
-from models.repos.wechat import WeChatRepo
-from models.repos.wecom_kf import InboxMessage, WeComKfRepo
+from models.messages import Channel, DialogKey, Event, EventKind, Incoming, Location, Reply
+from models.repos.wecom_kf import InboxMessage
 from models.user import User
 
 log = logging.getLogger(__name__)
@@ -101,7 +102,8 @@ def _event(event: dict[str, Any], msgid: str) -> Translated | None:
     key = DialogKey(Channel.WECOM_KF, user_id)
     scene = unquote(str(event.get("scene_param") or "")).strip()
     # The scene goes to the router as a deep link: an invite code in it works as on Telegram.
-    incoming = Incoming(key, message_id=msgid, event=f"start:{scene}" if scene else "subscribe")
+    said = Event(EventKind.START, scene) if scene else Event(EventKind.SUBSCRIBE)
+    incoming = Incoming(key, message_id=msgid, event=said)
     code = str(event.get("welcome_code") or "") or None
     return Translated(key, open_kfid, incoming, scene=scene or None, welcome_code=code)
 
@@ -136,9 +138,10 @@ class KfSync:
         self._on_inbound = on_inbound  # e.g. the dispatcher: pushes held for the window go now
         self._page_limit = page_limit
         self._retry_delays = retry_delays
-        self._repo = WeComKfRepo(services.db)
-        self._choices = WeChatRepo(services.db)
-        self._origins = OriginRepo(services.db)
+        self._repo = services.repos.wecom_kf
+        self._sessions = KfSessions(api)
+        self._choices = services.repos.wechat
+        self._origins = services.repos.origins
         self._locks: dict[str, asyncio.Lock] = {}
         self._drain_lock = asyncio.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
@@ -233,6 +236,12 @@ class KfSync:
         await self._repo.set_account(user.id, translated.open_kfid, now)
         if translated.scene:
             await self._origins.record(user.id, "kf_link", translated.scene, now)
+        wrote = translated.incoming is None or translated.incoming.event is None
+        if wrote and await self._sessions.with_staff(translated.open_kfid, translated.key.user_id):
+            # A caseworker serves (or is about to) in the WeCom client: the bot stays quiet,
+            # and pushes wait (send_msg would be refused with 95018 anyway).
+            await self._services.users.touch_inbound(user.id, now)
+            return
         if translated.incoming is None:
             await self._services.users.touch_inbound(user.id, now)  # the user did write
             await self._answer(user, [Reply(translated.reply or "")], None)
@@ -250,6 +259,11 @@ class KfSync:
                 await self._on_inbound(user.id)
             except Exception:
                 log.exception("inbound hook failed for %s", translated.key)
+        asked = translated.incoming.text
+        if translated.incoming.event is None and asked and question_in(asked) == "human":
+            # The router answered and told the staff (handlers.faq); WeCom now also shows the
+            # seeker in its caseworkers' queue, and the bot is quiet until the session ends.
+            await self._sessions.to_staff_queue(translated.open_kfid, translated.key.user_id)
 
     async def _answer(self, user: User, replies: list[Reply], welcome_code: str | None) -> None:
         """Send the turn's answer: by the welcome code if there is one, else in the window."""
@@ -266,6 +280,10 @@ class KfSync:
                     await self._sender.send_welcome(refreshed, welcome_code, part)
                 else:
                     await self._sender.send_rendered(refreshed, part, remember=last)
+        except RecipientGone as exc:
+            log.warning("微信客服 answer to %s not sent: %s", refreshed.key, exc)
+            if refreshed.subscribed:
+                await recipient_gone(self._services, refreshed.id)
         except DeliveryError as exc:
             log.warning("微信客服 answer to %s not sent: %s", refreshed.key, exc)
 

@@ -1,4 +1,5 @@
-"""What `yizhan run` opens for 微信客服: the `/wecom/callback` route, kf client, sync, sender."""
+"""What `yizhan run` opens for 微信客服: the `/wecom/callback` route, kf client, sync, sender,
+and, when the app's own secret (客户联系) is set too, the customer-group change events."""
 
 from __future__ import annotations
 
@@ -8,33 +9,15 @@ from bot.channels.wecom_callback import WeComCallback, WeComConfig
 from bot.channels.wecom_kf import KfSync
 from bot.channels.wecom_kf_sender import WeComKfSender
 from bot.errors import DeliveryError
-from bot.runner import ChannelSpec, Runtime, register_channel
-from bot.settings import Settings, reveal
-from bot.wecom_api import WeComApi
-from handlers.context import Services
+from bot.group_events import GroupEvents
+from bot.runner import Runtime
+from bot.wecom_api import open_app_api, open_kf_api
+from bot.wecom_groups import GroupsApi
 from models.messages import Channel
-from models.repos.wechat import WeChatRepo
 
 log = logging.getLogger(__name__)
 
 CALLBACK_PATH = "/wecom/callback"
-
-
-def open_kf_api(settings: Settings, services: Services) -> WeComApi:
-    """The 微信客服 client: its own secret, or the app's when the app manages 微信客服."""
-    secret = reveal(settings.wecom_kf_secret) or reveal(settings.wecom_secret)
-    if not (settings.wecom_corp_id and secret):
-        raise ValueError(
-            "YIZHAN_WECOM_CORP_ID and YIZHAN_WECOM_KF_SECRET (or _SECRET) must be set"
-        )
-    return WeComApi(
-        settings.wecom_corp_id,
-        secret,
-        WeChatRepo(services.db),
-        services.clock,
-        kind="kf",
-        base_url=settings.wecom_api_base,
-    )
 
 
 class WeComKfChannel:
@@ -48,7 +31,17 @@ class WeComKfChannel:
         self.api = open_kf_api(runtime.settings, runtime.services)
         self.sender = WeComKfSender(runtime.services, self.api)
         self.sync = KfSync(runtime.services, self.api, self.sender, on_inbound=self._user_wrote)
-        callback = WeComCallback(config, runtime.services.clock, self.sync.wake)
+        self.groups_api = open_app_api(runtime.settings, runtime.services)
+        self.group_events = (
+            None if self.groups_api is None
+            else GroupEvents(runtime.services, GroupsApi(self.groups_api))
+        )  # fmt: skip
+        callback = WeComCallback(
+            config,
+            runtime.services.clock,
+            self.sync.wake,
+            None if self.group_events is None else self.group_events.wake,
+        )
         # Routes must exist before the HTTP server starts, so they are added here.
         callback.add_routes(runtime.http.app, CALLBACK_PATH)
 
@@ -71,10 +64,6 @@ class WeComKfChannel:
         self._runtime.senders.pop(Channel.WECOM_KF, None)
         await self.sync.close()  # the message being answered is finished first
         await self.api.aclose()
-
-
-register_channel(
-    ChannelSpec(
-        "WeCom 微信客服", ("wecom_corp_id", "wecom_token", "wecom_aes_key"), WeComKfChannel
-    )
-)
+        if self.group_events is not None and self.groups_api is not None:
+            await self.group_events.close()
+            await self.groups_api.aclose()

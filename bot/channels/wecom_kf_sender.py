@@ -18,8 +18,6 @@ from bot.limits import WECOM_KF_TEXT_MAX_BYTES
 from bot.wecom_api import WeComApi
 from handlers.context import Services
 from models.messages import Channel, DialogKey, Reply
-from models.repos.wechat import WeChatRepo
-from models.repos.wecom_kf import WeComKfRepo
 from models.user import User
 
 SEND_PATH = "/cgi-bin/kf/send_msg"
@@ -37,8 +35,8 @@ class WeComKfSender:
         self._services = services
         self._api = api
         self._window = ServiceWindow(services)
-        self._choices = WeChatRepo(services.db)
-        self._accounts = WeComKfRepo(services.db)
+        self._choices = services.repos.wechat
+        self._accounts = services.repos.wecom_kf
 
     async def send(self, address: str, reply: Reply) -> SendResult:
         """Send now inside the window; raises `WindowClosed` when it has no room."""

@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from bot.errors import DeliveryError, RecipientGone, Transient, WindowClosed
 from bot.limits import WECHAT_WINDOW_HOURS, WECHAT_WINDOW_MESSAGES
 from handlers.context import Services
-from models.repos.wechat import WeChatRepo
 from models.user import User
 
 WINDOW = timedelta(hours=WECHAT_WINDOW_HOURS)
@@ -26,7 +25,7 @@ class ServiceWindow:
 
     def __init__(self, services: Services) -> None:
         self._services = services
-        self._repo = WeChatRepo(services.db)
+        self._repo = services.repos.wechat
 
     async def left(self, user: User, now: datetime) -> int:
         """How many customer-service messages the user's window still allows."""
@@ -51,8 +50,7 @@ class ServiceWindow:
             await self._repo.spend_window(user.id, opened, WECHAT_WINDOW_MESSAGES)
             return False
         except RecipientGone:
-            await self._services.users.set_subscribed(user.id, False)
-            raise
+            raise  # whoever asked unsubscribes them (handlers.subscription)
         except Transient:
             raise  # it may have gone out: the slot stays counted
         except DeliveryError:

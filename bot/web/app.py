@@ -24,7 +24,6 @@ from bot.web.html import page
 from bot.web.state import SERVICES, SIGNED_IN, redirect, signed_in
 from handlers.context import Services
 from handlers.texts import t
-from models.repos.web_sessions import WebSessionRepo
 
 PREFIX = "/console"
 LOGIN = f"{PREFIX}/login"
@@ -106,7 +105,7 @@ async def logout(request: web.Request) -> web.StreamResponse:
     """POST /console/logout: end the session here and now."""
     services = request.config_dict[SERVICES]
     who = signed_in(request)
-    await WebSessionRepo(services.db).end_session(who.session_hash)
+    await services.repos.web_sessions.end_session(who.session_hash)
     await services.audit.record(str(who.user.key), "web:signout", allowed=True,
                                 now=services.clock())  # fmt: skip
     response = _refusal(200, "web.signed_out", who.user.lang)

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from handlers.context import Services
-from models.repos.web_sessions import WebSessionRepo
 from models.user import User
 
 TOKEN_MINUTES = 15  # a link read off a chat message is used within minutes
@@ -49,7 +48,7 @@ async def issue_token(services: Services, user: User) -> str:
         raise NotStaff(str(user.key))
     token = secrets.token_urlsafe(SECRET_BYTES)
     now = services.clock()
-    await WebSessionRepo(services.db).add_token(
+    await services.repos.web_sessions.add_token(
         digest(token), user.id, now, now + timedelta(minutes=TOKEN_MINUTES)
     )
     await services.audit.record(
@@ -65,7 +64,7 @@ def sign_in_path(token: str) -> str:
 
 async def open_session(services: Services, token: str) -> tuple[str, User] | None:
     """Spend a token: a new session id and its user; None if unknown, used, expired, not staff."""
-    repo = WebSessionRepo(services.db)
+    repo = services.repos.web_sessions
     now = services.clock()
     await repo.purge(now)
     user_id = await repo.use_token(digest(token), now)
@@ -89,7 +88,7 @@ async def current(services: Services, cookie: str | None) -> SignedIn | None:
     if not cookie:
         return None
     session_hash = digest(cookie)
-    found = await WebSessionRepo(services.db).session(session_hash, services.clock())
+    found = await services.repos.web_sessions.session(session_hash, services.clock())
     if found is None:
         return None
     user = await services.users.by_id(found.user_id)

@@ -6,7 +6,6 @@ from handlers.context import Services
 from models.messages import Channel, DialogKey
 from models.posting import PostingStatus
 from models.register import RegisterEntry
-from models.repos.register import RegisterRepo
 from models.user import User
 from models.values import Role
 
@@ -29,7 +28,7 @@ async def seed_demo(services: Services) -> User:
             await services.postings.add(posting, now)
         people = [RegisterEntry(None, name, phone, district=DEMO_DISTRICT, imported_at=now)
                   for name, phone in DEMO_PEOPLE]  # fmt: skip
-        await RegisterRepo(services.db).upsert_many(people, now)
+        await services.repos.register.upsert_many(people, now)
     key = DialogKey(Channel.CONSOLE, DEMO_STAFF)
     user = await services.users.get_or_create(key, now, "演示社工")
     await services.users.set_role(user.id, Role.CASEWORKER, DEMO_DISTRICT, "西青区驿站")

@@ -17,7 +17,6 @@ from handlers.context import Services
 from handlers.staff import in_scope
 from handlers.texts import t
 from models.register import CLOSE_REASONS, EMPLOYMENT_WAYS, UNREACHED, RegisterEntry
-from models.repos.register import RegisterRepo
 from models.timeutil import LOCAL_TZ, local
 
 METHODS = ("电话", "上门", "短信", "微信")
@@ -25,7 +24,7 @@ METHODS = ("电话", "上门", "短信", "微信")
 
 async def _person(request: web.Request) -> tuple[Services, RegisterEntry]:
     services = request.config_dict[SERVICES]
-    entry = await RegisterRepo(services.db).get(int(request.match_info["id"]))
+    entry = await services.repos.register.get(int(request.match_info["id"]))
     if entry is None or not in_scope(signed_in(request).user, entry.district):
         raise web.HTTPNotFound()  # another district's person does not exist for this page
     return services, entry

@@ -23,8 +23,6 @@ from handlers.texts import t
 from matching.districts import TIANJIN_DISTRICTS
 from matching.taxonomy import label
 from models.posting import Posting, PostingStatus
-from models.repos.deliveries import DeliveryRepo
-from models.repos.intake import IntakeRepo
 from models.timeutil import local
 from models.user import User
 from models.values import Role
@@ -104,7 +102,7 @@ async def queue(request: web.Request) -> web.Response:
     """GET /console/: pending postings, riskiest first, original text beside the parsed fields."""
     who = signed_in(request)
     lang = who.user.lang
-    pending = await IntakeRepo(request.config_dict[SERVICES].db).pending(QUEUE_SHOWN)
+    pending = await request.config_dict[SERVICES].repos.intake.pending(QUEUE_SHOWN)
     cards = "".join(_queue_card(p, who.csrf, lang) for p in pending)
     body = cards or f"<p>{esc(t('web.queue.empty', lang))}</p>"
     return await render(request, t("web.nav.queue", lang), body)
@@ -188,7 +186,7 @@ async def postings(request: web.Request) -> web.Response:
                                         is PostingStatus.EXPIRED else "active")
     ]  # fmt: skip
     kept.sort(key=lambda p: p.id or 0, reverse=True)
-    deliveries = DeliveryRepo(services.db)
+    deliveries = services.repos.deliveries
     rows = []
     for p in kept[:LIST_SHOWN]:
         assert p.id is not None
@@ -215,7 +213,7 @@ async def posting_detail(request: web.Request) -> web.Response:
     posting = await services.postings.get(int(request.match_info["id"]))
     if posting is None or posting.id is None:
         raise web.HTTPNotFound()
-    s = await DeliveryRepo(services.db).reach_stats(posting.id)
+    s = await services.repos.deliveries.reach_stats(posting.id)
     expires = local(posting.expires_at).strftime("%Y-%m-%d %H:%M") if posting.expires_at else "—"
     facts = table(
         [t("web.bc.what", lang), t("web.bc.count", lang)],
@@ -275,6 +273,8 @@ async def broadcast_page(request: web.Request) -> web.Response:
         for target in broadcast.TARGETS
         if target == "seekers" or reach.has_group
     )  # fmt: skip
+    if (left := broadcast.left_out_line(reach.left_out, lang)) is not None:
+        notes += f"<p>{esc(left)}</p>"
     if reach.new == 0:
         notes += f"<p>{esc(t('web.bc.nobody', lang))}</p>"
     body = (

@@ -32,9 +32,7 @@ from handlers.staff import scope_districts
 from handlers.texts import t
 from matching.taxonomy import label
 from models.register import RegisterStatus
-from models.repos.followups import FollowupRepo
-from models.repos.register import RegisterRepo
-from models.repos.stats import REPORT_DAY, DistrictMonth, StatsRepo, report_period, total
+from models.repos.stats import REPORT_DAY, DistrictMonth, report_period, total
 from models.timeutil import local, month_bounds
 from models.user import User
 from models.values import Role
@@ -50,9 +48,9 @@ async def seekers(request: web.Request) -> web.Response:
     lang = user.lang
     scope = scope_districts(user)
     district = None if user.role is Role.ADMIN else user.district
-    people = [p for p in await RegisterRepo(services.db).in_district(district)
+    people = [p for p in await services.repos.register.in_district(district)
               if p.district in scope]  # fmt: skip
-    followups = FollowupRepo(services.db)
+    followups = services.repos.followups
     last = await followups.last_contacts(district)
     attempts = await followups.last_attempts(district)
     needs = {row.user_id: row.needs for row in await followups.with_needs(district, None)}
@@ -109,7 +107,7 @@ def _month(request: web.Request, now: datetime) -> str:
 
 async def _rows(services: Services, user: User, month: str) -> list[DistrictMonth]:
     start, end = report_period(month)
-    return await StatsRepo(services.db).table(scope_districts(user), start, end)
+    return await services.repos.stats.table(scope_districts(user), start, end)
 
 
 async def stats(request: web.Request) -> web.Response:

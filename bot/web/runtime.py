@@ -1,8 +1,8 @@
 """How `yizhan run` serves the console: a component on the shared HTTP server when switched on.
 
-It registers like a channel (`register_channel`, switched on by `web_console`) because channel
-openers are what run before the HTTP server starts, when routes can still be added. It sends
-nothing, so it puts no sender into the runtime.
+A component in `bot.assembly.COMPONENTS` (switched on by `web_console`): like a channel's, its
+opener runs before the HTTP server starts, when routes can still be added; it sends nothing, so
+it puts no sender into the runtime and is no channel.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import logging
 from functools import partial
 
 from bot.group_digests import open_group_digests
-from bot.runner import ChannelSpec, Runtime, register_channel
+from bot.runner import Runtime
 from bot.web.app import PREFIX, mount
 
 log = logging.getLogger(__name__)
@@ -31,6 +31,3 @@ class WebConsole:
 
     async def __aexit__(self, *exc: object) -> None:
         """Nothing to close: the HTTP server stops the routes with it."""
-
-
-register_channel(ChannelSpec("Web console", ("web_console",), WebConsole))

@@ -1,10 +1,13 @@
 """The one catalogue of user-facing text: 简体中文 first, English available.
 
 The catalogue is split by area into modules of this package; `t()` is the only way to read it.
-Each entry maps a key to {"zh": ..., "en": ...}; `str.format` fields fill in values.
+Each entry maps a key to {"zh": ..., "en": ...}; `str.format` fields fill in values. A field whose
+format spec holds a bar picks a word by the count: `"{n} {n:job|jobs}"` reads "1 job", "3 jobs".
 """
 
 from __future__ import annotations
+
+import string
 
 from handlers.texts import caseworker as _caseworker
 from handlers.texts import commands as _commands
@@ -48,8 +51,21 @@ for _part in (
 LANGS = ("zh", "en")
 
 
+class _CountFormatter(string.Formatter):
+    """`str.format`, plus `{n:one|other}`: the singular when n is 1, else the plural."""
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if "|" in format_spec:
+            one, _, other = format_spec.partition("|")
+            return one if str(value) == "1" else other  # counts arrive as int or digits
+        return str(super().format_field(value, format_spec))
+
+
+_FORMATTER = _CountFormatter()
+
+
 def t(key: str, lang: str = "zh", **values: object) -> str:
     """The text for `key` in `lang` (falling back to Chinese), with values filled in."""
     entry = CATALOGUE[key]
     text = entry.get(lang) or entry["zh"]
-    return text.format(**values) if values else text
+    return _FORMATTER.format(text, **values) if values else text

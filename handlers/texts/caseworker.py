@@ -79,7 +79,8 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "caseworker.code.throttled": {
         "zh": "输入邀请码的次数太多了，请 {minutes} 分钟后再试。如有疑问，请联系驿站工作人员。",
-        "en": "Too many code attempts. Please try again in {minutes} minutes, or ask the station.",
+        "en": "Too many code attempts. Please try again in {minutes} {minutes:minute|minutes}, "
+        "or ask the station.",
     },
     "caseworker.join.done": {
         "zh": "欢迎！您已成为{district}{station}的{role}。发送“帮助”查看工作人员命令。",
@@ -127,7 +128,8 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "caseworker.staff_invite.done": {
         "zh": "一次性邀请码 {code}（{district}{role}，{days} 天内有效）。\n使用方法：{how}",
-        "en": "One-time code {code} ({role}, {district}, valid {days} days).\nHow: {how}",
+        "en": "One-time code {code} ({role}, {district}, valid {days} {days:day|days}).\n"
+        "How: {how}",
     },
     # Broadcast.
     "caseworker.bc.how": {
@@ -151,8 +153,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "caseworker.bc.preview": {
         "zh": "岗位 #{id} {title}\n{district}匹配求职者 {matched} 人，其中已推送 {already} 人，"
         "本次可新增 {new} 人。",
-        "en": "Posting #{id} {title}\nMatches {matched} seekers in {district}; {already} "
-        "already got it, {new} would be new.",
+        "en": "Posting #{id} {title}\nMatches {matched} {matched:seeker|seekers} in {district}; "
+        "{already} already got it, {new} would be new.",
     },
     "caseworker.bc.group_yes": {
         "zh": "{district}企业微信群：已配置，可同时发到群里。",
@@ -176,12 +178,18 @@ TEXTS: dict[str, dict[str, str]] = {
     "caseworker.bc.cancelled": {"zh": "已取消广播。", "en": "Broadcast cancelled."},
     "caseworker.bc.published": {
         "zh": "岗位 {id} 已发布，按规则排队推送 {n} 人。",
-        "en": "Posting {id} is live; {n} pushes queued by the usual rules.",
+        "en": "Posting {id} is live; {n} {n:push|pushes} queued by the usual rules.",
     },
+    "caseworker.bc.left_out": {
+        "zh": "未通过推送条件、不推送 {n} 人：{bars}。",
+        "en": "{n} {n:seeker|seekers} left out by the push bars: {bars}.",
+    },
+    "caseworker.bc.bar_count": {"zh": "{bar} {n} 人", "en": "{bar} {n}"},
+    "caseworker.bc.bar_sep": {"zh": "，", "en": ", "},
     "caseworker.bc.queued": {
         "zh": "本区匹配 {matched} 人，新增推送 {queued} 人（近似重复跳过 {suppressed} 人）。",
-        "en": "{matched} matched in the district; {queued} new pushes ({suppressed} skipped "
-        "as near-duplicates).",
+        "en": "{matched} matched in the district; {queued} new {queued:push|pushes} "
+        "({suppressed} skipped as near-duplicates).",
     },
     "caseworker.bc.group_queued": {
         "zh": "{district}企业微信群消息已排队发送。",
@@ -213,7 +221,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "caseworker.bc.results_j": {
         "zh": "群发回复 {code}：{replies} 次（{people} 人）",
-        "en": "Group replies {code}: {replies} ({people} people)",
+        "en": "Group replies {code}: {replies} ({people} {people:person|people})",
     },
     "caseworker.bc.group_state.queued": {"zh": "排队中", "en": "queued"},
     "caseworker.bc.group_state.sending": {"zh": "发送中", "en": "sending"},
@@ -242,7 +250,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "caseworker.group.intro": {
         "zh": "以下文案共 {n} 个岗位，电话已隐藏，可直接复制到微信群：",
-        "en": "{n} jobs, phones hidden, ready to paste into WeChat groups:",
+        "en": "{n} {n:job|jobs}, phones hidden, ready to paste into WeChat groups:",
     },
     "caseworker.group.stats_none": {
         "zh": "{district}暂无群发回复。",
@@ -254,7 +262,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "caseworker.group.stats_line": {
         "zh": "{code} {title}：{replies} 次（{people} 人）",
-        "en": "{code} {title}: {replies} ({people} people)",
+        "en": "{code} {title}: {replies} ({people} {people:person|people})",
     },
     "caseworker.jcode.unknown": {
         "zh": "没有找到岗位 {code}，请核对编号。",
@@ -333,10 +341,11 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "caseworker.overdue.header": {
         "zh": "{district}本月待回访 {n} 人（编号 姓名 电话 · 上次联系）：",
-        "en": "{district}: {n} people not contacted this month (id name phone · last contact):",
+        "en": "{district}: {n} {n:person|people} not contacted this month (id name phone · "
+        "last contact):",
     },
     "caseworker.overdue.never": {"zh": "从未联系", "en": "never"},
-    "caseworker.overdue.tries": {"zh": "，联系不到 {n} 次", "en": ", {n} failed tries"},
+    "caseworker.overdue.tries": {"zh": "，联系不到 {n} 次", "en": ", {n} failed {n:try|tries}"},
     "caseworker.overdue.linked": {"zh": "（已用机器人）", "en": " (on the bot)"},
     "caseworker.overdue.more": {"zh": "……另有 {n} 人。", "en": "… {n} more."},
     "caseworker.overdue.footer": {
@@ -354,11 +363,11 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "caseworker.log.unreached": {
         "zh": "已记录：{name} 联系不到（累计 {n} 次）。",
-        "en": "Recorded: {name} unreachable ({n} tries so far).",
+        "en": "Recorded: {name} unreachable ({n} {n:try|tries} so far).",
     },
     "caseworker.log.now_unreachable": {
         "zh": "已 {n} 次联系不到，状态改为“联系不到”。",
-        "en": "{n} failed tries: status is now unreachable.",
+        "en": "{n} failed {n:try|tries}: status is now unreachable.",
     },
     "caseworker.employed.how": {
         "zh": "请发送：就业 编号 单位就业|灵活就业|自主创业",
@@ -399,7 +408,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "caseworker.info.too_long": {
         "zh": "内容太长，请控制在 {n} 字以内（可以附链接）。",
-        "en": "Too long: at most {n} characters (a link is fine).",
+        "en": "Too long: at most {n} {n:character|characters} (a link is fine).",
     },
     "caseworker.info.message": {
         "zh": "【{station}·{need}】{text}",
@@ -411,7 +420,8 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "caseworker.info.done": {
         "zh": "已排队发送给 {n} 位有{need}需求的求职者（{skipped} 人此前已收到相同内容）。",
-        "en": "Queued for {n} seekers needing {need} ({skipped} had this text already).",
+        "en": "Queued for {n} {n:seeker|seekers} needing {need} ({skipped} had this text "
+        "already).",
     },
     # The command line (bot/cli_staff.py).
     "caseworker.cli.bad_role": {"zh": "角色只能是 {roles}", "en": "role must be one of {roles}"},

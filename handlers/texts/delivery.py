@@ -22,6 +22,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "delivery.pay.day": {"zh": "{amount} 元/天", "en": "{amount} yuan/day"},
     "delivery.pay.hour": {"zh": "{amount} 元/小时", "en": "{amount} yuan/hour"},
     "delivery.pay.piece": {"zh": "计件 {amount} 元", "en": "{amount} yuan per piece"},
+    "delivery.pay.year": {"zh": "{amount} 元/年", "en": "{amount} yuan/year"},
     "delivery.pay.period": {"zh": "{pay}（{period}）", "en": "{pay} ({period})"},
     # Buttons under every push.
     "delivery.choice.interested": {"zh": "感兴趣", "en": "Interested"},
@@ -31,7 +32,7 @@ TEXTS: dict[str, dict[str, str]] = {
     # The digest (several jobs in one message).
     "delivery.digest.header": {
         "zh": "为您整理了 {n} 个合适的岗位：",
-        "en": "{n} jobs that fit you:",
+        "en": "{n} {n:job that fits|jobs that fit} you:",
     },
     "delivery.digest.item": {"zh": "{n}. {line}", "en": "{n}. {line}"},
     "delivery.digest.footer": {
@@ -97,12 +98,13 @@ TEXTS: dict[str, dict[str, str]] = {
     "delivery.notice.full_poster": {
         "zh": "您发布的“{title}”已有 {n} 位求职者反馈“已招满”。如果确实招满了，请点“关闭岗位”，"
         "我们将停止推送。",
-        "en": "{n} seekers say '{title}' is already filled. If so, tap Close and we stop "
-        "pushing it.",
+        "en": "{n} {n:seeker says|seekers say} '{title}' is already filled. If so, tap Close and "
+        "we stop pushing it.",
     },
     "delivery.notice.full_staff": {
         "zh": "岗位 #{posting_id}“{title}”（{district}）已有 {n} 位求职者反馈已招满，请核实。",
-        "en": "Posting #{posting_id} '{title}' ({district}): {n} seekers report it filled. "
+        "en": "Posting #{posting_id} '{title}' ({district}): "
+        "{n} {n:seeker reports|seekers report} it filled. "
         "Please check.",
     },
     "delivery.notice.close": {"zh": "关闭岗位", "en": "Close it"},
@@ -136,7 +138,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "delivery.demo.reached": {
         "zh": "推送完成：{n} 位求职者收到了这条零工（{who}）。",
-        "en": "Pushed: {n} seekers received the gig ({who}).",
+        "en": "Pushed: {n} {n:seeker|seekers} received the gig ({who}).",
     },
     # The console sender's header above each push (yizhan demo, local runs).
     "delivery.console.push": {"zh": "📨 推送给 {address}：", "en": "📨 Push to {address}:"},

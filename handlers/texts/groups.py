@@ -71,7 +71,8 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "groups.send.done": {
         "zh": "已创建群发任务（{n} 个岗位），请群主 {owner} 在企业微信里确认发送。",
-        "en": "Mass-send task created ({n} postings); the owner {owner} confirms it in WeCom.",
+        "en": "Mass-send task created ({n} {n:posting|postings}); "
+        "the owner {owner} confirms it in WeCom.",
     },
     "groups.send.failed": {
         "zh": "企业微信未接受群发任务：{error}",

@@ -10,6 +10,14 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "intake.card.title": {"zh": "岗位：{title}", "en": "Job: {title}"},
     "intake.card.categories": {"zh": "类别：{categories}", "en": "Category: {categories}"},
+    "intake.card.trade_doubt": {
+        "zh": "⚠️ 工种不确定：{options}（请选一个）",
+        "en": "⚠️ Trade unsure: {options} (please pick one)",
+    },
+    "intake.card.trade_unknown": {
+        "zh": "⚠️ 没看出是哪类活：不说明的话发布前先由工作人员审核",
+        "en": "⚠️ Trade not recognised: unless you say which, staff review it before it goes out",
+    },
     "intake.card.headcount": {"zh": "人数：{value}", "en": "Headcount: {value}"},
     "intake.card.people": {"zh": "{n} 人", "en": "{n}"},
     "intake.card.many": {"zh": "若干", "en": "several"},
@@ -21,6 +29,14 @@ TEXTS: dict[str, dict[str, str]] = {
     "intake.card.age_max": {"zh": "{high}岁以下", "en": "up to age {high}"},
     "intake.card.age_min": {"zh": "{low}岁以上", "en": "age {low}+"},
     "intake.card.benefits": {"zh": "福利：{value}", "en": "Benefits: {value}"},
+    "intake.card.hours": {"zh": "时间 {value}", "en": "hours {value}"},
+    "intake.card.licence": {"zh": "需{value}", "en": "needs {value}"},
+    "intake.card.prefers": {
+        "zh": "{value}工优先（不限性别）",
+        "en": "prefers {value} (open to all)",
+    },
+    "intake.card.base": {"zh": "底薪 {value}", "en": "base {value}"},
+    "intake.card.typical": {"zh": "一般 {value}", "en": "typically {value}"},
     "intake.card.contact": {"zh": "联系：{value}", "en": "Contact: {value}"},
     # Questions about missing essentials
     "intake.not_a_post": {
@@ -37,6 +53,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "intake.ask.title": {
         "zh": "招的是什么岗位？例如：保洁、搬运工、服务员。",
         "en": "What is the job? e.g. cleaner, mover, waiter.",
+    },
+    "intake.ask.trade": {
+        "zh": "这是哪类活？请回复数字：{options}；都不是就直接写工种（例如：保洁）。",
+        "en": "Which trade is this? Reply with a number: {options}; or name the trade "
+        "(e.g. 保洁).",
     },
     "intake.ask.district": {
         "zh": "工作地点在哪个区？请回复区名（例如：西青区），也可以发送位置。",
@@ -108,11 +129,16 @@ TEXTS: dict[str, dict[str, str]] = {
     # Outcome
     "intake.done.published": {
         "zh": "✅ #{id} {title} 已发布，已推送给 {n} 位合适的求职者。",
-        "en": "✅ #{id} {title} is published and was sent to {n} matching job seekers.",
+        "en": "✅ #{id} {title} is published and was sent to {n} matching job {n:seeker|seekers}.",
     },
     "intake.done.held": {
         "zh": "⏳ #{id} {title} 已提交，工作人员审核后发布。",
         "en": "⏳ #{id} {title} was submitted and will be published after review.",
+    },
+    "intake.done.held_trade": {
+        "zh": "⏳ #{id} {title} 已提交：没看出是哪类活，工作人员审核后发布。",
+        "en": "⏳ #{id} {title} was submitted: its trade was not recognised, so staff review it "
+        "before it is published.",
     },
     "intake.done.held_risk": {
         "zh": "⏳ #{id} {title} 需要工作人员核实后才能发布，请保持电话畅通。",
@@ -166,7 +192,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "intake.mine.expires": {"zh": "（{date}到期）", "en": " (until {date})"},
     "intake.mine.rejected": {"zh": "驳回原因：{reason}", "en": "Rejected because: {reason}"},
-    "intake.mine.seen": {"zh": " · 被转发 {n} 次", "en": " · seen {n} times"},
+    "intake.mine.seen": {"zh": " · 被转发 {n} 次", "en": " · seen {n} {n:time|times}"},
     "intake.mine.footer": {
         "zh": "招满后发送“已招满 编号”；过期或关闭的可以“重新发布 编号”。",
         "en": "Send /close N when filled; /repost N publishes a closed or expired one again.",
@@ -216,11 +242,16 @@ TEXTS: dict[str, dict[str, str]] = {
     "intake.queue.empty": {"zh": "没有待审核的招聘。", "en": "Nothing waits for review."},
     "intake.queue.header": {
         "zh": "待审核 {n} 条（风险高的在前）：",
-        "en": "{n} postings wait for review (riskiest first):",
+        "en": "{n} {n:posting waits|postings wait} for review (riskiest first):",
     },
     "intake.queue.trust": {"zh": "{trust}", "en": "{trust}"},
     "intake.queue.source": {"zh": "来源 {source}", "en": "from {source}"},
-    "intake.queue.seen": {"zh": "出现 {n} 次", "en": "seen {n} times"},
+    "intake.queue.seen": {"zh": "出现 {n} 次", "en": "seen {n} {n:time|times}"},
+    "intake.queue.no_trade": {
+        "zh": "工种未识别：先“编辑岗位 {id} 类别 保洁”（换成实际工种）再通过",
+        "en": "Trade not recognised: set it first (编辑岗位 {id} 类别 保洁, with the real trade), "
+        "then approve",
+    },
     "intake.queue.risk": {"zh": "风险 {score}：{reasons}", "en": "risk {score}: {reasons}"},
     "intake.queue.footer": {
         "zh": "回复“通过 编号”发布，“驳回 编号 原因”驳回，“核实 编号”标记已电话核实。",
@@ -240,7 +271,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "intake.mod.approved": {
         "zh": "已通过 #{id} {title}，推送给 {n} 位求职者。",
-        "en": "Approved #{id} {title}; sent to {n} job seekers.",
+        "en": "Approved #{id} {title}; sent to {n} job {n:seeker|seekers}.",
     },
     "intake.mod.reason_needed": {
         "zh": "请写明驳回原因，例如：驳回 {id} 要求交押金。原因会发给发布人。",
@@ -299,7 +330,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "risk.no_contact": {"zh": "没有任何联系方式", "en": "no contact at all"},
     "risk.phone_spread": {
         "zh": "同一电话发布多类不相关岗位（{detail} 类）",
-        "en": "one phone posts unrelated jobs ({detail} kinds)",
+        "en": "one phone posts unrelated jobs ({detail} {detail:kind|kinds})",
     },
     "risk.mass_repost": {
         "zh": "一天内被大量转发（{detail} 次）",
@@ -309,14 +340,15 @@ TEXTS: dict[str, dict[str, str]] = {
     "intake.cli.imported": {
         "zh": "导入完成（共 {rows} 行）：新增 {created}，更新 {updated}，未变 {unchanged}，"
         "合并重复 {duplicates}，待审核 {held}，出错 {errors}",
-        "en": "Import done ({rows} rows): {created} new, {updated} updated, "
+        "en": "Import done ({rows} {rows:row|rows}): {created} new, {updated} updated, "
         "{unchanged} unchanged, "
-        "{duplicates} merged duplicates, {held} held for review, {errors} errors",
+        "{duplicates} merged {duplicates:duplicate|duplicates}, {held} held for review, {errors} "
+        "{errors:error|errors}",
     },
     "intake.cli.checked": {
         "zh": "检查完成（共 {rows} 行，未写入）：将新增 {created}，将更新 {updated}，"
         "拒绝 {errors}",
-        "en": "Checked ({rows} rows, nothing written): {created} would be new, "
+        "en": "Checked ({rows} {rows:row|rows}, nothing written): {created} would be new, "
         "{updated} updated, {errors} refused",
     },
     "intake.cli.row_error": {"zh": "第 {row} 行：{reason}", "en": "row {row}: {reason}"},
@@ -341,7 +373,8 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "sheet.too_many_rows": {
         "zh": "表格有 {rows} 行，超过一次最多导入的 {limit} 行，请拆分后再导入",
-        "en": "The sheet has {rows} rows, more than the {limit} one import takes; split it",
+        "en": "The sheet has {rows} {rows:row|rows}, more than the {limit} one import takes; "
+        "split it",
     },
     "sheet.entities": {
         "zh": "文件含有 XML 实体声明，不是正常的 Excel 文件，已拒绝",
@@ -358,7 +391,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "sheet.no_header": {
         "zh": "前 {rows} 行里没有找到表头（需要：{wanted}）",
-        "en": "No header row in the first {rows} rows (needed: {wanted})",
+        "en": "No header row in the first {rows} {rows:row|rows} (needed: {wanted})",
     },
     "sheet.bad_date": {
         "zh": "无法识别的日期“{value}”，请写成 2026-03-05 或 2026年3月5日",
@@ -412,7 +445,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "intake.row.no_text": {"zh": "缺少岗位名称和岗位描述", "en": "no title and no description"},
     "intake.row.too_long": {
         "zh": "{field} 超过 {n} 字",
-        "en": "{field} is longer than {n} characters",
+        "en": "{field} is longer than {n} {n:character|characters}",
     },
     "intake.row.pay_order": {
         "zh": "最低薪资 {low:g} 高于最高薪资 {high:g}",

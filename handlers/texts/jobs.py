@@ -51,15 +51,20 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "这些岗位要求证书或管理经验，可以发“修改 技能”补充您的证书和经历。",
         "en": "These jobs ask for a licence or experience; add yours with '/edit skills'.",
     },
-    "jobs.advice.wait": {"zh": "", "en": ""},
     "seekers.cli.bad_line": {
         "zh": "第 {line} 行无法导入，已跳过：{reason}",
         "en": "Line {line} not imported: {reason}",
     },
     "seekers.cli.done": {
         "zh": "已导入 {count} 位求职者（跳过 {skipped} 行）。",
-        "en": "Imported {count} seekers ({skipped} lines skipped).",
+        "en": "Imported {count} {count:seeker|seekers} ({skipped} {skipped:line|lines} skipped).",
     },
+    "push.bar.risk": {"zh": "风险待审核", "en": "held for risk"},
+    "push.bar.area": {"zh": "不在服务区域", "en": "outside the service area"},
+    "push.bar.trade": {"zh": "工种不符", "en": "another trade"},
+    "push.bar.place": {"zh": "地点不符", "en": "outside their places"},
+    "push.bar.pay": {"zh": "工资低于期望", "en": "pay below their floor"},
+    "push.bar.requirements": {"zh": "缺少所需证书或经验", "en": "lacking a required licence"},
     "match.cli.bars": {"zh": "通过的推送条件", "en": "Bars cleared"},
     "commands.help.jobs": {
         "zh": "找工作 /jobs — 看现在适合您的岗位",

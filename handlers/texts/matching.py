@@ -27,6 +27,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "match.reason.pay_day": {"zh": "日薪 {amount} 元", "en": "{amount} yuan/day"},
     "match.reason.pay_hour": {"zh": "时薪 {amount} 元", "en": "{amount} yuan/hour"},
     "match.reason.pay_month": {"zh": "月薪 {amount} 元", "en": "{amount} yuan/month"},
+    "match.reason.pay_year": {"zh": "年薪 {amount} 元", "en": "{amount} yuan/year"},
     "match.reason.pay_piece": {"zh": "计件工资", "en": "piece rate"},
     "match.reason.pay_negotiable": {"zh": "薪资面议", "en": "pay negotiable"},
     "match.reason.pay_below": {"zh": "略低于您的期望", "en": "a little below your expectation"},
@@ -34,7 +35,7 @@ TEXTS: dict[str, dict[str, str]] = {
     # yizhan match / reach, printed for people
     "match.cli.title": {
         "zh": "为 {user} 推荐的岗位（前 {k} 个）",
-        "en": "Top {k} jobs for {user}",
+        "en": "Top {k} {k:job|jobs} for {user}",
     },
     "match.cli.rank": {"zh": "#", "en": "#"},
     "match.cli.posting": {"zh": "岗位", "en": "Job"},
@@ -53,7 +54,8 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "match.cli.done": {
         "zh": "已为 {count} 份资料写出推荐结果（跳过 {skipped} 行）。",
-        "en": "Wrote matches for {count} profiles ({skipped} lines skipped).",
+        "en": "Wrote matches for {count} {count:profile|profiles} ({skipped} "
+        "{skipped:line|lines} skipped).",
     },
     "match.cli.need_input": {
         "zh": "请给出 --profiles 文件或 --user 用户名。",
@@ -61,7 +63,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "match.cli.reach_title": {
         "zh": "岗位「{title}」会推送给 {count} 位求职者（阈值 {threshold}）",
-        "en": "Job “{title}” would reach {count} seekers (threshold {threshold})",
+        "en": "Job “{title}” would reach {count} {count:seeker|seekers} (threshold {threshold})",
     },
     "match.cli.seeker": {"zh": "求职者", "en": "Seeker"},
     "match.cli.nobody": {
@@ -72,7 +74,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "match.demo.stage": {"zh": "为示例求职者推荐岗位", "en": "Top matches for the sample seeker"},
     "match.demo.loaded": {
         "zh": "数据库里还没有岗位，已载入 {count} 条示例岗位。",
-        "en": "The database had no jobs; loaded {count} sample postings.",
+        "en": "The database had no jobs; loaded {count} sample {count:posting|postings}.",
     },
     "match.demo.line": {
         "zh": "{rank}. {title}（匹配度 {score}）",

@@ -88,7 +88,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "onboarding.truncated": {
         "zh": "内容较长，只保存了前 {limit} 个字。",
-        "en": "That was long; I kept the first {limit} characters.",
+        "en": "That was long; I kept the first {limit} {limit:character|characters}.",
     },
     "onboarding.done": {
         "zh": "登记完成！有合适的工作会第一时间推送给您。发“我的资料”查看，发“修改”更改，"

@@ -99,12 +99,14 @@ TEXTS: dict[str, dict[str, str]] = {
     "web.import.checked": {
         "zh": "检查完成（共 {rows} 行，未写入）：将新增 {created}，将更新 {updated}，"
         "拒绝 {refused}",
-        "en": "Checked ({rows} rows, nothing written): {created} new, {updated} updated, "
+        "en": "Checked ({rows} {rows:row|rows}, nothing written): {created} new, "
+        "{updated} updated, "
         "{refused} refused",
     },
     "web.import.done": {
         "zh": "导入完成（共 {rows} 行）：新增 {created}，更新 {updated}，拒绝 {refused}",
-        "en": "Imported ({rows} rows): {created} new, {updated} updated, {refused} refused",
+        "en": "Imported ({rows} {rows:row|rows}): {created} new, {updated} updated, "
+        "{refused} refused",
     },
     "web.filter.district": {"zh": "全部区", "en": "All districts"},
     "web.filter.status": {"zh": "全部状态", "en": "Any status"},
@@ -161,7 +163,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "下载联系服务记录（xlsx）",
         "en": "Download contact records (xlsx)",
     },
-    "web.cli.link": {"zh": "一次性登录链接（{minutes} 分钟内有效）：", "en": "One-time link:"},
+    "web.cli.link": {
+        "zh": "一次性登录链接（{minutes} 分钟内有效）：",
+        "en": "One-time link (valid {minutes} {minutes:minute|minutes}):",
+    },
     "web.cli.not_staff": {
         "zh": "该用户不是工作人员，不能登录工作台。",
         "en": "That user is not staff.",

@@ -80,6 +80,15 @@ def _digest(row: Row, posting_ids: tuple[int, ...] = ()) -> GroupDigest:
     )  # fmt: skip
 
 
+# A synced group: name, owner and member count as WeCom says; the caseworker's tags are kept.
+_UPSERT = (
+    "INSERT INTO customer_groups (chat_id, name, owner, member_count, dissolved, synced_at)"
+    " VALUES (?, ?, ?, ?, 0, ?) ON CONFLICT (chat_id) DO UPDATE SET name = excluded.name,"
+    " owner = excluded.owner, member_count = excluded.member_count, dissolved = 0,"
+    " synced_at = excluded.synced_at"
+)
+
+
 class CustomerGroupRepo:
     """Read and write customer_groups, group_digests and group_digest_postings."""
 
@@ -91,12 +100,7 @@ class CustomerGroupRepo:
         """Store what WeCom listed (tags kept); a group it no longer lists is marked dissolved."""
         async with self._db.transaction() as tx:
             await tx.executemany(
-                "INSERT INTO customer_groups (chat_id, name, owner, member_count, dissolved,"
-                " synced_at) VALUES (?, ?, ?, ?, 0, ?) ON CONFLICT (chat_id) DO UPDATE SET"
-                " name = excluded.name, owner = excluded.owner,"
-                " member_count = excluded.member_count, dissolved = 0,"
-                " synced_at = excluded.synced_at",
-                [(g.chat_id, g.name, g.owner, g.member_count, to_db(now)) for g in groups],
+                _UPSERT, [(g.chat_id, g.name, g.owner, g.member_count, to_db(now)) for g in groups]
             )
             listed = [g.chat_id for g in groups]
             marks = ",".join("?" * len(listed)) or "NULL"
@@ -104,6 +108,12 @@ class CustomerGroupRepo:
                 f"UPDATE customer_groups SET dissolved = 1 WHERE chat_id NOT IN ({marks})",
                 tuple(listed),
             )
+
+    async def save_one(self, group: SyncedGroup, now: datetime) -> None:
+        """Store one group as WeCom describes it now (tags kept), e.g. after a change event."""
+        await self._db.execute(
+            _UPSERT, (group.chat_id, group.name, group.owner, group.member_count, to_db(now))
+        )
 
     async def mark_dissolved(self, chat_id: str) -> None:
         """WeCom said the group no longer exists (dissolved, or no longer a customer group)."""

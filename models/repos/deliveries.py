@@ -8,18 +8,18 @@ recovered by the next claim, so a stopped worker loses nothing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from models.db import Database, Row, Tx
 from models.delivery import Delivery, DeliveryState
-from models.dispatch import DUE_TOPIC, Action, Candidate, Claimed, Kind, ReachStats, Verdict
+from models.dispatch import DUE_TOPIC, Action, Candidate, Claimed, Hold, Kind, ReachStats, Verdict
 from models.repos.outbox import (
     ISOLATE_AFTER,
     ITEM_COLUMNS,
     RECIPIENT_COLUMNS,
-    Decide,
     attach_in,
     item_from,
     recipient_from,
@@ -57,6 +57,24 @@ def _delivery(row: Row) -> Delivery:
         sent_at=from_db(row["sent_at"]),
         push_bars=row["push_bars"],
     )
+
+
+@dataclass(slots=True)
+class DueBatch:
+    """Due pushes loaded and locked by `DeliveryRepo.claiming`, with each seeker's pushes sent
+    today; `apply` writes the verdicts decided for them and leases those to send."""
+
+    _tx: Tx
+    _channel: str
+    _now: datetime
+    _token: str
+    candidates: list[Candidate]
+    pushes_today: dict[int, int]
+
+    async def apply(self, verdicts: Sequence[Verdict], lease: timedelta) -> list[Claimed]:
+        """Write one verdict per candidate, in order; returns the rows leased to send."""
+        plan = list(zip(self.candidates, verdicts, strict=True))
+        return await _apply(self._tx, plan, self._channel, self._now, self._token, lease)
 
 
 class DeliveryRepo:
@@ -116,27 +134,18 @@ class DeliveryRepo:
             await tx.notify(DUE_TOPIC)
         return counts[0], counts[1]
 
-    async def claim(
-        self,
-        channel: str,
-        now: datetime,
-        *,
-        limit: int,
-        token: str,
-        lease: timedelta,
-        decide: Decide,
-    ) -> tuple[list[Claimed], int]:
-        """Decide the due pushes of one channel in one transaction and lease those to send.
-
-        `decide(candidate, now, pushes_today)` applies the seeker's controls; pushes leased in
-        this claim count towards the daily cap of the next candidates. Returns the leased rows
-        and how many rows were handled (sent, deferred, put into a digest or ended).
-        """
+    @asynccontextmanager
+    async def claiming(
+        self, channel: str, now: datetime, *, limit: int, token: str
+    ) -> AsyncIterator[DueBatch]:
+        """Lock and load the due pushes of one channel in one transaction, held while the caller
+        decides (handlers.delivery_rules) and `apply`s the verdicts: storage never decides."""
         async with self._db.transaction() as tx:
             await beat_in(tx, token, now)
             ids = await _due_ids(tx, channel, now, limit)
             if not ids:
-                return [], 0
+                yield DueBatch(tx, channel, now, token, [], {})
+                return
             marks = ",".join("?" * len(ids))
             rows = await tx.fetchall(
                 f"SELECT d.state, d.hold, d.attempts, d.recoveries, {ITEM_COLUMNS},"
@@ -147,37 +156,23 @@ class DeliveryRepo:
                 ids,
             )
             pushed = await _pushes_today(tx, sorted({r["uid"] for r in rows}), now)
-            going: set[tuple[int, object]] = set()  # (seeker, near-duplicate group) leased now
-            plan: list[tuple[Candidate, Verdict]] = []
+            candidates = []
             for row in rows:
                 item = item_from(row)
-                uid = row["uid"]
-                root, text_hash = item.group
-                keys = (
-                    {(uid, ("root", root)), (uid, ("hash", text_hash))}
-                    if text_hash
-                    else {(uid, ("root", root))}
-                )
-                if keys & going:
-                    item = replace(item, near_duplicate_sent=True)
                 recovered = row["state"] == DeliveryState.SENDING.value
-                candidate = Candidate(
-                    kind=Kind.DELIVERY,
-                    id=item.delivery_id,
-                    recipient=recipient_from(row),
-                    hold=row["hold"],
-                    attempts=row["attempts"],
-                    recoveries=row["recoveries"] + int(recovered),
-                    recovered=recovered,
-                    items=(item,),
+                candidates.append(
+                    Candidate(
+                        kind=Kind.DELIVERY,
+                        id=item.delivery_id,
+                        recipient=recipient_from(row),
+                        hold=Hold(row["hold"]) if row["hold"] else None,
+                        attempts=row["attempts"],
+                        recoveries=row["recoveries"] + int(recovered),
+                        recovered=recovered,
+                        items=(item,),
+                    )
                 )
-                verdict = decide(candidate, now, pushed.get(uid, 0))
-                if verdict.action == Action.SEND:
-                    pushed[uid] = pushed.get(uid, 0) + 1
-                    going |= keys
-                plan.append((candidate, verdict))
-            claimed = await _apply(tx, plan, channel, now, token, lease)
-            return claimed, len(rows)
+            yield DueBatch(tx, channel, now, token, candidates, pushed)
 
     async def end_for_posting_in(
         self, tx: Tx, posting_id: int, state: DeliveryState, outcome: str, now: datetime

@@ -8,7 +8,9 @@ is a one-off message to a poster or caseworker, raised once per `dedupe_key`.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from models.db import Database, Row, Tx
@@ -27,8 +29,6 @@ from models.dispatch import (
 from models.messages import Choice, Reply
 from models.repos.workers import beat_in, stale_claim, stale_params
 from models.timeutil import from_db, to_db
-
-Decide = Callable[[Candidate, datetime, int], Verdict]
 
 ISOLATE_AFTER = 3  # recoveries after which a row is claimed alone (see deliveries.py)
 
@@ -186,6 +186,31 @@ async def end_in(
     )
 
 
+@dataclass(slots=True)
+class DueOutbox:
+    """Due digests and notices loaded and locked by `OutboxRepo.claiming`; `apply` writes the
+    verdicts decided for them and leases those to send."""
+
+    _tx: Tx
+    _now: datetime
+    _token: str
+    candidates: list[Candidate]
+
+    @property
+    def pushes_today(self) -> dict[int, int]:
+        """Nothing: digests and notices do not count against the daily cap of single pushes."""
+        return {}
+
+    async def apply(self, verdicts: Sequence[Verdict], lease: timedelta) -> list[Claimed]:
+        """Write one verdict per candidate, in order; returns the rows leased to send."""
+        claimed = []
+        for candidate, verdict in zip(self.candidates, verdicts, strict=True):
+            leased = await _apply(self._tx, candidate, verdict, self._now, self._token, lease)
+            if leased is not None:
+                claimed.append(leased)
+        return claimed
+
+
 class OutboxRepo:
     """Digests and notices: raise, claim for sending, and release WeChat window holds."""
 
@@ -233,25 +258,18 @@ class OutboxRepo:
             "SELECT * FROM outbox WHERE user_id = ? ORDER BY id", (user_id,)
         )
 
-    async def claim(
-        self,
-        channel: str,
-        now: datetime,
-        *,
-        limit: int,
-        token: str,
-        lease: timedelta,
-        decide: Decide,
-    ) -> tuple[list[Claimed], int]:
-        """Decide the due digests and notices of one channel and lease those to send.
-
-        Returns the leased rows and how many rows were handled (sent, deferred or ended).
-        """
+    @asynccontextmanager
+    async def claiming(
+        self, channel: str, now: datetime, *, limit: int, token: str
+    ) -> AsyncIterator[DueOutbox]:
+        """Lock and load the due digests and notices of one channel in one transaction, held
+        while the caller decides (handlers.delivery_rules) and `apply`s the verdicts."""
         async with self._db.transaction() as tx:
             await beat_in(tx, token, now)
             ids = await _due_ids(tx, channel, now, limit)
             if not ids:
-                return [], 0
+                yield DueOutbox(tx, now, token, [])
+                return
             marks = ",".join("?" * len(ids))
             rows = await tx.fetchall(
                 f"SELECT o.id, o.kind, o.state, o.hold, o.attempts, o.recoveries, o.reply,"
@@ -270,25 +288,24 @@ class OutboxRepo:
             items: dict[int, list[Item]] = {}
             for m in members:
                 items.setdefault(m["digest_id"], []).append(item_from(m))
-            claimed = []
+            candidates = []
             for row in rows:
                 recovered = row["state"] == DeliveryState.SENDING.value
-                candidate = Candidate(
-                    kind=Kind(row["kind"]),
-                    id=row["id"],
-                    recipient=recipient_from(row),
-                    hold=row["hold"],
-                    attempts=row["attempts"],
-                    recoveries=row["recoveries"] + int(recovered),
-                    recovered=recovered,
-                    items=tuple(items.get(row["id"], ())),
-                    reply=reply_from_json(row["reply"]) if row["reply"] else None,
-                    user_wrote=bool(row["wrote"]),
+                candidates.append(
+                    Candidate(
+                        kind=Kind(row["kind"]),
+                        id=row["id"],
+                        recipient=recipient_from(row),
+                        hold=Hold(row["hold"]) if row["hold"] else None,
+                        attempts=row["attempts"],
+                        recoveries=row["recoveries"] + int(recovered),
+                        recovered=recovered,
+                        items=tuple(items.get(row["id"], ())),
+                        reply=reply_from_json(row["reply"]) if row["reply"] else None,
+                        user_wrote=bool(row["wrote"]),
+                    )
                 )
-                leased = await _apply(tx, candidate, decide(candidate, now, 0), now, token, lease)
-                if leased is not None:
-                    claimed.append(leased)
-            return claimed, len(rows)
+            yield DueOutbox(tx, now, token, candidates)
 
     async def next_due(self, channel: str) -> datetime | None:
         """When the next digest or notice of a channel is due (held rows excepted)."""

@@ -108,25 +108,24 @@ class OutreachRepo:
         )
         return [ReplyCount(r["id"], r["title"], r["replies"], r["people"]) for r in rows]
 
-    async def group_post_ids(
+    async def group_post_candidates(
         self,
         district: str,
         now: datetime,
         *,
         category: str | None,
-        limit: int,
-        max_risk: float,
         verified_only: bool = True,
-    ) -> list[int]:
-        """Live postings of a district for a group post: verified first, newest first.
+    ) -> list[tuple[int, float]]:
+        """Live postings of a district for a group post, verified first, newest first, with
+        their risk scores (the caller leaves out the held ones: matching.push_rules.is_held).
 
         Near-duplicates (dup_of set) are left out: the same job pasted twice is listed once.
         """
         sql = (
-            "SELECT id FROM postings WHERE status = 'published' AND district = ?"
-            " AND dup_of IS NULL AND (expires_at IS NULL OR expires_at > ?) AND risk_score < ?"
+            "SELECT id, risk_score FROM postings WHERE status = 'published' AND district = ?"
+            " AND dup_of IS NULL AND (expires_at IS NULL OR expires_at > ?)"
         )
-        params: list[object] = [district, to_db(now), max_risk]
+        params: list[object] = [district, to_db(now)]
         if verified_only:
             sql += " AND (trust = 'verified' OR verified_at IS NOT NULL)"
         if category is not None:
@@ -134,11 +133,10 @@ class OutreachRepo:
             params.append(category)
         sql += (
             " ORDER BY (trust = 'verified' OR verified_at IS NOT NULL) DESC,"
-            " COALESCE(published_at, created_at) DESC, id DESC LIMIT ?"
+            " COALESCE(published_at, created_at) DESC, id DESC"
         )
-        params.append(limit)
         rows = await self._db.fetchall(sql, tuple(params))
-        return [int(r["id"]) for r in rows]
+        return [(int(r["id"]), float(r["risk_score"])) for r in rows]
 
     async def seekers_of_district(self, district: str) -> set[int]:
         """Seekers who named `district` among their districts, or whose register row is there."""

@@ -3,7 +3,10 @@
 `FakeKf` adds kf/sync_msg (paged by cursor, in WeCom's response shape), kf/send_msg (with the
 platform's own rule: 5 messages within 48 hours after the user's last message, 95001 / 95002
 beyond), kf/send_msg_on_event (a welcome code works once) and kf/add_contact_way to a
-`FakeWeCom`. `KfSide` builds the encrypted callback requests with wechatpy's WeCom crypto.
+`FakeWeCom`. kf/service_state/get and /trans keep each user's session state (0 new, 1 with
+the bot, 2 in the caseworkers' queue, 3 served by a caseworker, 4 ended) with WeCom's allowed
+moves; send_msg works only in states 0 and 1 and answers 95018 otherwise. `KfSide` builds the
+encrypted callback requests with wechatpy's WeCom crypto.
 """
 
 from __future__ import annotations
@@ -25,6 +28,10 @@ SYNC = "/cgi-bin/kf/sync_msg"
 SEND = "/cgi-bin/kf/send_msg"
 WELCOME = "/cgi-bin/kf/send_msg_on_event"
 CONTACT_WAY = "/cgi-bin/kf/add_contact_way"
+STATE_GET = "/cgi-bin/kf/service_state/get"
+STATE_TRANS = "/cgi-bin/kf/service_state/trans"
+# The moves kf/service_state/trans allows from each state (4 is final until the user writes).
+MOVES = {0: {1, 2, 3, 4}, 1: {1, 2, 3, 4}, 2: {2, 3, 4}, 3: {3, 4}, 4: set()}
 
 
 @dataclass
@@ -41,6 +48,7 @@ class FakeKf:
     wrote_at: dict[str, datetime] = field(default_factory=dict)
     sent_since: dict[str, int] = field(default_factory=dict)
     codes: set[str] = field(default_factory=set)
+    states: dict[str, int] = field(default_factory=dict)  # external_userid -> service_state
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def install(self) -> FakeKf:
@@ -48,19 +56,19 @@ class FakeKf:
         self.wecom.route("POST", SEND, self._send)
         self.wecom.route("POST", WELCOME, self._welcome)
         self.wecom.route("POST", CONTACT_WAY, self._contact_way)
+        self.wecom.route("POST", STATE_GET, self._state_get)
+        self.wecom.route("POST", STATE_TRANS, self._state_trans)
         return self
 
     # what WeChat users do --------------------------------------------------------------------
     def user_text(self, user: str, content: str) -> str:
         """The user writes: a text in the account's message list; their window opens."""
-        self.wrote_at[user] = self.clock()
-        self.sent_since[user] = 0
+        self._wrote(user)
         return self._add(user, "text", origin=3, text={"content": content})
 
     def user_location(self, user: str, lat: float, lon: float) -> str:
         """The user shares a location (it opens the window like a text)."""
-        self.wrote_at[user] = self.clock()
-        self.sent_since[user] = 0
+        self._wrote(user)
         place = {"latitude": lat, "longitude": lon, "name": "", "address": ""}
         return self._add(user, "location", origin=3, location=place)
 
@@ -79,6 +87,32 @@ class FakeKf:
             self.codes.add(code)
             event["welcome_code"] = code
         return self._add(user, "event", origin=4, event=event)
+
+    def take_over(self, user: str, servicer: str = "caseworker1") -> None:
+        """A caseworker picks the conversation up in the WeCom client (state 3)."""
+        self.states[user] = 3
+        event = {
+            "event_type": "session_status_change",
+            "open_kfid": self.open_kfid,
+            "external_userid": user,
+            "change_type": 1,
+            "new_servicer_userid": servicer,
+        }
+        self._add(user, "event", origin=4, event=event)  # fmt: skip
+
+    def servicer_text(self, user: str, content: str) -> str:
+        """What the caseworker writes from the WeCom client (origin 5)."""
+        return self._add(user, "text", origin=5, text={"content": content})
+
+    def end_session(self, user: str) -> None:
+        """The caseworker ends the conversation (state 4)."""
+        self.states[user] = 4
+
+    def _wrote(self, user: str) -> None:
+        self.wrote_at[user] = self.clock()
+        self.sent_since[user] = 0
+        if self.states.get(user, 4) == 4:
+            self.states[user] = 0  # writing again after the end starts a new session
 
     def cursors(self) -> list[str]:
         """The cursor of every sync_msg call, refused ones included."""
@@ -123,6 +157,8 @@ class FakeKf:
         wrote = self.wrote_at.get(user)
         if wrote is None or self.clock() - wrote >= WINDOW:
             return {"errcode": 95002, "errmsg": "send msg time limit"}
+        if self.states.get(user, 4) not in (0, 1):
+            return {"errcode": 95018, "errmsg": "send msg session status invalid"}
         if self.sent_since[user] >= 5:
             return {"errcode": 95001, "errmsg": "send msg count limit"}
         self.sent_since[user] += 1
@@ -142,6 +178,25 @@ class FakeKf:
         )
         self.sent.append({"touser": user, **body})
         return {"msgid": f"WEL{len(self.welcomed)}"}
+
+    def _state_get(self, body: dict[str, Any], _query: dict[str, str]) -> dict[str, Any]:
+        if body.get("open_kfid") != self.open_kfid:
+            return {"errcode": 95000, "errmsg": "invalid open_kfid"}
+        state = self.states.get(body.get("external_userid", ""), 4)
+        answer: dict[str, Any] = {"service_state": state}
+        if state == 3:
+            answer["servicer_userid"] = "caseworker1"
+        return answer
+
+    def _state_trans(self, body: dict[str, Any], _query: dict[str, str]) -> dict[str, Any]:
+        if body.get("open_kfid") != self.open_kfid:
+            return {"errcode": 95000, "errmsg": "invalid open_kfid"}
+        user = body.get("external_userid", "")
+        state, target = self.states.get(user, 4), int(body.get("service_state", -1))
+        if target not in MOVES[state] or (target == 3 and not body.get("servicer_userid")):
+            return {"errcode": 40058, "errmsg": "invalid service_state move"}
+        self.states[user] = target
+        return {"msg_code": f"TRANS-{user}-{target}"} if target in (2, 3) else {}
 
     def _contact_way(self, body: dict[str, Any], _query: dict[str, str]) -> dict[str, Any]:
         if body.get("open_kfid") != self.open_kfid:
@@ -192,6 +247,9 @@ class KfSide:
             "<Event><![CDATA[kf_msg_or_event]]></Event>"
             f"<Token><![CDATA[{token}]]></Token><OpenKfId><![CDATA[{open_kfid}]]></OpenKfId></xml>"
         )
+        return self._post(xml, timestamp, corp_id)
+
+    def _post(self, xml: str, timestamp: int, corp_id: str | None) -> tuple[dict[str, str], str]:
         query, encrypted = self._sealed(xml, timestamp, corp_id)
         body = (
             f"<xml><ToUserName><![CDATA[{self.corp_id}]]></ToUserName>"
@@ -199,3 +257,19 @@ class KfSide:
             f"<Encrypt><![CDATA[{encrypted}]]></Encrypt></xml>"
         )
         return query, body
+
+    def group_event(
+        self, chat_id: str, change_type: str, timestamp: int, detail: str = ""
+    ) -> tuple[dict[str, str], str]:
+        """The POST of a customer group's change_external_chat event: query and body."""
+        detail_xml = f"<UpdateDetail><![CDATA[{detail}]]></UpdateDetail>" if detail else ""
+        xml = (
+            f"<xml><ToUserName><![CDATA[{self.corp_id}]]></ToUserName>"
+            "<FromUserName><![CDATA[sys]]></FromUserName>"
+            f"<CreateTime>{timestamp}</CreateTime><MsgType><![CDATA[event]]></MsgType>"
+            "<Event><![CDATA[change_external_chat]]></Event>"
+            f"<ChatId><![CDATA[{chat_id}]]></ChatId>"
+            f"<ChangeType><![CDATA[{change_type}]]></ChangeType>{detail_xml}"
+            "<JoinScene>0</JoinScene><QuitScene>0</QuitScene><MemChangeCnt>1</MemChangeCnt></xml>"
+        )
+        return self._post(xml, timestamp, None)

@@ -16,7 +16,6 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from bot.channels import telegram_app  # noqa: F401  (registers the Telegram channel)
 from bot.channels.wechat import WeChatCallback, WeChatConfig
 from bot.runner import open_runtime
 from bot.settings import Settings

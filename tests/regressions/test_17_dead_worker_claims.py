@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from bot.channels.fake import FakeSender
-from bot.dispatcher import Dispatcher
+from bot.dispatcher import Dispatcher, claim
 from models.messages import Channel
 from models.repos.workers import DEAD_AFTER, WorkerRepo
 from tests.delivery_builders import enqueue, make_posting, make_seeker, publish_now
@@ -30,7 +30,7 @@ HANGING_WORKER = """
 import asyncio, sys
 from datetime import datetime
 from bot.channels.fake import FakeSender
-from bot.dispatcher import Dispatcher
+from bot.dispatcher import Dispatcher, claim
 from handlers.context import Policy, Services
 from models.db import Database
 from models.messages import Channel
@@ -93,8 +93,14 @@ async def test_another_hosts_worker_keeps_its_claims_while_it_beats(services, cl
     elsewhere = WorkerRepo(services.db)
     await elsewhere.join("host-b-1-abcd", "host-b", (1, None), clock(), lambda *_: True)
     here = Dispatcher(services, {Channel.CONSOLE: FakeSender(Channel.CONSOLE)})
-    claimed, _ = await here.deliveries.claim(
-        "console", clock(), limit=5, token="host-b-1-abcd", lease=here.lease, decide=here.decide
+    claimed, _ = await claim(
+        here.deliveries,
+        "console",
+        clock(),
+        here.services.policy,
+        here.lease,
+        limit=5,
+        token="host-b-1-abcd",
     )
     assert len(claimed) == 1
     clock.advance(seconds=10)

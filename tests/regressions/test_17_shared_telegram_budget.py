@@ -10,6 +10,8 @@ import asyncio
 import os
 from pathlib import Path
 
+import pytest
+
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 from bot.channels.telegram_app import account_budget, build_application
@@ -38,6 +40,7 @@ def _settings(fake: FakeTelegram, db_path: Path) -> Settings:
     )
 
 
+@pytest.mark.slow
 async def test_replies_and_pushes_together_stay_within_one_budget(
     telegram_api: FakeTelegram, services: Services, db_path: Path
 ) -> None:

@@ -99,6 +99,7 @@ async def _slow_dialog(incoming, services):
     return [Reply(f"收到：{incoming.text}")]
 
 
+@pytest.mark.slow
 async def test_the_budget_counts_from_arrival_and_a_late_answer_goes_by_customer_service(
     services, db, clock
 ):

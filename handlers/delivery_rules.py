@@ -1,12 +1,16 @@
-"""The seeker's controls, applied when a push is due: pure rules from a candidate to a verdict.
+"""The delivery rules: the pure step between "load due rows" and "apply verdicts".
 
-In order: the posting must still be open; the seeker must be reachable, consenting, looking
-and not paused; a near-duplicate never goes twice; digest mode collects pushes for the digest
-hour; quiet hours defer; beyond the daily cap pushes wait for the next digest.
+The dispatcher's claim loads and locks a batch of due rows (models/repos), `decide_batch` turns
+them into verdicts here, and the same transaction writes them. Per push, in order: the posting
+must still be open; the seeker must be reachable, consenting, looking and not paused; a
+near-duplicate never goes twice; digest mode collects pushes for the digest hour; quiet hours
+defer; beyond the daily cap pushes wait for the next digest.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from handlers.context import Policy
@@ -61,6 +65,54 @@ def quiet_hours(recipient: Recipient, policy: Policy) -> tuple[int, int]:
     return start, end
 
 
+class Families:
+    """Near-duplicate families already going to each seeker: a posting is a near-duplicate of
+    another when both share a dup root (`dup_of`, else their own id) or the same text hash."""
+
+    def __init__(self) -> None:
+        self._seen: set[tuple[int, str, object]] = set()
+
+    @staticmethod
+    def _keys(user_id: int, group: tuple[int, str | None]) -> set[tuple[int, str, object]]:
+        root, text_hash = group
+        keys: set[tuple[int, str, object]] = {(user_id, "root", root)}
+        if text_hash:
+            keys.add((user_id, "hash", text_hash))
+        return keys
+
+    def going(self, user_id: int, item: Item) -> bool:
+        """Whether a near-duplicate of `item` already goes to this seeker."""
+        return bool(self._keys(user_id, item.group) & self._seen)
+
+    def add(self, user_id: int, item: Item) -> None:
+        """`item` goes to this seeker: its near-duplicates do not."""
+        self._seen |= self._keys(user_id, item.group)
+
+
+def decide_batch(
+    candidates: Sequence[Candidate], pushes_today: Mapping[int, int], now: datetime, policy: Policy
+) -> list[Verdict]:
+    """Verdicts for one claimed batch, in order: a push sent earlier in the batch counts towards
+    its seeker's daily cap, and its near-duplicates later in the batch are suppressed."""
+    pushed = dict(pushes_today)
+    families = Families()
+    verdicts = []
+    for c in candidates:
+        uid = c.recipient.user_id
+        if c.kind != Kind.DELIVERY:
+            verdicts.append(decide(c, now, 0, policy))
+            continue
+        item = c.items[0]
+        if families.going(uid, item):
+            c = replace(c, items=(replace(item, near_duplicate_sent=True),))
+        verdict = decide(c, now, pushed.get(uid, 0), policy)
+        if verdict.action == Action.SEND:
+            pushed[uid] = pushed.get(uid, 0) + 1
+            families.add(uid, item)
+        verdicts.append(verdict)
+    return verdicts
+
+
 def decide(c: Candidate, now: datetime, pushes_today: int, policy: Policy) -> Verdict:
     """The verdict for one due push, digest or notice."""
     if c.recoveries > MAX_RECOVERIES:
@@ -81,11 +133,9 @@ def decide(c: Candidate, now: datetime, pushes_today: int, policy: Policy) -> Ve
     r = c.recipient
     if r.digest_hour is not None:
         return Verdict(Action.DIGEST, outcome="digest_mode", due_at=next_digest_at(now, r, policy))
-    start, end = quiet_hours(r, policy)
-    if in_quiet_hours(now, start, end):
-        return Verdict(
-            Action.DEFER, outcome="quiet_hours", due_at=next_local_hour(now, end), hold=Hold.QUIET
-        )
+    quiet = _quiet(r, now, policy)
+    if quiet is not None:
+        return quiet
     cap = r.daily_cap if r.daily_cap is not None else policy.daily_cap
     if pushes_today >= cap:
         return Verdict(Action.DIGEST, outcome="daily_cap", due_at=next_digest_at(now, r, policy))
@@ -97,28 +147,24 @@ def _digest(c: Candidate, now: datetime, policy: Policy) -> Verdict:
     refused = _refusal(c.recipient)
     if refused is not None:
         return _end(DeliveryState.SUPPRESSED, refused)
-    if c.hold == Hold.WINDOW and not c.user_wrote:
-        # Waited WINDOW_HOLD for the user's next message in vain: nothing reaches them now.
-        return _end(DeliveryState.EXPIRED, "window_closed")
-    start, end = quiet_hours(c.recipient, policy)
-    if in_quiet_hours(now, start, end):
-        return Verdict(
-            Action.DEFER, outcome="quiet_hours", due_at=next_local_hour(now, end), hold=Hold.QUIET
-        )
+    waited = _waited_in_vain(c) or _quiet(c.recipient, now, policy)
+    if waited is not None:
+        return waited
     drop: list[tuple[int, DeliveryState, str]] = []
     keep: list[Item] = []
-    groups: set[tuple[int, str | None]] = set()
+    families = Families()
+    uid = c.recipient.user_id
     for item in sorted(c.items, key=lambda i: -i.score):
         ended = _posting_ended(item, now)
         if ended is not None:
             drop.append((item.delivery_id, DeliveryState.EXPIRED, ended))
-        elif item.near_duplicate_sent or _same_group(item, groups):
+        elif item.near_duplicate_sent or families.going(uid, item):
             drop.append((item.delivery_id, DeliveryState.SUPPRESSED, "near_duplicate"))
         elif len(keep) >= DIGEST_MAX_ITEMS:
             drop.append((item.delivery_id, DeliveryState.SUPPRESSED, "digest_overflow"))
         else:
             keep.append(item)
-            groups.add(item.group)
+            families.add(uid, item)
     if not keep:
         return Verdict(
             Action.END, state=DeliveryState.SUPPRESSED, outcome="digest_empty", drop=tuple(drop)
@@ -130,14 +176,28 @@ def _notice(c: Candidate, now: datetime, policy: Policy) -> Verdict:
     """Notices to posters and caseworkers only respect subscription and quiet hours."""
     if not c.recipient.subscribed:
         return _end(DeliveryState.SUPPRESSED, "unsubscribed")
+    waited = _waited_in_vain(c) or _quiet(c.recipient, now, policy)
+    if waited is not None:
+        return waited
+    return Verdict(Action.SEND)
+
+
+def _quiet(r: Recipient, now: datetime, policy: Policy) -> Verdict | None:
+    """In the recipient's quiet hours a row waits for their end."""
+    start, end = quiet_hours(r, policy)
+    if not in_quiet_hours(now, start, end):
+        return None
+    return Verdict(
+        Action.DEFER, outcome="quiet_hours", due_at=next_local_hour(now, end), hold=Hold.QUIET
+    )
+
+
+def _waited_in_vain(c: Candidate) -> Verdict | None:
+    """A digest or notice held WINDOW_HOLD for the user's next WeChat message that never came:
+    nothing reaches them now."""
     if c.hold == Hold.WINDOW and not c.user_wrote:
         return _end(DeliveryState.EXPIRED, "window_closed")
-    start, end = quiet_hours(c.recipient, policy)
-    if in_quiet_hours(now, start, end):
-        return Verdict(
-            Action.DEFER, outcome="quiet_hours", due_at=next_local_hour(now, end), hold=Hold.QUIET
-        )
-    return Verdict(Action.SEND)
+    return None
 
 
 def _refusal(r: Recipient) -> str | None:
@@ -162,11 +222,6 @@ def _posting_ended(item: Item, now: datetime) -> str | None:
     if item.posting_expires_at is not None and item.posting_expires_at <= now:
         return "posting_expired"
     return None
-
-
-def _same_group(item: Item, groups: set[tuple[int, str | None]]) -> bool:
-    root, text_hash = item.group
-    return any(root == r or (text_hash is not None and text_hash == h) for r, h in groups)
 
 
 def _end(state: DeliveryState, outcome: str) -> Verdict:

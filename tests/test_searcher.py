@@ -1,0 +1,72 @@
+"""The search core at IVF sizes, on real faiss indexes (scripts/bench_matching.py's data)."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from matching.index import IVF_THRESHOLD, IVFIndex
+from matching.searcher import SeekerSide
+from scripts import bench_matching as bench
+
+TEXTS = [
+    ("保洁员", "西青区写字楼保洁，日结200元，包午饭"),
+    ("外卖骑手", "河西区送外卖，多劳多得，自备电动车"),
+    ("普工", "电子厂流水线普工，长白班，包吃住，月薪5000"),
+    ("保安", "小区保安，做一休一，五险一金"),
+]
+
+
+@pytest.fixture(scope="module")
+def seekers():
+    """Just past the IVF threshold: seekers, their vectors, a word corpus, new postings."""
+    rng = random.Random(3)
+    vectors = bench.Vectors(3)
+    size = IVF_THRESHOLD + 500
+    profiles = bench.synthetic_seekers(size, rng)
+    matrix = vectors.draw(size)
+    words = bench.words_side(TEXTS, rng, vectors).words
+    postings = bench.synthetic_postings(20, TEXTS, rng)
+    return profiles, matrix, words, postings, vectors.draw(20)
+
+
+def _side(storage: str, profiles, matrix, words) -> SeekerSide:
+    ids = np.array([p.user_id for p in profiles], dtype=np.int64)
+    index = IVFIndex.trained(bench.DIM, matrix, storage=storage)  # type: ignore[arg-type]
+    index.add(ids, matrix)
+    side = SeekerSide(index)
+    side.put(profiles, [0] * len(profiles), [], np.zeros((0, bench.DIM), np.float32), words)
+    return side
+
+
+def test_reach_scores_do_not_depend_on_how_the_index_stores_vectors(seekers):
+    """float16 lists only choose the vector pool; every score uses the kept float32 vector."""
+    profiles, matrix, words, postings, posting_vectors = seekers
+    half = _side("fp16", profiles, matrix, words)
+    full = _side("flat", profiles, matrix, words)
+    assert (half.index.storage, full.index.storage) == ("fp16", "flat")
+    now = bench.NOW.timestamp()
+    reached = 0
+    for posting, vector in zip(postings, posting_vectors, strict=True):
+        a = half.reach(posting, vector, words, now, 0.45)
+        b = full.reach(posting, vector, words, now, 0.45)
+        assert [(f.key, f.score) for f in a] == [(f.key, f.score) for f in b]
+        reached += len(a)
+    assert reached > 0
+    parts = half.nbytes()
+    assert parts["vector_index"] == len(profiles) * (2 * bench.DIM + 8)
+    assert parts["kept_vectors"] >= matrix.nbytes
+    assert parts["words"] > 0
+    assert parts["columns"] > 0
+
+
+def test_index_choice_figures_compare_layouts_against_exact_search():
+    figures = bench.bench_indexes(3_000, 20, 1_000)
+    assert figures["flat"]["recall_at_10"] == 1.0
+    for name in ("ivf_flat", "ivf_sq_fp16", "ivf_sq8", "hnsw_m16"):
+        assert 0.0 < figures[name]["recall_at_10"] <= 1.0, name
+        assert figures[name]["build_s"] >= 0.0
+    assert figures["ivf_sq_fp16"]["bytes_per_vector"] < figures["ivf_flat"]["bytes_per_vector"]
+    assert figures["ivf_sq8"]["bytes_per_vector"] < figures["ivf_sq_fp16"]["bytes_per_vector"]
