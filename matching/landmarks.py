@@ -87,6 +87,12 @@ _WORDS = sorted(_BY_WORD, key=len, reverse=True)
 
 def find_landmark(text: str) -> Landmark | None:
     """The first landmark named in `text` (the longest name at the earliest place), else None."""
+    found = find_landmark_at(text)
+    return found[0] if found else None
+
+
+def find_landmark_at(text: str) -> tuple[Landmark, tuple[int, int]] | None:
+    """The first landmark and where its name is written: 天津南站 holds no 津南 district."""
     lowered = text.lower()
     best: tuple[int, int, Landmark] | None = None
     for word in _WORDS:
@@ -95,7 +101,7 @@ def find_landmark(text: str) -> Landmark | None:
             continue
         if best is None or at < best[0] or (at == best[0] and len(word) > best[1]):
             best = (at, len(word), _BY_WORD[word])
-    return best[2] if best else None
+    return (best[2], (best[0], best[0] + best[1])) if best else None
 
 
 def _bounded(text: str, start: int, end: int) -> bool:

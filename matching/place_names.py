@@ -20,8 +20,14 @@ _TYPOS = {
     "合西": "河西区", "河溪": "河西区", "和东": "河东区", "合东": "河东区", "和北": "河北区",
     "宝低": "宝坻区", "宝底": "宝坻区", "宝地": "宝坻区", "静嗨": "静海区", "静孩": "静海区",
     "宁和": "宁河区", "宁合": "宁河区", "吉州": "蓟州区", "继州": "蓟州区", "滨嗨": "滨海新区",
-    "宾海": "滨海新区", "和平去": "和平区",
+    "宾海": "滨海新区", "和平去": "和平区", "净海": "静海区", "径海": "静海区", "蓟洲": "蓟州区",
+    "季州": "蓟州区", "记州": "蓟州区", "宝抵": "宝坻区", "宝邸": "宝坻区", "武庆": "武清区",
+    "红侨": "红桥区", "鸿桥": "红桥区", "静海县": "静海区", "宝坻县": "宝坻区", "武清县": "武清区",
+    "宁河县": "宁河区",
 }  # fmt: skip
+# 市内六区 / 市区: the six central districts, each one a place the seeker accepts.
+_CENTRAL = ("和平区", "河东区", "河西区", "南开区", "河北区", "红桥区")
+_CENTRAL_FIND = re.compile(r"(?<!离)(?:市内六区|市内|中心城区|市区|六区)")
 # Pinyin / English names, one per district, as the English texts print them.
 PINYIN = {
     "滨海新区": "Binhai", "和平区": "Heping", "河东区": "Hedong", "河西区": "Hexi",
@@ -40,7 +46,11 @@ _EN_FIND = re.compile(
 _TYPO_FIND = re.compile("|".join(sorted(_TYPOS, key=len, reverse=True)))
 # 河东 / 河西 / 和平 without 区 are districts when they stand alone as a place ("河东 离家近"),
 # not inside a word (和平路 is a street; 河北 is left out: it is also the province).
-_BARE_URBAN = re.compile(r"(?<![\u4e00-\u9fff])(河东|河西|和平)(?=$|[\s,，。这那附的一边])")
+# 河东去: 去 typed for 区 (the same qu).
+_BARE_URBAN = re.compile(
+    r"(?:(?<![\u4e00-\u9fff])|(?<=或者)|(?<=或)|(?<=和)|(?<=还是)|(?<=跟))"
+    r"(河东|河西|和平)去?(?=$|[\s,，。、这那附的一边都也或和])"
+)
 
 
 def find_places(text: str) -> list[str]:
@@ -52,6 +62,8 @@ def find_places(text: str) -> list[str]:
         found.append((fixed.find(name[:2]), name))
     for m in _EN_FIND.finditer(text):
         found.append((m.start(), _EN[m.group(1).lower()]))
+    if central := _CENTRAL_FIND.search(text):
+        found.extend((central.start(), name) for name in _CENTRAL)
     out: list[str] = []
     for _, name in sorted(found, key=lambda f: f[0] if f[0] >= 0 else len(text)):
         if name not in out:

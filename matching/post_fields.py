@@ -235,51 +235,76 @@ def _preferred(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
 
 # --- benefits -----------------------------------------------------------------------------------
 
-# Canonical benefit ← the ways posts write it. Order matters: longer forms first.
-_BENEFITS: tuple[tuple[str, str], ...] = (
-    ("包吃住", r"包吃住|包吃包住|管吃住|管吃管住|吃住全包|包食宿|提供食宿|免费食宿|食宿全包"),
-    ("包午饭", r"包午饭|包午餐|包中午饭|管午饭|管午餐|管中午饭|中午管饭|管一顿饭"),
-    ("包工作餐", r"包工作餐|工作餐|员工餐"),
-    ("包吃", r"包吃|管饭|包饭|包三餐|管吃|供餐|提供餐|[管包供][两三2-3]顿饭?|[管包供][两三2-3]餐"),
-    ("包住", r"包住|提供住宿|免费住宿|有宿舍|提供宿舍|包宿|管住"),
-    ("五险一金", r"五险一金|六险一金"),
-    ("五险", r"五险|缴纳社保|交社保|上社保|买社保"),
-    ("商业保险", r"商业保险|意外险"),
-    ("交通补贴", r"交通补贴|交通补助|车补|路费补贴|报销路费"),
-    ("餐补", r"餐补|饭补|餐费补贴|伙食补贴"),
-    ("住房补贴", r"住房补贴|房补|租房补贴"),
-    ("话补", r"话补|通讯补贴"),
-    ("高温补贴", r"高温补贴|高温费"),
-    ("班车", r"班车|车接车送|接送"),
-    ("双休", r"双休|周末休息"),
-    ("带薪年假", r"带薪年假|带薪休假"),
-    ("年终奖", r"年终奖|年底双薪"),
-    ("全勤奖", r"全勤奖|全勤"),
-    ("加班费", r"加班费|加班工资"),
-    ("节日福利", r"节日福利|过节费|节假日福利"),
-    ("提供工作服", r"提供工作服|发工作服|统一着装"),
-    ("带薪培训", r"带薪培训|免费培训"),
+# ONE benefit vocabulary for posts and seekers, so matching compares like with like: each name
+# is one thing a worker gets (包吃, 包住, 五险 …), as independent labellers write them.
+# 包吃住 is 包吃 + 包住, 包午饭 and 管两顿饭 are 包吃, 五险一金 is 五险 + 公积金.
+# Canonical names ← the ways posts and seekers write them. Order matters: longer forms first.
+_BENEFITS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (
+        ("包吃", "包住"),
+        r"包吃住|包吃包住|管吃住|管吃管住|吃住全包|包食宿|提供食宿|免费食宿|食宿全包|有吃有住|"
+        r"管吃又管住|吃住免费|提供吃住|吃住都管|吃住都包|供吃供住|供吃住|"
+        r"(?i:food\s+and\s+(?:accommodation|lodging|housing)|room\s+and\s+board|board\s+and\s+lodging)",
+    ),
+    (
+        ("包吃",),
+        r"包午饭|包午餐|包中午饭|管午饭|管午餐|管中午饭|中午管饭|管一顿饭|包工作餐|工作餐|员工餐|"
+        r"包吃|管饭|包饭|包三餐|管吃|供餐|提供餐|供吃|供饭|[包管]伙食|"
+        r"[管包供](?:中午|早上|晚上)?[一两三1-3]顿饭?|[管包供][两三2-3]餐|"
+        r"(?i:free\s+meals?|free\s+food|meals?\s+(?:provided|included))",
+    ),
+    (
+        ("包住",),
+        r"包住|(?:提供|免费|带|有|包|能)住宿|(?:有|带|住|提供)(?:员工)?宿舍|包宿|管住|供住|"
+        r"有住的地方|有地方住|提供住的|有住处|提供住处|住厂里|"
+        r"(?i:accommodation|housing|dormitory|\bdorm\b|place\s+to\s+stay)",
+    ),
+    (("五险", "公积金"), r"五险一金|六险一金"),
+    (
+        ("五险",),
+        r"五险|缴纳社保|交社保|上社保|买社保|有社保|[交缴上买有]保险|(?i:social\s+insurance)",
+    ),
+    (("公积金",), r"公积金"),
+    (("商业保险",), r"商业保险|意外险"),
+    (("交通补贴",), r"交通补贴|交通补助|车补|路费补贴|报销路费"),
+    (("餐补",), r"餐补|饭补|餐费补贴|伙食补贴"),
+    (("住房补贴",), r"住房补贴|房补|租房补贴"),
+    (("话补",), r"话补|通讯补贴"),
+    (("高温补贴",), r"高温补贴|高温费"),
+    (("班车",), r"班车|车接车送|接送"),
+    (("双休",), r"双休|周末休息"),
+    (("带薪年假",), r"带薪年假|带薪休假"),
+    (("年终奖",), r"年终奖|年底双薪"),
+    (("全勤奖",), r"全勤奖|全勤"),
+    (("加班费",), r"加班费|加班工资"),
+    (("节日福利",), r"节日福利|过节费|节假日福利"),
+    (("提供工作服",), r"提供工作服|发工作服|统一着装"),
+    (("带薪培训",), r"带薪培训|免费培训"),
 )
+# 不包吃住, 不提供住宿, 不用管饭, 没有宿舍: a benefit said not to be wanted or given; 有没有社保
+# asks for it.
 _BENEFIT_RES = tuple(
-    (name, re.compile(rf"(?<!不)(?<!不提供)(?:{pattern})")) for name, pattern in _BENEFITS
+    (
+        names,
+        re.compile(
+            rf"(?<!不)(?<!不提)(?<!不提供)(?<!不用)(?<!不需要)(?<!无需)(?:(?<!没)(?<!没有)|(?<=有没)|(?<=有没有))(?:{pattern})"
+        ),
+    )
+    for names, pattern in _BENEFITS
 )
-_SUBSUMED = {"包吃住": ("包吃", "包住"), "五险一金": ("五险",), "包午饭": ("包吃",)}
 
 
 def find_benefits(text: str) -> list[Found]:
-    """Benefits offered (包吃住, 包午饭, 交通补贴, 五险一金 …), canonical names, in text order."""
+    """Benefits offered or wanted (包吃, 包住, 五险, 交通补贴 …), canonical names, text order."""
     found: dict[str, Found] = {}
     taken: list[tuple[int, int]] = []
-    for name, pattern in _BENEFIT_RES:
+    for names, pattern in _BENEFIT_RES:
         for m in pattern.finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
             taken.append(m.span())
-            found.setdefault(name, Found(name, 0.9, m.span()))
-    for whole, parts in _SUBSUMED.items():
-        if whole in found:
-            for part in parts:
-                found.pop(part, None)
+            for name in names:
+                found.setdefault(name, Found(name, 0.9, m.span()))
     return sorted(found.values(), key=lambda f: f.span)
 
 

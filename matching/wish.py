@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from matching.districts import find_districts
-from matching.landmarks import Landmark, find_landmark
+from matching.landmarks import Landmark, find_landmark, find_landmark_at
 from matching.normalize import normalize_text
 from matching.numbers import parse_number
 from matching.pay import find_pay
@@ -52,7 +52,8 @@ class WishFields:
 
 
 _NEGATION = re.compile(
-    r"(?:不想|不要|不做|不干|不考虑|不接受|不去|别给我|除了)([^,，。;；!！?？\s]{1,12})"
+    r"(?:不想|不要|不做|不干|不考虑|不接受|不去|别给我|除了)([^,，。;；!！?？\s]{1,12})|"
+    r"不是([^,，。;；!！?？\s是]{1,8})"  # 不是保安 是保洁: a correction, up to its 是
 )
 _OTHER = re.compile(
     r"(?:想|要|找|做|干|应聘|当)(?:找|做|干|当|应聘)?(?:个|份|点|一份|一个)?"
@@ -65,11 +66,12 @@ _GENERIC = re.compile(
 # 干啥都行 / 什么活都干 / 啥都能干 / 不挑: the seeker has no trade preference.
 _ANY_JOB = re.compile(
     r"(?:干|做|找)?(?:啥|什么|哪种|任何)(?:活|工作|工种|活儿)?(?:都|也)(?:行|可以|能干|干|做|成|中)|"
-    r"不挑(?:活|工作)?|有活就(?:行|干)|能挣钱就行|什么都(?:能)?(?:干|做)|any\s*(?:job|work)|"
-    r"anything|whatever job"
+    r"不挑(?:活|工作)?|有活就(?:行|干)|能挣钱就行|什么都(?:能)?(?:干|做)|"
+    r"(?i:\bany\s*(?:job|work|kind|type|sort)|anything|whatever job)"
 )
 # Benefits a seeker asks for are not a trade: 包吃住 reads as 普工 in posts, not in a wish.
 _BENEFITS = re.compile(r"包吃包?住|包吃|包住|管吃住|管住|管饭|五险一金|五险|社保|住宿")
+_BOARD = {"包吃", "包住", "五险", "公积金"}
 # A would-be 其他 job holding one of these is a question or filler, never a trade (到活吗, 个活).
 _JOB_TITLE = re.compile(r"(?:工|员|师|匠|手|司机|长|生|管理|维修|技术)$")
 _FILLER_CHARS = set("个啥活吗到能么呢吧点些什干找做要想还份")
@@ -82,32 +84,43 @@ _DAILY_ONLY = re.compile(
     r"日结的?才|不是日结(?:的)?不|要求日结|必须是日结"
 )
 _DAILY = re.compile(r"日结|当天结|当日结|现结|paid daily|daily pay|pay daily|paid every day")
-_NEAR = re.compile(r"离家近|离家不远|家附近|附近|就近|家门口|近一点|近点|别太远|不要太远|不能太远")
+_NEAR = re.compile(
+    r"离家近|离家不远|家附近|附近|就近|家门口|近一点|近点|别太远|不要太远|不能太远|"
+    r"(?i:close\s+to\s+(?:my\s+)?home|near\s+(?:my\s+)?home|nearby)"
+)
 _KM = re.compile(  # from a number's first digit only, bounded: linear on long digit runs
     r"(?P<n>(?<![\d.])\d{1,5}(?:\.\d{1,2})?|(?<![一二两三四五六七八九十])[一二两三四五六七八九十]{1,4})"
-    r"\s*(?:公里|km|KM|千米)"
+    r"\s*(?P<u>公里|km|KM|千米|里地?|米(?=以内|之内|内|左右))"
 )
+# 两三公里, 四五里: two neighbouring figures are a range; the limit is the larger one.
+_PAIR = re.compile(r"^([一二两三四五六七八九])([二三四五六七八九])$")
+_DIGIT = "一二三四五六七八九"
 _MINUTES = re.compile(
-    r"(?P<how>走路|步行|骑车|坐车|开车|公交|车程|通勤)?\s*"
+    r"(?P<how>走路|步行|骑车|骑电动车|骑电车|电动车|电瓶车|自行车|坐车|开车|公交|车程|通勤)?\s*"
     r"(?P<n>(?<!\d)\d{1,4}|(?<![一二两三四五六十])[一二两三四五六十]{1,4}|半)\s*(?P<u>分钟|个?小时)(?:以内|之内|内)?"
     r"(?P<how2>车程|路程|通勤|走路|步行)?"
 )
 _FORMS = (
     (
         WorkForm.SELF,
-        re.compile(r"创业|开店|自己干|自己开|当老板|做生意|个体户|自主经营|own business"),
+        re.compile(
+            r"创业|开店|开个小?店|开个小?饭馆|摆摊|摆地摊|自己干|自己开|当老板|做生意|个体户|自主经营|"
+            r"own business"
+        ),
     ),
     (
         WorkForm.FLEXIBLE,
         re.compile(
-            r"兼职|零工|临时工|小时工|钟点工|灵活|短期|散工|临时|日结工|"
+            r"兼职|零工|临时工|小时工|钟点工|灵活|短期|散工|临时|日结工|短工|干几天|"
+            r"[暑寒]假工|周末(?:干|的活|兼职)|只(?:想|能)?干半天|干几个月|"
             r"part[- ]?time|temporary|gig"
         ),
     ),
     (
         WorkForm.STABLE,
         re.compile(
-            r"全职|长期|稳定|正式工|正式|五险一金|签合同|交社保|full[- ]?time|long[- ]term|stable"
+            r"全职|长期|稳定|正式工|正式|五险一金|签合同|交社保|长干|常年干|一直干|固定的?工作|"
+            r"full[- ]?time|long[- ]term|stable"
         ),
     ),
 )
@@ -139,12 +152,19 @@ def parse_wish(text: str) -> WishFields:
     # so 销售 adds nothing while 客服 (the same category F) still counts.
     positive = _NEGATION.sub(lambda m: " " * len(m.group(0)), t)
     positive = _BENEFITS.sub(lambda m: " " * len(m.group(0)), positive)
+    for found in find_benefits(positive):  # 管两顿饭, 有宿舍: the shared vocabulary's words too
+        if found.value in _BOARD:  # not 班车: 接送 may be the job itself (接送孩子)
+            positive = _blank(positive, found.span)
     categories = _categories(positive)
     any_job = not categories and bool(_ANY_JOB.search(positive))
     daily_only = bool(_DAILY_ONLY.search(t))
-    pay, pay_hard = _pay(t, daily_only)
-    landmark = find_landmark(t)
-    districts = find_places(t)
+    age, age_at = _age(t)
+    pay, pay_hard = _pay(t if age_at is None else _blank(t, age_at), daily_only)
+    anchor = find_landmark_at(t)
+    landmark = anchor[0] if anchor else None
+    districts = find_places(t if anchor is None else _blank(t, anchor[1]))
+    if anchor is not None and _other_district_before(t, anchor):
+        landmark = None  # 武清开发区 is not TEDA: the district named with it wins
     if landmark is not None and not districts:
         districts = [landmark.district]
     return WishFields(
@@ -160,61 +180,85 @@ def parse_wish(text: str) -> WishFields:
         education=_first_match(t, _EDUCATION),
         any_job=any_job,
         landmark=landmark,
-        age=_age(t),
+        age=age,
         gender=_gender(t),
         benefits=_benefits(t),
     )
 
 
+# An age is a two-digit figure or 十/二十…八十 with an optional unit digit (十八, 五十五, 六十).
+_AGE_NUM = r"(?:[1-8]\d|[二三四五六七八]?十[一二三四五六七八九]?)"
+# A figure followed by a pay word is pay, never an age ("45 一小时", "50块").
+_NOT_PAY = r"(?!\s*(?:一小时|一天|一个月|每|块|元|/|个月|天|小时|公里|分钟|年|k|K|w|W))"
+# 快60了 / 将近五十: nearly N is N-1. 50多岁 / 五十来岁 / 五十出头 / 50好几: the figure said, a
+# floor (matching reads a job's age cap against it). 属虎 and 年纪大 name no figure: no age.
 _AGE = re.compile(
-    r"(?P<n>\d{2}|[二三四五六七八]十[一二三四五六七八九]?)\s*(?:周)?岁|"
-    r"(?:^|[\s我本人今年])(?P<c>[1-8]\d)(?=$|[\s,，]|[男女])|"
-    r"(?P<e>\d{2})\s*(?:years?\s*old|y/?o)|(?:aged?)\s*(?P<f>\d{2})\b",
+    rf"(?:快|将近|接近|马上就?|眼看)(?P<near>{_AGE_NUM})(?=岁|了|的人|$|[\s,，])|"
+    rf"(?P<n>{_AGE_NUM})\s*(?:多|来|几)?\s*(?:周)?岁|"
+    rf"(?P<o>{_AGE_NUM})(?:出头|好几)|"
+    rf"(?:^|[\s我本人今年都已经]|年龄|年纪|岁数)(?P<c>{_AGE_NUM})(?:多|来)?{_NOT_PAY}"
+    rf"(?=$|[\s,，了]|[男女])|"
+    r"(?P<e>\d{2})\s*(?:years?\s*old|y/?o)|(?:aged?|i\s*am|i'm)\s*(?P<f>\d{2})\b(?!\s*(?:rmb|yuan|元))",
     re.IGNORECASE,
 )
+# 我是女的 / 俺是男的 / 女同志; 老头 and 老太太 are the seeker unless cared for (照顾老太太).
+_CARED = r"(?<!照顾)(?<!陪护)(?<!伺候)(?<!护理)(?<!陪)(?<!看)"
 _GENDER = re.compile(
     r"本人(?P<a>[男女])|(?<![\u4e00-\u9fff])(?P<b>[男女])(?:的|性)?(?![\u4e00-\u9fff])|"
-    r"(?P<f>大姐|阿姨|大妈|宝妈|女性|woman|female)|(?P<m>大哥|大叔|男性|\bman\b|\bmale\b)",
+    r"(?:我是|俺是|我|俺|本人是)(?P<c>[男女])(?:的|性|人|(?![\u4e00-\u9fff]))|(?P<d>[男女])同志|"
+    rf"(?P<f>大姐|阿姨|大妈|宝妈|女性|woman|female|{_CARED}(?:老太太|老太婆|老婆子|大娘))|"
+    rf"(?P<m>大哥|大叔|男性|小伙子?|\bman\b|\bmale\b|{_CARED}(?:老头子?|老汉|大爷))",
     re.IGNORECASE,
 )
-_SPLIT_BENEFITS = {"包吃住": ("包吃", "包住"), "五险一金": ("五险", "一金"), "包午饭": ("包吃",)}
 
 
-def _age(text: str) -> int | None:
-    m = _AGE.search(text)
-    if m is None:
-        return None
-    value = parse_number(m.group("n") or m.group("c") or m.group("e") or m.group("f"))
-    return int(value) if value is not None and 16 <= value <= 90 else None
+def _other_district_before(text: str, anchor: tuple[Landmark, tuple[int, int]]) -> bool:
+    """Whether the landmark's name follows another district's name (武清开发区, 西青万达)."""
+    landmark, (start, _) = anchor
+    named = find_places(text[max(0, start - 4) : start])
+    return bool(named) and landmark.district not in named
+
+
+def _blank(text: str, span: tuple[int, int]) -> str:
+    """The text with one span turned into spaces, so later readers skip it and offsets hold."""
+    start, end = span
+    return text[:start] + " " * (end - start) + text[end:]
+
+
+def _age(text: str) -> tuple[int | None, tuple[int, int] | None]:
+    """The seeker's age and where it is written: that figure is no pay (50多岁 is not 50/小时)."""
+    for m in _AGE.finditer(text):
+        name = next(g for g in ("near", "n", "o", "c", "e", "f") if m.group(g))
+        value = parse_number(m.group(name))
+        if value is None or not 16 <= value <= 90:
+            continue
+        return int(value) - (name == "near"), m.span(name)
+    return None, None
 
 
 def _gender(text: str) -> str | None:
     m = _GENDER.search(text)
     if m is None:
         return None
-    if m.group("a") or m.group("b"):
-        return m.group("a") or m.group("b")
+    said = m.group("a") or m.group("b") or m.group("c") or m.group("d")
+    if said:
+        return said
     return "女" if m.group("f") else "男"
 
 
 def _benefits(text: str) -> tuple[str, ...]:
-    out: list[str] = []
-    for found in find_benefits(text):
-        value = str(found.value)
-        for name in _SPLIT_BENEFITS.get(value, (value,)):
-            if name not in out:
-                out.append(name)
-    return tuple(out)
+    return tuple(str(found.value) for found in find_benefits(text))
 
 
 # In an English sentence "I" and "a" are words, not the form's letters I and A.
 _ENGLISH_LETTER = re.compile(r"(?<![A-Za-z])[A-Za-z](?![A-Za-z])")
-# Possessive and anchored at a word's start: linear on a 4,096-letter run (issue 17).
-_ENGLISH_WORDS = re.compile(r"(?<![A-Za-z])[A-Za-z]{2,}+(?:\s++[A-Za-z]{2,}+){2}")
+# Three English words make the text English ("I am 62 years old": am, years, old), so its "I" is
+# no category letter. Possessive and anchored at a word's start: linear (issue 17).
+_ENGLISH_WORD = re.compile(r"(?<![A-Za-z])[A-Za-z]{2,}+")
 
 
 def _categories(text: str) -> list[str]:
-    if _ENGLISH_WORDS.search(text):
+    if len(_ENGLISH_WORD.findall(text)) >= 3:
         text = _ENGLISH_LETTER.sub(" ", text)
     out = codes_in(text)
     ranked = classify(text)
@@ -262,7 +306,14 @@ def _pay(text: str, daily_only: bool) -> tuple[Pay | None, bool]:
 
 def _max_km(text: str) -> float | None:
     if m := _KM.search(text):
-        value = parse_number(m.group("n"))
+        raw = m.group("n")
+        pair = _PAIR.match(raw)
+        value = float(_DIGIT.index(pair.group(2)) + 1) if pair else parse_number(raw)
+        unit = m.group("u")
+        if value is not None and unit.startswith("里"):
+            value /= 2  # 一里 is half a kilometre
+        elif value is not None and unit == "米":
+            value /= 1000
         if value is not None and 0 < value <= 500:
             return value
     if m := _MINUTES.search(text):

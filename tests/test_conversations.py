@@ -65,7 +65,10 @@ CORPUS = (
     *(
         Conversation(f"missing trade {word}", (word,), {"categories_include": code})
         for word, code in (("看大门", "H"), ("打更", "H"), ("搬砖", "O"), ("做饭", "I"),
-                           ("洗碗", "I"), ("理发", "K"), ("种地", "P"), ("开车的活", "B"))
+                           ("洗碗", "I"), ("理发", "K"), ("种地", "P"), ("开车的活", "B"),
+                           ("想找个扫大街的活", "A"), ("开挖掘机的", "O"), ("开出租", "B"),
+                           ("伺候月子", "A"), ("发传单", "F"), ("看车棚", "H"), ("搓澡", "K"),
+                           ("做手工 串珠子", "J"))
     ),
     Conversation("收费吗 answered mid-form", ("保洁", "你们收费吗"), {"categories": ("A",)},
                  step="ask_work_form", said=("faq.fee",)),
@@ -91,6 +94,48 @@ CORPUS = (
                  ("cleaning", "flexible", "5000 a month", "Xiqing"),
                  {"categories": ("A",), "pay": (5000, MONTH), "districts": ("西青区",)},
                  step="ask_distance"),
+    Conversation("50多岁 is an age, not 50 an hour", ("50多岁 女 想找保洁 西青 管两顿饭",),
+                 {"categories": ("A",), "districts": ("西青区",), "age": 50, "pay": (None, None),
+                  "benefits": ("包吃",)}),
+    Conversation("快60了 找看大门的 包吃住", ("快60了 找个看大门的活 包吃住",),
+                 {"categories": ("H",), "age": 59, "benefits": ("包吃", "包住"), "other": None}),
+    Conversation("五十出头 later, benefits added", ("保安 红桥区", "我五十出头 要有宿舍"),
+                 {"categories": ("H",), "age": 50, "benefits": ("包住",)}),
+    Conversation("没有社保也行 asks for nothing", ("仓库 一个月四千 没有社保也行",),
+                 {"categories": ("B",), "pay": (4000, MONTH), "benefits": ()}),
+    Conversation("不是保安 是保洁 replaces H", ("保安 南开", "不是保安 是保洁"),
+                 {"categories": ("A",), "districts": ("南开区",)}, said=("onboarding.updated",)),
+    Conversation("a bare 三千五 at the end is monthly pay",
+                 ("想找个超市收银的 河东 离家近点 三千五",),
+                 {"categories": ("M",), "districts": ("河东区",), "pay": (3500, MONTH)}),
+    Conversation("三千五到四千 is a monthly range", ("刚毕业 大专 想找文员 南开 三千五到四千",),
+                 {"categories": ("D",), "districts": ("南开区",), "pay": (3500, MONTH)}),
+    Conversation("天津南站 is in 西青, not 津南", ("在天津南站附近找个保洁",),
+                 {"categories": ("A",), "districts": ("西青区",), "near": (39.0575, 117.0590)}),
+    Conversation("看孩子的活 is 家政", ("给我找个看孩子的活 河东",),
+                 {"categories": ("A",), "districts": ("河东区",), "other": None}),
+    Conversation("English 4500 monthly near a station",
+                 ("Need work near Tianjin West Station, factory job, 4500 monthly",),
+                 {"categories": ("J",), "districts": ("红桥区",), "pay": (4500, MONTH)}),
+    Conversation("南开或者河西都行: both", ("南开或者河西都行 保洁",),
+                 {"categories": ("A",), "districts": ("南开区", "河西区")}),
+    Conversation("市内六区都行", ("市内六区都行 找保安",),
+                 {"categories": ("H",),
+                  "districts": ("和平区", "河东区", "河西区", "南开区", "河北区", "红桥区")}),
+    Conversation("静海县 is the old name", ("静海县 保洁",), {"districts": ("静海区",)}),
+    Conversation("武清开发区 is not TEDA", ("武清开发区 找个普工",),
+                 {"categories": ("J",), "districts": ("武清区",), "no_anchor": True}),
+    Conversation("快递分拣 is 快递 and 仓储", ("快递分拣 夜班 时薪二十 开发区",),
+                 {"categories": ("C", "B"), "districts": ("滨海新区",),
+                  "pay": (20, PayUnit.HOUR)}),
+    Conversation("English any kind", ("I need a part-time job, any kind, paid daily if possible",),
+                 {"any_job": True}),
+    *(
+        Conversation(f"typo {typo}", (line,), {"districts": (district,)})
+        for typo, line, district in (("净海", "净海 种地", "静海区"),
+                                     ("蓟洲", "蓟洲 农家院", "蓟州区"),
+                                     ("河东去", "河东去 保洁", "河东区"))
+    ),
 )  # fmt: skip
 
 
@@ -134,6 +179,12 @@ async def test_conversation(services, conv: Conversation) -> None:
         elif key == "near":
             assert profile.location is not None
             assert (profile.location.lat, profile.location.lon) == pytest.approx(want, abs=0.01)
+        elif key == "age":
+            assert profile.age == want
+        elif key == "benefits":
+            assert profile.benefits == want
+        elif key == "no_anchor":
+            assert profile.location is None
         elif key == "wish_lacks":
             assert want not in (profile.wish or "")
         else:

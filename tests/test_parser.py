@@ -19,6 +19,7 @@ from matching.post_fields import (
     find_work_form,
 )
 from matching.post_time import find_duration, find_start
+from matching.wish import parse_wish
 from models.posting import PostingStatus, Trust
 from models.timeutil import LOCAL_TZ
 from models.values import PayUnit
@@ -50,7 +51,7 @@ def test_the_issue_example_is_read_field_by_field():
     assert job.district == "西青区"
     assert job.address == "西青区张家窝"
     assert (job.age_min, job.age_max, job.gender) == (18, 50, "男女不限")
-    assert job.benefits == ("包午饭",)
+    assert job.benefits == ("包吃",)
     assert job.start == "2026-11-24T07:00:00+08:00"
     assert job.phones == ("13812345678",)
     assert job.contact_name == "王经理"
@@ -231,8 +232,20 @@ def test_gender(text, gender):
 
 def test_benefits_are_canonical_and_negations_dropped():
     found = [b.value for b in find_benefits("包住不包吃，管午饭，五险一金，车补，有班车")]
-    assert found == ["包住", "包午饭", "五险一金", "交通补贴", "班车"]
-    assert [b.value for b in find_benefits("吃住全包")] == ["包吃住"]
+    assert found == ["包住", "包吃", "五险", "公积金", "交通补贴", "班车"]
+    assert [b.value for b in find_benefits("吃住全包")] == ["包吃", "包住"]
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [("包吃住", ["包吃", "包住"]), ("管两顿饭", ["包吃"]), ("包午饭", ["包吃"]),
+     ("包工作餐", ["包吃"]), ("有宿舍", ["包住"]), ("不包吃住", []), ("不提供住宿", []),
+     ("不用管饭", []), ("五险一金", ["五险", "公积金"])],
+)  # fmt: skip
+def test_one_benefit_vocabulary_for_posts_and_seekers(text: str, want: list[str]) -> None:
+    """A post's 包吃住 and a seeker's 包吃+包住 name the same things, so matching can compare."""
+    assert [b.value for b in find_benefits(text)] == want
+    assert list(parse_wish(f"想找保洁 {text}").benefits) == want
 
 
 @pytest.mark.parametrize(
@@ -254,7 +267,7 @@ def test_two_jobs_in_one_message_share_place_and_contact():
     assert [j.categories[0] for j in jobs] == ["A", "I"]
     assert {j.district for j in jobs} == {"西青区"}
     assert {j.phones for j in jobs} == {("13800002222",)}
-    assert all("包吃住" in j.benefits for j in jobs)
+    assert all({"包吃", "包住"} <= set(j.benefits) for j in jobs)
     assert "厨工" not in jobs[0].text  # each job's text is its own part plus the shared part
 
 
@@ -293,7 +306,7 @@ def test_emoji_and_line_noise_are_ignored():
         "咖啡店店员", 2, 20, PayUnit.HOUR
     )  # fmt: skip
     assert job.phones == ("13100001111",)
-    assert job.benefits == ("包工作餐",)
+    assert job.benefits == ("包吃",)
 
 
 def test_a_two_thousand_character_post_is_parsed_whole():

@@ -1,3 +1,4 @@
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -98,3 +99,116 @@ def test_parse_wish_never_raises(text):
     assert set(wish.needs) <= set(NEEDS)
     assert wish.education is None or wish.education in EDUCATION_LEVELS
     assert wish.max_km is None or wish.max_km > 0
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [("50多岁 想找保洁", 50), ("五十出头 找个活", 50), ("快60了 还能干活", 59),
+     ("我68岁了还能找到活吗", 68), ("我今年55了", 55), ("今年五十五 想找保洁", 55),
+     ("六十八了 能干啥", 68), ("五十来岁的大姐", 50), ("四十多 女", 40), ("岁数58", 58),
+     ("I am 62, looking for cleaning job", 62), ("属虎的 找保安", None),
+     ("年纪大了 找个看大门的", None), ("保洁 50 一小时", None), ("一天两百 干了十年了", None)],
+)  # fmt: skip
+def test_age_as_seekers_write_it(text: str, age: int | None) -> None:
+    assert parse_wish(text).age == age
+
+
+@pytest.mark.parametrize("text", ["50多岁 想找保洁", "快60了 找保安", "女的 57", "本人45 女"])
+def test_an_age_is_never_pay(text: str) -> None:
+    """Before: 50多岁 stored 50 元/小时 as the wanted pay."""
+    assert parse_wish(text).pay is None
+
+
+def test_a_pay_next_to_an_age_is_kept() -> None:
+    wish = parse_wish("我45 一天150")
+    assert wish.age == 45
+    assert wish.pay is not None
+    assert (wish.pay.min, wish.pay.unit) == (150, PayUnit.DAY)
+
+
+@pytest.mark.parametrize(
+    ("text", "benefits"),
+    [("包吃住最好", ("包吃", "包住")), ("最好管饭", ("包吃",)), ("管两顿饭", ("包吃",)),
+     ("包午饭就行", ("包吃",)), ("有员工宿舍", ("包住",)), ("要交保险", ("五险",)),
+     ("有没有社保", ("五险",)), ("没有社保也行", ()), ("不需要包吃住", ()),
+     ("包住不包吃也行", ("包住",)),
+     ("warehouse job with food and accommodation", ("包吃", "包住"))],
+)  # fmt: skip
+def test_benefits_a_seeker_asks_for(text: str, benefits: tuple[str, ...]) -> None:
+    wish = parse_wish(text)
+    assert wish.benefits == benefits
+    assert "E" not in wish.categories  # 交保险 is a benefit, not the insurance trade
+
+
+def test_english_i_is_no_category_letter() -> None:
+    """Before: "I am 62 years old" stored category I (catering)."""
+    wish = parse_wish("I am 62 years old")
+    assert wish.categories == ()
+    assert wish.age == 62
+
+
+@pytest.mark.parametrize(
+    ("text", "pay"),
+    [("超市收银 河东 离家近点 三千五", 3500), ("保洁 3500左右", 3500), ("保洁 一万二", 12000),
+     ("保安 2026年", None), ("离家1000米", None), ("电话 13812345678", None)],
+)  # fmt: skip
+def test_a_bare_thousands_figure_is_a_monthly_wage(text: str, pay: int | None) -> None:
+    wish = parse_wish(text)
+    got = None if wish.pay is None else (wish.pay.min, wish.pay.unit)
+    assert got == (None if pay is None else (pay, PayUnit.MONTH))
+
+
+ENGLISH_ANY = ("I need a part-time job, any kind", "Any job near Tianjin Station")
+
+
+@pytest.mark.parametrize("text", ENGLISH_ANY)
+def test_any_job_in_english(text: str) -> None:
+    wish = parse_wish(text)
+    assert wish.any_job
+    assert wish.categories == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "pay", "unit"),
+    [("factory job, 4500 monthly", 4500, PayUnit.MONTH), ("cleaning, 150 daily", 150, PayUnit.DAY),
+     ("25 yuan hourly", 25, PayUnit.HOUR), ("5k per month warehouse", 5000, PayUnit.MONTH),
+     ("5000 per month warehouse", 5000, PayUnit.MONTH)],
+)  # fmt: skip
+def test_english_pay_phrases(text: str, pay: int, unit: PayUnit) -> None:
+    """Before: "5000 per month warehouse" read the w of warehouse as 万 and kept no pay."""
+    wish = parse_wish(text)
+    assert wish.pay is not None
+    assert (wish.pay.min, wish.pay.unit) == (pay, unit)
+
+
+@pytest.mark.parametrize(
+    ("text", "gender"),
+    [("我是女的 找保洁", "女"), ("俺是男的", "男"), ("男同志 找活", "男"), ("我男 40", "男"),
+     ("老头 找看门", "男"), ("老太太 找保洁", "女"), ("想找照顾老太太的活", None),
+     ("陪护老头", None), ("男女不限", None), ("我男朋友让我找活", None)],
+)  # fmt: skip
+def test_gender_as_seekers_say_it(text: str, gender: str | None) -> None:
+    assert parse_wish(text).gender == gender
+
+
+@pytest.mark.parametrize(
+    ("text", "form"),
+    [("找个正经工作 能长干的", WorkForm.STABLE), ("白班 保洁 常年干", WorkForm.STABLE),
+     ("想找个固定的工作", WorkForm.STABLE), ("短工也行 干几天的", WorkForm.FLEXIBLE),
+     ("周末干的活", WorkForm.FLEXIBLE), ("只想干半天", WorkForm.FLEXIBLE),
+     ("学生 暑假工", WorkForm.FLEXIBLE), ("自己想开个小店", WorkForm.SELF),
+     ("摆摊", WorkForm.SELF)],
+)  # fmt: skip
+def test_work_form_as_seekers_say_it(text: str, form: WorkForm) -> None:
+    assert parse_wish(text).work_form == form
+
+
+@pytest.mark.parametrize(
+    ("text", "km"),
+    [("离家两三公里", 3.0), ("四五里地", 2.5), ("别太远 10里地以内", 5.0), ("1000米以内", 1.0),
+     ("骑电动车半小时能到的", 7.5), ("close to home", NEAR_HOME_KM), ("一米八的个子 找保安", None),
+     ("身高1米7", None)],
+)  # fmt: skip
+def test_distance_as_seekers_say_it(text: str, km: float | None) -> None:
+    """Before: 两三公里 read as 23 km."""
+    assert parse_wish(text).max_km == km
