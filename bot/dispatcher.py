@@ -276,6 +276,7 @@ class _Lane:
             async with self.d.services.db.exclusive(f"sender:{self.channel.value}") as active:
                 if active:
                     log.info("dispatch lane %s: active sender", self.channel)
+                    self.pacer.close_one_window()
                     await self._serve_active(stop)
                     return
             await wait_any((stop,), STANDBY_S)

@@ -61,9 +61,10 @@ class Pacer:
         self._gap = pace.per_recipient_s * (1 + SAFETY)
         self._last: dict[str, float] = {}
         self._span = self._window[1] * (1 + SAFETY) if self._window else 0.0
-        start = clock()
-        self._paused_until = start + max(self._span, self._gap) if cold_start else start
+        self._paused_until = clock()
         self._notes = 0
+        if cold_start:
+            self.close_one_window()
 
     def delay(self, address: str, now: float) -> float:
         """Seconds until a send to `address` is allowed (0 when it is allowed now)."""
@@ -119,6 +120,12 @@ class Pacer:
                     self._recent.append(now)
                 return
             await self._sleep(wait)
+
+    def close_one_window(self) -> None:
+        """Hold every send for one window (and one per-address gap) from now: the sender this
+        lane replaces (a restart, or a standby taking over from a worker that died) may have sent
+        a full window just before it stopped."""
+        self._paused_until = max(self._paused_until, self._clock() + max(self._span, self._gap))
 
     def pause(self, seconds: float) -> None:
         """The platform said wait (`retry_after`): hold every send of the channel."""

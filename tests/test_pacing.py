@@ -94,3 +94,25 @@ async def test_a_pause_holds_every_send_and_a_new_pacer_starts_closed(clock):
     assert time.monotonic() - before == pytest.approx(5.0, abs=1e-5)
     warm = Pacer(Pace(30.0), clock=time.monotonic, sleep=time.sleep, cold_start=False)
     assert warm.delay_now("a") == 0.0
+
+
+async def test_a_lane_taking_over_waits_one_window_after_a_full_burst(clock):
+    """A standby that becomes the account's sender cannot know what the worker it replaces sent
+    just before dying: it waits one window, so the two bursts never share one (seen in the
+    three-process chaos run: 21 sends within 0.99 s across a SIGKILL)."""
+    time = FakeTime(clock)
+    pace = Pace(20.0, per_recipient_s=1.0)
+    dying = Pacer(pace, clock=time.monotonic, sleep=time.sleep, cold_start=False)
+    standby = Pacer(pace, clock=time.monotonic, sleep=time.sleep)
+    await time.sleep(60.0)  # the standby has waited long past its own cold start
+    assert standby.delay_now("c20") == 0.0
+    sends: list[tuple[float, str]] = []
+    for i in range(20):  # the active worker's last full second
+        await dying.acquire(f"c{i}")
+        sends.append((time.monotonic(), f"c{i}"))
+    standby.close_one_window()  # its lock is taken over at once
+    for i in range(20, 40):
+        await standby.acquire(f"c{i}")
+        sends.append((time.monotonic(), f"c{i}"))
+    assert pace_violations(sends, pace) == []
+    assert sends[20][0] - sends[19][0] >= 1.0

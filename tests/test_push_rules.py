@@ -9,6 +9,7 @@ from matching.push_rules import (
     decide,
     in_service_area,
     is_held,
+    names_place,
     posting_city,
     tier,
 )
@@ -111,27 +112,58 @@ def test_place_by_distance_when_the_seeker_shared_a_location():
     assert decide(home, near_point, PLAIN, RULES).cleared[3] == "place:distance"
 
 
-def test_unknown_place_narrows_to_seekers_who_accept_anywhere_or_match_strongly():
-    nowhere = posting(district=None, description="商场保洁，日结200")
-    assert decide(seeker(), nowhere, PLAIN, RULES).failed == "place:unknown"
-    assert decide(seeker(districts=()), nowhere, PLAIN, RULES).push
-    wisher = seeker(wish="商场保洁")
-    assert decide(wisher, nowhere, PairFeatures(0.6, STRONG_BAR), RULES).push
+def test_a_post_that_names_no_place_reaches_seekers_who_named_districts():
+    # "商场保洁" names the kind of workplace, not where it is: the place is left open.
+    open_place = posting(district=None, description="商场保洁，日结200")
+    assert decide(seeker(), open_place, PLAIN, RULES).cleared[3] == "place:unstated"
+    assert decide(seeker(districts=()), open_place, PLAIN, RULES).cleared[3] == "place:any"
+
+
+def test_an_unlocated_named_place_narrows_to_anywhere_or_strong_own_words():
+    landmark = posting(
+        title="数控车床操作工", description="子牙 循环经济产业区 招数控车床操作工，月薪7000"
+    )
+    landmark = landmark.with_(district=None)
+    assert decide(seeker(), landmark, PLAIN, RULES).failed == "place:unplaced"
+    assert decide(seeker(districts=()), landmark, PLAIN, RULES).push
+    wisher = seeker(wish="数控车床")
+    assert decide(wisher, landmark, PairFeatures(0.6, STRONG_BAR), RULES).push
+    assert not decide(wisher, landmark, PairFeatures(0.6, STRONG_BAR - 0.01), RULES).push
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("银河国际购物中心 运动品牌专柜招导购", True),
+        ("京津新城 服装厂 招缝纫工", True),
+        ("和平路 美容院 招学徒", True),
+        ("新港 集装箱堆场 招理货员", True),
+        ("北站附近 牛肉面馆 招拉面师傅", True),
+        ("【月牙河街道就业服务站 岗位推荐】社区食堂招厨师", True),
+        ("商场保洁，日结200", False),  # a kind of workplace alone
+        ("招小区保安，大型商场招保洁", False),
+        ("劳务派遣 长期招工（宿舍、班车齐全）路费报销", False),
+        ("招港口装卸工，不用久站", False),
+        ("招住家保姆一名，照顾一位80岁老人", False),
+    ],
+)
+def test_names_place_tells_a_named_place_from_none(text, named):
+    assert names_place(text) is named
 
 
 @pytest.mark.parametrize(
     ("offer", "hard", "expected"),
     [
         (Pay(150, 150, PayUnit.DAY), False, "pay:meets"),
-        (Pay(145, 145, PayUnit.DAY), False, "pay:within_tolerance"),  # 3% below
-        (Pay(145, 145, PayUnit.DAY), True, "pay:below_floor"),  # hard: no tolerance
+        (Pay(145, 145, PayUnit.DAY), False, "pay:below_floor"),  # 3% below is below
+        (Pay(145, 145, PayUnit.DAY), True, "pay:below_floor"),
         (Pay(120, 120, PayUnit.DAY), False, "pay:below_floor"),
         (Pay(3000, 3500, PayUnit.MONTH), False, "pay:meets"),  # top of range: 161/day
         (Pay(), False, "pay:unknown"),  # 面议 is unknown, never zero
         (Pay(3, 3, PayUnit.PIECE), False, "pay:unknown"),
     ],
 )
-def test_pay_floor_with_a_small_stated_tolerance(offer, hard, expected):
+def test_pay_floor_is_the_top_of_the_offer_against_the_floor(offer, hard, expected):
     verdict = decide(seeker(pay_hard=hard), posting(pay=offer), PLAIN, RULES)
     assert (verdict.failed or verdict.cleared[4]) == expected
 
