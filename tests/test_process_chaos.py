@@ -27,9 +27,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.channels.telegram_sender import TelegramSender
-from bot.dispatcher import CONCURRENCY
-from bot.pacing import pace_violations
+from bot.channels.telegram.sender import TelegramSender
+from bot.delivery.dispatcher import CONCURRENCY
+from bot.delivery.pacing import pace_violations
 from handlers.context import Policy, Services
 from models.db import Database
 from models.messages import Channel
