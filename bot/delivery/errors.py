@@ -10,6 +10,9 @@ DeliveryError
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 
 class DeliveryError(Exception):
     """A send did not go through; the subclass tells the dispatcher what to do."""
@@ -48,3 +51,17 @@ def http_error(status: int, is_json: bool) -> DeliveryError | None:
     if not is_json:
         return Transient("answer is not JSON")
     return None
+
+
+def errcode_of(
+    status: int, body: Mapping[str, Any] | None
+) -> tuple[DeliveryError | None, int, str]:
+    """The shared first half of WeChat's and WeCom's `classify`: the HTTP error if any, else the
+    answer's errcode (0 = success) and the detail to report it with."""
+    failed = http_error(status, body is not None)
+    if failed is not None or body is None:
+        return failed, 0, ""
+    errcode = body.get("errcode", 0)
+    if not isinstance(errcode, int):
+        errcode = 0
+    return None, errcode, f"errcode {errcode}: {body.get('errmsg', '')}"

@@ -47,6 +47,30 @@ class Scripted:
     delay: float = 0.0
 
 
+async def record(
+    calls: list[Call],
+    script: dict[str, deque[Scripted]],
+    clock: Callable[[], float],
+    request: web.Request,
+) -> tuple[Call, web.Response | None]:
+    """Keep the call, and play its path's next scripted answer (errcode, status, delay) if any:
+    shared by the WeChat and WeCom fakes."""
+    raw = await request.read()
+    body = json.loads(raw) if raw else None
+    call = Call(request.method, request.path, dict(request.query), body, raw, clock())
+    calls.append(call)
+    scripted = script[request.path].popleft() if script[request.path] else None
+    if scripted is None:
+        return call, None
+    if scripted.delay:
+        await asyncio.sleep(scripted.delay)
+    if scripted.status != 200:
+        return call, web.Response(status=scripted.status, text="upstream error")
+    if scripted.errcode is not None:
+        return call, web.json_response({"errcode": scripted.errcode, "errmsg": "scripted"})
+    return call, None
+
+
 @dataclass
 class FakeWeChat:
     """The fake server; `base_url` is set once started."""
@@ -105,20 +129,7 @@ class FakeWeChat:
         return f"{self.base_url}/cgi-bin/webhook/send?key={key}"
 
     async def _record(self, request: web.Request) -> tuple[Call, web.Response | None]:
-        raw = await request.read()
-        body = json.loads(raw) if raw else None
-        call = Call(request.method, request.path, dict(request.query), body, raw, self.clock())
-        self.calls.append(call)
-        scripted = self.script[request.path].popleft() if self.script[request.path] else None
-        if scripted is None:
-            return call, None
-        if scripted.delay:
-            await asyncio.sleep(scripted.delay)
-        if scripted.status != 200:
-            return call, web.Response(status=scripted.status, text="upstream error")
-        if scripted.errcode is not None:
-            return call, web.json_response({"errcode": scripted.errcode, "errmsg": "scripted"})
-        return call, None
+        return await record(self.calls, self.script, self.clock, request)
 
     async def _token(self, request: web.Request) -> web.Response:
         call, scripted = await self._record(request)

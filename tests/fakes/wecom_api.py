@@ -10,7 +10,6 @@ fixtures and they all share the token rules.
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable
@@ -19,7 +18,7 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.fakes.wechat_api import Call, Scripted
+from tests.fakes.wechat_api import Call, Scripted, record
 
 # An endpoint: the decoded JSON body (POST) or None (GET) and the query -> the answer's fields.
 Endpoint = Callable[[Any, dict[str, str]], Awaitable[dict[str, Any]] | dict[str, Any]]
@@ -80,20 +79,7 @@ class FakeWeCom:
             await self._runner.cleanup()
 
     async def _record(self, request: web.Request) -> tuple[Call, web.Response | None]:
-        raw = await request.read()
-        body = json.loads(raw) if raw else None
-        call = Call(request.method, request.path, dict(request.query), body, raw, self.clock())
-        self.calls.append(call)
-        scripted = self.script[request.path].popleft() if self.script[request.path] else None
-        if scripted is None:
-            return call, None
-        if scripted.delay:
-            await asyncio.sleep(scripted.delay)
-        if scripted.status != 200:
-            return call, web.Response(status=scripted.status, text="upstream error")
-        if scripted.errcode is not None:
-            return call, web.json_response({"errcode": scripted.errcode, "errmsg": "scripted"})
-        return call, None
+        return await record(self.calls, self.script, self.clock, request)
 
     async def _token(self, request: web.Request) -> web.Response:
         call, scripted = await self._record(request)

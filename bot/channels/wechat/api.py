@@ -31,7 +31,7 @@ from bot.delivery.errors import (
     RecipientGone,
     Transient,
     WindowClosed,
-    http_error,
+    errcode_of,
 )
 from models.repos.wechat import StoredToken, WeChatRepo
 
@@ -60,13 +60,9 @@ _TRANSIENT_ERRCODES = frozenset({-1, 45011})  # system busy; API called too ofte
 
 def classify(status: int, body: Mapping[str, Any] | None) -> DeliveryError | None:
     """Map one WeChat answer (HTTP status, decoded JSON) to an error, or None for success."""
-    failed = http_error(status, body is not None)
-    if failed is not None or body is None:
+    failed, errcode, detail = errcode_of(status, body)
+    if failed is not None or errcode == 0:
         return failed
-    errcode = body.get("errcode", 0)
-    if not isinstance(errcode, int) or errcode == 0:
-        return None
-    detail = f"errcode {errcode}: {body.get('errmsg', '')}"
     if errcode == 45009:
         return RateLimited(QUOTA_RETRY_S, detail)
     if errcode in _WINDOW_ERRCODES:

@@ -22,7 +22,7 @@ from bot.delivery.errors import (
     RecipientGone,
     Transient,
     WindowClosed,
-    http_error,
+    errcode_of,
 )
 from bot.settings import Settings, reveal
 from handlers.context import Services
@@ -57,13 +57,9 @@ class GroupGone(RecipientGone):
 
 def classify_wecom(status: int, body: Mapping[str, Any] | None) -> DeliveryError | None:
     """Map one WeCom answer (HTTP status, decoded JSON) to an error, or None for success."""
-    failed = http_error(status, body is not None)
-    if failed is not None or body is None:
+    failed, errcode, detail = errcode_of(status, body)
+    if failed is not None or errcode == 0:
         return failed
-    errcode = body.get("errcode", 0)
-    if not isinstance(errcode, int) or errcode == 0:
-        return None
-    detail = f"errcode {errcode}: {body.get('errmsg', '')}"
     if errcode == 45009:
         return RateLimited(FREQUENCY_RETRY_S, detail)
     if errcode in _TOKEN_ERRCODES:
