@@ -27,6 +27,8 @@ import aiohttp
 import pytest
 from aiohttp import web
 
+from tests.fakes.local_server import serve_local
+
 TOKEN = "7000000001:AAE-fake-token-for-tests"
 BOT_ID = 7000000001
 BOT_USER = {
@@ -128,11 +130,7 @@ class FakeTelegram:
     async def __aenter__(self) -> FakeTelegram:
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = self._runner.addresses[0][1]
+        self._runner, self.port = await serve_local(app, access_log=None, shutdown_timeout=1.0)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

@@ -22,6 +22,8 @@ from aiohttp import web
 from defusedxml.ElementTree import fromstring
 from wechatpy.crypto import WeChatCrypto
 
+from tests.fakes.local_server import serve_local
+
 ROBOT_PER_MIN = 20
 
 
@@ -113,11 +115,7 @@ class FakeWeChat:
         ):
             app.router.add_post(path, self._api)
         app.router.add_post("/cgi-bin/webhook/send", self._robot)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = self._runner.addresses[0][1]
+        self._runner, port = await serve_local(app)
         self.base_url = f"http://127.0.0.1:{port}"
         return self
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fakes.local_server import serve_local
 from tests.fakes.wechat_api import Call, Scripted, record
 
 # An endpoint: the decoded JSON body (POST) or None (GET) and the query -> the answer's fields.
@@ -66,11 +67,7 @@ class FakeWeCom:
         app.router.add_get("/cgi-bin/gettoken", self._token)
         for method, path in self.routes:
             app.router.add_route(method, path, self._api)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = self._runner.addresses[0][1]
+        self._runner, port = await serve_local(app)
         self.base_url = f"http://127.0.0.1:{port}"
         return self
 
