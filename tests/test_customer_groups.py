@@ -17,8 +17,7 @@ from models.posting import PostingStatus, Trust
 from models.repos.wechat import WeChatRepo
 from tests.delivery_builders import make_posting, publish_now
 from tests.fakes.wechat_api import Scripted
-from tests.fakes.wecom_api import FakeWeCom
-from tests.fakes.wecom_groups import FakeGroups
+from tests.fakes.wecom_groups import YANGLIUQING, ZHANGJIAWO, fake_with_groups
 
 pytestmark = pytest.mark.backends
 
@@ -29,12 +28,7 @@ GET = "/cgi-bin/externalcontact/groupchat/get"
 
 @pytest.fixture
 async def wecom():
-    groups = FakeGroups()
-    groups.add("wrAAA1", "张家窝保洁群", "zhangsan", members=120)
-    groups.add("wrBBB2", "杨柳青普工群", "lisi", members=80)
-    groups.add("wrCCC3", "老乡群", "zhangsan", members=15)
-    fake = FakeWeCom(secrets={"app-secret": "app"})
-    groups.install(fake)
+    fake, groups = fake_with_groups(ZHANGJIAWO, YANGLIUQING, ("wrCCC3", "老乡群", "zhangsan", 15))
     await fake.start()
     yield fake, groups
     await fake.close()

@@ -16,8 +16,7 @@ from bot.groups.origin_report import origin_rows
 from models.repos.wechat import WeChatRepo
 from models.timeutil import local, month_bounds
 from tests.delivery_builders import make_posting, publish_now
-from tests.fakes.wecom_api import FakeWeCom
-from tests.fakes.wecom_groups import FakeGroups
+from tests.fakes.wecom_groups import ZHANGJIAWO, fake_with_groups
 from tests.fakes.wecom_kf import FakeKf
 
 KF = "https://work.weixin.qq.com/kfid/kfc0123456789"
@@ -25,10 +24,7 @@ KF = "https://work.weixin.qq.com/kfid/kfc0123456789"
 
 @pytest.fixture
 async def wecom(clock):
-    server = FakeWeCom(secrets={"app-secret": "app", "kf-secret": "kf"})
-    groups = FakeGroups()
-    groups.add("wrAAA1", "张家窝保洁群", "zhangsan", members=120)
-    groups.install(server)
+    server, groups = fake_with_groups(ZHANGJIAWO, secrets={"app-secret": "app", "kf-secret": "kf"})
     kf = FakeKf(server, clock).install()
     await server.start()
     yield groups, kf

@@ -15,8 +15,7 @@ from bot.runner import open_runtime
 from bot.settings import Settings
 from models.repos.customer_groups import CustomerGroupRepo
 from models.repos.wechat import WeChatRepo
-from tests.fakes.wecom_api import FakeWeCom
-from tests.fakes.wecom_groups import FakeGroups
+from tests.fakes.wecom_groups import YANGLIUQING, ZHANGJIAWO, fake_with_groups
 from tests.fakes.wecom_kf import KfSide
 
 pytestmark = pytest.mark.backends
@@ -28,11 +27,7 @@ GET = "/cgi-bin/externalcontact/groupchat/get"
 
 @pytest.fixture
 async def wecom():
-    groups = FakeGroups()
-    groups.add("wrAAA1", "张家窝保洁群", "zhangsan", members=120)
-    groups.add("wrBBB2", "杨柳青普工群", "lisi", members=80)
-    fake = FakeWeCom(corp_id=CORP, secrets={"app-secret": "app"})
-    groups.install(fake)
+    fake, groups = fake_with_groups(ZHANGJIAWO, YANGLIUQING, corp_id=CORP)
     await fake.start()
     yield fake, groups
     await fake.close()

@@ -16,7 +16,7 @@ from models.db import Database
 from tests.delivery_builders import make_posting, publish_now
 from tests.fakes.wechat_api import FakeWeChat
 from tests.fakes.wecom_api import FakeWeCom
-from tests.fakes.wecom_groups import FakeGroups
+from tests.fakes.wecom_groups import YANGLIUQING, ZHANGJIAWO, FakeGroups, fake_with_groups
 
 KF = "https://work.weixin.qq.com/kfid/kfc0123456789"
 
@@ -39,11 +39,7 @@ def in_thread(fake: FakeWeCom | FakeWeChat) -> Iterator[None]:
 
 @pytest.fixture
 def served() -> Iterator[tuple[FakeWeCom, FakeGroups]]:
-    groups = FakeGroups()
-    groups.add("wrAAA1", "张家窝保洁群", "zhangsan", members=120)
-    groups.add("wrBBB2", "杨柳青普工群", "lisi", members=80)
-    fake = FakeWeCom(secrets={"app-secret": "app"})
-    groups.install(fake)
+    fake, groups = fake_with_groups(ZHANGJIAWO, YANGLIUQING)
     with in_thread(fake):
         yield fake, groups
 

@@ -13,8 +13,7 @@ from bot.web.app import mount
 from models.messages import Channel, DialogKey
 from models.repos.origins import OriginRepo
 from tests.delivery_builders import make_posting, publish_now
-from tests.fakes.wecom_api import FakeWeCom
-from tests.fakes.wecom_groups import FakeGroups
+from tests.fakes.wecom_groups import ZHANGJIAWO, fake_with_groups
 from tests.test_web_routes import _csrf, _sign_in, _staff
 
 KF = "https://work.weixin.qq.com/kfid/kfc0123456789"
@@ -22,11 +21,7 @@ KF = "https://work.weixin.qq.com/kfid/kfc0123456789"
 
 @pytest.fixture
 async def wecom():
-    groups = FakeGroups()
-    groups.add("wrAAA1", "张家窝保洁群", "zhangsan", members=120)
-    groups.add("wrBBB2", "南开普工群", "lisi", members=80)
-    fake = FakeWeCom(secrets={"app-secret": "app"})
-    groups.install(fake)
+    fake, groups = fake_with_groups(ZHANGJIAWO, ("wrBBB2", "南开普工群", "lisi", 80))
     await fake.start()
     yield fake, groups
     await fake.close()

@@ -15,6 +15,10 @@ from tests.fakes.wecom_api import FakeWeCom
 
 BASE = "/cgi-bin/externalcontact"
 
+# The groups most tests use: (chat id, name, owner, members).
+ZHANGJIAWO = ("wrAAA1", "张家窝保洁群", "zhangsan", 120)
+YANGLIUQING = ("wrBBB2", "杨柳青普工群", "lisi", 80)
+
 
 @dataclass
 class FakeGroup:
@@ -135,3 +139,17 @@ class FakeGroups:
                 row["send_time"] = task.send_time
             rows.append(row)
         return {"next_cursor": "", "send_list": rows}
+
+
+def fake_with_groups(
+    *groups: tuple[str, str, str, int],
+    corp_id: str = "wwcorp",
+    secrets: dict[str, str] | None = None,
+) -> tuple[FakeWeCom, FakeGroups]:
+    """A FakeWeCom (not yet started) serving these customer groups, and the groups' side."""
+    side = FakeGroups()
+    for chat_id, name, owner, members in groups:
+        side.add(chat_id, name, owner, members=members)
+    fake = FakeWeCom(corp_id=corp_id, secrets=secrets or {"app-secret": "app"})
+    side.install(fake)
+    return fake, side
