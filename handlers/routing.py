@@ -81,13 +81,14 @@ class Router:
         """Every command by name, in the order declared and included (帮助 lists them so)."""
         return self._commands
 
-    def command(self, command: Command) -> None:
-        """Answer `command`'s words in every state; words are matched lowercased."""
-        words = tuple(w.lower() for w in command.words)
-        run = command.run
-        for step in reversed(self._around):
-            run = _wrapped(step, run)
-        self._add_command(replace(command, words=words, run=run))
+    def command(self, *commands: Command) -> None:
+        """Answer each command's words in every state; words are matched lowercased."""
+        for command in commands:
+            words = tuple(w.lower() for w in command.words)
+            run = command.run
+            for step in reversed(self._around):
+                run = _wrapped(step, run)
+            self._add_command(replace(command, words=words, run=run))
 
     def flow(self, flow: Flow, *, owns: Callable[[Turn], bool] | None = None) -> None:
         """Continue `flow` while a user's state is in it; `owns(turn)` beats commands there."""

@@ -342,11 +342,10 @@ async def results_command(turn: Turn, services: Services) -> list[Reply]:
 
 
 router = Router("broadcast")
-for _command in (
+router.command(
     Command("broadcast", ("broadcast", "广播"), broadcast_command, True,
             "caseworker.help.broadcast"),
     Command("broadcast_results", ("broadcast_results", "广播结果"), results_command, True,
             "caseworker.help.broadcast_results"),
-):  # fmt: skip
-    router.command(_command)
+)  # fmt: skip
 router.payload(PREFIX, broadcast_button)

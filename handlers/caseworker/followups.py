@@ -271,7 +271,7 @@ async def send_info_command(turn: Turn, services: Services) -> list[Reply]:
 
 
 router = Router("follow-ups")
-for _command in (
+router.command(
     Command("overdue", ("overdue", "待回访"), overdue_command, True, "caseworker.help.overdue"),
     Command("log", ("log", "记录", "联系记录"), log_command, True, "caseworker.help.log"),
     Command("employed", ("employed", "就业", "登记就业"), employed_command, True,
@@ -281,5 +281,4 @@ for _command in (
     Command("needs", ("needs", "需求名单"), needs_command, True, "caseworker.help.needs"),
     Command("sendinfo", ("sendinfo", "发送信息"), send_info_command, True,
             "caseworker.help.send_info"),
-):  # fmt: skip
-    router.command(_command)
+)  # fmt: skip

@@ -183,12 +183,11 @@ async def job_code_fallback(turn: Turn, services: Services) -> list[Reply] | Non
 
 
 router = Router("group posts")
-for _command in (
+router.command(
     Command("grouppost", ("grouppost", "群发文案"), group_post_command, True,
             "caseworker.help.group_post"),
     Command("groupstats", ("groupstats", "群发统计"), group_stats_command, True,
             "caseworker.help.group_stats"),
-):  # fmt: skip
-    router.command(_command)
+)  # fmt: skip
 # "J12" is ours even mid-dialog, before the employer-post and seeker readers.
 router.fallback(job_code_fallback, before_flows=True)

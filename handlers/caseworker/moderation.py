@@ -236,13 +236,12 @@ async def _edit(turn: Turn, services: Services) -> list[Reply]:
 
 
 router = Router("moderation")
-for _command in (
+router.command(
     Command("pending", ("pending", "待审核", "审核列表"), _pending, True, "intake.help.pending"),
     Command("approve", ("approve", "通过", "批准"), _approve, True, "intake.help.approve"),
     Command("reject", ("reject", "驳回"), _reject, True, "intake.help.reject"),
     Command("verify", ("verify", "核实", "已核实"), _verify, True, "intake.help.verify"),
     Command("edit_posting", ("edit_posting", "编辑岗位", "编辑招聘"), _edit, True,
             "intake.help.edit_posting"),
-):  # fmt: skip
-    router.command(_command)
+)  # fmt: skip
 router.payload(PREFIX, moderation_button)

@@ -300,13 +300,12 @@ async def staff_invite_command(turn: Turn, services: Services) -> list[Reply]:
 
 
 router = Router("staff")
-for _command in (
+router.command(
     Command("join", ("join", "加入"), join_command, help_key="caseworker.help.join"),
     Command("invite", _INVITE_WORDS, join_command),
     Command("invites", ("invites", "邀请名单"), invites_command, True, "caseworker.help.invites"),
     Command("staffinvite", ("staffinvite", "员工邀请"), staff_invite_command, True,
             "caseworker.help.staff_invite"),
-):  # fmt: skip
-    router.command(_command)
+)  # fmt: skip
 # A code or deep link wins over any flow (and over job codes, included after this router).
 router.fallback(code_fallback, before_flows=True)

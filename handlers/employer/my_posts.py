@@ -122,12 +122,11 @@ async def repost_command(turn: Turn, services: Services) -> list[Reply]:
 
 
 router = Router("my posts")
-for _command in (
+router.command(
     Command("myposts", ("myposts", "我的招聘", "我的发布"), myposts_command,
             help_key="intake.help.myposts"),
     Command("close", ("close", "已招满", "招满了", "关闭招聘"), close_command,
             help_key="intake.help.close"),
     Command("repost", ("repost", "重新发布", "再次发布"), repost_command,
             help_key="intake.help.repost"),
-):  # fmt: skip
-    router.command(_command)
+)  # fmt: skip

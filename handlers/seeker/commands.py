@@ -265,7 +265,7 @@ _EDIT_WORDS = tuple(
 
 # Every command here first leaves a pending 删除我的信息 (restoring the dialog it interrupted).
 router = Router("seeker commands", around_commands=[leave_pending_delete])
-for _command in (
+router.command(
     Command("help", ("help", "帮助", "菜单"), help_command, help_key="commands.help.help"),
     Command(
         "jobs",
@@ -317,8 +317,7 @@ for _command in (
         lang_command,
         help_key="commands.help.lang",
     ),
-):
-    router.command(_command)
+)
 router.flow(DeleteFlow())
 router.payload(PREFIX, account_button)
 router.payload(jobs.PREFIX, jobs.jobs_button)
