@@ -17,7 +17,7 @@ import asyncio
 import hashlib
 import logging
 import time
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -194,15 +194,8 @@ class WeChatCallback:
 
     def _check_query(self, request: web.Request) -> _Signed:
         query = request.query
-        timestamp, nonce = query.get("timestamp", ""), query.get("nonce", "")
+        timestamp, nonce = fresh_timestamp(query, self._services.clock(), self._config.max_skew)
         signature = query.get("signature", "")
-        # ASCII digits only ("²".isdigit() is true); 10 digits reach the year 2286.
-        plain_digits = timestamp.isascii() and timestamp.isdigit()
-        if not (plain_digits and len(timestamp) <= 10 and 0 < len(nonce) <= 64):
-            raise Refused(403, "missing or malformed timestamp/nonce")
-        sent = datetime.fromtimestamp(int(timestamp), UTC)
-        if abs(self._services.clock() - sent) > self._config.max_skew:
-            raise Refused(403, "stale timestamp")
         try:
             check_signature(self._config.token, signature, timestamp, nonce)
         except InvalidSignatureException as exc:
@@ -463,6 +456,22 @@ def _unavailable(error: Exception) -> web.Response:
     """503: WeChat retries a message whose callback failed (3 times, 5 s apart)."""
     log.warning("WeChat callback: database unavailable: %s: %s", type(error).__name__, error)
     return web.Response(status=503, text="database unavailable")
+
+
+def fresh_timestamp(
+    query: Mapping[str, str], now: datetime, max_skew: timedelta
+) -> tuple[str, str]:
+    """The callback's (timestamp, nonce), refused when malformed or older than `max_skew`: the
+    replay bound shared by the official account's and WeCom's callbacks."""
+    timestamp, nonce = query.get("timestamp", ""), query.get("nonce", "")
+    # ASCII digits only ("²".isdigit() is true); 10 digits reach the year 2286.
+    plain_digits = timestamp.isascii() and timestamp.isdigit()
+    if not (plain_digits and len(timestamp) <= 10 and 0 < len(nonce) <= 64):
+        raise Refused(403, "missing or malformed timestamp/nonce")
+    sent = datetime.fromtimestamp(int(timestamp), UTC)
+    if abs(now - sent) > max_skew:
+        raise Refused(403, "stale timestamp")
+    return timestamp, nonce
 
 
 def _refusal(refused: Refused, request: web.Request) -> web.Response:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from aiohttp import web
 from wechatpy.enterprise.crypto import WeChatCrypto
@@ -27,6 +27,7 @@ from bot.channels.wechat.callback import (
     MAX_SKEW,
     SUCCESS,
     Refused,
+    fresh_timestamp,
     read_body,
     safe_root,
 )
@@ -144,15 +145,10 @@ class WeComCallback:
 
     def _check_query(self, request: web.Request) -> tuple[str, str, str]:
         """(timestamp, nonce, msg_signature) of a fresh request; the signature is checked later."""
-        query = request.query
-        timestamp, nonce = query.get("timestamp", ""), query.get("nonce", "")
-        signature = query.get("msg_signature", "")
-        digits = timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 10
-        if not (digits and 0 < len(nonce) <= 64 and signature):
-            raise Refused(403, "missing or malformed timestamp/nonce/msg_signature")
-        sent = datetime.fromtimestamp(int(timestamp), UTC)
-        if abs(self._clock() - sent) > self._config.max_skew:
-            raise Refused(403, "stale timestamp")
+        timestamp, nonce = fresh_timestamp(request.query, self._clock(), self._config.max_skew)
+        signature = request.query.get("msg_signature", "")
+        if not signature:
+            raise Refused(403, "missing msg_signature")
         return timestamp, nonce, signature
 
 
