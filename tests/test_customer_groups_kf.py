@@ -57,5 +57,5 @@ async def test_a_member_who_taps_the_digest_link_counts_for_the_group(wecom, ser
         await sync.close()
     assert "13812345678" in kf.texts_to("wmMEMBER")[-1]  # the card with the full contact
     start, end = month_bounds(local(clock()).strftime("%Y-%m"))
-    [row] = await origin_rows(services.db, start, end, "zh")
+    [row] = await origin_rows(services.repos, start, end, "zh")
     assert (row.kind, row.name, row.came, row.interested) == ("客户群", "张家窝保洁群", 1, 1)

@@ -56,13 +56,13 @@ async def _fill(services: Services) -> dict[str, int]:
 
 async def test_groups_stations_and_posts_are_counted(services):
     ids = await _fill(services)
-    rows = await origin_rows(services.db, START, END, "zh")
+    rows = await origin_rows(services.repos, START, END, "zh")
     assert [(r.kind, r.name, r.came, r.signed_up, r.interested) for r in rows] == [
         ("客户群", "张家窝保洁群", 2, 1, 2),
         ("客户群", "杨柳青普工群", 0, 0, 0),  # synced, nobody came yet: still listed
         ("驿站/海报", "西青区-张家窝驿站", 2, 2, 1),  # December's tap is not November's
     ]
-    interest = await posting_interest(services.db, START, END)
+    interest = await posting_interest(services.repos, START, END)
     assert sorted((name, p.posting_id, p.people) for name, p in interest) == sorted([
         ("张家窝保洁群", ids["job"], 1), ("张家窝保洁群", ids["other"], 1),
         ("西青区-张家窝驿站", ids["job"], 1),

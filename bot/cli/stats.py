@@ -92,8 +92,8 @@ def stats(
             first, last = parse_month(month)
             return (
                 await services.repos.stats.table(names, start, end),
-                await origin_rows(services.db, first, last, "zh"),
-                await posting_interest(services.db, first, last),
+                await origin_rows(services.repos, first, last, "zh"),
+                await posting_interest(services.repos, first, last),
             )
 
     rows, origins, interest = run_async(collect())

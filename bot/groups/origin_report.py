@@ -9,9 +9,8 @@ from datetime import datetime
 
 from bot.channels.wecom.groups import group_scene
 from handlers.texts import t
-from models.db import Database
-from models.repos.customer_groups import CustomerGroupRepo
-from models.repos.origin_stats import OriginStatsRepo, PostingInterest
+from models.repos.origin_stats import PostingInterest
+from models.repos.store import Repos
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,15 +24,15 @@ class OriginRow:
     interested: int
 
 
-async def scene_names(db: Database) -> dict[str, str]:
+async def scene_names(repos: Repos) -> dict[str, str]:
     """Scene -> group name, for the customer groups' link scenes."""
-    return {group_scene(g.chat_id): g.name for g in await CustomerGroupRepo(db).all()}
+    return {group_scene(g.chat_id): g.name for g in await repos.customer_groups.all()}
 
 
-async def origin_rows(db: Database, start: datetime, end: datetime, lang: str) -> list[OriginRow]:
+async def origin_rows(repos: Repos, start: datetime, end: datetime, lang: str) -> list[OriginRow]:
     """Groups first (every live synced group, most people first), then the other scenes."""
-    groups = {group_scene(g.chat_id): g for g in await CustomerGroupRepo(db).all()}
-    counted = {c.scene: c for c in await OriginStatsRepo(db).by_scene(start, end)}
+    groups = {group_scene(g.chat_id): g for g in await repos.customer_groups.all()}
+    counted = {c.scene: c for c in await repos.origin_stats.by_scene(start, end)}
     group_kind, other_kind = (t(f"groups.origins.kind.{k}", lang) for k in ("group", "station"))
     rows = []
     for scene, group in groups.items():
@@ -49,11 +48,11 @@ async def origin_rows(db: Database, start: datetime, end: datetime, lang: str) -
 
 
 async def posting_interest(
-    db: Database, start: datetime, end: datetime
+    repos: Repos, start: datetime, end: datetime
 ) -> list[tuple[str, PostingInterest]]:
     """(scene as named, figures) per origin and posting, most interested first."""
-    names = await scene_names(db)
+    names = await scene_names(repos)
     return [
         (names.get(p.scene, p.scene), p)
-        for p in await OriginStatsRepo(db).interest_by_posting(start, end)
+        for p in await repos.origin_stats.interest_by_posting(start, end)
     ]

@@ -61,7 +61,7 @@ async def groups_list(request: web.Request) -> web.Response:
     scope = {g.name for g in groups}
     origins = [
         (o.kind, o.name, o.came, o.signed_up, o.interested)
-        for o in await origin_rows(services.db, start, end, lang)
+        for o in await origin_rows(services.repos, start, end, lang)
         if who.user.role is Role.ADMIN or o.name in scope or o.kind != t(
             "groups.origins.kind.group", lang)
     ]  # fmt: skip
