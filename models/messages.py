@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import SupportsFloat
 
 # Telegram's maximum message length, and no channel we serve sends more: anything longer was not
 # typed by a person, and every handler may assume it never sees more than this.
@@ -38,6 +40,22 @@ class Location:
 
     lat: float
     lon: float
+
+    @classmethod
+    def read(
+        cls, lat_value: str | SupportsFloat | None, lon_value: str | SupportsFloat | None
+    ) -> Location | None:
+        """A point a platform or a user reported, or None when either is not a finite number
+        or it lies outside the globe (a garbled report must not become a place)."""
+        if lat_value is None or lon_value is None:
+            return None
+        try:
+            lat, lon = float(lat_value), float(lon_value)
+        except (TypeError, ValueError):
+            return None
+        if not (math.isfinite(lat) and math.isfinite(lon)) or abs(lat) > 90 or abs(lon) > 180:
+            return None
+        return cls(lat, lon)
 
 
 class EventKind(StrEnum):

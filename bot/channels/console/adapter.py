@@ -43,10 +43,7 @@ def parse_location(line: str) -> Location | None:
     m = LOCATION.match(line.strip())
     if m is None:
         return None
-    lat, lon = float(m.group(1)), float(m.group(2))
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        return None
-    return Location(lat, lon)
+    return Location.read(m.group(1), m.group(2))
 
 
 def _choice_payloads(line: str, last: Reply | None) -> list[str] | None:

@@ -6,7 +6,6 @@ word the router already understands, with `event=Event(EventKind.MENU, <key>)`.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -85,7 +84,7 @@ def to_incoming(
     if kind == "voice" and message.recognition:  # speech recognition, where the account has it
         return Translated(Incoming(key, text=str(message.recognition), message_id=_id(message)))
     if kind == "location":
-        location = _location(message.location_x, message.location_y)
+        location = Location.read(message.location_x, message.location_y)
         if location is None:
             return Translated(reply=t("wechat.unsupported", lang))
         return Translated(Incoming(key, location=location, message_id=_id(message)))
@@ -129,16 +128,6 @@ def _event(
 
 def _id(message: Any) -> str:
     return str(message.id) if message.id else f"{message.source}:{message.time}"
-
-
-def _location(lat_text: Any, lon_text: Any) -> Location | None:
-    try:
-        lat, lon = float(lat_text), float(lon_text)
-    except (TypeError, ValueError):
-        return None
-    if not (math.isfinite(lat) and math.isfinite(lon)) or abs(lat) > 90 or abs(lon) > 180:
-        return None
-    return Location(lat, lon)
 
 
 def _consents(root: Element) -> tuple[tuple[str, bool], ...]:

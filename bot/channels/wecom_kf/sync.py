@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import math
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
@@ -86,7 +85,7 @@ def translate(message: dict[str, Any], lang: str) -> Translated | None:
         return Translated(key, open_kfid, Incoming(key, text=text, message_id=msgid))
     if kind == "location":
         place = message.get("location") or {}
-        location = _location(place.get("latitude"), place.get("longitude"))
+        location = Location.read(place.get("latitude"), place.get("longitude"))
         if location is not None:
             return Translated(key, open_kfid, Incoming(key, location=location, message_id=msgid))
     return Translated(key, open_kfid, reply=t("wechat.unsupported", lang))
@@ -106,16 +105,6 @@ def _event(event: dict[str, Any], msgid: str) -> Translated | None:
     incoming = Incoming(key, message_id=msgid, event=said)
     code = str(event.get("welcome_code") or "") or None
     return Translated(key, open_kfid, incoming, scene=scene or None, welcome_code=code)
-
-
-def _location(lat_value: Any, lon_value: Any) -> Location | None:
-    try:
-        lat, lon = float(lat_value), float(lon_value)
-    except (TypeError, ValueError):
-        return None
-    if not (math.isfinite(lat) and math.isfinite(lon)) or abs(lat) > 90 or abs(lon) > 180:
-        return None
-    return Location(lat, lon)
 
 
 class KfSync:
