@@ -17,7 +17,9 @@ from datetime import datetime
 from matching import post_fields as pf
 from matching.districts import parse_area
 from matching.normalize import normalize_text
-from matching.pay import PayMatch, choose_offer, find_all_pay
+from matching.pay import find_all_pay
+from matching.pay_figures import PayMatch
+from matching.pay_offer import choose_offer
 from matching.post_terms import find_hours, find_licences
 from matching.post_time import find_duration, find_start
 from matching.post_titles import JobAnchor, find_title, job_anchors

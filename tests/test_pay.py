@@ -2,7 +2,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from matching.pay import PayMatch, find_all_pay, find_pay, pay_floor_ratio
+from matching.pay import find_all_pay, find_pay, pay_floor_ratio
+from matching.pay_figures import PayMatch
 from models.values import Pay, PayUnit
 
 DAY, MONTH, HOUR, PIECE = PayUnit.DAY, PayUnit.MONTH, PayUnit.HOUR, PayUnit.PIECE

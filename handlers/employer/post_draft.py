@@ -19,7 +19,8 @@ from handlers.texts import t
 from matching.districts import find_districts, parse_area
 from matching.numbers import parse_number
 from matching.parser import ParsedPost
-from matching.pay import choose_offer, find_all_pay
+from matching.pay import find_all_pay
+from matching.pay_offer import choose_offer
 from matching.post_fields import (
     find_age,
     find_benefits,
