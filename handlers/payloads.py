@@ -149,11 +149,12 @@ class CheckInButton(Payload):
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class PostButton(Payload):
-    """An employer's draft card: post:confirm|edit|cancel|skip|negotiable, post:trade:<code>."""
+    """An employer's draft card: post:confirm|edit|cancel|skip|negotiable, post:trade:<code>,
+    post:reading:<1|2> (which reading of a doubtful pay)."""
 
     prefix: ClassVar[str] = "post"
     action: str
-    arg: str | None = None  # the trade a "trade" answer picks
+    arg: str | None = None  # the trade a "trade" answer picks, the reading a "reading" picks
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ from matching.districts import parse_area
 from matching.normalize import normalize_text
 from matching.pay import find_all_pay
 from matching.pay_figures import PayMatch
-from matching.pay_offer import choose_offer
+from matching.pay_offer import choose_offer, pay_doubt
 from matching.post_terms import find_hours, find_licences
 from matching.post_time import find_duration, find_start
 from matching.post_titles import JobAnchor, find_title, job_anchors
@@ -30,10 +30,6 @@ from models.values import Pay, PayUnit
 # The longest text read: a Telegram message (4,096), a WeChat one (2,048 bytes) or an import cell's
 # description fit; beyond it a post is cut. Every step is linear; the cap bounds the constant.
 MAX_POST_CHARS = 10_000
-_FEE_BEFORE = re.compile(r"(?:交|缴纳?|付|押)\s*$")
-_FEE_AFTER = re.compile(
-    r"\s*元?\s*(?:的)?(?:培训费|押金|服装费|体检费|报名费|中介费|保证金|会员费|费用)"
-)
 # The next job's list marker left at the end of a job's part ("1.保洁2名 150/天 2.").
 _NEXT_MARKER = re.compile(r"\s*(?:\d{1,2}\s*[.、)）]|[①-⑩]|\d\s*\u20e3)\s*$")
 # A category below this confidence is not kept (the taxonomy's weakest single synonym hit).
@@ -56,6 +52,7 @@ class ParsedPost:
     pay: Pay = field(default_factory=Pay)  # what a typical worker earns (pay.choose_offer)
     pay_base: float | None = None  # the guaranteed base beside it (底薪3000+提成)
     pay_typical: float | None = None  # a typical figure inside the range (一般5000)
+    pay_doubt: Pay | None = None  # a second reading of the pay (pay_offer.pay_doubt): asked
     district: str | None = None
     address: str | None = None
     city: str | None = None
@@ -121,7 +118,19 @@ class ParsedPost:
             "trade_options": list(self.trade_options),
             "employer": self.employer,
             "confidence": {k: round(v, 2) for k, v in self.confidence.items()},
+            "doubts": self.doubts(),
         }
+
+    def doubts(self) -> list[dict[str, object]]:
+        """What the parser is unsure of, for `yizhan parse` and the draft card: two readings of
+        the pay (the offer first), no district."""
+        out: list[dict[str, object]] = []
+        if self.pay_doubt is not None:
+            readings = [self.pay.to_json(), self.pay_doubt.to_json()]
+            out.append({"field": "pay", "readings": readings})
+        if self.district is None:
+            out.append({"field": "district", "readings": []})
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +156,7 @@ def parse_post(text: str, now: datetime) -> list[ParsedPost]:
     if not norm:
         return []
     shared = _shared_fields(norm, now)
-    pays = [p for p in find_all_pay(norm) if not _is_fee(norm, p)]
+    pays = find_all_pay(norm)
     anchors = job_anchors(norm)
     if len(anchors) < 2:
         return [_single(norm, text, shared, pays)]
@@ -166,7 +175,7 @@ def parse_one(
     if not norm:
         return None
     shared = _shared_fields(norm, now, skip)
-    pays = [] if "pay" in skip else [p for p in find_all_pay(norm) if not _is_fee(norm, p)]
+    pays = [] if "pay" in skip else find_all_pay(norm)
     return _single(norm, text, shared, pays, title, skip)
 
 
@@ -275,12 +284,14 @@ def _single(
 ) -> ParsedPost:
     headcount = None if "headcount" in skip else pf.find_headcount(norm)
     found = (title, 1.0) if title else find_title(norm, headcount.span if headcount else None)
+    pay = _best_pay(pays)
     return _assemble(
         title=found,
         text=norm,
         original=original,
         shared=shared,
-        pay=_best_pay(pays),
+        pay=pay,
+        doubt=pay_doubt(pays, pay),
         headcount=headcount,
         part=norm,
         fallback=norm,
@@ -340,6 +351,7 @@ def _assemble(
     headcount: pf.Found | None,
     part: str,
     fallback: str,
+    doubt: Pay | None = None,
 ) -> ParsedPost:
     """Per-job fields from the job's part (else the shared part) plus the message-wide ones."""
     conf = dict(shared.confidence)
@@ -375,6 +387,7 @@ def _assemble(
         pay=pay.pay if pay else Pay(),
         pay_base=pay.base if pay else None,
         pay_typical=pay.typical if pay else None,
+        pay_doubt=doubt,
         district=shared.district,
         address=shared.address,
         city=shared.city,
@@ -393,12 +406,6 @@ def _assemble(
         employer=shared.employer,
         confidence=conf,
     )
-
-
-def _is_fee(norm: str, p: PayMatch) -> bool:
-    """Money asked *of* the worker ("先交198元培训费") is not pay, whatever pay.py makes of it."""
-    before, after = norm[max(0, p.span[0] - 3) : p.span[0]], norm[p.span[1] : p.span[1] + 4]
-    return bool(_FEE_BEFORE.search(before) or _FEE_AFTER.match(after))
 
 
 def _best_pay(pays: list[PayMatch]) -> PayMatch | None:

@@ -8,7 +8,7 @@ Candidates carry a confidence so the caller can pick the best one or keep them a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from matching import pay_units as units
 from matching import pay_words as words
@@ -22,6 +22,9 @@ _VALUE = re.compile(
 )
 
 _LEADING_FIGURE = re.compile(r"\d+(?:\.\d+)?")
+# "5-7 K", "6 k", "1.2 w": a space before the multiplier; swapped behind it ("5-7K ") so the
+# figure reads as one token and the spans still index the input.
+_SPACED_MAGNITUDE = re.compile(r"(?<=\d)([^\S\n]{1,2})([kKwW万])(?![a-zA-Z])")
 
 # Scores: 0.3 for a number, + 0.4 unit after (元/天) | 0.35 unit word before (月薪, 日结) | 0.3 K,
 # + 0.15 money sign, + 0.15 pay word, + 0.05 range or 以上, + 0.3 when the text is only the figure.
@@ -38,11 +41,15 @@ class PayMatch:
     role: str | None = None  # BASE, EARNINGS or None (a plain figure)
     base: float | None = None  # the guaranteed base stated beside an earnings figure
     typical: float | None = None  # "一般5000" stated beside a range
+    keyword: str | None = None  # the pay word that introduced the figure (月薪, 试用期, 日结 …)
+    other: Pay | None = None  # a second reading of this very figure ("4小时160元": 40 an hour)
+    conditional: bool = False  # pay only under a condition (试用期, 转正后, 优秀者 …)
 
 
 def candidates(text: str) -> list[PayMatch]:
     """Every pay statement in folded text: figures above MIN_CONFIDENCE, then the markers."""
     text = units.SPOKEN_PER.sub("/", text)  # length-preserving: spans still index the input
+    text = _SPACED_MAGNITUDE.sub(r"\2\1", text)
     found: list[PayMatch] = []
     for m in _VALUE.finditer(text):
         match = _figure(text, m)
@@ -94,6 +101,7 @@ def _figure(text: str, m: re.Match[str]) -> PayMatch | None:
         return None
     # Suffix context: 元, modifiers and the unit, in whatever order people write them.
     money, unit, modifier, pos = False, None, None, 0
+    hours: float | None = None  # the length of a shift the figure pays for ("4小时160元")
     spaced_unit = False  # "每天150元 每周至少3天": a unit after a space may start the next clause
     for _ in range(4):
         if mm := words.MONEY_AFTER.match(after, pos):
@@ -130,6 +138,10 @@ def _figure(text: str, m: re.Match[str]) -> PayMatch | None:
         clause = clause.replace("补贴", "")  # an intern's "补贴120元/天" is their pay
     if words.NOT_BASE.search(clause) or words.EXTRA_AFTER.match(after, pos):
         return None  # "押金200", "餐补300", "1640岗位补贴"; but "底薪5000+绩效" is base pay
+    if words.FEE_BEFORE.search(before[-3:]) or (
+        keyword is None and words.FEE_AFTER.match(text, m.end())
+    ):
+        return None
     bounded_before = words.MIN_BEFORE.search(before) or words.MAX_BEFORE.search(before)
     suffix = (m.group("b") or m.group("a") or "")[-1:]
     if unit is not None and spaced_unit and keyword in units.KEYWORD_UNIT:
@@ -139,8 +151,9 @@ def _figure(text: str, m: re.Match[str]) -> PayMatch | None:
         score += 0.4
     elif keyword in units.KEYWORD_UNIT:
         unit = units.KEYWORD_UNIT[keyword]
-        if keyword == "小时" and units.SHIFT_HOURS_BEFORE.search(before):
+        if keyword == "小时" and (shift := units.SHIFT_HOURS_BEFORE.search(before)):
             unit = "day"
+            hours = parse_number(shift.group("h"))
         score += 0.35
     elif suffix in ("k", "K", "w", "W", "万", "千"):
         # "5-8K" is monthly pay; a lone "4K" or "1.2w" may be a screen or a count: counts less.
@@ -204,7 +217,15 @@ def _figure(text: str, m: re.Match[str]) -> PayMatch | None:
     if role == words.BASE and high is None:
         high_out = None  # "底薪3500，提成另算": a base is where pay starts
     pay = Pay(min=low_out, max=high_out, unit=pay_unit, period=period)
-    return PayMatch(pay, min(round(score, 2), 0.97), (start, end), role)
+    other = None
+    if hours and pay_unit == PayUnit.DAY:  # the same shift read as an hourly rate: 160/4 = 40
+        per_hour = [None if v is None else round(v / hours, 2) for v in (low_out, high_out)]
+        other = replace(pay, min=per_hour[0], max=per_hour[1], unit=PayUnit.HOUR)
+    confidence = min(round(score, 2), 0.97)
+    conditional = bool(words.CONDITIONAL.search(words.SENTENCE_BREAK.split(before)[-1]))
+    return PayMatch(
+        pay, confidence, (start, end), role, keyword=keyword, other=other, conditional=conditional
+    )
 
 
 def _standalone(text: str, start: int, end: int) -> bool:

@@ -94,8 +94,11 @@ KEYWORD_UNIT = {
     "每平": "piece",
 }  # the rest (工资 薪资 待遇 收入 到手 ¥ …) say "pay" without a unit
 
-# "4小时160元": the pay of a 4-hour shift, so a day rate, not 160 an hour.
-SHIFT_HOURS_BEFORE = re.compile(r"\d+(?:\.\d)?\s*个?小时\s*[:：]?\s*$")
+# "4小时160元", "两小时100": the pay of a shift of hours, so a day rate, not 160 an hour (一小时
+# is "per hour": a keyword of its own).
+SHIFT_HOURS_BEFORE = re.compile(
+    r"(?P<h>\d+(?:\.\d)?|[两三四五六七八九十]{1,2})\s*个?小时\s*[:：]?\s*$"
+)
 # "两百一天" is 200 a day, not 210 then 天: a 一 after a round figure, before a unit, is "per".
 SPOKEN_PER = re.compile(r"(?<=[百千万])一(?=天|个月|月|小时|晚|周|年|趟|车|单|件)")
 

@@ -30,6 +30,12 @@ NOT_BASE = re.compile(
     r"营业额|销售额|流水|预支|借支|贷款|额度|注册资本|融资|费|过节|慰问|津贴|自理|礼金|红包|"
     r"福利|加班|美元|美金|涨幅|涨薪|加薪|调薪"
 )
+# Money asked *of* the worker ("先交198元培训费", "交200元中介费"): a fee, not pay, unless a pay
+# word introduces the figure ("月薪5000 服装费300元": the 5000 is pay, the 300 a fee).
+FEE_BEFORE = re.compile(r"(?:交|缴纳?|付|押)\s*$")
+FEE_AFTER = re.compile(
+    r"\s*元?\s*(?:的)?(?:培训费|押金|服装费|体检费|报名费|中介费|保证金|会员费|费用)"
+)
 NOT_PAY_UNIT = re.compile(
     r"\s*(?:/|每|一)\s*(?:平|㎡|m2|米|公里|km|人|位|餐|顿|家|户|张|间|斤|公斤|kg|吨|瓶|盒|卡|套)"
 )
@@ -94,6 +100,10 @@ PERIOD_NAME = {
     "搬完就结": "完工结",
     "搬完就给": "完工结",
 }
+# Pay under a condition (probation, after it, for the best, after a year, "easily"): another
+# figure of the same post is no rival to it ("试用期3000，转正5000", "优秀者月薪10w以上").
+CONDITIONAL = re.compile(r"试用期|实习期|见习期|转正|优秀|满.{0,3}年|轻松|最高|高达|上不封顶")
+SENTENCE_BREAK = re.compile(r"[;；。\n!！?？]")
 NEGOTIABLE = re.compile(r"(?:薪资|工资|薪酬|待遇|薪水)?\s*(?:面议|面谈|详谈)")
 PIECE_WORD = re.compile(r"计件|按件|多劳多得|按量计")
 # What may surround a figure that is a whole answer ("期望5000左右").

@@ -72,6 +72,7 @@ _NEGOTIABLE = re.compile(r"面议|面谈|商量")
 _SOURCE_LINE = re.compile(
     r"^\s*(?:源群|来源|来自)\s*[:：]\s*(?P<g>[^\n]{1,40}?)\s*$", re.MULTILINE
 )
+_PAY_FIELDS = ("pay", "pay_doubt")  # Pay values, kept as their JSON
 _FORMS = {"全职": "全职", "兼职": "兼职", "零工": "零工", "临时": "零工", "日结": "零工"}
 
 
@@ -80,8 +81,8 @@ def to_state(job: ParsedPost) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for f in fields(ParsedPost):
         value = getattr(job, f.name)
-        if f.name == "pay":
-            value = value.to_json()
+        if f.name in _PAY_FIELDS:
+            value = value.to_json() if value is not None else None
         elif isinstance(value, tuple):
             value = list(value)
         elif f.name == "confidence":
@@ -97,8 +98,8 @@ def from_state(data: dict[str, Any]) -> ParsedPost:
         if f.name not in data:
             continue
         value = data[f.name]
-        if f.name == "pay":
-            value = Pay.from_json(value)
+        if f.name in _PAY_FIELDS:
+            value = Pay.from_json(value) if value is not None or f.name == "pay" else None
         elif isinstance(value, list):
             value = tuple(value)
         values[f.name] = value
@@ -111,7 +112,24 @@ def essentials_missing(job: ParsedPost) -> list[str]:
     missing = [] if job.title else ["title"]
     if job.trade_options:
         missing.append("trade")
-    return missing + job.missing_essentials()
+    essentials = job.missing_essentials()
+    if job.pay_doubt is not None and "pay" not in essentials:  # two readings: ask which
+        essentials.insert(len(essentials) - ("headcount" in essentials), "pay")
+    return missing + essentials
+
+
+def pay_readings(job: ParsedPost) -> tuple[Pay, ...]:
+    """The two readings the pay question offers: the parser's offer first, then the other."""
+    return () if job.pay_doubt is None else (job.pay, job.pay_doubt)
+
+
+def with_pay_reading(job: ParsedPost, number: int) -> ParsedPost | None:
+    """The job with reading `number` (from 1) of its pay chosen by the poster: no doubt left."""
+    readings = pay_readings(job)
+    if not 1 <= number <= len(readings):
+        return None
+    conf = {**job.confidence, "pay": 1.0}
+    return replace(job, pay=readings[number - 1], pay_doubt=None, confidence=conf)
 
 
 def trade_choice(job: ParsedPost, text: str) -> str | None:
@@ -128,6 +146,15 @@ def with_trade(job: ParsedPost, code: str) -> ParsedPost:
     rest = tuple(c for c in job.categories if c != code)[:1]
     conf = {**job.confidence, "categories": 1.0}
     return replace(job, categories=(code, *rest), trade_options=(), confidence=conf)
+
+
+def with_negotiable_pay(job: ParsedPost) -> ParsedPost:
+    """The job with its pay set to 面议 by the poster."""
+    conf = {**job.confidence, "pay": 1.0}
+    return replace(
+        job, pay=Pay(negotiable=True), pay_base=None, pay_typical=None, pay_doubt=None,
+        confidence=conf,
+    )  # fmt: skip
 
 
 def card(jobs: list[ParsedPost], lang: str) -> str:
@@ -152,6 +179,9 @@ def card(jobs: list[ParsedPost], lang: str) -> str:
         if job.pay_typical is not None:  # 月薪4000-6000，一般5000
             pay += "，" + t("intake.card.typical", lang, value=f"{job.pay_typical:g}")
         lines.append(t("intake.card.pay", lang, value=pay))
+        if job.pay_doubt is not None:
+            first, second = (pay_text(p, lang) or "？" for p in pay_readings(job))
+            lines.append(t("intake.card.pay_doubt", lang, first=first, second=second))
         place = " ".join(p for p in (job.district, _address_rest(job)) if p) or "？"
         lines.append(t("intake.card.place", lang, value=place))
         if job.start:
@@ -243,18 +273,18 @@ def answer(job: ParsedPost, field: str, text: str, now: datetime) -> ParsedPost 
         address = job.address if len(value) <= len(district) + 1 else value
         return replace(job, district=district, address=address, confidence=conf)
     if field == "pay":
+        if value.isdigit() and job.pay_doubt is not None:  # "2": the second reading
+            return with_pay_reading(job, int(value))
         if _NEGOTIABLE.search(value):
-            conf["pay"] = 1.0
-            return replace(
-                job, pay=Pay(negotiable=True), pay_base=None, pay_typical=None, confidence=conf
-            )
+            return with_negotiable_pay(job)
         match = choose_offer(find_all_pay(value))
         if match is None or not match.pay.known:
             return None
         conf["pay"] = 1.0
         return replace(
-            job, pay=match.pay, pay_base=match.base, pay_typical=match.typical, confidence=conf
-        )
+            job, pay=match.pay, pay_base=match.base, pay_typical=match.typical, pay_doubt=None,
+            confidence=conf,
+        )  # fmt: skip
     if field == "trade":
         code = trade_choice(job, value)
         return with_trade(job, code) if code else None

@@ -3,9 +3,10 @@
 A message that looks like a job post ("明天西青区搬家，招4人，日结300，电话138…") from someone
 outside any dialog starts the flow (a caseworker's starts the relay variant,
 handlers/caseworker/relay.py). The bot answers with the draft as a card, asks only about missing or
-unsure essentials (district, pay, headcount), then offers 确认发布 / 修改 / 取消; "去掉第2个" drops
-one job of several. Confirmed posts go through intake: held for a caseworker (moderation, risk) or
-published and pushed. See handlers/employer/posting.mmd.
+unsure essentials (district, pay, headcount; a pay the parser reads two ways is one question, "工资
+按哪个算？"), then offers 确认发布 / 修改 / 取消; "去掉第2个" drops one job of several. Confirmed
+posts go through intake: held for a caseworker (moderation, risk) or published and pushed. See
+handlers/employer/posting.mmd.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from handlers.context import Services, Turn
 from handlers.employer import post_draft
 from handlers.payloads import PostButton
 from handlers.routing import Command, Router
+from handlers.services.cards import pay_text
 from handlers.services.intake import Stored, store
 from handlers.texts import t
 from matching.bridge import run_blocking
@@ -33,7 +35,7 @@ from matching.taxonomy import label
 from models.messages import Choice, Reply
 from models.posting import PostingStatus, Trust
 from models.repos.dialogs import DialogState
-from models.values import Pay, Role
+from models.values import Role
 
 FLOW = "employer_post"
 VERSION = 1
@@ -167,6 +169,15 @@ def _question(index: int, field: str, total: int, job: ParsedPost, lang: str) ->
     skip = Choice(t("word.skip", lang), PostButton("skip").pack())
     if field == "district":
         return Reply(which + t("intake.ask.district", lang), (skip,), request_location=True)
+    if field == "pay" and job.pay_doubt is not None:
+        # The readings are the first buttons, so WeChat's typed "2" is the second reading.
+        first, second = (pay_text(p, lang) or "？" for p in post_draft.pay_readings(job))
+        readings = (
+            Choice(f"1 {first}", PostButton("reading", "1").pack()),
+            Choice(f"2 {second}", PostButton("reading", "2").pack()),
+        )
+        text = t("intake.ask.pay_doubt", lang, first=first, second=second)
+        return Reply(which + text, (*readings, skip))
     if field == "pay":
         choices = (
             Choice(t("intake.choice.negotiable", lang), PostButton("negotiable").pack()),
@@ -466,9 +477,13 @@ async def post_button(turn: Turn, services: Services) -> list[Reply]:
         return await _next(turn, services, _with_job(draft, index, job), show_card=False)
     if draft.asking is not None and head == "negotiable":
         index, _field = draft.asking
-        job = draft.jobs[index]
-        job = replace(job, pay=Pay(negotiable=True), confidence={**job.confidence, "pay": 1.0})
+        job = post_draft.with_negotiable_pay(draft.jobs[index])
         return await _next(turn, services, _with_job(draft, index, job), show_card=False)
+    if draft.asking is not None and head == "reading" and button and button.arg:
+        index, _field = draft.asking
+        chosen = post_draft.with_pay_reading(draft.jobs[index], int(button.arg))
+        if chosen is not None:
+            return await _next(turn, services, _with_job(draft, index, chosen), show_card=False)
     return await _next(turn, services, draft, show_card=False)
 
 

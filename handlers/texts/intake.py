@@ -18,6 +18,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "⚠️ 没看出是哪类活：不说明的话发布前先由工作人员审核",
         "en": "⚠️ Trade not recognised: unless you say which, staff review it before it goes out",
     },
+    "intake.card.pay_doubt": {
+        "zh": "⚠️ 工资有两种读法：{first} / {second}（请选一个）",
+        "en": "⚠️ Pay can be read two ways: {first} / {second} (please pick one)",
+    },
     "intake.card.headcount": {"zh": "人数：{value}", "en": "Headcount: {value}"},
     "intake.card.people": {"zh": "{n} 人", "en": "{n}"},
     "intake.card.many": {"zh": "若干", "en": "several"},
@@ -67,6 +71,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "intake.ask.pay": {
         "zh": "工资是多少？例如：日结200、月薪5000、时薪25，或回复“面议”。",
         "en": "What is the pay? e.g. 200/day (日结200), 5000/month (月薪5000), 25/hour, or 面议.",
+    },
+    "intake.ask.pay_doubt": {
+        "zh": "工资按哪个算？请回复数字：1 {first}  2 {second}；都不对就直接写（例如：日结200）。",
+        "en": "Which is the pay? Reply with a number: 1 {first}  2 {second}; or write it "
+        "(e.g. 日结200).",
     },
     "intake.ask.headcount": {
         "zh": "招几个人？请回复人数，例如：5；人数不定回复“若干”。",
