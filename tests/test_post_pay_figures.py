@@ -167,3 +167,61 @@ def test_spoken_rates_and_where_pay_starts(text, low, high, unit):
 def test_a_range_above_the_base_is_the_earnings():
     job = one("河西区 信贷专员5名 保底5000+提成，月薪2-3万，双休 13800001111")
     assert (job.pay.min, job.pay.max, job.pay_base) == (20000, 30000, 5000)
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [
+        ("西青区 仓库分拣3名 5-7 K 电话13800001111", 5000, 7000),
+        ("东丽区 文员1名 薪资6 k 双休 电话13800001111", 6000, 6000),
+        ("东丽区 文员1名 薪资 6 K-8 K 双休", 6000, 8000),
+        ("河西区 销售2名 1.2 w 五险一金", 12000, 12000),
+    ],
+)
+def test_a_space_before_k_is_still_monthly_pay(text, low, high):
+    job = one(text)
+    assert (job.pay.min, job.pay.max, job.pay.unit) == (low, high, MONTH)
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [
+        ("保安2名 月薪5000 服装费300元 电话13800114848", 5000, 5000),  # a pay word before it wins
+        ("保安2名 月薪5000起 交200元中介费包安排 电话13800114848", 5000, None),
+        ("滨海新区 保安2名 月薪6000，押金500 电话13800001111", 6000, 6000),
+    ],
+)
+def test_fees_beside_the_pay_are_not_pay(text, low, high):
+    job = one(text)
+    assert (job.pay.min, job.pay.max, job.pay.unit) == (low, high, MONTH)
+
+
+def test_a_fee_alone_is_no_pay():
+    assert not one("招打字员5名 先交198元培训费 电话13800114848").pay.known
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        ("西青 钟点工2名 两小时100 电话13800001111", 100),
+        ("西青 促销员2名 3小时120元 电话13800001111", 120),
+    ],
+)
+def test_pay_for_a_shift_of_hours_is_a_day_rate_not_hourly(text, amount):
+    job = one(text)
+    assert (job.pay.min, job.pay.unit) == (amount, DAY)
+    assert job.pay_doubt is not None
+    assert job.pay_doubt.unit == PayUnit.HOUR
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "unit"),
+    [
+        ("塘沽外卖骑手5名 一单3元，多劳多得", 3, PIECE),
+        ("河东 酒吧招服务员2名 一晚200 电话13800001111", 200, DAY),
+        ("北辰 物流公司招仓储主管1名，年薪12-15万", 120000, PayUnit.YEAR),
+    ],
+)
+def test_piece_night_and_yearly_rates_keep_their_unit(text, low, unit):
+    job = one(text)
+    assert (job.pay.min, job.pay.unit) == (low, unit)
