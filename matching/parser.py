@@ -18,7 +18,7 @@ from matching import post_fields as pf
 from matching.districts import parse_area
 from matching.normalize import normalize_text
 from matching.pay import find_all_pay
-from matching.pay_figures import PayMatch
+from matching.pay_figures import RUN_GAP, PayMatch
 from matching.pay_offer import choose_offer, pay_doubt
 from matching.post_terms import find_hours, find_licences
 from matching.post_time import find_duration, find_start
@@ -307,6 +307,9 @@ def _several(
         _NEXT_MARKER.sub("", norm[a.start : end]) for a, end in zip(anchors, bounds, strict=True)
     ]
     assigned = _assign_pay(norm, pays, anchors, bounds)
+    run = _figure_run(norm, pays)
+    if len(run) == len(anchors) and all(assigned.get(i) in (None, *run) for i in assigned):
+        assigned = dict(enumerate(run))  # "服务员2名 厨师1名 4000 6000": one figure per job
     preamble_pay = _best_pay([p for p in pays if p.span[1] <= anchors[0].start])
     with_pay = {i for i, p in assigned.items() if p is not None}
     shared_pay = None
@@ -451,6 +454,24 @@ def _assign_pay(
         if index >= 0 and out.get(index) is None:
             out[index] = _with_period(p, markers, anchors[index].start, bounds[index])
     return out
+
+
+def _figure_run(norm: str, pays: list[PayMatch]) -> list[PayMatch]:
+    """The longest run of figures in one unit written side by side ("4000 6000", "200、180"),
+    which a list of jobs takes in order; shorter than two is no run."""
+    figures = [p for p in pays if p.pay.known]
+    best: list[PayMatch] = []
+    current: list[PayMatch] = []
+    for p in figures:
+        if current and (
+            p.pay.unit != current[-1].pay.unit
+            or not RUN_GAP.fullmatch(norm[current[-1].span[1] : p.span[0]])
+        ):
+            current = []
+        current.append(p)
+        if len(current) > len(best):
+            best = list(current)
+    return best if len(best) >= 2 else []
 
 
 def _with_period(p: PayMatch, markers: list[PayMatch], start: int, end: int) -> PayMatch:

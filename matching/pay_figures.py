@@ -22,6 +22,8 @@ _VALUE = re.compile(
 )
 
 _LEADING_FIGURE = re.compile(r"\d+(?:\.\d+)?")
+# Between two figures of a list of pays: spaces and list commas only ("4000 6000", "200、180").
+RUN_GAP = re.compile(r"[\s、,，/]{1,3}")
 # "5-7 K", "6 k", "1.2 w": a space before the multiplier; swapped behind it ("5-7K ") so the
 # figure reads as one token and the spans still index the input.
 _SPACED_MAGNITUDE = re.compile(r"(?<=\d)([^\S\n]{1,2})([kKwW万])(?![a-zA-Z])")
@@ -53,10 +55,23 @@ def candidates(text: str) -> list[PayMatch]:
     found: list[PayMatch] = []
     for m in _VALUE.finditer(text):
         match = _figure(text, m)
-        if match is not None and match.confidence >= MIN_CONFIDENCE:
+        if match is None:
+            continue
+        if match.confidence < MIN_CONFIDENCE and found:
+            match = _in_run(text, found[-1], match)
+        if match.confidence >= MIN_CONFIDENCE:
             found.append(match)
     found.extend(_markers(text, found))
     return found
+
+
+def _in_run(text: str, prev: PayMatch, match: PayMatch) -> PayMatch:
+    """A bare figure written right after a pay figure in its unit ("4000 6000", "200、180") is
+    the next item of a list of pays, as sure as the one before it."""
+    gap = text[prev.span[1] : match.span[0]]
+    if prev.pay.unit != match.pay.unit or not RUN_GAP.fullmatch(gap):
+        return match
+    return replace(match, confidence=prev.confidence)
 
 
 def _values(m: re.Match[str], money: bool) -> tuple[float, float | None] | None:

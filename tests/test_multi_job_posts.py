@@ -74,3 +74,12 @@ def test_each_jobs_text_ends_before_the_next_jobs_number():
     assert "2." not in jobs[0].text
     assert jobs[0].pay.period == "日结"
     assert jobs[0].work_form == "零工"
+
+
+def test_a_list_of_pays_after_a_list_of_jobs_goes_to_each_in_order():
+    """ "服务员2名 厨师1名 4000 6000" (issue 14): the figures side by side are the jobs' pays."""
+    jobs = parse_post("西青区 饭店招 服务员2名 厨师1名 4000 6000 电话13800001111", NOW)
+    assert [(j.title, j.pay.min, j.pay.unit.value if j.pay.unit else None) for j in jobs] == [
+        ("服务员", 4000, "month"),
+        ("厨师", 6000, "month"),
+    ]
