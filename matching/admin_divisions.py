@@ -127,12 +127,19 @@ ORDINARY_WORDS = frozenset(
 )
 # A suffix that begins a longer word: 合作市场 (market), 城区域 (area), 新华县城 … are no division.
 _WORD_AFTER = {"市": "场民值面内区", "区": "域别间块", "县": "城"}
+# A bare short form before 路/道/街 is a street named after the place (天津's 南京路, 成都道,
+# 营口道), not the place; a full name (朝阳区街道) still counts.
+_STREET_AFTER = "路道街"
+_LEVEL_SUFFIXES = ("省", "市", "区", "县", "旗")
+# A first character that ends the word before it: 民营口腔 / 经营口碑 are no 营口.
+_WORD_BEFORE = {"营口": "民经国运私联合自"}
 
 
 def scan(text: str) -> list[tuple[int, int, tuple[Division, ...]]]:
     """Longest non-overlapping division names in `text`: (start, end, candidates) in order.
 
-    A bare ordinary word (ORDINARY_WORDS) and a name whose suffix starts a longer word are skipped.
+    Skipped: a bare ordinary word (ORDINARY_WORDS), a name whose suffix starts a longer word or
+    whose first character ends one, and a bare short form naming a street (南京路).
     """
     if not text:
         return []
@@ -141,7 +148,13 @@ def scan(text: str) -> list[tuple[int, int, tuple[Division, ...]]]:
     for end, (key, divs) in table.automaton.iter_long(text):
         if key in ORDINARY_WORDS:
             continue
-        if text[end + 1 : end + 2] and text[end + 1] in _WORD_AFTER.get(key[-1], ""):
+        after = text[end + 1 : end + 2]
+        if after and after in _WORD_AFTER.get(key[-1], ""):
             continue
-        out.append((end - len(key) + 1, end + 1, divs))
+        if after and after in _STREET_AFTER and not key.endswith(_LEVEL_SUFFIXES):
+            continue
+        start = end - len(key) + 1
+        if start > 0 and text[start - 1] in _WORD_BEFORE.get(key, ""):
+            continue
+        out.append((start, end + 1, divs))
     return out
