@@ -131,8 +131,8 @@ _WORD_AFTER = {"市": "场民值面内区", "区": "域别间块", "县": "城"}
 # 营口道), not the place; a full name (朝阳区街道) still counts.
 _STREET_AFTER = "路道街"
 _LEVEL_SUFFIXES = ("省", "市", "区", "县", "旗")
-# A first character that ends the word before it: 民营口腔 / 经营口碑 are no 营口.
-_WORD_BEFORE = {"营口": "民经国运私联合自"}
+# A first character ending the word before it: 民营口腔 / 经营口碑 are no 营口, 提高平台 no 高平.
+_WORD_BEFORE = {"营口": "民经国运私联合自", "高平": "提"}
 
 
 def scan(text: str) -> list[tuple[int, int, tuple[Division, ...]]]:

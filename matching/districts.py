@@ -292,9 +292,15 @@ def _national_area(text: str, matches: list[tuple[int, int, tuple[Division, ...]
             break
     if not chosen:
         return None
-    if chosen[-1].level < COUNTY and (short := _county_after(chosen[-1], text[last_end:])):
-        chosen.append(short[0])
-        last_end += short[1]
+    if chosen[-1].level < COUNTY:
+        # The city may be written again later with its county's short form ("深圳市某公司 …
+        # 地址：深圳龙岗…"): each time it is named is a place to look.
+        named_again = [end for _, end, divs in matches if chosen[-1] in divs and end >= last_end]
+        for end in named_again:
+            if short := _county_after(chosen[-1], text[end:]):
+                chosen.append(short[0])
+                last_end = end + short[1]
+                break
     deepest = chosen[-1]
     code = deepest.adcode
     province = table.name_of(code[:2])

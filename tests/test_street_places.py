@@ -125,3 +125,18 @@ def test_a_road_named_after_a_city_is_not_that_city(text: str):
 def test_a_bare_central_district_standing_alone_is_read():
     assert _district("河西 家政公司招保姆") == "河西区"
     assert _district("世界和平 主题咖啡馆招人") is None
+
+
+def test_a_city_named_again_with_its_county_short_form():
+    # The first 深圳 names the company; the second, with 龙岗 right after it, the workplace.
+    area = parse_area("深圳市某某科技有限公司诚聘 工作地址：深圳龙岗大运中心附近")
+    assert area is not None
+    assert (area.city, area.district) == ("深圳市", "龙岗区")
+    # A county short form with no city right before it stays unread.
+    bare = parse_area("深圳市某某科技有限公司诚聘 工作地点：龙岗")
+    assert bare is not None
+    assert bare.district is None
+
+
+def test_an_ordinary_word_before_a_city_is_no_city():
+    assert parse_area("负责提高平台的用户活跃度") is None  # 高平市
