@@ -128,8 +128,9 @@ ORDINARY_WORDS = frozenset(
 # A suffix that begins a longer word: 合作市场 (market), 城区域 (area), 新华县城 … are no division.
 _WORD_AFTER = {"市": "场民值面内区", "区": "域别间块", "县": "城"}
 # A bare short form before 路/道/街 is a street named after the place (天津's 南京路, 成都道,
-# 营口道), not the place; a full name (朝阳区街道) still counts.
-_STREET_AFTER = "路道街"
+# 营口道), not the place; a full name (朝阳区街道) still counts, and so do 深圳路况, 北京道路,
+# 上海街头 (the second character makes a word about the city itself).
+_STREET = re.compile(r"(?:路(?![况线费程途])|道(?![路德理])|街(?![头道]))")
 _LEVEL_SUFFIXES = ("省", "市", "区", "县", "旗")
 # A first character ending the word before it: 民营口腔 / 经营口碑 are no 营口, 提高平台 no 高平.
 _WORD_BEFORE = {"营口": "民经国运私联合自", "高平": "提"}
@@ -151,7 +152,7 @@ def scan(text: str) -> list[tuple[int, int, tuple[Division, ...]]]:
         after = text[end + 1 : end + 2]
         if after and after in _WORD_AFTER.get(key[-1], ""):
             continue
-        if after and after in _STREET_AFTER and not key.endswith(_LEVEL_SUFFIXES):
+        if _STREET.match(text, end + 1) and not key.endswith(_LEVEL_SUFFIXES):
             continue
         start = end - len(key) + 1
         if start > 0 and text[start - 1] in _WORD_BEFORE.get(key, ""):

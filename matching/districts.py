@@ -208,15 +208,17 @@ def parse_area(text: str) -> Area | None:
     """
     if not text or not text.strip():
         return None
-    matches = scan(text)
     local = [m.span() for m in _FIND.finditer(text)]
-    named_other = [
-        divs[0]
-        for start, end, divs in matches
-        if not divs[0].adcode.startswith("12")  # 12xxxx is Tianjin
-        and not any(s < end and start < e for s, e in local)  # 中山门 is a Tianjin place
+    # A division's name inside a Tianjin place's (中山门, 天津理工大学) is not that division.
+    matches = [
+        (start, end, divs)
+        for start, end, divs in scan(text)
+        if not any(s < end and start < e for s, e in local)
     ]
-    tianjin = _tianjin_area(text, mentions_tianjin="天津" in text, other=bool(named_other))
+    named_other = [divs[0] for _, _, divs in matches if not divs[0].adcode.startswith("12")]
+    # 天津 inside a place's own name (天津理工大学 in a Shanghai post) is not the city named.
+    mentions = any(not any(s <= t.start() < e for s, e in local) for t in _TIANJIN.finditer(text))
+    tianjin = _tianjin_area(text, mentions_tianjin=mentions, other=bool(named_other))
     if tianjin is not None:
         return tianjin
     return _national_area(text, matches)
@@ -247,7 +249,11 @@ def _county_after(parent: Division, rest: str) -> tuple[Division, int] | None:
     city just named is the evidence a bare short form lacks ("天河" alone is not enough)."""
     if parent.level == PROVINCE and parent.adcode[:2] not in _MUNICIPALITIES:
         return None
-    for county in _counties(parent.adcode):
+    counties = _counties(parent.adcode)
+    for county in counties:  # a full name first: 岳阳楼区 is not 岳阳县's short form
+        if rest.startswith(county.name):
+            return county, len(county.name)
+    for county in counties:
         short = _county_short(county.name)
         if len(short) >= 2 and rest.startswith(short):
             return county, len(short)
@@ -289,6 +295,11 @@ def _national_area(text: str, matches: list[tuple[int, int, tuple[Division, ...]
         if parent is None:
             ambiguous = len(divs) > 1 and divs[0].level == divs[1].level
         if pick.level == COUNTY:
+            break
+        if short := _county_after(pick, text[end:]):
+            # "佛山顺德北滘 … 禅城区": the short form right after the city comes first
+            chosen.append(short[0])
+            last_end = end + short[1]
             break
     if not chosen:
         return None

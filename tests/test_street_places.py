@@ -140,3 +140,21 @@ def test_a_city_named_again_with_its_county_short_form():
 
 def test_an_ordinary_word_before_a_city_is_no_city():
     assert parse_area("负责提高平台的用户活跃度") is None  # 高平市
+
+
+def test_a_word_about_the_city_is_still_the_city():
+    area = parse_area("要求对佛山路况熟悉，会开车")
+    assert area is not None
+    assert area.city == "佛山市"
+
+
+def test_a_full_county_name_after_its_city_wins_over_a_shorter_one():
+    area = parse_area("门店在岳阳岳阳楼区步行街")
+    assert area is not None
+    assert area.district == "岳阳楼区"  # not 岳阳县, whose short form 岳阳 begins it
+
+
+def test_tianjin_inside_a_place_name_is_not_the_posts_city():
+    area = parse_area("天津理工大学毕业优先，工作地点：上海闵行区")
+    assert area is not None
+    assert (area.city, area.district) == ("上海市", "闵行区")
