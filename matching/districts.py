@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from matching.admin_divisions import COUNTY, PROVINCE, Division, load_table, scan
-from matching.landmarks import post_names
+from matching.landmarks import post_names, university_names
 
 TIANJIN_DISTRICTS = (
     "滨海新区",
@@ -111,6 +111,23 @@ _NAMES = {
 }
 # Names read (so that no shorter name inside them is) that give no district.
 _NO_DISTRICT = SHARED_STREETS | frozenset(_NOT_PLACES)
+_UNIVERSITIES = university_names()
+# A university named as schooling ("南开大学、天津大学毕业优先") is a requirement, not the place.
+_SCHOOLING = re.compile(
+    r"(?:[、/或和及][\u4e00-\u9fff]{2,12}?(?:大学|学院))*(?:等|及以上)?(?:院校|高校|名校)?"
+    r"(?:毕业|学历|优先|硕士|本科|博士|研究生|校友|在读|学生)"
+)
+
+
+def _gives_district(text: str, m: re.Match[str]) -> bool:
+    """Whether a name found in `text` places it: not shared, not a legend, not schooling."""
+    if m.group() in _NO_DISTRICT:
+        return False  # 八里台 is in 南开 and in 津南: no guess
+    if m.group() in _UNIVERSITIES:
+        return not _SCHOOLING.match(text, m.end())
+    return True
+
+
 _FIND = re.compile(
     "(?:"
     + "|".join(re.escape(k) for k in sorted({*_NAMES, *_NO_DISTRICT}, key=len, reverse=True))
@@ -190,8 +207,8 @@ def find_districts(text: str) -> list[str]:
             last_end = m.end()
             continue  # "西青开发区" is 西青's own zone, not TEDA
         last_end = m.end()
-        if m.group() in _NO_DISTRICT:
-            continue  # 八里台 is in 南开 and in 津南: no guess
+        if not _gives_district(text, m):
+            continue
         if m.group() in _GENERIC_FULL and text[m.end() : m.end() + 1] == "域":
             continue  # "河北区域经理" is a regional manager for Hebei
         name = _NAMES[m.group()]
@@ -225,7 +242,7 @@ def parse_area(text: str) -> Area | None:
 
 
 def _tianjin_area(text: str, *, mentions_tianjin: bool, other: bool) -> Area | None:
-    m = next((m for m in _FIND.finditer(text) if m.group() not in _NO_DISTRICT), None)
+    m = next((m for m in _FIND.finditer(text) if _gives_district(text, m)), None)
     if m is None and not other and (bare := BARE_URBAN.search(text)):
         # "河西 家政公司": the bare name standing alone as a place
         return Area("天津市", "天津市", bare.group(1) + "区", _rest(text, bare.end()), 0.6)

@@ -146,6 +146,11 @@ def post_names() -> dict[str, str]:
     }
 
 
+def university_names() -> frozenset[str]:
+    """The names of the universities, which posts also name as schooling ("南开大学毕业")."""
+    return frozenset(w for w, landmark in _BY_WORD.items() if landmark.kind == "university")
+
+
 def find_landmark(text: str) -> Landmark | None:
     """The first landmark named in `text` (the longest name at the earliest place), else None."""
     found = find_landmark_at(text)

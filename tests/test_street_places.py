@@ -158,3 +158,9 @@ def test_tianjin_inside_a_place_name_is_not_the_posts_city():
     area = parse_area("天津理工大学毕业优先，工作地点：上海闵行区")
     assert area is not None
     assert (area.city, area.district) == ("上海市", "闵行区")
+
+
+def test_a_university_named_as_schooling_is_not_the_place():
+    assert _district("南开大学、天津大学等院校毕业优先，公司在河西区") == "河西区"
+    assert _district("天津师范大学毕业生优先 招销售") is None
+    assert _district("天津师范大学食堂招厨师 有健康证优先") == "西青区"
