@@ -22,7 +22,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from eval_pay_gold import KIT, NOW, _pairs, _rows  # noqa: E402
+from eval_pay_gold import KIT, NOW, _pairs, _rows
 
 
 def _parse(posts: Path, meaning: bool) -> list[dict[str, Any]]:
