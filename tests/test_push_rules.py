@@ -97,9 +97,15 @@ def test_place_districts_neighbours_and_a_tighter_limit():
     # Two central districts count as neighbours too.
     central = seeker(districts=("和平区",))
     assert decide(central, posting(district="河北区"), PLAIN, RULES).push
-    # A stated travel limit is tighter than "next door": the seats' distance decides.
+    # A posting known only by its district may begin across the seeker's border, so a travel
+    # limit does not turn a neighbour away (the seats say nothing of the job's distance) ...
     tight = seeker(max_km=5.0)
-    assert decide(tight, neighbour, PLAIN, RULES).failed == "place:too_far"
+    assert decide(tight, neighbour, PLAIN, RULES).cleared[3] == "place:neighbour"
+    # ... but beyond the neighbours the seats' distance decides against the limit.
+    hebei = posting(district="河北区")  # no border with 西青; seats about 16 km apart
+    assert decide(seeker(), hebei, PLAIN, RULES).failed == "place:outside_districts"
+    assert decide(tight, hebei, PLAIN, RULES).failed == "place:too_far"
+    assert decide(seeker(max_km=30.0), hebei, PLAIN, RULES).cleared[3] == "place:distance"
     assert decide(seeker(districts=()), posting(district="蓟州区"), PLAIN, RULES).push
 
 
@@ -110,6 +116,10 @@ def test_place_by_distance_when_the_seeker_shared_a_location():
     assert decide(home, far, PLAIN, RULES).failed == "place:too_far"
     near_point = posting(district=None, lat=39.15, lon=117.05)
     assert decide(home, near_point, PLAIN, RULES).cleared[3] == "place:distance"
+    # A neighbouring district known only by name is near; with its own point, the limit decides.
+    assert decide(home, posting(district="北辰区"), PLAIN, RULES).cleared[3] == "place:neighbour"
+    far_point = posting(district="北辰区", lat=39.30, lon=117.13)  # 双口 is near; this is not
+    assert decide(home, far_point, PLAIN, RULES).failed == "place:too_far"
 
 
 def test_a_post_that_names_no_place_reaches_seekers_who_named_districts():
