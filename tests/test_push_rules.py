@@ -286,3 +286,15 @@ def test_a_named_city_or_remote_work_is_a_place_but_nothing_else_is():
     assert decide(seeker(), campus, PLAIN, RULES).cleared[3] == "place:city_only"
     remote = posting(district=None, description="在线客服，居家办公，月薪3500")
     assert decide(seeker(), remote, PLAIN, RULES).cleared[3] == "place:remote"
+
+
+def test_neighbours_follow_the_map_across_the_haihe_and_not_past_hongqiao():
+    dongli_side = seeker(districts=("河东区",))
+    assert decide(dongli_side, posting(district="津南区"), PLAIN, RULES).cleared[3] == (
+        "place:neighbour"
+    )
+    # 红桥区 lies between 南开 and 北辰: no border, and 北辰 is not central.
+    nankai = seeker(districts=("南开区",))
+    assert decide(nankai, posting(district="北辰区"), PLAIN, RULES).failed == (
+        "place:outside_districts"
+    )
