@@ -23,8 +23,6 @@ from matching.districts import (
     CENTRAL_DISTRICTS,
     adjacent,
     canonical,
-    centre,
-    district_distance_km,
     haversine_km,
     nearest_district,
     parse_area,
@@ -312,24 +310,13 @@ def _place(
         district = nearest_district(posting.lat, posting.lon)
         if district in chosen:
             return True, "district"
-    # The posting is known only by its district, which may begin across the seeker's own
-    # border: neighbouring seats are 5-70 km apart (塘沽 to 静海), so a seat distance says
-    # nothing of the job's. A neighbour is near whatever the travel limit; beyond the
-    # neighbours a limit (or a shared location's default) can still reach a close seat.
+    # The posting is known only by its district. Neighbouring seats are 5-70 km apart (塘沽 to
+    # 静海) while the job may sit just across the seeker's border, so a seat distance says
+    # nothing of the job's: the districts decide (the seeker's, their home's, and neighbours),
+    # and a travel limit waits for a point to measure.
     if any(_neighbours(d, district) for d in chosen):
         return True, "neighbour"
-    if located or profile.max_km is not None:
-        limit = profile.max_km if profile.max_km is not None else DEFAULT_MAX_KM
-        return (True, "distance") if _km_to(profile, district) <= limit else (False, "too_far")
-    return False, "outside_districts"
-
-
-def _km_to(profile: SeekerProfile, district: str) -> float:
-    """Km from the seeker (their shared point, else their districts' seats) to a district."""
-    if profile.location is not None:
-        return haversine_km(profile.location.lat, profile.location.lon, *centre(district))
-    seats = [district_distance_km(d, district) for d in profile.districts if canonical(d)]
-    return min(seats, default=float("inf"))
+    return False, "too_far" if located else "outside_districts"
 
 
 # How a post locates its work: a name before a kind of place (银河国际购物中心, 京津新城,
