@@ -285,7 +285,7 @@ def _place(
             # The post names no place at all: the work may be anywhere in the city, so it is
             # not evidence against a seeker's districts.
             return True, "unstated"
-        # It names a place the reader could not locate ("子牙 循环经济产业区"): probably
+        # It names a place the reader could not locate ("沙井子 循环经济产业区"): probably
         # somewhere specific, so only seekers the trade and their own words tie strongly to it.
         cosine = features.cosine if features.cosine is not None else -1.0
         if cosine >= rules.strong_bar and _own_words_match(profile, posting):

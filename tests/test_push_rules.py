@@ -130,7 +130,7 @@ def test_a_post_that_names_no_place_reaches_seekers_who_named_districts():
 
 def test_an_unlocated_named_place_narrows_to_anywhere_or_strong_own_words():
     landmark = posting(
-        title="数控车床操作工", description="子牙 循环经济产业区 招数控车床操作工，月薪7000"
+        title="数控车床操作工", description="沙井子 循环经济产业区 招数控车床操作工，月薪7000"
     )
     landmark = landmark.with_(district=None)
     assert decide(seeker(), landmark, PLAIN, RULES).failed == "place:unplaced"
