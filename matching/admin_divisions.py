@@ -127,12 +127,20 @@ ORDINARY_WORDS = frozenset(
 )
 # A suffix that begins a longer word: 合作市场 (market), 城区域 (area), 新华县城 … are no division.
 _WORD_AFTER = {"市": "场民值面内区", "区": "域别间块", "县": "城"}
+# A bare short form before 路/道/街 is a street named after the place (天津's 南京路, 成都道,
+# 营口道), not the place; a full name (朝阳区街道) still counts, and so do 深圳路况, 北京道路,
+# 上海街头 (the second character makes a word about the city itself).
+_STREET = re.compile(r"(?:路(?![况线费程途])|道(?![路德理])|街(?![头道]))")
+_LEVEL_SUFFIXES = ("省", "市", "区", "县", "旗")
+# A first character ending the word before it: 民营口腔 / 经营口碑 are no 营口, 提高平台 no 高平.
+_WORD_BEFORE = {"营口": "民经国运私联合自", "高平": "提"}
 
 
 def scan(text: str) -> list[tuple[int, int, tuple[Division, ...]]]:
     """Longest non-overlapping division names in `text`: (start, end, candidates) in order.
 
-    A bare ordinary word (ORDINARY_WORDS) and a name whose suffix starts a longer word are skipped.
+    Skipped: a bare ordinary word (ORDINARY_WORDS), a name whose suffix starts a longer word or
+    whose first character ends one, and a bare short form naming a street (南京路).
     """
     if not text:
         return []
@@ -141,7 +149,13 @@ def scan(text: str) -> list[tuple[int, int, tuple[Division, ...]]]:
     for end, (key, divs) in table.automaton.iter_long(text):
         if key in ORDINARY_WORDS:
             continue
-        if text[end + 1 : end + 2] and text[end + 1] in _WORD_AFTER.get(key[-1], ""):
+        after = text[end + 1 : end + 2]
+        if after and after in _WORD_AFTER.get(key[-1], ""):
             continue
-        out.append((end - len(key) + 1, end + 1, divs))
+        if _STREET.match(text, end + 1) and not key.endswith(_LEVEL_SUFFIXES):
+            continue
+        start = end - len(key) + 1
+        if start > 0 and text[start - 1] in _WORD_BEFORE.get(key, ""):
+            continue
+        out.append((start, end + 1, divs))
     return out

@@ -10,8 +10,10 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from matching.admin_divisions import COUNTY, PROVINCE, Division, load_table, scan
+from matching.landmarks import post_names, university_names
 
 TIANJIN_DISTRICTS = (
     "滨海新区",
@@ -65,49 +67,83 @@ _BORDERS = (
     ("西青区", "津南区"), ("西青区", "静海区"), ("西青区", "武清区"), ("津南区", "静海区"),
     ("津南区", "滨海新区"), ("北辰区", "武清区"), ("北辰区", "宁河区"), ("武清区", "宝坻区"),
     ("宝坻区", "蓟州区"), ("宝坻区", "宁河区"), ("静海区", "滨海新区"), ("宁河区", "滨海新区"),
+    ("河东区", "津南区"), ("南开区", "河北区"),  # across the Haihe (东南 of 河东; 三岔河口)
 )  # fmt: skip
+# Not neighbours: 南开区 and 北辰区 (红桥区 lies between them).
 _ADJACENT = frozenset(frozenset(pair) for pair in _BORDERS)
 
-# Short forms, old names and well-known towns/areas → district. 和平/河东/河西/河北 are ordinary
-# words (河北 is also the province), so only their full names count.
+# Short forms, old names and areas → district. 和平/河东/河西/河北 are ordinary words (河北 is
+# also the province), so only their full names count. Streets and towns are in
+# data/tianjin_streets.tsv, landmarks in matching/landmarks.py.
 _ALIASES = {
     **{n[:-1]: n for n in TIANJIN_DISTRICTS if n[:2] not in ("和平", "河东", "河西", "河北")},
-    "滨海": "滨海新区", "塘沽": "滨海新区", "汉沽": "滨海新区", "大港": "滨海新区",
-    "泰达": "滨海新区",
-    "TEDA": "滨海新区", "开发区": "滨海新区", "经济技术开发区": "滨海新区", "空港": "滨海新区",
-    "于家堡": "滨海新区", "响螺湾": "滨海新区", "生态城": "滨海新区", "中新天津生态城": "滨海新区",
-    "临港": "滨海新区", "北塘": "滨海新区", "东疆": "滨海新区", "天津港": "滨海新区",
-    "新北街": "滨海新区", "胡家园": "滨海新区", "中塘": "滨海新区",
-    "蓟县": "蓟州区", "渔阳": "蓟州区", "盘山": "蓟州区", "邦均": "蓟州区", "下营": "蓟州区",
-    "张家窝": "西青区", "杨柳青": "西青区", "中北镇": "西青区", "大寺镇": "西青区",
-    "李七庄": "西青区", "精武镇": "西青区", "辛口镇": "西青区", "王稳庄": "西青区",
-    "赛达": "西青区", "小站": "津南区", "咸水沽": "津南区", "双港": "津南区", "葛沽": "津南区",
-    "北闸口": "津南区", "海河教育园": "津南区", "双桥河": "津南区", "八里台镇": "津南区",
-    "张贵庄": "东丽区", "军粮城": "东丽区", "华明": "东丽区", "无瑕": "东丽区", "东丽湖": "东丽区",
-    "新立街": "东丽区", "金钟街": "东丽区", "果园新村": "北辰区", "天穆": "北辰区",
-    "青光镇": "北辰区", "双街": "北辰区", "西堤头": "北辰区", "宜兴埠": "北辰区", "北仓": "北辰区",
-    "小淀": "北辰区", "大张庄": "北辰区", "双口": "北辰区", "杨村": "武清区", "下朱庄": "武清区",
-    "王庆坨": "武清区", "崔黄口": "武清区", "大良镇": "武清区", "梅厂": "武清区",
-    "团泊": "静海区", "大邱庄": "静海区", "独流": "静海区", "唐官屯": "静海区", "子牙镇": "静海区",
-    "陈官屯": "静海区", "台头镇": "静海区", "芦台": "宁河区", "七里海": "宁河区", "潘庄": "宁河区",
-    "小白楼": "和平区", "滨江道": "和平区", "劝业场": "和平区", "五大道": "和平区",
-    "小海地": "河西区", "梅江": "河西区", "尖山街": "河西区", "挂甲寺": "河西区",
-    "陈塘庄": "河西区",
-    "大营门": "河西区", "友谊路": "河西区", "天塔": "河西区", "鞍山西道": "南开区",
-    "南开大学": "南开区", "天津大学": "南开区", "水上公园": "南开区", "长虹公园": "南开区",
-    "王顶堤": "南开区", "华苑": "南开区", "大直沽": "河东区",
-    "二号桥": "河东区", "中山门": "河东区", "唐家口": "河东区",
-    "王串场": "河北区", "意式风情区": "河北区", "宁园": "河北区", "铁东路": "河北区",
-    "建昌道": "河北区", "天津西站": "红桥区", "丁字沽": "红桥区", "大胡同": "红桥区",
-    "西沽": "红桥区", "邵公庄": "红桥区", "芥园": "红桥区", "咸阳北路": "红桥区",
-    "三条石": "红桥区",
+    "滨海": "滨海新区", "TEDA": "滨海新区", "开发区": "滨海新区", "经济技术开发区": "滨海新区",
+    "空港": "滨海新区", "响螺湾": "滨海新区", "生态城": "滨海新区", "中新天津生态城": "滨海新区",
+    "临港": "滨海新区", "东疆": "滨海新区", "蓟县": "蓟州区", "盘山": "蓟州区", "赛达": "西青区",
+    "华明": "东丽区", "小海地": "河西区", "友谊路": "河西区", "鞍山西道": "南开区",
+    "长虹公园": "南开区",
 }  # fmt: skip
-_NAMES = {**{name: name for name in TIANJIN_DISTRICTS}, **_ALIASES}
+STREETS_FILE = Path(__file__).parent / "data" / "tianjin_streets.tsv"
+# Read as places but giving no district: 天津大学生 are students, 姜子牙 a legend.
+_NOT_PLACES = ("天津大学生", "姜子牙")
+
+
+def _read_streets(path: Path) -> tuple[dict[str, str], frozenset[str]]:
+    """Street/town names and their short forms → district, and the names two districts share."""
+    names: dict[str, str] = {}
+    shared: set[str] = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith(("#", "name\t")):
+            continue
+        name, district, short = (*line.split("\t"), "", "")[:3]
+        keys = [name, *(k.strip() for k in short.split(",") if k.strip())]
+        if "|" in district:
+            shared.update(keys)
+        else:
+            names.update(dict.fromkeys(keys, district))
+    return names, frozenset(shared)
+
+
+STREETS, SHARED_STREETS = _read_streets(STREETS_FILE)
+_NAMES = {
+    **{name: name for name in TIANJIN_DISTRICTS},
+    **_ALIASES,
+    **STREETS,
+    **post_names(),
+}
+# Names read (so that no shorter name inside them is) that give no district.
+_NO_DISTRICT = SHARED_STREETS | frozenset(_NOT_PLACES)
+_UNIVERSITIES = university_names()
+# A university named as schooling ("南开大学、天津大学毕业优先") is a requirement, not the place.
+_SCHOOLING = re.compile(
+    r"(?:[、/或和及][\u4e00-\u9fff]{2,12}?(?:大学|学院))*(?:等|及以上)?(?:院校|高校|名校)?"
+    r"(?:毕业|学历|优先|硕士|本科|博士|研究生|校友|在读|学生)"
+)
+
+
+def _gives_district(text: str, m: re.Match[str]) -> bool:
+    """Whether a name found in `text` places it: not shared, not a legend, not schooling."""
+    if m.group() in _NO_DISTRICT:
+        return False  # 八里台 is in 南开 and in 津南: no guess
+    if m.group() in _UNIVERSITIES:
+        return not _SCHOOLING.match(text, m.end())
+    return True
+
+
 _FIND = re.compile(
     "(?:"
-    + "|".join(re.escape(k) for k in sorted(_NAMES, key=len, reverse=True))
+    + "|".join(re.escape(k) for k in sorted({*_NAMES, *_NO_DISTRICT}, key=len, reverse=True))
     + r")(?![县市省区])"  # 滨海县 (盐城), 梅江区 (梅州) are elsewhere
 )
+# 河东 / 河西 / 和平 without 区 are districts when they stand alone as a place ("河东 离家近"),
+# not inside a word (和平路 is a street; 河北 is left out: it is also the province).
+# 河东去: 去 typed for 区 (the same qu).
+BARE_URBAN = re.compile(
+    r"(?:(?<![\u4e00-\u9fff])|(?<=或者)|(?<=或)|(?<=和)|(?<=还是)|(?<=跟))"
+    r"(河东|河西|和平)去?(?=$|[\s,，。、这那附的一边都也或和])"
+)
+
+
 _SHORT_FORMS = frozenset(n[:-1] for n in TIANJIN_DISTRICTS) | {"滨海", "蓟县"}
 _TIANJIN = re.compile(r"天津市?")
 _DEV_ZONE = ("开发区", "经济技术开发区")
@@ -173,6 +209,8 @@ def find_districts(text: str) -> list[str]:
             last_end = m.end()
             continue  # "西青开发区" is 西青's own zone, not TEDA
         last_end = m.end()
+        if not _gives_district(text, m):
+            continue
         if m.group() in _GENERIC_FULL and text[m.end() : m.end() + 1] == "域":
             continue  # "河北区域经理" is a regional manager for Hebei
         name = _NAMES[m.group()]
@@ -189,22 +227,27 @@ def parse_area(text: str) -> Area | None:
     """
     if not text or not text.strip():
         return None
-    matches = scan(text)
     local = [m.span() for m in _FIND.finditer(text)]
-    named_other = [
-        divs[0]
-        for start, end, divs in matches
-        if not divs[0].adcode.startswith("12")  # 12xxxx is Tianjin
-        and not any(s < end and start < e for s, e in local)  # 中山门 is a Tianjin place
+    # A division's name inside a Tianjin place's (中山门, 天津理工大学) is not that division.
+    matches = [
+        (start, end, divs)
+        for start, end, divs in scan(text)
+        if not any(s < end and start < e for s, e in local)
     ]
-    tianjin = _tianjin_area(text, mentions_tianjin="天津" in text, other=bool(named_other))
+    named_other = [divs[0] for _, _, divs in matches if not divs[0].adcode.startswith("12")]
+    # 天津 inside a place's own name (天津理工大学 in a Shanghai post) is not the city named.
+    mentions = any(not any(s <= t.start() < e for s, e in local) for t in _TIANJIN.finditer(text))
+    tianjin = _tianjin_area(text, mentions_tianjin=mentions, other=bool(named_other))
     if tianjin is not None:
         return tianjin
     return _national_area(text, matches)
 
 
 def _tianjin_area(text: str, *, mentions_tianjin: bool, other: bool) -> Area | None:
-    m = next(iter(_FIND.finditer(text)), None)
+    m = next((m for m in _FIND.finditer(text) if _gives_district(text, m)), None)
+    if m is None and not other and (bare := BARE_URBAN.search(text)):
+        # "河西 家政公司": the bare name standing alone as a place
+        return Area("天津市", "天津市", bare.group(1) + "区", _rest(text, bare.end()), 0.6)
     if m is None or (other and not mentions_tianjin):
         city = _TIANJIN.search(text)
         if city is not None and not other:
@@ -225,7 +268,11 @@ def _county_after(parent: Division, rest: str) -> tuple[Division, int] | None:
     city just named is the evidence a bare short form lacks ("天河" alone is not enough)."""
     if parent.level == PROVINCE and parent.adcode[:2] not in _MUNICIPALITIES:
         return None
-    for county in _counties(parent.adcode):
+    counties = _counties(parent.adcode)
+    for county in counties:  # a full name first: 岳阳楼区 is not 岳阳县's short form
+        if rest.startswith(county.name):
+            return county, len(county.name)
+    for county in counties:
         short = _county_short(county.name)
         if len(short) >= 2 and rest.startswith(short):
             return county, len(short)
@@ -268,11 +315,22 @@ def _national_area(text: str, matches: list[tuple[int, int, tuple[Division, ...]
             ambiguous = len(divs) > 1 and divs[0].level == divs[1].level
         if pick.level == COUNTY:
             break
+        if short := _county_after(pick, text[end:]):
+            # "佛山顺德北滘 … 禅城区": the short form right after the city comes first
+            chosen.append(short[0])
+            last_end = end + short[1]
+            break
     if not chosen:
         return None
-    if chosen[-1].level < COUNTY and (short := _county_after(chosen[-1], text[last_end:])):
-        chosen.append(short[0])
-        last_end += short[1]
+    if chosen[-1].level < COUNTY:
+        # The city may be written again later with its county's short form ("深圳市某公司 …
+        # 地址：深圳龙岗…"): each time it is named is a place to look.
+        named_again = [end for _, end, divs in matches if chosen[-1] in divs and end >= last_end]
+        for end in named_again:
+            if short := _county_after(chosen[-1], text[end:]):
+                chosen.append(short[0])
+                last_end = end + short[1]
+                break
     deepest = chosen[-1]
     code = deepest.adcode
     province = table.name_of(code[:2])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from matching.districts import TIANJIN_DISTRICTS, find_districts
+from matching.districts import BARE_URBAN, TIANJIN_DISTRICTS, find_districts
 
 # Same-sound (or near-sound) characters chosen from the pinyin candidate list.
 _TYPOS = {
@@ -44,20 +44,13 @@ _EN_FIND = re.compile(
     re.IGNORECASE,
 )
 _TYPO_FIND = re.compile("|".join(sorted(_TYPOS, key=len, reverse=True)))
-# 河东 / 河西 / 和平 without 区 are districts when they stand alone as a place ("河东 离家近"),
-# not inside a word (和平路 is a street; 河北 is left out: it is also the province).
-# 河东去: 去 typed for 区 (the same qu).
-_BARE_URBAN = re.compile(
-    r"(?:(?<![\u4e00-\u9fff])|(?<=或者)|(?<=或)|(?<=和)|(?<=还是)|(?<=跟))"
-    r"(河东|河西|和平)去?(?=$|[\s,，。、这那附的一边都也或和])"
-)
 
 
 def find_places(text: str) -> list[str]:
     """Districts named in `text`: correct names, pinyin typos and pinyin/English names."""
     found: list[tuple[int, str]] = []
     fixed = _TYPO_FIND.sub(lambda m: _TYPOS[m.group()], text)
-    fixed = _BARE_URBAN.sub(lambda m: m.group(1) + "区", fixed)
+    fixed = BARE_URBAN.sub(lambda m: m.group(1) + "区", fixed)
     for name in find_districts(fixed):
         found.append((fixed.find(name[:2]), name))
     for m in _EN_FIND.finditer(text):

@@ -7,10 +7,19 @@ Prints one JSON object:
 - turn_p50_ms / turn_p95_ms: inbound message turns (帮助, through the real router with the
   database-held per-user lock) spread over N workers, --in-flight at a time (target p95 <= 30 ms).
 - rss_mb: this process's peak RSS.
+- with --city N: N seeker profiles (users, per-seeker keys, and the personal fields sealed as
+  SeekerRepo writes them) and --postings M postings (real texts from --data, cycled) loaded into
+  the database with COPY; then reach_enqueue_p95_ms: a new posting's reach through the in-memory
+  seeker side (synthetic vectors, no encoder: 1M encodes would take hours) and its pushes
+  enqueued by DeliveryRepo.enqueue_in in one transaction (target <= 50 ms), reach_p95_ms alone,
+  top10_p95_ms: a seeker's top 10 of the M postings (target <= 20 ms), and the bytes of the
+  seeker side's parts (what each worker holds in memory).
 Scaled down and said so: the workers are N connection pools in one process (sharing its two
-cores with the database server), not N processes; no encoder is loaded, so a posting's reach and
-a seeker's top-10 (matching, scripts/bench_matching.py) are not measured here.
+cores with the database server), not N processes; the push bars' cosines and decisions
+(handlers.services.publishing.push_decisions) are not part of reach here.
 Usage: python scripts/bench_city.py [--seekers N] [--pushes N] [--workers N] [--url URL]
+       [--city N --postings M --queries Q --data PATH]
+The database is a temporary one, dropped at the end, unless --url names one.
 """
 
 from __future__ import annotations
@@ -18,6 +27,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
+import random
 import resource
 import statistics
 import sys
@@ -28,6 +39,7 @@ from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,10 +48,28 @@ sys.path.insert(0, str(ROOT))
 from bot.delivery.dispatcher import Dispatcher  # noqa: E402
 from handlers.context import Policy, Services  # noqa: E402
 from handlers.router import handle  # noqa: E402
+from handlers.texts import t  # noqa: E402
+from matching.explain import render, render_many  # noqa: E402
+from matching.index import build_index  # noqa: E402
+from matching.searcher import PostingSide, SeekerSide  # noqa: E402
 from models.db import Database  # noqa: E402
 from models.messages import Channel, DialogKey, Incoming  # noqa: E402
+from models.repos.deliveries import DeliveryRepo  # noqa: E402
+from models.repos.personal import seal  # noqa: E402
+from models.repos.seekers import _FIELDS, _values  # noqa: E402
 from models.timeutil import to_db, utcnow  # noqa: E402
 from scripts.bench_dispatch import _enqueue, _postings, _seekers  # noqa: E402
+from scripts.bench_matching import (  # noqa: E402
+    DATA,
+    DIM,
+    NOW,
+    Vectors,
+    _mb,
+    real_texts,
+    synthetic_postings,
+    synthetic_seekers,
+    words_side,
+)
 from tests.fakes.channel import FakeSender  # noqa: E402
 
 SERVER = "postgresql://postgres@127.0.0.1:5432"
@@ -65,8 +95,8 @@ async def deliveries(url: str, pushes: int, workers: int) -> dict[str, Any]:
         services = Services(db=db, policy=Policy())
         names = [f"d{i}" for i in range(pushes // PER_POSTING)]
         seekers: list[int] = []
-        for start in range(0, len(names), 5000):
-            seekers += await _seekers(db, Channel.CONSOLE, names[start : start + 5000])
+        for first in range(0, len(names), 5000):
+            seekers += await _seekers(db, Channel.CONSOLE, names[first : first + 5000])
         postings = await _postings(services, PER_POSTING)
         await _enqueue(services, [(p, s) for p in postings for s in seekers])
 
@@ -117,12 +147,141 @@ async def turns(url: str, users: int, workers: int, in_flight: int) -> dict[str,
     }
 
 
+CHUNK = 50_000  # profiles made, sealed, copied and indexed at a time
+
+
+def _p95(samples: list[float]) -> dict[str, float]:
+    cuts = statistics.quantiles(samples, n=20)
+    return {"p50": round(cuts[9], 1), "p95": round(cuts[18], 1)}
+
+
+async def city(url: str, seekers: int, postings: int, queries: int, data: Path) -> dict[str, Any]:
+    """Load a city into the database with COPY, then time reach + enqueue and top-10."""
+    await _fresh(url)
+    async with Database.open(url):
+        pass  # migrated
+    rng = random.Random(7)
+    vectors = Vectors(7)
+    texts = real_texts(data, 20_000)
+    words = words_side(texts, rng, vectors).words
+    now = NOW
+    at = to_db(now)
+    start = time.perf_counter()
+    side = SeekerSide(
+        build_index(
+            DIM, np.arange(1, seekers + 1), vectors.draw(seekers), np.zeros(seekers, np.int64)
+        )
+    )
+    index_s = time.perf_counter() - start
+    load_s = 0.0
+    async with await psycopg.AsyncConnection.connect(url) as conn:
+        for first in range(1, seekers + 1, CHUNK):
+            made = synthetic_seekers(min(CHUNK, seekers + 1 - first), rng, first_id=first)
+            made = [m.with_(consent=True, status="active", skills="电焊 叉车") for m in made]
+            side.put(made, [0] * len(made), [], np.zeros((0, DIM), np.float32), words)
+            began = time.perf_counter()
+            keys = [os.urandom(32) for _ in made]
+            async with conn.cursor() as cur:
+                async with cur.copy(
+                    "COPY users (id, channel, channel_user_id, display_name, created_at)"
+                    " FROM STDIN"
+                ) as copy:
+                    for p, key in zip(made, keys, strict=True):
+                        name = seal(key, p.user_id, "display_name", f"求职者{p.user_id}")
+                        await copy.write_row((p.user_id, "console", f"c{p.user_id}", name, at))
+                async with cur.copy(
+                    "COPY user_keys (user_id, key, created_at) FROM STDIN"
+                ) as copy:
+                    for p, key in zip(made, keys, strict=True):
+                        await copy.write_row((p.user_id, key, at))
+                async with cur.copy(f"COPY seekers ({_FIELDS}) FROM STDIN") as copy:
+                    for p, key in zip(made, keys, strict=True):
+                        await copy.write_row(_values(p, now, key))
+            await conn.commit()
+            load_s += time.perf_counter() - began
+        made_postings = synthetic_postings(postings, texts, rng)
+        began = time.perf_counter()
+        async with conn.cursor() as cur:
+            async with cur.copy(
+                "COPY postings (id, title, description, status, district, created_at, updated_at)"
+                " FROM STDIN"
+            ) as copy:
+                for post in made_postings:
+                    await copy.write_row(
+                        (post.id, post.title, post.description, "published", post.district, at, at)
+                    )
+            for table in ("users", "postings"):
+                await cur.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
+                    f" (SELECT MAX(id) FROM {table}))"
+                )
+            await cur.execute("ANALYZE")
+        await conn.commit()
+        load_s += time.perf_counter() - began
+    posting_side = PostingSide(
+        build_index(
+            DIM, np.arange(1, postings + 1), vectors.draw(postings), np.zeros(postings, np.int64)
+        )
+    )
+    posting_side.put(made_postings, [0] * postings, [], np.zeros((0, DIM), dtype=np.float32))
+    pushed = synthetic_postings(queries, texts[::-1], rng)
+    pushed = [p.with_(id=(i * 37) % postings + 1) for i, p in enumerate(pushed)]
+    pushed_vectors = vectors.draw(queries)
+    reach_ms: list[float] = []
+    both_ms: list[float] = []
+    reached: list[int] = []
+    async with Database.open(url) as db:
+        repo = DeliveryRepo(db)
+        for i, posting in enumerate(pushed):
+            began = time.perf_counter()
+            found = side.reach(posting, pushed_vectors[i], words, now.timestamp(), 0.45)
+            reasons = render_many([f.parts for f in found], t)
+            reach_ms.append((time.perf_counter() - began) * 1000)
+            matches = [(f.key, f.score, r) for f, r in zip(found, reasons, strict=True)]
+            async with db.transaction() as tx:
+                await repo.enqueue_in(tx, int(posting.id or 0), matches, now)
+            both_ms.append((time.perf_counter() - began) * 1000)
+            reached.append(len(found))
+    profiles = synthetic_seekers(queries, rng)
+    query_vectors = vectors.draw(queries)
+    top_ms: list[float] = []
+    for i, profile in enumerate(profiles):
+        began = time.perf_counter()
+        for f in posting_side.search(
+            posting_side.query(profile, query_vectors[i]), 10, now.timestamp()
+        ):
+            render(f.parts, t)
+        top_ms.append((time.perf_counter() - began) * 1000)
+    return {
+        "city_seekers": seekers,
+        "city_postings": postings,
+        "city_load_s": round(load_s, 1),
+        "city_index_build_s": round(index_s, 1),
+        "reach_enqueue_ms": _p95(both_ms),
+        "reach_enqueue_p95_ms": _p95(both_ms)["p95"],
+        "reach_ms": _p95(reach_ms),
+        "reach_p95_ms": _p95(reach_ms)["p95"],
+        "mean_reached": round(statistics.fmean(reached), 1),
+        "max_reached": max(reached),
+        "top10_ms": _p95(top_ms),
+        "top10_p95_ms": _p95(top_ms)["p95"],
+        "seeker_side_mb": _mb(side.nbytes()),
+        "posting_side_mb": _mb(posting_side.nbytes()),
+        "city_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "city_load_average": os.getloadavg(),
+    }
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seekers", type=int, default=2000, help="users for the turn run")
     parser.add_argument("--pushes", type=int, default=20000, help="deliveries per run")
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--in-flight", type=int, default=12, help="turns running at once")
+    parser.add_argument("--city", type=int, default=0, help="seeker profiles for reach/top-10")
+    parser.add_argument("--postings", type=int, default=100_000, help="postings with --city")
+    parser.add_argument("--queries", type=int, default=200, help="reach and top-10 samples")
+    parser.add_argument("--data", type=Path, default=DATA, help="real postings (csv.gz)")
     parser.add_argument("--url", help="an empty PostgreSQL database (default: a temporary one)")
     args = parser.parse_args()
     url, made = args.url, None
@@ -135,12 +294,16 @@ async def main() -> None:
         url = f"{SERVER}/{made}"
     try:
         report: dict[str, Any] = {"backend": "postgresql", "at": to_db(utcnow())}
+        if args.city:
+            report.update(await city(url, args.city, args.postings, args.queries, args.data))
+            print(json.dumps(report, ensure_ascii=False), file=sys.stderr, flush=True)
         report.update(await deliveries(url, args.pushes, 1))
         report.update(await deliveries(url, args.pushes, args.workers))
         report.update(await turns(url, args.seekers, args.workers, args.in_flight))
         report["rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
         report["scaled_down"] = (
-            f"{args.workers} workers as pools in one process; no encoder (reach/top-10 not run)"
+            f"{args.workers} workers as pools in one process; no encoder: synthetic vectors"
+            " for reach/top-10, push bars not run"
         )
     finally:
         if made:

@@ -23,9 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("models", "matching", "handlers", "bot")
 
 # Runs in a fresh interpreter: every project module's body is executed under a watch that
-# records any change it makes to another module's module-level list, dict, set or Router.
-# typer's `app` is the one exception: bot/cli/__init__.py lists the CLI modules whose typer
-# decorators add their commands (typer's own idiom), and it is no module-level container.
+# records any change it makes to another module's module-level list, dict, set, Router or
+# typer app (its commands, groups and callback: `yizhan`'s CLI is composed by bot.cli.build_app).
 PROBE = r"""
 import importlib, importlib.abc, json, pkgutil, sys
 from pathlib import Path
@@ -38,6 +37,7 @@ def ours(name):
 
 def sizes(skip):
     Router = getattr(sys.modules.get("handlers.routing"), "Router", ())  # once it exists
+    Typer = getattr(sys.modules.get("typer"), "Typer", ())
     out = {}
     for name, mod in list(sys.modules.items()):
         if not ours(name) or name == skip:
@@ -48,6 +48,9 @@ def sizes(skip):
             elif isinstance(value, Router):
                 out[f"{name}.{attr}"] = [len(value.commands), len(value.flows),
                     len(value.fallbacks), len(value.early_fallbacks)]
+            elif isinstance(value, Typer):
+                out[f"{name}.{attr}"] = [len(value.registered_commands),
+                    len(value.registered_groups), value.registered_callback is not None]
     return out
 
 class Watch(importlib.abc.MetaPathFinder):
@@ -198,3 +201,21 @@ async def test_the_one_user_lock_is_reentrant_in_its_task_and_serialises_others(
     await asyncio.wait_for(asyncio.gather(turn("a"), turn("b")), 5)
     assert order == ["a in", "a out", "b in", "b out"]
     assert locks._locks == {}  # dropped once nobody holds or waits
+
+
+def test_the_cli_is_composed_in_one_place_in_help_order():
+    """Before: each bot/cli module added itself to bot.cli.app on import (staff to stats')."""
+    import typer
+
+    from bot.cli import build_app
+
+    first, second = typer.main.get_command(build_app()), typer.main.get_command(build_app())
+    names = list(first.commands)  # type: ignore[attr-defined]
+    assert names == list(second.commands)  # type: ignore[attr-defined]
+    assert names == [
+        "backup", "chat", "stats", "import", "parse", "template", "pending", "match", "reach",
+        "run", "group-post", "checkin", "demo",
+        "profile", "export", "register", "groups", "seekers", "staff", "web", "wechat",
+    ]  # fmt: skip
+    register = first.commands["register"]  # type: ignore[attr-defined]
+    assert list(register.commands) == ["import", "invites"]

@@ -1,100 +1,70 @@
-"""The `yizhan` command line (typer). Area modules add their commands to `app` on import.
+"""The `yizhan` command line (typer), composed in one place: `build_app()`.
 
-(typer's own decorators; the one list of those modules is at the bottom of this file.)
+Each module under bot/cli/ holds its own typer apps: `commands` (its top-level commands, merged
+into the root) and, for a command group, a named app (`staff_app` is `yizhan staff …`).
+Nothing is added to another module's app on import; `build_app()` lists the parts, and the
+order of that list is the order of `yizhan --help`.
 
 Shell completion comes from typer: `yizhan --install-completion` (bash, zsh, fish, PowerShell).
 """
 
 from __future__ import annotations
 
-import asyncio
-import importlib.metadata
-from collections.abc import Coroutine
-from pathlib import Path
-from typing import Annotated, Any, TypeVar
-
 import typer
 
-from bot.logs import configure_logging
-from bot.settings import Settings
-
-T = TypeVar("T")
-
-app = typer.Typer(
-    name="yizhan",
-    help="驿站 Yizhan — chat-first job matching for public employment stations.",
-    no_args_is_help=True,
-    add_completion=True,
+from bot.cli import (
+    backup,
+    chat,
+    demo,
+    groups,
+    intake,
+    matching,
+    register,
+    run,
+    seekers,
+    staff,
+    stats,
+    web,
+    wechat,
 )
+from bot.cli.state import main_options
 
 
-class CliState:
-    """Options given before the command (`yizhan --db PATH chat ...`)."""
-
-    settings: Settings = Settings()  # replaced by the callback below
-
-
-cli_state = CliState()
-
-
-def _print_version(value: bool) -> None:
-    if value:
-        typer.echo(f"yizhan {importlib.metadata.version('yizhan')}")
-        raise typer.Exit()
-
-
-@app.callback()
-def main_options(
-    db: Annotated[
-        Path | None,
-        typer.Option(
-            "--db",
-            help="SQLite database file (default ./yizhan.db, $YIZHAN_DB or $YIZHAN_DATABASE_URL).",
-        ),
-    ] = None,
-    log_level: Annotated[
-        str | None, typer.Option("--log-level", help="Logging level, e.g. INFO or DEBUG.")
-    ] = None,
-    version: Annotated[
-        bool,
-        typer.Option(
-            "--version", help="Print the version and exit.", callback=_print_version, is_eager=True
-        ),
-    ] = False,
-) -> None:
-    """驿站 Yizhan: options shared by every command."""
-    overrides: dict[str, Any] = {}
-    if db is not None:  # an explicit file wins over a URL in the environment
-        overrides["db"] = db
-        overrides["database_url"] = None
-    if log_level is not None:
-        overrides["log_level"] = log_level
-    settings = Settings(**overrides)
-    cli_state.settings = settings
-    # Commands people run at a terminal log warnings only; `yizhan run` logs at YIZHAN_LOG_LEVEL.
-    configure_logging(settings.log_level if log_level else "WARNING", settings.log_format)
+def build_app() -> typer.Typer:
+    """The `yizhan` CLI: the top-level commands, then the command groups, in help order."""
+    app = typer.Typer(
+        name="yizhan",
+        help="驿站 Yizhan — chat-first job matching for public employment stations.",
+        no_args_is_help=True,
+        add_completion=True,
+    )
+    app.callback()(main_options)
+    parts = (
+        backup.commands,  # backup
+        chat.commands,  # chat
+        stats.commands,  # stats
+        intake.commands,  # import, parse, template, pending
+        matching.commands,  # match, reach
+        run.commands,  # run
+        staff.commands,  # group-post, checkin
+        demo.commands,  # demo
+        chat.profile_app,
+        stats.export_app,
+        register.register_app,
+        groups.groups_app,
+        seekers.seekers_app,
+        staff.staff_app,
+        web.web_app,
+        wechat.wechat_app,
+    )
+    for part in parts:
+        app.add_typer(part)
+    return app
 
 
-def run_async(coro: Coroutine[Any, Any, T]) -> T:
-    """Run one coroutine to completion from a synchronous typer command."""
-    return asyncio.run(coro)
+app = build_app()
 
 
 def main() -> None:
     """Entry point of the `yizhan` script."""
     app()
-
-
-# Area modules register their commands on import (kept at the bottom: they import `app`).
-from bot.cli import backup as cli_backup  # noqa: E402,F401
-from bot.cli import chat as cli_chat  # noqa: E402,F401
-from bot.cli import groups as cli_groups  # noqa: E402,F401
-from bot.cli import intake as cli_intake  # noqa: E402,F401
-from bot.cli import matching as cli_matching  # noqa: E402,F401
-from bot.cli import run as cli_run  # noqa: E402,F401
-from bot.cli import seekers as cli_seekers  # noqa: E402,F401
-from bot.cli import staff as cli_staff  # noqa: E402,F401
-from bot.cli import stats as cli_stats  # noqa: E402,F401
-from bot.cli import web as cli_web  # noqa: E402,F401
-from bot.cli import wechat as cli_wechat  # noqa: E402,F401
-from bot.demo import stages as demo  # noqa: E402,F401

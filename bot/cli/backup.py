@@ -8,11 +8,13 @@ from typing import Annotated
 import typer
 
 from bot.backup import BackupError, backup
-from bot.cli import app, cli_state, run_async
+from bot.cli.state import cli_state, run_async
 from handlers.texts import CATALOGUE, t
 
+commands = typer.Typer()  # this module's top-level commands (bot.cli.build_app)
 
-@app.command("backup")
+
+@commands.command("backup")
 def backup_command(
     dest: Annotated[Path, typer.Argument(help="New file to write (SQLite copy or pg_dump file).")],
 ) -> None:

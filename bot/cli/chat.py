@@ -17,7 +17,7 @@ from rich.console import Console
 
 from bot.app import open_services
 from bot.channels.console.adapter import ConsoleSession, render, run_interactive, run_lines
-from bot.cli import app, cli_state, run_async
+from bot.cli.state import cli_state, run_async
 from bot.settings import Settings
 from handlers.context import Services
 from handlers.seeker.profile_view import summary
@@ -25,8 +25,10 @@ from handlers.texts import t
 from models.messages import Channel, DialogKey
 from models.seeker import SeekerProfile
 
+commands = typer.Typer()  # this module's top-level commands (bot.cli.build_app)
 
-@app.command()
+
+@commands.command()
 def chat(
     user: Annotated[
         str, typer.Option("--user", help="Console user name (one profile each).")
@@ -54,8 +56,9 @@ async def _chat(settings: Settings, user: str, echo: bool) -> None:
             await run_lines(session, sys.stdin, typer.echo, echo=echo)
 
 
-profile_app = typer.Typer(help="Seeker profiles stored in the database.", no_args_is_help=True)
-app.add_typer(profile_app, name="profile")
+profile_app = typer.Typer(
+    name="profile", help="Seeker profiles stored in the database.", no_args_is_help=True
+)
 
 
 def plain(value: Any) -> Any:

@@ -14,7 +14,7 @@ import typer
 from rich.table import Table
 
 from bot.app import open_services
-from bot.cli import app, cli_state, run_async
+from bot.cli.state import cli_state, run_async
 from bot.cli.stats import console
 from bot.delivery.errors import DeliveryError
 from bot.groups.digests import DigestPlan, GroupDigests, open_group_digests
@@ -26,10 +26,10 @@ from models.timeutil import local
 T = TypeVar("T")
 
 groups_app = typer.Typer(
+    name="groups",
     help="WeCom customer groups (客户群): sync, tag, preview and send digests.",
     no_args_is_help=True,
 )
-app.add_typer(groups_app, name="groups")
 
 
 def _with_digests(work: Callable[[GroupDigests], Awaitable[T]]) -> T:

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from bot.app import open_services
-from bot.cli import app, cli_state, run_async
+from bot.cli.state import cli_state, run_async
 from bot.sheets.postings import ImportReport, import_postings
 from bot.sheets.read import SheetError
 from bot.sheets.template import write_register_template, write_template
@@ -31,7 +31,10 @@ console = Console(stderr=True)
 PARSE_BATCH = 32  # lines whose trades are read in one model call (encoding batches well)
 
 
-@app.command("import")
+commands = typer.Typer()  # this module's top-level commands (bot.cli.build_app)
+
+
+@commands.command("import")
 def import_command(
     file: Annotated[Path, typer.Argument(help="JSONL, CSV, XLSX, XLS or ODS file of postings.")],
     source: Annotated[
@@ -90,7 +93,7 @@ def import_command(
         raise typer.Exit(1)
 
 
-@app.command("parse")
+@commands.command("parse")
 def parse_command(
     file: Annotated[
         Path | None, typer.Argument(help="JSONL with id and text per line; stdin when omitted.")
@@ -197,7 +200,7 @@ def _job_json(job: ParsedPost, now: datetime, min_wage: float, lang: str) -> dic
     return out
 
 
-@app.command("template")
+@commands.command("template")
 def template_command(
     file: Annotated[Path, typer.Argument(help="Where to write the Excel template (.xlsx).")],
     kind: Annotated[
@@ -225,7 +228,7 @@ def template_command(
     typer.echo(t("intake.cli.template_written", lang, path=file))
 
 
-@app.command("pending")
+@commands.command("pending")
 def pending_command(
     limit: Annotated[int, typer.Option("--limit", help="How many to list.")] = 20,
 ) -> None:

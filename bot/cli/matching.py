@@ -21,8 +21,8 @@ from rich.console import Console
 from rich.table import Table
 
 from bot.app import open_services
-from bot.cli import app, cli_state, run_async
 from bot.cli.chat import DemoContext, load_profile
+from bot.cli.state import cli_state, run_async
 from bot.settings import Settings
 from handlers.context import Services
 from handlers.seeker.jobs import ordered_matches
@@ -113,7 +113,10 @@ def read_profiles(lines: TextIO, warn: Callable[[int, str], None]) -> Iterator[P
             warn(number, "; ".join(_problem(e) for e in error.errors()))
 
 
-@app.command("match")
+commands = typer.Typer()  # this module's top-level commands (bot.cli.build_app)
+
+
+@commands.command("match")
 def match(
     profiles: Annotated[
         Path | None,
@@ -202,7 +205,7 @@ async def _match_user(settings: Settings, user: str, top: int) -> int:
     return 0
 
 
-@app.command("reach")
+@commands.command("reach")
 def reach(
     posting: Annotated[str, typer.Option("--posting", help="Imported id, or our numeric id.")],
     threshold: Annotated[

@@ -9,14 +9,16 @@ import typer
 
 from bot.assembly import PARTS
 from bot.channels.telegram.app import PollingTaken
-from bot.cli import app, cli_state, run_async
+from bot.cli.state import cli_state, run_async
 from bot.logs import configure_logging
 from bot.runner import NotConfigured, Runtime, serve
 from bot.settings import Settings
 from handlers.texts import t
 
+commands = typer.Typer()  # this module's top-level commands (bot.cli.build_app)
 
-@app.command("run")
+
+@commands.command("run")
 def run() -> None:
     """Serve the configured channels (Telegram when YIZHAN_TELEGRAM_TOKEN is set) until Ctrl+C."""
     settings = cli_state.settings

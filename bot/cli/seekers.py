@@ -15,8 +15,8 @@ import typer
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from bot.app import open_services
-from bot.cli import app, cli_state, run_async
 from bot.cli.matching import Point
+from bot.cli.state import cli_state, run_async
 from bot.settings import Settings
 from handlers.texts import t
 from matching.districts import canonical
@@ -24,8 +24,7 @@ from models.messages import Channel, DialogKey, Location
 from models.seeker import SeekerProfile
 from models.values import Pay, WorkForm
 
-seekers_app = typer.Typer(help="Seekers in bulk (import).", no_args_is_help=True)
-app.add_typer(seekers_app, name="seekers")
+seekers_app = typer.Typer(name="seekers", help="Seekers in bulk (import).", no_args_is_help=True)
 
 
 class SeekerLine(BaseModel):

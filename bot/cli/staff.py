@@ -1,4 +1,4 @@
-"""`yizhan staff …`, `yizhan register invites`, `yizhan group-post` and `yizhan checkin`.
+"""`yizhan staff …`, `yizhan group-post` and `yizhan checkin`.
 
 Staff roles are allow-listed here by whoever runs the command line (the station's admin);
 every change is written to the audit log with the actor "cli".
@@ -12,27 +12,27 @@ import typer
 from rich.table import Table
 
 from bot.app import open_services
-from bot.cli import app, cli_state, run_async
-from bot.cli.stats import console, register_app
+from bot.cli.state import cli_state, run_async
+from bot.cli.stats import console
 from handlers.caseworker.checkins import due_checkins
 from handlers.caseworker.group_post import DEFAULT_LIMIT, MAX_LIMIT, build_group_post, category_arg
-from handlers.caseworker.staff import invite_text, staff_how
+from handlers.caseworker.staff import staff_how
 from handlers.texts import t
 from matching.districts import find_districts
 from models.messages import Channel, DialogKey
-from models.register import RegisterStatus
 from models.repos.staff import INVITE_DAYS
 from models.values import Role
 
 staff_app = typer.Typer(
-    help="Caseworkers and admins: roles and invite codes.", no_args_is_help=True
+    name="staff", help="Caseworkers and admins: roles and invite codes.", no_args_is_help=True
 )
-app.add_typer(staff_app, name="staff")
+
+commands = typer.Typer()  # this module's top-level commands (bot.cli.build_app)
 
 STAFF_ROLES = ("caseworker", "admin")
 
 
-def _district(name: str | None) -> str | None:
+def district_arg(name: str | None) -> str | None:
     """A district as stored: the canonical Tianjin name when recognised ("西青" -> "西青区")."""
     if not name:
         return None
@@ -69,7 +69,7 @@ def staff_add(
     ] = None,
 ) -> None:
     """Allow-list a caseworker or admin (the user row is created if they never wrote)."""
-    wanted, key, where = _role(role), DialogKey(_channel(channel), user_id), _district(district)
+    wanted, key, where = _role(role), DialogKey(_channel(channel), user_id), district_arg(district)
     if wanted is Role.CASEWORKER and where is None:
         raise typer.BadParameter(t("caseworker.cli.need_district", "zh"))
 
@@ -125,7 +125,7 @@ def staff_invite(
     days: Annotated[int, typer.Option("--days", help="Days the code stays valid.")] = INVITE_DAYS,
 ) -> None:
     """Create a one-time staff code; the new colleague sends "加入 CODE" to the bot."""
-    wanted, where = _role(role), _district(district)
+    wanted, where = _role(role), district_arg(district)
     if wanted is Role.CASEWORKER and where is None:
         raise typer.BadParameter(t("caseworker.cli.need_district", "zh"))
 
@@ -180,41 +180,7 @@ def staff_list() -> None:
         console.print(open_codes)
 
 
-@register_app.command("invites")
-def register_invites(
-    district: Annotated[str | None, typer.Option("--district", help="One district only.")] = None,
-    station: Annotated[
-        str | None, typer.Option("--station", help="Station name used in the invite text.")
-    ] = None,
-    everyone: Annotated[
-        bool, typer.Option("--all", help="Also list people already linked to the bot.")
-    ] = False,
-) -> None:
-    """Each registered person's invite code and the text (with a t.me link) to send them."""
-    where = _district(district)
-
-    async def collect() -> list[list[str]]:
-        async with open_services(cli_state.settings, with_matcher=False) as services:
-            people = await services.repos.register.in_district(where)
-        bot = cli_state.settings.telegram_bot_username
-        return [
-            [str(p.id), p.name, p.phone or "", p.district or "", p.invite_code or "",
-             t("caseworker.cli.linked", "zh") if p.user_id else invite_text(p, station, bot)]
-            for p in people
-            if p.invite_code and (everyone or (p.user_id is None
-                                               and p.status is RegisterStatus.REGISTERED))
-        ]  # fmt: skip
-
-    rows = run_async(collect())
-    table = Table(title=t("caseworker.cli.invites_title", "zh"))
-    for header in ("#", "姓名", "电话", "所属区", "邀请码", "邀请文字"):
-        table.add_column(header, overflow="fold")
-    for row in rows:
-        table.add_row(*row)
-    console.print(table)
-
-
-@app.command("group-post")
+@commands.command("group-post")
 def group_post(
     district: Annotated[str, typer.Option("--district", help="The district, e.g. 西青区.")],
     category: Annotated[
@@ -228,7 +194,7 @@ def group_post(
     ] = False,
 ) -> None:
     """Print a ready-to-paste post for ordinary WeChat groups (phones masked, J-codes)."""
-    where = _district(district) or district
+    where = district_arg(district) or district
     code = category_arg(category) if category else None
     if category and code is None:
         raise typer.BadParameter(t("caseworker.cli.bad_category", "zh", category=category))
@@ -252,7 +218,7 @@ def group_post(
     typer.echo(run_async(build()))
 
 
-@app.command("checkin")
+@commands.command("checkin")
 def checkin(
     now_: Annotated[
         bool, typer.Option("--now", help="Ignore the check-in day: ask everyone due today.")

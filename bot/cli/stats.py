@@ -1,4 +1,4 @@
-"""`yizhan stats`, `yizhan export contacts` and `yizhan register import`: the monthly paperwork."""
+"""`yizhan stats` and `yizhan export contacts`: the monthly paperwork."""
 
 from __future__ import annotations
 
@@ -9,11 +9,10 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from bot.app import open_services
-from bot.cli import app, cli_state, run_async
+from bot.cli.state import cli_state, run_async
 from bot.groups.origin_report import OriginRow, origin_rows, posting_interest
 from bot.sheets.exports import (
     OWN_HEADERS,
@@ -27,20 +26,17 @@ from bot.sheets.exports import (
     write_contacts,
     write_stats,
 )
-from bot.sheets.read import SheetError
-from bot.sheets.register import RegisterImport, import_register
 from handlers.texts import t
 from matching.districts import TIANJIN_DISTRICTS, canonical
 from models.repos.origin_stats import PostingInterest
 from models.repos.stats import REPORT_DAY, DistrictMonth, report_period, total
 from models.timeutil import month_bounds
 
-export_app = typer.Typer(help="Export records as Excel files.", no_args_is_help=True)
-register_app = typer.Typer(
-    help="The register of unemployed people (登记名单).", no_args_is_help=True
+export_app = typer.Typer(
+    name="export", help="Export records as Excel files.", no_args_is_help=True
 )
-app.add_typer(export_app, name="export")
-app.add_typer(register_app, name="register")
+
+commands = typer.Typer()  # this module's top-level commands (bot.cli.build_app)
 
 # Piped output (scripts, CI logs) gets a wide table instead of rich's 80-column default.
 console = Console(width=None if sys.stdout.isatty() else 160)
@@ -61,7 +57,8 @@ def parse_period(month: str) -> tuple[datetime, datetime]:
     return report_period(month)
 
 
-def _districts(district: str | None) -> tuple[str, ...]:
+def district_scope(district: str | None) -> tuple[str, ...]:
+    """The districts an option names (every Tianjin district when none), or a usage error."""
     if district is None:
         return TIANJIN_DISTRICTS
     name = canonical(district) or canonical(district + "区")
@@ -72,7 +69,7 @@ def _districts(district: str | None) -> tuple[str, ...]:
     return (name,)
 
 
-@app.command("stats")
+@commands.command("stats")
 def stats(
     month: Annotated[str, typer.Option("--month", help="Month as YYYY-MM.")],
     district: Annotated[str | None, typer.Option("--district", help="One district only.")] = None,
@@ -83,7 +80,7 @@ def stats(
     Sheet 1 is the official table: the 16 districts in order, then 合计; sheet 2 驿站服务情况.
     """
     start, end = parse_period(month)
-    names = _districts(district)
+    names = district_scope(district)
 
     async def collect() -> tuple[
         list[DistrictMonth], list[OriginRow], list[tuple[str, PostingInterest]]
@@ -152,7 +149,7 @@ def export_contacts(
 ) -> None:
     """The month's contact records in the 联系服务记录 layout."""
     start, end = parse_month(month)
-    scope = _districts(district) if district else None
+    scope = district_scope(district) if district else None
 
     async def collect() -> int:
         async with open_services(cli_state.settings, with_matcher=False) as services:
@@ -162,52 +159,3 @@ def export_contacts(
 
     count = run_async(collect())
     console.print(f"已写入 {xlsx}（{count} 条联系记录）")
-
-
-@register_app.command("import")
-def register_import(
-    file: Annotated[
-        Path, typer.Argument(help="The register as .xlsx, .xls, .ods or .csv.", exists=True)
-    ],
-    district: Annotated[
-        str | None, typer.Option("--district", help="District for rows that name none.")
-    ] = None,
-    check: Annotated[
-        bool, typer.Option("--check", help="Dry run: show the row report, write nothing.")
-    ] = False,
-) -> None:
-    """Import the register of unemployed people (登记表); every refused row is listed.
-
-    Headers read (and common variants): 姓名 (required) 性别 联系电话 文化程度 专业/技能 就业意向
-    失业登记时间 所属区 街道 社区 户籍/常住地址. A sheet with a 身份证号 column is refused (never
-    stored); `yizhan template register.xlsx` writes the empty template.
-    """
-    default = _districts(district)[0] if district else None
-
-    async def load() -> RegisterImport:
-        async with open_services(cli_state.settings, with_matcher=False) as services:
-            with Progress(
-                TextColumn("导入登记名单"), BarColumn(), MofNCompleteColumn(),
-                TimeRemainingColumn(), console=err_console, disable=not sys.stderr.isatty(),
-            ) as bar:  # fmt: skip
-                task = bar.add_task("register", total=None)
-                return await import_register(
-                    services, file, default, check=check,
-                    started=lambda n: bar.update(task, total=n),
-                    progress=lambda n: bar.advance(task, n),
-                )  # fmt: skip
-
-    try:
-        report = run_async(load())
-    except SheetError as exc:
-        console.print(f"无法读取文件：{exc}", markup=False)
-        raise typer.Exit(2) from None
-    for row, reason in report.problems:
-        console.print(f"第 {row} 行：{reason}" if row else reason, markup=False)
-    verb = "检查完成（未写入）：将" if check else "导入完成："
-    console.print(
-        f"{verb}新增 {report.created} 人，更新 {report.updated} 人，"
-        f"拒绝 {len(report.problems)} 行（共 {report.rows} 行）。"
-    )
-    if report.problems and not (report.created or report.updated):
-        raise typer.Exit(1)

@@ -10,7 +10,7 @@ import typer
 from aiohttp import web
 
 from bot.app import open_services
-from bot.cli import app, cli_state, run_async
+from bot.cli.state import cli_state, run_async
 from bot.demo.console import seed_demo
 from bot.groups.digests import open_group_digests
 from bot.web.app import mount
@@ -18,8 +18,9 @@ from bot.web.auth import TOKEN_MINUTES, NotStaff, issue_token, sign_in_path
 from handlers.texts import t
 from models.messages import Channel, DialogKey
 
-web_app = typer.Typer(help="The caseworker web console (/console).", no_args_is_help=True)
-app.add_typer(web_app, name="web")
+web_app = typer.Typer(
+    name="web", help="The caseworker web console (/console).", no_args_is_help=True
+)
 
 
 def _base(base_url: str | None) -> str:

@@ -15,17 +15,18 @@ from bot.channels.wechat.app import open_api
 from bot.channels.wechat.events import menu_definition
 from bot.channels.wecom.api import open_kf_api
 from bot.channels.wecom_kf.link import contact_url, kf_link
-from bot.cli import app, cli_state, run_async
+from bot.cli.state import cli_state, run_async
 from bot.delivery.errors import DeliveryError
 from bot.settings import Settings
 
-wechat_cli = typer.Typer(
-    help="WeChat official account (服务号) and 微信客服 set-up.", no_args_is_help=True
+wechat_app = typer.Typer(
+    name="wechat",
+    help="WeChat official account (服务号) and 微信客服 set-up.",
+    no_args_is_help=True,
 )
-app.add_typer(wechat_cli, name="wechat")
 
 
-@wechat_cli.command("menu")
+@wechat_app.command("menu")
 def menu(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Print the menu JSON without calling WeChat.")
@@ -48,7 +49,7 @@ def menu(
     typer.echo("菜单已创建：" + " / ".join(_labels(definition)))
 
 
-@wechat_cli.command("qrcode")
+@wechat_app.command("qrcode")
 def qrcode(
     scene: Annotated[
         str, typer.Option("--scene", help="Where the code hangs, e.g. 西青区-张家窝驿站 (≤64).")
@@ -109,7 +110,7 @@ def _labels(definition: dict[str, object]) -> list[str]:
     return labels
 
 
-@wechat_cli.command("kf-link")
+@wechat_app.command("kf-link")
 def kf_link_command(
     scene: Annotated[
         str, typer.Option("--scene", help="Where the link hangs, e.g. 西青区-张家窝驿站.")

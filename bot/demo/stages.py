@@ -1,4 +1,4 @@
-"""`yizhan demo`: its stages, listed in order in one place.
+"""The stages of `yizhan demo`, listed in order in one place (the command is bot/cli/demo.py).
 
 A stage is a `DemoStage(title catalogue key, async run(ctx))`; add an area's stage to
 `DEMO_STAGES` where it belongs in the story.
@@ -8,11 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import typer
-
 from bot.app import open_services
 from bot.channels.console.adapter import ConsoleSession
-from bot.cli import app, cli_state, run_async
 from bot.cli.chat import DEMO_USER, DemoContext, DemoStage, onboarding_stage, profile_stage
 from bot.cli.matching import demo_matches
 from bot.demo.delivery import delivery_stage
@@ -27,13 +24,8 @@ DEMO_STAGES: tuple[DemoStage, ...] = (
 )
 
 
-@app.command()
-def demo() -> None:
-    """Walk a sample seeker through onboarding in the console and show the stored profile."""
-    run_async(_demo(cli_state.settings, typer.echo))
-
-
-async def _demo(settings: Settings, out: Callable[[str], None]) -> None:
+async def run_demo(settings: Settings, out: Callable[[str], None]) -> None:
+    """Run every stage in order against the database of `settings`, writing through `out`."""
     async with open_services(settings) as services:
         ctx = DemoContext(settings, services, ConsoleSession(services, DEMO_USER), out)
         out(t("demo.title", services.policy.default_lang, db=settings.db))

@@ -8,15 +8,13 @@ dialog is waiting for.
 
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import Any
+from dataclasses import dataclass, replace
 
 from handlers.context import Services, Turn
 from handlers.payloads import AccountButton
 from handlers.routing import Command, Handler, Router
 from handlers.seeker import jobs, onboarding
-from handlers.seeker.onboarding_state import FLOW as ONBOARDING
-from handlers.seeker.onboarding_state import filled
+from handlers.seeker.onboarding_state import OnboardingData, filled
 from handlers.seeker.onboarding_steps import FIELD_WORDS, field_named
 from handlers.seeker.profile_view import summary
 from handlers.texts import t
@@ -27,6 +25,23 @@ DELETE_FLOW = "delete_confirm"
 PREFIX = AccountButton.prefix  # button payloads "acct:lang:en", "acct:delete:yes"
 _DELETE_WORDS = ("确认删除", "confirm delete")
 _CANCEL_WORDS = ("取消", "不删", "不删除", "算了", "返回", "否", "cancel", "no", "back")
+
+
+@dataclass(frozen=True, slots=True)
+class PendingDelete:
+    """The delete confirmation's data: the dialog it interrupted, to go back to on 取消."""
+
+    resume: DialogState | None = None
+
+    def to_state(self) -> DialogState:
+        """The dialog state to store while the confirmation waits (version 1 of this flow)."""
+        resume = self.resume.to_json() if self.resume is not None else None
+        return DialogState(DELETE_FLOW, DeleteFlow.version, "confirm", {"resume": resume})
+
+    @classmethod
+    def from_state(cls, state: DialogState) -> PendingDelete:
+        """Inverse of `to_state`; a damaged resume reads as no dialog to go back to."""
+        return cls(DialogState.from_json(state.data.get("resume")))
 
 
 async def _pending(turn: Turn, services: Services) -> Reply | None:
@@ -52,23 +67,12 @@ async def _leave_delete(turn: Turn, services: Services) -> Turn:
     state = turn.state
     if state is None or state.flow != DELETE_FLOW:
         return turn
-    restored = _state_from(state.data.get("resume"))
+    restored = PendingDelete.from_state(state).resume
     if restored is None:
         await services.dialogs.clear(turn.user.id)
     else:
         await services.dialogs.save(turn.user.id, restored, turn.now)
     return replace(turn, state=restored)
-
-
-def _state_from(data: Any) -> DialogState | None:
-    if not isinstance(data, dict):
-        return None
-    try:
-        return DialogState(
-            str(data["flow"]), int(data["version"]), str(data["step"]), data["data"]
-        )
-    except (KeyError, TypeError, ValueError):
-        return None
 
 
 async def help_command(turn: Turn, services: Services) -> list[Reply]:
@@ -102,10 +106,7 @@ async def profile_command(turn: Turn, services: Services) -> list[Reply]:
     profile = await services.seekers.get(turn.user.id)
     if profile is None:
         return await _then_pending(turn, services, Reply(t("commands.profile.empty", turn.lang)))
-    answered = filled(profile)
-    state = turn.state
-    if state is not None and state.flow == ONBOARDING:
-        answered |= {str(n) for n in state.data.get("answered", []) if isinstance(n, str)}
+    answered = filled(profile) | OnboardingData.from_state(turn.state).answered
     text = t("commands.profile.show", turn.lang, summary=summary(profile, turn.lang, answered))
     if profile.completed_at is None:
         text += "\n" + t("commands.profile.incomplete", turn.lang)
@@ -170,18 +171,10 @@ async def delete_command(turn: Turn, services: Services) -> list[Reply]:
     """删除我的信息: ask for confirmation, remembering where the dialog stood."""
     state = turn.state
     if state is not None and state.flow == DELETE_FLOW:
-        resume = state.data.get("resume")
-    elif state is not None:
-        resume = {
-            "flow": state.flow,
-            "version": state.version,
-            "step": state.step,
-            "data": state.data,
-        }
+        waiting = PendingDelete.from_state(state)  # asked again: keep what it interrupted
     else:
-        resume = None
-    waiting = DialogState(DELETE_FLOW, DeleteFlow.version, "confirm", {"resume": resume})
-    await services.dialogs.save(turn.user.id, waiting, turn.now)
+        waiting = PendingDelete(state)
+    await services.dialogs.save(turn.user.id, waiting.to_state(), turn.now)
     return [_delete_question(turn.lang)]
 
 

@@ -25,6 +25,7 @@ from handlers.seeker.onboarding_state import (
     VERSION,
     Again,
     Ctx,
+    OnboardingData,
     Step,
     filled,
 )
@@ -93,17 +94,14 @@ def new_profile(turn: Turn, services: Services) -> SeekerProfile:
 async def _context(turn: Turn, services: Services, state: DialogState | None) -> tuple[Ctx, Step]:
     """Rebuild the turn's context from storage, upgrading a state saved by an older version."""
     profile = await services.seekers.get(turn.user.id) or new_profile(turn, services)
-    data = state.data if state is not None else {}
-    stored = data.get("answered", [])
-    answered = {str(n) for n in stored if n in FIELDS} if isinstance(stored, list) else set()
-    scratch = data.get("scratch", {})
+    data = OnboardingData.from_state(state)
     ctx = Ctx(
         turn=turn,
         services=services,
         profile=profile,
-        answered=answered | filled(profile),
-        scratch=dict(scratch) if isinstance(scratch, dict) else {},
-        editing=bool(data.get("editing", False)),
+        answered=set(data.answered) | filled(profile),
+        scratch=data.scratch,
+        editing=data.editing,
     )
     name = state.step if state is not None else Step.NEXT.value
     if state is not None and state.version != VERSION:
@@ -219,8 +217,7 @@ async def _finish(ctx: Ctx, step: Step) -> list[Reply]:
         shown = t("commands.profile.show", ctx.lang, summary=summary(ctx.profile, ctx.lang))
         return [Reply("\n".join([*ctx.notes, shown]))]
     await services.seekers.save(ctx.profile, turn.now)
-    data = {"answered": sorted(ctx.answered), "scratch": ctx.scratch, "editing": ctx.editing}
-    await services.dialogs.save(turn.user.id, DialogState(FLOW, VERSION, step, data), turn.now)
+    await services.dialogs.save(turn.user.id, ctx.data().to_state(step), turn.now)
     return [ask(ctx, step, ctx.notes)]
 
 

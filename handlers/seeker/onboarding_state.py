@@ -6,12 +6,14 @@ Kept apart from the steps (`handlers.seeker.onboarding`) so that the questions
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from handlers.context import Services, Turn
 from handlers.seeker.profile_view import FIELDS
+from models.repos.dialogs import DialogState
 from models.seeker import SeekerProfile
 
 FLOW = "onboarding"
@@ -69,6 +71,77 @@ class Again:
 
 
 @dataclass(slots=True)
+class Scratch:
+    """A step's unfinished input: a bare pay figure waiting for its unit (步骤 ask_pay_unit), or a
+    shared point and its district waiting for consent to keep it (ask_keep_location)."""
+
+    amount: int | float | None = None
+    location: tuple[float, float] | None = None
+    near: str | None = None
+
+    def to_data(self) -> dict[str, Any]:
+        """JSON with only what is set, the keys every version has stored."""
+        out: dict[str, Any] = {}
+        if self.amount is not None:
+            out["amount"] = self.amount
+        if self.location is not None:
+            out["location"] = list(self.location)
+        if self.near is not None:
+            out["near"] = self.near
+        return out
+
+    @classmethod
+    def from_data(cls, data: Any) -> Scratch:
+        """Inverse of `to_data`; a value of the wrong shape reads as not set."""
+        if not isinstance(data, Mapping):
+            return cls()
+        amount, point, near = data.get("amount"), data.get("location"), data.get("near")
+        return cls(
+            amount=amount if isinstance(amount, int | float) else None,
+            location=(float(point[0]), float(point[1]))
+            if isinstance(point, list) and len(point) == 2
+            else None,
+            near=str(near) if near is not None else None,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class OnboardingData:
+    """What onboarding keeps between turns in `dialog_states.data`, typed.
+
+    Versions 1 and 2 of the flow stored the same keys (`answered`, `scratch`, `editing`); they
+    differ in step names only (`handlers.seeker.onboarding.RENAMED`).
+    """
+
+    answered: frozenset[str] = frozenset()
+    scratch: Scratch = field(default_factory=Scratch)
+    editing: bool = False
+
+    def to_state(self, step: str) -> DialogState:
+        """The dialog state to store at `step`, stamped with this version of the flow."""
+        data = {
+            "answered": sorted(self.answered),
+            "scratch": self.scratch.to_data(),
+            "editing": self.editing,
+        }
+        return DialogState(FLOW, VERSION, step, data)
+
+    @classmethod
+    def from_state(cls, state: DialogState | None) -> OnboardingData:
+        """The data of a stored onboarding state of any version; empty for another flow's."""
+        if state is None or state.flow != FLOW:
+            return cls()
+        data = state.data
+        stored = data.get("answered", [])
+        answered = {str(n) for n in stored if n in FIELDS} if isinstance(stored, list) else set()
+        return cls(
+            answered=frozenset(answered),
+            scratch=Scratch.from_data(data.get("scratch")),
+            editing=bool(data.get("editing", False)),
+        )
+
+
+@dataclass(slots=True)
 class Ctx:
     """One turn inside onboarding: the profile being filled and the dialog's own notes.
 
@@ -81,7 +154,7 @@ class Ctx:
     services: Services
     profile: SeekerProfile
     answered: set[str]
-    scratch: dict[str, Any] = field(default_factory=dict)
+    scratch: Scratch = field(default_factory=Scratch)
     editing: bool = False
     notes: list[str] = field(default_factory=list)
 
@@ -89,6 +162,10 @@ class Ctx:
     def lang(self) -> str:
         """The seeker's language."""
         return self.turn.lang
+
+    def data(self) -> OnboardingData:
+        """What this turn leaves for the next one."""
+        return OnboardingData(frozenset(self.answered), self.scratch, self.editing)
 
     def answer(self, name: str, **changes: Any) -> None:
         """Record an answer to field `name` (the profile is saved after the step)."""

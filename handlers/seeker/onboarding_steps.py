@@ -191,25 +191,25 @@ async def on_pay(msg: Incoming, ctx: Ctx) -> Step | Again:
         ctx.answer("pay", pay=Pay(min=amount, unit=PayUnit.MONTH))
         ctx.notes.append(t("onboarding.pay_assumed_month", ctx.lang, amount=number(amount)))
         return Step.NEXT
-    ctx.scratch["amount"] = amount
+    ctx.scratch.amount = amount
     return Step.PAY_UNIT
 
 
 async def on_pay_unit(msg: Incoming, ctx: Ctx) -> Step | Again:
     """The unit of a bare figure: 元/月, 元/天 (日结), 元/小时 or 计件."""
-    amount = ctx.scratch.get("amount")
-    if not isinstance(amount, int | float):
+    amount = ctx.scratch.amount
+    if amount is None:
         return Step.PAY
     stated = stated_pay(msg.text)
     if stated is not None:
-        ctx.scratch.pop("amount", None)
+        ctx.scratch.amount = None
         ctx.answer("pay", pay=stated)
         return Step.NEXT
     value = _pick(msg, "unit")
     unit = _read_unit(value if value is not None else msg.text)
     if unit is None:
         return Again(t("onboarding.bad.pay_unit", ctx.lang))
-    ctx.scratch.pop("amount", None)
+    ctx.scratch.amount = None
     period = "日结" if unit is PayUnit.DAY else None
     ctx.answer("pay", pay=Pay(min=float(amount), unit=unit, period=period))
     return Step.NEXT
@@ -229,8 +229,8 @@ async def on_districts(msg: Incoming, ctx: Ctx) -> Step | Again:
             else (*ctx.profile.districts, near)
         )
         ctx.answer("districts", districts=chosen)
-        ctx.scratch["location"] = [msg.location.lat, msg.location.lon]
-        ctx.scratch["near"] = near
+        ctx.scratch.location = (msg.location.lat, msg.location.lon)
+        ctx.scratch.near = near
         return Step.KEEP_LOCATION
     value = _pick(msg, "district")
     if value == "any" or (value is None and is_any(msg.text)):
@@ -261,16 +261,15 @@ async def on_districts(msg: Incoming, ctx: Ctx) -> Step | Again:
 
 async def on_keep_location(msg: Incoming, ctx: Ctx) -> Step | Again:
     """Keep the exact point only with the seeker's consent; otherwise the district is enough."""
-    point = ctx.scratch.get("location")
+    point = ctx.scratch.location
     value = _pick(msg, "keep")
     keep = value == "yes" or (value is None and is_yes(msg.text))
     drop = value == "no" or (value is None and is_no(msg.text))
-    if isinstance(point, list) and len(point) == 2 and not (keep or drop):
+    if point is not None and not (keep or drop):
         return Again(t("onboarding.bad.keep_location", ctx.lang))
-    ctx.scratch.pop("location", None)
-    ctx.scratch.pop("near", None)
-    if keep and isinstance(point, list) and len(point) == 2:
-        ctx.profile = ctx.profile.with_(location=Location(float(point[0]), float(point[1])))
+    ctx.scratch.location = ctx.scratch.near = None
+    if keep and point is not None:
+        ctx.profile = ctx.profile.with_(location=Location(*point))
     elif drop:
         ctx.profile = ctx.profile.with_(location=None)
     return Step.NEXT

@@ -91,8 +91,8 @@ def _pay(ctx: Ctx) -> Reply:
 
 
 def _pay_unit(ctx: Ctx) -> Reply:
-    amount = ctx.scratch.get("amount", "")
-    shown = f"{amount:g}" if isinstance(amount, float | int) else str(amount)
+    amount = ctx.scratch.amount
+    shown = f"{amount:g}" if amount is not None else ""
     choices = tuple(  # 年薪 is read from what seekers type, never offered as a button
         _c(t(f"onboarding.unit.{u.value}", ctx.lang), "unit", u.value)
         for u in PayUnit
@@ -114,7 +114,7 @@ def _districts(ctx: Ctx) -> Reply:
 
 
 def _keep_location(ctx: Ctx) -> Reply:
-    near = str(ctx.scratch.get("near", ""))
+    near = ctx.scratch.near or ""
     choices = (
         _c(t("onboarding.choice.keep_yes", ctx.lang), "keep", "yes"),
         _c(t("onboarding.choice.keep_no", ctx.lang), "keep", "no"),

@@ -25,6 +25,21 @@ class DialogState:
     step: str
     data: dict[str, Any] = field(default_factory=dict)
 
+    def to_json(self) -> dict[str, Any]:
+        """The state as one JSON value, for a flow that keeps another's state to go back to."""
+        return {"flow": self.flow, "version": self.version, "step": self.step, "data": self.data}
+
+    @classmethod
+    def from_json(cls, value: Any) -> DialogState | None:
+        """Inverse of `to_json`; None for anything else (nothing, or a damaged value)."""
+        if not isinstance(value, dict) or not isinstance(value.get("data"), dict):
+            return None
+        try:
+            flow, version, step = str(value["flow"]), int(value["version"]), str(value["step"])
+        except (KeyError, TypeError, ValueError):
+            return None
+        return cls(flow, version, step, value["data"])
+
 
 class DialogRepo:
     """The dialog_states table; state lives here, never only in memory."""
