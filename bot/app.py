@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -19,6 +20,8 @@ from models.db import Database, is_postgres, sqlite_path
 
 if TYPE_CHECKING:
     from matching.encoder import Encoder
+
+log = logging.getLogger(__name__)
 
 
 def policy_from(settings: Settings) -> Policy:
@@ -61,7 +64,7 @@ async def open_services(
 async def open_matcher(db: Database, settings: Settings) -> Matcher:
     """The matcher, its index files next to the database file (synced with it on open)."""
     encoder = await asyncio.to_thread(shared_encoder, settings.embedding_model, settings.cache_dir)
-    return await Matcher.open(
+    matcher = await Matcher.open(
         db,
         encoder,
         index_dir(settings),
@@ -69,6 +72,15 @@ async def open_matcher(db: Database, settings: Settings) -> Matcher:
         lang=settings.lang,
         progress=sys.stderr.isatty(),
     )
+    if (report := matcher.opened) is not None:  # how much the model ran on open, for operators
+        counts = {
+            "postings": report.postings,
+            "seekers": report.seekers,
+            "encoded": report.encoded,
+        }
+        log.info("matcher open: %s postings, %s seekers, %s texts encoded", *counts.values(),
+                 extra=counts)  # fmt: skip
+    return matcher
 
 
 def index_dir(settings: Settings) -> Path:

@@ -54,7 +54,7 @@ class Settings(BaseSettings):
     gig_expiry_days: int = Field(3, description="Days until a gig (零工) posting expires.")
     job_expiry_days: int = Field(30, description="Days until other postings expire.")
     reach_threshold: float = Field(
-        0.45, description="Lowest match score at which a new posting is pushed to a seeker."
+        0.3, description="Lowest match score at which a new posting is pushed to a seeker."
     )
     service_area: str = Field(
         "天津市",

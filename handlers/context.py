@@ -35,7 +35,7 @@ class Policy:
     risk_hold_threshold: float = 0.5
     gig_expiry_days: int = 3
     job_expiry_days: int = 30
-    reach_threshold: float = 0.45
+    reach_threshold: float = 0.3
     service_area: str = "天津市"
     quiet_start: int = 22
     quiet_end: int = 7

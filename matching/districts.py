@@ -67,7 +67,9 @@ _BORDERS = (
     ("西青区", "津南区"), ("西青区", "静海区"), ("西青区", "武清区"), ("津南区", "静海区"),
     ("津南区", "滨海新区"), ("北辰区", "武清区"), ("北辰区", "宁河区"), ("武清区", "宝坻区"),
     ("宝坻区", "蓟州区"), ("宝坻区", "宁河区"), ("静海区", "滨海新区"), ("宁河区", "滨海新区"),
+    ("河东区", "津南区"), ("南开区", "河北区"),  # across the Haihe (东南 of 河东; 三岔河口)
 )  # fmt: skip
+# Not neighbours: 南开区 and 北辰区 (红桥区 lies between them).
 _ADJACENT = frozenset(frozenset(pair) for pair in _BORDERS)
 
 # Short forms, old names and areas → district. 和平/河东/河西/河北 are ordinary words (河北 is

@@ -5,7 +5,9 @@ index persisted next to the database. On open and on `sync()` it compares what i
 the database: id -> updated_at decides which rows to reload, and each vector's stamp (a hash
 of the model and the embedded text) decides whether it can be reused or must be encoded. So a
 deleted or stale index file, or a posting written behind the matcher's back, is repaired by
-the next sync, encoding only texts not yet in the index. Every call into the core goes through
+the next sync. A text not in the index is looked up in the database (text_vectors) before it
+is encoded, and what is encoded is stored there: a new worker, a restart or a lost index file
+runs the model only on texts never encoded before. Every call into the core goes through
 `_blocking` (matching/bridge.py: asyncio.to_thread) under one thread lock.
 """
 
@@ -15,7 +17,7 @@ import asyncio
 import logging
 import threading
 from collections.abc import Collection, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
@@ -35,6 +37,7 @@ from models.db import Database
 from models.posting import Posting
 from models.repos.postings import PostingRepo
 from models.repos.seekers import SeekerRepo
+from models.repos.text_vectors import TextKey, TextVectorRepo
 from models.repos.users import UserRepo
 from models.seeker import SeekerProfile
 
@@ -77,6 +80,7 @@ class Matcher:
         self._postings = PostingRepo(db)
         self._seekers = SeekerRepo(db)
         self._users = UserRepo(db)
+        self._stored = TextVectorRepo(db)
         stem = db.stem
         self._files = {
             "postings": index_dir / f"{stem}.postings.index.npz",
@@ -347,7 +351,7 @@ class Matcher:
     async def _put_postings(self, postings: list[Posting], gone: Collection[int]) -> int:
         texts = [posting_text(p) for p in postings]
         ids = [p.id or 0 for p in postings]
-        stamps, new, vectors = await self._missing("postings", ids, texts, "passage")
+        stamps, new, vectors, encoded = await self._missing("postings", ids, texts, "passage")
         postings = await self._categorised(postings, texts)
 
         def apply() -> None:
@@ -356,12 +360,12 @@ class Matcher:
                 self._posting_side.put(postings, stamps, new, vectors)
 
         await _blocking(apply)
-        return len(new)
+        return encoded
 
     async def _put_seekers(self, profiles: list[SeekerProfile], gone: Collection[int]) -> int:
         texts = [seeker_text(p) for p in profiles]
         ids = [p.user_id for p in profiles]
-        stamps, new, vectors = await self._missing("seekers", ids, texts, "query")
+        stamps, new, vectors, encoded = await self._missing("seekers", ids, texts, "query")
 
         def apply() -> None:
             with self._core:
@@ -370,12 +374,13 @@ class Matcher:
                 side.put(profiles, stamps, new, vectors, self._posting_side.words)
 
         await _blocking(apply)
-        return len(new)
+        return encoded
 
     async def _missing(
         self, side: str, ids: list[int], texts: list[str], kind: Literal["query", "passage"]
-    ) -> tuple[list[int], list[int], F32]:
-        """Stamps of the texts, positions whose index entry is missing or stale, their vectors."""
+    ) -> tuple[list[int], list[int], F32, int]:
+        """Stamps of the texts, positions whose index entry is missing or stale, their vectors
+        (stored ones or encoded), and how many were encoded."""
         model = self._encoder.model_id
         stamps = [stamp(t, model) for t in texts]
 
@@ -385,7 +390,29 @@ class Matcher:
                 return [i for i, key in enumerate(ids) if index.stamp_of(key) != stamps[i]]
 
         new = await _blocking(stale)
-        return stamps, new, await self._encode([texts[i] for i in new], kind)
+        owners = [ids[i] for i in new] if side == "seekers" else None
+        vectors, encoded = await self._stored_or_encoded([texts[i] for i in new], kind, owners)
+        return stamps, new, vectors, encoded
+
+    async def _stored_or_encoded(
+        self, texts: list[str], kind: Literal["query", "passage"], owners: list[int] | None
+    ) -> tuple[F32, int]:
+        """Vectors of texts read from the database where stored, the rest encoded and stored
+        (a seeker's under their user id: `owners`); and how many were encoded."""
+        vectors = np.zeros((len(texts), self._encoder.dim), dtype=np.float32)
+        identity = f"{self._encoder.model_id}\n{kind}"
+        todo = [i for i, text in enumerate(texts) if text]
+        keys = [TextKey(identity, texts[i], owners[i] if owners else None) for i in todo]
+        found = await self._stored.found(keys)
+        for row, blob in found.items():
+            vectors[todo[row]] = np.frombuffer(blob, dtype="<f4")
+        rest = [row for row in range(len(todo)) if row not in found]
+        if rest:
+            fresh = await self._encode([texts[todo[row]] for row in rest], kind)
+            vectors[[todo[row] for row in rest]] = fresh
+            items = [(keys[row], fresh[n].astype("<f4").tobytes()) for n, row in enumerate(rest)]
+            await self._stored.store(items, datetime.now(UTC))
+        return vectors, len(rest)
 
     async def _encode(self, texts: list[str], kind: Literal["query", "passage"]) -> F32:
         """Embeddings of texts; an empty text (a profile with nothing to say) gets zeros."""
@@ -421,14 +448,17 @@ class Matcher:
         if hits:
             vectors[hits] = held
         rest = [i for i in range(len(texts)) if i not in set(hits)]
-        if rest:
+        if rest and side == "postings":
+            stored, _ = await self._stored_or_encoded([texts[i] for i in rest], kind, None)
+            vectors[rest] = stored
+        elif rest:  # a seeker's text outside the index may be an ad hoc wish: not stored
             vectors[rest] = await self._encode([texts[i] for i in rest], kind)
         return vectors
 
     async def _category_centroids(self) -> F32:
         """The A–Q codes' vectors, encoded once per matcher."""
         if self._centroids is None:
-            self._centroids = await self._encode(category_queries(), "query")
+            self._centroids = (await self._stored_or_encoded(category_queries(), "query", None))[0]
         return self._centroids
 
     async def _categorised(self, postings: list[Posting], texts: list[str]) -> list[Posting]:

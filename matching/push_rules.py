@@ -23,8 +23,6 @@ from matching.districts import (
     CENTRAL_DISTRICTS,
     adjacent,
     canonical,
-    centre,
-    district_distance_km,
     haversine_km,
     nearest_district,
     parse_area,
@@ -293,33 +291,32 @@ def _place(
         if cosine >= rules.strong_bar and _own_words_match(profile, posting):
             return True, "unknown_strong"
         return False, "unplaced"
-    if located and profile.location is not None:
-        home = nearest_district(profile.location.lat, profile.location.lon)
-        if district is not None and (district == home or district in profile.districts):
-            return True, "district"
-        limit = profile.max_km if profile.max_km is not None else DEFAULT_MAX_KM
-        point = (
-            (posting.lat, posting.lon)
-            if posting.lat is not None and posting.lon is not None
-            else centre(district or "")
-        )
-        km = haversine_km(profile.location.lat, profile.location.lon, *point)
-        return (True, "distance") if km <= limit else (False, "too_far")
-    if not profile.districts:
-        return True, "any"
-    assert district is not None or posting.lat is not None
-    if district is None:
-        return False, "outside_districts"
     chosen = [canonical(d) or d for d in profile.districts]
-    if district in chosen:
+    if located and profile.location is not None:
+        chosen.append(nearest_district(profile.location.lat, profile.location.lon))
+    if not chosen:
+        return True, "any"
+    if district is not None and district in chosen:
         return True, "district"
-    if profile.max_km is not None:
-        # A stated travel limit is tighter than "next door": seat distance decides.
-        km = min(district_distance_km(d, district) for d in chosen if canonical(d))
-        return (True, "distance") if km <= profile.max_km else (False, "too_far")
+    if located and profile.location is not None and posting.lat is not None:
+        # Both points known: the seeker's travel limit decides, whatever the districts.
+        assert posting.lon is not None
+        limit = profile.max_km if profile.max_km is not None else DEFAULT_MAX_KM
+        km = haversine_km(profile.location.lat, profile.location.lon, posting.lat, posting.lon)
+        return (True, "distance") if km <= limit else (False, "too_far")
+    if district is None:
+        assert posting.lat is not None
+        assert posting.lon is not None
+        district = nearest_district(posting.lat, posting.lon)
+        if district in chosen:
+            return True, "district"
+    # The posting is known only by its district. Neighbouring seats are 5-70 km apart (塘沽 to
+    # 静海) while the job may sit just across the seeker's border, so a seat distance says
+    # nothing of the job's: the districts decide (the seeker's, their home's, and neighbours),
+    # and a travel limit waits for a point to measure.
     if any(_neighbours(d, district) for d in chosen):
         return True, "neighbour"
-    return False, "outside_districts"
+    return False, "too_far" if located else "outside_districts"
 
 
 # How a post locates its work: a name before a kind of place (银河国际购物中心, 京津新城,

@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from matching.columns import (
+    CODES,
     PostingBatch,
     SeekerBatch,
     Table,
@@ -58,6 +59,42 @@ N_REACH_WORDS = 300
 # Rows added per step when many arrive at once: bounds the tokeniser's temporary arrays
 # (~40 MB per 5,000 postings instead of 2 GB for 100k at once).
 CHUNK = 5_000
+
+
+class TradeRows:
+    """Per category code, the table rows of seekers who chose it (dead rows included: the
+    caller masks by `alive`). Reverse matching takes the rows of the posting's one or two
+    trades from here instead of testing every seeker's category bits: at 1M seekers the
+    scan alone read 1M ints and built a 1M mask per posting."""
+
+    def __init__(self) -> None:
+        self._chunks: list[list[Rows]] = [[] for _ in CODES]
+        self._joined: list[Rows | None] = [None] * len(CODES)
+
+    def add(self, rows: Rows, bits: NDArray[np.int32]) -> None:
+        """Record new rows under each category bit they carry."""
+        for code in range(len(CODES)):
+            chosen = rows[((bits >> code) & 1) == 1]
+            if len(chosen):
+                self._chunks[code].append(chosen.astype(np.int64))
+                self._joined[code] = None
+
+    def rows(self, bits: int) -> list[Rows]:
+        """Row lists of the categories in a bit set (a row may be in two of them)."""
+        return [self._code_rows(int(code)) for code in wanted_codes(bits)]
+
+    def nbytes(self) -> int:
+        """Bytes of the row lists."""
+        return sum(c.nbytes for chunks in self._chunks for c in chunks)
+
+    def _code_rows(self, code: int) -> Rows:
+        joined = self._joined[code]
+        if joined is None:
+            chunks = self._chunks[code]
+            joined = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int64)
+            self._chunks[code] = [joined] if len(joined) else []
+            self._joined[code] = joined
+        return joined
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +228,7 @@ class SeekerSide:
         self.weights = weights
         self.table: Table[SeekerBatch] = Table(SeekerBatch, keep_vectors=True)
         self.words = InvertedIndex()
+        self.trades = TradeRows()
 
     def put(
         self,
@@ -214,14 +252,16 @@ class SeekerSide:
             batch = seeker_batch(chunk, self.weights)
             nothing = [None] * len(keys)
             rows = self.table.extend(keys, batch, nothing, embedded[start : start + CHUNK])
+            self.trades.add(rows, batch.category_bits)
             terms, docs = corpus_keys([seeker_keywords(p) for p in chunk])
             terms, owners, shares = query_factors(terms, docs, posting_words_index)
             self.words.add(terms, rows[owners], shares, len(chunk), len(terms))
         self.words.settle()
 
     def nbytes(self) -> dict[str, int]:
-        """Bytes by part: the vector index, columns and kept embeddings, the word index."""
-        return _side_bytes(self.index, self.table, self.words)
+        """Bytes by part: the vector index, columns and kept embeddings, the word index, the
+        per-trade row lists."""
+        return {**_side_bytes(self.index, self.table, self.words), "trades": self.trades.nbytes()}
 
     def drop(self, ids: Collection[int]) -> None:
         """Forget seekers (paused, found work, deleted their data, withdrew consent)."""
@@ -254,8 +294,8 @@ class SeekerSide:
         by_vector = found[found >= 0]
         # The pool's cosines again from the kept float32 vectors: the index stores float16.
         cosines = table.cosines(by_vector, vector)
-        wanted = (table.column("category_bits") & target.category_bits[0]) != 0
-        pools = [by_vector, _best(lexical, alive, N_REACH_WORDS), np.flatnonzero(alive & wanted)]
+        in_trade = self.trades.rows(int(target.category_bits[0]))
+        pools = [by_vector, _best(lexical, alive, N_REACH_WORDS), *in_trade]
         rows = _union(pools, alive)
         # Only the posting's district column of the seekers' place arrays is needed.
         district = int(target.district[0])

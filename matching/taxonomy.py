@@ -15,9 +15,16 @@ from dataclasses import dataclass
 
 import ahocorasick  # type: ignore[import-not-found,unused-ignore]
 
-from matching.taxonomy_words import BLOCKERS, BRANDS, CATEGORY_WORDS, OFF_FORM
+from matching.taxonomy_words import (
+    BLOCKERS,
+    BRANDS,
+    CATEGORY_WORDS,
+    OFF_FORM,
+    PORTABLE,
+    WORKPLACES,
+)
 
-__all__ = ["BRANDS", "CATEGORIES", "Category", "classify", "codes_in", "label"]
+__all__ = ["BRANDS", "CATEGORIES", "Category", "classify", "codes_in", "deciding_place", "label"]
 
 # Weights: a word in the title counts 3x a word in the text; a job title 1.0, a looser synonym
 # 0.6, a brand or slang word 0.8. Confidence = score / (score + 1.5): one job title in the title
@@ -114,11 +121,49 @@ def _word_bounded(text: str, start: int, end: int) -> bool:
     )
 
 
+def _automaton(words: dict[str, str]) -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for word, code in words.items():
+        key = unicodedata.normalize("NFKC", word).lower()
+        automaton.add_word(key, (key, code))
+    automaton.make_automaton()
+    return automaton
+
+
+_PLACES = _automaton(WORKPLACES)
+_PORTABLE = _automaton(dict.fromkeys(PORTABLE, ""))
+
+
+def deciding_place(text: str) -> str | None:
+    """The trade of the first workplace the text names ("汽修厂" → G, "饭店" → I), else None."""
+    folded = unicodedata.normalize("NFKC", text or "").lower()
+    for _end, (_key, code) in _PLACES.iter_long(folded):
+        if code:
+            return str(code)
+    return None
+
+
+def _only_portable(noun: str) -> bool:
+    """Whether the job noun is a portable one (学徒, 服务员…) and names no real trade beside it."""
+    folded = unicodedata.normalize("NFKC", noun or "").lower()
+    if not any(True for _ in _PORTABLE.iter_long(folded)):
+        return False
+    titles = {key for _end, (key, _w, is_title) in _AUTOMATON.iter_long(folded) if is_title}
+    return all(key in PORTABLE for key in titles)
+
+
 def classify(text: str, title: str = "") -> list[tuple[str, float]]:
-    """Categories the text is about, as (code, confidence 0..1), best first; empty when none."""
+    """Categories the text is about, as (code, confidence 0..1), best first; empty when none.
+
+    A portable job noun (学徒, 服务员, 小工…) takes the trade of the workplace the post names
+    (汽修厂学徒 → G); a real trade (电工, 厨师) keeps its own wherever it works.
+    """
     scores = _hits(text)
     for code, score in _hits(title).items():
         scores[code] += TITLE_WEIGHT * score
+    place = deciding_place(f"{title}\n{text}") if _only_portable(title or text) else None
+    if place is not None:
+        scores[place] = max(scores.values(), default=0.0) + TITLE_WEIGHT
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
     return [(code, round(score / (score + _HALF), 3)) for code, score in ranked]
 

@@ -301,3 +301,35 @@ BRANDS.update({
     "看停车场": ("H",), "停车场收费": ("H",), "搓澡": ("K",), "美甲": ("K",), "做手工": ("J",),
     "串珠子": ("J",), "快递分拣": ("C", "B"), "快递分拣员": ("C", "B"),  # sorting: warehouse work
 })  # fmt: skip
+
+# Workplaces (issue 14): where a post says the work is done decides the trade of a portable job
+# noun ("汽修厂学徒" is G, "饭店服务员" I, "超市理货员" M). A longer word wins the longest match,
+# so "汽修厂" is G, not the 厂 of J; "厂家" (the maker, in any trade) decides nothing.
+WORKPLACES: dict[str, str] = {
+    **dict.fromkeys(("汽修厂", "修理厂", "汽修店", "4s店", "洗车店", "汽车美容店", "轮胎店"), "G"),
+    **dict.fromkeys(("饭店", "餐馆", "餐厅", "酒楼", "食堂", "面馆", "烧烤店", "火锅店",
+                     "快餐店", "小吃店", "奶茶店", "咖啡店", "后厨"), "I"),
+    **dict.fromkeys(("酒店", "宾馆", "度假村", "民宿", "农家院", "景区", "旅行社"), "L"),
+    **dict.fromkeys(("超市", "商场", "便利店", "专卖店", "卖场"), "M"),
+    **dict.fromkeys(("工地", "项目部", "施工队", "建筑公司", "自建房"), "O"),
+    **dict.fromkeys(("物流园", "物流公司", "仓库", "货运站", "配送中心", "堆场", "码头"), "B"),
+    **dict.fromkeys(("快递站", "快递点", "快递驿站", "菜鸟驿站"), "C"),
+    **dict.fromkeys(("美容院", "理发店", "美发店", "发廊", "足疗店", "养生馆", "按摩店",
+                     "美甲店"), "K"),
+    **dict.fromkeys(("医院", "诊所", "药店", "药房", "养老院", "卫生院"), "N"),
+    **dict.fromkeys(("小区", "物业", "写字楼"), "H"),
+    **dict.fromkeys(("学校", "公司办公室"), "D"),
+    **dict.fromkeys(("工厂", "厂", "车间", "厂房"), "J"),
+    **dict.fromkeys(("农场", "大棚", "鱼塘", "养殖场", "猪场", "鸡场", "稻田"), "P"),
+    **dict.fromkeys(("学校食堂", "医院食堂", "工厂食堂"), "I"),
+    **dict.fromkeys(("厂家", "厂长"), ""),
+}  # fmt: skip
+
+# Job nouns any trade hires (issue 14): their trade is the workplace's when the post names one.
+# A real trade (电工, 焊工, 厨师, 保洁, 保安, 司机) is not here: it keeps its own trade.
+PORTABLE = frozenset((
+    "学徒", "学徒工", "服务员", "收银员", "收银", "普工", "杂工", "打杂", "小工", "力工", "壮工",
+    "帮工", "临时工", "工人", "文员", "销售", "销售员", "库管", "库管员", "保管员", "理货员",
+    "理货", "跟车", "跟车员", "装卸工", "搬运工", "店员", "营业员", "前台", "前台接待", "接待",
+    "技师",
+))  # fmt: skip

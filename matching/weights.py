@@ -2,7 +2,10 @@
 
 The hybrid score is a weighted mean of features in [0, 1] (the weights below sum to 1), minus
 the risk and far-away penalties, so a score reads as "how good a fit, 0..1" and one threshold
-(`Settings.reach_threshold`, 0.45) means the same thing for every seeker.
+(`Settings.reach_threshold`, 0.3) means the same thing for every seeker. That threshold only
+gathers a posting's candidates: the push bars (matching/push_rules.py) decide, so it sits below
+the scores of district-only neighbours that a seat distance drags down (on the dev push kit,
+0.45 -> 0.3 kept 24 more wanted pairs and added 3 unwanted; below 0.25 precision falls).
 """
 
 from __future__ import annotations
@@ -37,8 +40,8 @@ class Weights:
     trust: float = 0.05
 
     # Penalties subtracted after the weighted mean (not part of the sum of 1).
-    # risk_score in [0, 1] from intake; a 0.5 risk (the hold threshold) costs 0.15, which moves
-    # a good match (0.65) below the push threshold (0.45) only together with other doubts.
+    # risk_score in [0, 1] from intake; a 0.5 risk (the hold threshold) costs 0.15, so a risky
+    # posting ranks below its peers; whether it is pushed at all is the hold (push_rules.is_held).
     risk: float = 0.3
     # Beyond 1.5x the distance the seeker said they would travel: effectively out of reach
     # without being a hard gate (the design keeps hard gates to what the seeker made hard).

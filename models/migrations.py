@@ -562,6 +562,21 @@ CREATE TABLE job_pages (
 );
 """
 
+# Encoded vectors kept in the database (issue 20), so a new worker, a restart or a lost index
+# file never runs the model again on a text it encoded before. The key hashes the encoder's
+# identity (model and sequence length), the kind (query/passage) and the text, so another
+# model never reuses a stale vector. A seeker's row is keyed by their user id instead of their
+# text and holds the text's hash and the vector sealed with their key (models/repos/personal.py):
+# nothing of it is readable once 删除我的信息 shreds the key, and the row goes with the user.
+I20_TEXT_VECTORS = """
+CREATE TABLE text_vectors (
+    text_key BLOB PRIMARY KEY,                  -- sha256 (see models/repos/text_vectors.py)
+    user_id INTEGER REFERENCES users(id) ON DELETE CASCADE,  -- a seeker's; NULL: a posting's
+    vector BLOB NOT NULL                        -- float32 little-endian; a seeker's sealed
+) WITHOUT ROWID;
+CREATE INDEX text_vectors_user ON text_vectors (user_id);
+"""
+
 MIGRATIONS: list[Migration] = [
     Migration("0001_core", CORE),
     Migration("0007_wechat", WECHAT),
@@ -581,4 +596,5 @@ MIGRATIONS: list[Migration] = [
     Migration("i21kf_cursor", I21KF_CURSOR),
     Migration("i21groups_customer_groups", I21GROUPS_CUSTOMER_GROUPS),
     Migration("i13small_job_pages", I13SMALL_JOB_PAGES),
+    Migration("i20_text_vectors", I20_TEXT_VECTORS),
 ]

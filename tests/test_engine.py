@@ -244,13 +244,16 @@ async def test_index_files_persist_and_rebuild_on_disagreement(db, encoder, tmp_
     found = await third.search_text("月嫂", 3, now)
     assert found[0].posting_id == extra
 
-    # A deleted or damaged index file is rebuilt from the database.
+    # A deleted or damaged index file is rebuilt from the database, whose stored vectors
+    # (text_vectors) spare the model: nothing is encoded again.
     files[0].unlink()
     fourth = await Matcher.open(db, encoder, tmp_path, phrases=t)
-    assert fourth.opened.encoded == len(POSTS)  # 15 + 1 new - 1 closed
+    assert fourth.opened.postings_changed == len(POSTS)  # 15 + 1 new - 1 closed
+    assert fourth.opened.encoded == 0
     files[0].write_bytes(b"garbage")
     fifth = await Matcher.open(db, encoder, tmp_path, phrases=t)
-    assert fifth.opened.encoded == len(POSTS)
+    assert fifth.opened.postings_changed == len(POSTS)
+    assert fifth.opened.encoded == 0
     assert fifth.posting_count == len(POSTS)
 
 

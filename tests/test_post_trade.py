@@ -92,9 +92,9 @@ def test_real_model_the_workplace_decides_an_apprentice(reader):
     assert job.categories[0] == "G"  # not 实习/学徒 (Q): the garage is the trade
 
 
-def test_real_model_a_hotel_front_desk_is_asked_about(reader):
+def test_real_model_a_hotel_front_desk_is_the_hotel_trade(reader):
     job = read(reader, "宾馆招夜班前台1名，办入住退房，月薪4000，电话13800005555")
-    assert "L" in job.trade_options  # 前台 reads as 文员 (D) by keywords; the hotel says 酒店
+    assert job.categories[0] == "L"  # 前台 is portable (文员 D elsewhere); the hotel decides
     assert job.to_json()["trade_options"] == list(job.trade_options)
 
 
@@ -114,9 +114,9 @@ def test_yizhan_parse_reads_trades_by_meaning_and_lists_the_doubt(encoder):
     result = CliRunner().invoke(app, ["parse"], input="\n".join(lines) + "\n")
     assert result.exit_code == 0, result.output
     hotel, bad, garage = (json.loads(line) for line in result.output.splitlines())
-    assert "L" in hotel["trade_options"]
+    assert hotel["categories"][0] == "L"
     assert hotel["jobs"][0]["trade_options"] == hotel["trade_options"]
     assert (bad["line"], "error" in bad) == (2, True)
     assert (garage["line"], garage["categories"][0]) == (3, "G")
     plain = CliRunner().invoke(app, ["parse", "--keywords-only"], input=lines[2] + "\n")
-    assert json.loads(plain.output)["categories"][0] == "Q"  # 学徒 by keywords alone
+    assert json.loads(plain.output)["categories"][0] == "G"  # keywords: the garage decides 学徒

@@ -97,9 +97,14 @@ def test_place_districts_neighbours_and_a_tighter_limit():
     # Two central districts count as neighbours too.
     central = seeker(districts=("和平区",))
     assert decide(central, posting(district="河北区"), PLAIN, RULES).push
-    # A stated travel limit is tighter than "next door": the seats' distance decides.
+    # A posting known only by its district may begin across the seeker's border, so a travel
+    # limit does not turn a neighbour away (the seats say nothing of the job's distance) ...
     tight = seeker(max_km=5.0)
-    assert decide(tight, neighbour, PLAIN, RULES).failed == "place:too_far"
+    assert decide(tight, neighbour, PLAIN, RULES).cleared[3] == "place:neighbour"
+    # ... nor does a wide limit reach past them: the seats' distance is not the job's.
+    hebei = posting(district="河北区")  # no border with 西青; seats about 16 km apart
+    assert decide(seeker(), hebei, PLAIN, RULES).failed == "place:outside_districts"
+    assert decide(seeker(max_km=30.0), hebei, PLAIN, RULES).failed == "place:outside_districts"
     assert decide(seeker(districts=()), posting(district="蓟州区"), PLAIN, RULES).push
 
 
@@ -110,6 +115,10 @@ def test_place_by_distance_when_the_seeker_shared_a_location():
     assert decide(home, far, PLAIN, RULES).failed == "place:too_far"
     near_point = posting(district=None, lat=39.15, lon=117.05)
     assert decide(home, near_point, PLAIN, RULES).cleared[3] == "place:distance"
+    # A neighbouring district known only by name is near; with its own point, the limit decides.
+    assert decide(home, posting(district="北辰区"), PLAIN, RULES).cleared[3] == "place:neighbour"
+    far_point = posting(district="北辰区", lat=39.30, lon=117.13)  # 双口 is near; this is not
+    assert decide(home, far_point, PLAIN, RULES).failed == "place:too_far"
 
 
 def test_a_post_that_names_no_place_reaches_seekers_who_named_districts():
@@ -276,3 +285,15 @@ def test_a_named_city_or_remote_work_is_a_place_but_nothing_else_is():
     assert decide(seeker(), campus, PLAIN, RULES).cleared[3] == "place:city_only"
     remote = posting(district=None, description="在线客服，居家办公，月薪3500")
     assert decide(seeker(), remote, PLAIN, RULES).cleared[3] == "place:remote"
+
+
+def test_neighbours_follow_the_map_across_the_haihe_and_not_past_hongqiao():
+    dongli_side = seeker(districts=("河东区",))
+    assert decide(dongli_side, posting(district="津南区"), PLAIN, RULES).cleared[3] == (
+        "place:neighbour"
+    )
+    # 红桥区 lies between 南开 and 北辰: no border, and 北辰 is not central.
+    nankai = seeker(districts=("南开区",))
+    assert decide(nankai, posting(district="北辰区"), PLAIN, RULES).failed == (
+        "place:outside_districts"
+    )

@@ -70,3 +70,27 @@ def test_index_choice_figures_compare_layouts_against_exact_search():
         assert figures[name]["build_s"] >= 0.0
     assert figures["ivf_sq_fp16"]["bytes_per_vector"] < figures["ivf_flat"]["bytes_per_vector"]
     assert figures["ivf_sq8"]["bytes_per_vector"] < figures["ivf_sq_fp16"]["bytes_per_vector"]
+
+
+def test_trade_rows_give_the_same_reach_as_scanning_every_seeker(seekers):
+    """The per-trade row lists hold exactly the live seekers of a trade, after replacements
+    and removals too, so reverse matching reaches whom a scan of every seeker's bits would."""
+    profiles, matrix, words, postings, posting_vectors = seekers
+    side = _side("fp16", profiles, matrix, words)
+    rng = random.Random(5)
+    moved = bench.synthetic_seekers(300, rng, first_id=1)  # new trades for 300 known ids
+    side.put(moved, [0] * 300, [], np.zeros((0, bench.DIM), np.float32), words)
+    side.drop([p.user_id for p in profiles[1000:1400]])
+    table = side.table
+    alive = table.alive[: table.size]
+    for bits in [1, 2, 1 | 8, 1 << 16, (1 << 17) - 1, 0]:
+        mask = np.zeros(table.size, dtype=bool)
+        for pool in side.trades.rows(bits):
+            mask[pool] = True
+        scanned = alive & ((table.column("category_bits") & bits) != 0)
+        assert np.array_equal(np.flatnonzero(mask & alive), np.flatnonzero(scanned))
+    assert any(len(p) for p in side.trades.rows(1))
+    now = bench.NOW.timestamp()
+    for posting, vector in zip(postings, posting_vectors, strict=True):
+        found = side.reach(posting, vector, words, now, 0.45)
+        assert all(f.key not in range(1001, 1401) for f in found)

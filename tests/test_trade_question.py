@@ -12,7 +12,7 @@ from tests.chat_helpers import Chat
 
 pytestmark = pytest.mark.backends  # every database test runs on SQLite and PostgreSQL
 
-HOTEL = "宾馆招夜班前台1名，和平区，办入住退房，月薪4000，电话13800005555"
+HOTEL = "招夜班前台1名，和平区，办入住退房，月薪4000，电话13800005555"
 HARVEST = "西青区帮着收玉米装袋，招6人，干三天，一天200，电话13800009999"
 
 

@@ -42,25 +42,33 @@ def seal(key: bytes, user_id: int, field: str, text: str | None) -> str | None:
     """The text sealed for storage (None stays None: nothing personal to hide)."""
     if text is None:
         return None
+    return PREFIX + base64.b64encode(seal_bytes(key, user_id, field, text.encode())).decode()
+
+
+def seal_bytes(key: bytes, user_id: int, field: str, data: bytes) -> bytes:
+    """Bytes sealed for storage: the nonce, then the ciphertext and its tag."""
     nonce = os.urandom(_NONCE_BYTES)
-    sealed = AESGCM(key).encrypt(nonce, text.encode(), _aad(user_id, field))
-    return PREFIX + base64.b64encode(nonce + sealed).decode("ascii")
+    return nonce + AESGCM(key).encrypt(nonce, data, _aad(user_id, field))
+
+
+def unseal_bytes(key: bytes | None, user_id: int, field: str, data: bytes) -> bytes | None:
+    """`seal_bytes` undone; None when the key was shredded or the data does not open."""
+    if key is None:
+        return None
+    try:
+        return AESGCM(bytes(key)).decrypt(
+            data[:_NONCE_BYTES], data[_NONCE_BYTES:], _aad(user_id, field)
+        )
+    except InvalidTag:
+        return None
 
 
 def unseal(key: bytes | None, user_id: int, field: str, value: str | None) -> str | None:
     """The stored value in the clear; None when its key was shredded or it does not open."""
     if value is None or not value.startswith(PREFIX):
         return value
-    if key is None:
-        return None
-    data = base64.b64decode(value[len(PREFIX) :])
-    try:
-        plain = AESGCM(bytes(key)).decrypt(
-            data[:_NONCE_BYTES], data[_NONCE_BYTES:], _aad(user_id, field)
-        )
-    except InvalidTag:
-        return None
-    return plain.decode()
+    plain = unseal_bytes(key, user_id, field, base64.b64decode(value[len(PREFIX) :]))
+    return None if plain is None else plain.decode()
 
 
 def _aad(user_id: int, field: str) -> bytes:

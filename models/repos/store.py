@@ -29,6 +29,7 @@ from models.repos.register import RegisterRepo
 from models.repos.seekers import SeekerRepo
 from models.repos.staff import StaffRepo
 from models.repos.stats import StatsRepo
+from models.repos.text_vectors import TextVectorRepo
 from models.repos.users import UserRepo
 from models.repos.web_sessions import WebSessionRepo
 from models.repos.wechat import WeChatRepo
@@ -60,6 +61,7 @@ class Repos:
     seekers: SeekerRepo
     staff: StaffRepo
     stats: StatsRepo
+    text_vectors: TextVectorRepo
     users: UserRepo
     web_sessions: WebSessionRepo
     wechat: WeChatRepo
@@ -90,6 +92,7 @@ class Repos:
             seekers=SeekerRepo(db),
             staff=StaffRepo(db),
             stats=StatsRepo(db),
+            text_vectors=TextVectorRepo(db),
             users=UserRepo(db),
             web_sessions=WebSessionRepo(db),
             wechat=WeChatRepo(db),
