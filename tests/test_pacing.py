@@ -6,7 +6,7 @@ import random
 import pytest
 
 from bot.channels.base import Pace
-from bot.delivery.pacing import Pacer, achieved_rate, pace_violations, window_of
+from bot.delivery.pacing import SAFETY, Pacer, achieved_rate, pace_violations, window_of
 from tests.delivery_builders import FakeTime
 
 
@@ -116,3 +116,20 @@ async def test_a_lane_taking_over_waits_one_window_after_a_full_burst(clock):
         sends.append((time.monotonic(), f"c{i}"))
     assert pace_violations(sends, pace) == []
     assert sends[20][0] - sends[19][0] >= 1.0
+
+
+async def test_a_send_counts_from_when_it_completed_so_a_stall_cannot_bunch_arrivals():
+    # Three workers on 2 cores: a process stalled between the pacer's decision and its request
+    # reached the platform late; counted from the decision, the next window's sends followed
+    # it closely (21 arrivals within 0.95 s in the 30-kill chaos run).
+    now = [0.0]
+    pace = Pace(global_per_s=20.0)
+    count, span = window_of(pace)
+    pacer = Pacer(pace, clock=lambda: now[0], cold_start=False)
+    cells = [await pacer.acquire(f"c{i}") for i in range(count)]
+    after = span * (1 + SAFETY) + 0.01
+    assert pacer.delay("next", after) == 0.0  # counted from the decisions alone
+    now[0] = 0.5  # every request left (and was answered) only now
+    for i, cell in enumerate(cells):
+        pacer.completed(f"c{i}", cell)
+    assert pacer.delay("next", after) == pytest.approx(0.5 + span * (1 + SAFETY) - after)

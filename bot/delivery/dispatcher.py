@@ -367,7 +367,7 @@ class _Lane:
         wait = self.pacer.delay_now(address)
         if wait > MAX_PACE_WAIT_S:
             return self._later(c, wait, "paced", Hold.RATE, counted=False)
-        await self.pacer.acquire(address)
+        slot = await self.pacer.acquire(address)
         started = time.perf_counter()
         try:
             if self.keyed is not None:
@@ -391,6 +391,7 @@ class _Lane:
             log.exception("sender %s failed on %s", self.channel, c.key)
             return self._retry(c, f"error: {type(error).__name__}")
         finally:
+            self.pacer.completed(address, slot)  # counted from when the platform had it
             if self.d.metrics is not None:
                 elapsed = time.perf_counter() - started
                 self.d.metrics.send_seconds.labels(self.channel.value).observe(elapsed)
