@@ -58,8 +58,9 @@ from models.posting import Posting, Trust  # noqa: E402
 from models.seeker import SeekerProfile  # noqa: E402
 from models.values import Pay, PayUnit, WorkForm  # noqa: E402
 from scripts.bench_turns import ordinary_turns  # noqa: E402
+from scripts.shared_eval import DEV_POSTINGS  # noqa: E402
 
-DATA = ROOT.parent / "shared" / "eval" / "raw" / "jobhunting_share_cn" / "dev_postings.csv.gz"
+DATA = DEV_POSTINGS
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 DIM = 384
 WISHES = (

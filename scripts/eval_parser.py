@@ -44,13 +44,10 @@ from matching.parser import ParsedPost, parse_post, to_posting  # noqa: E402
 from matching.post_trade import TradeReader  # noqa: E402
 from matching.risk import assess  # noqa: E402
 from models.posting import Trust  # noqa: E402
+from scripts.shared_eval import DEV_POSTINGS, SHARED  # noqa: E402
 
 DATA = ROOT / "scripts" / "data"
-SHARED = next(
-    (p for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if p.exists()),
-    ROOT.parent / "shared",
-)
-DATASET = SHARED / "eval" / "raw" / "jobhunting_share_cn" / "dev_postings.csv.gz"
+DATASET = DEV_POSTINGS
 SCALAR_FIELDS = (
     "title", "category", "headcount", "pay", "period", "district", "contact_name", "age_min",
     "age_max", "gender", "start", "work_form",

@@ -17,14 +17,17 @@ import itertools
 import json
 import os
 import subprocess
+import sys
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-KIT = ROOT.parent / "shared" / "eval" / "push" / "dev_posts.jsonl"
-if not KIT.exists():
-    KIT = ROOT.parent.parent / "shared" / "eval" / "push" / "dev_posts.jsonl"
+sys.path.insert(0, str(ROOT))
+
+from scripts.shared_eval import PUSH_KIT  # noqa: E402
+
+KIT = PUSH_KIT / "dev_posts.jsonl"
 NOW = "2026-12-02T10:00:00+08:00"
 PER_DAY = {"day": 1.0, "month": 1 / 21.75, "hour": 8.0, "year": 1 / (12 * 21.75)}
 

@@ -20,7 +20,11 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-KIT = Path("/work/shared/eval/push/push_eval.py")
+sys.path.insert(0, str(ROOT))
+
+from scripts.shared_eval import PUSH_KIT  # noqa: E402
+
+KIT = PUSH_KIT / "push_eval.py"
 
 
 def main() -> None:

@@ -43,8 +43,9 @@ from models.posting import Posting  # noqa: E402
 from models.repos.postings import PostingRepo  # noqa: E402
 from models.seeker import SeekerProfile  # noqa: E402
 from models.values import Pay, PayUnit  # noqa: E402
+from scripts.shared_eval import DEV_POSTINGS  # noqa: E402
 
-DATA = ROOT.parent / "shared" / "eval" / "raw" / "jobhunting_share_cn" / "dev_postings.csv.gz"
+DATA = DEV_POSTINGS
 LABELS = ROOT / "scripts" / "data" / "eval_labels.csv"
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 K = 10

@@ -37,8 +37,9 @@ from bot.cli.matching import ProfileLine  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from handlers.seeker.jobs import ordered_matches  # noqa: E402
 from handlers.services.publishing import push_decisions  # noqa: E402
+from scripts.shared_eval import PUSH_KIT  # noqa: E402
 
-KIT = Path("/work/shared/eval/push/push_eval.py")
+KIT = PUSH_KIT / "push_eval.py"
 
 
 def load_kit(path: Path) -> ModuleType:

@@ -24,12 +24,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from matching.parser import parse_post  # noqa: E402
+from scripts.shared_eval import SHARED  # noqa: E402
 
 DATA = ROOT / "scripts" / "data"
-SHARED = next(
-    (p for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if p.exists()),
-    ROOT.parent / "shared",
-)
 SETS = {
     "push_dev": SHARED / "eval" / "push" / "dev_posts.jsonl",
     "gig": DATA / "gig_posts.jsonl",
