@@ -117,15 +117,7 @@ class DeliveryRepo:
         counts = []
         for suppressed in (False, True):
             chosen = [m for m in matches if (m[0] in reached) == suppressed]
-            values = (
-                posting_id,
-                "suppressed" if suppressed else "queued",
-                at,
-                "near_duplicate" if suppressed else None,
-                at,
-                at,
-            )
-            counts.append(await self._insert(tx, chosen, values, bars or {}))
+            counts.append(await self._insert(tx, posting_id, chosen, suppressed, at, bars or {}))
         if counts[0]:
             await tx.notify(DUE_TOPIC)
         return counts[0], counts[1]
@@ -133,12 +125,15 @@ class DeliveryRepo:
     async def _insert(
         self,
         tx: Tx,
+        posting_id: int,
         matches: Sequence[tuple[int, float, str]],
-        values: tuple[object, ...],
+        suppressed: bool,
+        at: str | None,
         bars: Mapping[int, str],
     ) -> int:
-        """Insert the deliveries of one state, best first (ids follow the matches' order);
-        returns how many were new. On PostgreSQL one set-based statement over arrays: a posting
+        """Insert the deliveries of one state (queued, or suppressed as a near-duplicate), best
+        first (ids follow the matches' order), due, created and updated `at`; returns how many
+        were new. On PostgreSQL one set-based statement over arrays: a posting
         reaches tens of thousands of seekers, and a statement per row took 1-2 s there at 1M
         seekers (scripts/bench_city.py). SQLite runs in process, where a statement per row is
         as fast."""
@@ -149,7 +144,7 @@ class DeliveryRepo:
             " push_bars, due_at, outcome, created_at, updated_at) SELECT u.id, ?, u.channel, ?,"
         )
         tail = " ON CONFLICT (seeker_user_id, posting_id) DO NOTHING"
-        posting_id, state, due_at, outcome, created_at, updated_at = values
+        state, outcome = ("suppressed", "near_duplicate") if suppressed else ("queued", None)
         if self._db.backend == "postgresql":
             cur = await tx.execute(
                 f"{head} m.score, m.reason, m.bars, ?, ?, ?, ?"
@@ -160,10 +155,10 @@ class DeliveryRepo:
                 (
                     posting_id,
                     state,
-                    due_at,
+                    at,
                     outcome,
-                    created_at,
-                    updated_at,
+                    at,
+                    at,
                     [m[0] for m in matches],
                     [m[1] for m in matches],
                     [m[2] for m in matches],
@@ -172,8 +167,8 @@ class DeliveryRepo:
             )
             return max(cur.rowcount, 0)
         rows = [
-            (posting_id, state, score, reason, bars.get(user_id, ""), due_at, outcome,
-             created_at, updated_at, user_id)
+            (posting_id, state, score, reason, bars.get(user_id, ""), at, outcome, at, at,
+             user_id)
             for user_id, score, reason in matches
         ]  # fmt: skip
         return await tx.executemany(
