@@ -14,6 +14,7 @@ from handlers.texts import t
 from matching.engine import Matcher
 from models.db import Database
 from models.repos.seekers import SeekerRepo
+from models.repos.text_vectors import TextKey, TextVectorRepo
 from tests.test_engine import POSTS, add_postings, add_seeker
 
 pytestmark = pytest.mark.backends  # every database test runs on SQLite and PostgreSQL
@@ -126,3 +127,15 @@ async def test_deleting_a_seeker_removes_their_vector_and_it_was_sealed(
 async def _users(db: Database) -> dict[str, int]:
     rows = await db.fetchall("SELECT id, channel_user_id FROM users")
     return {str(r["channel_user_id"]): int(r["id"]) for r in rows}
+
+
+async def test_a_stored_vector_serves_every_place_its_text_comes_in_a_batch(
+    db: Database, clock: Any
+) -> None:
+    repo = TextVectorRepo(db)
+    same = TextKey("model\npassage", "招保洁2名 西青区")
+    other = TextKey("model\npassage", "招厨师1名 南开区")
+    vector = bytes(range(16))
+    await repo.store([(same, vector)], clock())
+    found = await repo.found([same, other, same])
+    assert found == {0: vector, 2: vector}

@@ -50,7 +50,9 @@ class TextVectorRepo:
 
     async def found(self, keys: Sequence[TextKey]) -> dict[int, bytes]:
         """The stored vectors among `keys`, by position; a seeker's only for their current text."""
-        by_row = {key.row_key: i for i, key in enumerate(keys)}
+        by_row: dict[bytes, list[int]] = {}
+        for i, key in enumerate(keys):
+            by_row.setdefault(key.row_key, []).append(i)  # one text may come twice in a batch
         rows = []
         wanted = list(by_row)
         for start in range(0, len(wanted), _CHUNK):
@@ -63,14 +65,14 @@ class TextVectorRepo:
             )
         out: dict[int, bytes] = {}
         for row in rows:
-            i = by_row[bytes(row["text_key"])]
             stored = bytes(row["vector"])
-            if row["user_id"] is None:
-                out[i] = stored
-                continue
-            plain = unseal_bytes(row["key"], int(row["user_id"]), FIELD, stored)
-            if plain is not None and plain[:_DIGEST] == keys[i].text_digest:
-                out[i] = plain[_DIGEST:]
+            for i in by_row[bytes(row["text_key"])]:
+                if row["user_id"] is None:
+                    out[i] = stored
+                    continue
+                plain = unseal_bytes(row["key"], int(row["user_id"]), FIELD, stored)
+                if plain is not None and plain[:_DIGEST] == keys[i].text_digest:
+                    out[i] = plain[_DIGEST:]
         return out
 
     async def store(self, items: Sequence[tuple[TextKey, bytes]], now: datetime) -> None:
