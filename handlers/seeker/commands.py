@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from handlers import language
 from handlers.context import Services, Turn
 from handlers.payloads import AccountButton
 from handlers.routing import Command, Handler, Router
@@ -216,8 +217,9 @@ def _lang_wanted(turn: Turn) -> str | None:
 
 async def _set_lang(turn: Turn, services: Services, lang: str) -> list[Reply]:
     await services.users.set_lang(turn.user.id, lang)
+    language.switch(lang)  # this turn's later texts, and its replies' hints, in the new language
     turn = replace(turn, user=replace(turn.user, lang=lang))
-    return await _then_pending(turn, services, Reply(t("commands.lang.set", lang)))
+    return await _then_pending(turn, services, Reply(t("commands.lang.set")))
 
 
 async def lang_command(turn: Turn, services: Services) -> list[Reply]:

@@ -1,0 +1,48 @@
+"""Issue 19: the language is set once per turn (the user's) and once per push (the recipient's).
+
+Before the fix `lang` was a parameter handed through ~98 signatures, and a push's keyboard hints
+were Chinese whatever the recipient spoke. Now the router sets it for the turn, the dispatcher
+for each push, and every text and hint reads it.
+"""
+
+import asyncio
+
+import pytest
+
+from handlers import language
+from handlers.texts import t
+from tests.chat_helpers import Chat
+
+
+async def _english(services, user: str) -> Chat:
+    chat = Chat(services, user)
+    await chat.say("/lang en")
+    return chat
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_a_turn_is_written_in_its_users_language(services, lang):
+    chat = await _english(services, "u1") if lang == "en" else Chat(services, "u1")
+    replies = await chat.say("/lang")
+    assert [r.lang for r in replies] == [lang]
+    assert replies[0].text == t("commands.lang.ask", lang)
+    assert language.current() == language.DEFAULT  # the turn's language ends with the turn
+
+
+async def test_switching_language_mid_turn_writes_the_rest_of_the_turn_in_the_new_one(services):
+    replies = await Chat(services, "u1").say("/lang en")
+    assert replies[0].text == t("commands.lang.set", "en")
+    assert {r.lang for r in replies} == {"en"}
+
+
+async def test_concurrent_turns_in_two_languages_do_not_leak(services):
+    english = [await _english(services, f"en{i}") for i in range(6)]
+    chinese = [Chat(services, f"zh{i}") for i in range(6)]
+    for chat in chinese:
+        await chat.say("/lang zh")
+    # Interleaved: each turn awaits the database several times while the others run.
+    chats = [c for pair in zip(english, chinese, strict=True) for c in pair] * 3
+    answers = await asyncio.gather(*(chat.say("/lang") for chat in chats))
+    for chat, replies in zip(chats, answers, strict=True):
+        lang = "en" if chat in english else "zh"
+        assert [(r.lang, r.text) for r in replies] == [(lang, t("commands.lang.ask", lang))]
