@@ -40,9 +40,10 @@ async def test_concurrent_turns_in_two_languages_do_not_leak(services):
     chinese = [Chat(services, f"zh{i}") for i in range(6)]
     for chat in chinese:
         await chat.say("/lang zh")
-    # Interleaved: each turn awaits the database several times while the others run.
+    # Interleaved: 我的资料 reads the profile (an await inside the turn) while the others run.
     chats = [c for pair in zip(english, chinese, strict=True) for c in pair] * 3
-    answers = await asyncio.gather(*(chat.say("/lang") for chat in chats))
+    answers = await asyncio.gather(*(chat.say("/profile") for chat in chats))
     for chat, replies in zip(chats, answers, strict=True):
         lang = "en" if chat in english else "zh"
-        assert [(r.lang, r.text) for r in replies] == [(lang, t("commands.lang.ask", lang))]
+        assert replies[0].text == t("commands.profile.empty", lang)
+        assert {r.lang for r in replies} == {lang}
