@@ -6,12 +6,18 @@ for each push, and every text and hint reads it.
 """
 
 import asyncio
+from datetime import timedelta
 
 import pytest
 
+from bot.channels.telegram.adapter import render as telegram_render
+from bot.delivery.dispatcher import Dispatcher
 from handlers import language
 from handlers.texts import t
+from models.messages import Channel
 from tests.chat_helpers import Chat
+from tests.delivery_builders import FakeTime, enqueue, make_posting, make_seeker, publish_now
+from tests.fakes.channel import KeyedFakeSender
 
 
 async def _english(services, user: str) -> Chat:
@@ -47,3 +53,25 @@ async def test_concurrent_turns_in_two_languages_do_not_leak(services):
         lang = "en" if chat in english else "zh"
         assert replies[0].text == t("commands.profile.empty", lang)
         assert {r.lang for r in replies} == {lang}
+
+
+async def test_a_push_and_its_buttons_are_in_the_recipients_language(services, clock):
+    zh, en = await make_seeker(services, "u1"), await make_seeker(services, "u2", lang="en")
+    posting = await make_posting(services)
+    await publish_now(services, posting, clock() + timedelta(days=3))
+    await enqueue(services, posting, [zh, en])
+    time = FakeTime(clock)
+    sender = KeyedFakeSender(Channel.CONSOLE, clock=time.monotonic)
+    dispatcher = Dispatcher(
+        services, {sender.channel: sender}, monotonic=time.monotonic, sleep=time.sleep
+    )
+    await dispatcher.run_until_idle()
+    pushed = {m.address: m.reply for m in sender.messages}
+    for address, lang in (("u1", "zh"), ("u2", "en")):
+        reply = pushed[address]
+        assert reply.lang == lang
+        assert t("delivery.card.pay", lang, pay="200").split("200")[0] in reply.text
+        (out,) = telegram_render(reply)  # the adapter's own rendering of the push
+        assert out.markup is not None
+        labels = [b.text for row in out.markup.inline_keyboard for b in row]
+        assert labels == [t(f"delivery.choice.{k}", lang) for k in ("interested", "not", "found")]
