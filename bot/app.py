@@ -38,6 +38,7 @@ def policy_from(settings: Settings) -> Policy:
         quiet_start=settings.quiet_start,
         quiet_end=settings.quiet_end,
         daily_cap=settings.daily_cap,
+        push_reach_cap=settings.push_reach_cap,
         telegram_bot_username=settings.telegram_bot_username,
         station_address=settings.station_address,
         station_phone=settings.station_phone,
