@@ -392,7 +392,7 @@ class _Lane:
             log.exception("sender %s failed on %s", self.channel, c.key)
             return self._retry(c, f"error: {type(error).__name__}")
         finally:
-            self.pacer.completed(address, slot)  # counted from when the platform had it
+            self.pacer.completed(slot)  # counted from when the platform had it, at the latest
             if self.d.metrics is not None:
                 elapsed = time.perf_counter() - started
                 self.d.metrics.send_seconds.labels(self.channel.value).observe(elapsed)

@@ -142,7 +142,7 @@ async def start_draft(
         source = group or source
     jobs = await run_blocking(parse_post, text, turn.now)
     if services.matcher is not None:  # the trade by meaning too; its doubt becomes a question
-        jobs = await run_blocking(services.matcher.trades.read, jobs)
+        jobs = await services.matcher.read_trades(jobs)
     if not jobs or not any(j.title or j.pay.known or j.phones for j in jobs):
         await save_draft(turn, services, Draft(mode, source=source), Step.WAIT_TEXT)
         return [Reply(t("intake.not_a_post"))]
