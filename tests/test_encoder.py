@@ -178,6 +178,7 @@ def _live_models() -> int:
     return sum(issubclass(type(o), SentenceTransformer) for o in gc.get_objects())
 
 
+@pytest.mark.slow  # 100 s at load 11 (a second ONNX export of the model)
 def test_onnx_encoder_keeps_no_torch_copy_of_the_model(
     model_dir: Path, cache_dir: Path, plain: SentenceTransformer
 ) -> None:

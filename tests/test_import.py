@@ -250,6 +250,7 @@ def test_cli_pending_lists_held_postings(tmp_path):
     assert "向求职者收费" in result.output
 
 
+@pytest.mark.slow  # 31 s at load 11: `yizhan parse` loads the model to read trades by meaning
 def test_cli_parse_writes_one_line_per_input_and_errors_for_bad_ones():
     lines = [
         json.dumps({"id": "g1", "text": "急招！西青区 搬家 4人 日结300 明早7点 电话13920001111"}),

@@ -97,6 +97,7 @@ def _probe(root: Path = ROOT) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.slow  # 69 s at load 11: imports every module in a fresh interpreter
 def test_no_module_registers_anything_when_imported():
     found = _probe()
     assert found["modules"] > 100  # every module was imported

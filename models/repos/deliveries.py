@@ -24,6 +24,7 @@ from models.repos.outbox import (
     item_from,
     recipient_from,
 )
+from models.repos.postings import near_duplicate
 from models.repos.workers import beat_in, stale_claim, stale_params
 from models.timeutil import LOCAL_TZ, from_db, to_db
 
@@ -289,12 +290,10 @@ def _required(value: str | None) -> datetime:
 # sent): its family is its root (dup_of), the root's other duplicates and postings of the same
 # text. Parameters: the posting's id, twice.
 _FAMILY_REACHED = (
-    "WITH me AS (SELECT COALESCE(dup_of, id) AS root, text_hash AS h FROM postings"
-    " WHERE id = ?), family AS (SELECT p.id FROM postings p, me WHERE p.id = me.root"
-    " UNION SELECT p.id FROM postings p, me WHERE p.dup_of = me.root"
-    " UNION SELECT p.id FROM postings p, me WHERE p.text_hash = me.h),"
-    " reached AS (SELECT DISTINCT seeker_user_id AS uid FROM deliveries WHERE posting_id != ?"
-    " AND posting_id IN (SELECT id FROM family) AND state IN ('queued', 'sending', 'sent'))"
+    "WITH reached AS (SELECT DISTINCT seeker_user_id AS uid FROM deliveries WHERE posting_id != ?"
+    " AND posting_id IN (SELECT f.id FROM postings f JOIN postings me"
+    f" ON {near_duplicate('f', 'me')} WHERE me.id = ?)"
+    " AND state IN ('queued', 'sending', 'sent'))"
 )
 _COLUMNS = (
     "seeker_user_id, posting_id, channel, state, score, reason, push_bars, due_at, outcome,"

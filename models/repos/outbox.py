@@ -27,6 +27,7 @@ from models.dispatch import (
     Verdict,
 )
 from models.messages import Choice, Reply
+from models.repos.postings import near_duplicate
 from models.repos.workers import beat_in, stale_claim, stale_params
 from models.timeutil import from_db, to_db
 
@@ -37,13 +38,11 @@ RECIPIENT_COLUMNS = (
     " s.paused, s.status, s.quiet_start, s.quiet_end, s.daily_cap, s.digest_hour"
 )
 
-# A near-duplicate (same dup root or same text) of the posting `p` already reached seeker `d`.
+# A near-duplicate of the posting `p` already reached seeker `d`.
 NEAR_DUPLICATE_SENT = (
     "EXISTS (SELECT 1 FROM deliveries d2 JOIN postings p2 ON p2.id = d2.posting_id"
     " WHERE d2.seeker_user_id = d.seeker_user_id AND d2.id != d.id"
-    " AND d2.state IN ('sent', 'sending')"
-    " AND (COALESCE(p2.dup_of, p2.id) = COALESCE(p.dup_of, p.id)"
-    " OR (p.text_hash IS NOT NULL AND p2.text_hash = p.text_hash)))"
+    f" AND d2.state IN ('sent', 'sending') AND {near_duplicate('p2', 'p')})"
 )
 
 ITEM_COLUMNS = (

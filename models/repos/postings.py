@@ -12,6 +12,18 @@ from models.timeutil import from_db, from_db_required, to_db
 from models.values import Pay
 
 
+def near_duplicate(q: str, p: str) -> str:
+    """SQL: posting `q` is a near-duplicate of posting `p` (table aliases), `p` itself included.
+
+    The one statement of the rule for queueing a push and for claiming one: the same dup root
+    (`dup_of`, or the posting itself when it is a root) or the same text. Three equalities, not
+    `COALESCE(q.dup_of, q.id) = …`, so each term can use its index (id, postings_dup,
+    postings_hash); a NULL text hash matches nothing.
+    """
+    root = f"COALESCE({p}.dup_of, {p}.id)"
+    return f"({q}.id = {root} OR {q}.dup_of = {root} OR {q}.text_hash = {p}.text_hash)"
+
+
 def posting_from_row(row: Row) -> Posting:
     """Build a `Posting` from a `SELECT * FROM postings` row."""
     return Posting(
