@@ -7,7 +7,7 @@ import random
 import numpy as np
 import pytest
 
-from matching.index import IVF_THRESHOLD, IVFIndex
+from matching.index import IVF_THRESHOLD, IVFIndex, KeptVectors
 from matching.searcher import SeekerSide
 from scripts import bench_matching as bench
 
@@ -94,3 +94,25 @@ def test_trade_rows_give_the_same_reach_as_scanning_every_seeker(seekers):
     for posting, vector in zip(postings, posting_vectors, strict=True):
         found = side.reach(posting, vector, words, now, 0.45)
         assert all(f.key not in range(1001, 1401) for f in found)
+
+
+def test_int8_kept_vectors_reach_whom_float32_vectors_reach(seekers):
+    """The same side with float32 kept vectors: the same seekers, scores within 0.002
+    (a seeker may only change sides of the threshold within that distance)."""
+    profiles, matrix, words, postings, posting_vectors = seekers
+    side = _side("fp16", profiles, matrix, words)
+    ids = np.array([p.user_id for p in profiles], dtype=np.int64)
+    exact = KeptVectors(bench.DIM, "float32")
+    exact.put(side.table.rows_for(ids), side.index.vectors(ids))
+    compact = side.kept
+    assert compact.storage == "int8"
+    now = bench.NOW.timestamp()
+    for posting, vector in zip(postings, posting_vectors, strict=True):
+        side.kept = compact
+        ours = {f.key: f.score for f in side.reach(posting, vector, words, now, 0.45)}
+        side.kept = exact
+        truth = {f.key: f.score for f in side.reach(posting, vector, words, now, 0.45)}
+        for key in ours.keys() & truth.keys():
+            assert abs(ours[key] - truth[key]) < 2e-3
+        for key in ours.keys() ^ truth.keys():
+            assert abs(ours.get(key, truth.get(key, 0.0)) - 0.45) < 2e-3
