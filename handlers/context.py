@@ -88,11 +88,6 @@ class Turn:
     args: str = ""  # for a command: the text after its word ("/lang en" -> "en")
 
     @property
-    def lang(self) -> str:
-        """The user's language."""
-        return self.user.lang
-
-    @property
     def text(self) -> str:
         """The message text, stripped."""
         return self.msg.text.strip()
