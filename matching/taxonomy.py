@@ -21,6 +21,8 @@ from matching.taxonomy_words import (
     CATEGORY_WORDS,
     OFF_FORM,
     PORTABLE,
+    SITE_TRADES,
+    WORK_FORM_TITLES,
     WORKPLACES,
 )
 
@@ -94,7 +96,7 @@ def _hits(text: str) -> dict[str, float]:
         return scores
     folded = unicodedata.normalize("NFKC", text).lower()
     seen: dict[str, int] = defaultdict(int)
-    hits: list[tuple[tuple[tuple[str, float], ...], bool]] = []
+    hits: list[tuple[str, tuple[tuple[str, float], ...], bool]] = []
     off_form = False
     for end, (key, weights, is_title) in _AUTOMATON.iter_long(folded):
         if key.isascii() and not _word_bounded(folded, end - len(key) + 1, end + 1):
@@ -104,9 +106,13 @@ def _hits(text: str) -> dict[str, float]:
             continue
         if seen[key] < _REPEAT_CAP:
             seen[key] += 1
-            hits.append((weights, is_title))
-    for weights, is_title in hits:
+            hits.append((key, weights, is_title))
+    # 小时工 beside another job title ("普工小时工") says how the job is paid, not what it is.
+    named = any(is_title and key not in WORK_FORM_TITLES for key, _w, is_title in hits)
+    for key, weights, is_title in hits:
         if off_form and not is_title:
+            continue
+        if named and key in WORK_FORM_TITLES:
             continue
         for code, weight in weights:
             scores[code] += weight
@@ -152,18 +158,39 @@ def _only_portable(noun: str) -> bool:
     return all(key in PORTABLE for key in titles)
 
 
+def _site_codes(noun: str) -> frozenset[str]:
+    """The categories a workplace may give the job noun's trades: any code for portable nouns
+    only (学徒, 服务员…), a site trade's own codes (木工: H, O), none beside any other trade."""
+    folded = unicodedata.normalize("NFKC", noun or "").lower()
+    titles = {key for _end, (key, _w, is_title) in _AUTOMATON.iter_long(folded) if is_title}
+    titles -= WORK_FORM_TITLES if titles - WORK_FORM_TITLES else set()
+    portable = {key for key in titles if key in PORTABLE}
+    trades = titles - portable
+    if not trades:
+        return frozenset(CATEGORIES) if _only_portable(noun) else frozenset()
+    allowed = [set(SITE_TRADES.get(key, ())) for key in trades]
+    return frozenset(set.intersection(*allowed))
+
+
 def classify(text: str, title: str = "") -> list[tuple[str, float]]:
     """Categories the text is about, as (code, confidence 0..1), best first; empty when none.
 
     A portable job noun (学徒, 服务员, 小工…) takes the trade of the workplace the post names
-    (汽修厂学徒 → G); a real trade (电工, 厨师) keeps its own wherever it works.
+    (汽修厂学徒 → G); a site trade takes it among its own categories (工地木工 → O, 装修木工 H,
+    工厂电工 J); any other real trade (厨师, 保洁, 司机) keeps its own wherever it works.
     """
     scores = _hits(text)
     for code, score in _hits(title).items():
         scores[code] += TITLE_WEIGHT * score
-    place = deciding_place(f"{title}\n{text}") if _only_portable(title or text) else None
-    if place is not None:
+    codes = _site_codes(title or text)
+    place = deciding_place(f"{title}\n{text}") if codes else None
+    if place is not None and place in codes:
         scores[place] = max(scores.values(), default=0.0) + TITLE_WEIGHT
+        if codes != frozenset(CATEGORIES):
+            # A site trade's other codes are the readings the workplace ruled out (工地木工 is
+            # no 装修 job).
+            for code in codes - {place}:
+                scores.pop(code, None)
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
     return [(code, round(score / (score + _HALF), 3)) for code, score in ranked]
 

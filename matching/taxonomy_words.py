@@ -25,7 +25,7 @@ CATEGORY_WORDS: dict[str, CategoryWords] = {
         "name_zh": "家政/保洁",
         "name_en": "Housekeeping / Cleaning",
         "synonyms": ("打扫", "清洁", "擦玻璃", "开荒", "收纳", "做饭阿姨", "带孩子", "照顾老人",
-                     "护工", "陪护", "家务", "拖地", "搞卫生", "打扫卫生"),
+                     "护工", "陪护", "家务", "拖地", "搞卫生", "打扫卫生", "住家", "照顾"),
         "titles": ("保洁", "保洁员", "保洁工", "保洁阿姨", "清洁工", "清洁员", "家政",
                    "家政服务员", "家政工", "钟点工", "小时工", "月嫂", "育婴师", "育儿嫂", "保姆",
                    "住家保姆", "住家阿姨", "不住家保姆", "白班保姆", "阿姨", "养老护理员",
@@ -122,6 +122,7 @@ CATEGORY_WORDS: dict[str, CategoryWords] = {
                    "水电工", "水电维修", "电工", "持证电工", "高压电工", "低压电工", "水暖工",
                    "管道工", "空调维修", "空调安装", "家电维修", "家电安装", "安装工", "门窗安装",
                    "装修工", "装修", "瓦工", "木工", "油漆工", "腻子工", "泥瓦工", "贴砖",
+                   "刮大白", "粉刷工",
                    "装修监理", "设计师助理", "室内设计", "开锁", "管道疏通", "综合维修",
                    "设备维护", "工程维修", "楼宇管理员", "宿管", "宿舍管理员"),
         "description": "物业与装修维修：物业管家、保安门卫、水电维修、家电安装、装修木瓦油工。",
@@ -212,7 +213,8 @@ CATEGORY_WORDS: dict[str, CategoryWords] = {
                    "木工支模", "架子工", "混凝土工", "砌筑工", "抹灰工", "防水工", "焊工工地",
                    "塔吊司机", "塔吊", "信号工", "壮工", "小工", "力工", "杂工", "工地小工",
                    "建筑工人", "电工工地", "水电安装工", "幕墙安装", "市政施工", "道路施工",
-                   "绘图员"),
+                   "绘图员", "压路机司机", "挖掘机司机", "挖机司机", "推土机司机", "泵车司机",
+                   "吊车司机", "装载机司机"),
         "description": "建筑与工程施工：工地施工员、钢筋木工架子工、力工小工、测量预算与资料员。",
     },
     "P": {
@@ -311,25 +313,53 @@ WORKPLACES: dict[str, str] = {
                      "快餐店", "小吃店", "奶茶店", "咖啡店", "后厨"), "I"),
     **dict.fromkeys(("酒店", "宾馆", "度假村", "民宿", "农家院", "景区", "旅行社"), "L"),
     **dict.fromkeys(("超市", "商场", "便利店", "专卖店", "卖场"), "M"),
-    **dict.fromkeys(("工地", "项目部", "施工队", "建筑公司", "自建房"), "O"),
+    **dict.fromkeys(("工地", "建筑工地", "施工现场", "项目部", "施工队", "建筑公司", "自建房",
+                     "安置房", "盖楼", "盖房", "房项目", "楼项目", "路项目", "桥项目", "工程项目",
+                     "建设项目", "施工项目"), "O"),
+    # Renovation is H's (装修木瓦油工), wherever it is done.
+    **dict.fromkeys(("装修工地", "装修公司", "装饰公司", "装修队", "装修项目", "翻新"), "H"),
     **dict.fromkeys(("物流园", "物流公司", "仓库", "货运站", "配送中心", "堆场", "码头"), "B"),
     **dict.fromkeys(("快递站", "快递点", "快递驿站", "菜鸟驿站"), "C"),
     **dict.fromkeys(("美容院", "理发店", "美发店", "发廊", "足疗店", "养生馆", "按摩店",
                      "美甲店"), "K"),
     **dict.fromkeys(("医院", "诊所", "药店", "药房", "养老院", "卫生院"), "N"),
-    **dict.fromkeys(("小区", "物业", "写字楼"), "H"),
+    **dict.fromkeys(("小区", "物业"), "H"),
     **dict.fromkeys(("学校", "公司办公室"), "D"),
     **dict.fromkeys(("工厂", "厂", "车间", "厂房"), "J"),
     **dict.fromkeys(("农场", "大棚", "鱼塘", "养殖场", "猪场", "鸡场", "稻田"), "P"),
-    **dict.fromkeys(("学校食堂", "医院食堂", "工厂食堂"), "I"),
-    **dict.fromkeys(("厂家", "厂长"), ""),
+    **dict.fromkeys(("学校食堂", "医院食堂", "工厂食堂", "工地食堂"), "I"),
+    # The maker (厂家) and an office building (写字楼: any trade's offices) decide nothing.
+    **dict.fromkeys(("厂家", "厂长", "写字楼"), ""),
 }  # fmt: skip
 
 # Job nouns any trade hires (issue 14): their trade is the workplace's when the post names one.
-# A real trade (电工, 焊工, 厨师, 保洁, 保安, 司机) is not here: it keeps its own trade.
+# A real trade (电工, 焊工, 厨师, 保洁, 保安, 司机) is not here: it keeps its own trade, or takes
+# the workplace's only among its own categories (SITE_TRADES).
 PORTABLE = frozenset((
     "学徒", "学徒工", "服务员", "收银员", "收银", "普工", "杂工", "打杂", "小工", "力工", "壮工",
-    "帮工", "临时工", "工人", "文员", "销售", "销售员", "库管", "库管员", "保管员", "理货员",
-    "理货", "跟车", "跟车员", "装卸工", "搬运工", "店员", "营业员", "前台", "前台接待", "接待",
-    "技师",
+    "帮工", "临时工", "小时工", "工人", "文员", "销售", "销售员", "库管", "库管员", "保管员",
+    "理货员", "理货", "跟车", "跟车员", "装卸工", "装卸", "搬运工", "搬运", "店员", "营业员",
+    "前台", "前台接待", "接待", "技师",
 ))  # fmt: skip
+
+# Skilled trades the form files under more than one category, by where the work is (issue 14):
+# the first code is the trade's own, the others the workplaces that take it. O's definition is
+# 工地 work (钢筋木工架子工, its titles 电工工地, 焊工工地, 水电安装工), H's renovation and upkeep
+# (装修木瓦油工, 水电维修), J's the factory's skilled hands (电焊钳工…等技术工种), G's 汽车机修.
+# So a 木工 on a 工地 is O and in a 装修 job H; an 电工 in a 工厂 is J, in a 酒店 (not one of
+# its codes) still H.
+_BUILDING = ("H", "O")
+SITE_TRADES: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("瓦工", "泥瓦工", "油漆工", "腻子工", "刮大白", "贴砖", "水暖工", "管道工",
+                     "安装工", "门窗安装"), _BUILDING),
+    "木工": ("H", "O", "J"),  # 家具厂木工: a factory's skilled hand
+    **dict.fromkeys(("电工", "持证电工", "高压电工", "低压电工", "水电工"), ("H", "O", "J")),
+    **dict.fromkeys(("焊工", "电焊工", "电焊", "氩弧焊", "二保焊", "气焊", "电气焊", "铆工",
+                     "管工"), ("J", "O")),
+    **dict.fromkeys(("机修", "机修工"), ("J", "G")),
+}  # fmt: skip
+
+# Words that say how a job is paid or timed, not what it is: they count for their category
+# (小时工 is 家政's hourly help) only when no other job title in the text names the trade, so
+# "普工小时工" is 普工.
+WORK_FORM_TITLES = frozenset(("小时工",))
