@@ -69,19 +69,6 @@ def read(reader: TradeReader, text: str):
     return jobs[0]
 
 
-@pytest.mark.parametrize(
-    ("text", "code"),
-    [
-        ("小区住户家里找人打扫屋子，每周两次", "A"),
-    ],
-)
-def test_real_model_clear_meaning_without_a_keyword_gets_its_trade(reader, text, code):
-    job = read(reader, text)
-    assert job.categories == (code,)
-    assert job.confidence["categories"] == CONFIDENCE
-    assert job.trade_options == ()
-
-
 @pytest.mark.parametrize("text", ["今天天气不错，大家周末愉快", "有意者私聊，名额有限，先到先得"])
 def test_real_model_nonsense_gets_no_trade(reader, text):
     job = read(reader, text)
