@@ -7,7 +7,7 @@ import logging
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,7 +15,8 @@ from bot.settings import Settings
 from handlers.context import Policy, Services
 from handlers.routes import build_router
 from handlers.texts import t
-from matching.engine import Matcher
+from matching.engine import Matcher, SyncReport, TextEncoder
+from matching.lazy_encoder import LazyEncoder, known
 from models.db import Database, is_postgres, sqlite_path
 
 if TYPE_CHECKING:
@@ -38,6 +39,7 @@ def policy_from(settings: Settings) -> Policy:
         quiet_start=settings.quiet_start,
         quiet_end=settings.quiet_end,
         daily_cap=settings.daily_cap,
+        push_reach_cap=settings.push_reach_cap,
         telegram_bot_username=settings.telegram_bot_username,
         station_address=settings.station_address,
         station_phone=settings.station_phone,
@@ -46,12 +48,13 @@ def policy_from(settings: Settings) -> Policy:
 
 @asynccontextmanager
 async def open_services(
-    settings: Settings, *, with_matcher: bool = True
+    settings: Settings, *, with_matcher: bool = True, lazy_model: bool = False
 ) -> AsyncIterator[Services]:
     """Open the database (migrating it), the matcher unless told not to (light commands skip
-    loading the model), and build the services every handler shares."""
+    loading the model), and build the services every handler shares. `lazy_model` (a serving
+    process) loads the model in the background: see `open_matcher`."""
     async with Database.open(settings.database) as db:
-        matcher = await open_matcher(db, settings) if with_matcher else None
+        matcher = await open_matcher(db, settings, lazy=lazy_model) if with_matcher else None
         try:
             yield Services(
                 db=db, policy=policy_from(settings), matcher=matcher, router=build_router()
@@ -61,9 +64,25 @@ async def open_services(
                 await matcher.close()
 
 
-async def open_matcher(db: Database, settings: Settings) -> Matcher:
-    """The matcher, its index files next to the database file (synced with it on open)."""
-    encoder = await asyncio.to_thread(shared_encoder, settings.embedding_model, settings.cache_dir)
+async def open_matcher(db: Database, settings: Settings, *, lazy: bool = False) -> Matcher:
+    """The matcher, its index files next to the database file (synced with it on open).
+
+    `lazy`: when the model's identity is recorded (matching.lazy_encoder), the model loads in a
+    thread and the sync on open runs in the background, so the caller serves at once; whatever
+    needs them waits (`Matcher.ready`). Otherwise the model loads and the sync runs first.
+    """
+    model, cache = settings.embedding_model, settings.cache_dir
+    encoder: TextEncoder | None = None
+    if lazy:
+        from matching.model_files import model_folder  # tokenizers: only when a model is wanted
+
+        folder = await asyncio.to_thread(model_folder, model, cache)
+        identity = await asyncio.to_thread(known, folder, cache)
+        if identity is not None:
+            encoder = LazyEncoder(identity, partial(shared_encoder, model, cache))
+    background = encoder is not None
+    if encoder is None:
+        encoder = await asyncio.to_thread(shared_encoder, model, cache)
     matcher = await Matcher.open(
         db,
         encoder,
@@ -71,8 +90,16 @@ async def open_matcher(db: Database, settings: Settings) -> Matcher:
         phrases=t,
         lang=settings.lang,
         progress=sys.stderr.isatty(),
+        background=background,
     )
-    if (report := matcher.opened) is not None:  # how much the model ran on open, for operators
+    if not background:
+        log_opened(matcher.opened)
+    return matcher
+
+
+def log_opened(report: SyncReport | None) -> None:
+    """How much the model ran on open, for operators."""
+    if report is not None:
         counts = {
             "postings": report.postings,
             "seekers": report.seekers,
@@ -80,7 +107,6 @@ async def open_matcher(db: Database, settings: Settings) -> Matcher:
         }
         log.info("matcher open: %s postings, %s seekers, %s texts encoded", *counts.values(),
                  extra=counts)  # fmt: skip
-    return matcher
 
 
 def index_dir(settings: Settings) -> Path:

@@ -2,8 +2,10 @@
 
 /healthz answers 200 when the database answers and every configured channel is up, else 503,
 with a JSON body an operator (or a load balancer) can read:
-`{"status": "ok", "database": "ok", "channels": {"Telegram": "up"}, "queue": {"depth": 3,
-"oldest_due": "2026-11-23T02:00:00+00:00", "overdue_s": 12.5, "channels": {"telegram": 3}}}`.
+`{"status": "ok", "database": "ok", "channels": {"Telegram": "up"}, "model": "ready", "queue":
+{"depth": 3, "oldest_due": "2026-11-23T02:00:00+00:00", "overdue_s": 12.5, "channels":
+{"telegram": 3}}}`. "model" is "loading" for the first seconds of a worker, which already sends
+pushes and answers what needs no model (the rest waits for it; a failed load ends the process).
 """
 
 from __future__ import annotations
@@ -49,9 +51,21 @@ class HealthRoutes:
             "status": "ok" if healthy else "unavailable",
             "database": "ok" if stats is not None else "unreachable",
             "channels": channels,
+            "model": self._model(),
             "queue": None if stats is None else _queue(stats, self._services.clock()),
         }
         return web.json_response(body, status=200 if healthy else 503)
+
+    def _model(self) -> str | None:
+        """The matcher's and model's readiness: "loading" while a serving process loads the
+        model or syncs its index (turns and pushes that need neither are served meanwhile),
+        then "ready"; None in a process without a matcher."""
+        matcher = self._services.matcher
+        if matcher is None:
+            return None
+        encoder = matcher.encoder
+        loading = matcher.state != "ready" or getattr(encoder, "state", "ready") != "ready"
+        return "loading" if loading else "ready"
 
     async def metrics(self, request: web.Request) -> web.Response:
         """Prometheus text format; the queue gauges are read from the database now."""

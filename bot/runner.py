@@ -19,7 +19,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.app import open_services
+from bot.app import log_opened, open_services
 from bot.channels.base import Sender
 from bot.delivery.dispatcher import Dispatcher
 from bot.delivery.pacing import Pacer
@@ -145,13 +145,15 @@ async def open_runtime(
         raise NotConfigured([(spec.name, env_names(spec.needs)) for spec in parts.channels])
     components = [spec for spec in parts.components if spec.configured(settings)]
     async with AsyncExitStack() as stack:
-        if services is None:
-            services = await stack.enter_async_context(open_services(settings))
+        if services is None:  # a serving process: the model loads while it serves
+            services = await stack.enter_async_context(open_services(settings, lazy_model=True))
         metrics = Metrics(_encoder_stats(services))
         http = HttpServer(settings.http_host, settings.http_port)
         runtime = Runtime(settings, services, http, metrics)
         runtime.channel_states.update((spec.name, "starting") for spec in channels)
         HealthRoutes(services, runtime.channel_states, metrics).add_routes(http.app)
+        if services.matcher is not None and services.matcher.state != "ready":
+            await stack.enter_async_context(background(runtime, "model", _model_ready(services)))
         services.on_turn = metrics.turn
         stack.callback(setattr, services, "on_turn", None)
         # Openers run before the server starts (routes are fixed once aiohttp starts); the
@@ -197,6 +199,26 @@ async def serve(
                 log.error("%s failed; shutting down", task.get_name())
                 raise failure
         log.info("stopping")
+
+
+def _model_ready(services: Services) -> Callable[[asyncio.Event], Coroutine[Any, Any, None]]:
+    """Waits for the matcher's sync on open and the model, and logs it: "model ready" is when
+    this process serves everything. A failed load or sync fails the task, ending the process."""
+
+    async def wait(stop: asyncio.Event) -> None:
+        assert services.matcher is not None
+        ready = asyncio.ensure_future(services.matcher.ready())
+        stopped = asyncio.ensure_future(stop.wait())
+        await asyncio.wait([ready, stopped], return_when=asyncio.FIRST_COMPLETED)
+        stopped.cancel()
+        if not ready.done():  # stopping before the model was there
+            ready.cancel()
+            return
+        log_opened(ready.result())
+        log.info("model ready: this worker now serves everything")
+        await stop.wait()
+
+    return wait
 
 
 def _encoder_stats(services: Services) -> Callable[[], tuple[int, float] | None]:

@@ -13,6 +13,8 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from matching.reach_cap import ReachCap
+
 
 class Settings(BaseSettings):
     """All settings; `build_app` hands each component only what it needs."""
@@ -55,6 +57,14 @@ class Settings(BaseSettings):
     job_expiry_days: int = Field(30, description="Days until other postings expire.")
     reach_threshold: float = Field(
         0.3, description="Lowest match score at which a new posting is pushed to a seeker."
+    )
+    push_reach_cap: ReachCap = Field(
+        ReachCap(),
+        description="How many seekers one posting is pushed to, the best-fitting first:"
+        " max(floor, headcount × per_head), at most ceiling (50, 30, 500: about one pushed"
+        " seeker in ten answers, an employer wants about three candidates per opening). The"
+        " others still find it when they ask. JSON, e.g."
+        ' {"floor": 50, "per_head": 30, "ceiling": 500}.',
     )
     service_area: str = Field(
         "天津市",

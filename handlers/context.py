@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from handlers.locks import UserLocks
+from matching.reach_cap import ReachCap
 from models.db import Database
 from models.messages import Incoming
 from models.repos.audit import AuditRepo
@@ -40,6 +41,7 @@ class Policy:
     quiet_start: int = 22
     quiet_end: int = 7
     daily_cap: int = 5
+    push_reach_cap: ReachCap = field(default_factory=ReachCap)
     telegram_bot_username: str | None = None  # for t.me invite links
     station_address: str | None = None  # told to seekers who ask 驿站在哪
     station_phone: str | None = None
@@ -84,11 +86,6 @@ class Turn:
     state: DialogState | None
     now: datetime
     args: str = ""  # for a command: the text after its word ("/lang en" -> "en")
-
-    @property
-    def lang(self) -> str:
-        """The user's language."""
-        return self.user.lang
 
     @property
     def text(self) -> str:

@@ -25,7 +25,8 @@ async def apologise_on_error(msg: Incoming, services: Services, run: Step) -> li
         return await run(msg, services)
     except Exception:
         log.exception("turn failed: message %s from %s", msg.message_id, msg.key)
-        return [Reply(t("error.apology", await apology_lang(services, msg.key)))]
+        lang = await apology_lang(services, msg.key)
+        return [Reply(t("error.apology", lang), lang=lang)]
 
 
 async def apology_lang(services: Services, key: DialogKey) -> str:

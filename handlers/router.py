@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
+from handlers import language
 from handlers.context import Services, Turn
 from handlers.routing import InboundMiddleware, Router, Step
 from handlers.texts import t
@@ -48,7 +49,11 @@ async def _open_turn(msg: Incoming, services: Services) -> list[Reply]:
     # Ids only: message text and phone numbers never reach the log at INFO.
     ids = {"channel": msg.key.channel.value, "message_id": msg.message_id, "user_id": user.id}
     log.info("inbound %s message %s from user %s", *ids.values(), extra=ids)
-    return await route(turn, services, services.router)
+    # The turn is written in the user's language, set here once; `/lang` may switch it, so the
+    # replies carry the language it ended in for the adapter's own hints.
+    with language.speaking(user.lang):
+        replies = await route(turn, services, services.router)
+        return [r if r.lang else replace(r, lang=language.current()) for r in replies]
 
 
 async def route(turn: Turn, services: Services, router: Router) -> list[Reply]:
@@ -70,7 +75,7 @@ async def route(turn: Turn, services: Services, router: Router) -> list[Reply]:
                 str(msg.key), f"command:{command.name}", allowed=False, now=turn.now,
                 detail=msg.text[:200],
             )  # fmt: skip
-            return [Reply(t("error.not_allowed", turn.lang))]
+            return [Reply(t("error.not_allowed"))]
         return await command.run(replace(turn, args=args), services)
     for early in router.early_fallbacks:
         replies = await early(turn, services)
@@ -82,4 +87,4 @@ async def route(turn: Turn, services: Services, router: Router) -> list[Reply]:
         replies = await fallback(turn, services)
         if replies is not None:
             return replies
-    return [Reply(t("error.empty", turn.lang))]
+    return [Reply(t("error.empty"))]

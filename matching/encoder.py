@@ -29,7 +29,8 @@ from rich.progress import Progress
 from sentence_transformers import SentenceTransformer
 from transformers.utils import logging as hf_logging
 
-from matching.model_files import ensure_default_model
+from matching.lazy_encoder import Identity, remember
+from matching.model_files import model_folder
 
 Kind = Literal["query", "passage"]
 Backend = Literal["auto", "torch", "torch-bf16", "onnx"]
@@ -297,15 +298,7 @@ def load_encoder(
     `cache_dir` holds the expanded default model (and its ONNX export); `cache_path`, when given,
     is the sqlite file that keeps embeddings across restarts; `backend` forces an inference path.
     """
-    if model is None:
-        folder = ensure_default_model(cache_dir)
-    else:
-        folder = Path(model).expanduser()
-        if not folder.is_dir():
-            raise ValueError(
-                f"embedding model {model!r} is not a local folder; models are never downloaded, "
-                "so download one (e.g. bge-small-zh-v1.5) and give its folder path"
-            )
+    folder = model_folder(model, cache_dir)
     # transformers draws a "Loading weights" bar on stdout, into CLI output such as JSONL.
     hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
     st = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
@@ -325,6 +318,7 @@ def load_encoder(
     if session is not None:  # the torch weights go now, not at the next collection
         del st
         gc.collect()
+    remember(folder, cache_dir, Identity(encoder.model_id, encoder.dim))  # for LazyEncoder
     return encoder
 
 

@@ -14,6 +14,7 @@ runs the model only on texts never encoded before. Every call into the core goes
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import threading
 from collections.abc import Collection, Sequence
@@ -27,7 +28,9 @@ from numpy.typing import NDArray
 from matching.bridge import run_blocking
 from matching.explain import Phrases, ReasonPart, render, render_many
 from matching.index import AnyIndex, FlatIndex, load_index
+from matching.lazy_encoder import LazyEncoder
 from matching.matches import Match, SeekerMatch, SyncReport, TextEncoder
+from matching.parser import ParsedPost
 from matching.post_trade import TradeReader, centroids, combine, cosines
 from matching.profile_text import posting_text, seeker_text, stamp
 from matching.searcher import Found, PostingSide, SeekerSide
@@ -92,6 +95,7 @@ class Matcher:
         self._core = threading.Lock()  # the sides are read and written in worker threads
         self._unsaved = 0
         self.opened: SyncReport | None = None  # what the sync on open did
+        self._opening: asyncio.Task[SyncReport] | None = None  # that sync, when in the background
         self._centroids: F32 | None = None  # category vectors, encoded on first need
         self._trades: TradeReader | None = None
 
@@ -105,14 +109,42 @@ class Matcher:
         phrases: Phrases,
         lang: str = "zh",
         progress: bool = False,
+        background: bool = False,
     ) -> Matcher:
-        """Load the saved indexes (when they fit this model) and sync with the database."""
+        """Load the saved indexes (when they fit this model) and sync with the database.
+
+        With `background` the sync runs after this returns (a serving process whose model is
+        still loading, matching.lazy_encoder): every call waits for it first (`ready`).
+        """
         matcher = cls(db, encoder, Path(index_dir), phrases, lang, progress)
         await _blocking(Path(index_dir).mkdir, parents=True, exist_ok=True)
         matcher._posting_side.index = await _blocking(matcher._load, "postings")
         matcher._seeker_side.index = await _blocking(matcher._load, "seekers")
-        matcher.opened = await matcher.sync()
+        if background:
+            matcher._opening = asyncio.create_task(matcher._sync(), name="matcher sync on open")
+        else:
+            matcher.opened = await matcher._sync()
         return matcher
+
+    async def ready(self) -> SyncReport | None:
+        """Wait until the sync on open is done and the model is loaded; what the sync did."""
+        await self._synced()
+        if isinstance(self._encoder, LazyEncoder):
+            await self._encoder.loaded()
+        return self.opened
+
+    @property
+    def state(self) -> str:
+        """The sync on open: "syncing" while it runs, "failed" if it failed, else "ready"."""
+        opening = self._opening
+        if opening is None or not opening.done():
+            return "ready" if opening is None else "syncing"
+        return "failed" if opening.cancelled() or opening.exception() else "ready"
+
+    async def _synced(self) -> None:
+        """The sync on open is done (a caller cancelled while waiting does not cancel it)."""
+        if self._opening is not None:
+            self.opened = await asyncio.shield(self._opening)
 
     @property
     def encoder(self) -> TextEncoder:
@@ -138,6 +170,10 @@ class Matcher:
 
     async def sync(self) -> SyncReport:
         """Make the in-memory sides and saved indexes agree with the database."""
+        await self._synced()
+        return await self._sync()
+
+    async def _sync(self) -> SyncReport:
         async with self._changes:
             versions = await self._postings.matchable_versions()
             stale_ids = set(self._posting_side.index.stamps()) - versions.keys()
@@ -181,6 +217,7 @@ class Matcher:
 
     async def posting_changed(self, posting_id: int) -> None:
         """Re-read one posting (published, edited, closed, expired, merged)."""
+        await self._synced()
         async with self._changes:
             version = (await self._postings.matchable_versions([posting_id])).get(posting_id)
             posting = await self._postings.get(posting_id) if version else None
@@ -194,6 +231,7 @@ class Matcher:
 
     async def seeker_changed(self, user_id: int) -> None:
         """Re-read one seeker (profile edited, paused, consent, found work, data deleted)."""
+        await self._synced()
         async with self._changes:
             profile = await self._seekers.get(user_id)
             user = await self._users.by_id(user_id)
@@ -229,6 +267,7 @@ class Matcher:
         exclude: Collection[int] = (),
     ) -> list[list[Match]]:
         """`search` for many profiles, their texts encoded in one batch."""
+        await self._synced()
         vectors = await self._known_or_encoded(
             "seekers", [p.user_id for p in profiles], [seeker_text(p) for p in profiles], "query"
         )
@@ -253,6 +292,7 @@ class Matcher:
 
     async def reach(self, posting: Posting, now: datetime, threshold: float) -> list[SeekerMatch]:
         """The seekers a posting should be pushed to: score at or above threshold, best first."""
+        await self._synced()
         vector = (
             await self._known_or_encoded(
                 "postings", [posting.id], [posting_text(posting)], "passage"
@@ -273,6 +313,7 @@ class Matcher:
         it); indexed vectors are reused, only texts not in the index are encoded."""
         if not profiles:
             return []
+        await self._synced()
         seekers = await self._known_or_encoded(
             "seekers",
             [p.user_id or None for p in profiles],
@@ -295,6 +336,7 @@ class Matcher:
         the trade bar for (matching/trade_meaning.py), if any."""
         if posting.categories:
             return posting
+        await self._synced()
         vector = (
             await self._known_or_encoded(
                 "postings", [posting.id], [posting_text(posting)], "passage"
@@ -302,8 +344,19 @@ class Matcher:
         )[0]
         return self._with_category(posting, vector, await self._category_centroids())
 
+    async def read_trades(self, jobs: Sequence[ParsedPost]) -> list[ParsedPost]:
+        """`trades.read` (the trades of parsed jobs by meaning), once the model is loaded."""
+        if isinstance(self._encoder, LazyEncoder):  # wait here, not in a worker thread
+            await self._encoder.loaded()
+        return await _blocking(self.trades.read, jobs)
+
     async def close(self) -> None:
-        """Write unsaved index changes."""
+        """Write unsaved index changes (none when closed before the sync on open finished)."""
+        if self._opening is not None and not self._opening.done():
+            self._opening.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._opening
+            return
         async with self._changes:
             if self._unsaved:
                 await _blocking(self._save)
@@ -419,6 +472,8 @@ class Matcher:
         todo = [i for i, text in enumerate(texts) if text]
         if todo:
             progress = self._progress and len(todo) >= PROGRESS_FROM
+            if isinstance(self._encoder, LazyEncoder):  # wait here, not in a worker thread
+                await self._encoder.loaded()
             vectors[todo] = await _blocking(
                 self._encoder.encode, [texts[i] for i in todo], kind, progress=progress
             )

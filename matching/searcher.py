@@ -25,7 +25,7 @@ from matching.columns import (
     wanted_codes,
 )
 from matching.explain import ReasonPart, facts_of, reason_parts
-from matching.index import AnyIndex, resized
+from matching.index import AnyIndex, KeptVectors, resized
 from matching.lexical import (
     InvertedIndex,
     bm25_tf,
@@ -226,7 +226,8 @@ class SeekerSide:
     def __init__(self, index: AnyIndex, weights: Weights = DEFAULT_WEIGHTS) -> None:
         self.index = index
         self.weights = weights
-        self.table: Table[SeekerBatch] = Table(SeekerBatch, keep_vectors=True)
+        self.table: Table[SeekerBatch] = Table(SeekerBatch)
+        self.kept = KeptVectors(index.dim)  # by table row: the cosines of reverse matching
         self.words = InvertedIndex()
         self.trades = TradeRows()
 
@@ -251,7 +252,8 @@ class SeekerSide:
             keys = [p.user_id for p in chunk]
             batch = seeker_batch(chunk, self.weights)
             nothing = [None] * len(keys)
-            rows = self.table.extend(keys, batch, nothing, embedded[start : start + CHUNK])
+            rows = self.table.extend(keys, batch, nothing)
+            self.kept.put(rows, embedded[start : start + CHUNK])
             self.trades.add(rows, batch.category_bits)
             terms, docs = corpus_keys([seeker_keywords(p) for p in chunk])
             terms, owners, shares = query_factors(terms, docs, posting_words_index)
@@ -261,7 +263,11 @@ class SeekerSide:
     def nbytes(self) -> dict[str, int]:
         """Bytes by part: the vector index, columns and kept embeddings, the word index, the
         per-trade row lists."""
-        return {**_side_bytes(self.index, self.table, self.words), "trades": self.trades.nbytes()}
+        return {
+            **_side_bytes(self.index, self.table, self.words),
+            "kept_vectors": self.kept.nbytes(),
+            "trades": self.trades.nbytes(),
+        }
 
     def drop(self, ids: Collection[int]) -> None:
         """Forget seekers (paused, found work, deleted their data, withdrew consent)."""
@@ -292,8 +298,8 @@ class SeekerSide:
         ids, _ = self.index.nearest(vector.astype(np.float32), N_REACH_VECTOR)
         found = table.rows_for(ids)
         by_vector = found[found >= 0]
-        # The pool's cosines again from the kept float32 vectors: the index stores float16.
-        cosines = table.cosines(by_vector, vector)
+        # The pool's cosines again from the kept vectors, so every score reads one store.
+        cosines = self.kept.cosines(by_vector, vector)
         in_trade = self.trades.rows(int(target.category_bits[0]))
         pools = [by_vector, _best(lexical, alive, N_REACH_WORDS), *in_trade]
         rows = _union(pools, alive)
@@ -314,7 +320,7 @@ class SeekerSide:
             return []
         rows, semantic = rows[keep], semantic[keep]
         fetch = np.isnan(semantic)
-        semantic[fetch] = table.cosines(rows[fetch], vector)
+        semantic[fetch] = self.kept.cosines(rows[fetch], vector)
         scored = with_semantic(prepared, semantic, keep)
         facts = facts_of(posting)
         verified = bool(target.verified[0])

@@ -264,6 +264,15 @@ class PostgresDatabase(Database):
         async with self._pool.connection() as conn, conn.transaction():
             yield PostgresTx(conn, self._identity)
 
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """One write, autocommitted: a single statement is its own transaction, so one round
+        trip instead of BEGIN, the statement and COMMIT."""
+        async with self._pool.connection() as conn:
+            cur = await PostgresTx(conn, self._identity).execute(sql, params)
+        if sql.lstrip()[:6].upper() == "INSERT":
+            return int(cur.lastrowid or 0) if cur.rowcount > 0 else 0
+        return cur.rowcount
+
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
         """Read one row of committed data."""
         async with self._pool.connection() as conn:

@@ -128,7 +128,8 @@ class Reply:
     request_location: bool = False  # the channel may offer a "share location" button
     # the question asks for a number ("比如 5"): a typed number is that value, not a choice number
     numeric: bool = False
-    # the language of `text` when it goes out of a turn (pushes): an adapter's own hints match it
+    # the language of `text`: the router stamps a turn's replies with the turn's, the dispatcher a
+    # push with its recipient's; an adapter's own hints (keyboards, menus) follow it
     lang: str | None = None
 
 

@@ -10,16 +10,19 @@ Prints one JSON object:
 - with --city N: N seeker profiles (users, per-seeker keys, and the personal fields sealed as
   SeekerRepo writes them) and --postings M postings (real texts from --data, cycled) loaded into
   the database with COPY; then reach_enqueue_p95_ms: a new posting's reach through the in-memory
-  seeker side (synthetic vectors, no encoder: 1M encodes would take hours) and its pushes
-  enqueued by DeliveryRepo.enqueue_in in one transaction (target <= 50 ms), reach_p95_ms alone,
+  seeker side (synthetic vectors, no encoder: 1M encodes would take hours), cut to the best
+  `push_reach_cap` (matching.reach_cap, default) and those pushes enqueued by
+  DeliveryRepo.enqueue_in in one transaction (target <= 50 ms), reach_p95_ms alone (with the cut),
   top10_p95_ms: a seeker's top 10 of the M postings (target <= 20 ms), and the bytes of the
   seeker side's parts (what each worker holds in memory).
 Scaled down and said so: the workers are N connection pools in one process (sharing its two
 cores with the database server), not N processes; the push bars' cosines and decisions
 (handlers.services.publishing.push_decisions) are not part of reach here.
 Usage: python scripts/bench_city.py [--seekers N] [--pushes N] [--workers N] [--url URL]
-       [--city N --postings M --queries Q --data PATH]
-The database is a temporary one, dropped at the end, unless --url names one.
+       [--city N --postings M --queries Q --data PATH [--city-url URL] [--city-only]]
+The database is a temporary one, dropped at the end, unless --url names one. --city-url keeps
+the city in a database of its own: loaded by the first run (tens of minutes at 1M), reused by
+the next ones (only its pushes are emptied).
 """
 
 from __future__ import annotations
@@ -51,9 +54,11 @@ from handlers.router import handle  # noqa: E402
 from handlers.texts import t  # noqa: E402
 from matching.explain import render, render_many  # noqa: E402
 from matching.index import build_index  # noqa: E402
+from matching.reach_cap import ReachCap, best_first  # noqa: E402
 from matching.searcher import PostingSide, SeekerSide  # noqa: E402
 from models.db import Database  # noqa: E402
 from models.messages import Channel, DialogKey, Incoming  # noqa: E402
+from models.posting import Posting  # noqa: E402
 from models.repos.deliveries import DeliveryRepo  # noqa: E402
 from models.repos.personal import seal  # noqa: E402
 from models.repos.seekers import _FIELDS, _values  # noqa: E402
@@ -150,16 +155,58 @@ async def turns(url: str, users: int, workers: int, in_flight: int) -> dict[str,
 CHUNK = 50_000  # profiles made, sealed, copied and indexed at a time
 
 
+async def _copy_postings(
+    conn: psycopg.AsyncConnection, made: list[Posting], at: str | None
+) -> float:
+    """COPY the postings in, set the id sequences past the copied ids, ANALYZE; seconds taken."""
+    began = time.perf_counter()
+    async with conn.cursor() as cur:
+        async with cur.copy(
+            "COPY postings (id, title, description, status, district, created_at, updated_at)"
+            " FROM STDIN"
+        ) as copy:
+            for post in made:
+                await copy.write_row(
+                    (post.id, post.title, post.description, "published", post.district, at, at)
+                )
+        for table in ("users", "postings"):
+            await cur.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
+                f" (SELECT MAX(id) FROM {table}))"
+            )
+        await cur.execute("ANALYZE")
+    await conn.commit()
+    return time.perf_counter() - began
+
+
 def _p95(samples: list[float]) -> dict[str, float]:
     cuts = statistics.quantiles(samples, n=20)
     return {"p50": round(cuts[9], 1), "p95": round(cuts[18], 1)}
 
 
-async def city(url: str, seekers: int, postings: int, queries: int, data: Path) -> dict[str, Any]:
-    """Load a city into the database with COPY, then time reach + enqueue and top-10."""
-    await _fresh(url)
-    async with Database.open(url):
-        pass  # migrated
+async def _holds_city(url: str, seekers: int, postings: int) -> bool:
+    """Whether a kept city database already holds this city (then only its pushes are reset)."""
+    async with Database.open(url) as db:  # migrates a new database
+        users = await db.fetchone("SELECT COUNT(*) AS n FROM users")
+        posts = await db.fetchone("SELECT COUNT(*) AS n FROM postings")
+        held = bool(users and posts and users["n"] == seekers and posts["n"] == postings)
+    if held:
+        async with await psycopg.AsyncConnection.connect(url, autocommit=True) as conn:
+            await conn.execute("TRUNCATE deliveries, delivery_attempts, outbox CASCADE")
+            await conn.execute("VACUUM ANALYZE deliveries")
+    return held
+
+
+async def city(
+    url: str, seekers: int, postings: int, queries: int, data: Path, *, keep: bool = False
+) -> dict[str, Any]:
+    """Load a city into the database with COPY (unless `keep` and it is loaded already), then
+    time reach + enqueue and top-10."""
+    loaded = keep and await _holds_city(url, seekers, postings)
+    if not loaded:
+        await _fresh(url)
+        async with Database.open(url):
+            pass  # migrated
     rng = random.Random(7)
     vectors = Vectors(7)
     texts = real_texts(data, 20_000)
@@ -179,6 +226,8 @@ async def city(url: str, seekers: int, postings: int, queries: int, data: Path) 
             made = synthetic_seekers(min(CHUNK, seekers + 1 - first), rng, first_id=first)
             made = [m.with_(consent=True, status="active", skills="电焊 叉车") for m in made]
             side.put(made, [0] * len(made), [], np.zeros((0, DIM), np.float32), words)
+            if loaded:
+                continue
             began = time.perf_counter()
             keys = [os.urandom(32) for _ in made]
             async with conn.cursor() as cur:
@@ -200,24 +249,8 @@ async def city(url: str, seekers: int, postings: int, queries: int, data: Path) 
             await conn.commit()
             load_s += time.perf_counter() - began
         made_postings = synthetic_postings(postings, texts, rng)
-        began = time.perf_counter()
-        async with conn.cursor() as cur:
-            async with cur.copy(
-                "COPY postings (id, title, description, status, district, created_at, updated_at)"
-                " FROM STDIN"
-            ) as copy:
-                for post in made_postings:
-                    await copy.write_row(
-                        (post.id, post.title, post.description, "published", post.district, at, at)
-                    )
-            for table in ("users", "postings"):
-                await cur.execute(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
-                    f" (SELECT MAX(id) FROM {table}))"
-                )
-            await cur.execute("ANALYZE")
-        await conn.commit()
-        load_s += time.perf_counter() - began
+        if not loaded:
+            load_s += await _copy_postings(conn, made_postings, at)
     posting_side = PostingSide(
         build_index(
             DIM, np.arange(1, postings + 1), vectors.draw(postings), np.zeros(postings, np.int64)
@@ -225,23 +258,32 @@ async def city(url: str, seekers: int, postings: int, queries: int, data: Path) 
     )
     posting_side.put(made_postings, [0] * postings, [], np.zeros((0, DIM), dtype=np.float32))
     pushed = synthetic_postings(queries, texts[::-1], rng)
-    pushed = [p.with_(id=(i * 37) % postings + 1) for i, p in enumerate(pushed)]
+    heads = (None, 1, 2, 2, 3, 5, 10, 30)  # a mix of gigs and hiring waves: caps 50 to 500
+    pushed = [
+        p.with_(id=(i * 37) % postings + 1, headcount=heads[i % len(heads)])
+        for i, p in enumerate(pushed)
+    ]
     pushed_vectors = vectors.draw(queries)
     reach_ms: list[float] = []
     both_ms: list[float] = []
     reached: list[int] = []
+    pushed_to: list[int] = []
+    cap = ReachCap()  # the default push_reach_cap: the push step's cap (publishing._reach)
     async with Database.open(url) as db:
         repo = DeliveryRepo(db)
         for i, posting in enumerate(pushed):
             began = time.perf_counter()
             found = side.reach(posting, pushed_vectors[i], words, now.timestamp(), 0.45)
-            reasons = render_many([f.parts for f in found], t)
+            best = best_first([f.key for f in found], [f.score for f in found])
+            kept = [found[j] for j in best[: cap.limit(posting.headcount)]]
+            reasons = render_many([f.parts for f in kept], t)
             reach_ms.append((time.perf_counter() - began) * 1000)
-            matches = [(f.key, f.score, r) for f, r in zip(found, reasons, strict=True)]
+            matches = [(f.key, f.score, r) for f, r in zip(kept, reasons, strict=True)]
             async with db.transaction() as tx:
                 await repo.enqueue_in(tx, int(posting.id or 0), matches, now)
             both_ms.append((time.perf_counter() - began) * 1000)
             reached.append(len(found))
+            pushed_to.append(len(kept))
     profiles = synthetic_seekers(queries, rng)
     query_vectors = vectors.draw(queries)
     top_ms: list[float] = []
@@ -263,6 +305,8 @@ async def city(url: str, seekers: int, postings: int, queries: int, data: Path) 
         "reach_p95_ms": _p95(reach_ms)["p95"],
         "mean_reached": round(statistics.fmean(reached), 1),
         "max_reached": max(reached),
+        "mean_pushed": round(statistics.fmean(pushed_to), 1),
+        "max_pushed": max(pushed_to),
         "top10_ms": _p95(top_ms),
         "top10_p95_ms": _p95(top_ms)["p95"],
         "seeker_side_mb": _mb(side.nbytes()),
@@ -270,6 +314,15 @@ async def city(url: str, seekers: int, postings: int, queries: int, data: Path) 
         "city_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "city_load_average": os.getloadavg(),
     }
+
+
+async def _create_missing(url: str) -> None:
+    """Create the kept city database on the local server if it does not exist yet."""
+    name = url.rsplit("/", 1)[1]
+    async with await psycopg.AsyncConnection.connect(f"{SERVER}/postgres", autocommit=True) as c:
+        cur = await c.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
+        if await cur.fetchone() is None:
+            await c.execute(f'CREATE DATABASE "{name}"')
 
 
 async def main() -> None:
@@ -283,7 +336,14 @@ async def main() -> None:
     parser.add_argument("--queries", type=int, default=200, help="reach and top-10 samples")
     parser.add_argument("--data", type=Path, default=DATA, help="real postings (csv.gz)")
     parser.add_argument("--url", help="an empty PostgreSQL database (default: a temporary one)")
+    parser.add_argument(
+        "--city-url",
+        help="a database kept for the city: created and loaded once, reused by later runs",
+    )
+    parser.add_argument("--city-only", action="store_true", help="skip the delivery/turn runs")
     args = parser.parse_args()
+    if args.city_url:
+        await _create_missing(args.city_url)
     url, made = args.url, None
     if url is None:
         made = f"yizhan_bench_{uuid.uuid4().hex[:8]}"
@@ -295,11 +355,17 @@ async def main() -> None:
     try:
         report: dict[str, Any] = {"backend": "postgresql", "at": to_db(utcnow())}
         if args.city:
-            report.update(await city(url, args.city, args.postings, args.queries, args.data))
+            report.update(
+                await city(
+                    args.city_url or url, args.city, args.postings, args.queries, args.data,
+                    keep=bool(args.city_url),
+                )
+            )  # fmt: skip
             print(json.dumps(report, ensure_ascii=False), file=sys.stderr, flush=True)
-        report.update(await deliveries(url, args.pushes, 1))
-        report.update(await deliveries(url, args.pushes, args.workers))
-        report.update(await turns(url, args.seekers, args.workers, args.in_flight))
+        if not args.city_only:
+            report.update(await deliveries(url, args.pushes, 1))
+            report.update(await deliveries(url, args.pushes, args.workers))
+            report.update(await turns(url, args.seekers, args.workers, args.in_flight))
         report["rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
         report["scaled_down"] = (
             f"{args.workers} workers as pools in one process; no encoder: synthetic vectors"

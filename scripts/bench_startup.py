@@ -2,12 +2,14 @@
 
 Fills a fresh database with --seekers seekers (each with a wish of their own) and --postings
 postings, then times real `yizhan run` processes (Telegram behind a webhook, the fake Bot API on
-localhost) from exec to "worker dispatcher started", three ways:
+localhost) from exec to "worker dispatcher started" (`*_s`: it sends pushes and answers what needs
+no model) and to "model ready" (`*_ready_s`: the model is loaded and the index synced; the same
+moment when the model's identity is not recorded yet and it loads before serving), three ways:
 - new_worker_no_vectors_s: a worker with no index files and text_vectors emptied first, as
   every new worker was before vectors were stored in the database (it encodes every text);
 - new_worker_s: a worker with no index files of its own, the vectors read from text_vectors;
 - restart_s: the same worker started again, its index files on disk.
-`encoded_*` count the texts the model ran on (from the worker's "matcher ready" log line).
+`encoded_*` count the texts the model ran on (from the worker's "matcher open" log line).
 Prints one JSON object. Usage: python scripts/bench_startup.py [--seekers N] [--postings N]
 """
 
@@ -38,10 +40,10 @@ from models.posting import Posting, PostingStatus, Trust  # noqa: E402
 from models.seeker import SeekerProfile  # noqa: E402
 from models.timeutil import utcnow  # noqa: E402
 from models.values import Pay, PayUnit  # noqa: E402
-from tests.fakes.telegram_api import TOKEN, FakeTelegram  # noqa: E402
+from tests.fakes.telegram_api import FakeTelegram  # noqa: E402
+from tests.fakes.workers import YIZHAN_RUN, fresh_cache, model_cache, worker_env  # noqa: E402
 
 SERVER = "postgresql://postgres@127.0.0.1:5432"
-YIZHAN = [sys.executable, "-c", "from bot.cli import main; main()", "run"]
 DISTRICTS = ("西青区", "南开区", "河西区", "河东区", "北辰区", "东丽区", "津南区", "武清区")
 TRADES = ("保洁", "保安", "外卖骑手", "快递员", "叉车司机", "服务员", "电焊工", "普工", "护工")
 
@@ -71,53 +73,33 @@ async def fill(url: str, seekers: int, postings: int) -> None:
             await services.postings.add(posting, now)
 
 
-async def start_to_serving(env: dict[str, str], cwd: Path) -> tuple[float, int]:
-    """Seconds from exec to a serving dispatcher, and the texts encoded on open."""
+async def start_to_serving(env: dict[str, str], cwd: Path) -> tuple[float, float, int]:
+    """Seconds from exec to a serving dispatcher and to the model ready, and the texts encoded
+    on open."""
     started = time.monotonic()
     proc = await asyncio.create_subprocess_exec(
-        *YIZHAN, env=env, cwd=cwd, stdout=asyncio.subprocess.DEVNULL,
+        *YIZHAN_RUN, env=env, cwd=cwd, stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     assert proc.stderr is not None
-    encoded, serving = -1, None
+    encoded, serving, ready = -1, None, None
     while line := await proc.stderr.readline():
-        if b"encoded" in line and encoded < 0:
+        if b"texts encoded" in line and encoded < 0:
             record = json.loads(line)
             encoded = int(record.get("encoded", -1))
         if b"worker dispatcher started" in line:
             serving = time.monotonic() - started
+            if encoded >= 0:  # the model loaded (and the index synced) before serving
+                ready = serving
+        if b"model ready" in line:
+            ready = time.monotonic() - started
+        if serving is not None and ready is not None:
             break
     proc.terminate()
     await proc.wait()
-    if serving is None:
+    if serving is None or ready is None:
         raise RuntimeError("yizhan run stopped before serving")
-    return serving, encoded
-
-
-def worker_env(url: str, telegram: FakeTelegram, cache: Path) -> dict[str, str]:
-    """The environment of one `yizhan run` worker with a cache folder of its own."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("YIZHAN_")}
-    env.update(
-        PYTHONPATH=str(ROOT),
-        YIZHAN_DATABASE_URL=url,
-        YIZHAN_CACHE_DIR=str(cache),
-        YIZHAN_HTTP_PORT="0",
-        YIZHAN_LOG_FORMAT="json",
-        YIZHAN_TELEGRAM_TOKEN=TOKEN,
-        YIZHAN_TELEGRAM_API_BASE=telegram.base_url,
-        YIZHAN_TELEGRAM_WEBHOOK_URL="https://yizhan.example/telegram",
-        YIZHAN_TELEGRAM_WEBHOOK_SECRET="webhook-secret-4f1c9e",
-    )
-    return env
-
-
-def fresh_cache(models: Path, into: Path) -> Path:
-    """A cache folder sharing the expanded model files but holding no index files."""
-    into.mkdir()
-    for entry in models.iterdir():
-        if entry.is_dir() and entry.name != "indexes":
-            (into / entry.name).symlink_to(entry)
-    return into
+    return serving, ready, encoded
 
 
 async def main() -> None:
@@ -125,7 +107,7 @@ async def main() -> None:
     parser.add_argument("--seekers", type=int, default=2000)
     parser.add_argument("--postings", type=int, default=200)
     args = parser.parse_args()
-    models = Path(os.environ.get("YIZHAN_CACHE_DIR", Path.home() / ".cache" / "yizhan"))
+    models = model_cache()
     name = f"yizhan_bench_startup_{uuid.uuid4().hex[:6]}"
     async with await psycopg.AsyncConnection.connect(f"{SERVER}/postgres", autocommit=True) as c:
         await c.execute(f'CREATE DATABASE "{name}"')
@@ -136,13 +118,17 @@ async def main() -> None:
         await fill(url, args.seekers, args.postings)
         async with FakeTelegram() as telegram:
             one = fresh_cache(models, work / "one")
-            s, n = await start_to_serving(worker_env(url, telegram, one), work)
-            out.update(new_worker_no_vectors_s=round(s, 2), encoded_no_vectors=n)
+            s, r, n = await start_to_serving(worker_env(url, telegram, one), work)
+            out.update(
+                new_worker_no_vectors_s=round(s, 2), new_worker_no_vectors_ready_s=round(r, 2)
+            )
+            out.update(encoded_no_vectors=n)
             two = fresh_cache(models, work / "two")
-            s, n = await start_to_serving(worker_env(url, telegram, two), work)
-            out.update(new_worker_s=round(s, 2), encoded_new_worker=n)
-            s, n = await start_to_serving(worker_env(url, telegram, two), work)
-            out.update(restart_s=round(s, 2), encoded_restart=n)
+            s, r, n = await start_to_serving(worker_env(url, telegram, two), work)
+            out.update(new_worker_s=round(s, 2), new_worker_ready_s=round(r, 2))
+            out.update(encoded_new_worker=n)
+            s, r, n = await start_to_serving(worker_env(url, telegram, two), work)
+            out.update(restart_s=round(s, 2), restart_ready_s=round(r, 2), encoded_restart=n)
     finally:
         shutil.rmtree(work, ignore_errors=True)
         async with await psycopg.AsyncConnection.connect(

@@ -11,6 +11,7 @@ from matching.index import (
     TRAIN_POINTS_PER_LIST,
     FlatIndex,
     IVFIndex,
+    KeptVectors,
     build_index,
     load_index,
     resized,
@@ -173,3 +174,52 @@ def test_lists_stop_growing_at_the_cap_and_growth_counts_the_whole_collection():
     index = IVFIndex.trained(DIM, many)
     assert index.lists == MAX_LISTS
     assert index.trained_size == len(many)  # not the size of the training sample
+
+
+def anisotropic(n: int, dim: int = 384, seed: int = 11) -> np.ndarray:
+    """Unit vectors sharing a large common part, as e5's do (cosines mostly 0.8-0.9)."""
+    shape = np.random.default_rng(0)  # one common part and spread for every seed
+    common = unit(shape.normal(size=(1, dim)))
+    spread = shape.uniform(0.2, 1.5, size=dim)  # some dimensions vary far more than others
+    rng = np.random.default_rng(seed)
+    return unit(2.2 * common + rng.normal(size=(n, dim)) * spread / np.sqrt(dim))
+
+
+def test_int8_kept_vectors_give_float32_cosines_within_a_thousandth():
+    data = anisotropic(3_000)
+    queries = anisotropic(20, seed=12)
+    exact = data @ queries.T
+    assert 0.7 < np.median(exact) < 0.95  # the regime the codes are built for
+    kept = KeptVectors(data.shape[1])
+    rows = np.arange(len(data), dtype=np.int64)
+    kept.put(rows[:1_000], data[:1_000])  # the first batch sets mean and spread
+    kept.put(rows[1_000:], data[1_000:])  # later rows reuse them (and grow the store)
+    picked = np.random.default_rng(3).permutation(len(data))[:2_500]
+    for j, query in enumerate(queries):
+        found = kept.cosines(picked, query)
+        assert np.abs(found - exact[picked, j]).max() < 1e-3
+    assert kept.nbytes() < data.nbytes / 3
+
+
+def test_kept_vectors_replace_rows_and_store_outliers_unclipped():
+    data = anisotropic(500)
+    kept = KeptVectors(data.shape[1])
+    kept.put(np.arange(500, dtype=np.int64), data)
+    # A vector unlike the first batch (the mean and spread do not fit it) at an old row and
+    # one far past the end: the row's own scale keeps every value.
+    odd = unit(np.random.default_rng(4).normal(size=(2, data.shape[1])))
+    kept.put(np.array([7, 2_000], dtype=np.int64), odd)
+    assert len(kept) > 2_000
+    query = data[3]
+    found = kept.cosines(np.array([7, 2_000, 3], dtype=np.int64), query)
+    expected = np.array([odd[0] @ query, odd[1] @ query, 1.0])
+    assert np.abs(found - expected).max() < 2e-3
+    assert kept.cosines(np.zeros(0, dtype=np.int64), query).shape == (0,)
+
+
+def test_float32_kept_vectors_are_exact():
+    data = anisotropic(300)
+    kept = KeptVectors(data.shape[1], "float32")
+    kept.put(np.arange(300, dtype=np.int64), data)
+    rows = np.array([5, 0, 299], dtype=np.int64)
+    assert np.allclose(kept.cosines(rows, data[0]), data[rows] @ data[0], atol=1e-6)

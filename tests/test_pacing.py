@@ -40,8 +40,8 @@ async def _run(pacer, addresses, workers, record, clock):
     async def worker():
         while queue:
             address = queue.pop(0)
-            await pacer.acquire(address)
-            record.append((clock.now.timestamp(), address))
+            async with pacer.sending(address):
+                record.append((clock.now.timestamp(), address))
 
     await asyncio.gather(*(worker() for _ in range(workers)))
 
@@ -86,11 +86,11 @@ async def test_a_pause_holds_every_send_and_a_new_pacer_starts_closed(clock):
     time = FakeTime(clock)
     start = time.monotonic()
     pacer = Pacer(Pace(30.0), clock=time.monotonic, sleep=time.sleep)
-    await pacer.acquire("a")
+    pacer.completed(await pacer.acquire("a"))
     assert time.monotonic() - start == pytest.approx(1.002, abs=1e-5)  # a window after restart
     pacer.pause(5.0)
     before = time.monotonic()
-    await pacer.acquire("b")
+    pacer.completed(await pacer.acquire("b"))
     assert time.monotonic() - before == pytest.approx(5.0, abs=1e-5)
     warm = Pacer(Pace(30.0), clock=time.monotonic, sleep=time.sleep, cold_start=False)
     assert warm.delay_now("a") == 0.0
@@ -108,12 +108,12 @@ async def test_a_lane_taking_over_waits_one_window_after_a_full_burst(clock):
     assert standby.delay_now("c20") == 0.0
     sends: list[tuple[float, str]] = []
     for i in range(20):  # the active worker's last full second
-        await dying.acquire(f"c{i}")
-        sends.append((time.monotonic(), f"c{i}"))
+        async with dying.sending(f"c{i}"):
+            sends.append((time.monotonic(), f"c{i}"))
     standby.close_one_window()  # its lock is taken over at once
     for i in range(20, 40):
-        await standby.acquire(f"c{i}")
-        sends.append((time.monotonic(), f"c{i}"))
+        async with standby.sending(f"c{i}"):
+            sends.append((time.monotonic(), f"c{i}"))
     assert pace_violations(sends, pace) == []
     assert sends[20][0] - sends[19][0] >= 1.0
 
@@ -128,8 +128,31 @@ async def test_a_send_counts_from_when_it_completed_so_a_stall_cannot_bunch_arri
     pacer = Pacer(pace, clock=lambda: now[0], cold_start=False)
     cells = [await pacer.acquire(f"c{i}") for i in range(count)]
     after = span * (1 + SAFETY) + 0.01
-    assert pacer.delay("next", after) == 0.0  # counted from the decisions alone
     now[0] = 0.5  # every request left (and was answered) only now
-    for i, cell in enumerate(cells):
-        pacer.completed(f"c{i}", cell)
+    for cell in cells:
+        pacer.completed(cell)
     assert pacer.delay("next", after) == pytest.approx(0.5 + span * (1 + SAFETY) - after)
+
+
+async def test_a_send_in_flight_holds_its_slot_until_it_returns():
+    # Counted from its start alone, a send that hung (a slow platform, a stalled process) freed
+    # its slot one window after it started, and the window's sends that followed could reach
+    # the platform together with it. In flight it counts as if it were sent at every moment.
+    now = [0.0]
+    pace = Pace(global_per_s=20.0, per_recipient_s=1.0)
+    count, span = window_of(pace)
+    pacer = Pacer(pace, clock=lambda: now[0], cold_start=False)
+    hung = await pacer.acquire("slow")
+    for i in range(count - 1):
+        pacer.completed(await pacer.acquire(f"c{i}"))
+    now[0] = 5.0  # long past one window: the others have freed their slots, the hung one not
+    for i in range(count - 1):
+        assert pacer.delay(f"d{i}", now[0]) == 0.0
+        pacer.completed(await pacer.acquire(f"d{i}"))
+    assert pacer.delay("next", now[0]) == pytest.approx(span * (1 + SAFETY))
+    assert pacer.delay("slow", now[0]) == pytest.approx(1.0 * (1 + SAFETY))  # its gap too
+    now[0] = 7.0
+    pacer.completed(hung)  # it returns: one window after now it no longer counts
+    assert pacer.delay("next", now[0]) == 0.0  # the d sends freed theirs meanwhile
+    assert pacer.delay("slow", now[0]) == pytest.approx(1.0 * (1 + SAFETY))
+    assert pacer.delay("slow", now[0] + 1.0 * (1 + SAFETY)) == 0.0

@@ -139,7 +139,7 @@ def test_a_yearly_salary_keeps_its_unit_on_the_card_and_against_the_floor():
 
     job = one("北辰区双街 物流公司招仓储主管1名，年薪12-15万，电话13800001111")
     assert (job.pay.min, job.pay.max, job.pay.unit) == (120000, 150000, PayUnit.YEAR)
-    assert pay_text(job.pay, "zh") == "120000-150000 元/年"
+    assert pay_text(job.pay) == "120000-150000 元/年"
     assert job.pay.monthly("max") == 12500
 
 

@@ -1,15 +1,18 @@
-"""Three real `yizhan run` processes on one PostgreSQL database, killed with SIGKILL 9 times
-while postings' pushes are queued: nothing is lost, and a push shown twice happens only inside
-the documented at-least-once window (issue 20).
+"""Three real `yizhan run` processes on one PostgreSQL database, killed with SIGKILL at random
+moments at least 30 times while 200 postings' pushes to 2,000 seekers are queued (issue 20).
+
+What the fake Bot API recorded decides: no push lost, a push shown twice only inside the
+documented at-least-once window (counted), and the account's limits (20 pushes a second, one a
+second per chat) never exceeded at the platform, across every takeover.
 
 Each process is the real command (`yizhan run`, Telegram behind a webhook, the fake Bot API on
-localhost)
-and loads the model at start, as in production (measured: ~6.4 s from exec to "worker dispatcher
-started" on this machine, ~4 s of it importing torch/sentence-transformers and loading e5).
-The test queues the pushes itself through the real repository (what matching does after a
-posting is published), in waves while the kills go on. A kill hits a process that is serving
-(its dispatcher started) after a random delay from a seeded generator; each kill is checked
-(exit by SIGKILL), so the kill count is exactly KILLS, never fewer.
+localhost) with a cache folder of its own (a host of its own: index files per slot). It serves
+pushes ~6 s after exec while the model loads in the background (matching.lazy_encoder), so a
+kill costs seconds, not the 37 s a model load took under load. The test queues the pushes itself
+through the real repository (what matching does after a posting is published), one posting
+every WAVE_S while the kills go on. A kill hits a process that is serving (its dispatcher
+started) after a random delay from a seeded generator; each kill is checked (exit by SIGKILL),
+so the kill count is exactly KILLS (CHAOS_KILLS in the environment to change it).
 """
 
 from __future__ import annotations
@@ -19,7 +22,6 @@ import json
 import os
 import random
 import signal
-import sys
 import time
 from collections import Counter
 from datetime import timedelta
@@ -35,27 +37,21 @@ from models.db import Database
 from models.messages import Channel
 from tests.delivery_builders import enqueue, make_posting, make_seeker, publish_now
 from tests.fakes.telegram_api import (
-    TOKEN,
     FakeTelegram,
     telegram_api_fixture,  # noqa: F401
 )
+from tests.fakes.workers import YIZHAN_RUN, fresh_cache, model_cache, worker_env
 
 pytestmark = [
     pytest.mark.slow,
 ]
-# The issue asks for 30 kills; each restart loads the model before the dispatcher serves (6.4 s
-# alone, 15-25 s with three starting at once on 2 cores), so 30 ran past 500 s. Nine fit in
-# about 100 s and still kill every slot several times.
 
-ROOT = Path(__file__).resolve().parent.parent
-YIZHAN = [sys.executable, "-c", "from bot.cli import main; main()", "run"]
 WORKERS = 3
-KILLS = 9
-JITTER = 1.005
-SEEKERS = 200
-POSTINGS = 12
-PER_POSTING = 25  # 300 pushes, ~15 s of sending at Telegram's 20/s for pushes
-WAVE_S = 1.5  # one posting's pushes queued this often while the kills go on
+KILLS = int(os.environ.get("CHAOS_KILLS", "30"))
+SEEKERS = 2000
+POSTINGS = 200
+PER_POSTING = 6  # 1,200 pushes: a minute of sending at Telegram's 20/s for pushes
+WAVE_S = 0.3  # one posting's pushes queued this often while the kills go on
 KILL_DELAY_S = (0.2, 1.6)  # how long after a process is serving it is killed
 CHAT0 = 70_000
 
@@ -68,13 +64,16 @@ class Worker:
         self.process: asyncio.subprocess.Process | None = None
         self.serving = asyncio.Event()
         self.lives = 0
+        self.to_serving: list[float] = []  # seconds from exec to serving, per life
         self._reader: asyncio.Task[None] | None = None
+        self._started = 0.0
 
     async def start(self) -> None:
         self.lives += 1
         self.serving.clear()
+        self._started = time.monotonic()
         self.process = await asyncio.create_subprocess_exec(
-            *YIZHAN, env=self.env, cwd=self.logs,
+            *YIZHAN_RUN, env=self.env, cwd=self.logs,
             stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
         )  # fmt: skip
         self._reader = asyncio.create_task(self._read(self.process))
@@ -86,6 +85,7 @@ class Worker:
             while line := await process.stderr.readline():
                 log.write(line)
                 if b"worker dispatcher started" in line:
+                    self.to_serving.append(time.monotonic() - self._started)
                     self.serving.set()
 
     async def kill(self) -> None:
@@ -108,32 +108,19 @@ class Worker:
         return code
 
 
-def _env(url: str, telegram: FakeTelegram) -> dict[str, str]:
-    keep = {"YIZHAN_CACHE_DIR"}
-    env = {k: v for k, v in os.environ.items() if not k.startswith("YIZHAN_") or k in keep}
-    env.update(
-        PYTHONPATH=str(ROOT),
-        YIZHAN_DATABASE_URL=url,
-        YIZHAN_HTTP_PORT="0",
-        YIZHAN_LOG_FORMAT="json",
-        PTB_TIMEDELTA="1",
-        YIZHAN_TELEGRAM_TOKEN=TOKEN,
-        YIZHAN_TELEGRAM_API_BASE=telegram.base_url,
-        # Several workers on one token need a webhook (only one may long-poll); nothing posts.
-        YIZHAN_TELEGRAM_WEBHOOK_URL="https://yizhan.example/telegram",
-        YIZHAN_TELEGRAM_WEBHOOK_SECRET="webhook-secret-4f1c9e",
-    )
-    return env
-
-
 async def _seekers(services: Services, telegram: FakeTelegram) -> list[int]:
+    """SEEKERS Telegram seekers who take pushes at any hour, created 50 at a time."""
     for i in range(SEEKERS):
         telegram.user(CHAT0 + i)
-    return [
-        await make_seeker(services, str(CHAT0 + i), Channel.TELEGRAM, quiet_start=0,
-                          quiet_end=0, daily_cap=100)
-        for i in range(SEEKERS)
-    ]  # fmt: skip
+
+    async def one(i: int) -> int:
+        return await make_seeker(services, str(CHAT0 + i), Channel.TELEGRAM, quiet_start=0,
+                                 quiet_end=0, daily_cap=100)  # fmt: skip
+
+    users: list[int] = []
+    for start in range(0, SEEKERS, 50):
+        users += await asyncio.gather(*(one(i) for i in range(start, min(start + 50, SEEKERS))))
+    return users
 
 
 async def _publish(services: Services, users: list[int], rng: random.Random) -> dict[int, str]:
@@ -187,20 +174,24 @@ async def test_three_run_processes_killed_again_and_again_lose_nothing(
     truncate_all(pg_database)
     started = time.monotonic()
     rng = random.Random(20)
-    env = _env(pg_database, telegram_api)
-    workers = [Worker(i, env, tmp_path) for i in range(WORKERS)]
+    workers = [
+        Worker(i, worker_env(pg_database, telegram_api,
+                             fresh_cache(model_cache(), tmp_path / f"cache{i}")), tmp_path)
+        for i in range(WORKERS)
+    ]  # fmt: skip
     async with Database.open(pg_database) as db:
         services = Services(db=db, policy=Policy())
-        users = await _seekers(services, telegram_api)
-        chat = {u: CHAT0 + i for i, u in enumerate(users)}
         try:
             for worker in workers:
                 await worker.start()
+            users = await _seekers(services, telegram_api)  # while the workers start
+            chat = {u: CHAT0 + i for i, u in enumerate(users)}
             publishing = asyncio.create_task(_publish(services, users, random.Random(7)))
             kills = await _kill_all(workers, rng)
+            killed_at = time.monotonic() - started
             titles = await publishing
             await asyncio.wait_for(asyncio.gather(*(w.serving.wait() for w in workers)), 60)
-            by_state = await _settled(db, 40)
+            by_state = await _settled(db, 90)
         finally:
             codes = [await w.stop() for w in workers if w.process is not None]
         rows = await db.fetchall("SELECT id, posting_id, seeker_user_id, state FROM deliveries")
@@ -218,9 +209,17 @@ async def test_three_run_processes_killed_again_and_again_lose_nothing(
     lost = queued - set(shown)
     strays = set(shown) - queued
     duplicates = sum(n - 1 for n in shown.values())
+    # The account's limits at the platform, on the fake's own arrival times, across every
+    # takeover: a standby taking over waits one window, and a send counts until it returned.
+    sends = [(c.at, str(c.params["chat_id"])) for c in pushes]
+    breaches = pace_violations(sends, TelegramSender.pace)
+    serving = sorted(t for w in workers for t in w.to_serving)
     print(  # the figures for the report (pytest -s)
-        f"\nchaos: {len(rows)} pushes, {kills} SIGKILLs, {sum(w.lives for w in workers)} lives,"
-        f" {len(lost)} lost, {duplicates} shown twice, {wall:.1f} s"
+        f"\nchaos: {len(rows)} pushes, {kills} SIGKILLs in {killed_at:.1f} s,"
+        f" {sum(w.lives for w in workers)} lives (exec to serving median"
+        f" {serving[len(serving) // 2]:.1f} s, max {serving[-1]:.1f} s), {len(lost)} lost,"
+        f" {duplicates} shown twice, {len(breaches)} pace breaches, {wall:.1f} s,"
+        f" load {os.getloadavg()[0]:.1f}"
     )
     assert not lost
     assert not strays
@@ -228,9 +227,4 @@ async def test_three_run_processes_killed_again_and_again_lose_nothing(
     # outcome was recorded shows it again. Paced lanes record after every send, so one kill
     # repeats at most the CONCURRENCY sends in flight.
     assert duplicates <= kills * CONCURRENCY, duplicates
-    # One active sender, across kills: a standby taking over waits one window (before that fix
-    # this run saw 21 sends within 0.990 s at a takeover). The times are arrivals at the fake, with
-    # three processes on 2 cores: they are stretched by 0.5 % (the pacer keeps 0.2 %) so that
-    # scheduling jitter is not counted, while such an overlap still is.
-    sends = [(c.at * JITTER, str(c.params["chat_id"])) for c in pushes]
-    assert pace_violations(sends, TelegramSender.pace) == []
+    assert breaches == [], breaches[:5]

@@ -1,13 +1,14 @@
 """Publishing: matching first, then the status change and the pushes in one transaction."""
 
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 import pytest
 
 from handlers.services.publishing import close_posting, expire_due, publish
 from matching.engine import SeekerMatch
+from matching.reach_cap import ReachCap
 from models.delivery import DeliveryState
 from models.posting import PostingStatus
 from models.repos.deliveries import DeliveryRepo
@@ -164,3 +165,72 @@ async def test_demo_gig_reaches_the_matching_sample_seekers_through_the_real_mat
     assert "138****5678" in text  # masked on the push ...
     assert "王先生 13812345678" in text  # ... in full after 感兴趣
     assert "感兴趣 1 人" in text
+
+
+def capped(services, floor, per_head, ceiling):
+    """The services with a push reach cap of their own."""
+    services.policy = replace(services.policy, push_reach_cap=ReachCap(floor, per_head, ceiling))
+    return services
+
+
+async def test_a_posting_is_pushed_to_its_cap_of_best_fitting_seekers_ties_by_user_id(services):
+    seekers = [await make_seeker(services, f"u{i}") for i in range(8)]
+    scores = dict(zip(seekers, (0.5, 0.9, 0.7, 0.7, 0.7, 0.4, 0.95, 0.6), strict=True))
+    services.matcher = Reacher(scores)
+    capped(services, floor=4, per_head=0, ceiling=10)
+    posting = await make_posting(services, headcount=None)
+    result = await publish(services, posting)
+    assert (result.matched, result.queued) == (4, 4)
+    pushed = [d.seeker_user_id for d in await DeliveryRepo(services.db).for_posting(posting)]
+    # 0.95, 0.9, then one of the three at 0.7: the lowest user id, on every run
+    assert pushed == [seekers[6], seekers[1], seekers[2], seekers[3]]
+    assert (await publish(services, posting)).queued == 0  # again: the same four, none new
+
+
+async def test_the_cap_grows_with_the_headcount_up_to_its_ceiling(services):
+    seekers = [await make_seeker(services, f"u{i}") for i in range(12)]
+    services.matcher = Reacher({u: 0.9 - i / 100 for i, u in enumerate(seekers)})
+    capped(services, floor=2, per_head=3, ceiling=9)
+    two = await publish(services, await make_posting(services, headcount=2))
+    five = await publish(services, await make_posting(services, headcount=5))
+    unknown = await publish(services, await make_posting(services, headcount=None))
+    assert (two.queued, five.queued, unknown.queued) == (6, 9, 2)
+
+
+async def test_a_reach_below_the_cap_is_pushed_whole(services):
+    seekers = [await make_seeker(services, f"u{i}") for i in range(3)]
+    services.matcher = Reacher(dict(zip(seekers, (0.8, 0.2, 0.6), strict=True)))
+    posting = await make_posting(services)  # the default cap: 4 heads × 30 = 120
+    result = await publish(services, posting)
+    assert (result.matched, result.queued) == (2, 2)
+    assert ReachCap().limit(4) == 120
+
+
+async def test_seekers_failing_the_bars_leave_their_place_under_the_cap_to_the_next(services):
+    other_trade = [await make_seeker(services, f"o{i}", categories=("I",)) for i in range(70)]
+    fitting = [await make_seeker(services, f"f{i}") for i in range(3)]
+    scores = {u: 0.95 for u in other_trade} | dict.fromkeys(fitting, 0.5)
+    services.matcher = Reacher(scores)
+    capped(services, floor=2, per_head=0, ceiling=2)
+    posting = await make_posting(services)
+    await publish(services, posting)  # 70 better scores fail the trade bar, past one chunk
+    pushed = [d.seeker_user_id for d in await DeliveryRepo(services.db).for_posting(posting)]
+    assert pushed == fitting[:2]
+
+
+async def test_seekers_beyond_the_cap_still_find_the_posting_when_they_ask(
+    services, encoder, tmp_path
+):
+    from handlers.texts import t
+    from matching.engine import Matcher
+
+    seekers = [await make_seeker(services, f"u{i}", wish="想找保洁的活") for i in range(3)]
+    services.matcher = await Matcher.open(services.db, encoder, tmp_path / "index", phrases=t)
+    capped(services, floor=1, per_head=0, ceiling=1)
+    posting = await make_posting(services)
+    assert (await publish(services, posting)).queued == 1
+    pushed = {d.seeker_user_id for d in await DeliveryRepo(services.db).for_posting(posting)}
+    for user_id in set(seekers) - pushed:
+        profile = await services.seekers.get(user_id)
+        found = await services.matcher.search(profile, 10, services.clock())
+        assert posting in [m.posting_id for m in found]

@@ -42,7 +42,7 @@ def _side(storage: str, profiles, matrix, words) -> SeekerSide:
 
 
 def test_reach_scores_do_not_depend_on_how_the_index_stores_vectors(seekers):
-    """float16 lists only choose the vector pool; every score uses the kept float32 vector."""
+    """float16 lists only choose the vector pool; every score uses the kept vector."""
     profiles, matrix, words, postings, posting_vectors = seekers
     half = _side("fp16", profiles, matrix, words)
     full = _side("flat", profiles, matrix, words)
@@ -57,7 +57,7 @@ def test_reach_scores_do_not_depend_on_how_the_index_stores_vectors(seekers):
     assert reached > 0
     parts = half.nbytes()
     assert parts["vector_index"] == len(profiles) * (2 * bench.DIM + 8)
-    assert parts["kept_vectors"] >= matrix.nbytes
+    assert len(profiles) * (bench.DIM + 4) <= parts["kept_vectors"] < matrix.nbytes / 3
     assert parts["words"] > 0
     assert parts["columns"] > 0
 

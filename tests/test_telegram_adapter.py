@@ -124,7 +124,7 @@ def test_choices_render_as_an_inline_keyboard_in_rows() -> None:
     choices = tuple(
         Choice(d, f"ob:district:{d}") for d in ("西青区", "南开区", "和平区", "河西区", "滨海新区")
     )
-    [out] = render(Reply("您想在哪个区工作？", choices), "zh")
+    [out] = render(Reply("您想在哪个区工作？", choices))
     assert isinstance(out.markup, InlineKeyboardMarkup)
     rows = out.markup.inline_keyboard
     assert [len(r) for r in rows] == [3, 2]  # 8-wide labels: three to a row
@@ -143,28 +143,28 @@ def test_long_labels_get_a_row_each() -> None:
 
 def test_choices_and_location_request_are_two_messages() -> None:
     choices = (Choice("西青区", "ob:district:西青区"), Choice("完成", "ob:district:done"))
-    question, hint = render(Reply("哪个区？", choices, multi=True, request_location=True), "zh")
+    question, hint = render(Reply("哪个区？", choices, multi=True, request_location=True))
     assert isinstance(question.markup, InlineKeyboardMarkup)
     assert isinstance(hint.markup, ReplyKeyboardMarkup)
     button = hint.markup.keyboard[0][0]
     assert button.request_location is True
     assert button.text == "📍 发送我的位置"
     assert hint.markup.one_time_keyboard is True
-    [alone] = render(Reply("Where?", request_location=True), "en")
+    [alone] = render(Reply("Where?", request_location=True, lang="en"))
     assert isinstance(alone.markup, ReplyKeyboardMarkup)
     assert alone.markup.keyboard[0][0].text == "📍 Share my location"
 
 
 def test_plain_replies_in_a_turn_clear_the_location_keyboard() -> None:
-    [in_turn] = render(Reply("收到"), "zh", in_turn=True)
+    [in_turn] = render(Reply("收到"), in_turn=True)
     assert isinstance(in_turn.markup, ReplyKeyboardRemove)
-    [push] = render(Reply("收到"), "zh")
+    [push] = render(Reply("收到"))
     assert push.markup is None
 
 
 def test_long_text_is_split_and_choices_ride_on_the_last_part() -> None:
     lines = [f"{i:04d} 西青区 保洁 日结200元 🧹" for i in range(400)]
-    parts = render(Reply("\n".join(lines), (Choice("感兴趣", "fb:1:interested"),)), "zh")
+    parts = render(Reply("\n".join(lines), (Choice("感兴趣", "fb:1:interested"),)))
     assert len(parts) > 1
     assert all(utf16_len(p.text) <= 4096 for p in parts)
     assert all(p.markup is None for p in parts[:-1])

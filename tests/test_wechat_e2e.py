@@ -133,7 +133,7 @@ async def test_a_caseworker_broadcast_reaches_the_district_robot_at_20_a_minute(
     start = ticks.monotonic()
     try:
         for posting_id in postings:
-            await robots.send("西青区", job_card(stored[posting_id], "保洁类 · 西青区", "zh"))
+            await robots.send("西青区", job_card(stored[posting_id], "保洁类 · 西青区"))
     finally:
         await robots.aclose()
     accepted = fake.sent(WEBHOOK)

@@ -19,6 +19,7 @@ from bot.app import open_services
 from bot.channels.console.adapter import ConsoleSession, render, run_interactive, run_lines
 from bot.cli.state import cli_state, run_async
 from bot.settings import Settings
+from handlers import language
 from handlers.context import Services
 from handlers.seeker.profile_view import summary
 from handlers.texts import t
@@ -100,7 +101,8 @@ async def _profile_show(settings: Settings, user: str, as_json: bool) -> int:
     if as_json:
         typer.echo(json.dumps(plain(profile.to_json()), ensure_ascii=False, indent=2))
     else:
-        typer.echo(summary(profile, lang))
+        with language.speaking(lang):
+            typer.echo(summary(profile))
     return 0
 
 
@@ -173,6 +175,7 @@ async def profile_stage(ctx: DemoContext) -> None:
     profile, lang = await load_profile(ctx.services, ctx.seeker.key.user_id)
     if profile is None:
         return
-    ctx.out(summary(profile, lang))
+    with language.speaking(lang):
+        ctx.out(summary(profile))
     ctx.out(json.dumps(plain(profile.to_json()), ensure_ascii=False, indent=2))
     ctx.out("")

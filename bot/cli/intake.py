@@ -17,6 +17,7 @@ from bot.cli.state import cli_state, run_async
 from bot.sheets.postings import ImportReport, import_postings
 from bot.sheets.read import SheetError
 from bot.sheets.template import write_register_template, write_template
+from handlers import language
 from handlers.employer.posting import risk_text
 from handlers.texts import t
 from matching.parser import ParsedPost, parse_post, to_posting
@@ -189,13 +190,18 @@ def _id_of(item: object) -> object:
     return item.get("id") if isinstance(item, dict) else None
 
 
+def _risk_reasons(codes: tuple[str, ...], lang: str) -> list[str]:
+    with language.speaking(lang):
+        return risk_text(codes).split("；") if codes else []
+
+
 def _job_json(job: ParsedPost, now: datetime, min_wage: float, lang: str) -> dict[str, object]:
     out = job.to_json()
     risk = assess(to_posting(job, trust=Trust.RELAYED, now=now), min_wage_monthly=min_wage)
     out["risk"] = {
         "score": risk.score,
         "codes": list(risk.reasons),
-        "reasons": risk_text(risk.reasons, lang).split("；") if risk.reasons else [],
+        "reasons": _risk_reasons(risk.reasons, lang),
     }
     return out
 
@@ -239,9 +245,10 @@ def pending_command(
     async def collect() -> list[str]:
         async with open_services(settings) as services:
             queue = await services.repos.intake.pending(limit)
+        with language.speaking(lang):
             return [
                 f"#{p.id}\t{p.title}\t{p.district or '-'}\t{p.risk_score:.2f}\t"
-                + (risk_text(p.risk_reasons, lang) if p.risk_reasons else "")
+                + (risk_text(p.risk_reasons) if p.risk_reasons else "")
                 for p in queue
             ]
 

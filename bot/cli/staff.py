@@ -147,7 +147,7 @@ def staff_invite(
 
     code = run_async(create())
     console.print(code)
-    console.print(staff_how(code, cli_state.settings.telegram_bot_username, "zh"))
+    console.print(staff_how(code, cli_state.settings.telegram_bot_username))
 
 
 @staff_app.command("list")

@@ -50,6 +50,7 @@ from bot.delivery.errors import DeliveryError, Permanent, RateLimited, Recipient
 from bot.delivery.pacing import Clock, Pacer, Sleep, window_of
 from bot.metrics import Metrics
 from bot.scheduler import wait_any
+from handlers import language
 from handlers.context import Policy, Services
 from handlers.services import delivery_rules
 from handlers.services.cards import digest_card, job_card
@@ -391,7 +392,7 @@ class _Lane:
             log.exception("sender %s failed on %s", self.channel, c.key)
             return self._retry(c, f"error: {type(error).__name__}")
         finally:
-            self.pacer.completed(address, slot)  # counted from when the platform had it
+            self.pacer.completed(slot)  # counted from when the platform had it, at the latest
             if self.d.metrics is not None:
                 elapsed = time.perf_counter() - started
                 self.d.metrics.send_seconds.labels(self.channel.value).observe(elapsed)
@@ -440,10 +441,12 @@ def render(c: Claimed, postings: Mapping[int, Posting]) -> Reply:
     entries = [(postings[i.posting_id], i.reason) for i in c.items if i.posting_id in postings]
     if not entries:
         raise ValueError("its postings are gone")
-    if c.kind == Kind.DIGEST and len(entries) > 1:
-        return replace(digest_card(entries, lang), lang=lang)
-    # a digest of one reads as its card
-    return replace(job_card(entries[0][0], entries[0][1], lang), lang=lang)
+    with language.speaking(lang):  # the recipient's language, whoever queued the push
+        if c.kind == Kind.DIGEST and len(entries) > 1:
+            card = digest_card(entries)
+        else:  # a digest of one reads as its card
+            card = job_card(entries[0][0], entries[0][1])
+    return replace(card, lang=lang)
 
 
 def process_stamp(pid: int) -> str | None:

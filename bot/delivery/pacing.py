@@ -2,10 +2,11 @@
 
 A declared rate r becomes "at most N sends in any W seconds" with W = N / r: N = floor(r) for
 r >= 1 (Telegram 30/s: 30 in any 1 s), N = 1 below (WeCom robot 20/min: 1 in any 3 s). A
-sliding-window log of the last N send times enforces it exactly, allows a burst of N (PTB's
-AIORateLimiter bursts 30 too) and, unlike spacing sends 1/r apart, loses no throughput to late
-wake-ups. Each address also keeps its own minimum gap. A `RateLimited` pauses the whole channel
-(the platform counts every call, not just ours to one user).
+sliding-window log of the sends in flight and those completed within the last W seconds
+enforces it exactly, allows a burst of N (PTB's AIORateLimiter bursts 30 too) and, unlike
+spacing sends 1/r apart, loses no throughput to late wake-ups. Each address also keeps its own
+minimum gap. A `RateLimited` pauses the whole channel (the platform counts every call, not just
+ours to one user).
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ import asyncio
 import bisect
 import math
 import time
-from collections import deque
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
 
 from bot.channels.base import Pace
 
@@ -38,9 +39,26 @@ def window_of(pace: Pace) -> tuple[int, float] | None:
     return count, count / rate
 
 
+class _Send:
+    """One counted send: when it started, and when it completed (None while in flight)."""
+
+    __slots__ = ("done", "started")
+
+    def __init__(self, started: float) -> None:
+        self.started = started
+        self.done: float | None = None
+
+    def at(self, now: float) -> float:
+        """The latest time the platform may see it: its completion, or now while in flight."""
+        return now if self.done is None else self.done
+
+
 class Pacer:
     """One channel's pace: the global window, each address's gap and platform pauses.
 
+    A send counts from its start until one window (or one gap) after it completed: the platform
+    sees it at some moment in between, so a send in flight holds its slot however long it takes
+    (a stalled process, a slow platform), and the next window's sends cannot bunch with it.
     A new pacer starts closed for one window (and one per-address gap), so that a restarted
     dispatcher cannot add a burst to the one its predecessor sent just before it stopped.
     """
@@ -57,58 +75,58 @@ class Pacer:
         self._clock = clock
         self._sleep = sleep
         self._window = window_of(pace)
-        # Each send's time, in a cell of its own: set when it starts, moved to when it completes
-        # (`completed`), an upper bound of when the platform saw it, however long the process
-        # stalled between the decision and the request (three workers on 2 cores bunched 21
-        # arrivals into 0.95 s when start times were counted).
-        self._recent: deque[list[float]] = deque(maxlen=self._window[0] if self._window else 1)
+        self._counted: list[_Send] = []  # sends in flight, or completed within one window
         self._gap = pace.per_recipient_s * (1 + SAFETY)
-        self._last: dict[str, float] = {}
+        self._last: dict[str, _Send] = {}
         self._span = self._window[1] * (1 + SAFETY) if self._window else 0.0
         self._paused_until = clock()
         self._notes = 0
         if cold_start:
             self.close_one_window()
 
-    def delay(self, address: str, now: float) -> float:
-        """Seconds until a send to `address` is allowed (0 when it is allowed now)."""
+    def delay(self, address: str | None, now: float) -> float:
+        """Seconds until a send to `address` is allowed (0 when it is allowed now); None asks
+        for the global window only (a reply within a user's own turn)."""
         wait = self._paused_until - now
-        if self._window and len(self._recent) == self._recent.maxlen:
-            wait = max(wait, self._oldest() + self._span - now)
-        last = self._last.get(address)
+        if self._window:
+            self._forget(now)
+            if len(self._counted) >= self._window[0]:
+                # the first slot to free; a send still in flight counts as if it ended now
+                wait = max(wait, min(c.at(now) for c in self._counted) + self._span - now)
+        last = self._last.get(address) if address is not None else None
         if last is not None and self._gap:
-            wait = max(wait, last + self._gap - now)
+            wait = max(wait, last.at(now) + self._gap - now)
         return max(0.0, wait)
 
-    def delay_now(self, address: str) -> float:
+    def delay_now(self, address: str | None) -> float:
         """`delay` at the pacer's clock's current time."""
         return self.delay(address, self._clock())
 
-    def _oldest(self) -> float:
-        return min(cell[0] for cell in self._recent)
+    def _forget(self, now: float) -> None:
+        """Drop the sends that completed a whole window ago: they no longer count."""
+        span = self._span
+        if any(c.done is not None and c.done + span <= now for c in self._counted):
+            self._counted = [c for c in self._counted if c.done is None or c.done + span > now]
 
-    def note(self, address: str, now: float) -> list[float]:
-        """Count a send made now; its time cell, for `completed`."""
-        cell = [now]
+    def note(self, address: str | None, now: float) -> _Send:
+        """Count a send starting now; hand what it returns to `completed` when it returns."""
+        send = _Send(now)
         if self._window:
-            self._recent.append(cell)
-        if self._gap:
-            self._last[address] = now
+            self._counted.append(send)
+        if self._gap and address is not None:
+            self._last[address] = send
             self._notes += 1
             if self._notes % PRUNE_EVERY == 0:
-                self._last = {a: t for a, t in self._last.items() if t + self._gap > now}
-        return cell
+                self._last = {a: c for a, c in self._last.items() if c.at(now) + self._gap > now}
+        return send
 
-    def completed(self, address: str, cell: list[float]) -> None:
-        """The send counted in `cell` has returned: count it from now on."""
-        now = self._clock()
-        cell[0] = max(cell[0], now)
-        if self._gap and address in self._last:
-            self._last[address] = max(self._last[address], now)
+    def completed(self, send: _Send) -> None:
+        """The send has returned (sent or not): from now on it counts from its completion."""
+        send.done = max(send.started, self._clock())
 
-    async def acquire(self, address: str) -> list[float]:
-        """Wait until a send to `address` is allowed and count it; call the sender right after,
-        and `completed` with the cell returned when it returns.
+    async def acquire(self, address: str | None) -> _Send:
+        """Wait until a send to `address` (None: the global window only) is allowed and count
+        it; call the sender right after, and `completed` when it returns (`sending` does both).
 
         Nothing awaits between the final check and the count, so concurrent workers cannot
         both take the last slot of a window.
@@ -120,22 +138,19 @@ class Pacer:
                 return self.note(address, now)
             await self._sleep(wait)
 
-    async def acquire_any(self) -> None:
-        """Wait for a slot in the global window only: a reply within a user's own turn.
+    @asynccontextmanager
+    async def sending(self, address: str | None) -> AsyncIterator[None]:
+        """`acquire`, run the body (the send), then `completed`, however the body ends.
 
         Replies and pushes on one account share the window (the platform counts both); the
-        per-address gap is for pushes, since a reply answers a message the user just sent.
+        per-address gap is for pushes (address None skips it), since a reply answers a message
+        the user just sent.
         """
-        while True:
-            now = self._clock()
-            wait = self._paused_until - now
-            if self._window and len(self._recent) == self._recent.maxlen:
-                wait = max(wait, self._oldest() + self._span - now)
-            if wait <= 0:
-                if self._window:
-                    self._recent.append([now])
-                return
-            await self._sleep(wait)
+        send = await self.acquire(address)
+        try:
+            yield
+        finally:
+            self.completed(send)
 
     def close_one_window(self) -> None:
         """Hold every send for one window (and one per-address gap) from now: the sender this

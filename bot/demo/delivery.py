@@ -118,5 +118,5 @@ async def delivery_stage(ctx: DemoContext) -> None:
         for reply in await handle(tap, services):
             ctx.out(f"{t('console.bot', 'zh')}> {render(reply)}")
         ctx.out("")
-    ctx.out(render(await stats_reply(services, posting_id, "zh")))
+    ctx.out(render(await stats_reply(services, posting_id)))
     ctx.out("")

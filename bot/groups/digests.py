@@ -21,6 +21,7 @@ from bot.channels.wecom.groups import TEXT_MAX_BYTES, GroupsApi, group_scene
 from bot.channels.wecom_kf.link import kf_link
 from bot.delivery.errors import DeliveryError
 from bot.settings import Settings
+from handlers import language
 from handlers.caseworker.group_post import job_code
 from handlers.context import Services
 from handlers.services.cards import pay_text
@@ -188,7 +189,8 @@ class GroupDigests:
         parts = [mask_phones(posting.title)]
         if posting.address:
             parts.append(mask_phones(posting.address))
-        pay = pay_text(posting.pay, lang)
+        with language.speaking(lang):
+            pay = pay_text(posting.pay)
         if pay:
             parts.append(pay)
         lines = [f"{n}. {' · '.join(parts)}"]

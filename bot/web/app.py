@@ -22,6 +22,7 @@ from bot.web import (
 from bot.web.groups_pages import GROUPS, GroupsOpener
 from bot.web.html import page
 from bot.web.state import SERVICES, SIGNED_IN, redirect, signed_in
+from handlers import language
 from handlers.context import Services
 from handlers.texts import t
 
@@ -67,8 +68,10 @@ async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
                 )  # fmt: skip
                 return _secure(_refusal(403, "web.refused.csrf", lang))
         request[SIGNED_IN] = found
+        lang = found.user.lang
     try:
-        return _secure(await handler(request))
+        with language.speaking(lang):  # the page in the signed-in caseworker's language
+            return _secure(await handler(request))
     except web.HTTPException as exc:  # 404s and redirects carry the same headers
         exc.headers.update(HEADERS)
         raise

@@ -38,7 +38,7 @@ def _fields(posting: Posting, lang: str) -> str:
         ("web.field.categories", " / ".join(label(c, lang) for c in posting.categories)),
         ("web.field.district", posting.district),
         ("web.field.address", posting.address),
-        ("web.field.pay", pay_text(posting.pay, lang)),
+        ("web.field.pay", pay_text(posting.pay)),
         ("web.field.work_form", posting.work_form),
         ("web.field.headcount", posting.headcount),
         ("web.field.contact", posting.contact),
@@ -58,7 +58,7 @@ def _queue_card(posting: Posting, csrf: str, lang: str) -> str:
     if posting.risk_reasons:
         risk = (
             f'<p class="risk">{esc(t("web.queue.risk", lang, score=f"{posting.risk_score:.2f}"))}'
-            f" {esc(risk_text(posting.risk_reasons, lang))}</p>"
+            f" {esc(risk_text(posting.risk_reasons))}</p>"
         )
     base = f"/console/postings/{pid}"
     options = "".join(
@@ -86,7 +86,7 @@ async def _confirm_approve(
     request: web.Request, posting: Posting, csrf: str, lang: str
 ) -> web.Response:
     """A flagged posting is approved only after a page that repeats why it was flagged."""
-    reasons = risk_text(posting.risk_reasons, lang)
+    reasons = risk_text(posting.risk_reasons)
     body = (
         f"<h2>#{posting.id} {esc(posting.title)}</h2>"
         f'<p class="risk">{esc(t("web.confirm.risk", lang, reasons=reasons))}</p>'
@@ -196,7 +196,7 @@ async def postings(request: web.Request) -> web.Response:
         rows.append((
             link(f"/console/postings/{p.id}", f"#{p.id}"), p.title, p.district or "",
             t(f"intake.status.{shown_status(p, now)}", lang),
-            (pay_text(p.pay, lang) or "") if p.pay else "", p.source or "", expires,
+            (pay_text(p.pay) or "") if p.pay else "", p.source or "", expires,
             bc, s.sent, s.waiting, s.interested, s.reported_full,
         ))  # fmt: skip
     headers = [t(f"web.postings.{k}", lang) for k in
@@ -273,7 +273,7 @@ async def broadcast_page(request: web.Request) -> web.Response:
         for target in broadcast.TARGETS
         if target == "seekers" or reach.has_group
     )  # fmt: skip
-    if (left := broadcast.left_out_line(reach.left_out, lang)) is not None:
+    if (left := broadcast.left_out_line(reach.left_out)) is not None:
         notes += f"<p>{esc(left)}</p>"
     if reach.new == 0:
         notes += f"<p>{esc(t('web.bc.nobody', lang))}</p>"

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from handlers import language
 from handlers.caseworker.group_post import job_code
 from handlers.caseworker.staff import audit_ok, district_arg, refuse, staff_name
 from handlers.context import Services, Turn
@@ -104,14 +105,14 @@ async def district_reach(
     )
 
 
-def left_out_line(left_out: Sequence[tuple[Bar, int]], lang: str) -> str | None:
+def left_out_line(left_out: Sequence[tuple[Bar, int]]) -> str | None:
     """One line: how many seekers the push bars left out, per bar; None when none were."""
     if not left_out:
         return None
-    parts = [t("caseworker.bc.bar_count", lang, bar=t(f"push.bar.{bar}", lang), n=n)
+    parts = [t("caseworker.bc.bar_count", bar=t(f"push.bar.{bar}"), n=n)
              for bar, n in left_out]  # fmt: skip
-    return t("caseworker.bc.left_out", lang, n=sum(n for _, n in left_out),
-             bars=t("caseworker.bc.bar_sep", lang).join(parts))  # fmt: skip
+    return t("caseworker.bc.left_out", n=sum(n for _, n in left_out),
+             bars=t("caseworker.bc.bar_sep").join(parts))  # fmt: skip
 
 
 async def preview(
@@ -173,40 +174,40 @@ async def broadcast_command(turn: Turn, services: Services) -> list[Reply]:
     args = turn.args
     posting, ref = await find_posting(services, args)
     if ref is None:
-        return [Reply(t("caseworker.bc.how", turn.lang))]
+        return [Reply(t("caseworker.bc.how"))]
     problem = _problem(posting, services, turn.now)
     if problem is not None or posting is None or posting.id is None:
-        return [Reply(t(problem or "caseworker.bc.not_found", turn.lang, id=ref))]
+        return [Reply(t(problem or "caseworker.bc.not_found", id=ref))]
     district = _district_for(turn, posting, args)
     reach = await preview(services, posting, district, turn.now)
     await audit_ok(turn, services, "broadcast:preview", str(posting.id),
                    f"{district} matched={reach.matched} new={reach.new}")  # fmt: skip
-    return [_preview_reply(posting, reach, turn.lang)]
+    return [_preview_reply(posting, reach)]
 
 
-def _preview_reply(posting: Posting, reach: ReachPreview, lang: str) -> Reply:
-    where = reach.district or t("caseworker.everywhere", lang)
+def _preview_reply(posting: Posting, reach: ReachPreview) -> Reply:
+    where = reach.district or t("caseworker.everywhere")
     lines = [
-        t("caseworker.bc.preview", lang, id=posting.id, title=posting.title, district=where,
+        t("caseworker.bc.preview", id=posting.id, title=posting.title, district=where,
           matched=reach.matched, already=reach.already, new=reach.new),
     ]  # fmt: skip
-    if (left := left_out_line(reach.left_out, lang)) is not None:
+    if (left := left_out_line(reach.left_out)) is not None:
         lines.append(left)
-    lines.append(t("caseworker.bc.group_yes" if reach.has_group else "caseworker.bc.group_no",
-                   lang, district=where))  # fmt: skip
+    group = "caseworker.bc.group_yes" if reach.has_group else "caseworker.bc.group_no"
+    lines.append(t(group, district=where))
     if posting.status is not PostingStatus.PUBLISHED:
-        lines.append(t("caseworker.bc.will_publish", lang))
-    lines.append(t("caseworker.bc.limits", lang))
+        lines.append(t("caseworker.bc.will_publish"))
+    lines.append(t("caseworker.bc.limits"))
     pid = stored_id(posting)
     choices: list[Choice] = []
     pushes = reach.new > 0 or posting.status is not PostingStatus.PUBLISHED
     if pushes:
-        choices.append(_button(t("caseworker.bc.send_seekers", lang), pid, "seekers"))
+        choices.append(_button(t("caseworker.bc.send_seekers"), pid, "seekers"))
     if reach.has_group:
-        choices.append(_button(t("caseworker.bc.send_group", lang), pid, "group"))
+        choices.append(_button(t("caseworker.bc.send_group"), pid, "group"))
     if pushes and reach.has_group:
-        choices.append(_button(t("caseworker.bc.send_both", lang), pid, "both"))
-    choices.append(_button(t("word.cancel", lang), pid, "cancel"))
+        choices.append(_button(t("caseworker.bc.send_both"), pid, "both"))
+    choices.append(_button(t("word.cancel"), pid, "cancel"))
     return Reply("\n".join(lines), tuple(choices))
 
 
@@ -217,8 +218,9 @@ def _button(label: str, posting_id: int, target: str) -> Choice:
 def group_reply(posting: Posting) -> Reply:
     """The WeCom group message: the job without its contact, and the code to ask for it."""
     assert posting.id is not None
-    card = job_card(posting.with_(contact=None, phones=()), "", "zh")
-    return Reply(f"{card.text}\n{t('caseworker.group.reply', 'zh', code=job_code(posting.id))}")
+    with language.speaking(language.DEFAULT):  # the group reads Chinese, whoever broadcast
+        card = job_card(posting.with_(contact=None, phones=()), "")
+        return Reply(f"{card.text}\n{t('caseworker.group.reply', code=job_code(posting.id))}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,10 +286,10 @@ async def broadcast_button(turn: Turn, services: Services) -> list[Reply]:
         return await refuse(turn, services, f"button:{turn.msg.payload}")
     button = BroadcastButton.unpack(turn.msg.payload)
     if button is None or button.target not in (*TARGETS, "cancel"):
-        return [Reply(t("caseworker.bc.how", turn.lang))]
+        return [Reply(t("caseworker.bc.how"))]
     posting_id, target = button.posting_id, button.target
     if target == "cancel":
-        return [Reply(t("caseworker.bc.cancelled", turn.lang))]
+        return [Reply(t("caseworker.bc.cancelled"))]
     posting = await services.postings.get(posting_id)
     district = _district_for(turn, posting, "") if posting else turn.user.district
     result = await send_broadcast(services, posting_id, district, target, staff_name(turn.user))
@@ -295,20 +297,20 @@ async def broadcast_button(turn: Turn, services: Services) -> list[Reply]:
                    f"{target} {district} queued={result.queued} group={result.group_queued}"
                    f" refused={result.refused}")  # fmt: skip
     if result.refused is not None:
-        return [Reply(t(result.refused, turn.lang, id=posting_id))]
+        return [Reply(t(result.refused, id=posting_id))]
     lines = []
     if result.published_now:
-        lines.append(t("caseworker.bc.published", turn.lang, id=posting_id,
+        lines.append(t("caseworker.bc.published", id=posting_id,
                        n=result.published_queued))  # fmt: skip
     if target in ("seekers", "both"):
-        lines.append(t("caseworker.bc.queued", turn.lang, queued=result.queued,
+        lines.append(t("caseworker.bc.queued", queued=result.queued,
                        matched=result.matched, suppressed=result.suppressed))  # fmt: skip
-        if (left := left_out_line(result.left_out, turn.lang)) is not None:
+        if (left := left_out_line(result.left_out)) is not None:
             lines.append(left)
     if target in ("group", "both"):
         key = "caseworker.bc.group_queued" if result.group_queued else "caseworker.bc.group_again"
-        lines.append(t(key, turn.lang, district=district or ""))
-    lines.append(t("caseworker.bc.see_results", turn.lang, id=posting_id))
+        lines.append(t(key, district=district or ""))
+    lines.append(t("caseworker.bc.see_results", id=posting_id))
     return [Reply("\n".join(lines))]
 
 
@@ -316,27 +318,27 @@ async def results_command(turn: Turn, services: Services) -> list[Reply]:
     """广播结果 N: sent / queued / suppressed / interested, group messages, "J" replies."""
     posting, ref = await find_posting(services, turn.args)
     if ref is None:
-        return [Reply(t("caseworker.bc.results_how", turn.lang))]
+        return [Reply(t("caseworker.bc.results_how"))]
     if posting is None or posting.id is None:
-        return [Reply(t("caseworker.bc.not_found", turn.lang, id=ref))]
+        return [Reply(t("caseworker.bc.not_found", id=ref))]
     posting_id = posting.id
     stats = await services.repos.deliveries.reach_stats(posting_id)
     outreach = services.repos.outreach
     done = await outreach.broadcasts(posting_id)
     replies = await outreach.reply_counts(posting_ids=[posting_id])
     await audit_ok(turn, services, "broadcast:results", str(posting_id))
-    lines = [t("caseworker.bc.results", turn.lang, id=posting_id, title=posting.title,
+    lines = [t("caseworker.bc.results", id=posting_id, title=posting.title,
                sent=stats.sent, waiting=stats.waiting, suppressed=stats.suppressed,
                failed=stats.failed + stats.expired, interested=stats.interested,
                not_interested=stats.not_interested, found=stats.found_job)]  # fmt: skip
     for b in done:
         state = await outreach.notice_state(b.group_notice) if b.group_notice else None
-        group = t(f"caseworker.bc.group_state.{state}", turn.lang) if state else "-"
+        group = t(f"caseworker.bc.group_state.{state}") if state else "-"
         at = local(b.at).strftime("%m-%d %H:%M")
-        lines.append(t("caseworker.bc.results_line", turn.lang, at=at, staff=b.staff,
+        lines.append(t("caseworker.bc.results_line", at=at, staff=b.staff,
                        district=b.district or "", queued=b.queued, group=group))  # fmt: skip
     j = replies[0] if replies else None
-    lines.append(t("caseworker.bc.results_j", turn.lang, code=job_code(posting_id),
+    lines.append(t("caseworker.bc.results_j", code=job_code(posting_id),
                    replies=j.replies if j else 0, people=j.people if j else 0))  # fmt: skip
     return [Reply("\n".join(lines))]
 

@@ -20,6 +20,7 @@ import unicodedata
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from handlers import language
 from handlers.context import Services, Turn
 from handlers.payloads import CheckInButton
 from handlers.routing import Router
@@ -54,12 +55,10 @@ def month_start(now: datetime) -> datetime:
     return datetime(here.year, here.month, 1, tzinfo=LOCAL_TZ)
 
 
-def checkin_reply(lang: str) -> Reply:
+def checkin_reply() -> Reply:
     """The check-in question with its three answers."""
-    choices = tuple(
-        Choice(t(f"caseworker.ci.{a}", lang), CheckInButton(a).pack()) for a in ANSWERS
-    )
-    return Reply(t("caseworker.ci.ask", lang), choices)
+    choices = tuple(Choice(t(f"caseworker.ci.{a}"), CheckInButton(a).pack()) for a in ANSWERS)
+    return Reply(t("caseworker.ci.ask"), choices)
 
 
 async def due_checkins(
@@ -84,7 +83,8 @@ async def due_checkins(
             for target in targets[first : first + BATCH]:
                 if await repo.mark_checkin_in(tx, target.user_id, month, now):
                     key = f"checkin:{month}:{target.user_id}"
-                    reply = checkin_reply(target.lang)
+                    with language.speaking(target.lang):
+                        reply = checkin_reply()
                     queued += await outbox.add_notice_in(tx, target.user_id, key, reply, now)
     return queued
 
@@ -142,19 +142,17 @@ async def answer(turn: Turn, services: Services, what: str) -> list[Reply]:
     if what == "found":
         await mark_employed(services, turn.user.id, None, turn.now)
         choices = tuple(Choice(w, CheckInButton("way", w).pack()) for w in EMPLOYMENT_WAYS)
-        return [Reply(t("caseworker.ci.ask_way", turn.lang), choices)]
+        return [Reply(t("caseworker.ci.ask_way"), choices)]
     if what == "help":
-        return [_need_question(turn.lang, ())]
-    return [Reply(t("caseworker.ci.thanks_looking", turn.lang))]
+        return [_need_question(())]
+    return [Reply(t("caseworker.ci.thanks_looking"))]
 
 
-def _need_question(lang: str, chosen: Sequence[str]) -> Reply:
+def _need_question(chosen: Sequence[str]) -> Reply:
     choices = tuple(
-        Choice(need_text(n, lang), CheckInButton("need", n).pack())
-        for n in NEEDS
-        if n not in chosen
+        Choice(need_text(n), CheckInButton("need", n).pack()) for n in NEEDS if n not in chosen
     )
-    return Reply(t("caseworker.ci.ask_need", lang), choices)
+    return Reply(t("caseworker.ci.ask_need"), choices)
 
 
 async def mark_employed(services: Services, user_id: int, way: str | None, now: datetime) -> None:
@@ -178,7 +176,7 @@ async def on_checkin(turn: Turn, services: Services) -> list[Reply]:
         return await answer(turn, services, what)
     if what == "way" and value in EMPLOYMENT_WAYS:
         await mark_employed(services, turn.user.id, value, turn.now)
-        return [Reply(t("caseworker.ci.employed", turn.lang, way=value))]
+        return [Reply(t("caseworker.ci.employed", way=value))]
     if what == "need" and value in NEEDS:
         stored = await services.seekers.get(turn.user.id)
         profile = stored or onboarding.new_profile(turn, services)
@@ -186,11 +184,11 @@ async def on_checkin(turn: Turn, services: Services) -> list[Reply]:
             profile = profile.with_(needs=(*profile.needs, value))
             await services.seekers.save(profile, turn.now)
             await onboarding.profile_changed(services, turn.user.id)
-        need = need_text(value, turn.lang)
-        follow = _need_question(turn.lang, profile.needs)
-        text = t("caseworker.ci.need_noted", turn.lang, need=need)
+        need = need_text(value)
+        follow = _need_question(profile.needs)
+        text = t("caseworker.ci.need_noted", need=need)
         return [Reply(text, follow.choices)]
-    return [checkin_reply(turn.lang)]
+    return [checkin_reply()]
 
 
 async def typed_answer(turn: Turn, services: Services) -> list[Reply] | None:

@@ -16,6 +16,7 @@ import hashlib
 import re
 from datetime import datetime
 
+from handlers import language
 from handlers.caseworker.checkins import mark_employed, month_start, record_feedback_contacts
 from handlers.caseworker.staff import audit_ok, district_arg, in_scope, refuse, staff_name
 from handlers.context import Services, Turn
@@ -52,14 +53,14 @@ async def find_person(turn: Turn, services: Services, who: str) -> RegisterEntry
     if m:
         entry = await repo.get(int(m.group(1)))
         if entry is None:
-            return Reply(t("caseworker.person.not_found", turn.lang, who=who))
+            return Reply(t("caseworker.person.not_found", who=who))
     else:
         named = [p for p in await repo.in_district(turn.user.district) if p.name == who]
         if not named:
-            return Reply(t("caseworker.person.not_found", turn.lang, who=who))
+            return Reply(t("caseworker.person.not_found", who=who))
         if len(named) > 1:
             ids = " ".join(f"#{p.id}" for p in named)
-            return Reply(t("caseworker.person.several", turn.lang, who=who, ids=ids))
+            return Reply(t("caseworker.person.several", who=who, ids=ids))
         entry = named[0]
     return entry
 
@@ -94,18 +95,18 @@ async def overdue_command(turn: Turn, services: Services) -> list[Reply]:
     ]  # fmt: skip
     await audit_ok(turn, services, "followup:overdue", district, f"{len(people)} overdue")
     if not people:
-        return [Reply(t("caseworker.overdue.none", turn.lang, district=district or ""))]
-    lines = [t("caseworker.overdue.header", turn.lang, district=district or "", n=len(people))]
+        return [Reply(t("caseworker.overdue.none", district=district or ""))]
+    lines = [t("caseworker.overdue.header", district=district or "", n=len(people))]
     for p in people[:OVERDUE_SHOWN]:
         seen = last.get(p.id or 0)
-        when = local(seen).strftime("%m-%d") if seen else t("caseworker.overdue.never", turn.lang)
-        bot = t("caseworker.overdue.linked", turn.lang) if p.user_id else ""
-        tries = (t("caseworker.overdue.tries", turn.lang, n=p.failed_attempts)
+        when = local(seen).strftime("%m-%d") if seen else t("caseworker.overdue.never")
+        bot = t("caseworker.overdue.linked") if p.user_id else ""
+        tries = (t("caseworker.overdue.tries", n=p.failed_attempts)
                  if p.failed_attempts else "")  # fmt: skip
         lines.append(f"#{p.id} {p.name} {p.phone or ''} · {when}{tries}{bot}")
     if len(people) > OVERDUE_SHOWN:
-        lines.append(t("caseworker.overdue.more", turn.lang, n=len(people) - OVERDUE_SHOWN))
-    lines.append(t("caseworker.overdue.footer", turn.lang))
+        lines.append(t("caseworker.overdue.more", n=len(people) - OVERDUE_SHOWN))
+    lines.append(t("caseworker.overdue.footer"))
     return [Reply("\n".join(lines))]
 
 
@@ -113,7 +114,7 @@ async def log_command(turn: Turn, services: Services) -> list[Reply]:
     """记录 <姓名或编号> <方式> <内容>: a phone call, visit, SMS or WeChat contact."""
     parts = turn.args.split(maxsplit=2)
     if len(parts) < 2 or parts[1] not in METHODS:
-        return [Reply(t("caseworker.log.how", turn.lang))]
+        return [Reply(t("caseworker.log.how"))]
     found = await _person_in_scope(turn, services, parts[0], "followup:log")
     if isinstance(found, list):
         return found
@@ -142,16 +143,16 @@ async def record_contact(
     repo = services.repos.register
     if unreached:
         tries = await repo.count_failed_attempt(found.id)
-        reply = t("caseworker.log.unreached", turn.lang, name=found.name, n=tries)
+        reply = t("caseworker.log.unreached", name=found.name, n=tries)
         if tries >= FAILED_LIMIT and found.status is RegisterStatus.REGISTERED:
             await repo.set_status(
                 found.id, RegisterStatus.UNREACHABLE, f"{tries}次联系不到", turn.now
             )
-            reply += "\n" + t("caseworker.log.now_unreachable", turn.lang, n=tries)
+            reply += "\n" + t("caseworker.log.now_unreachable", n=tries)
     else:
         if found.status is RegisterStatus.UNREACHABLE:
             await repo.set_status(found.id, RegisterStatus.REGISTERED, None, turn.now)
-        reply = t("caseworker.log.done", turn.lang, name=found.name, method=method)
+        reply = t("caseworker.log.done", name=found.name, method=method)
     await audit_ok(turn, services, "followup:log", f"register:{found.id}",
                    f"{method} {'unreached' if unreached else 'reached'}")  # fmt: skip
     return reply
@@ -162,7 +163,7 @@ async def employed_command(turn: Turn, services: Services) -> list[Reply]:
     parts = turn.args.split()
     way = next((w for w in EMPLOYMENT_WAYS if w in parts[1:]), None)
     if len(parts) < 2 or way is None:
-        return [Reply(t("caseworker.employed.how", turn.lang))]
+        return [Reply(t("caseworker.employed.how"))]
     found = await _person_in_scope(turn, services, parts[0], "followup:employed")
     if isinstance(found, list):
         return found
@@ -171,7 +172,7 @@ async def employed_command(turn: Turn, services: Services) -> list[Reply]:
     if found.user_id is not None:
         await mark_employed(services, found.user_id, way, turn.now)
     await audit_ok(turn, services, "followup:employed", f"register:{found.id}", way)
-    return [Reply(t("caseworker.employed.done", turn.lang, name=found.name, way=way))]
+    return [Reply(t("caseworker.employed.done", name=found.name, way=way))]
 
 
 def close_reason(text: str) -> str | None:
@@ -190,16 +191,16 @@ async def close_command(turn: Turn, services: Services) -> list[Reply]:
     parts = turn.args.split(maxsplit=1)
     reason = close_reason(parts[1]) if len(parts) == 2 else None
     if reason is None:
-        return [Reply(t("caseworker.close.how", turn.lang, reasons="、".join(CLOSE_REASONS)))]
+        return [Reply(t("caseworker.close.how", reasons="、".join(CLOSE_REASONS)))]
     if reason == "已就业":
-        return [Reply(t("caseworker.close.use_employed", turn.lang))]
+        return [Reply(t("caseworker.close.use_employed"))]
     found = await _person_in_scope(turn, services, parts[0], "followup:close")
     if isinstance(found, list):
         return found
     assert found.id is not None
     await services.repos.register.set_status(found.id, RegisterStatus.CLOSED, reason, turn.now)
     await audit_ok(turn, services, "followup:close", f"register:{found.id}", reason)
-    return [Reply(t("caseworker.close.done", turn.lang, name=found.name, reason=reason))]
+    return [Reply(t("caseworker.close.done", name=found.name, reason=reason))]
 
 
 def need_arg(text: str) -> str | None:
@@ -221,15 +222,15 @@ async def needs_command(turn: Turn, services: Services) -> list[Reply]:
     rows = await services.repos.followups.with_needs(district, need)
     await audit_ok(turn, services, "followup:needs", district, f"{need} {len(rows)}")
     if not rows:
-        return [Reply(t("caseworker.needs.none", turn.lang, need=need or ""))]
-    lines = [t("caseworker.needs.header", turn.lang, need=need or "", n=len(rows))]
+        return [Reply(t("caseworker.needs.none", need=need or ""))]
+    lines = [t("caseworker.needs.header", need=need or "", n=len(rows))]
     for row in rows[:OVERDUE_SHOWN]:
-        name = row.name or t("caseworker.needs.anonymous", turn.lang)
+        name = row.name or t("caseworker.needs.anonymous")
         ref = f" #{row.register_id}" if row.register_id else ""
         lines.append(f"U{row.user_id}{ref} {name} · {'、'.join(row.needs)} · {row.channel}")
     if len(rows) > OVERDUE_SHOWN:
-        lines.append(t("caseworker.overdue.more", turn.lang, n=len(rows) - OVERDUE_SHOWN))
-    lines.append(t("caseworker.needs.footer", turn.lang))
+        lines.append(t("caseworker.overdue.more", n=len(rows) - OVERDUE_SHOWN))
+    lines.append(t("caseworker.needs.footer"))
     return [Reply("\n".join(lines))]
 
 
@@ -239,19 +240,19 @@ async def send_info_command(turn: Turn, services: Services) -> list[Reply]:
     need = need_arg(parts[0]) if parts else None
     text = parts[1].strip() if len(parts) == 2 else ""
     if need is None or not text:
-        return [Reply(t("caseworker.info.how", turn.lang))]
+        return [Reply(t("caseworker.info.how"))]
     if len(text) > INFO_MAX:
-        return [Reply(t("caseworker.info.too_long", turn.lang, n=INFO_MAX))]
+        return [Reply(t("caseworker.info.too_long", n=INFO_MAX))]
     district = turn.user.district
     if not in_scope(turn.user, district):
         return await refuse(turn, services, "followup:send_info", district or "")
     rows = [r for r in await services.repos.followups.with_needs(district, need) if r.subscribed]
     digest = hashlib.sha256(f"{need}|{text}".encode()).hexdigest()[:12]
-    station = turn.user.station or t("caseworker.station_default", turn.lang)
+    station = turn.user.station or t("caseworker.station_default")
     outbox, sent = services.repos.outbox, 0
     for row in rows:
         users = await services.users.by_id(row.user_id)
-        lang = users.lang if users else "zh"
+        lang = users.lang if users else language.DEFAULT  # a notice to them, in theirs
         reply = Reply(t("caseworker.info.message", lang, station=station, need=need, text=text))
         if not await outbox.add_notice(row.user_id, f"info:{digest}:{row.user_id}", reply,
                                        turn.now):  # fmt: skip
@@ -266,7 +267,7 @@ async def send_info_command(turn: Turn, services: Services) -> list[Reply]:
             )
         )  # fmt: skip
     await audit_ok(turn, services, "followup:send_info", need, f"{sent} queued: {text[:80]}")
-    return [Reply(t("caseworker.info.done", turn.lang, need=need, n=sent,
+    return [Reply(t("caseworker.info.done", need=need, n=sent,
                     skipped=len(rows) - sent))]  # fmt: skip
 
 

@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Sequence
 from datetime import datetime
 
+from handlers import language
 from handlers.caseworker.staff import audit_ok, district_arg, in_scope, refuse
 from handlers.context import Services, Turn
 from handlers.routing import Command, Router
@@ -51,30 +52,29 @@ def group_post_text(
     postings: Sequence[Posting],
     district: str,
     today: datetime,
-    lang: str = "zh",
     category: str | None = None,
 ) -> str:
     """The group message: header, numbered jobs with their reply codes, how to subscribe."""
-    what = label(category, lang) if category else ""
-    lines = [t("caseworker.group.header", lang, district=district, what=what,
+    what = label(category, language.current()) if category else ""
+    lines = [t("caseworker.group.header", district=district, what=what,
                date=f"{today.month}/{today.day}")]  # fmt: skip
     if not postings:
-        lines.append(t("caseworker.group.empty", lang))
+        lines.append(t("caseworker.group.empty"))
     for n, posting in enumerate(postings, start=1):
         assert posting.id is not None
         parts = [_clip(mask_phones(posting.title), TITLE_CHARS)]
         place = posting.address or ""
         if place:
             parts.append(_clip(mask_phones(place), PLACE_CHARS))
-        pay = pay_text(posting.pay, lang)
+        pay = pay_text(posting.pay)
         if pay:
             parts.append(pay)
         verified = posting.trust is Trust.VERIFIED or posting.verified_at is not None
-        badge = t("caseworker.group.verified", lang) if verified else ""
+        badge = t("caseworker.group.verified") if verified else ""
         lines.append(f"{n}. {badge}{' · '.join(parts)}")
-        lines.append("   " + t("caseworker.group.reply", lang, code=job_code(posting.id)))
-    lines.append(t("caseworker.group.subscribe", lang))
-    lines.append(t("delivery.card.safety", lang))
+        lines.append("   " + t("caseworker.group.reply", code=job_code(posting.id)))
+    lines.append(t("caseworker.group.subscribe"))
+    lines.append(t("delivery.card.safety"))
     return "\n".join(lines)
 
 
@@ -86,7 +86,6 @@ async def build_group_post(
     category: str | None = None,
     limit: int = DEFAULT_LIMIT,
     verified_only: bool = True,
-    lang: str = "zh",
 ) -> tuple[str, list[Posting]]:
     """The text and the postings it lists (live, low-risk, verified unless told otherwise)."""
     live = await services.repos.outreach.group_post_candidates(
@@ -96,7 +95,8 @@ async def build_group_post(
     ids = ids[: max(1, min(limit, MAX_LIMIT))]
     found = await services.postings.many(ids)
     postings = [found[i] for i in ids if i in found]
-    return group_post_text(postings, district, local(now), lang, category), postings
+    with language.speaking(language.DEFAULT):  # for WeChat groups: Chinese, whoever asks
+        return group_post_text(postings, district, local(now), category), postings
 
 
 def category_arg(text: str) -> str | None:
@@ -113,15 +113,14 @@ async def group_post_command(turn: Turn, services: Services) -> list[Reply]:
     args = turn.args
     district = district_arg(args) or turn.user.district
     if district is None:
-        return [Reply(t("caseworker.need_district", turn.lang))]
+        return [Reply(t("caseworker.need_district"))]
     if not in_scope(turn.user, district):
         return await refuse(turn, services, "group_post:text", district)
     category = category_arg(args)
-    # The post itself is in Chinese whatever the caseworker's language: it goes to WeChat groups.
     text, postings = await build_group_post(services, district, turn.now, category=category)
     await audit_ok(turn, services, "group_post:text", district,
                    " ".join(job_code(p.id or 0) for p in postings))  # fmt: skip
-    return [Reply(t("caseworker.group.intro", turn.lang, n=len(postings))), Reply(text)]
+    return [Reply(t("caseworker.group.intro", n=len(postings))), Reply(text)]
 
 
 async def group_stats_command(turn: Turn, services: Services) -> list[Reply]:
@@ -132,9 +131,9 @@ async def group_stats_command(turn: Turn, services: Services) -> list[Reply]:
     counts = await services.repos.outreach.reply_counts(district)
     await audit_ok(turn, services, "group_post:stats", district)
     if not counts:
-        return [Reply(t("caseworker.group.stats_none", turn.lang, district=district or ""))]
-    lines = [t("caseworker.group.stats_header", turn.lang, district=district or "")]
-    lines += [t("caseworker.group.stats_line", turn.lang, code=job_code(c.posting_id),
+        return [Reply(t("caseworker.group.stats_none", district=district or ""))]
+    lines = [t("caseworker.group.stats_header", district=district or "")]
+    lines += [t("caseworker.group.stats_line", code=job_code(c.posting_id),
                 title=_clip(c.title, TITLE_CHARS), replies=c.replies, people=c.people)
               for c in counts]  # fmt: skip
     return [Reply("\n".join(lines))]
@@ -155,7 +154,7 @@ async def job_code_fallback(turn: Turn, services: Services) -> list[Reply] | Non
         return None
     posting = await services.postings.get(posting_id)
     if posting is None:
-        return [Reply(t("caseworker.jcode.unknown", turn.lang, code=job_code(posting_id)))]
+        return [Reply(t("caseworker.jcode.unknown", code=job_code(posting_id)))]
     await services.repos.outreach.record_reply(posting_id, turn.user.id, turn.now)
     entry = await services.repos.register.by_user(turn.user.id)
     await services.contacts.add(
@@ -171,14 +170,14 @@ async def job_code_fallback(turn: Turn, services: Services) -> list[Reply] | Non
         posting.expires_at is None or posting.expires_at > turn.now
     )
     if not live:
-        return [Reply(t("caseworker.jcode.closed", turn.lang, title=posting.title))]
+        return [Reply(t("caseworker.jcode.closed", title=posting.title))]
     # The card without its masked contact line: the full contact follows right below it.
-    card = job_card(posting.with_(contact=None, phones=()), "", turn.lang)
-    contact = contact_text(posting, masked=False) or t("caseworker.jcode.no_contact", turn.lang)
-    extra = t("caseworker.jcode.contact", turn.lang, contact=contact)
+    card = job_card(posting.with_(contact=None, phones=()), "")
+    contact = contact_text(posting, masked=False) or t("caseworker.jcode.no_contact")
+    extra = t("caseworker.jcode.contact", contact=contact)
     profile = await services.seekers.get(turn.user.id)
     if profile is None or profile.completed_at is None:
-        extra += "\n" + t("caseworker.jcode.subscribe", turn.lang)
+        extra += "\n" + t("caseworker.jcode.subscribe")
     return [Reply(f"{card.text}\n{extra}", card.choices)]
 
 

@@ -26,24 +26,23 @@ QUEUE_LIMIT = 10  # postings listed per 待审核
 BUTTONS_FOR = 3  # the first three get 通过/核实 buttons (WeChat shows numbered choices)
 
 
-def _line(posting: Posting, lang: str) -> str:
+def _line(posting: Posting) -> str:
     parts = [f"#{posting.id} {posting.title}"]
-    parts += [p for p in (posting.district, pay_text(posting.pay, lang)) if p]
+    parts += [p for p in (posting.district, pay_text(posting.pay)) if p]
     line = " · ".join(parts)
-    details = [t("intake.queue.trust", lang, trust=t(f"intake.trust.{posting.trust.value}", lang))]
+    details = [t("intake.queue.trust", trust=t(f"intake.trust.{posting.trust.value}"))]
     if posting.source:
-        details.append(t("intake.queue.source", lang, source=posting.source))
+        details.append(t("intake.queue.source", source=posting.source))
     if posting.seen_count > 1:
-        details.append(t("intake.queue.seen", lang, n=posting.seen_count))
+        details.append(t("intake.queue.seen", n=posting.seen_count))
     line += "\n   " + " · ".join(details)
     if not posting.categories:  # held because no trade could be read (handlers/employer.submit)
-        line += "\n   " + t("intake.queue.no_trade", lang, id=posting.id)
+        line += "\n   " + t("intake.queue.no_trade", id=posting.id)
     if posting.risk_reasons:
         line += "\n   " + t(
             "intake.queue.risk",
-            lang,
             score=f"{posting.risk_score:.2f}",
-            reasons=risk_text(posting.risk_reasons, lang),
+            reasons=risk_text(posting.risk_reasons),
         )
     return line
 
@@ -53,16 +52,16 @@ async def pending_command(turn: Turn, services: Services) -> list[Reply]:
     repo = services.repos.intake
     queue = await repo.pending(QUEUE_LIMIT)
     if not queue:
-        return [Reply(t("intake.queue.empty", turn.lang))]
+        return [Reply(t("intake.queue.empty"))]
     total = await repo.count_pending()
-    lines = [t("intake.queue.header", turn.lang, n=total)]
-    lines += [_line(p, turn.lang) for p in queue]
-    lines.append(t("intake.queue.footer", turn.lang))
+    lines = [t("intake.queue.header", n=total)]
+    lines += [_line(p) for p in queue]
+    lines.append(t("intake.queue.footer"))
     choices: list[Choice] = []
     for posting in queue[:BUTTONS_FOR]:
-        choices.append(Choice(t("intake.choice.approve", turn.lang, id=posting.id),
+        choices.append(Choice(t("intake.choice.approve", id=posting.id),
                               ModerationButton("approve", str(posting.id)).pack()))  # fmt: skip
-        choices.append(Choice(t("intake.choice.verify", turn.lang, id=posting.id),
+        choices.append(Choice(t("intake.choice.verify", id=posting.id),
                               ModerationButton("verify", str(posting.id)).pack()))  # fmt: skip
     return [Reply("\n".join(lines), tuple(choices))]
 
@@ -70,10 +69,10 @@ async def pending_command(turn: Turn, services: Services) -> list[Reply]:
 async def _target(turn: Turn, services: Services, text: str) -> Posting | Reply:
     number = posting_number(text)
     if number is None:
-        return Reply(t("intake.mod.which", turn.lang))
+        return Reply(t("intake.mod.which"))
     posting = await services.postings.get(number)
     if posting is None:
-        return Reply(t("intake.mine.not_found", turn.lang))
+        return Reply(t("intake.mine.not_found"))
     return posting
 
 
@@ -107,14 +106,14 @@ async def approve(turn: Turn, services: Services, text: str) -> list[Reply]:
         return [found]
     assert found.id is not None
     if found.status not in (PostingStatus.PENDING, PostingStatus.DRAFT):
-        return [Reply(t("intake.mod.not_pending", turn.lang, id=found.id,
-                        status=t(f"intake.status.{found.status.value}", turn.lang)))]  # fmt: skip
+        return [Reply(t("intake.mod.not_pending", id=found.id,
+                        status=t(f"intake.status.{found.status.value}")))]  # fmt: skip
     result = await release(services, found.id)
     await _audit(turn, services, "approve", found.id)
     if not result.published:
-        return [Reply(t("intake.mod.not_published", turn.lang, id=found.id))]
+        return [Reply(t("intake.mod.not_published", id=found.id))]
     await _notify_poster(services, found, "intake.notice.approved", turn)
-    return [Reply(t("intake.mod.approved", turn.lang, id=found.id, title=found.title,
+    return [Reply(t("intake.mod.approved", id=found.id, title=found.title,
                     n=result.matched))]  # fmt: skip
 
 
@@ -130,7 +129,7 @@ async def reject(turn: Turn, services: Services, text: str) -> list[Reply]:
         reason[reason.find(number) + len(number) :].strip(" #:：,，") if number in reason else ""
     )
     if not reason:
-        return [Reply(t("intake.mod.reason_needed", turn.lang, id=found.id))]
+        return [Reply(t("intake.mod.reason_needed", id=found.id))]
     async with services.db.transaction() as tx:
         await services.postings.set_status_in(tx, found.id, PostingStatus.REJECTED, turn.now)
         await services.repos.deliveries.end_for_posting_in(
@@ -140,7 +139,7 @@ async def reject(turn: Turn, services: Services, text: str) -> list[Reply]:
         await services.matcher.posting_changed(found.id)
     await _audit(turn, services, "reject", found.id, reason[:200])
     await _notify_poster(services, found, "intake.notice.rejected", turn, reason=reason[:200])
-    return [Reply(t("intake.mod.rejected", turn.lang, id=found.id, title=found.title))]
+    return [Reply(t("intake.mod.rejected", id=found.id, title=found.title))]
 
 
 async def verify(turn: Turn, services: Services, text: str) -> list[Reply]:
@@ -158,7 +157,7 @@ async def verify(turn: Turn, services: Services, text: str) -> list[Reply]:
         if found.status == PostingStatus.PENDING
         else ("intake.mod.verified")
     )
-    return [Reply(t(key, turn.lang, id=found.id, title=found.title))]
+    return [Reply(t(key, id=found.id, title=found.title))]
 
 
 async def edit_posting(turn: Turn, services: Services, text: str) -> list[Reply]:
@@ -171,11 +170,11 @@ async def edit_posting(turn: Turn, services: Services, text: str) -> list[Reply]
     rest = text[text.find(number) + len(number) :].strip() if number in text else ""
     parsed = post_draft.parse_edit(rest)
     if parsed is None:
-        return [Reply(t("intake.mod.edit_how", turn.lang))]
+        return [Reply(t("intake.mod.edit_how"))]
     _job, field, value = parsed
     job = post_draft.edit(as_draft(found), field, value, turn.now)
     if job is None:
-        return [Reply(t("intake.edit.bad_value", turn.lang, value=value[:30]))]
+        return [Reply(t("intake.edit.bad_value", value=value[:30]))]
     changed = found.with_(
         title=job.title, description=job.text, categories=job.categories, district=job.district,
         address=job.address, pay=job.pay, work_form=job.work_form, contact=job.contact_name,
@@ -184,8 +183,8 @@ async def edit_posting(turn: Turn, services: Services, text: str) -> list[Reply]
     )  # fmt: skip
     await update(services, found, changed, turn.now)
     await _audit(turn, services, "edit", found.id, f"{field}={value[:100]}")
-    return [Reply(t("intake.mod.edited", turn.lang, id=found.id) + "\n"
-                  + post_draft.card([job], turn.lang))]  # fmt: skip
+    return [Reply(t("intake.mod.edited", id=found.id) + "\n"
+                  + post_draft.card([job]))]  # fmt: skip
 
 
 def as_draft(posting: Posting) -> ParsedPost:
@@ -205,14 +204,14 @@ async def moderation_button(turn: Turn, services: Services) -> list[Reply]:
     if not turn.user.is_staff:
         await services.audit.record(str(turn.msg.key), f"button:{turn.msg.payload}",
                                     allowed=False, now=turn.now)  # fmt: skip
-        return [Reply(t("error.not_allowed", turn.lang))]
+        return [Reply(t("error.not_allowed"))]
     button = ModerationButton.unpack(turn.msg.payload)
     action, number = (button.action, button.number) if button else ("", "")
     if action == "approve":
         return await approve(turn, services, number)
     if action == "verify":
         return await verify(turn, services, number)
-    return [Reply(t("intake.stale", turn.lang))]
+    return [Reply(t("intake.stale"))]
 
 
 async def _pending(turn: Turn, services: Services) -> list[Reply]:

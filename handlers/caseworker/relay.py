@@ -32,11 +32,7 @@ async def relay_command(turn: Turn, services: Services) -> list[Reply]:
     if rest.strip():
         return await start_draft(turn, services, rest, mode=Mode.RELAY, source=group)
     await save_draft(turn, services, Draft(Mode.RELAY, source=group), Step.WAIT_TEXT)
-    return [
-        Reply(
-            t("intake.relay.ask", turn.lang, group=group or t("intake.relay.no_group", turn.lang))
-        )
-    ]
+    return [Reply(t("intake.relay.ask", group=group or t("intake.relay.no_group")))]
 
 
 async def relay_fallback(turn: Turn, services: Services) -> list[Reply] | None:

@@ -16,6 +16,7 @@ import re
 import unicodedata
 from datetime import timedelta
 
+from handlers import language
 from handlers.context import Services, Turn
 from handlers.routing import Command, Router
 
@@ -84,7 +85,7 @@ async def refuse(turn: Turn, services: Services, action: str, detail: str = "") 
     await services.audit.record(
         str(turn.msg.key), action, allowed=False, now=turn.now, detail=detail[:200] or None
     )
-    return [Reply(t("error.not_allowed", turn.lang))]
+    return [Reply(t("error.not_allowed"))]
 
 
 def district_arg(text: str) -> str | None:
@@ -109,11 +110,7 @@ async def redeem(
         return None
     wait = await code_throttle(turn, services)
     if wait is not None:  # a bare message is then simply not taken as a code
-        return (
-            [Reply(t("caseworker.code.throttled", turn.lang, minutes=wait))]
-            if typed_as_code
-            else None
-        )
+        return [Reply(t("caseworker.code.throttled", minutes=wait))] if typed_as_code else None
     if _STAFF_CODE.match(code):
         if not typed_as_code and await services.repos.staff.get(code) is None:
             await _wrong_code(turn, services, code)
@@ -155,15 +152,13 @@ async def _join_staff(turn: Turn, services: Services, code: str) -> list[Reply]:
         await services.audit.record(
             str(turn.msg.key), "staff:join", allowed=False, now=turn.now, target=code
         )
-        return [Reply(t("caseworker.join.invalid", turn.lang))]
+        return [Reply(t("caseworker.join.invalid"))]
     await services.users.set_role(turn.user.id, invite.role, invite.district, invite.station)
     await audit_ok(turn, services, "staff:join", code, f"{invite.role.value} {invite.district}")
-    role = t(f"caseworker.role.{invite.role.value}", turn.lang)
-    where = invite.district or t("caseworker.everywhere", turn.lang)
+    role = t(f"caseworker.role.{invite.role.value}")
+    where = invite.district or t("caseworker.everywhere")
     station = invite.station or ""
-    return [
-        Reply(t("caseworker.join.done", turn.lang, role=role, district=where, station=station))
-    ]
+    return [Reply(t("caseworker.join.done", role=role, district=where, station=station))]
 
 
 async def link_register(turn: Turn, services: Services, entry: RegisterEntry) -> list[Reply]:
@@ -171,13 +166,13 @@ async def link_register(turn: Turn, services: Services, entry: RegisterEntry) ->
     assert entry.id is not None
     repo = services.repos.register
     if entry.user_id is not None and entry.user_id != turn.user.id:
-        return [Reply(t("caseworker.invite.used", turn.lang))]
+        return [Reply(t("caseworker.invite.used"))]
     mine = await repo.by_user(turn.user.id)
     if mine is not None and mine.id != entry.id:
-        return [Reply(t("caseworker.invite.other", turn.lang))]
+        return [Reply(t("caseworker.invite.other"))]
     if entry.user_id is None:
         await repo.link(entry.id, turn.user.id)
-    greeting = Reply(t("caseworker.invite.linked", turn.lang, name=entry.name,
+    greeting = Reply(t("caseworker.invite.linked", name=entry.name,
                        district=entry.district or ""))  # fmt: skip
     profile = await services.seekers.get(turn.user.id)
     if profile is not None and profile.completed_at is not None:
@@ -206,13 +201,13 @@ async def join_command(turn: Turn, services: Services) -> list[Reply]:
     """加入 CODE / 邀请码 CODE: a staff code or a seeker's register code."""
     code = turn.args
     if not code:
-        return [Reply(t("caseworker.join.how", turn.lang))]
+        return [Reply(t("caseworker.join.how"))]
     replies = await redeem(turn, services, code)
     if replies is not None:
         return replies
     if not (_STAFF_CODE.match(normal_code(code)) or _SEEKER_CODE.match(normal_code(code))):
         await _wrong_code(turn, services, code)  # not even shaped like a code: still a try
-    return [Reply(t("caseworker.join.invalid", turn.lang))]
+    return [Reply(t("caseworker.join.invalid"))]
 
 
 async def code_fallback(turn: Turn, services: Services) -> list[Reply] | None:
@@ -229,31 +224,32 @@ async def code_fallback(turn: Turn, services: Services) -> list[Reply] | None:
 # --- staff commands ----------------------------------------------------------------------------
 
 
-def invite_how(code: str, bot_username: str | None, lang: str) -> str:
+def invite_how(code: str, bot_username: str | None) -> str:
     """How a person uses their code: a t.me link when the bot's name is known, else the code."""
     if bot_username:
         link = f"https://t.me/{bot_username.lstrip('@')}?start={code}"
-        return t("caseworker.invite.how_link", lang, link=link, code=code)
-    return t("caseworker.invite.how_code", lang, code=code)
+        return t("caseworker.invite.how_link", link=link, code=code)
+    return t("caseworker.invite.how_code", code=code)
 
 
-def staff_how(code: str, bot_username: str | None, lang: str) -> str:
+def staff_how(code: str, bot_username: str | None) -> str:
     """How a new colleague uses a staff code: "加入 CODE" in chat, or the t.me link."""
-    how = t("caseworker.cli.join_with", lang, code=code)
+    how = t("caseworker.cli.join_with", code=code)
     if bot_username:
         link = f"https://t.me/{bot_username.lstrip('@')}?start={code}"
-        how += "\n" + t("caseworker.staff_link", lang, link=link)
+        how += "\n" + t("caseworker.staff_link", link=link)
     return how
 
 
 def invite_text(entry: RegisterEntry, station: str | None, bot_username: str | None) -> str:
     """The message a caseworker sends one person (SMS or WeChat), always in Chinese."""
     assert entry.invite_code is not None
-    return t(
-        "caseworker.invite.message", "zh", name=entry.name,
-        station=station or t("caseworker.station_default", "zh"),
-        how=invite_how(entry.invite_code, bot_username, "zh"),
-    )  # fmt: skip
+    with language.speaking(language.DEFAULT):
+        return t(
+            "caseworker.invite.message", name=entry.name,
+            station=station or t("caseworker.station_default"),
+            how=invite_how(entry.invite_code, bot_username),
+        )  # fmt: skip
 
 
 async def invites_command(turn: Turn, services: Services) -> list[Reply]:
@@ -266,14 +262,14 @@ async def invites_command(turn: Turn, services: Services) -> list[Reply]:
     open_ = [p for p in people if p.user_id is None and p.status is RegisterStatus.REGISTERED]
     await audit_ok(turn, services, "staff:invites", district, f"{len(open_)} open")
     if not open_:
-        return [Reply(t("caseworker.invites.none", turn.lang, district=district or ""))]
-    lines = [t("caseworker.invites.header", turn.lang, district=district or "",
+        return [Reply(t("caseworker.invites.none", district=district or ""))]
+    lines = [t("caseworker.invites.header", district=district or "",
                linked=len(people) - len(open_), total=len(people))]  # fmt: skip
     for p in open_[:INVITES_SHOWN]:
         lines.append(f"#{p.id} {p.name} {p.phone or ''}")
         lines.append("   " + invite_text(p, user.station, services.policy.telegram_bot_username))
     if len(open_) > INVITES_SHOWN:
-        lines.append(t("caseworker.invites.more", turn.lang, n=len(open_) - INVITES_SHOWN))
+        lines.append(t("caseworker.invites.more", n=len(open_) - INVITES_SHOWN))
     return [Reply("\n".join(lines))]
 
 
@@ -285,17 +281,17 @@ async def staff_invite_command(turn: Turn, services: Services) -> list[Reply]:
     district = district_arg(" ".join(args[:1])) if args else None
     role = Role.ADMIN if any(a.lower() in ("admin", "管理员") for a in args) else Role.CASEWORKER
     if role is Role.CASEWORKER and district is None:
-        return [Reply(t("caseworker.staff_invite.how", turn.lang))]
+        return [Reply(t("caseworker.staff_invite.how"))]
     station = next((a for a in args[1:] if a.lower() not in
                     ("admin", "caseworker", "管理员", "工作人员")), None)  # fmt: skip
     invite = await services.repos.staff.create_invite(
         role, district, station, str(turn.msg.key), turn.now
     )
     await audit_ok(turn, services, "staff:invite", invite.code, f"{role.value} {district}")
-    how = staff_how(invite.code, services.policy.telegram_bot_username, turn.lang)
-    return [Reply(t("caseworker.staff_invite.done", turn.lang, code=invite.code,
-                    role=t(f"caseworker.role.{role.value}", turn.lang),
-                    district=district or t("caseworker.everywhere", turn.lang), how=how,
+    how = staff_how(invite.code, services.policy.telegram_bot_username)
+    return [Reply(t("caseworker.staff_invite.done", code=invite.code,
+                    role=t(f"caseworker.role.{role.value}"),
+                    district=district or t("caseworker.everywhere"), how=how,
                     days=(invite.expires_at - invite.created_at).days))]  # fmt: skip
 
 

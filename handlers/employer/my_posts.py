@@ -46,33 +46,32 @@ async def myposts_command(turn: Turn, services: Services) -> list[Reply]:
     """我的招聘: each posting with its state, how many it reached and who is interested."""
     postings = await services.postings.by_poster(turn.user.id)
     if not postings:
-        return [Reply(t("intake.mine.empty", turn.lang))]
+        return [Reply(t("intake.mine.empty"))]
     deliveries = services.repos.deliveries
     intake = services.repos.intake
-    lines = [t("intake.mine.header", turn.lang, n=len(postings))]
+    lines = [t("intake.mine.header", n=len(postings))]
     for posting in postings[:LIST_LIMIT]:
         assert posting.id is not None
         stats = await deliveries.reach_stats(posting.id)
         line = t(
             "intake.mine.item",
-            turn.lang,
             id=posting.id,
             title=posting.title,
-            status=t(f"intake.status.{posting.status.value}", turn.lang),
+            status=t(f"intake.status.{posting.status.value}"),
             sent=stats.sent,
             interested=stats.interested,
         )
         if posting.status == PostingStatus.PUBLISHED and posting.expires_at is not None:
             ends = local(posting.expires_at)
-            line += t("intake.mine.expires", turn.lang, date=f"{ends.month}月{ends.day}日")
+            line += t("intake.mine.expires", date=f"{ends.month}月{ends.day}日")
         if posting.status == PostingStatus.REJECTED:
             reason = await intake.rejection_reason(posting.id)
             if reason:
-                line += "\n   " + t("intake.mine.rejected", turn.lang, reason=reason)
+                line += "\n   " + t("intake.mine.rejected", reason=reason)
         if posting.seen_count > 1:
-            line += t("intake.mine.seen", turn.lang, n=posting.seen_count)
+            line += t("intake.mine.seen", n=posting.seen_count)
         lines.append(line)
-    lines.append(t("intake.mine.footer", turn.lang))
+    lines.append(t("intake.mine.footer"))
     return [Reply("\n".join(lines))]
 
 
@@ -80,16 +79,16 @@ async def close_command(turn: Turn, services: Services) -> list[Reply]:
     """已招满 N: close the posting; queued pushes end and nobody else is pushed it."""
     found = await own_posting(turn, services, turn.args)
     if isinstance(found, str):
-        return [Reply(t(found, turn.lang))]
+        return [Reply(t(found))]
     assert found.id is not None
     if found.status not in LIVE:
-        return [Reply(t("intake.mine.not_open", turn.lang, id=found.id))]
+        return [Reply(t("intake.mine.not_open", id=found.id))]
     await close_posting(services, found.id, "filled")
     if found.poster_user_id != turn.user.id:
         await services.audit.record(
             str(turn.msg.key), "posting:close", allowed=True, now=turn.now, target=str(found.id)
         )
-    return [Reply(t("intake.mine.closed", turn.lang, id=found.id, title=found.title))]
+    return [Reply(t("intake.mine.closed", id=found.id, title=found.title))]
 
 
 async def repost_command(turn: Turn, services: Services) -> list[Reply]:
@@ -97,14 +96,14 @@ async def repost_command(turn: Turn, services: Services) -> list[Reply]:
     pushed it twice); under moderation it waits for a caseworker."""
     found = await own_posting(turn, services, turn.args)
     if isinstance(found, str):
-        return [Reply(t(found, turn.lang))]
+        return [Reply(t(found))]
     assert found.id is not None
     if found.status == PostingStatus.PUBLISHED:
-        return [Reply(t("intake.mine.still_live", turn.lang, id=found.id))]
+        return [Reply(t("intake.mine.still_live", id=found.id))]
     if found.status == PostingStatus.PENDING:
-        return [Reply(t("intake.mine.still_pending", turn.lang, id=found.id))]
+        return [Reply(t("intake.mine.still_pending", id=found.id))]
     if found.status == PostingStatus.REJECTED:
-        return [Reply(t("intake.mine.was_rejected", turn.lang, id=found.id))]
+        return [Reply(t("intake.mine.was_rejected", id=found.id))]
     held = services.policy.moderation and not turn.user.is_staff
     held = held or is_held(found, services.policy)
     status = PostingStatus.PENDING if held else PostingStatus.DRAFT
@@ -112,13 +111,9 @@ async def repost_command(turn: Turn, services: Services) -> list[Reply]:
         await services.postings.set_status_in(tx, found.id, status, turn.now)
         await services.postings.set_expiry_in(tx, found.id, None, turn.now)
     if held:
-        return [Reply(t("intake.done.held", turn.lang, id=found.id, title=found.title))]
+        return [Reply(t("intake.done.held", id=found.id, title=found.title))]
     result = await release(services, found.id)
-    return [
-        Reply(
-            t("intake.done.published", turn.lang, id=found.id, title=found.title, n=result.matched)
-        )
-    ]
+    return [Reply(t("intake.done.published", id=found.id, title=found.title, n=result.matched))]
 
 
 router = Router("my posts")

@@ -14,6 +14,7 @@ from dataclasses import fields, replace
 from datetime import datetime
 from typing import Any
 
+from handlers import language
 from handlers.services.cards import pay_text
 from handlers.texts import t
 from matching.districts import find_districts, parse_area
@@ -157,57 +158,59 @@ def with_negotiable_pay(job: ParsedPost) -> ParsedPost:
     )  # fmt: skip
 
 
-def card(jobs: list[ParsedPost], lang: str) -> str:
+def card(jobs: list[ParsedPost]) -> str:
     """The readable draft: one block per job."""
     blocks = []
     for n, job in enumerate(jobs, start=1):
         head = (
-            t("intake.card.header", lang)
+            t("intake.card.header")
             if len(jobs) == 1
-            else t("intake.card.header_n", lang, n=n, total=len(jobs))
+            else t("intake.card.header_n", n=n, total=len(jobs))
         )
-        lines = [head, t("intake.card.title", lang, title=job.title or "？")]
+        lines = [head, t("intake.card.title", title=job.title or "？")]
         if job.categories:
-            cats = "、".join(label(c, lang) for c in job.categories)
-            lines.append(t("intake.card.categories", lang, categories=cats))
+            cats = "、".join(label(c, language.current()) for c in job.categories)
+            lines.append(t("intake.card.categories", categories=cats))
         if job.trade_options or not job.categories:
-            lines.append(_trade_doubt(job, lang))
-        lines.append(t("intake.card.headcount", lang, value=_headcount_text(job, lang)))
-        pay = pay_text(job.pay, lang) or "？"
+            lines.append(_trade_doubt(job))
+        lines.append(t("intake.card.headcount", value=_headcount_text(job)))
+        pay = pay_text(job.pay) or "？"
         if job.pay_base is not None:  # 底薪3000+提成，综合5000-7000: the base stays visible
-            pay += "，" + t("intake.card.base", lang, value=f"{job.pay_base:g}")
+            pay += "，" + t("intake.card.base", value=f"{job.pay_base:g}")
         if job.pay_typical is not None:  # 月薪4000-6000，一般5000
-            pay += "，" + t("intake.card.typical", lang, value=f"{job.pay_typical:g}")
-        lines.append(t("intake.card.pay", lang, value=pay))
+            pay += "，" + t("intake.card.typical", value=f"{job.pay_typical:g}")
+        lines.append(t("intake.card.pay", value=pay))
         if job.pay_doubt is not None:
-            first, second = (pay_text(p, lang) or "？" for p in pay_readings(job))
-            lines.append(t("intake.card.pay_doubt", lang, first=first, second=second))
+            first, second = (pay_text(p) or "？" for p in pay_readings(job))
+            lines.append(t("intake.card.pay_doubt", first=first, second=second))
         place = " ".join(p for p in (job.district, _address_rest(job)) if p) or "？"
-        lines.append(t("intake.card.place", lang, value=place))
+        lines.append(t("intake.card.place", value=place))
         if job.start:
-            lines.append(t("intake.card.start", lang, value=start_text(job.start)))
-        needs = _requirements(job, lang)
+            lines.append(t("intake.card.start", value=start_text(job.start)))
+        needs = _requirements(job)
         if needs:
-            lines.append(t("intake.card.requirements", lang, value=" · ".join(needs)))
+            lines.append(t("intake.card.requirements", value=" · ".join(needs)))
         if job.benefits:
-            lines.append(t("intake.card.benefits", lang, value="、".join(job.benefits)))
+            lines.append(t("intake.card.benefits", value="、".join(job.benefits)))
         contact = " ".join([*(p for p in [job.contact_name] if p), *job.phones])
-        lines.append(t("intake.card.contact", lang, value=contact or "？"))
+        lines.append(t("intake.card.contact", value=contact or "？"))
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
 
 
-def _trade_doubt(job: ParsedPost, lang: str) -> str:
+def _trade_doubt(job: ParsedPost) -> str:
     """The card's doubt line: the trades it may be, or that none could be read (→ review)."""
     if not job.trade_options:
-        return t("intake.card.trade_unknown", lang)
-    options = " / ".join(label(c, lang) for c in job.trade_options)
-    return t("intake.card.trade_doubt", lang, options=options)
+        return t("intake.card.trade_unknown")
+    options = " / ".join(label(c, language.current()) for c in job.trade_options)
+    return t("intake.card.trade_doubt", options=options)
 
 
-def trade_options_text(job: ParsedPost, lang: str) -> str:
+def trade_options_text(job: ParsedPost) -> str:
     """The numbered options of the trade question ("1 家政/保洁  2 物流/仓储/司机")."""
-    return "  ".join(f"{n} {label(c, lang)}" for n, c in enumerate(job.trade_options, start=1))
+    return "  ".join(
+        f"{n} {label(c, language.current())}" for n, c in enumerate(job.trade_options, start=1)
+    )
 
 
 def start_text(start: str) -> str:
@@ -220,10 +223,10 @@ def start_text(start: str) -> str:
     return f"{day} {moment:%H:%M}" if "T" in start else day
 
 
-def _headcount_text(job: ParsedPost, lang: str) -> str:
+def _headcount_text(job: ParsedPost) -> str:
     if job.headcount is not None:
-        return t("intake.card.people", lang, n=job.headcount)
-    return t("intake.card.many", lang) if job.many_wanted else "？"
+        return t("intake.card.people", n=job.headcount)
+    return t("intake.card.many") if job.many_wanted else "？"
 
 
 def _address_rest(job: ParsedPost) -> str | None:
@@ -232,23 +235,23 @@ def _address_rest(job: ParsedPost) -> str | None:
     return job.address
 
 
-def _requirements(job: ParsedPost, lang: str) -> list[str]:
+def _requirements(job: ParsedPost) -> list[str]:
     out = []
     if job.age_min is not None and job.age_max is not None:
-        out.append(t("intake.card.age_range", lang, low=job.age_min, high=job.age_max))
+        out.append(t("intake.card.age_range", low=job.age_min, high=job.age_max))
     elif job.age_max is not None:
-        out.append(t("intake.card.age_max", lang, high=job.age_max))
+        out.append(t("intake.card.age_max", high=job.age_max))
     elif job.age_min is not None:
-        out.append(t("intake.card.age_min", lang, low=job.age_min))
+        out.append(t("intake.card.age_min", low=job.age_min))
     if job.gender:
         out.append(job.gender)
     elif job.gender_preference:
-        out.append(t("intake.card.prefers", lang, value=job.gender_preference))
+        out.append(t("intake.card.prefers", value=job.gender_preference))
     if job.work_form:
         out.append(job.work_form)
     if job.hours:
-        out.append(t("intake.card.hours", lang, value=job.hours))
-    out.extend(t("intake.card.licence", lang, value=name) for name in job.licences)
+        out.append(t("intake.card.hours", value=job.hours))
+    out.extend(t("intake.card.licence", value=name) for name in job.licences)
     return out
 
 

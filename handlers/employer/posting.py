@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
+from handlers import language
 from handlers.context import Services, Turn
 from handlers.employer import post_draft
 from handlers.payloads import PostButton
@@ -141,70 +142,69 @@ async def start_draft(
         source = group or source
     jobs = await run_blocking(parse_post, text, turn.now)
     if services.matcher is not None:  # the trade by meaning too; its doubt becomes a question
-        jobs = await run_blocking(services.matcher.trades.read, jobs)
+        jobs = await services.matcher.read_trades(jobs)
     if not jobs or not any(j.title or j.pay.known or j.phones for j in jobs):
         await save_draft(turn, services, Draft(mode, source=source), Step.WAIT_TEXT)
-        return [Reply(t("intake.not_a_post", turn.lang))]
+        return [Reply(t("intake.not_a_post"))]
     draft = Draft(mode, tuple(jobs), original=text, source=source)
     return await _next(turn, services, draft, show_card=True)
 
 
 async def _next(turn: Turn, services: Services, draft: Draft, *, show_card: bool) -> list[Reply]:
     """Ask the next open essential, or show the card for confirmation."""
-    lang = turn.lang
     for index, job in enumerate(draft.jobs):
         for field in post_draft.essentials_missing(job):
             if f"{index}:{field}" in draft.skipped:
                 continue
             asking = replace(draft, asking=(index, field), tries=0)
             await save_draft(turn, services, asking, Step.ASK)
-            replies = [Reply(post_draft.card(list(draft.jobs), lang))] if show_card else []
-            return [*replies, _question(index, field, len(draft.jobs), job, lang)]
+            replies = [Reply(post_draft.card(list(draft.jobs)))] if show_card else []
+            return [*replies, _question(index, field, len(draft.jobs), job)]
     await save_draft(turn, services, replace(draft, asking=None), Step.CONFIRM)
-    return [_confirm_card(draft, lang)]
+    return [_confirm_card(draft)]
 
 
-def _question(index: int, field: str, total: int, job: ParsedPost, lang: str) -> Reply:
-    which = t("intake.ask.which", lang, n=index + 1, title=job.title or "") if total > 1 else ""
-    skip = Choice(t("word.skip", lang), PostButton("skip").pack())
+def _question(index: int, field: str, total: int, job: ParsedPost) -> Reply:
+    which = t("intake.ask.which", n=index + 1, title=job.title or "") if total > 1 else ""
+    skip = Choice(t("word.skip"), PostButton("skip").pack())
     if field == "district":
-        return Reply(which + t("intake.ask.district", lang), (skip,), request_location=True)
+        return Reply(which + t("intake.ask.district"), (skip,), request_location=True)
     if field == "pay" and job.pay_doubt is not None:
         # The readings are the first buttons, so WeChat's typed "2" is the second reading.
-        first, second = (pay_text(p, lang) or "？" for p in post_draft.pay_readings(job))
+        first, second = (pay_text(p) or "？" for p in post_draft.pay_readings(job))
         readings = (
             Choice(f"1 {first}", PostButton("reading", "1").pack()),
             Choice(f"2 {second}", PostButton("reading", "2").pack()),
         )
-        text = t("intake.ask.pay_doubt", lang, first=first, second=second)
+        text = t("intake.ask.pay_doubt", first=first, second=second)
         return Reply(which + text, (*readings, skip))
     if field == "pay":
         choices = (
-            Choice(t("intake.choice.negotiable", lang), PostButton("negotiable").pack()),
+            Choice(t("intake.choice.negotiable"), PostButton("negotiable").pack()),
             skip,
         )
-        return Reply(which + t("intake.ask.pay", lang), choices)
+        return Reply(which + t("intake.ask.pay"), choices)
     if field == "trade":
         # The options are the first buttons, so WeChat's typed "2" (the second choice) is option 2.
         options = tuple(
-            Choice(f"{n} {label(code, lang)}", PostButton("trade", code).pack())
+            Choice(f"{n} {label(code, language.current())}", PostButton("trade", code).pack())
             for n, code in enumerate(job.trade_options, start=1)
         )
-        text = t("intake.ask.trade", lang, options=post_draft.trade_options_text(job, lang))
+        text = t("intake.ask.trade", options=post_draft.trade_options_text(job))
         return Reply(which + text, (*options, skip))
     if field == "headcount":
         # No number buttons: WeChat turns a typed "5" into the fifth choice, not five people.
-        return Reply(which + t("intake.ask.headcount", lang))
-    return Reply(which + t("intake.ask.title", lang), (skip,))
+        return Reply(which + t("intake.ask.headcount"))
+    return Reply(which + t("intake.ask.title"), (skip,))
 
 
-def _confirm_card(draft: Draft, lang: str) -> Reply:
+def _confirm_card(draft: Draft) -> Reply:
     key = "intake.confirm.relay" if draft.mode == Mode.RELAY else "intake.confirm.ask"
-    text = post_draft.card(list(draft.jobs), lang) + "\n\n" + t(key, lang)
+    text = post_draft.card(list(draft.jobs)) + "\n\n" + t(key)
     choices = (
-        Choice(t("intake.choice.confirm", lang), PostButton("confirm").pack()),
-        Choice(t("intake.choice.edit", lang), PostButton("edit").pack()),
-        Choice(t("intake.choice.cancel", lang), PostButton("cancel").pack()),
+        Choice(t("intake.choice.confirm"), PostButton("confirm").pack()),
+        Choice(t("intake.choice.edit"), PostButton("edit").pack()),
+        Choice(t("intake.choice.cancel"), PostButton("cancel").pack()),
     )
     return Reply(text, choices)
 
@@ -229,7 +229,7 @@ async def wait_text(turn: Turn, services: Services) -> list[Reply]:
         return await cancel(turn, services)
     draft = _draft(turn)
     if not turn.text:
-        return [Reply(t("intake.ask.post", turn.lang))]
+        return [Reply(t("intake.ask.post"))]
     return await start_draft(turn, services, turn.text, mode=draft.mode, source=draft.source)
 
 
@@ -264,8 +264,8 @@ async def ask(turn: Turn, services: Services) -> list[Reply]:
         if draft.tries + 1 >= MAX_TRIES:
             return await _skip(turn, services, draft)
         await save_draft(turn, services, replace(draft, tries=draft.tries + 1), Step.ASK)
-        question = _question(index, field, len(draft.jobs), job, turn.lang)
-        return [Reply(t("intake.ask.again", turn.lang) + question.text, question.choices,
+        question = _question(index, field, len(draft.jobs), job)
+        return [Reply(t("intake.ask.again") + question.text, question.choices,
                       request_location=question.request_location)]  # fmt: skip
     return await _next(turn, services, _with_job(draft, index, updated), show_card=False)
 
@@ -286,13 +286,13 @@ async def confirm(turn: Turn, services: Services) -> list[Reply]:
     draft = _draft(turn)
     if await run_blocking(looks_like_post, text):
         return await start_draft(turn, services, text, mode=draft.mode, source=draft.source)
-    return [Reply(t("intake.confirm.unclear", turn.lang)), _confirm_card(draft, turn.lang)]
+    return [Reply(t("intake.confirm.unclear")), _confirm_card(draft)]
 
 
 async def begin_edit(turn: Turn, services: Services) -> list[Reply]:
     """修改: say how to change a field."""
     await save_draft(turn, services, _draft(turn), Step.EDIT)
-    return [Reply(t("intake.edit.how", turn.lang))]
+    return [Reply(t("intake.edit.how"))]
 
 
 async def edit(turn: Turn, services: Services) -> list[Reply]:
@@ -310,14 +310,14 @@ async def edit(turn: Turn, services: Services) -> list[Reply]:
             return await start_draft(
                 turn, services, turn.text, mode=draft.mode, source=draft.source
             )
-        return [Reply(t("intake.edit.unclear", turn.lang))]
+        return [Reply(t("intake.edit.unclear"))]
     number, field, value = parsed
     index = (number or 1) - 1
     if not 0 <= index < len(draft.jobs):
-        return [Reply(t("intake.edit.no_job", turn.lang, n=number or 1))]
+        return [Reply(t("intake.edit.no_job", n=number or 1))]
     updated = post_draft.edit(draft.jobs[index], field, value, turn.now)
     if updated is None:
-        return [Reply(t("intake.edit.bad_value", turn.lang, value=value[:30]))]
+        return [Reply(t("intake.edit.bad_value", value=value[:30]))]
     return await _next(turn, services, _with_job(draft, index, updated), show_card=False)
 
 
@@ -326,15 +326,15 @@ async def remove_job(turn: Turn, services: Services, number: int) -> list[Reply]
     draft = _draft(turn)
     index = number - 1
     if not 0 <= index < len(draft.jobs):
-        return [Reply(t("intake.edit.no_job", turn.lang, n=number))]
+        return [Reply(t("intake.edit.no_job", n=number))]
     title = draft.jobs[index].title or "？"
     if len(draft.jobs) == 1:
         await services.dialogs.clear(turn.user.id)
-        return [Reply(t("intake.removed_last", turn.lang, title=title))]
+        return [Reply(t("intake.removed_last", title=title))]
     jobs = draft.jobs[:index] + draft.jobs[index + 1 :]
     skipped = tuple(_renumbered(s, index) for s in draft.skipped if _job_of(s) != index)
     rest = replace(draft, jobs=jobs, skipped=skipped, asking=None, tries=0)
-    note = Reply(t("intake.removed", turn.lang, n=number, title=title, left=len(jobs)))
+    note = Reply(t("intake.removed", n=number, title=title, left=len(jobs)))
     return [note, *await _next(turn, services, rest, show_card=True)]
 
 
@@ -351,7 +351,7 @@ def _renumbered(skipped: str, removed: int) -> str:
 async def cancel(turn: Turn, services: Services) -> list[Reply]:
     """取消: drop the draft."""
     await services.dialogs.clear(turn.user.id)
-    return [Reply(t("intake.cancelled", turn.lang))]
+    return [Reply(t("intake.cancelled"))]
 
 
 async def _skip(turn: Turn, services: Services, draft: Draft) -> list[Reply]:
@@ -415,41 +415,37 @@ async def submit(turn: Turn, services: Services) -> list[Reply]:
                 str(turn.msg.key), "relay:submit", allowed=True, now=turn.now,
                 target=str(stored.posting_id), detail=source,
             )  # fmt: skip
-        lines.append(
-            await _outcome(services, stored, job.title, turn.lang, staff=relay, unread=unread)
-        )
-    lines.append(t("intake.done.footer", turn.lang))
+        lines.append(await _outcome(services, stored, job.title, staff=relay, unread=unread))
+    lines.append(t("intake.done.footer"))
     return [Reply("\n".join(lines))]
 
 
 async def _outcome(
-    services: Services, stored: Stored, title: str, lang: str, *, staff: bool, unread: bool
+    services: Services, stored: Stored, title: str, *, staff: bool, unread: bool
 ) -> str:
     if stored.duplicate is not None:
-        return t("intake.done.duplicate", lang, id=stored.posting_id, title=title)
+        return t("intake.done.duplicate", id=stored.posting_id, title=title)
     if stored.held:
         key = "intake.done.held"
         if is_held(stored.risk.score, services.policy):
             key = "intake.done.held_risk"
         elif unread:
             key = "intake.done.held_trade"
-        text = t(key, lang, id=stored.posting_id, title=title)
+        text = t(key, id=stored.posting_id, title=title)
         if staff and stored.risk.reasons:
-            text += "\n" + t(
-                "intake.done.reasons", lang, reasons=risk_text(stored.risk.reasons, lang)
-            )
+            text += "\n" + t("intake.done.reasons", reasons=risk_text(stored.risk.reasons))
         return text
     if stored.status != PostingStatus.PUBLISHED:
-        return t("intake.done.saved", lang, id=stored.posting_id, title=title)
-    return t("intake.done.published", lang, id=stored.posting_id, title=title, n=stored.reach)
+        return t("intake.done.saved", id=stored.posting_id, title=title)
+    return t("intake.done.published", id=stored.posting_id, title=title, n=stored.reach)
 
 
-def risk_text(reasons: tuple[str, ...], lang: str) -> str:
+def risk_text(reasons: tuple[str, ...]) -> str:
     """Stored risk reasons ("fee:押金") as catalogue sentences, joined."""
     out = []
     for reason in reasons:
         code, _, detail = reason.partition(":")
-        out.append(t(f"risk.{code}", lang, detail=detail))
+        out.append(t(f"risk.{code}", detail=detail))
     return "；".join(out)
 
 
@@ -459,7 +455,7 @@ def risk_text(reasons: tuple[str, ...], lang: str) -> str:
 async def post_button(turn: Turn, services: Services) -> list[Reply]:
     """The draft's buttons; a stale button (no draft open) says so."""
     if turn.state is None or turn.state.flow != FLOW:
-        return [Reply(t("intake.stale", turn.lang))]
+        return [Reply(t("intake.stale"))]
     button = PostButton.unpack(turn.msg.payload)
     head = button.action if button else ""
     draft = _draft(turn)
@@ -502,7 +498,7 @@ async def post_command(turn: Turn, services: Services) -> list[Reply]:
     if rest:
         return await start_draft(turn, services, rest, mode=mode)
     await save_draft(turn, services, Draft(mode), Step.WAIT_TEXT)
-    return [Reply(t("intake.ask.post", turn.lang))]
+    return [Reply(t("intake.ask.post"))]
 
 
 def _after_command(text: str) -> str:
@@ -521,7 +517,7 @@ class EmployerFlow:
         state = turn.state
         if state is None or state.version != VERSION or state.step not in STEPS:
             await services.dialogs.clear(turn.user.id)
-            return [Reply(t("intake.ask.post", turn.lang))]
+            return [Reply(t("intake.ask.post"))]
         return await STEPS[Step(state.step)](turn, services)
 
 

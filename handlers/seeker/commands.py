@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from handlers import language
 from handlers.context import Services, Turn
 from handlers.payloads import AccountButton
 from handlers.routing import Command, Handler, Router
@@ -47,7 +48,7 @@ class PendingDelete:
 async def _pending(turn: Turn, services: Services) -> Reply | None:
     state = await services.dialogs.load(turn.user.id)
     if state is not None and state.flow == DELETE_FLOW:
-        return _delete_question(turn.lang)
+        return _delete_question()
     return await onboarding.pending_question(turn, services)
 
 
@@ -77,11 +78,11 @@ async def _leave_delete(turn: Turn, services: Services) -> Turn:
 
 async def help_command(turn: Turn, services: Services) -> list[Reply]:
     """帮助: every command this user may use, one line each."""
-    lines = [t("commands.help.header", turn.lang)]
+    lines = [t("commands.help.header")]
     for command in services.router.commands.values():
         if command.help_key and (not command.staff_only or turn.user.is_staff):
-            lines.append(t(command.help_key, turn.lang))
-    lines.append(t("commands.help.footer", turn.lang))
+            lines.append(t(command.help_key))
+    lines.append(t("commands.help.footer"))
     return await _then_pending(turn, services, Reply("\n".join(lines)))
 
 
@@ -105,11 +106,11 @@ async def profile_command(turn: Turn, services: Services) -> list[Reply]:
     """我的资料: the stored profile as the seeker would read it."""
     profile = await services.seekers.get(turn.user.id)
     if profile is None:
-        return await _then_pending(turn, services, Reply(t("commands.profile.empty", turn.lang)))
+        return await _then_pending(turn, services, Reply(t("commands.profile.empty")))
     answered = filled(profile) | OnboardingData.from_state(turn.state).answered
-    text = t("commands.profile.show", turn.lang, summary=summary(profile, turn.lang, answered))
+    text = t("commands.profile.show", summary=summary(profile, answered))
     if profile.completed_at is None:
-        text += "\n" + t("commands.profile.incomplete", turn.lang)
+        text += "\n" + t("commands.profile.incomplete")
     return await _then_pending(turn, services, Reply(text))
 
 
@@ -128,7 +129,7 @@ async def edit_command(turn: Turn, services: Services) -> list[Reply]:
     name = field_named(target) if target else None
     replies: list[Reply] = []
     if target and name is None:
-        replies.append(Reply(t("commands.edit.unknown", turn.lang, name=target[:20])))
+        replies.append(Reply(t("commands.edit.unknown", name=target[:20])))
     return replies + await onboarding.edit(turn, services, name)
 
 
@@ -137,7 +138,7 @@ async def pause_command(turn: Turn, services: Services) -> list[Reply]:
     profile = await services.seekers.get(turn.user.id) or onboarding.new_profile(turn, services)
     await services.seekers.save(profile.with_(paused=True), turn.now)
     await onboarding.profile_changed(services, turn.user.id)
-    return await _then_pending(turn, services, Reply(t("commands.paused", turn.lang)))
+    return await _then_pending(turn, services, Reply(t("commands.paused")))
 
 
 async def resume_command(turn: Turn, services: Services) -> list[Reply]:
@@ -146,7 +147,7 @@ async def resume_command(turn: Turn, services: Services) -> list[Reply]:
     await services.seekers.save(profile.with_(paused=False, consent=True), turn.now)
     await onboarding.profile_changed(services, turn.user.id)
     key = "commands.resumed" if profile.completed_at else "commands.resumed_unfinished"
-    return await _then_pending(turn, services, Reply(t(key, turn.lang)))
+    return await _then_pending(turn, services, Reply(t(key)))
 
 
 async def restart_command(turn: Turn, services: Services) -> list[Reply]:
@@ -156,15 +157,15 @@ async def restart_command(turn: Turn, services: Services) -> list[Reply]:
     await onboarding.profile_changed(services, turn.user.id)
     turn = replace(turn, state=None)
     started = await onboarding.start(turn, services, read_message=False)
-    return [Reply(t("commands.restarted", turn.lang)), *started]
+    return [Reply(t("commands.restarted")), *started]
 
 
-def _delete_question(lang: str) -> Reply:
+def _delete_question() -> Reply:
     choices = (
-        Choice(t("commands.delete.yes", lang), AccountButton("delete", "yes").pack()),
-        Choice(t("commands.delete.no", lang), AccountButton("delete", "no").pack()),
+        Choice(t("commands.delete.yes"), AccountButton("delete", "yes").pack()),
+        Choice(t("commands.delete.no"), AccountButton("delete", "no").pack()),
     )
-    return Reply(t("commands.delete.ask", lang), choices)
+    return Reply(t("commands.delete.ask"), choices)
 
 
 async def delete_command(turn: Turn, services: Services) -> list[Reply]:
@@ -175,18 +176,18 @@ async def delete_command(turn: Turn, services: Services) -> list[Reply]:
     else:
         waiting = PendingDelete(state)
     await services.dialogs.save(turn.user.id, waiting.to_state(), turn.now)
-    return [_delete_question(turn.lang)]
+    return [_delete_question()]
 
 
 async def _delete_now(turn: Turn, services: Services) -> list[Reply]:
     await services.seekers.delete_personal_data(turn.user.id)
     await onboarding.profile_changed(services, turn.user.id)
-    return [Reply(t("commands.delete.done", turn.lang))]
+    return [Reply(t("commands.delete.done"))]
 
 
 async def _cancel_delete(turn: Turn, services: Services) -> list[Reply]:
     turn = await _leave_delete(turn, services)
-    return await _then_pending(turn, services, Reply(t("commands.delete.cancelled", turn.lang)))
+    return await _then_pending(turn, services, Reply(t("commands.delete.cancelled")))
 
 
 class DeleteFlow:
@@ -202,7 +203,7 @@ class DeleteFlow:
             return await _delete_now(turn, services)
         if answer in _CANCEL_WORDS:
             return await _cancel_delete(turn, services)
-        return [replace(_delete_question(turn.lang), text=t("commands.delete.again", turn.lang))]
+        return [replace(_delete_question(), text=t("commands.delete.again"))]
 
 
 def _lang_wanted(turn: Turn) -> str | None:
@@ -216,8 +217,9 @@ def _lang_wanted(turn: Turn) -> str | None:
 
 async def _set_lang(turn: Turn, services: Services, lang: str) -> list[Reply]:
     await services.users.set_lang(turn.user.id, lang)
+    language.switch(lang)  # this turn's later texts, and its replies' hints, in the new language
     turn = replace(turn, user=replace(turn.user, lang=lang))
-    return await _then_pending(turn, services, Reply(t("commands.lang.set", lang)))
+    return await _then_pending(turn, services, Reply(t("commands.lang.set")))
 
 
 async def lang_command(turn: Turn, services: Services) -> list[Reply]:
@@ -229,7 +231,7 @@ async def lang_command(turn: Turn, services: Services) -> list[Reply]:
         Choice("中文", AccountButton("lang", "zh").pack()),
         Choice("English", AccountButton("lang", "en").pack()),
     )
-    return [Reply(t("commands.lang.ask", turn.lang), choices)]
+    return [Reply(t("commands.lang.ask"), choices)]
 
 
 async def account_button(turn: Turn, services: Services) -> list[Reply]:

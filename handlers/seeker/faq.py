@@ -40,13 +40,12 @@ async def answer(turn: Turn, services: Services, key: str, district: str | None)
     if key == "station":
         return t(
             "faq.station",
-            turn.lang,
-            address=policy.station_address or t("faq.station_unknown", turn.lang),
-            phone=policy.station_phone or t("faq.station_unknown", turn.lang),
+            address=policy.station_address or t("faq.station_unknown"),
+            phone=policy.station_phone or t("faq.station_unknown"),
         )
     if key == "human":
         await _hand_over(turn, services, district)
-    return t(f"faq.{key}", turn.lang)
+    return t(f"faq.{key}")
 
 
 async def _hand_over(turn: Turn, services: Services, district: str | None) -> int:

@@ -49,48 +49,45 @@ async def on_feedback(turn: Turn, services: Services) -> list[Reply]:
     button = Feedback.unpack(turn.msg.payload)
     posting = await services.postings.get(button.posting_id) if button else None
     if button is None or posting is None or posting.id is None:
-        return [Reply(t("delivery.fb.unknown", turn.lang))]
+        return [Reply(t("delivery.fb.unknown"))]
     kind, reason = button.kind, button.reason
     if kind == FeedbackKind.INTERESTED:
         return await _interested(turn, services, posting)
     if kind == FeedbackKind.NOT and reason is None:  # counted now; the reason may come next
         await services.repos.feedback.record(turn.user.id, posting.id, "not", turn.now)
-        return [_ask_reason(posting.id, turn.lang)]
+        return [_ask_reason(posting.id)]
     if kind == FeedbackKind.NOT and reason in REASONS:
         return await _not_interested(turn, services, posting, reason)
     if kind == FeedbackKind.FOUND:
         return await _found(turn, services, posting)
     if kind == FeedbackKind.AGAIN:
         return await _again(turn, services)
-    return [Reply(t("delivery.fb.unknown", turn.lang))]
+    return [Reply(t("delivery.fb.unknown"))]
 
 
 async def _interested(turn: Turn, services: Services, posting: Posting) -> list[Reply]:
     await services.repos.feedback.record(turn.user.id, stored_id(posting), "interested", turn.now)
     if posting.status != PostingStatus.PUBLISHED:
-        return [Reply(t("delivery.fb.closed", turn.lang))]
+        return [Reply(t("delivery.fb.closed"))]
     contact = contact_text(posting, masked=False)
     if contact is None:
-        return [Reply(t("delivery.fb.no_contact", turn.lang, title=posting.title))]
+        return [Reply(t("delivery.fb.no_contact", title=posting.title))]
     parts = [contact, posting.address or ""]
     text = t(
         "delivery.fb.contact",
-        turn.lang,
         title=posting.title,
         contact=" ".join(p for p in parts if p),
-        safety=t("delivery.card.safety", turn.lang),
+        safety=t("delivery.card.safety"),
     )
     return [Reply(text)]
 
 
-def _ask_reason(posting_id: int, lang: str) -> Reply:
+def _ask_reason(posting_id: int) -> Reply:
     choices = tuple(
-        Choice(
-            t(f"delivery.fb.reason.{r}", lang), Feedback(posting_id, FeedbackKind.NOT, r).pack()
-        )
+        Choice(t(f"delivery.fb.reason.{r}"), Feedback(posting_id, FeedbackKind.NOT, r).pack())
         for r in REASONS
     )
-    return Reply(t("delivery.fb.ask_reason", lang), choices)
+    return Reply(t("delivery.fb.ask_reason"), choices)
 
 
 async def _not_interested(
@@ -105,7 +102,7 @@ async def _not_interested(
         if reports >= FULL_REPORTS and posting.status == PostingStatus.PUBLISHED:
             await flag_full(services, posting, reports)
     key = reason if reason in ("far", "pay", "full") else "other"
-    return [Reply(t(f"delivery.fb.thanks.{key}", turn.lang))]
+    return [Reply(t(f"delivery.fb.thanks.{key}"))]
 
 
 async def _penalise(turn: Turn, services: Services, feature: str) -> None:
@@ -188,10 +185,8 @@ async def _found(turn: Turn, services: Services, posting: Posting) -> list[Reply
                 outcome=REACHED,
             )
         )
-    again = Choice(
-        t("delivery.fb.again", turn.lang), Feedback(stored_id(posting), FeedbackKind.AGAIN).pack()
-    )
-    return [Reply(t("delivery.fb.found", turn.lang), (again,))]
+    again = Choice(t("delivery.fb.again"), Feedback(stored_id(posting), FeedbackKind.AGAIN).pack())
+    return [Reply(t("delivery.fb.found"), (again,))]
 
 
 async def _again(turn: Turn, services: Services) -> list[Reply]:
@@ -201,7 +196,7 @@ async def _again(turn: Turn, services: Services) -> list[Reply]:
         await services.seekers.save(profile.with_(status="active", status_detail=None), turn.now)
         if services.matcher is not None:
             await services.matcher.seeker_changed(turn.user.id)
-    return [Reply(t("delivery.fb.again_done", turn.lang))]
+    return [Reply(t("delivery.fb.again_done"))]
 
 
 async def on_posting_control(turn: Turn, services: Services) -> list[Reply]:
@@ -209,22 +204,22 @@ async def on_posting_control(turn: Turn, services: Services) -> list[Reply]:
     button = PostingControl.unpack(turn.msg.payload)
     posting = await services.postings.get(button.posting_id) if button else None
     if button is None or posting is None:
-        return [Reply(t("delivery.fb.unknown", turn.lang))]
+        return [Reply(t("delivery.fb.unknown"))]
     if not (turn.user.is_staff or turn.user.id == posting.poster_user_id):
-        return [Reply(t("error.not_allowed", turn.lang))]
+        return [Reply(t("error.not_allowed"))]
     action, title = button.action, posting.title
     if action == "close":
         await close_posting(services, stored_id(posting), "reported_full")
         await services.audit.record(
             str(turn.msg.key), "posting:close", allowed=True, now=turn.now, target=str(posting.id)
         )
-        return [Reply(t("delivery.posting.closed", turn.lang, title=title))]
+        return [Reply(t("delivery.posting.closed", title=title))]
     if action == "keep":
-        return [Reply(t("delivery.posting.kept", turn.lang, title=title))]
-    return [await stats_reply(services, stored_id(posting), turn.lang)]
+        return [Reply(t("delivery.posting.kept", title=title))]
+    return [await stats_reply(services, stored_id(posting))]
 
 
-async def stats_reply(services: Services, posting_id: int, lang: str) -> Reply:
+async def stats_reply(services: Services, posting_id: int) -> Reply:
     """How many seekers a posting reached and how many are interested (for its poster)."""
     posting = await services.postings.get(posting_id)
     stats = await services.repos.deliveries.reach_stats(posting_id)
@@ -232,7 +227,6 @@ async def stats_reply(services: Services, posting_id: int, lang: str) -> Reply:
     return Reply(
         t(
             "delivery.posting.stats",
-            lang,
             title=title,
             sent=stats.sent,
             interested=stats.interested,

@@ -90,38 +90,37 @@ async def next_command(turn: Turn, services: Services) -> list[Reply]:
 
 
 async def _page(turn: Turn, services: Services, page: int) -> list[Reply]:
-    lang = turn.lang
     profile = await services.seekers.get(turn.user.id)
     if profile is None or not (profile.categories or profile.other_category or profile.wish):
-        return [Reply(t("jobs.no_profile", lang))]
+        return [Reply(t("jobs.no_profile"))]
     if services.matcher is None:
-        return [Reply(t("jobs.unavailable", lang))]
+        return [Reply(t("jobs.unavailable"))]
     want = PAGE * (page + 1)
     ranked = (await ordered_matches(services.matcher, services, [profile], want + 1, turn.now))[0]
     shown = [r for r in ranked if r.tier <= SHOWN_TIERS]
     batch = shown[PAGE * page : want]
     if not batch:
         key = "jobs.no_more" if page and shown else "jobs.none"
-        return [Reply(t(key, lang, advice=_advice(ranked, lang)))]
+        return [Reply(t(key, advice=_advice(ranked)))]
     postings = await services.postings.many([r.match.posting_id for r in batch])
     await services.repos.job_pages.shown(turn.user.id, page, turn.now)
     replies = []
     if not any(r.tier == 0 for r in shown):
-        replies.append(Reply(t("jobs.near_only", lang, advice=_advice(ranked, lang))))
+        replies.append(Reply(t("jobs.near_only", advice=_advice(ranked))))
     else:
-        replies.append(Reply(t("jobs.header", lang, n=len(batch))))
-    replies += [_card(postings[r.match.posting_id], r, lang) for r in batch]
+        replies.append(Reply(t("jobs.header", n=len(batch))))
+    replies += [_card(postings[r.match.posting_id], r) for r in batch]
     if len(shown) > want:
-        more = (Choice(t("jobs.more", lang), JobsPage(page + 1).pack()),)
-        replies.append(Reply(t("jobs.more_hint", lang), more))
+        more = (Choice(t("jobs.more"), JobsPage(page + 1).pack()),)
+        replies.append(Reply(t("jobs.more_hint"), more))
     return replies
 
 
-def _card(posting: Posting, ranked: Ranked, lang: str) -> Reply:
-    card = job_card(posting, ranked.match.reason, lang)
+def _card(posting: Posting, ranked: Ranked) -> Reply:
+    card = job_card(posting, ranked.match.reason)
     if ranked.tier == 0:
         return card
-    return Reply(f"{card.text}\n{t('jobs.not_quite', lang)}", card.choices)
+    return Reply(f"{card.text}\n{t('jobs.not_quite')}", card.choices)
 
 
 # What to change, for the bar most of the seeker's candidates failed.
@@ -135,9 +134,9 @@ _ADVICE = {
 }
 
 
-def _advice(ranked: Sequence[Ranked], lang: str) -> str:
+def _advice(ranked: Sequence[Ranked]) -> str:
     """One sentence on the profile field to change, from the bar most candidates failed."""
     failed = Counter(b for r in ranked if (b := failed_bar(r.verdict)) is not None)
     if not failed:
         return ""  # nothing failed: no advice, the sentence is left out
-    return t(_ADVICE[failed.most_common(1)[0][0]], lang)
+    return t(_ADVICE[failed.most_common(1)[0][0]])

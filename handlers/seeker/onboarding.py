@@ -158,9 +158,9 @@ def _read_wish(ctx: Ctx, step: Step, text: str, result: Step | Again) -> Step | 
         old = None if overwrite else ctx.profile.wish
         ctx.profile = ctx.profile.with_(wish=join_wish(old, wish.text))
         if wish.cut:
-            ctx.notes.append(t("onboarding.truncated", ctx.lang, limit=WISH_MAX))
+            ctx.notes.append(t("onboarding.truncated", limit=WISH_MAX))
     key = "onboarding.updated" if overwrite else "onboarding.noted"
-    ctx.notes.insert(0, t(key, ctx.lang, items=describe(ctx.profile, changed, ctx.lang)))
+    ctx.notes.insert(0, t(key, items=describe(ctx.profile, changed)))
     return Step.NEXT if isinstance(result, Again) else result
 
 
@@ -187,7 +187,7 @@ async def run_step(ctx: Ctx, step: Step) -> list[Reply]:
         district = ctx.profile.districts[0] if ctx.profile.districts else None
         result = Again(await answer(ctx.turn, ctx.services, asked, district))
     elif not raw.strip() and msg.location is None and msg.payload is None:
-        result = Again(t("onboarding.bad.empty", ctx.lang))
+        result = Again(t("onboarding.bad.empty"))
     else:
         result = await STEPS[step](msg, ctx)
     if msg.text and button is None:
@@ -213,8 +213,8 @@ async def _finish(ctx: Ctx, step: Step) -> list[Reply]:
         await profile_changed(services, turn.user.id)
         if first:
             key = "onboarding.done" if ctx.profile.consent else "onboarding.done_no_push"
-            return [Reply("\n".join([*ctx.notes, t(key, ctx.lang)]))]
-        shown = t("commands.profile.show", ctx.lang, summary=summary(ctx.profile, ctx.lang))
+            return [Reply("\n".join([*ctx.notes, t(key)]))]
+        shown = t("commands.profile.show", summary=summary(ctx.profile))
         return [Reply("\n".join([*ctx.notes, shown]))]
     await services.seekers.save(ctx.profile, turn.now)
     await services.dialogs.save(turn.user.id, ctx.data().to_state(step), turn.now)
@@ -254,7 +254,7 @@ async def start(turn: Turn, services: Services, *, read_message: bool = True) ->
         district = ctx.profile.districts[0] if ctx.profile.districts else None
         ctx.notes.append(await answer(turn, services, asked, district))
     if newcomer:  # the welcome comes first, then what the first message already told us
-        ctx.notes.insert(0, t("onboarding.welcome", ctx.lang))
+        ctx.notes.insert(0, t("onboarding.welcome"))
     return await _finish(ctx, ctx.next_missing())
 
 
@@ -286,18 +286,18 @@ async def _update_completed(turn: Turn, services: Services, profile: SeekerProfi
         return await run_step(ctx, Step.DISTRICTS)
     text = msg.text
     if not readable(text):  # a returning follower, an empty message: nothing to update
-        return [Reply(t("onboarding.welcome_back", turn.lang))]
+        return [Reply(t("onboarding.welcome_back"))]
     asked = question_in(readable(text))
     if asked is not None:
         district = profile.districts[0] if profile.districts else None
         return [Reply(await answer(turn, services, asked, district))]
     updated, changed = apply_wish(profile, read_wish(text), set(FIELDS), overwrite=True)
     if not changed:
-        return [Reply(t("onboarding.nothing_changed", turn.lang))]
+        return [Reply(t("onboarding.nothing_changed"))]
     updated = updated.with_(wish=join_wish(profile.wish, clip(text, WISH_MAX).text))
     await services.seekers.save(updated, turn.now)
     await profile_changed(services, turn.user.id)
-    return [Reply(t("onboarding.updated", turn.lang, items=describe(updated, changed, turn.lang)))]
+    return [Reply(t("onboarding.updated", items=describe(updated, changed)))]
 
 
 async def seeker_fallback(turn: Turn, services: Services) -> list[Reply] | None:

@@ -158,11 +158,6 @@ class Ctx:
     editing: bool = False
     notes: list[str] = field(default_factory=list)
 
-    @property
-    def lang(self) -> str:
-        """The seeker's language."""
-        return self.turn.lang
-
     def data(self) -> OnboardingData:
         """What this turn leaves for the next one."""
         return OnboardingData(frozenset(self.answered), self.scratch, self.editing)

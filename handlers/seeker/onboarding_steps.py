@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
+from handlers import language
 from handlers.seeker.answers import (
     OTHER_MAX,
     PAY_CEILING,
@@ -77,10 +78,10 @@ def _has_words(text: str) -> bool:
     return any(ch.isalnum() for ch in text)
 
 
-def _selected(items: list[str], lang: str) -> Again:
+def _selected(items: list[str]) -> Again:
     if not items:
-        return Again(t("onboarding.selected_none", lang))
-    return Again(t("onboarding.selected", lang, items=t("profile.list_sep", lang).join(items)))
+        return Again(t("onboarding.selected_none"))
+    return Again(t("onboarding.selected", items=t("profile.list_sep").join(items)))
 
 
 def _toggle(values: tuple[str, ...], value: str, order: tuple[str, ...]) -> tuple[str, ...]:
@@ -96,7 +97,7 @@ async def on_work_form(msg: Incoming, ctx: Ctx) -> Step | Again:
     value = _pick(msg, "form")
     form = read_work_form(value if value is not None else msg.text)
     if form is None:
-        return Again(t("onboarding.bad.work_form", ctx.lang))
+        return Again(t("onboarding.bad.work_form"))
     ctx.answer("work_form", work_form=WorkForm(form))
     return Step.NEXT
 
@@ -110,16 +111,16 @@ async def on_categories(msg: Incoming, ctx: Ctx) -> Step | Again:
         if ctx.profile.categories or ctx.profile.other_category:
             ctx.answered.add("categories")
             return Step.NEXT
-        return Again(t("onboarding.bad.categories_empty", ctx.lang))
+        return Again(t("onboarding.bad.categories_empty"))
     if value is not None:
         if value not in CATEGORIES:
-            return Again(t("onboarding.bad.categories", ctx.lang))
+            return Again(t("onboarding.bad.categories"))
         codes = _toggle(ctx.profile.categories, value, tuple(CATEGORIES))
         ctx.profile = ctx.profile.with_(categories=codes)
-        return _selected([f"{c} {label(c, ctx.lang)}" for c in codes], ctx.lang)
+        return _selected([f"{c} {label(c, language.current())}" for c in codes])
     codes_found = read_codes(msg.text) or codes_in(msg.text)
     if not codes_found:
-        return Again(t("onboarding.bad.categories", ctx.lang))
+        return Again(t("onboarding.bad.categories"))
     ctx.answer("categories", categories=tuple(dict.fromkeys(codes_found)))
     return Step.NEXT
 
@@ -130,9 +131,9 @@ async def on_other_category(msg: Incoming, ctx: Ctx) -> Step | Again:
         return Step.CATEGORIES
     text = clip(ctx.turn.msg.text, OTHER_MAX)
     if not _has_words(text.text):
-        return Again(t("onboarding.bad.other_category", ctx.lang))
+        return Again(t("onboarding.bad.other_category"))
     if text.cut:
-        ctx.notes.append(t("onboarding.truncated", ctx.lang, limit=OTHER_MAX))
+        ctx.notes.append(t("onboarding.truncated", limit=OTHER_MAX))
     ctx.answer("categories", other_category=text.text)
     return Step.NEXT
 
@@ -166,30 +167,30 @@ async def on_pay(msg: Incoming, ctx: Ctx) -> Step | Again:
     value = _pick(msg, "pay")
     # A typed label counts as the option (WeChat shows this question's options as words to type).
     said = msg.text.strip().lower() if value is None else ""
-    negotiable = {"面议", "不确定", "negotiable", t("word.negotiable", ctx.lang).lower()}
+    negotiable = {"面议", "不确定", "negotiable", t("word.negotiable").lower()}
     if value == "negotiable" or said in negotiable:
         ctx.answer("pay", pay=Pay(negotiable=True))
         return Step.NEXT
-    if value == "piece" or said in {"计件", "piece", t("onboarding.unit.piece", ctx.lang).lower()}:
+    if value == "piece" or said in {"计件", "piece", t("onboarding.unit.piece").lower()}:
         ctx.answer("pay", pay=Pay(unit=PayUnit.PIECE))
         return Step.NEXT
     pay = stated_pay(msg.text) if value is None else None
     if pay is not None:
         figure = pay.min if pay.min is not None else pay.max
         if figure is None or not 0 < figure <= PAY_CEILING:
-            return Again(t("onboarding.bad.pay_range", ctx.lang, amount=number(figure or 0)))
+            return Again(t("onboarding.bad.pay_range", amount=number(figure or 0)))
         ctx.answer("pay", pay=pay)
         return Step.NEXT
     amount = parse_number(msg.text.replace("元", "").replace("块", "")) if value is None else None
     if amount is None:
-        return Again(t("onboarding.bad.pay", ctx.lang))
+        return Again(t("onboarding.bad.pay"))
     if not 0 < amount <= PAY_CEILING:
-        return Again(t("onboarding.bad.pay_range", ctx.lang, amount=number(amount)))
+        return Again(t("onboarding.bad.pay_range", amount=number(amount)))
     # 1,000 or more is a monthly wage (Tianjin's minimum is 2,320 a month; gig day rates in the
     # posts run 100–400); below that, day, hour and piece rates all occur, so the unit is asked.
     if amount >= 1000:
         ctx.answer("pay", pay=Pay(min=amount, unit=PayUnit.MONTH))
-        ctx.notes.append(t("onboarding.pay_assumed_month", ctx.lang, amount=number(amount)))
+        ctx.notes.append(t("onboarding.pay_assumed_month", amount=number(amount)))
         return Step.NEXT
     ctx.scratch.amount = amount
     return Step.PAY_UNIT
@@ -208,7 +209,7 @@ async def on_pay_unit(msg: Incoming, ctx: Ctx) -> Step | Again:
     value = _pick(msg, "unit")
     unit = _read_unit(value if value is not None else msg.text)
     if unit is None:
-        return Again(t("onboarding.bad.pay_unit", ctx.lang))
+        return Again(t("onboarding.bad.pay_unit"))
     ctx.scratch.amount = None
     period = "日结" if unit is PayUnit.DAY else None
     ctx.answer("pay", pay=Pay(min=float(amount), unit=unit, period=period))
@@ -222,7 +223,7 @@ async def on_districts(msg: Incoming, ctx: Ctx) -> Step | Again:
         lat, lon = centre(near)
         km = haversine_km(msg.location.lat, msg.location.lon, lat, lon)
         if km > FAR_KM:
-            return Again(t("onboarding.bad.far_location", ctx.lang, km=round(km)))
+            return Again(t("onboarding.bad.far_location", km=round(km)))
         chosen = (
             ctx.profile.districts
             if near in ctx.profile.districts
@@ -240,13 +241,13 @@ async def on_districts(msg: Incoming, ctx: Ctx) -> Step | Again:
         if ctx.profile.districts:
             ctx.answered.add("districts")
             return Step.NEXT
-        return Again(t("onboarding.bad.districts_empty", ctx.lang))
+        return Again(t("onboarding.bad.districts_empty"))
     if value is not None:
         if value not in TIANJIN_DISTRICTS:
-            return Again(t("onboarding.bad.districts", ctx.lang))
+            return Again(t("onboarding.bad.districts"))
         districts = _toggle(ctx.profile.districts, value, tuple(TIANJIN_DISTRICTS))
         ctx.profile = ctx.profile.with_(districts=districts)
-        return _selected(list(districts), ctx.lang)
+        return _selected(list(districts))
     tokens = words(msg.text)
     picked = [pick_number(w, len(TIANJIN_DISTRICTS)) for w in tokens]
     if tokens and all(i is not None for i in picked):
@@ -254,7 +255,7 @@ async def on_districts(msg: Incoming, ctx: Ctx) -> Step | Again:
     else:
         found = find_places(msg.text)  # 西清, Xiqing and 西青区 alike
     if not found:
-        return Again(t("onboarding.bad.districts", ctx.lang))
+        return Again(t("onboarding.bad.districts"))
     ctx.answer("districts", districts=tuple(dict.fromkeys(found)))
     return Step.NEXT
 
@@ -266,7 +267,7 @@ async def on_keep_location(msg: Incoming, ctx: Ctx) -> Step | Again:
     keep = value == "yes" or (value is None and is_yes(msg.text))
     drop = value == "no" or (value is None and is_no(msg.text))
     if point is not None and not (keep or drop):
-        return Again(t("onboarding.bad.keep_location", ctx.lang))
+        return Again(t("onboarding.bad.keep_location"))
     ctx.scratch.location = ctx.scratch.near = None
     if keep and point is not None:
         ctx.profile = ctx.profile.with_(location=Location(*point))
@@ -283,7 +284,7 @@ async def on_distance(msg: Incoming, ctx: Ctx) -> Step | Again:
         return Step.NEXT
     km = read_km(value if value is not None else msg.text)
     if km is None:
-        return Again(t("onboarding.bad.distance", ctx.lang))
+        return Again(t("onboarding.bad.distance"))
     ctx.answer("max_km", max_km=km)
     return Step.NEXT
 
@@ -297,7 +298,7 @@ async def on_education(msg: Incoming, ctx: Ctx) -> Step | Again:
     else:
         level = read_education(msg.text)
     if level is None:
-        return Again(t("onboarding.bad.education", ctx.lang))
+        return Again(t("onboarding.bad.education"))
     ctx.answer("education", education=level)
     return Step.NEXT
 
@@ -309,9 +310,9 @@ async def on_skills(msg: Incoming, ctx: Ctx) -> Step | Again:
         return Step.NEXT
     text = clip(ctx.turn.msg.text, SKILLS_MAX)
     if not _has_words(text.text):
-        return Again(t("onboarding.bad.skills", ctx.lang))
+        return Again(t("onboarding.bad.skills"))
     if text.cut:
-        ctx.notes.append(t("onboarding.truncated", ctx.lang, limit=SKILLS_MAX))
+        ctx.notes.append(t("onboarding.truncated", limit=SKILLS_MAX))
     ctx.answer("skills", skills=text.text)
     return Step.NEXT
 
@@ -328,13 +329,13 @@ async def on_needs(msg: Incoming, ctx: Ctx) -> Step | Again:
     if value is not None:
         index = payload_index(value, len(NEEDS))
         if index is None:
-            return Again(t("onboarding.bad.needs", ctx.lang))
+            return Again(t("onboarding.bad.needs"))
         needs = _toggle(ctx.profile.needs, NEEDS[index], NEEDS)
         ctx.profile = ctx.profile.with_(needs=needs)
-        return _selected([need_text(n, ctx.lang) for n in needs], ctx.lang)
+        return _selected([need_text(n) for n in needs])
     found = read_needs(msg.text)
     if found is None:
-        return Again(t("onboarding.bad.needs", ctx.lang))
+        return Again(t("onboarding.bad.needs"))
     ctx.answer("needs", needs=found)
     return Step.NEXT
 
@@ -348,7 +349,7 @@ async def on_consent(msg: Incoming, ctx: Ctx) -> Step | Again:
     if value == "no" or (value is None and is_no(msg.text)):
         ctx.answer("consent", consent=False)
         return Step.NEXT
-    return Again(t("onboarding.bad.consent", ctx.lang))
+    return Again(t("onboarding.bad.consent"))
 
 
 async def on_confirm(msg: Incoming, ctx: Ctx) -> Step | Again:
@@ -358,7 +359,7 @@ async def on_confirm(msg: Incoming, ctx: Ctx) -> Step | Again:
         return Step.EDIT_FIELD
     if value == "yes" or (value is None and msg.text.lower() in _CONFIRM_WORDS):
         return Step.DONE
-    return Again(t("onboarding.bad.confirm", ctx.lang))
+    return Again(t("onboarding.bad.confirm"))
 
 
 FIELD_WORDS: dict[str, tuple[str, ...]] = {
@@ -400,5 +401,5 @@ async def on_edit_field(msg: Incoming, ctx: Ctx) -> Step | Again:
         return Step.NEXT
     name = field_named(value if value is not None else msg.text)
     if name is None:
-        return Again(t("onboarding.bad.edit_field", ctx.lang))
+        return Again(t("onboarding.bad.edit_field"))
     return FIELD_STEPS[name]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
+from handlers import language
 from handlers.payloads import OnboardingButton
 from handlers.seeker.onboarding_state import FIELD_STEPS, Ctx, Step
 from handlers.seeker.profile_view import education_text, need_text, summary, work_form_text
@@ -62,119 +63,113 @@ def _mark(selected: bool, text: str) -> str:
 
 
 def _work_form(ctx: Ctx) -> Reply:
-    choices = [_c(work_form_text(f, ctx.lang), "form", f.value) for f in WorkForm]
-    return Reply(t("onboarding.ask.work_form", ctx.lang), tuple(choices))
+    choices = [_c(work_form_text(f), "form", f.value) for f in WorkForm]
+    return Reply(t("onboarding.ask.work_form"), tuple(choices))
 
 
 def _categories(ctx: Ctx) -> Reply:
     chosen = ctx.profile.categories
     choices = [
-        _c(_mark(code in chosen, f"{code} {label(code, ctx.lang)}"), "cat", code)
+        _c(_mark(code in chosen, f"{code} {label(code, language.current())}"), "cat", code)
         for code in CATEGORIES
     ]
-    choices.append(_c(t("onboarding.choice.other", ctx.lang), "cat", "other"))
-    choices.append(_c(t("word.done", ctx.lang), "cat", "done"))
-    return Reply(t("onboarding.ask.categories", ctx.lang), tuple(choices), multi=True)
+    choices.append(_c(t("onboarding.choice.other"), "cat", "other"))
+    choices.append(_c(t("word.done"), "cat", "done"))
+    return Reply(t("onboarding.ask.categories"), tuple(choices), multi=True)
 
 
 def _other_category(ctx: Ctx) -> Reply:
-    back = _c(t("onboarding.choice.back", ctx.lang), "other", "back")
-    return Reply(t("onboarding.ask.other_category", ctx.lang), (back,))
+    back = _c(t("onboarding.choice.back"), "other", "back")
+    return Reply(t("onboarding.ask.other_category"), (back,))
 
 
 def _pay(ctx: Ctx) -> Reply:
     choices = (
-        _c(t("word.negotiable", ctx.lang), "pay", "negotiable"),
-        _c(t("onboarding.unit.piece", ctx.lang), "pay", "piece"),
+        _c(t("word.negotiable"), "pay", "negotiable"),
+        _c(t("onboarding.unit.piece"), "pay", "piece"),
     )
-    return Reply(t("onboarding.ask.pay", ctx.lang), choices, numeric=True)
+    return Reply(t("onboarding.ask.pay"), choices, numeric=True)
 
 
 def _pay_unit(ctx: Ctx) -> Reply:
     amount = ctx.scratch.amount
     shown = f"{amount:g}" if amount is not None else ""
     choices = tuple(  # 年薪 is read from what seekers type, never offered as a button
-        _c(t(f"onboarding.unit.{u.value}", ctx.lang), "unit", u.value)
-        for u in PayUnit
-        if u != PayUnit.YEAR
+        _c(t(f"onboarding.unit.{u.value}"), "unit", u.value) for u in PayUnit if u != PayUnit.YEAR
     )
-    return Reply(t("onboarding.ask.pay_unit", ctx.lang, amount=shown), choices)
+    return Reply(t("onboarding.ask.pay_unit", amount=shown), choices)
 
 
 def _districts(ctx: Ctx) -> Reply:
     chosen = ctx.profile.districts
     choices = [
-        _c(_mark(d in chosen, district_name(d, ctx.lang)), "district", d)
+        _c(_mark(d in chosen, district_name(d, language.current())), "district", d)
         for d in TIANJIN_DISTRICTS
     ]
-    choices.append(_c(t("onboarding.choice.any", ctx.lang), "district", "any"))
-    choices.append(_c(t("word.done", ctx.lang), "district", "done"))
-    text = t("onboarding.ask.districts", ctx.lang)
+    choices.append(_c(t("onboarding.choice.any"), "district", "any"))
+    choices.append(_c(t("word.done"), "district", "done"))
+    text = t("onboarding.ask.districts")
     return Reply(text, tuple(choices), multi=True, request_location=True)
 
 
 def _keep_location(ctx: Ctx) -> Reply:
     near = ctx.scratch.near or ""
     choices = (
-        _c(t("onboarding.choice.keep_yes", ctx.lang), "keep", "yes"),
-        _c(t("onboarding.choice.keep_no", ctx.lang), "keep", "no"),
+        _c(t("onboarding.choice.keep_yes"), "keep", "yes"),
+        _c(t("onboarding.choice.keep_no"), "keep", "no"),
     )
-    return Reply(t("onboarding.ask.keep_location", ctx.lang, district=near), choices)
+    return Reply(t("onboarding.ask.keep_location", district=near), choices)
 
 
 def _distance(ctx: Ctx) -> Reply:
-    choices = [_c(t("onboarding.choice.km", ctx.lang, km=km), "km", str(km)) for km in KM_CHOICES]
-    choices.append(_c(t("onboarding.choice.any", ctx.lang), "km", "any"))
-    return Reply(t("onboarding.ask.distance", ctx.lang), tuple(choices), numeric=True)
+    choices = [_c(t("onboarding.choice.km", km=km), "km", str(km)) for km in KM_CHOICES]
+    choices.append(_c(t("onboarding.choice.any"), "km", "any"))
+    return Reply(t("onboarding.ask.distance"), tuple(choices), numeric=True)
 
 
 def _education(ctx: Ctx) -> Reply:
     choices = tuple(
-        _c(education_text(level, ctx.lang), "edu", str(i))
-        for i, level in enumerate(EDUCATION_LEVELS)
+        _c(education_text(level), "edu", str(i)) for i, level in enumerate(EDUCATION_LEVELS)
     )
-    return Reply(t("onboarding.ask.education", ctx.lang), choices)
+    return Reply(t("onboarding.ask.education"), choices)
 
 
 def _skills(ctx: Ctx) -> Reply:
-    skip = _c(t("word.skip", ctx.lang), "skills", "skip")
-    return Reply(t("onboarding.ask.skills", ctx.lang), (skip,))
+    skip = _c(t("word.skip"), "skills", "skip")
+    return Reply(t("onboarding.ask.skills"), (skip,))
 
 
 def _needs(ctx: Ctx) -> Reply:
     chosen = ctx.profile.needs
     choices = [
-        _c(_mark(need in chosen, need_text(need, ctx.lang)), "need", str(i))
-        for i, need in enumerate(NEEDS)
+        _c(_mark(need in chosen, need_text(need)), "need", str(i)) for i, need in enumerate(NEEDS)
     ]
-    choices.append(_c(t("onboarding.choice.none", ctx.lang), "need", "none"))
-    choices.append(_c(t("word.done", ctx.lang), "need", "done"))
-    return Reply(t("onboarding.ask.needs", ctx.lang), tuple(choices), multi=True)
+    choices.append(_c(t("onboarding.choice.none"), "need", "none"))
+    choices.append(_c(t("word.done"), "need", "done"))
+    return Reply(t("onboarding.ask.needs"), tuple(choices), multi=True)
 
 
 def _consent(ctx: Ctx) -> Reply:
     choices = (
-        _c(t("onboarding.choice.consent_yes", ctx.lang), "consent", "yes"),
-        _c(t("onboarding.choice.consent_no", ctx.lang), "consent", "no"),
+        _c(t("onboarding.choice.consent_yes"), "consent", "yes"),
+        _c(t("onboarding.choice.consent_no"), "consent", "no"),
     )
-    return Reply(t("onboarding.ask.consent", ctx.lang), choices)
+    return Reply(t("onboarding.ask.consent"), choices)
 
 
 def _confirm(ctx: Ctx) -> Reply:
-    text = t(
-        "onboarding.ask.confirm", ctx.lang, summary=summary(ctx.profile, ctx.lang, ctx.answered)
-    )
+    text = t("onboarding.ask.confirm", summary=summary(ctx.profile, ctx.answered))
     choices = (
-        _c(t("word.confirm", ctx.lang), "confirm", "yes"),
-        _c(t("onboarding.choice.edit", ctx.lang), "confirm", "edit"),
+        _c(t("word.confirm"), "confirm", "yes"),
+        _c(t("onboarding.choice.edit"), "confirm", "edit"),
     )
     return Reply(text, choices)
 
 
 def _edit_field(ctx: Ctx) -> Reply:
-    choices = [_c(t(f"profile.field.{name}", ctx.lang), "edit", name) for name in FIELD_STEPS]
-    choices.append(_c(t("onboarding.choice.back", ctx.lang), "edit", "back"))
-    return Reply(t("onboarding.ask.edit_field", ctx.lang), tuple(choices))
+    choices = [_c(t(f"profile.field.{name}"), "edit", name) for name in FIELD_STEPS]
+    choices.append(_c(t("onboarding.choice.back"), "edit", "back"))
+    return Reply(t("onboarding.ask.edit_field"), tuple(choices))
 
 
 QUESTIONS: dict[Step, Callable[[Ctx], Reply]] = {

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 
+from handlers import language
 from handlers.payloads import Feedback, FeedbackKind
 from handlers.texts import t
 from matching.phones import mask_phones
@@ -26,21 +27,21 @@ def _amount(value: float) -> str:
     return f"{value:g}"
 
 
-def pay_text(pay: Pay, lang: str) -> str | None:
+def pay_text(pay: Pay) -> str | None:
     """Pay as stated (面议 stays 面议), e.g. "200 元/天（日结）"; None when nothing is stated."""
     if not pay.known:
-        return t("delivery.pay.negotiable", lang) if pay.negotiable else None
+        return t("delivery.pay.negotiable") if pay.negotiable else None
     low, high = pay.min, pay.max
     if low is not None and high is not None and high != low:
         amount = f"{_amount(low)}-{_amount(high)}"
     else:
         amount = _amount(low if low is not None else high or 0.0)
     unit = pay.unit or PayUnit.MONTH
-    text = t(f"delivery.pay.{unit.value}", lang, amount=amount)
-    return t("delivery.pay.period", lang, pay=text, period=pay.period) if pay.period else text
+    text = t(f"delivery.pay.{unit.value}", amount=amount)
+    return t("delivery.pay.period", pay=text, period=pay.period) if pay.period else text
 
 
-def place_text(posting: Posting, lang: str) -> str | None:
+def place_text(posting: Posting) -> str | None:
     """District and address, as far as known."""
     parts = [p for p in (posting.district, posting.address) if p]
     return mask_phones(" ".join(parts)) if parts else None
@@ -62,22 +63,22 @@ def stored_id(posting: Posting) -> int:
     return posting.id
 
 
-def feedback_choices(posting_id: int, lang: str) -> tuple[Choice, ...]:
+def feedback_choices(posting_id: int) -> tuple[Choice, ...]:
     """感兴趣 / 不感兴趣 / 已找到工作 for one posting."""
     return tuple(
-        Choice(t(f"delivery.choice.{kind}", lang), Feedback(posting_id, kind).pack())
+        Choice(t(f"delivery.choice.{kind}"), Feedback(posting_id, kind).pack())
         for kind in (FeedbackKind.INTERESTED, FeedbackKind.NOT, FeedbackKind.FOUND)
     )
 
 
-def job_card(posting: Posting, reason: str, lang: str, verified_badge: bool = True) -> Reply:
+def job_card(posting: Posting, reason: str, verified_badge: bool = True) -> Reply:
     """One pushed job: title, pay, place, masked contact, the match reason and the buttons."""
-    head, tail = _card_body(posting, lang, verified_badge)
+    head, tail = _card_body(posting, language.current(), verified_badge)
     lines = [*head]
     if reason:
-        lines.append(t("delivery.card.reason", lang, reason=reason))
+        lines.append(t("delivery.card.reason", reason=reason))
     lines.extend(tail)
-    return Reply("\n".join(lines), feedback_choices(stored_id(posting), lang))
+    return Reply("\n".join(lines), feedback_choices(stored_id(posting)))
 
 
 @functools.lru_cache(maxsize=512)
@@ -89,10 +90,10 @@ def _card_body(
     if verified_badge and (posting.trust == Trust.VERIFIED or posting.verified_at is not None):
         badge = t("delivery.card.badge", lang)
     lines = [f"{badge}{mask_phones(posting.title)}"]
-    pay = pay_text(posting.pay, lang)
+    pay = pay_text(posting.pay)
     if pay:
         lines.append(t("delivery.card.pay", lang, pay=pay))
-    place = place_text(posting, lang)
+    place = place_text(posting)
     if place:
         lines.append(t("delivery.card.place", lang, place=place))
     extra = []
@@ -113,26 +114,26 @@ def _card_body(
     return tuple(lines), tail
 
 
-def digest_card(entries: Sequence[tuple[Posting, str]], lang: str) -> Reply:
+def digest_card(entries: Sequence[tuple[Posting, str]]) -> Reply:
     """Several jobs in one message, one 感兴趣 button each (numbered like the list)."""
-    lines = [t("delivery.digest.header", lang, n=len(entries))]
+    lines = [t("delivery.digest.header", n=len(entries))]
     choices = []
     for n, (posting, reason) in enumerate(entries, start=1):
         parts = [mask_phones(posting.title)]
-        parts += [p for p in (posting.district, pay_text(posting.pay, lang)) if p]
-        lines.append(t("delivery.digest.item", lang, n=n, line=" · ".join(parts)))
+        parts += [p for p in (posting.district, pay_text(posting.pay)) if p]
+        lines.append(t("delivery.digest.item", n=n, line=" · ".join(parts)))
         if reason:
             short = reason[:REASON_CHARS] + ("…" if len(reason) > REASON_CHARS else "")
-            lines.append("   " + t("delivery.card.reason", lang, reason=short))
+            lines.append("   " + t("delivery.card.reason", reason=short))
         choices.append(
             Choice(
-                t("delivery.choice.item_interested", lang, n=n),
+                t("delivery.choice.item_interested", n=n),
                 Feedback(stored_id(posting), FeedbackKind.INTERESTED).pack(),
             )
         )
     if any(_needs_safety_line(p) for p, _ in entries):
-        lines.append(t("delivery.card.safety", lang))
-    lines.append(t("delivery.digest.footer", lang))
+        lines.append(t("delivery.card.safety"))
+    lines.append(t("delivery.digest.footer"))
     return Reply("\n".join(lines), tuple(choices))
 
 

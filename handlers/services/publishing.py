@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from handlers.context import Policy, Services
 from matching.matches import SeekerMatch
 from matching.push_rules import PairFeatures, PushRules, Verdict, decide
+from matching.reach_cap import best_first
 from models.delivery import DeliveryState
 from models.posting import Posting, PostingStatus
 from models.values import PayUnit
@@ -78,7 +79,8 @@ def expiry_for(posting: Posting, now: datetime, policy: Policy) -> datetime:
 
 
 async def publish(services: Services, posting_id: int) -> PublishResult:
-    """Make a posting live and queue a push to every seeker it matches (once each)."""
+    """Make a posting live and queue a push to the seekers it fits best (once each, at most
+    its reach cap)."""
     now = services.clock()
     posting = await services.postings.get(posting_id)
     if posting is None:
@@ -158,32 +160,49 @@ def push_rules(policy: Policy) -> PushRules:
 
 
 async def push_decisions(
-    services: Services, posting: Posting, now: datetime
+    services: Services, posting: Posting, now: datetime, *, pushes: int | None = None
 ) -> list[tuple[SeekerMatch, Verdict]]:
     """Every seeker the ranking puts at or above the reach threshold (the poster excepted),
-    each with the push decision: ranking finds candidates, the bars decide."""
+    each with the push decision: ranking finds candidates, the bars decide.
+
+    Decided best first (`reach_cap.best_first`). With `pushes`, deciding stops once that many
+    cleared the bars: the seekers after them are never loaded nor decided."""
     matcher = services.matcher
     if matcher is None:
         log.warning("no matcher: posting %s is published without pushes", posting.id)
         return []
     found = await matcher.reach(posting, now, services.policy.reach_threshold)
     found = [m for m in found if m.user_id != posting.poster_user_id]
-    profiles = await services.seekers.many([m.user_id for m in found])
-    found = [m for m in found if m.user_id in profiles]
+    found = [found[i] for i in best_first([m.user_id for m in found], [m.score for m in found])]
     read = await matcher.categorised(posting)
-    cosines = await matcher.cosines([profiles[m.user_id] for m in found], [read] * len(found))
     rules = push_rules(services.policy)
-    return [
-        (m, decide(profiles[m.user_id], read, PairFeatures(m.score, cosine), rules))
-        for m, cosine in zip(found, cosines, strict=True)
-    ]
+    # A chunk of 4 × the pushes wanted: the bars pass about one match in three (replay_push).
+    step = len(found) if pushes is None else max(4 * pushes, 64)
+    decided: list[tuple[SeekerMatch, Verdict]] = []
+    cleared = 0
+    for first in range(0, len(found), step or 1):
+        chunk = found[first : first + step]
+        profiles = await services.seekers.many([m.user_id for m in chunk])
+        chunk = [m for m in chunk if m.user_id in profiles]
+        cosines = await matcher.cosines([profiles[m.user_id] for m in chunk], [read] * len(chunk))
+        for m, cosine in zip(chunk, cosines, strict=True):
+            verdict = decide(profiles[m.user_id], read, PairFeatures(m.score, cosine), rules)
+            decided.append((m, verdict))
+            cleared += verdict.push
+            if pushes is not None and cleared >= pushes:
+                return decided
+    return decided
 
 
 async def _reach(services: Services, posting: Posting, now: datetime) -> list[Pushed]:
-    """(seeker, score, reason, bars cleared) for everyone the posting is pushed to."""
-    decided = await push_decisions(services, posting, now)
+    """(seeker, score, reason, bars cleared) for the seekers the posting is pushed to: those
+    clearing the bars, best first, at most the reach cap (`Policy.push_reach_cap`)."""
+    cap = services.policy.push_reach_cap.limit(posting.headcount)
+    decided = await push_decisions(services, posting, now, pushes=cap)
     pushed = [Pushed(m.user_id, m.score, m.reason, v.reason) for m, v in decided if v.push]
     if decided and not pushed:
         failed = Counter((v.failed or "").split(":")[0] for _, v in decided)
         log.info("posting %s cleared no seeker's bars: %s", posting.id, dict(failed))
+    if len(pushed) == cap:
+        log.info("posting %s pushed to its cap of %s best-fitting seekers", posting.id, cap)
     return pushed

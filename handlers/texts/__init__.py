@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import string
 
+from handlers import language
 from handlers.texts import caseworker as _caseworker
 from handlers.texts import commands as _commands
 from handlers.texts import common
@@ -64,8 +65,12 @@ class _CountFormatter(string.Formatter):
 _FORMATTER = _CountFormatter()
 
 
-def t(key: str, lang: str = "zh", **values: object) -> str:
-    """The text for `key` in `lang` (falling back to Chinese), with values filled in."""
+def t(key: str, lang: str | None = None, **values: object) -> str:
+    """The text for `key` in `lang`, else the current turn's or push's (falling back to Chinese).
+
+    Pass `lang` only for a text addressed to someone else than the one the turn or push is for
+    (a notice to a posting's author written during a caseworker's turn).
+    """
     entry = CATALOGUE[key]
-    text = entry.get(lang) or entry["zh"]
+    text = entry.get(lang or language.current()) or entry["zh"]
     return _FORMATTER.format(text, **values) if values else text

@@ -100,80 +100,24 @@ class DeliveryRepo:
         """
         if not matches:
             return 0, 0
-        reached = {
-            r[0]
-            for r in await tx.fetchall(
-                "WITH me AS (SELECT COALESCE(dup_of, id) AS root, text_hash AS h FROM postings"
-                " WHERE id = ?), family AS (SELECT p.id FROM postings p, me WHERE p.id = me.root"
-                " UNION SELECT p.id FROM postings p, me WHERE p.dup_of = me.root"
-                " UNION SELECT p.id FROM postings p, me WHERE p.text_hash = me.h)"
-                " SELECT DISTINCT seeker_user_id FROM deliveries WHERE posting_id != ?"
-                " AND posting_id IN (SELECT id FROM family)"
-                " AND state IN ('queued', 'sending', 'sent')",
-                (posting_id, posting_id),
-            )
-        }
         at = to_db(now)
-        counts = []
-        for suppressed in (False, True):
-            chosen = [m for m in matches if (m[0] in reached) == suppressed]
-            counts.append(await self._insert(tx, posting_id, chosen, suppressed, at, bars or {}))
-        if counts[0]:
-            await tx.notify(DUE_TOPIC)
-        return counts[0], counts[1]
-
-    async def _insert(
-        self,
-        tx: Tx,
-        posting_id: int,
-        matches: Sequence[tuple[int, float, str]],
-        suppressed: bool,
-        at: str | None,
-        bars: Mapping[int, str],
-    ) -> int:
-        """Insert the deliveries of one state (queued, or suppressed as a near-duplicate), best
-        first (ids follow the matches' order), due, created and updated `at`; returns how many
-        were new. On PostgreSQL one set-based statement over arrays: a posting
-        reaches tens of thousands of seekers, and a statement per row took 1-2 s there at 1M
-        seekers (scripts/bench_city.py). SQLite runs in process, where a statement per row is
-        as fast."""
-        if not matches:
-            return 0
-        head = (
-            "INSERT INTO deliveries (seeker_user_id, posting_id, channel, state, score, reason,"
-            " push_bars, due_at, outcome, created_at, updated_at) SELECT u.id, ?, u.channel, ?,"
-        )
-        tail = " ON CONFLICT (seeker_user_id, posting_id) DO NOTHING"
-        state, outcome = ("suppressed", "near_duplicate") if suppressed else ("queued", None)
+        bars = bars or {}
         if self._db.backend == "postgresql":
-            cur = await tx.execute(
-                f"{head} m.score, m.reason, m.bars, ?, ?, ?, ?"
-                " FROM unnest(CAST(? AS BIGINT[]), CAST(? AS DOUBLE PRECISION[]),"
-                " CAST(? AS TEXT[]), CAST(? AS TEXT[])) WITH ORDINALITY"
-                " AS m(uid, score, reason, bars, n) JOIN users u ON u.id = m.uid ORDER BY m.n"
-                f"{tail}",
-                (
-                    posting_id,
-                    state,
-                    at,
-                    outcome,
-                    at,
-                    at,
-                    [m[0] for m in matches],
-                    [m[1] for m in matches],
-                    [m[2] for m in matches],
-                    [bars.get(m[0], "") for m in matches],
-                ),
-            )
-            return max(cur.rowcount, 0)
-        rows = [
-            (posting_id, state, score, reason, bars.get(user_id, ""), at, outcome, at, at,
-             user_id)
-            for user_id, score, reason in matches
-        ]  # fmt: skip
-        return await tx.executemany(
-            f"{head} ?, ?, ?, ?, ?, ?, ? FROM users u WHERE u.id = ?{tail}", rows
-        )
+            queued, suppressed = await _enqueue_postgres(tx, posting_id, matches, at, bars)
+        else:
+            reached = {
+                r[0]
+                for r in await tx.fetchall(
+                    f"{_FAMILY_REACHED} SELECT uid FROM reached", (posting_id, posting_id)
+                )
+            }
+            fresh = [m for m in matches if m[0] not in reached]
+            again = [m for m in matches if m[0] in reached]
+            queued = await _insert_sqlite(tx, posting_id, fresh, False, at, bars)
+            suppressed = await _insert_sqlite(tx, posting_id, again, True, at, bars)
+        if queued:
+            await tx.notify(DUE_TOPIC)
+        return queued, suppressed
 
     @asynccontextmanager
     async def claiming(
@@ -339,6 +283,88 @@ def _required(value: str | None) -> datetime:
     if at is None:
         raise ValueError("missing timestamp in a NOT NULL column")
     return at
+
+
+# The seekers a near-duplicate of a posting already reached or is about to (queued, sending,
+# sent): its family is its root (dup_of), the root's other duplicates and postings of the same
+# text. Parameters: the posting's id, twice.
+_FAMILY_REACHED = (
+    "WITH me AS (SELECT COALESCE(dup_of, id) AS root, text_hash AS h FROM postings"
+    " WHERE id = ?), family AS (SELECT p.id FROM postings p, me WHERE p.id = me.root"
+    " UNION SELECT p.id FROM postings p, me WHERE p.dup_of = me.root"
+    " UNION SELECT p.id FROM postings p, me WHERE p.text_hash = me.h),"
+    " reached AS (SELECT DISTINCT seeker_user_id AS uid FROM deliveries WHERE posting_id != ?"
+    " AND posting_id IN (SELECT id FROM family) AND state IN ('queued', 'sending', 'sent'))"
+)
+_COLUMNS = (
+    "seeker_user_id, posting_id, channel, state, score, reason, push_bars, due_at, outcome,"
+    " created_at, updated_at"
+)
+_CONFLICT = "ON CONFLICT (seeker_user_id, posting_id) DO NOTHING"
+
+
+async def _enqueue_postgres(
+    tx: Tx,
+    posting_id: int,
+    matches: Sequence[tuple[int, float, str]],
+    at: str | None,
+    bars: Mapping[int, str],
+) -> tuple[int, int]:
+    """The near-duplicate check and the insert as one set-based statement over arrays, best
+    first (ids follow the matches' order); returns the new rows, (queued, suppressed).
+
+    A statement per row took 1-2 s for a posting reaching tens of thousands at 1M seekers, and
+    each round trip costs more on a loaded server than the statement itself."""
+    row = await tx.fetchone(
+        f"{_FAMILY_REACHED}, ins AS (INSERT INTO deliveries ({_COLUMNS})"
+        " SELECT u.id, ?, u.channel, CASE WHEN r.uid IS NULL THEN 'queued' ELSE 'suppressed' END,"
+        " m.score, m.reason, m.bars, ?, CASE WHEN r.uid IS NULL THEN NULL"
+        " ELSE 'near_duplicate' END, ?, ?"
+        " FROM unnest(CAST(? AS BIGINT[]), CAST(? AS DOUBLE PRECISION[]),"
+        " CAST(? AS TEXT[]), CAST(? AS TEXT[])) WITH ORDINALITY"
+        " AS m(uid, score, reason, bars, n) JOIN users u ON u.id = m.uid"
+        f" LEFT JOIN reached r ON r.uid = m.uid ORDER BY m.n {_CONFLICT} RETURNING state)"
+        " SELECT COUNT(CASE WHEN state = 'queued' THEN 1 END) AS queued,"
+        " COUNT(CASE WHEN state = 'suppressed' THEN 1 END) AS suppressed FROM ins",
+        (
+            posting_id,
+            posting_id,
+            posting_id,
+            at,
+            at,
+            at,
+            [m[0] for m in matches],
+            [m[1] for m in matches],
+            [m[2] for m in matches],
+            [bars.get(m[0], "") for m in matches],
+        ),
+    )
+    return (row["queued"], row["suppressed"]) if row else (0, 0)
+
+
+async def _insert_sqlite(
+    tx: Tx,
+    posting_id: int,
+    matches: Sequence[tuple[int, float, str]],
+    suppressed: bool,
+    at: str | None,
+    bars: Mapping[int, str],
+) -> int:
+    """Insert the deliveries of one state (queued, or suppressed as a near-duplicate), best
+    first; returns how many were new. A statement per row: SQLite runs in process, where that
+    is as fast as one over a set."""
+    if not matches:
+        return 0
+    state, outcome = ("suppressed", "near_duplicate") if suppressed else ("queued", None)
+    rows = [
+        (posting_id, state, score, reason, bars.get(user_id, ""), at, outcome, at, at, user_id)
+        for user_id, score, reason in matches
+    ]
+    return await tx.executemany(
+        f"INSERT INTO deliveries ({_COLUMNS}) SELECT u.id, ?, u.channel, ?, ?, ?, ?, ?, ?, ?, ?"
+        f" FROM users u WHERE u.id = ? {_CONFLICT}",
+        rows,
+    )
 
 
 async def _due_ids(tx: Tx, channel: str, now: datetime, limit: int) -> list[int]:

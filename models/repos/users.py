@@ -57,7 +57,16 @@ class UserRepo:
     async def get_or_create(
         self, key: DialogKey, now: datetime, display_name: str | None = None
     ) -> User:
-        """Find or register an identity; new identities are seekers."""
+        """Find or register an identity; new identities are seekers.
+
+        Every turn starts here, and nearly always the user exists: one read then, not a
+        write transaction (on SQLite the writer lock, on PostgreSQL BEGIN … COMMIT)."""
+        row = await self._db.fetchone(
+            f"{_SELECT} WHERE u.channel = ? AND u.channel_user_id = ?",
+            (key.channel.value, key.user_id),
+        )
+        if row is not None:
+            return _user(row)
         async with self._db.transaction() as tx:
             cur = await tx.execute(
                 "INSERT INTO users (channel, channel_user_id, created_at)"

@@ -54,8 +54,8 @@ async def test_replies_and_pushes_together_stay_within_one_budget(
         await application.bot.send_message(chat_id=chat, text="答复")
 
     async def push(chat: int) -> None:
-        await budget.acquire(str(chat))  # what the dispatcher's lane does before each send
-        await sender.send(str(chat), Reply("新岗位"))
+        async with budget.sending(str(chat)):  # what the dispatcher's lane does around a send
+            await sender.send(str(chat), Reply("新岗位"))
 
     async with application, sender:
         await asyncio.gather(

@@ -28,6 +28,7 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackContext, TypeHandler
 
 from bot.channels.limits import TELEGRAM_TEXT_MAX
+from handlers import language
 from handlers.context import Services
 from handlers.middleware import apology_lang
 from handlers.router import handle
@@ -148,19 +149,24 @@ def inline_keyboard(choices: tuple[Choice, ...]) -> InlineKeyboardMarkup:
     )
 
 
-def location_keyboard(lang: str) -> ReplyKeyboardMarkup:
+def location_keyboard() -> ReplyKeyboardMarkup:
     """A one-time reply keyboard with Telegram's share-location button."""
-    button = KeyboardButton(t("telegram.share_location", lang), request_location=True)
+    button = KeyboardButton(t("telegram.share_location"), request_location=True)
     return ReplyKeyboardMarkup([[button]], resize_keyboard=True, one_time_keyboard=True)
 
 
-def render(reply: Reply, lang: str, *, in_turn: bool = False) -> list[Outbound]:
+def render(reply: Reply, *, in_turn: bool = False) -> list[Outbound]:
     """A `Reply` as Telegram messages; choices ride on the last part of a long text.
 
     A message carries one keyboard, so a question with both choices and a location request
     becomes two messages. `in_turn` replies (answers to the user's own message) also clear a
-    location keyboard left from an earlier question.
+    location keyboard left from an earlier question. Its own hints are in the reply's language.
     """
+    with language.speaking(reply.lang):
+        return _render(reply, in_turn)
+
+
+def _render(reply: Reply, in_turn: bool) -> list[Outbound]:
     parts = split_text(reply.text) if reply.text.strip() else []
     if not parts and not reply.choices and not reply.request_location:
         return []
@@ -171,20 +177,18 @@ def render(reply: Reply, lang: str, *, in_turn: bool = False) -> list[Outbound]:
     if reply.choices:
         out.append(Outbound(last, inline_keyboard(reply.choices)))
         if reply.request_location:
-            out.append(Outbound(t("telegram.location_hint", lang), location_keyboard(lang)))
+            out.append(Outbound(t("telegram.location_hint"), location_keyboard()))
     elif reply.request_location:
-        out.append(Outbound(last, location_keyboard(lang)))
+        out.append(Outbound(last, location_keyboard()))
     else:
         out.append(Outbound(last, ReplyKeyboardRemove() if in_turn else None))
     return out
 
 
-async def send_reply(
-    bot: Bot, chat_id: int, reply: Reply, lang: str, *, in_turn: bool
-) -> Message | None:
+async def send_reply(bot: Bot, chat_id: int, reply: Reply, *, in_turn: bool) -> Message | None:
     """Send one reply as one or more messages; returns the last message sent."""
     last = None
-    for part in render(reply, lang, in_turn=in_turn):
+    for part in render(reply, in_turn=in_turn):
         last = await bot.send_message(chat_id=chat_id, text=part.text, reply_markup=part.markup)
     return last
 
@@ -215,11 +219,13 @@ class TelegramAdapter:
             if query is not None:
                 await _answer(query)
             replies = await handle(incoming, self._services)
-            lang = await self._lang(incoming.key)
             if query is not None and isinstance(query.message, Message):
-                replies = await _settle_buttons(query, query.message, replies, lang)
+                # "picked: …" in the language the turn ended in (its replies carry it)
+                lang = next((r.lang for r in replies if r.lang), None)
+                with language.speaking(lang or await self._lang(incoming.key)):
+                    replies = await _settle_buttons(query, query.message, replies)
             for reply in replies:
-                await send_reply(context.bot, chat_id, reply, lang, in_turn=True)
+                await send_reply(context.bot, chat_id, reply, in_turn=True)
 
     async def on_error(self, update: object, context: Context) -> None:
         """Log first (update id leading), then apologise in the chat from the catalogue."""
@@ -250,7 +256,7 @@ async def _answer(query: CallbackQuery) -> None:
 
 
 async def _settle_buttons(
-    query: CallbackQuery, message: Message, replies: list[Reply], lang: str
+    query: CallbackQuery, message: Message, replies: list[Reply]
 ) -> list[Reply]:
     """Update the message whose button was tapped; returns the replies still to send.
 
@@ -266,7 +272,7 @@ async def _settle_buttons(
         await _quietly(message.edit_text(first.text, reply_markup=markup))
         return replies[1:]
     label = _label_of(message, query.data or "")
-    marked = f"{message.text}\n\n{t('telegram.picked', lang, label=label)}"
+    marked = f"{message.text}\n\n{t('telegram.picked', label=label)}"
     if label is not None and message.text and utf16_len(marked) <= TELEGRAM_TEXT_MAX:
         await _quietly(message.edit_text(marked, reply_markup=None))
     elif message.reply_markup is not None:

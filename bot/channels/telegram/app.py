@@ -61,8 +61,15 @@ class SharedBudgetLimiter(AIORateLimiter):
         self, chat: bool, group: str | int | bool, allow_paid_broadcast: bool,
         callback: Any, args: Any, kwargs: dict[str, Any],
     ) -> Any:  # fmt: skip
-        if chat:
-            await self.budget.acquire_any()
+        if not chat:
+            return await self._limited(chat, group, allow_paid_broadcast, callback, args, kwargs)
+        async with self.budget.sending(None):  # counted until it returns, like a push
+            return await self._limited(chat, group, allow_paid_broadcast, callback, args, kwargs)
+
+    async def _limited(
+        self, chat: bool, group: str | int | bool, allow_paid_broadcast: bool,
+        callback: Any, args: Any, kwargs: dict[str, Any],
+    ) -> Any:  # fmt: skip
         try:
             return await super()._run_request(
                 chat, group, allow_paid_broadcast, callback, args, kwargs

@@ -84,10 +84,8 @@ class TelegramSender:
     async def send(self, address: str, reply: Reply) -> SendResult:
         """Send one push (a long text becomes several messages; the last id is returned)."""
         try:
-            # The keyboard hints in the recipient's language; a reply without one is Chinese,
-            # the catalogue's first language.
-            lang = reply.lang or "zh"
-            message = await send_reply(self._bot, int(address), reply, lang, in_turn=False)
+            # The keyboard hints follow reply.lang: the dispatcher set the recipient's.
+            message = await send_reply(self._bot, int(address), reply, in_turn=False)
         except TelegramError as exc:
             raise classify(exc) from exc
         except ValueError as exc:  # not a chat id, or a button payload Telegram would refuse
