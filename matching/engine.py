@@ -26,14 +26,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from matching.bridge import run_blocking
-from matching.category_vectors import CONFIDENCE as CATEGORY_CONFIDENCE
-from matching.category_vectors import category_queries, nearest_category
 from matching.explain import Phrases, ReasonPart, render, render_many
 from matching.index import AnyIndex, FlatIndex, load_index
 from matching.lazy_encoder import LazyEncoder
 from matching.matches import Match, SeekerMatch, SyncReport, TextEncoder
 from matching.parser import ParsedPost
-from matching.post_trade import TradeReader
+from matching.post_trade import TradeReader, centroids, combine, cosines
 from matching.profile_text import posting_text, seeker_text, stamp
 from matching.searcher import Found, PostingSide, SeekerSide
 from models.db import Database
@@ -334,7 +332,8 @@ class Matcher:
         return np.einsum("ij,ij->i", seekers, chosen).astype(float).tolist()  # type: ignore[no-any-return]
 
     async def categorised(self, posting: Posting) -> Posting:
-        """The posting as matching reads it: without keyword codes, the clearly nearest one."""
+        """The posting as matching reads it: without keyword codes, the one its meaning clears
+        the trade bar for (matching/trade_meaning.py), if any."""
         if posting.categories:
             return posting
         await self._synced()
@@ -511,13 +510,13 @@ class Matcher:
         return vectors
 
     async def _category_centroids(self) -> F32:
-        """The A–Q codes' vectors, encoded once per matcher."""
+        """The A–Q codes' vectors (matching/post_trade.py), encoded once per matcher."""
         if self._centroids is None:
-            self._centroids = (await self._stored_or_encoded(category_queries(), "query", None))[0]
+            self._centroids = await _blocking(centroids, self._encoder)
         return self._centroids
 
     async def _categorised(self, postings: list[Posting], texts: list[str]) -> list[Posting]:
-        """Postings the keywords left without a category get the clearly nearest one, if any."""
+        """Postings the keywords left without a category get the trade bar's answer, if any."""
         todo = [i for i, p in enumerate(postings) if not p.categories]
         if not todo:
             return postings
@@ -534,10 +533,11 @@ class Matcher:
     def _with_category(posting: Posting, vector: F32, centroids: F32) -> Posting:
         if posting.categories:
             return posting
-        code = nearest_category(vector, centroids)
-        if code is None:
+        # No keyword codes: the trade reader's reading without keywords (the trade bar).
+        reading = combine((), cosines(vector[None, :], centroids)[0])
+        if not reading.codes:
             return posting
-        return posting.with_(categories=(code,), category_confidence=CATEGORY_CONFIDENCE)
+        return posting.with_(categories=reading.codes, category_confidence=reading.confidence)
 
     def _index(self, side: str) -> AnyIndex:
         return self._posting_side.index if side == "postings" else self._seeker_side.index

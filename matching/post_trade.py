@@ -33,6 +33,8 @@ from matching.category_vectors import CODES, category_queries
 from matching.matches import TextEncoder
 from matching.parser import MAX_CATEGORIES, MIN_CATEGORY_CONFIDENCE, ParsedPost
 from matching.taxonomy import classify
+from matching.trade_meaning import CONFIDENCE as MEANING_CONFIDENCE
+from matching.trade_meaning import trade_by_meaning
 
 F32 = NDArray[np.float32]
 
@@ -98,6 +100,8 @@ def combine(keywords: Sequence[tuple[str, float]], sims: F32) -> TradeReading:
     shifted = np.exp((sims - sims.max()) / TEMPERATURE)
     meaning = shifted / shifted.sum()
     if not kept:
+        if (code := trade_by_meaning(sims)) is not None:
+            return TradeReading((code,), MEANING_CONFIDENCE)
         likely = np.argsort(-meaning)[:OPTIONS]
         return TradeReading((), 0.0, tuple(CODES[int(i)] for i in likely))
     scores = MEANING_WEIGHT * meaning

@@ -4,7 +4,10 @@ Parsed jobs are paired with gold jobs as the push kit pairs them (scripts/eval_p
 every gold job is scored: right when the parsed job's first trade is the gold category. A job with
 no trade read (or no partner) is counted in `no_trade` and is wrong; `wrong_trade` counts jobs
 given a trade that is not the gold's (a wrong push, worse than none). Keywords only unless
-`--meaning`. Prints one JSON object; `--show-errors` adds post ids and codes (never the text).
+`--meaning`, which also parses keywords-only to find the jobs the keyword tables read no trade
+for and scores the meaning fallback (matching/trade_meaning.py) on them: `fallback.precision` is
+the share of its answers that are the gold's, `fallback.coverage` the share of those jobs it
+answers. Prints one JSON object; `--show-errors` adds post ids and codes (never the text).
 
     python scripts/eval_trade.py [--posts FILE] [--meaning] [--show-errors]
 """
@@ -38,11 +41,23 @@ def _parse(posts: Path, meaning: bool) -> list[dict[str, Any]]:
     return [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
 
 
-def score(posts: list[dict[str, Any]], parsed: list[dict[str, Any]]) -> dict[str, Any]:
-    """Accuracy overall and per gold category, jobs with no trade and with a wrong one."""
+def _jobs(parsed: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     by_post: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for line in parsed:
         by_post[str(line["id"])].extend(line.get("jobs") or [])
+    return by_post
+
+
+def score(
+    posts: list[dict[str, Any]],
+    parsed: list[dict[str, Any]],
+    keywords: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """Accuracy overall and per gold category, jobs with no trade and with a wrong one; given
+    the keywords-only parse of the same posts, the fallback's figures on the jobs it left open."""
+    by_post = _jobs(parsed)
+    plain = _jobs(keywords or [])
+    fallback = {"jobs": 0, "answered": 0, "right": 0}
     right: dict[str, int] = defaultdict(int)
     total: dict[str, int] = defaultdict(int)
     no_trade = wrong = 0
@@ -54,6 +69,12 @@ def score(posts: list[dict[str, Any]], parsed: list[dict[str, Any]]) -> dict[str
             want = gj.get("category")
             got = list((mine[pairs[g]] if g in pairs else {}).get("categories") or [])
             total[want] += 1
+            unread = plain.get(str(post["id"]), [])
+            # The same job read by keywords only: no trade there means the fallback decided.
+            if g in pairs and pairs[g] < len(unread) and not unread[pairs[g]].get("categories"):
+                fallback["jobs"] += 1
+                fallback["answered"] += bool(got)
+                fallback["right"] += got[:1] == [want]
             if got[:1] == [want]:
                 right[want] += 1
                 continue
@@ -61,6 +82,14 @@ def score(posts: list[dict[str, Any]], parsed: list[dict[str, Any]]) -> dict[str
             wrong += bool(got)
             errors.append({"id": post["id"], "job": g, "gold": want, "got": got})
     jobs = sum(total.values())
+    extra: dict[str, Any] = {}
+    if keywords is not None:
+        answered = fallback["answered"]
+        extra["fallback"] = {
+            **fallback,
+            "precision": round(fallback["right"] / answered, 3) if answered else None,
+            "coverage": round(answered / fallback["jobs"], 3) if fallback["jobs"] else None,
+        }
     return {
         "jobs": jobs,
         "accuracy": round(sum(right.values()) / jobs, 3) if jobs else 0.0,
@@ -70,6 +99,7 @@ def score(posts: list[dict[str, Any]], parsed: list[dict[str, Any]]) -> dict[str
             code: {"jobs": total[code], "accuracy": round(right[code] / total[code], 3)}
             for code in sorted(total)
         },
+        **extra,
         "errors": errors,
     }
 
@@ -82,7 +112,8 @@ def main() -> None:
     ap.add_argument("--show-errors", action="store_true")
     args = ap.parse_args()
     posts = _rows(args.posts)
-    result = score(posts, _parse(args.posts, args.meaning))
+    plain = _parse(args.posts, False)
+    result = score(posts, _parse(args.posts, True), plain) if args.meaning else score(posts, plain)
     if not args.show_errors:
         result.pop("errors")
     print(json.dumps(result, ensure_ascii=False))
