@@ -69,6 +69,8 @@ NOW = "2026-11-23T10:00:00+08:00"
 
 @dataclass(frozen=True, slots=True)
 class Item:
+    """One labelled text: where it came from, its trade code (or NONE) and its split."""
+
     source: str
     label: str  # an A–Q code or NONE
     text: str
@@ -222,9 +224,12 @@ def main() -> None:
             "by_source": {
                 source: figures(
                     [i for i in mine if i.source == source],
-                    [g for i, g in zip(mine, answers(sims[keep], bar, lead), strict=True)
-                     if i.source == source],
-                )  # fmt: skip
+                    [
+                        g
+                        for i, g in zip(mine, answers(sims[keep], bar, lead), strict=True)
+                        if i.source == source
+                    ],
+                )
                 for source in sorted({i.source for i in mine})
             },
         }

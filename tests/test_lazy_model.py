@@ -40,8 +40,10 @@ async def test_the_matcher_serves_stored_vectors_before_the_model_and_waits_for_
     try:
         assert lazy.state == LOADING
         await asyncio.wait_for(matcher._synced(), 30)  # stored vectors: no model needed
-        assert matcher.state == READY and lazy.state == LOADING
-        assert matcher.opened is not None and matcher.opened.encoded == 0
+        assert matcher.state == READY
+        assert lazy.state == LOADING
+        assert matcher.opened is not None
+        assert matcher.opened.encoded == 0
         profile = await first._seekers.get(seeker)
         assert profile is not None
         stored = await matcher.search(profile, 3, clock())  # the seeker's vector is indexed
@@ -50,7 +52,8 @@ async def test_the_matcher_serves_stored_vectors_before_the_model_and_waits_for_
         new_text = asyncio.create_task(matcher.search_text("南开区送外卖", 3, clock()))
         ready = asyncio.create_task(matcher.ready())
         await asyncio.sleep(0.3)
-        assert not new_text.done() and not ready.done()  # a new text waits for the model
+        assert not new_text.done()
+        assert not ready.done()
         gate.set()
         assert external(matcher, await asyncio.wait_for(new_text, 30))[0] == "t-rider"
         assert (await asyncio.wait_for(ready, 30)) is matcher.opened
