@@ -2,7 +2,8 @@
 
 The old headcount finder was quadratic on a long digit run (4,096 digits: 8.4 s). Each input here
 is a Telegram-maximum message; the bound (1 s for the whole parse) is generous — a linear parse
-takes a few tens of milliseconds — so it fails only when a step goes superlinear again.
+takes a few tens of milliseconds — so it fails only when a step goes superlinear again. The time
+is this process's CPU time, not the wall clock, so a machine busy with other work cannot fail it.
 """
 
 from __future__ import annotations
@@ -34,15 +35,15 @@ HOSTILE = {
 
 @pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_parse_of_a_maximum_length_hostile_message_is_fast(name: str) -> None:
-    started = time.perf_counter()
+    started = time.process_time()
     parse_post(HOSTILE[name], NOW)
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
 
 
 def test_headcount_finder_on_a_long_digit_run_is_fast_and_finds_nothing() -> None:
-    started = time.perf_counter()
+    started = time.process_time()
     assert find_headcounts("1" * TELEGRAM_MAX + "人") == []
-    assert time.perf_counter() - started < 0.5
+    assert time.process_time() - started < 0.5
 
 
 def test_text_beyond_the_cap_is_not_read() -> None:
