@@ -7,6 +7,7 @@ from collections import Counter
 
 import pytest
 
+from bot.channels.base import Pace
 from bot.delivery.dispatcher import Dispatcher
 from handlers.context import Policy, Services
 from models.db import Database, is_postgres
@@ -85,6 +86,30 @@ async def test_one_active_sender_per_channel_and_a_standby_takes_over(pg_databas
         assert len(sender.messages) == 10
         workers[standby][1].set()
         await workers[standby][2]
+
+
+async def test_a_lane_that_becomes_active_claims_nothing_while_its_window_is_closed(
+    services, clock
+):
+    """A lane that takes over waits out one window before it claims: rows claimed then would sit
+    in a lease, and a worker killed in that time would count a recovery on each (a row recovered
+    too often ends failed)."""
+    seekers = [
+        await make_seeker(services, f"s{i}", quiet_start=0, quiet_end=0, daily_cap=100)
+        for i in range(2)
+    ]
+    posting = await make_posting(services, title="岗位1", text_hash="h1")
+    await publish_now(services, posting, clock().replace(year=2027))
+    await enqueue(services, posting, seekers)
+    sender = FakeSender(Channel.CONSOLE, pace=Pace(global_per_s=1.0))
+    stop = asyncio.Event()
+    task = asyncio.create_task(Dispatcher(services, {Channel.CONSOLE: sender}).serve(stop))
+    await asyncio.sleep(0.5)  # inside the first window (1 s)
+    assert await states(services.db) == {"queued": 2}
+    await _until(lambda: len(sender.messages) == 2)
+    assert await states(services.db) == {"sent": 2}
+    stop.set()
+    await task
 
 
 async def _until(condition, seconds=10.0):

@@ -278,6 +278,9 @@ class _Lane:
                 if active:
                     log.info("dispatch lane %s: active sender", self.channel)
                     self.pacer.close_one_window()
+                    # Claim nothing while the window is closed: rows claimed then would wait in a
+                    # lease, and a worker stopped in that time would count a recovery on each.
+                    await wait_any((stop,), self.pacer.paused_for())
                     await self._serve_active(stop)
                     return
             await wait_any((stop,), STANDBY_S)

@@ -158,6 +158,10 @@ class Pacer:
         a full window just before it stopped."""
         self._paused_until = max(self._paused_until, self._clock() + max(self._span, self._gap))
 
+    def paused_for(self) -> float:
+        """Seconds until no pause holds the channel (a closed window, a platform's wait)."""
+        return max(0.0, self._paused_until - self._clock())
+
     def pause(self, seconds: float) -> None:
         """The platform said wait (`retry_after`): hold every send of the channel."""
         self._paused_until = max(self._paused_until, self._clock() + seconds)
