@@ -15,13 +15,11 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
-import faiss
 import numpy as np
 from numpy.typing import NDArray
 
 from matching.districts import CENTRAL_DISTRICTS, TIANJIN_DISTRICTS, adjacent, canonical, centre
 from matching.districts import haversine_km as _haversine
-from matching.index import single_thread
 from matching.weights import CORE_KM, DEFAULT_WEIGHTS, TRUST_SCORES, Weights
 from models.posting import Posting
 from models.seeker import SeekerProfile
@@ -283,18 +281,13 @@ def seeker_batch(
 
 
 B = TypeVar("B", PostingBatch, SeekerBatch)
-# A table may keep each row's embedding beside its columns: reverse matching at 100k seekers
-# reads up to 12,000 of them per posting, 0.8 ms by row against 5 ms through faiss'
-# reconstruct-by-id. float16 would halve the memory but its conversion alone took 6 ms.
-VECTORS = "_vectors"
 
 
 class Table(Generic[B]):
     """Rows of one batch type in growable arrays; rows are appended, never moved."""
 
-    def __init__(self, kind: type[B], keep_vectors: bool = False) -> None:
+    def __init__(self, kind: type[B]) -> None:
         self._kind: type[B] = kind
-        self._keep_vectors = keep_vectors
         self._names = [f.name for f in fields(kind)]
         self._arrays: dict[str, NDArray[Any]] = {}
         self.size = 0
@@ -312,11 +305,8 @@ class Table(Generic[B]):
         """Rows replaced or removed; the owner rebuilds the table when they pile up."""
         return self.size - len(self.row_of)
 
-    def extend(
-        self, keys: Sequence[int], batch: B, facts: Sequence[Any], vectors: F32 | None = None
-    ) -> NDArray[np.int64]:
-        """Add (or replace) rows for keys (with their embeddings when the table keeps them);
-        returns their row numbers."""
+    def extend(self, keys: Sequence[int], batch: B, facts: Sequence[Any]) -> NDArray[np.int64]:
+        """Add (or replace) rows for keys; returns their row numbers."""
         count = len(keys)
         if len(set(keys)) != count or min(keys, default=0) < 0:
             raise ValueError("keys must be distinct and not negative")
@@ -335,10 +325,6 @@ class Table(Generic[B]):
                     (len(self.keys), *value.shape[1:]), dtype=value.dtype
                 )
             target[rows] = value
-        if self._keep_vectors and vectors is not None:
-            if VECTORS not in self._arrays:
-                self._arrays[VECTORS] = np.zeros((len(self.keys), vectors.shape[1]), np.float32)
-            self._arrays[VECTORS][rows] = vectors
         self.keys[rows] = keys
         self.alive[rows] = True
         self.row_of.update(zip(keys, rows.tolist(), strict=True))
@@ -378,28 +364,10 @@ class Table(Generic[B]):
             }
         )
 
-    def cosines(self, rows: NDArray[np.int64], vector: F32) -> F32:
-        """Cosine of some rows' embeddings with one vector (einsum: BLAS threads cost 5x)."""
-        if VECTORS not in self._arrays or len(rows) == 0:
-            return np.zeros(len(rows), dtype=np.float32)
-        out = np.empty(len(rows), dtype=np.float32)
-        query = np.ascontiguousarray(vector, dtype=np.float32)
-        keys = np.ascontiguousarray(rows, dtype=np.int64)
-        stored = self._arrays[VECTORS]
-        # One fused gather-and-dot in faiss: 0.8 ms for 12,000 rows, 2 ms by numpy take+einsum.
-        with single_thread():
-            faiss.fvec_inner_products_by_idx(  # type: ignore[attr-defined]  # not in the stubs
-                faiss.swig_ptr(out), faiss.swig_ptr(query), faiss.swig_ptr(stored),
-                faiss.swig_ptr(keys), stored.shape[1], 1, len(keys),
-            )  # fmt: skip
-        return out
-
-    def nbytes(self) -> dict[str, int]:
-        """Bytes of the numeric columns and of the kept embeddings (row facts not counted)."""
-        columns = sum(a.nbytes for n, a in self._arrays.items() if n != VECTORS)
-        columns += self.keys.nbytes + self.alive.nbytes + self._lookup.nbytes
-        kept = self._arrays.get(VECTORS)
-        return {"columns": columns, "vectors": 0 if kept is None else kept.nbytes}
+    def nbytes(self) -> int:
+        """Bytes of the numeric columns and the key lookups (row facts not counted)."""
+        columns = sum(a.nbytes for a in self._arrays.values())
+        return columns + self.keys.nbytes + self.alive.nbytes + self._lookup.nbytes
 
     def column(self, name: str) -> NDArray[Any]:
         """A live view of one column over all rows (for filters over the whole table)."""

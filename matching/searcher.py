@@ -362,11 +362,9 @@ def _add_vectors(
 
 
 def _side_bytes(index: AnyIndex, table: Table[Any], words: InvertedIndex) -> dict[str, int]:
-    table_bytes = table.nbytes()
     return {
         "vector_index": index.nbytes(),
-        "columns": table_bytes["columns"],
-        "kept_vectors": table_bytes["vectors"],
+        "columns": table.nbytes(),
         "words": words.nbytes(),
     }
 
