@@ -31,7 +31,7 @@ from matching.index import AnyIndex, FlatIndex, load_index
 from matching.lazy_encoder import LazyEncoder
 from matching.matches import Match, SeekerMatch, SyncReport, TextEncoder
 from matching.parser import ParsedPost
-from matching.post_trade import TradeReader, centroids, combine, cosines
+from matching.post_trade import TradeReader, combine, cosines
 from matching.profile_text import posting_text, seeker_text, stamp
 from matching.searcher import Found, PostingSide, SeekerSide
 from models.db import Database
@@ -96,7 +96,6 @@ class Matcher:
         self._unsaved = 0
         self.opened: SyncReport | None = None  # what the sync on open did
         self._opening: asyncio.Task[SyncReport] | None = None  # that sync, when in the background
-        self._centroids: F32 | None = None  # category vectors, encoded on first need
         self._trades: TradeReader | None = None
 
     @classmethod
@@ -129,8 +128,7 @@ class Matcher:
     async def ready(self) -> SyncReport | None:
         """Wait until the sync on open is done and the model is loaded; what the sync did."""
         await self._synced()
-        if isinstance(self._encoder, LazyEncoder):
-            await self._encoder.loaded()
+        await self._model_loaded()
         return self.opened
 
     @property
@@ -346,8 +344,7 @@ class Matcher:
 
     async def read_trades(self, jobs: Sequence[ParsedPost]) -> list[ParsedPost]:
         """`trades.read` (the trades of parsed jobs by meaning), once the model is loaded."""
-        if isinstance(self._encoder, LazyEncoder):  # wait here, not in a worker thread
-            await self._encoder.loaded()
+        await self._model_loaded()
         return await _blocking(self.trades.read, jobs)
 
     async def close(self) -> None:
@@ -472,8 +469,7 @@ class Matcher:
         todo = [i for i, text in enumerate(texts) if text]
         if todo:
             progress = self._progress and len(todo) >= PROGRESS_FROM
-            if isinstance(self._encoder, LazyEncoder):  # wait here, not in a worker thread
-                await self._encoder.loaded()
+            await self._model_loaded()
             vectors[todo] = await _blocking(
                 self._encoder.encode, [texts[i] for i in todo], kind, progress=progress
             )
@@ -510,10 +506,14 @@ class Matcher:
         return vectors
 
     async def _category_centroids(self) -> F32:
-        """The A–Q codes' vectors (matching/post_trade.py), encoded once per matcher."""
-        if self._centroids is None:
-            self._centroids = await _blocking(centroids, self._encoder)
-        return self._centroids
+        """The A–Q codes' vectors, the trade reader's own (encoded once per matcher)."""
+        await self._model_loaded()
+        return await _blocking(self.trades.centroids)
+
+    async def _model_loaded(self) -> None:
+        """Wait for a model still loading (matching.lazy_encoder) here, not in a worker thread."""
+        if isinstance(self._encoder, LazyEncoder):
+            await self._encoder.loaded()
 
     async def _categorised(self, postings: list[Posting], texts: list[str]) -> list[Posting]:
         """Postings the keywords left without a category get the trade bar's answer, if any."""

@@ -131,14 +131,19 @@ class TradeReader:
         self._encoder = encoder
         self._centroids: F32 | None = None
 
+    def centroids(self) -> F32:
+        """The codes' vectors (`centroids`), encoded on first need (blocking)."""
+        if self._centroids is None:
+            self._centroids = centroids(self._encoder)
+        return self._centroids
+
     def read(self, jobs: Sequence[ParsedPost]) -> list[ParsedPost]:
         """The jobs with trades re-read (blocking: encodes their texts)."""
         if not jobs:
             return []
-        if self._centroids is None:
-            self._centroids = centroids(self._encoder)
+        stacked = self.centroids()
         vectors = self._encoder.encode([job.text for job in jobs], "passage")
-        sims = cosines(vectors, self._centroids)
+        sims = cosines(vectors, stacked)
         return [
             with_reading(job, combine(classify(job.text, job.title), row))
             for job, row in zip(jobs, sims, strict=True)
