@@ -105,6 +105,13 @@ def test_real_model_no_keyword_leaves_the_trade_open_with_options(reader):
     assert job.trade_options[0] == "P"
 
 
+@pytest.mark.parametrize("text", ["今天天气不错，大家周末愉快", "有意者私聊，名额有限，先到先得"])
+def test_real_model_nonsense_gets_no_trade(reader, text):
+    job = read(reader, text)
+    assert job.categories == ()
+    assert "categories" not in job.confidence
+
+
 def test_yizhan_parse_reads_trades_by_meaning_and_lists_the_doubt(encoder):
     lines = [
         json.dumps({"id": "hotel", "text": "宾馆招夜班前台1名，办入住退房，月薪4000"}),

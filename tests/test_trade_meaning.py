@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import numpy as np
-import pytest
 
 from matching.category_vectors import CODES
-from matching.parser import parse_post
-from matching.post_trade import TradeReader, centroids, combine, cosines
+from matching.post_trade import centroids, combine, cosines
 from matching.trade_meaning import BAR, CONFIDENCE, LEAD, trade_by_meaning
-
-NOW = datetime.fromisoformat("2026-11-23T10:00:00+08:00")
 
 
 def sims(best: float, second: float, code: str = "P", runner_up: str = "A") -> np.ndarray:
@@ -56,24 +50,6 @@ def test_a_keyword_reading_never_reaches_the_bar():
 
 
 # --- the real model, on posts written for these tests ------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def reader(encoder) -> TradeReader:
-    return TradeReader(encoder)
-
-
-def read(reader: TradeReader, text: str):
-    jobs = reader.read(parse_post(text, NOW))
-    assert len(jobs) == 1
-    return jobs[0]
-
-
-@pytest.mark.parametrize("text", ["今天天气不错，大家周末愉快", "有意者私聊，名额有限，先到先得"])
-def test_real_model_nonsense_gets_no_trade(reader, text):
-    job = read(reader, text)
-    assert job.categories == ()
-    assert "categories" not in job.confidence
 
 
 def test_real_model_the_bar_is_what_decides(encoder):
