@@ -9,8 +9,10 @@ Three test sets:
 - `dataset`: real postings from ../shared/eval/raw/jobhunting_share_cn/dev_postings.csv.gz, chosen
   by rules that do not use the parser: the description states the platform's own salary range
   (gold pay, monthly unless the text writes /天 or /小时) or names the platform's city or
-  district, in full or short (gold city, district: `platform_district` reads each platform's own
-  format of 地区 and 地址); plus a
+  district, in full or short (gold city; gold district from scripts/district_labels.py, which
+  reads each platform's own format of 地区 and 地址). `district` scores the rows naming the
+  platform's district; `district_all` adds the rows naming no county of the platform's city,
+  where any district read outside that city is a false positive; plus a
   hand-labelled headcount set (scripts/data/parser_headcount_labels.csv: ids and numbers only,
   no text).
 
@@ -40,10 +42,18 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from matching.admin_divisions import load_table  # noqa: E402
 from matching.parser import ParsedPost, parse_post, to_posting  # noqa: E402
 from matching.post_trade import TradeReader  # noqa: E402
 from matching.risk import assess  # noqa: E402
 from models.posting import Trust  # noqa: E402
+from scripts.district_labels import (  # noqa: E402
+    city_counties,
+    city_of,
+    district_in_text,
+    platform_city,
+    platform_district,
+)
 from scripts.shared_eval import DEV_POSTINGS, SHARED  # noqa: E402
 
 DATA = ROOT / "scripts" / "data"
@@ -269,50 +279,12 @@ def _text_states_range(text: str, low: float, high: float) -> str | None:
     return None
 
 
-# The platforms' own district field (地区, else the start of 地址), per platform:
-#   51JOB "湖州·德清县"; LIEPIN "广州-黄埔区"; BOSS "杭州·滨江区·长河" (地址 "杭州滨江区…");
-#   JOBONLINE 地区 "金华市", 地址 "浙江金华永康市古山镇…" (province, city, then the district).
-#   ZHILIAN's 地址 is a street or town (新塘, 寮步镇) and LAGOU's a building: no district label.
-_LEVEL = ("区", "县", "市", "旗")
-_NOT_DISTRICTS = frozenset({"开发区", "高新区", "新区", "工业区", "园区", "自贸区", "保税区"})
-_ADDRESS_DISTRICT = re.compile(
-    r"^(?:中国大陆)?(?:[\u4e00-\u9fff]{2,3}?(?:省|自治区))?(?:[\u4e00-\u9fff]{2,3}?省)?"
-)
-
-
-def platform_district(row: dict[str, str]) -> str | None:
-    """The district the poster chose on the platform, in full ("德清县"), or None."""
-    platform = row.get("发布平台") or ""
-    region = re.split(r"[·\-]", row.get("地区") or "")
-    if platform in ("51JOB", "LIEPIN", "BOSS") and len(region) >= 2:
-        name = region[1].strip()
-        if len(name) >= 2 and name.endswith(_LEVEL):
-            return name
-    if platform in ("BOSS", "JOBONLINE"):
-        city = region[0].removesuffix("市")
-        address = _ADDRESS_DISTRICT.sub("", row.get("地址") or "")
-        for prefix in (city + "市", city):
-            if len(city) >= 2 and address.startswith(prefix):
-                m = re.match(r"[\u4e00-\u9fff]{1,6}?(?:新区|区|县|市|旗)", address[len(prefix) :])
-                name = m.group() if m else None
-                return None if name in _NOT_DISTRICTS else name
-    return None
-
-
-def district_in_text(district: str, text: str) -> bool:
-    """Whether the description names the district, in full or short ("德清" for 德清县)."""
-    if district in text:
-        return True
-    short = district.removesuffix("新区") if district.endswith("新区") else district[:-1]
-    return len(short) >= 2 and short in text
-
-
 def eval_dataset(path: Path, tallies: dict[str, Tally], limit: int) -> dict[str, Any]:
     """Tallies keyed "<split>/<platform>" and "<split>/all" (split: heldout or tune)."""
     if not path.exists():
         return {"skipped": f"{path} not found"}
     labels = _headcount_labels()
-    pay_rows = district_rows = city_rows = 0
+    pay_rows = district_rows = city_rows = elsewhere_rows = 0
     with gzip.open(path, "rt", encoding="utf-8") as f:
         for row in csv.DictReader(f):
             text = row.get("职位描述") or ""
@@ -330,9 +302,8 @@ def eval_dataset(path: Path, tallies: dict[str, Tally], limit: int) -> dict[str,
             city = region[0].removesuffix("市")
             if city_rows < limit and len(city) >= 2 and city in text:
                 gold["city"] = city
-            district = platform_district(row)
-            if district_rows < limit and district and district_in_text(district, text):
-                gold["district"] = district
+            if district_rows < limit:
+                gold.update(_district_gold(row, text))
             if rid in labels:
                 gold["headcount"] = labels[rid]
             if not gold:
@@ -343,14 +314,34 @@ def eval_dataset(path: Path, tallies: dict[str, Tally], limit: int) -> dict[str,
             for key in (f"{split}/all", f"{split}/{row.get('发布平台') or '?'}"):
                 _score_row(tallies.setdefault(key, Tally()), gold, job, jobs, rid)
             pay_rows += "pay" in gold
-            district_rows += "district" in gold
+            district_rows += gold.get("district") is not None
+            elsewhere_rows += "elsewhere" in gold
             city_rows += "city" in gold
     return {
         "pay_rows": pay_rows,
         "district_rows": district_rows,
+        "elsewhere_rows": elsewhere_rows,
         "city_rows": city_rows,
         "headcount_rows": len(labels),
     }
+
+
+def _district_gold(row: dict[str, str], text: str) -> dict[str, Any]:
+    """{"district": the platform's} when the text names it; {"elsewhere": city} when the text
+    names no county of the platform's city but some division name (a district read then is one
+    outside the city); {} otherwise (another county of the city named, or no city)."""
+    district = platform_district(row)
+    if district and district_in_text(district, text):
+        return {"district": district}
+    city = platform_city(row)
+    counties = city_counties(city) if city else ()
+    if not counties or any(district_in_text(c.name, text) for c in counties):
+        return {}
+    return {"elsewhere": city} if _names_a_division(text) else {}
+
+
+def _names_a_division(text: str) -> bool:
+    return next(load_table().automaton.iter_long(text), None) is not None
 
 
 def _score_row(
@@ -369,8 +360,14 @@ def _score_row(
             and all(abs(x - y) < 2 for x, y in zip(pred[:2], gold_pay[:2], strict=True))
         )
         tally.scalar("pay", gold_pay if right else pred, gold_pay, rid)
+    district = job.district if job else None
     if "district" in gold:
-        tally.scalar("district", job.district if job else None, gold["district"], rid)
+        tally.scalar("district", district, gold["district"], rid)
+        tally.scalar("district_all", district, gold["district"], rid)
+    elif "elsewhere" in gold and not (district and city_of(district, gold["elsewhere"])):
+        # No county of the city named: a district outside it is wrong; one inside it (a street,
+        # a landmark) is not scored.
+        tally.scalar("district_all", district, None, rid)
     if "city" in gold:
         pred_city = job.city.removesuffix("市") if job and job.city else None
         tally.scalar("city", pred_city, gold["city"], rid)
