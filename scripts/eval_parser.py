@@ -6,6 +6,8 @@ Three test sets:
   against it.
 - `gig_heldout`: 30 more posts in other wordings (scripts/data/gig_posts_heldout.jsonl), written
   after the parser and first scored before any change.
+- `gig_blind`, `gig_blind2`: 120 and 100 posts by writers who never read matching/ (see
+  scripts/data/gig_posts_blind2.md); scored only, their errors are never shown.
 - `dataset`: real postings from ../shared/eval/raw/jobhunting_share_cn/dev_postings.csv.gz, chosen
   by rules that do not use the parser: the description states the platform's own salary range
   (gold pay, monthly unless the text writes /天 or /小时) or names the platform's city or
@@ -409,7 +411,10 @@ def main() -> None:
         ("push_dev_tune", SHARED / "eval" / "push" / "dev_posts.jsonl", "tune"),
         ("push_dev_heldout", SHARED / "eval" / "push" / "dev_posts.jsonl", "heldout"),
         ("gig_blind", DATA / "gig_posts_blind.jsonl", "all"),  # never read: scored only
+        # 100 posts by a writer who never read matching/ (gig_posts_blind2.md): scored only
+        ("gig_blind2", DATA / "gig_posts_blind2.jsonl", "all"),
     ]
+    scored_only = {"gig_blind", "gig_blind2"}
     for name, path, split in gig_sets:
         if path.exists():
             tallies[name] = Tally()
@@ -421,7 +426,7 @@ def main() -> None:
         key: {f: v for f, v in t.report().items()} for key, t in sorted(real.items())
     }
     if args.show_errors:
-        out["errors"] = {name: t.errors for name, t in tallies.items() if name != "gig_blind"} | {
+        out["errors"] = {n: t.errors for n, t in tallies.items() if n not in scored_only} | {
             "dataset": real["tune/all"].errors[:300] if "tune/all" in real else []
         }
     print(json.dumps(out, ensure_ascii=False, indent=1))
