@@ -15,6 +15,7 @@ from bot.settings import Settings
 from handlers.context import Policy, Services
 from handlers.routes import build_router
 from handlers.texts import t
+from matching.encoder_backend import choose_backend, cpu_flags
 from matching.engine import Matcher, SyncReport, TextEncoder
 from matching.lazy_encoder import LazyEncoder, known
 from models.db import Database, is_postgres, sqlite_path
@@ -77,7 +78,8 @@ async def open_matcher(db: Database, settings: Settings, *, lazy: bool = False) 
         from matching.model_files import model_folder  # tokenizers: only when a model is wanted
 
         folder = await asyncio.to_thread(model_folder, model, cache)
-        identity = await asyncio.to_thread(known, folder, cache)
+        backend = choose_backend("auto", cpu_flags())  # the path shared_encoder's load takes
+        identity = await asyncio.to_thread(known, folder, cache, backend)
         if identity is not None:
             encoder = LazyEncoder(identity, partial(shared_encoder, model, cache))
     background = encoder is not None

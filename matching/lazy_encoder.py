@@ -46,28 +46,29 @@ class Identity:
     dim: int
 
 
-def _record(folder: Path, cache_dir: Path) -> Path:
-    """The identity record of a model folder, named by a hash of its config files: a folder
-    whose configs changed (another model, another length) never reads an old record."""
+def _record(folder: Path, cache_dir: Path, backend: str) -> Path:
+    """The identity record of a model folder on one inference path, named by a hash of its
+    config files: a folder whose configs changed (another model, another length) never reads an
+    old record, and a path whose vectors differ (int8 weights) keeps its own."""
     digest = hashlib.sha1()
     for path in sorted(folder.rglob("*.json")):
         digest.update(path.relative_to(folder).as_posix().encode())
         digest.update(path.read_bytes())
-    return cache_dir / "encoders" / f"{folder.name}-{digest.hexdigest()[:16]}.json"
+    return cache_dir / "encoders" / f"{folder.name}-{digest.hexdigest()[:16]}-{backend}.json"
 
 
-def known(folder: Path, cache_dir: Path) -> Identity | None:
-    """The identity the last load of this model folder recorded, if any."""
+def known(folder: Path, cache_dir: Path, backend: str) -> Identity | None:
+    """The identity the last load of this model folder on `backend` recorded, if any."""
     try:
-        raw = json.loads(_record(folder, cache_dir).read_text(encoding="utf-8"))
+        raw = json.loads(_record(folder, cache_dir, backend).read_text(encoding="utf-8"))
         return Identity(str(raw["model_id"]), int(raw["dim"]))
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
-def remember(folder: Path, cache_dir: Path, identity: Identity) -> None:
+def remember(folder: Path, cache_dir: Path, backend: str, identity: Identity) -> None:
     """Record a loaded encoder's identity (written whole, then renamed: workers share it)."""
-    path = _record(folder, cache_dir)
+    path = _record(folder, cache_dir, backend)
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
     temp.write_text(json.dumps({"model_id": identity.model_id, "dim": identity.dim}), "utf-8")

@@ -48,7 +48,7 @@ sys.path.insert(0, str(ROOT))
 
 from handlers.texts import t  # noqa: E402
 from matching.columns import CODES, DISTRICTS  # noqa: E402
-from matching.encoder import Backend, cpu_flags  # noqa: E402
+from matching.encoder_backend import Backend, cpu_flags  # noqa: E402
 from matching.explain import render, render_many  # noqa: E402
 from matching.index import FlatIndex, IVFIndex, build_index, single_thread  # noqa: E402
 from matching.profile_text import posting_text  # noqa: E402

@@ -28,6 +28,7 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import get_args
 
 import numpy as np
 
@@ -35,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from handlers.texts import t  # noqa: E402
+from matching.encoder_backend import Backend  # noqa: E402
 from matching.engine import Matcher, TextEncoder  # noqa: E402
 from matching.profile_text import apply_wish, posting_text, seeker_text  # noqa: E402
 from matching.taxonomy import CATEGORIES, classify  # noqa: E402
@@ -234,10 +236,13 @@ def main() -> None:
     parser.add_argument("--model", default=None, help="Local sentence-transformers folder.")
     parser.add_argument("--cache-dir", type=Path, default=Path.home() / ".cache" / "yizhan")
     parser.add_argument("--variants", action="store_true", help="Also the semantic-only ablation.")
+    parser.add_argument(
+        "--encoder-backend", default="auto", choices=get_args(Backend), help="Force a path."
+    )
     args = parser.parse_args()
     from matching.encoder import load_encoder
 
-    encoder = load_encoder(args.model, args.cache_dir)
+    encoder = load_encoder(args.model, args.cache_dir, backend=args.encoder_backend)
     report = evaluate(encoder, args.data, args.labels, args.variants)
     print(json.dumps(report, ensure_ascii=False, indent=1))
 

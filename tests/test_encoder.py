@@ -12,13 +12,8 @@ import numpy as np
 import pytest
 from sentence_transformers import SentenceTransformer
 
-from matching.encoder import (
-    RELEVANT_CPU_FLAGS,
-    Encoder,
-    choose_backend,
-    cpu_flags,
-    load_encoder,
-)
+from matching.encoder import Encoder, load_encoder
+from matching.encoder_backend import RELEVANT_CPU_FLAGS, choose_backend, cpu_flags
 from matching.model_files import ensure_default_model
 
 CLEANING_GIG = "西青区招保洁阿姨2名，打扫写字楼卫生，日结200元，包午饭，明早8点到岗。"
@@ -148,7 +143,7 @@ def test_backend_choice_follows_the_cpu_and_a_setting_overrides_it() -> None:
     no_bf16 = {"avx2": True, "avx512f": True, "avx512_bf16": False, "amx_bf16": False}
     assert choose_backend("auto", {**no_bf16, "avx512_bf16": True}) == "torch-bf16"
     assert choose_backend("auto", {**no_bf16, "amx_bf16": True}) == "torch-bf16"
-    assert choose_backend("auto", no_bf16) == "onnx"  # onnxruntime is a project dependency
+    assert choose_backend("auto", no_bf16) == "onnx-int8"  # onnxruntime is a project dependency
     assert choose_backend("torch", {**no_bf16, "avx512_bf16": True}) == "torch"
     flags = cpu_flags()
     assert tuple(flags) == RELEVANT_CPU_FLAGS
@@ -172,6 +167,29 @@ def test_onnx_backend_exports_once_into_the_cache_and_agrees_with_torch_fp32(
         assert np.allclose(again.encode(texts[:1], "passage"), vectors[:1], atol=1e-5)
     assert exported[0].stat().st_mtime_ns == stamp
     assert not list(cache_dir.glob(".*-onnx-*"))  # no temp folder left behind
+
+
+def test_int8_backend_quantises_once_into_the_cache_and_stays_close_to_fp32(
+    model_dir: Path, cache_dir: Path, plain: SentenceTransformer
+) -> None:
+    texts = [CLEANING_GIG, ACCOUNTANT, COURIER, "保洁"]
+    with load_encoder(None, cache_dir, backend="onnx-int8") as int8:
+        assert int8.backend == "onnx-int8"
+        assert int8.model_id.endswith("-int8")  # its vectors never mix with fp32 ones
+        vectors = int8.encode(texts, "passage")
+        wish = int8.encode(["想找保洁的活"], "query")[0]
+    (quantised,) = cache_dir.glob("*-onnx/model.int8.onnx")
+    (export,) = cache_dir.glob("*-onnx/model.onnx")
+    assert quantised.stat().st_size < 0.3 * export.stat().st_size  # the embeddings are int8 too
+    reference = plain.encode(texts, prompt="passage: ", normalize_embeddings=True)
+    cosines = np.sum(vectors * reference, axis=1)
+    assert np.min(cosines) > 0.99
+    assert int(np.argmax(vectors[:3] @ wish)) == 0  # the cleaning gig is still the nearest job
+    stamp = quantised.stat().st_mtime_ns
+    with load_encoder(None, cache_dir, backend="onnx-int8") as again:  # reuses the file
+        assert np.allclose(again.encode(texts[:1], "passage"), vectors[:1], atol=1e-5)
+    assert quantised.stat().st_mtime_ns == stamp
+    assert not list(cache_dir.glob("*-onnx/.model.int8-*"))  # no temp file left behind
 
 
 def _live_models() -> int:

@@ -77,16 +77,20 @@ def test_the_identity_record_follows_the_model_folders_configs(tmp_path: Path) -
     (folder / "1_Pooling").mkdir(parents=True)
     (folder / "config.json").write_text('{"hidden_size": 384}')
     (folder / "1_Pooling" / "config.json").write_text('{"embedding_dimension": 384}')
-    assert known(folder, cache) is None  # never loaded here: the caller loads it first
-    remember(folder, cache, Identity("model-abc", 384))
-    assert known(folder, cache) == Identity("model-abc", 384)
+    assert known(folder, cache, "onnx") is None  # never loaded here: the caller loads it first
+    remember(folder, cache, "onnx", Identity("model-abc", 384))
+    assert known(folder, cache, "onnx") == Identity("model-abc", 384)
+    assert known(folder, cache, "onnx-int8") is None  # another path keeps its own record
+    remember(folder, cache, "onnx-int8", Identity("model-abc-int8", 384))
+    assert known(folder, cache, "onnx") == Identity("model-abc", 384)
     (folder / "1_Pooling" / "config.json").write_text('{"embedding_dimension": 768}')
-    assert known(folder, cache) is None  # another model in the same folder
+    assert known(folder, cache, "onnx") is None  # another model in the same folder
 
 
 def test_loading_the_model_records_its_identity(encoder, model_cache_dir: Path) -> None:
     from matching.model_files import model_folder
 
-    assert known(model_folder(None, model_cache_dir), model_cache_dir) == Identity(
+    folder = model_folder(None, model_cache_dir)
+    assert known(folder, model_cache_dir, encoder.backend) == Identity(
         encoder.model_id, encoder.dim
     )
