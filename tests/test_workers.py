@@ -107,7 +107,11 @@ async def test_a_lane_that_becomes_active_claims_nothing_while_its_window_is_clo
     await asyncio.sleep(0.5)  # inside the first window (1 s)
     assert await states(services.db) == {"queued": 2}
     await _until(lambda: len(sender.messages) == 2)
-    assert await states(services.db) == {"sent": 2}
+    # the row is marked sent just after the send returns: wait for the mark, not only the send
+    deadline = asyncio.get_running_loop().time() + 10.0
+    while (found := await states(services.db)) != {"sent": 2}:
+        assert asyncio.get_running_loop().time() < deadline, found
+        await asyncio.sleep(0.05)
     stop.set()
     await task
 
