@@ -140,7 +140,10 @@ def scan(text: str) -> list[tuple[int, int, tuple[Division, ...]]]:
     """Longest non-overlapping division names in `text`: (start, end, candidates) in order.
 
     Skipped: a bare ordinary word (ORDINARY_WORDS), a name whose suffix starts a longer word or
-    whose first character ends one, and a bare short form naming a street (南京路).
+    whose first character ends one, a bare short form naming a street (南京路), and a county
+    named too loosely to stand alone (`_needs_its_parent`) whose city or province the text does
+    not name, unless a work-location label comes right before it: 常熟 in 非常熟练, 高安 in
+    高安全, 和县 in 和县城 (but "工作地点：常熟" counts).
     """
     if not text:
         return []
@@ -158,4 +161,31 @@ def scan(text: str) -> list[tuple[int, int, tuple[Division, ...]]]:
         if start > 0 and text[start - 1] in _WORD_BEFORE.get(key, ""):
             continue
         out.append((start, end + 1, divs))
-    return out
+    named = {d.adcode for _, _, divs in out for d in divs if d.level < COUNTY}
+    kept = []
+    for start, end, divs in out:
+        if _needs_its_parent(text[start:end], divs) and not _LABELLED.search(text, 0, start):
+            divs = tuple(d for d in divs if _parents(d) & named)
+            if not divs:
+                continue
+        kept.append((start, end, divs))
+    return kept
+
+
+# A place right after a work-location label ("工作地点：常熟") is meant as a place.
+_LABELLED = re.compile(r"(?:工作地点|上班地点|办公地点|工作地址|地址|地点|位于)[:：\s]*$")
+
+
+def _needs_its_parent(key: str, divs: tuple[Division, ...]) -> bool:
+    """A county-level name that is first of all part of ordinary words: a county-level
+    city's short form (常熟 of 常熟市, 大理 in 远大理想, 乐平 in 音乐平台) or a two-character
+    full name (和县, 成县, 东区). On real postings naming no county of their own city, these
+    gave most of the districts read outside the posting's city."""
+    if any(d.level < COUNTY for d in divs):
+        return False
+    return len(key) <= 2 or all(key != d.name for d in divs)
+
+
+def _parents(div: Division) -> set[str]:
+    """The adcodes of the city and province a county lies in."""
+    return {div.adcode[:4] + "00", div.adcode[:2] + "0000"}

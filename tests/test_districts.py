@@ -197,3 +197,39 @@ def test_and_then_a_place_is_not_helong():
     area = parse_area("办公地点位于：深圳龙岗坂田和龙华民治")
     assert area is not None
     assert area.district == "龙岗区"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "要求非常熟练使用办公软件",  # 常熟 (常熟市)
+        "重视高安全标准，持证上岗",  # 高安 (高安市)
+        "怀揣远大理想的年轻人",  # 大理 (大理市)
+        "负责音乐平台的内容运营",  # 乐平 (乐平市)
+        "公司和县城多家门店合作",  # 和县, a two-character full name
+    ],
+)
+def test_a_county_named_loosely_needs_its_city_or_province(text: str) -> None:
+    area = parse_area(text)
+    assert area is None or area.district is None
+
+
+@pytest.mark.parametrize(
+    ("text", "district"),
+    [
+        ("江苏苏州常熟市虞山街道", "常熟市"),
+        ("苏州常熟招普工，包吃住", "常熟市"),
+        ("云南大理古城客栈招前台", "大理市"),
+        ("安徽马鞍山和县某工厂", "和县"),
+    ],
+)
+def test_with_its_city_or_province_named_the_county_counts(text: str, district: str) -> None:
+    area = parse_area(text)
+    assert area is not None
+    assert area.district == district
+
+
+def test_a_work_location_label_is_evidence_enough() -> None:
+    area = parse_area("招普工，工作地点：常熟，包吃住")
+    assert area is not None
+    assert area.district == "常熟市"
