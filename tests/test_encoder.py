@@ -169,6 +169,7 @@ def test_onnx_backend_exports_once_into_the_cache_and_agrees_with_torch_fp32(
     assert not list(cache_dir.glob(".*-onnx-*"))  # no temp folder left behind
 
 
+@pytest.mark.slow  # 23 s: an ONNX export and its quantisation into this module's fresh cache
 def test_int8_backend_quantises_once_into_the_cache_and_stays_close_to_fp32(
     model_dir: Path, cache_dir: Path, plain: SentenceTransformer
 ) -> None:
