@@ -7,6 +7,7 @@ process can name its path, and so the vectors it will get, before the model load
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
@@ -30,7 +31,7 @@ def cpu_flags() -> dict[str, bool]:
     return {flag: flag in present for flag in RELEVANT_CPU_FLAGS}
 
 
-def choose_backend(requested: Backend, flags: dict[str, bool]) -> Backend:
+def choose_backend(requested: Backend, flags: Mapping[str, bool]) -> Backend:
     """Native bf16 makes torch fastest; without it onnxruntime with int8 weights (each path
     forced on a 2-core Xeon with AVX-512 VNNI: int8 1.7x onnxruntime fp32, itself measured 1.5x
     torch fp32; mean cosine 0.997 with fp32 on real postings; not yet measured on an AVX2-only

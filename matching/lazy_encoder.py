@@ -31,6 +31,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from matching.encoder_backend import Backend
 from matching.matches import TextEncoder
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,7 @@ class Identity:
     dim: int
 
 
-def _record(folder: Path, cache_dir: Path, backend: str) -> Path:
+def _record(folder: Path, cache_dir: Path, backend: Backend) -> Path:
     """The identity record of a model folder on one inference path, named by a hash of its
     config files: a folder whose configs changed (another model, another length) never reads an
     old record, and a path whose vectors differ (int8 weights) keeps its own."""
@@ -57,7 +58,7 @@ def _record(folder: Path, cache_dir: Path, backend: str) -> Path:
     return cache_dir / "encoders" / f"{folder.name}-{digest.hexdigest()[:16]}-{backend}.json"
 
 
-def known(folder: Path, cache_dir: Path, backend: str) -> Identity | None:
+def known(folder: Path, cache_dir: Path, backend: Backend) -> Identity | None:
     """The identity the last load of this model folder on `backend` recorded, if any."""
     try:
         raw = json.loads(_record(folder, cache_dir, backend).read_text(encoding="utf-8"))
@@ -66,7 +67,7 @@ def known(folder: Path, cache_dir: Path, backend: str) -> Identity | None:
         return None
 
 
-def remember(folder: Path, cache_dir: Path, backend: str, identity: Identity) -> None:
+def remember(folder: Path, cache_dir: Path, backend: Backend, identity: Identity) -> None:
     """Record a loaded encoder's identity (written whole, then renamed: workers share it)."""
     path = _record(folder, cache_dir, backend)
     path.parent.mkdir(parents=True, exist_ok=True)
