@@ -15,7 +15,7 @@ from bot.settings import Settings
 from handlers.context import Policy, Services
 from handlers.routes import build_router
 from handlers.texts import t
-from matching.encoder_backend import choose_backend, cpu_flags
+from matching.encoder_backend import Backend, choose_backend, cpu_flags
 from matching.engine import Matcher, SyncReport, TextEncoder
 from matching.lazy_encoder import LazyEncoder, known
 from models.db import Database, is_postgres, sqlite_path
@@ -73,18 +73,18 @@ async def open_matcher(db: Database, settings: Settings, *, lazy: bool = False) 
     needs them waits (`Matcher.ready`). Otherwise the model loads and the sync runs first.
     """
     model, cache = settings.embedding_model, settings.cache_dir
+    backend = choose_backend(settings.encoder_backend, cpu_flags())  # decided once, here
     encoder: TextEncoder | None = None
     if lazy:
         from matching.model_files import model_folder  # tokenizers: only when a model is wanted
 
         folder = await asyncio.to_thread(model_folder, model, cache)
-        backend = choose_backend("auto", cpu_flags())  # the path shared_encoder's load takes
         identity = await asyncio.to_thread(known, folder, cache, backend)
         if identity is not None:
-            encoder = LazyEncoder(identity, partial(shared_encoder, model, cache))
+            encoder = LazyEncoder(identity, partial(shared_encoder, model, cache, backend))
     background = encoder is not None
     if encoder is None:
-        encoder = await asyncio.to_thread(shared_encoder, model, cache)
+        encoder = await asyncio.to_thread(shared_encoder, model, cache, backend)
     matcher = await Matcher.open(
         db,
         encoder,
@@ -118,13 +118,18 @@ def index_dir(settings: Settings) -> Path:
     return sqlite_path(settings.database).resolve().parent
 
 
+def shared_encoder(model: str | None, cache_dir: Path, backend: Backend = "auto") -> Encoder:
+    """One loaded model per process and inference path (loading takes seconds); `auto` is
+    resolved first, so asking for `auto` and for the path it picks gives the same instance. No
+    on-disk embedding cache: the index files already keep every posting's vector, and seekers'
+    wishes stay out of extra files (删除我的信息)."""
+    return _loaded_encoder(model, cache_dir, choose_backend(backend, cpu_flags()))
+
+
 @lru_cache(maxsize=2)
-def shared_encoder(model: str | None, cache_dir: Path) -> Encoder:
-    """One loaded model per process (loading takes seconds). No on-disk embedding cache: the
-    index files already keep every posting's vector, and seekers' wishes stay out of extra
-    files (删除我的信息)."""
+def _loaded_encoder(model: str | None, cache_dir: Path, backend: Backend) -> Encoder:
     # Imported here: torch and sentence-transformers take seconds to import, and most commands
     # (chat, stats, import --no-push, wechat menu) never need them.
     from matching.encoder import load_encoder
 
-    return load_encoder(model, cache_dir)
+    return load_encoder(model, cache_dir, backend=backend)

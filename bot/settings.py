@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from matching.encoder_backend import Backend
 from matching.reach_cap import ReachCap
 
 
@@ -36,6 +37,11 @@ class Settings(BaseSettings):
     embedding_model: str | None = Field(
         None,
         description="Folder of a local sentence-transformers model; empty = bundled e5-small.",
+    )
+    encoder_backend: Backend = Field(
+        "auto",
+        description="Inference path of the model: auto (chosen from the CPU at start), torch,"
+        " torch-bf16, onnx or onnx-int8.",
     )
     log_level: str = Field("INFO", description="Python logging level.")
     log_format: Literal["text", "json"] = Field(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 from collections.abc import Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -17,8 +18,10 @@ RELEVANT_CPU_FLAGS = ("avx2", "avx512f", "avx512_vnni", "avx512_bf16", "amx_bf16
 ONNX_BACKENDS: frozenset[Backend] = frozenset({"onnx", "onnx-int8"})
 
 
+@lru_cache(maxsize=1)
 def cpu_flags() -> dict[str, bool]:
-    """The CPU features that decide the inference path, read from /proc/cpuinfo (Linux)."""
+    """The CPU features that decide the inference path, read once per process from
+    /proc/cpuinfo (Linux): the serving process and the model load see the same answer."""
     try:
         text = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
     except OSError:

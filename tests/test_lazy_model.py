@@ -11,7 +11,10 @@ from typing import Any
 
 import pytest
 
+from bot.app import open_services, shared_encoder
+from bot.settings import Settings
 from handlers.texts import t
+from matching.encoder_backend import choose_backend, cpu_flags
 from matching.engine import Matcher
 from matching.lazy_encoder import FAILED, LOADING, READY, Identity, LazyEncoder, known, remember
 from tests.test_engine import add_postings, add_seeker, external
@@ -94,3 +97,22 @@ def test_loading_the_model_records_its_identity(encoder, model_cache_dir: Path) 
     assert known(folder, model_cache_dir, encoder.backend) == Identity(
         encoder.model_id, encoder.dim
     )
+
+
+def test_asking_for_auto_and_for_the_path_it_picks_shares_one_model(
+    encoder, model_cache_dir: Path
+) -> None:
+    chosen = choose_backend("auto", cpu_flags())
+    assert encoder.backend == chosen
+    assert shared_encoder(None, model_cache_dir, chosen) is encoder
+
+
+@pytest.mark.slow  # loads a second copy of the model on another path (seconds, 500 MB)
+async def test_the_backend_setting_is_the_path_the_served_matcher_runs(
+    encoder, model_cache_dir: Path, tmp_path: Path
+) -> None:
+    forced = "torch" if encoder.backend != "torch" else "torch-bf16"
+    settings = Settings(db=tmp_path / "y.db", cache_dir=model_cache_dir, encoder_backend=forced)
+    async with open_services(settings) as services:
+        assert services.matcher is not None
+        assert getattr(services.matcher.encoder, "backend", None) == forced

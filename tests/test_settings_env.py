@@ -6,6 +6,7 @@ import importlib.metadata
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 from typer.testing import CliRunner
 
 from bot.cli import app
@@ -53,3 +54,13 @@ def test_version_option_prints_the_installed_version() -> None:
 def test_completion_is_offered() -> None:
     result = CliRunner().invoke(app, ["--help"])
     assert "--install-completion" in result.output
+
+
+def test_the_encoder_backend_is_a_setting_with_known_values(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("YIZHAN_ENCODER_BACKEND", "onnx-int8")
+    assert Settings().encoder_backend == "onnx-int8"
+    monkeypatch.setenv("YIZHAN_ENCODER_BACKEND", "gpu")
+    with pytest.raises(ValidationError, match="encoder_backend"):
+        Settings()

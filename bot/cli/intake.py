@@ -118,7 +118,9 @@ def parse_command(
         from bot.app import shared_encoder  # torch loads only when the model is wanted
         from matching.post_trade import TradeReader
 
-        reader = TradeReader(shared_encoder(settings.embedding_model, settings.cache_dir))
+        reader = TradeReader(
+            shared_encoder(settings.embedding_model, settings.cache_dir, settings.encoder_backend)
+        )
     moment = utcnow()
     if now:
         try:
