@@ -1,8 +1,11 @@
 """Sentence embeddings for matching: the one module that knows the embedding model's quirks.
 
 It owns e5's "query: "/"passage: " prefixes (read from the model folder's prompts), the sequence
-length, the batching, bf16 inference, normalisation, local-only loading, and a cache keyed by
-text hash so that the same text is never encoded twice.
+length, the batching, normalisation, local-only loading, and a cache keyed by text hash so that
+the same text is never encoded twice. The model itself runs in one of two runners: torch (fp32
+or bf16, matching/encoder_torch.py) or onnxruntime (fp32 or int8, matching/encoder_onnx.py); this
+module imports neither torch nor sentence-transformers, so the onnx paths never load them once
+the export is in the cache.
 """
 
 from __future__ import annotations
@@ -10,24 +13,17 @@ from __future__ import annotations
 import gc
 import hashlib
 import logging
-import os
-import shutil
 import sqlite3
-import tempfile
 import threading
 import time
-import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal, Self
+from typing import Protocol, Self
 
 import numpy as np
-import torch
 from numpy.typing import NDArray
 from rich.progress import Progress
-from sentence_transformers import SentenceTransformer
-from transformers.utils import logging as hf_logging
 
 from matching.encoder_backend import (
     ONNX_BACKENDS,
@@ -36,10 +32,10 @@ from matching.encoder_backend import (
     cpu_flags,
     vector_suffix,
 )
+from matching.encoder_onnx import open_onnx
 from matching.lazy_encoder import Identity, remember
 from matching.model_files import model_folder
-
-Kind = Literal["query", "passage"]
+from matching.model_spec import Kind, ModelSpec
 
 _log = logging.getLogger(__name__)
 
@@ -55,12 +51,22 @@ MAX_SEQ_LENGTH = 512
 TOKEN_BUDGET = 2048
 # 384 float32 = 1.5 KB a vector; 50,000 of them (≈ 75 MB) cover a large station's live postings.
 MEMORY_CACHE_SIZE = 50_000
-# Prompt names that mean each kind: ST 6 saves "document" where e5's card says "passage".
-_PROMPT_NAMES: Mapping[Kind, tuple[str, ...]] = {
-    "query": ("query",),
-    "passage": ("passage", "document"),
-}
 _SQLITE_VARIABLES = 500  # keys per IN (...) lookup, far below SQLite's limit
+
+
+class Runner(Protocol):
+    """Runs the model on one batch: torch (matching/encoder_torch.py) or onnxruntime
+    (matching/encoder_onnx.py, which imports no torch)."""
+
+    one_per_run: bool  # run each text alone (its vector must not depend on batch-mates)
+
+    def token_ids(self, texts: list[str]) -> list[list[int]]:
+        """Each text's token ids as the model sees them (the batching sorts by their count)."""
+        ...
+
+    def run(self, texts: list[str], ids: list[list[int]]) -> NDArray[np.float32]:
+        """One batch's vectors, not yet normalised."""
+        ...
 
 
 class Encoder:
@@ -68,42 +74,24 @@ class Encoder:
 
     def __init__(
         self,
-        model: SentenceTransformer,
+        runner: Runner,
+        spec: ModelSpec,
         model_id: str,
         store: _VectorStore | None,
         *,
         backend: Backend = "torch",
-        session: Any = None,
     ) -> None:
-        if (backend in ONNX_BACKENDS) != (session is not None):
-            raise ValueError("the onnx backend needs an onnxruntime session, and only it does")
         self.model_id = model_id
         self.backend: Backend = backend
-        dim = model.get_embedding_dimension()
-        if dim is None:
-            raise ValueError(f"{model_id}: the model does not declare its embedding size")
-        self.dim: int = dim
+        self.dim: int = spec.dim
         self.texts_encoded = 0  # texts run through the model; cache hits never count
         self.batches = 0  # model batches run, and their total wall time (for /metrics)
         self.batch_seconds = 0.0
-        # The onnx path keeps only the tokenizer: holding the SentenceTransformer too would
-        # keep a second copy of the weights (470 MB for e5-small) in torch.
-        self._model: SentenceTransformer | None = None if session is not None else model
-        self._tokenizer = model.tokenizer
-        self._prompts = {
-            kind: next((prompt for n in names if (prompt := model.prompts.get(n))), "")
-            for kind, names in _PROMPT_NAMES.items()
-        }
-        self._max_length = model.max_seq_length or MAX_SEQ_LENGTH
+        self._runner = runner
+        self._prompts = spec.prompts
         self._store = store
         self._memory: dict[tuple[Kind, bytes], NDArray[np.float32]] = {}
         self._lock = threading.Lock()  # encode() may be called from several worker threads
-        self._bf16 = backend == "torch-bf16"
-        self._session = session
-        # int8 activations are scaled per run over the whole batch, so a text's vector would
-        # depend on its batch-mates (cosine 0.99 between the two readings of one text): each
-        # text runs alone (65 texts/s, against 72 batched and 38 for fp32 batched, measured).
-        self._one_per_run = backend == "onnx-int8"
 
     def encode(
         self, texts: Sequence[str], kind: Kind, *, progress: bool = False
@@ -158,57 +146,26 @@ class Encoder:
         self.close()
 
     def _run(self, texts: list[str], kind: Kind, progress: bool) -> NDArray[np.float32]:
-        prompt = self._prompts[kind]
-        tokenized = self._tokenizer(
-            [prompt + text for text in texts], truncation=True, max_length=self._max_length
-        )
-        lengths = [len(ids) for ids in tokenized["input_ids"]]
+        prompted = [self._prompts[kind] + text for text in texts]
+        ids = self._runner.token_ids(prompted)
         vectors = np.empty((len(texts), self.dim), dtype=np.float32)
-        with (
-            torch.inference_mode(),
-            torch.autocast("cpu", torch.bfloat16, enabled=self._bf16),
-            Progress(transient=True, disable=not progress) as bar,
-        ):
+        with Progress(transient=True, disable=not progress) as bar:
             task = bar.add_task("encoding texts", total=len(texts))
-            runs = [[i] for i in range(len(texts))] if self._one_per_run else _batches(lengths)
+            if self._runner.one_per_run:
+                runs = [[i] for i in range(len(texts))]
+            else:
+                runs = list(_batches([len(row) for row in ids]))
             for batch in runs:
                 started = time.perf_counter()
-                if self._session is not None:
-                    vectors[batch] = self._run_onnx([tokenized["input_ids"][i] for i in batch])
-                    self.texts_encoded += len(batch)
-                    self.batches += 1
-                    self.batch_seconds += time.perf_counter() - started
-                    bar.advance(task, len(batch))
-                    continue
-                assert self._model is not None  # only the onnx path drops it
-                raw = self._model.encode(
-                    [texts[i] for i in batch],
-                    prompt=prompt,
-                    batch_size=len(batch),
-                    show_progress_bar=False,
-                    convert_to_numpy=True,
+                vectors[batch] = self._runner.run(
+                    [prompted[i] for i in batch], [ids[i] for i in batch]
                 )
-                vectors[batch] = np.asarray(raw, dtype=np.float32)
                 self.texts_encoded += len(batch)
                 self.batches += 1
                 self.batch_seconds += time.perf_counter() - started
                 bar.advance(task, len(batch))
         vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
         return vectors
-
-    def _run_onnx(self, ids: list[list[int]]) -> NDArray[np.float32]:
-        """Mean-pools the exported BERT's token states over the real (unpadded) tokens."""
-        width = max(len(row) for row in ids)
-        pad = self._tokenizer.pad_token_id or 0
-        input_ids = np.full((len(ids), width), pad, dtype=np.int64)
-        mask = np.zeros((len(ids), width), dtype=np.int64)
-        for row, tokens in enumerate(ids):
-            input_ids[row, : len(tokens)] = tokens
-            mask[row, : len(tokens)] = 1
-        (hidden,) = self._session.run(None, {"input_ids": input_ids, "attention_mask": mask})
-        weights = mask[..., None].astype(np.float32)
-        pooled: NDArray[np.float32] = (hidden * weights).sum(axis=1) / weights.sum(axis=1)
-        return pooled
 
 
 def _batches(lengths: Sequence[int]) -> Iterator[list[int]]:
@@ -280,13 +237,9 @@ def load_encoder(
 
     `cache_dir` holds the expanded default model (and its ONNX export); `cache_path`, when given,
     is the sqlite file that keeps embeddings across restarts; `backend` forces an inference path.
+    The onnx paths import torch only to export the model, once per cache.
     """
     folder = model_folder(model, cache_dir)
-    # transformers draws a "Loading weights" bar on stdout, into CLI output such as JSONL.
-    hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
-    st = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
-    max_length = min(MAX_SEQ_LENGTH, st.max_seq_length or MAX_SEQ_LENGTH)
-    st.max_seq_length = max_length
     store = _VectorStore(cache_path) if cache_path is not None else None
     flags = cpu_flags()
     chosen = choose_backend(backend, flags)
@@ -296,108 +249,37 @@ def load_encoder(
         backend,
         ",".join(f for f, on in flags.items() if on) or "no relevant flags",
     )
-    session = _onnx_session(st, folder, cache_dir, chosen) if chosen in ONNX_BACKENDS else None
-    model_id = _model_id(folder, max_length) + vector_suffix(chosen)
-    encoder = Encoder(st, model_id, store, backend=chosen, session=session)
-    if session is not None:  # the torch weights go now, not at the next collection
-        del st
-        gc.collect()
+    runner, spec = (
+        _onnx(folder, cache_dir, chosen) if chosen in ONNX_BACKENDS else _torch(folder, chosen)
+    )
+    model_id = _model_id(folder, spec.max_length) + vector_suffix(chosen)
+    encoder = Encoder(runner, spec, model_id, store, backend=chosen)
     remember(folder, cache_dir, chosen, Identity(encoder.model_id, encoder.dim))  # LazyEncoder
     return encoder
 
 
-class _Hidden(torch.nn.Module):
-    """The BERT body alone, token states out: pooling and normalisation stay in numpy."""
+def _torch(folder: Path, backend: Backend) -> tuple[Runner, ModelSpec]:
+    from matching.encoder_torch import TorchRunner, load_model, spec_of
 
-    def __init__(self, bert: Any) -> None:
-        super().__init__()
-        self.bert = bert.eval()
-
-    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
-        hidden: torch.Tensor = self.bert(
-            input_ids=input_ids, attention_mask=attention_mask
-        ).last_hidden_state
-        return hidden
+    st = load_model(folder, MAX_SEQ_LENGTH)
+    return TorchRunner(st, bf16=backend == "torch-bf16"), spec_of(st)
 
 
-def _onnx_session(st: SentenceTransformer, folder: Path, cache_dir: Path, backend: Backend) -> Any:
-    """Exports the model once to `cache_dir` (offline, from the loaded weights), for onnx-int8
-    quantises that export once too, and opens the one the backend runs."""
-    import onnxruntime as ort
+def _onnx(folder: Path, cache_dir: Path, backend: Backend) -> tuple[Runner, ModelSpec]:
+    """The export in the cache, made first (with torch, once) when it is not there."""
+    export = cache_dir / f"{_model_id(folder, 0)}-onnx"
+    opened = open_onnx(export, backend)
+    if opened is None:
+        from matching.encoder_torch import export_onnx, load_model
 
-    target = cache_dir / f"{_model_id(folder, 0)}-onnx" / "model.onnx"
-    if not target.is_file():
-        _export(st, target)
-    if backend == "onnx-int8":
-        target = _quantised(target)
-    options = ort.SessionOptions()
-    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    return ort.InferenceSession(str(target), options, providers=["CPUExecutionProvider"])
-
-
-def _export(st: SentenceTransformer, target: Path) -> None:
-    """The BERT body as ONNX, written into a temp folder renamed into place: workers share it."""
-    target.parent.parent.mkdir(parents=True, exist_ok=True)
-    tmp = tempfile.mkdtemp(prefix=f".{target.parent.name}-", dir=target.parent.parent)
-    try:
-        sample = st.tokenizer(["query: 招聘"], return_tensors="pt")
-        with warnings.catch_warnings():  # the exporter's tracer warnings are about its own code
-            warnings.simplefilter("ignore")
-            torch.onnx.export(
-                _Hidden(st[0].auto_model),
-                (sample["input_ids"], sample["attention_mask"]),
-                str(Path(tmp) / "model.onnx"),
-                input_names=["input_ids", "attention_mask"],
-                output_names=["hidden"],
-                dynamic_axes={
-                    name: {0: "batch", 1: "tokens"}
-                    for name in ("input_ids", "attention_mask", "hidden")
-                },
-                opset_version=17,
-                dynamo=False,
-            )
-        Path(tmp).chmod(0o755)  # mkdtemp makes it private; the cache is shared
-        Path(tmp).rename(target.parent)
-    except OSError:
-        if not target.is_file():
-            raise
-        # another process exported the same model first
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _quantised(source: Path) -> Path:
-    """`source` with int8 weights, made once beside it (a temp file renamed into place).
-
-    Dynamic quantisation: weights int8 per output channel, activations quantised per batch at
-    run time. The word embeddings (Gather) are included: 250k x 384 floats are 366 MB of the
-    448 MB export, so the model shrinks to 113 MB. MatMul only, per tensor, gave mean cosine
-    0.986 with fp32 on real postings; per channel with the embeddings 0.9965 (worst 0.994).
-    """
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
-    target = source.with_name("model.int8.onnx")
-    if target.is_file():
-        return target
-    fd, tmp = tempfile.mkstemp(prefix=".model.int8-", suffix=".onnx", dir=source.parent)
-    os.close(fd)
-    root = logging.getLogger()
-    level = root.level
-    root.setLevel(logging.ERROR)  # the quantiser warns on the root logger about pre-processing
-    try:
-        quantize_dynamic(
-            str(source),
-            tmp,
-            weight_type=QuantType.QInt8,
-            per_channel=True,
-            op_types_to_quantize=["MatMul", "Gather"],
-        )
-        Path(tmp).chmod(0o644)
-        os.replace(tmp, target)
-    finally:
-        root.setLevel(level)
-        Path(tmp).unlink(missing_ok=True)
-    return target
+        st = load_model(folder, MAX_SEQ_LENGTH)
+        export_onnx(st, export)
+        del st  # the torch weights go now, not at the next collection
+        gc.collect()
+        opened = open_onnx(export, backend)
+        if opened is None:
+            raise RuntimeError(f"the ONNX export in {export} is incomplete")
+    return opened
 
 
 def _model_id(folder: Path, max_seq_length: int) -> str:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import gc
+import json
 import shutil
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +17,7 @@ from sentence_transformers import SentenceTransformer
 
 from matching.encoder import Encoder, load_encoder
 from matching.encoder_backend import RELEVANT_CPU_FLAGS, Backend, choose_backend, cpu_flags
+from matching.encoder_onnx import open_onnx
 from matching.model_files import ensure_default_model
 
 CLEANING_GIG = "西青区招保洁阿姨2名，打扫写字楼卫生，日结200元，包午饭，明早8点到岗。"
@@ -215,3 +219,37 @@ def test_onnx_encoder_keeps_no_torch_copy_of_the_model(
         vector = onnx.encode([COURIER], "passage")
     reference = plain.encode([COURIER], prompt="passage: ", normalize_embeddings=True)
     assert float(vector[0] @ reference[0]) > 0.9999
+
+
+@pytest.mark.slow  # a fresh interpreter loading the export (a few seconds)
+def test_a_ready_export_runs_without_torch_and_tokenises_as_sentence_transformers(
+    model_dir: Path, cache_dir: Path, plain: SentenceTransformer
+) -> None:
+    with load_encoder(None, cache_dir, backend="onnx") as onnx:  # exports, if no test did yet
+        vector = onnx.encode([COURIER], "passage")
+    (export,) = cache_dir.glob("*-onnx")
+    runner = open_onnx(export, "onnx")
+    assert runner is not None
+    long_text = "passage: " + ACCOUNTANT * 40  # cut at the model's 512 tokens, as ST cuts it
+    texts = [*E5C_IDS, long_text]
+    expected = plain.tokenizer(texts, truncation=True, max_length=512)["input_ids"]
+    assert runner[0].token_ids(texts) == expected
+    assert len(expected[-1]) == 512
+    for companion in ("spec.json", "tokenizer.json"):  # an export made before they were kept
+        (export / companion).unlink()
+    stamp = (export / "model.onnx").stat().st_mtime_ns
+    with load_encoder(None, cache_dir, backend="onnx") as again:  # adds them, keeps the export
+        np.testing.assert_allclose(again.encode([COURIER], "passage"), vector, atol=1e-5)
+    assert (export / "model.onnx").stat().st_mtime_ns == stamp
+    script = (
+        "import sys; from pathlib import Path; from matching.encoder import load_encoder;"
+        f"e = load_encoder(None, Path({str(cache_dir)!r}), backend='onnx');"
+        f"v = e.encode([{COURIER!r}], 'passage');"
+        "print(repr(v[0][:4].tolist()), 'torch' in sys.modules, 'transformers' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    head, torch_loaded, transformers_loaded = done.stdout.strip().rsplit(" ", 2)
+    np.testing.assert_allclose(json.loads(head), vector[0][:4], atol=1e-5)
+    assert (torch_loaded, transformers_loaded) == ("False", "False")
