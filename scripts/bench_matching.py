@@ -16,6 +16,10 @@
 - Memory: RSS growth while each part was built (posting side, seeker side, model), the bytes of
   each part (vector index, columns, kept vectors, word index, encoder cache), and the RSS with
   the 100k posting side, the 100k seeker side and the model loaded together.
+- serving_peak_rss_mb: a fresh process holding what a serving process holds at the largest size
+  (the posting side, the seeker side and the model on the chosen path, one batch encoded) and
+  nothing the bench adds (plain sentence-transformers for the comparison, the smaller sizes): the
+  figure the memory budget is about; peak_rss_mb stays the whole bench's peak.
 - turn_p95_ms: ordinary chat turns through the real router on a real SQLite file, no model
   (scripts/bench_turns.py's harness).
 
@@ -33,6 +37,7 @@ import json
 import os
 import random
 import resource
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -446,6 +451,32 @@ def bench_encode(
     }
 
 
+def serving_memory(
+    size: int, texts: list[tuple[str, str]], model: str | None, cache: Path, backend: Backend
+) -> dict[str, Any]:
+    """RSS of this process holding both sides at `size` and the model (one batch encoded)."""
+    from matching.encoder import load_encoder
+
+    sides = {
+        "posting": bench_forward(size, texts, 20)[1],
+        "seeker": bench_reverse(size, texts, 20)[1],
+    }
+    both = _rss_mb()
+    encoder = load_encoder(model, cache, backend=backend)
+    encoder.encode([posting_text(Posting(None, a, b)) for a, b in texts[:64]], "passage")
+    return {
+        "size": size,
+        "encoder_backend": encoder.backend,
+        "rss_both_sides_mb": both,
+        "side_bytes_mb": {
+            name: round(sum(side.nbytes().values()) / 2**20) for name, side in sides.items()
+        },
+        "rss_mb": _rss_mb(),
+        "peak_rss_mb": _peak_rss_mb(),
+        "load_average": _load(),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10000,100000")
@@ -464,9 +495,18 @@ def main() -> None:
         "--encoder-backend", default="auto", choices=get_args(Backend), help="Force a path."
     )
     parser.add_argument("--cache-dir", type=Path, default=Path.home() / ".cache" / "yizhan")
+    parser.add_argument(
+        "--serving-only", type=int, metavar="N", help="Only the serving memory at N (JSON)."
+    )
     args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
     texts = real_texts(args.data, 50_000)
+    if args.serving_only:
+        figures = serving_memory(
+            args.serving_only, texts, args.model, args.cache_dir, args.encoder_backend
+        )
+        print(json.dumps(figures, ensure_ascii=False))
+        return
+    sizes = [int(s) for s in args.sizes.split(",")]
     report: dict[str, Any] = {
         "machine": {"cpus": len(os.sched_getaffinity(0)), "load_average": _load()},
         "cpu_flags": cpu_flags(),
@@ -506,6 +546,14 @@ def main() -> None:
         report["memory"]["rss_model_mb"] = report["rss_model_mb"]
         report["memory"]["encoder_cache_mb"] = report["encoder_cache_mb"]
         report["memory"][f"rss_both_sides_{largest}_and_model_mb"] = _rss_mb()
+        serving = subprocess.run(
+            [sys.executable, __file__, "--serving-only", str(max(sizes)), "--data", str(args.data),
+             "--encoder-backend", args.encoder_backend, "--cache-dir", str(args.cache_dir),
+             *(["--model", args.model] if args.model else [])],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        report["serving_memory"] = json.loads(serving.stdout)
+        report["serving_peak_rss_mb"] = report["serving_memory"]["peak_rss_mb"]
     kept.clear()
     gc.collect()
     if args.million:
