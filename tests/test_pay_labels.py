@@ -1,0 +1,121 @@
+import pytest
+
+from scripts.pay_labels import stated_pay
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [
+        ("薪资待遇：4500-6000元，包吃住", 4500, 6000),
+        ("月薪4,500 - 6,000元，五险一金", 4500, 6000),
+        ("工资4500元至6000元", 4500, 6000),
+        ("综合收入4500到6000", 4500, 6000),
+        ("待遇 4500～6000 ，双休", 4500, 6000),
+        ("待遇4500~6000", 4500, 6000),
+        ("待遇4500—6000", 4500, 6000),
+        ("待遇4500——6000", 4500, 6000),
+        ("待遇4500－6000", 4500, 6000),
+        ("薪资：4.5k-6k", 4500, 6000),
+        ("薪资：4.5K-6K", 4500, 6000),
+        ("薪资：4.5-6k，包住", 4500, 6000),
+        ("月薪4-6千", 4000, 6000),
+        ("月薪5千-8千", 5000, 8000),
+        ("综合薪资0.8-1.2万", 8000, 12000),
+        ("综合薪资1.2w-1.5W", 12000, 15000),
+        ("税前1万2到1万5", 12000, 15000),
+        ("底薪4千5到6千", 4500, 6000),
+        ("综合薪资6-1.2万，基本工资另算", 6000, 12000),
+    ],
+)
+def test_a_written_range_of_the_platforms_figures_is_a_monthly_label(text, low, high):
+    assert stated_pay(text, low, high) == (low, high, "month")
+
+
+def test_the_platforms_figures_come_back_as_stored():
+    assert stated_pay("综合工资6-8k", 6001, 8000) == (6001, 8000, "month")  # ZHILIAN's 6001
+    assert stated_pay("综合工资6-8k", 6003, 8000) is None
+
+
+def test_months_paid_keep_the_unit_monthly():
+    assert stated_pay("前端开发 10-15K·13薪", 10000, 15000) == (10000, 15000, "month")
+    assert stated_pay("薪资10-15k*14薪", 10000, 15000) == (10000, 15000, "month")
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high", "unit"),
+    [
+        ("兼职服务员，150-200元/天，日结", 150, 200, "day"),
+        ("日薪：150-200", 150, 200, "day"),
+        ("150-200元一天", 150, 200, "day"),
+        ("25-30元/小时，周末兼职", 25, 30, "hour"),
+        ("时薪25-30元", 25, 30, "hour"),
+        ("每小时25到30元", 25, 30, "hour"),
+        ("6000-8000元/月", 6000, 8000, "month"),
+        ("年薪10-15万，五险一金", 100000, 150000, "year"),
+        ("10-15万/年", 100000, 150000, "year"),
+        ("20-30万年薪", 200000, 300000, "year"),
+    ],
+)
+def test_the_unit_is_read_from_the_text(text, low, high, unit):
+    assert stated_pay(text, low, high) == (low, high, unit)
+
+
+def test_no_label_when_figures_and_unit_cannot_go_together():
+    assert stated_pay("150-250，多劳多得", 150, 250) is None  # a day or hour rate, unsure
+    assert stated_pay("项目奖金10-15万", 100000, 150000) is None
+    assert stated_pay("薪资10-15万", 100000, 150000) is None  # no unit on yearly-looking figures
+    assert stated_pay("6000-8000元/天", 6000, 8000) is None
+
+
+def test_two_readings_with_different_units_give_no_label():
+    assert stated_pay("白班200-300元/天，夜班200-300元/小时", 200, 300) is None
+
+
+def test_a_single_figure_counts_only_when_the_platform_has_one():
+    assert stated_pay("月薪6000，包吃住", 6000, 6000) == (6000, 6000, "month")
+    assert stated_pay("坐岗保安6k", 6000, 6000) == (6000, 6000, "month")
+    assert stated_pay("底薪6000，提成另算", 6000, 8000) is None
+    assert stated_pay("我们服务6000家企业", 6000, 6000) is None
+    assert stated_pay("厂区占地6000，环境好", 6000, 6000) is None  # bare, no money mark
+
+
+def test_the_other_figures_must_match_too():
+    assert stated_pay("试用期5-6k，转正后8-10k", 8000, 10000) == (8000, 10000, "month")
+    assert stated_pay("试用期5-6k，转正后8-10k", 5000, 10000) is None
+
+
+def test_figures_inside_a_longer_number_are_not_pay():
+    assert stated_pay("联系电话13800005000-8000", 5000, 8000) is None
+    assert stated_pay("编号45000-60001", 5000, 6000) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [
+        ("公司注册资本5000-8000万", 50000000, 80000000),
+        ("注册资本：3000-5000万元", 30000000, 50000000),
+        ("年营业额5000-8000万", 50000000, 80000000),
+        ("年终奖：2-4万", 20000, 40000),
+        ("另有项目提成3000-5000元", 3000, 5000),
+        ("餐补300-500元", 300, 500),
+        ("招聘3000-5000人", 3000, 5000),
+        ("2019-2023年连续获奖", 2019, 2023),
+        ("厂房5000-8000平", 5000, 8000),
+        ("5-8k米高空", 5000, 8000),
+        ("载重5-8kg", 5000, 8000),
+        ("每天工作8-10小时", 8, 10),
+        ("每月10-15日发工资", 10, 15),
+    ],
+)
+def test_traps_are_not_pay(text, low, high):
+    assert stated_pay(text, low, high) is None
+
+
+def test_a_bonus_word_loses_the_figures_to_a_pay_word_between():
+    assert stated_pay("底薪+提成，综合薪资8-9k", 8000, 9000) == (8000, 9000, "month")
+    assert stated_pay("底薪+提成8-10K", 8000, 10000) == (8000, 10000, "month")
+
+
+def test_no_label_without_platform_figures():
+    assert stated_pay("薪资5-8k", 0, 0) is None
+    assert stated_pay("薪资5-8k", 8000, 5000) is None
