@@ -41,8 +41,11 @@ _PAIR = re.compile(_FIGURE + "(?:" + _DASH + _FIGURE + ")?")
 _SCALES = {"k": 1000, "K": 1000, "千": 1000, "w": 10000, "W": 10000, "万": 10000}
 _UNITS = {"天": "day", "日": "day", "小时": "hour", "时": "hour", "h": "hour", "H": "hour"}
 _UNITS |= {"月": "month", "年": "year"}
-# A unit after the figures needs its marker: "8-10小时" is a shift, "10-15日" a date.
-_UNIT_AFTER = re.compile(r"\s*(?:/|每|一|每个|一个)\s*(小时|时|天|日|月|年|h|H)(?![a-zA-Z])")
+# A unit after the figures needs its marker: "8-10小时" is a shift, "10-15日" a date; 一 only
+# before a day or an hour ("20-30k一年后晋升" is no yearly pay, "200元一天" is a day rate).
+_UNIT_AFTER = re.compile(
+    r"\s*(?:(?:/|每|每个|一个)\s*(小时|时|天|日|月|年|h|H)|一\s*(小时|天|日))(?![a-zA-Z])"
+)
 _UNIT_WORD_AFTER = re.compile(r"\s*(年|月)(?:薪|收入|包)")
 # 13薪 / ·13薪 / *14薪 after monthly figures.
 _MONTHS_PAID = re.compile(r"\s*[·*×xX]?\s*\d{2}\s*薪")
@@ -115,7 +118,7 @@ def _unit(text: str, m: re.Match[str]) -> str | None:
         return None
     after = _UNIT_AFTER.match(text, m.end())
     if after:
-        return _UNITS[after[1]]
+        return _UNITS[after[1] or after[2]]
     if _MONTHS_PAID.match(text, m.end()):
         return "month"
     if word := _UNIT_WORD_AFTER.match(text, m.end()):

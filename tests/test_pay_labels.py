@@ -60,6 +60,10 @@ def test_the_unit_is_read_from_the_text(text, low, high, unit):
     assert stated_pay(text, low, high) == (low, high, unit)
 
 
+def test_a_year_after_one_is_no_yearly_pay():
+    assert stated_pay("薪资20-30k一年后晋升", 20000, 30000) == (20000, 30000, "month")
+
+
 def test_no_label_when_figures_and_unit_cannot_go_together():
     assert stated_pay("150-250，多劳多得", 150, 250) is None  # a day or hour rate, unsure
     assert stated_pay("项目奖金10-15万", 100000, 150000) is None
