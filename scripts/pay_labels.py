@@ -54,9 +54,10 @@ _MONTHS_PAID = re.compile(r"\s*[·*×xX]?\s*\d{2}\s*薪")
 _BREAK = r"[^，。；;！!\n\d+＋=（(、]"
 _GAP = _BREAK + "{0,6}$"
 _TRAP_GAP = r"(?:(?!薪|工资|收入|待遇)" + _BREAK + "){0,6}$"
-# A unit written before the figures, close to them (日薪：200-300).
+# A unit written before the figures, close to them (日薪：200-300); the nearest one wins
+# ("每天上班月薪6-8k" is monthly).
 _UNIT_BEFORE = re.compile(
-    r"(日薪|时薪|月薪|年薪|每天|一天|每日|每小时|一小时|每月|一个月|月均|月入|月收入|月综合|年收入|年包)"
+    r".*(日薪|时薪|月薪|年薪|每天|一天|每日|每小时|一小时|每月|一个月|月均|月入|月收入|月综合|年收入|年包)"
     + _GAP
 )
 _WORD_UNIT = {"日薪": "day", "每天": "day", "一天": "day", "每日": "day"}

@@ -60,6 +60,11 @@ def test_the_unit_is_read_from_the_text(text, low, high, unit):
     assert stated_pay(text, low, high) == (low, high, unit)
 
 
+def test_the_unit_word_nearest_the_figures_wins():
+    assert stated_pay("每天上班月薪6-8k", 6000, 8000) == (6000, 8000, "month")
+    assert stated_pay("每月结算日薪200-300", 200, 300) == (200, 300, "day")
+
+
 def test_a_year_after_one_is_no_yearly_pay():
     assert stated_pay("薪资20-30k一年后晋升", 20000, 30000) == (20000, 30000, "month")
 
