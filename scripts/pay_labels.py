@@ -54,9 +54,9 @@ from collections.abc import Iterator
 
 # A number: 4,500 or 4500 or 4.5; not a piece of a longer number (a phone, an id, 1.2.3).
 _NUMBER = r"(?<![\d.])(?<!\d,)(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\d])"
-# Its scale: k K w W 千 万, with the Chinese tail digit of 4千5 / 1万2; k and w not part of a
-# word (kg, km, www), 千 and 万 not a measure (千米, 千克, 万人).
-_SCALE = r"(?:\s*(?:([kKwW])(?![a-zA-Z])|([千万])(?![米克瓦人]))(\d(?![\d.]))?)?"
+# Its scale: k K w W 千 万, 千 and 万 with the tail digit of 4千5 / 1万2 ("8k3-5年" is 8k, then
+# years); k and w not part of a word (kg, km, www), 千 and 万 not a measure (千米, 千克, 万人).
+_SCALE = r"(?:\s*(?:([kKwW])(?![a-zA-Z])|([千万])(?![米克瓦人])(\d(?![\d.]))?))?"
 _FIGURE = _NUMBER + _SCALE + r"\s*(?:元|块|RMB|rmb)?"
 _DASH = r"\s*(?:-{1,2}|－|—{1,2}|–|~{1,2}|～|〜|到|至)\s*"
 _PAIR = re.compile(_FIGURE + "(?:" + _DASH + _FIGURE + ")?")
@@ -120,7 +120,8 @@ def _reading(number: str, letter: str | None, chinese: str | None, tail: str | N
 
 
 def _values(m: re.Match[str]) -> Iterator[tuple[float, float]]:
-    """Every (low, high) a written pair can mean; a scale on one side may apply to the other."""
+    """Every (low, high) a written pair can mean; the second figure's scale may apply to a bare
+    first."""
     a = _reading(m[1], m[2], m[3], m[4])
     if m[5] is None:
         yield a, a
@@ -165,7 +166,8 @@ def stated_pay(text: str, low: float, high: float) -> tuple[float, float, str] |
 
     `low` and `high` are the platform's fields as stored; they come back as given. The unit is
     "month", "day", "hour" or "year", read from the text (monthly when it writes none and the
-    figures look monthly). A single figure counts only when low equals high.
+    figures look monthly). A single figure counts only when low equals high (within the 2 yuan
+    tolerance that also absorbs ZHILIAN's +1).
     """
     if not 0 < low <= high:
         return None
@@ -181,8 +183,10 @@ def stated_pay(text: str, low: float, high: float) -> tuple[float, float, str] |
             continue
         if single and unit == "" and not _marked_as_money(m[0]):
             continue  # a bare 6000 could be anything
-        unit = unit or ("month" if 1000 <= high <= 100000 else "")
-        lo, hi = _PLAUSIBLE.get(unit, (1.0, 0.0))
+        if unit == "" and not 1000 <= high <= 100000:
+            continue  # no unit written, and the figures do not look monthly: unsure
+        unit = unit or "month"
+        lo, hi = _PLAUSIBLE[unit]
         if lo <= high <= hi:
             units.add(unit)
     if len(units) != 1:

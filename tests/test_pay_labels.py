@@ -31,6 +31,10 @@ def test_a_written_range_of_the_platforms_figures_is_a_monthly_label(text, low, 
     assert stated_pay(text, low, high) == (low, high, "month")
 
 
+def test_a_tail_digit_follows_only_qian_and_wan():
+    assert stated_pay("月薪8k3-5年经验优先", 8000, 8000) == (8000, 8000, "month")
+
+
 def test_the_platforms_figures_come_back_as_stored():
     assert stated_pay("综合工资6-8k", 6001, 8000) == (6001, 8000, "month")  # ZHILIAN's 6001
     assert stated_pay("综合工资6-8k", 6003, 8000) is None
