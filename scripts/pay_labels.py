@@ -14,11 +14,11 @@ Without a unit in the text the label is monthly, and only when the platform's fi
 monthly (1,000 to 100,000): a bare 150-250 or 20-30万 is skipped as unsure.
 
 Not read, measured on dev_postings.csv.gz: Chinese numerals (三千至八千: 4 rows, none the
-platform's figures); figures split in the text (10 rows write both platform figures apart, e.g.
-实习期4K…转正后6K, 底薪4k…到手6k, 无责5k-6k…综合8-12k; about a third read as the job's range,
-the rest mix base, bonus and tier figures, so none is labelled); 年薪 over platform fields that
-are the yearly pay divided by 12 (51JOB 12500-16666 for 年薪15-20万: 1 exact row, 5 more with
-the high alone x12) are not the platform's figures verbatim and give no label.
+platform's figures); figures split in the text (10 rows write both platform figures apart, as
+a trial and a regular figure, a base and a take-home one, or two experience tiers; about a third
+read as the job's range, the rest mix base, bonus and tier figures, so none is labelled); a 年薪
+range over platform fields that are that yearly pay divided by 12 (1 exact row on 51JOB, 5 more
+with the high alone x12) is not the platform's figures verbatim and gives no label.
 
 Rejected as not this job's pay: a figure inside a longer number (phones, ids); bare figures
 followed by a count or measure (人, 年, 平, 米, 台, kg …); figures right after 注册资本, 营业额,
@@ -42,8 +42,8 @@ Measured on dev_postings.csv.gz (47,842 rows), against scripts/eval_parser.py's
   unlabelled of them pair it with another low (5-8k against 6000-8000) or write it alone.
   The posting title (职位, not given to the parser) writes the figures in 60 more rows.
 - precision: 60 labelled rows drawn with random.Random(20261203), each read by hand: 59 are
-  the job's stated monthly pay; 1 is a sibling role's pay in a multi-role post (4.售后客服…
-  月薪6-10k under a 小程序客服 title). 14 of the 401 labelled rows write another monthly range
+  the job's stated monthly pay; 1 is a sibling role's pay in a post that lists several roles,
+  each with its own range. 14 of the 401 labelled rows write another monthly range
   as well (trial vs regular, base vs total, other roles); multi-role posts are the known error.
 """
 

@@ -24,7 +24,7 @@ from scripts.pay_labels import stated_pay
         ("综合薪资1.2w-1.5W", 12000, 15000),
         ("税前1万2到1万5", 12000, 15000),
         ("底薪4千5到6千", 4500, 6000),
-        ("综合薪资6-1.2万，基本工资另算", 6000, 12000),
+        ("月薪6-1.2万，看能力", 6000, 12000),
     ],
 )
 def test_a_written_range_of_the_platforms_figures_is_a_monthly_label(text, low, high):
@@ -86,7 +86,7 @@ def test_two_readings_with_different_units_give_no_label():
 
 def test_a_single_figure_counts_only_when_the_platform_has_one():
     assert stated_pay("月薪6000，包吃住", 6000, 6000) == (6000, 6000, "month")
-    assert stated_pay("坐岗保安6k", 6000, 6000) == (6000, 6000, "month")
+    assert stated_pay("门卫岗6k", 6000, 6000) == (6000, 6000, "month")
     assert stated_pay("底薪6000，提成另算", 6000, 8000) is None
     assert stated_pay("我们服务6000家企业", 6000, 6000) is None
     assert stated_pay("厂区占地6000，环境好", 6000, 6000) is None  # bare, no money mark
@@ -125,8 +125,8 @@ def test_traps_are_not_pay(text, low, high):
 
 
 def test_a_bonus_word_loses_the_figures_to_a_pay_word_between():
-    assert stated_pay("底薪+提成，综合薪资8-9k", 8000, 9000) == (8000, 9000, "month")
-    assert stated_pay("底薪+提成8-10K", 8000, 10000) == (8000, 10000, "month")
+    assert stated_pay("另有提成，月综合收入7-9k", 7000, 9000) == (7000, 9000, "month")
+    assert stated_pay("底薪+提成6-9K", 6000, 9000) == (6000, 9000, "month")
 
 
 def test_no_label_without_platform_figures():
