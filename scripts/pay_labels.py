@@ -106,6 +106,11 @@ _PLAUSIBLE = {
     "month": (1000.0, 200000.0),
     "year": (20000.0, 10_000_000.0),
 }
+# A numbered item ("1、", "2.", "③") and a role in its heading; a post listing roles, each with
+# its own pay, gives another role's figures (员 but not 员工: "老员工8-10k" is a tier).
+_ITEM = re.compile(r"(?:^|[\s；;。：:，])\s*(?:\d{1,2}|[①-⑩])\s*[、.．)](?!\d)")
+_ROLE = re.compile(r"员(?!工)|师|经理|主管|总工|客服|专员|助理|店长|顾问")
+_HEADING = 60  # characters from an item's number to its figures, at most
 _TOLERANCE = 2.0  # ZHILIAN stores 6001 for "6000"; eval_parser compares with < 2 yuan
 
 
@@ -157,6 +162,31 @@ def _unit(text: str, m: re.Match[str]) -> str | None:
     return ""
 
 
+def _role_heading(text: str, pos: int) -> str | None:
+    """The heading of the numbered item the figures at pos sit in, when it names a role."""
+    starts = [m.end() for m in _ITEM.finditer(text, 0, pos)]
+    if not starts or pos - starts[-1] > _HEADING:
+        return None
+    head = text[starts[-1] : pos]
+    return head if _ROLE.search(head) else None
+
+
+def _another_roles_pay(text: str, m: re.Match[str], low: float, high: float) -> bool:
+    """Whether the figures at m are one role's in a post that lists roles with their own pay."""
+    head = _role_heading(text, m.start())
+    if head is None:
+        return False
+    for other in _PAIR.finditer(text):
+        if other[5] is None or not _marked_as_money(other[0]):
+            continue
+        if any(_same(a, low) and _same(b, high) for a, b in _values(other)):
+            continue
+        other_head = _role_heading(text, other.start())
+        if other_head not in (None, head) and max(b for _, b in _values(other)) >= 1000:
+            return True
+    return False
+
+
 def _same(x: float, y: float) -> bool:
     return abs(x - y) < _TOLERANCE
 
@@ -178,6 +208,8 @@ def stated_pay(text: str, low: float, high: float) -> tuple[float, float, str] |
             continue
         if not any(_same(a, low) and _same(b, high) for a, b in _values(m)):
             continue
+        if _another_roles_pay(text, m, low, high):
+            return None  # the post lists roles; the figures may be a sibling's elsewhere too
         unit = _unit(text, m)
         if unit is None:
             continue

@@ -132,3 +132,17 @@ def test_a_bonus_word_loses_the_figures_to_a_pay_word_between():
 def test_no_label_without_platform_figures():
     assert stated_pay("薪资5-8k", 0, 0) is None
     assert stated_pay("薪资5-8k", 8000, 5000) is None
+
+
+def test_one_roles_pay_in_a_post_listing_roles_is_no_label():
+    post = "招聘：1、前台接待员：月薪5-6k，包住；2、仓库管理员：月薪6-8k，包吃。"
+    assert stated_pay(post, 6000, 8000) is None
+    assert stated_pay(post, 5000, 6000) is None
+    assert stated_pay(post + "综合月薪6-8k", 6000, 8000) is None
+
+
+def test_numbered_tiers_of_one_job_still_label():
+    post = "待遇：1、试用期5-6k；2、转正后8-10k"
+    assert stated_pay(post, 8000, 10000) == (8000, 10000, "month")
+    post = "待遇：1、新入职员工月薪6-8k；2、老员工8-10k"
+    assert stated_pay(post, 6000, 8000) == (6000, 8000, "month")
