@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from scripts.pay_labels import stated_pay
 
@@ -146,3 +148,31 @@ def test_numbered_tiers_of_one_job_still_label():
     assert stated_pay(post, 8000, 10000) == (8000, 10000, "month")
     post = "待遇：1、新入职员工月薪6-8k；2、老员工8-10k"
     assert stated_pay(post, 6000, 8000) == (6000, 8000, "month")
+
+
+def _k(v: int) -> str:
+    return f"{v / 1000:g}k"
+
+
+def _wan(v: int) -> str:
+    return f"{v / 10000:g}万"
+
+
+@given(
+    low=st.integers(2, 60).map(lambda n: n * 500),
+    rise=st.integers(1, 40).map(lambda n: n * 500),
+    form=st.sampled_from(
+        [
+            lambda a, b: f"{a}-{b}元",
+            lambda a, b: f"{a:,}至{b:,}元",
+            lambda a, b: f"{_k(a)}~{_k(b)}",
+            lambda a, b: f"{_k(a)[:-1]}-{_k(b)}",
+            lambda a, b: f"{_wan(a)}到{_wan(b)}",
+        ]
+    ),
+)
+def test_any_monthly_range_in_any_form_is_read(low, rise, form):
+    high = low + rise
+    text = f"岗位待遇：综合月薪{form(low, high)}，五险一金，3-5年经验"
+    assert stated_pay(text, low, high) == (low, high, "month")
+    assert stated_pay(text, low + 500, high) is None
