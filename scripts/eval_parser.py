@@ -9,8 +9,9 @@ Three test sets:
 - `gig_blind`, `gig_blind2`: 120 and 100 posts by writers who never read matching/ (see
   scripts/data/gig_posts_blind2.md); scored only, their errors are never shown.
 - `dataset`: real postings from ../shared/eval/raw/jobhunting_share_cn/dev_postings.csv.gz, chosen
-  by rules that do not use the parser: the description states the platform's own salary range
-  (gold pay, monthly unless the text writes /天 or /小时) or names the platform's city or
+  by rules that do not use the parser: the description states the platform's own salary figures
+  (gold pay from scripts/pay_labels.py: 399 rows, all that write them; its docstring says why
+  the data holds no more) or names the platform's city or
   district, in full or short (gold city; gold district from scripts/district_labels.py, which
   reads each platform's own format of 地区 and 地址). `district` scores the rows naming the
   platform's district; `district_all` adds the rows naming no county of the platform's city,
@@ -56,6 +57,7 @@ from scripts.district_labels import (  # noqa: E402
     platform_city,
     platform_district,
 )
+from scripts.pay_labels import stated_pay  # noqa: E402
 from scripts.shared_eval import DEV_POSTINGS, SHARED  # noqa: E402
 
 DATA = ROOT / "scripts" / "data"
@@ -254,33 +256,6 @@ def _compare_job(
     tally.items("benefits", list(pred.benefits) if pred else [], g("benefits") or [], where)
 
 
-_NUM = r"(\d+(?:\.\d+)?)\s*([kK千万wW]?)"
-_RANGE = re.compile(
-    rf"(?<![\d.]){_NUM}\s*(?:元|块)?\s*(?:-|~|～|〜|—|–|－|到|至)\s*{_NUM}(?![\d.])"
-    r"\s*(?:元|块|RMB)?\s*(?:/|每|一|每个)?\s*(?P<u>天|日|小时|时|月)?"
-)
-_RANGE_UNIT = {"天": "day", "日": "day", "小时": "hour", "时": "hour"}
-
-
-def _value(number: str, unit: str) -> float:
-    scale = {"k": 1000, "K": 1000, "千": 1000, "万": 10000, "w": 10000, "W": 10000}.get(unit, 1)
-    return float(number) * scale
-
-
-def _text_states_range(text: str, low: float, high: float) -> str | None:
-    """The unit ("month", "day", "hour") when the text writes the platform's own salary range
-    (5000-8000, 5k-8k, 5000元~8000元, 150-200元/天), else None; independent of the parser."""
-    for m in _RANGE.finditer(text):
-        a_unit = m.group(2) or m.group(4)
-        a, b = _value(m.group(1), a_unit), _value(m.group(3), m.group(4))
-        if abs(a - low) < 2 and abs(b - high) < 2:  # ZHILIAN stores 5001 for "5000"
-            unit = _RANGE_UNIT.get(m.group("u") or "")
-            if unit is None and high < 1000:
-                continue  # "150-250" with no unit: a day rate or something else, unsure
-            return unit or "month"
-    return None
-
-
 def eval_dataset(path: Path, tallies: dict[str, Tally], limit: int) -> dict[str, Any]:
     """Tallies keyed "<split>/<platform>" and "<split>/all" (split: heldout or tune)."""
     if not path.exists():
@@ -297,9 +272,9 @@ def eval_dataset(path: Path, tallies: dict[str, Tally], limit: int) -> dict[str,
                 lo_v, hi_v = float(low), float(high)
             except ValueError:
                 lo_v = hi_v = -1.0
-            unit = _text_states_range(text, lo_v, hi_v) if lo_v > 0 else None
-            if pay_rows < limit and unit is not None:
-                gold["pay"] = (lo_v, hi_v) if unit == "month" else (lo_v, hi_v, unit)
+            stated = stated_pay(text, lo_v, hi_v)
+            if pay_rows < limit and stated is not None:
+                gold["pay"] = stated[:2] if stated[2] == "month" else stated
             region = re.split(r"[·\-]", row.get("地区") or "")
             city = region[0].removesuffix("市")
             if city_rows < limit and len(city) >= 2 and city in text:

@@ -30,8 +30,8 @@ the 410 written pairs equal to a row's platform figures, and no phone or id hid 
 (the match on both figures is what keeps traps out); the rules guard single figures and other
 data.
 
-Measured on dev_postings.csv.gz (47,842 rows), against scripts/eval_parser.py's
-`_text_states_range` (ranges only):
+Measured on dev_postings.csv.gz (47,842 rows), against the range pattern scripts/eval_parser.py
+used before this module (`_text_states_range`, ranges only):
 - rows labelled: 399 vs 392 (390 in both; 2 old labels dropped as a sibling role's pay; 9
   new: 4,500-style commas 4, 6-1.2万 2, a single figure 1, and 2 ranges the old pattern
   missed); BOSS 243 (242), 51JOB 112 (107), ZHILIAN 20 (20), LAGOU 14 (13), JOBONLINE 10 (10),
