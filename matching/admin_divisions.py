@@ -51,6 +51,9 @@ class DivisionTable:
 
     by_code: dict[str, Division]
     automaton: ahocorasick.Automaton
+    # Counties' short forms that are no name of their own (南山 of 南山区, 闵行 of 闵行区): too
+    # loose for the automaton, read only right after a work-location label (`scan`).
+    shorts: dict[str, tuple[Division, ...]]
 
     def name_of(self, prefix: str) -> str | None:
         """The name of the division whose adcode starts with `prefix` padded with zeros."""
@@ -86,12 +89,25 @@ def load_table() -> DivisionTable:
         for key in {div.name, _SPECIAL.get(div.name) or _STRIP.sub("", div.name)}:
             if len(key) >= 2:
                 names.setdefault(key, []).append(div)
+    shorts: dict[str, list[Division]] = {}
+    for div in by_code.values():
+        short = county_short(div.name)
+        if div.level == COUNTY and short != div.name and short not in names:
+            shorts.setdefault(short, []).append(div)
     automaton = ahocorasick.Automaton()
     for key, divs in names.items():
         # Higher levels first so "吉林" means the province before the city of the same name.
         automaton.add_word(key, (key, tuple(sorted(divs, key=lambda d: (d.level, d.adcode)))))
     automaton.make_automaton()
-    return DivisionTable(by_code, automaton)
+    return DivisionTable(by_code, automaton, {k: tuple(v) for k, v in shorts.items()})
+
+
+def county_short(name: str) -> str:
+    """A county's name without its suffix, as people write it after the city: 天河 of 天河区."""
+    for suffix in ("新区", "自治县", "区", "县", "市", "旗"):
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return name
 
 
 # Short forms of divisions that are first of all ordinary words in a job post ("与客户合作" is not
@@ -161,10 +177,17 @@ def scan(text: str) -> list[tuple[int, int, tuple[Division, ...]]]:
         if start > 0 and text[start - 1] in _WORD_BEFORE.get(key, ""):
             continue
         out.append((start, end + 1, divs))
+    labelled = _labelled_shorts(text, out)
+    out = sorted(out + labelled, key=lambda m: m[0])
     named = {d.adcode for _, _, divs in out for d in divs if d.level < COUNTY}
     kept = []
     for start, end, divs in out:
-        if _needs_its_parent(text[start:end], divs) and not _LABELLED.search(text, 0, start):
+        if (start, end, divs) in labelled:
+            # 南山 (深圳 or 鹤岗): the city named in the text decides; unnamed, only a unique one
+            divs = tuple(d for d in divs if _parents(d) & named) or divs
+            if len(divs) > 1:
+                continue
+        elif _needs_its_parent(text[start:end], divs) and not _LABELLED.search(text, 0, start):
             divs = tuple(d for d in divs if _parents(d) & named)
             if not divs:
                 continue
@@ -173,7 +196,30 @@ def scan(text: str) -> list[tuple[int, int, tuple[Division, ...]]]:
 
 
 # A place right after a work-location label ("工作地点：常熟") is meant as a place.
-_LABELLED = re.compile(r"(?:工作地点|上班地点|办公地点|工作地址|地址|地点|位于)[:：\s]*$")
+_LABEL = r"(?:工作地点|上班地点|办公地点|工作地址|地址|地点|位于)[:：\s]*(?:在)?"
+_LABELLED = re.compile(_LABEL + "$")
+_LABEL_THEN = re.compile(_LABEL)
+
+
+def _labelled_shorts(
+    text: str, found: list[tuple[int, int, tuple[Division, ...]]]
+) -> list[tuple[int, int, tuple[Division, ...]]]:
+    """Counties written by their short form right after a work-location label ("工作地点：
+    南山", "公司地点：闵行马桥"), where the automaton found no name; not a street (龙华路)."""
+    table = load_table()
+    starts = {start for start, _, _ in found}
+    out = []
+    for label in _LABEL_THEN.finditer(text):
+        at = label.end()
+        if at in starts:
+            continue
+        for size in (3, 2):
+            key = text[at : at + size]
+            divs = table.shorts.get(key)
+            if divs and key not in ORDINARY_WORDS and not _STREET.match(text, at + size):
+                out.append((at, at + size, divs))
+                break
+    return out
 
 
 def _needs_its_parent(key: str, divs: tuple[Division, ...]) -> bool:

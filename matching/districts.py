@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from matching.admin_divisions import COUNTY, PROVINCE, Division, load_table, scan
+from matching.admin_divisions import COUNTY, PROVINCE, Division, county_short, load_table, scan
 from matching.landmarks import post_names, university_names
 
 TIANJIN_DISTRICTS = (
@@ -273,7 +273,7 @@ def _county_after(parent: Division, rest: str) -> tuple[Division, int] | None:
         if rest.startswith(county.name):
             return county, len(county.name)
     for county in counties:
-        short = _county_short(county.name)
+        short = county_short(county.name)
         if len(short) >= 2 and rest.startswith(short):
             return county, len(short)
     return None
@@ -284,13 +284,6 @@ def _counties(adcode: str) -> tuple[Division, ...]:
     table = load_table()
     parent = table.by_code[adcode]
     return tuple(d for d in table.by_code.values() if d.level == COUNTY and d.within(parent))
-
-
-def _county_short(name: str) -> str:
-    for suffix in ("新区", "自治县", "区", "县", "市", "旗"):
-        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
-            return name[: -len(suffix)]
-    return name
 
 
 def _national_area(text: str, matches: list[tuple[int, int, tuple[Division, ...]]]) -> Area | None:

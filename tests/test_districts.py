@@ -187,10 +187,37 @@ def test_a_county_short_form_right_after_its_city_is_the_district(text, city, di
     assert (area.city, area.district) == (city, district)
 
 
-@pytest.mark.parametrize("text", ["办公地点在福田", "天河CBD核心区域", "南京市场营销岗"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "天河CBD核心区域",
+        "南京市场营销岗",
+        "工作地点：南山，双休",  # 深圳's or 鹤岗's 南山区: no city named to tell
+        "地址：番禺路100号",  # 上海's 番禺路, a street
+    ],
+)
 def test_a_short_form_without_its_city_is_no_district(text):
     area = parse_area(text)
     assert area is None or area.district is None
+
+
+@pytest.mark.parametrize(
+    ("text", "city", "district"),
+    [
+        ("办公地点在福田", "深圳市", "福田区"),
+        ("公司地点：闵行马桥，提供班车", "上海市", "闵行区"),
+        ("4.工作地点：定陶。", "菏泽市", "定陶区"),
+        ("深圳某科技公司招前端，工作地点：南山", "深圳市", "南山区"),  # the city tells which
+    ],
+)
+def test_a_county_short_form_right_after_a_work_location_label_is_the_district(
+    text, city, district
+):
+    """On real postings (issue 14) a labelled short form was the platform's district: recall
+    0.60 -> 0.69 on the tune split at the same precision."""
+    area = parse_area(text)
+    assert area is not None
+    assert (area.city, area.district) == (city, district)
 
 
 def test_and_then_a_place_is_not_helong():

@@ -132,10 +132,14 @@ def test_a_city_named_again_with_its_county_short_form():
     area = parse_area("深圳市某某科技有限公司诚聘 工作地址：深圳龙岗大运中心附近")
     assert area is not None
     assert (area.city, area.district) == ("深圳市", "龙岗区")
-    # A county short form with no city right before it stays unread.
-    bare = parse_area("深圳市某某科技有限公司诚聘 工作地点：龙岗")
+    # A county short form with no city right before it and no work-location label stays
+    # unread; after a label it is the district (the city named elsewhere picks which).
+    bare = parse_area("深圳市某某科技有限公司诚聘，居住在龙岗者优先")
     assert bare is not None
     assert bare.district is None
+    labelled = parse_area("深圳市某某科技有限公司诚聘 工作地点：龙岗")
+    assert labelled is not None
+    assert (labelled.city, labelled.district) == ("深圳市", "龙岗区")
 
 
 def test_an_ordinary_word_before_a_city_is_no_city():
