@@ -187,7 +187,7 @@ def scan(text: str) -> list[tuple[int, int, tuple[Division, ...]]]:
             divs = tuple(d for d in divs if _parents(d) & named) or divs
             if len(divs) > 1:
                 continue
-        elif _needs_its_parent(text[start:end], divs) and not _LABELLED.search(text, 0, start):
+        elif _needs_its_parent(text[start:end], divs) and not after_label(text, start):
             divs = tuple(d for d in divs if _parents(d) & named)
             if not divs:
                 continue
@@ -196,9 +196,17 @@ def scan(text: str) -> list[tuple[int, int, tuple[Division, ...]]]:
 
 
 # A place right after a work-location label ("工作地点：常熟") is meant as a place.
-_LABEL = r"(?:工作地点|上班地点|办公地点|工作地址|地址|地点|位于)[:：\s]*(?:在)?"
+_LABEL = (
+    r"(?:工作地点|上班地点|办公地点|工作地址|上班地址|办公地址|工作地|地址|地点|位于)"
+    r"[】\]:：\s\-—]*(?:在|为)?[:：\s]*"
+)
 _LABELLED = re.compile(_LABEL + "$")
 _LABEL_THEN = re.compile(_LABEL)
+
+
+def after_label(text: str, start: int) -> bool:
+    """Whether a work-location label (工作地点：, 【工作地点】, 办公地点在) ends at `start`."""
+    return _LABELLED.search(text, 0, start) is not None
 
 
 def _labelled_shorts(

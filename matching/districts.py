@@ -12,7 +12,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from matching.admin_divisions import COUNTY, PROVINCE, Division, county_short, load_table, scan
+from matching.admin_divisions import (
+    COUNTY,
+    PROVINCE,
+    Division,
+    after_label,
+    county_short,
+    load_table,
+    scan,
+)
 from matching.landmarks import post_names, university_names
 
 TIANJIN_DISTRICTS = (
@@ -289,6 +297,10 @@ def _counties(adcode: str) -> tuple[Division, ...]:
 def _national_area(text: str, matches: list[tuple[int, int, tuple[Division, ...]]]) -> Area | None:
     if not matches:
         return None
+    # The place after a work-location label is the workplace, wherever the company's own city
+    # was named before it ("深圳某公司 … 【工作地点】 成都市武侯区").
+    labelled = next((i for i, (start, _, _) in enumerate(matches) if after_label(text, start)), 0)
+    matches = matches[labelled:]
     table = load_table()
     chosen: list[Division] = []
     last_end = 0

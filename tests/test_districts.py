@@ -208,6 +208,9 @@ def test_a_short_form_without_its_city_is_no_district(text):
         ("公司地点：闵行马桥，提供班车", "上海市", "闵行区"),
         ("4.工作地点：定陶。", "菏泽市", "定陶区"),
         ("深圳某科技公司招前端，工作地点：南山", "深圳市", "南山区"),  # the city tells which
+        ("工作地:成华博仕牙科", "成都市", "成华区"),
+        ("【工作地点】 - 罗湖", "深圳市", "罗湖区"),
+        ("工作地：海沧", "厦门市", "海沧区"),
     ],
 )
 def test_a_county_short_form_right_after_a_work_location_label_is_the_district(
@@ -218,6 +221,12 @@ def test_a_county_short_form_right_after_a_work_location_label_is_the_district(
     area = parse_area(text)
     assert area is not None
     assert (area.city, area.district) == (city, district)
+
+
+def test_the_place_after_a_work_location_label_wins_over_the_company_city_named_first():
+    area = parse_area("深圳某科技有限公司诚聘 【工作地点】 成都市武侯区天府四街158号")
+    assert area is not None
+    assert (area.city, area.district, area.address) == ("成都市", "武侯区", "天府四街158号")
 
 
 def test_and_then_a_place_is_not_helong():
