@@ -269,3 +269,33 @@ def test_a_work_location_label_is_evidence_enough() -> None:
     area = parse_area("招普工，工作地点：常熟，包吃住")
     assert area is not None
     assert area.district == "常熟市"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "策划各类线上线下营销活动",  # 下营 (蓟州)
+        "中国广电推出线上线下营业厅",
+        "开发区域代理和服务商合作",  # 开发 + 区域
+        "参与开发区块链技术在支付中的应用",
+        "办公环境：高新技术开发区核心CBD",  # any city's zone, not TEDA
+        "熟练运用京东站内各种推广工具",  # 东站 (天津东站)
+    ],
+)
+def test_tianjin_names_inside_ordinary_words_place_nothing(text: str) -> None:
+    assert find_districts(text) == []
+    area = parse_area(text)
+    assert area is None or area.city != "天津市"
+
+
+@pytest.mark.parametrize(
+    ("text", "district"),
+    [
+        ("开发区招普工日结", "滨海新区"),
+        ("蓟州下营镇农家院招服务员", "蓟州区"),
+        ("天津东站附近招保洁", "河北区"),
+        ("天津经济技术开发区第三大街", "滨海新区"),
+    ],
+)
+def test_the_same_names_standing_as_places_still_count(text: str, district: str) -> None:
+    assert find_districts(text) == [district]
