@@ -472,9 +472,16 @@ def serving_memory(
             name: round(sum(side.nbytes().values()) / 2**20) for name, side in sides.items()
         },
         "rss_mb": _rss_mb(),
-        "peak_rss_mb": _peak_rss_mb(),
+        "peak_rss_mb": _high_water_mb(),
         "load_average": _load(),
     }
+
+
+def _high_water_mb() -> int:
+    """This process's own peak RSS (VmHWM): ru_maxrss would carry the parent's across exec."""
+    with open("/proc/self/status") as handle:
+        line = next(line for line in handle if line.startswith("VmHWM:"))
+    return round(int(line.split()[1]) / 1024)
 
 
 def main() -> None:
