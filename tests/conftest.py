@@ -1,6 +1,8 @@
 """Shared fixtures: real SQLite files in tmp dirs (or the real local PostgreSQL server), a fake
 clock, and a network guard.
 
+The math libraries run on one thread (set in tests/__init__.py, which loads first).
+
 A test module marked `pytestmark = pytest.mark.backends` runs its `db` tests on both backends:
 SQLite in tmp_path, and one fresh PostgreSQL database per session (migrated once, every table
 truncated before each test) on 127.0.0.1:5432. Everything else stays on SQLite.
