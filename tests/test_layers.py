@@ -2,6 +2,7 @@
 and inside handlers/ and bot/ the subpackages point down too (ARCHITECTURE.md, "Tree")."""
 
 import ast
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -16,15 +17,22 @@ ALLOWED = {
 FORBIDDEN_IN_HANDLERS = {"telegram", "wechatpy", "aiohttp", "httpx"}
 
 
-def _imports(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+@cache
+def _parsed(path: Path) -> ast.Module:
+    """Each module is parsed once for all the tests here (35k lines; the trees are only read)."""
+    return ast.parse(path.read_text(encoding="utf-8"))
+
+
+@cache
+def _imports(path: Path) -> frozenset[str]:
+    tree = _parsed(path)
     names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             names.update(alias.name.split(".")[0] for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names.add(node.module.split(".")[0])
-    return names
+    return frozenset(names)
 
 
 @pytest.mark.parametrize("package", sorted(ALLOWED))
@@ -47,8 +55,9 @@ COMPOSITION_ROOTS = {
 }
 
 
-def _modules_imported(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+@cache
+def _modules_imported(path: Path) -> frozenset[str]:
+    tree = _parsed(path)
     names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -56,7 +65,7 @@ def _modules_imported(path: Path) -> set[str]:
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names.add(node.module)
             names.update(f"{node.module}.{alias.name}" for alias in node.names)
-    return names
+    return frozenset(names)
 
 
 @pytest.mark.parametrize("root", sorted(COMPOSITION_ROOTS))

@@ -7,7 +7,7 @@ import random
 import numpy as np
 import pytest
 
-from matching.index import IVF_THRESHOLD, IVFIndex, KeptVectors
+from matching.index import IVF_THRESHOLD, IVFIndex, KeptVectors, load_index
 from matching.searcher import SeekerSide
 from scripts import bench_matching as bench
 
@@ -32,20 +32,43 @@ def seekers():
     return profiles, matrix, words, postings, vectors.draw(20)
 
 
-def _side(storage: str, profiles, matrix, words) -> SeekerSide:
+@pytest.fixture(scope="module")
+def trained(seekers, tmp_path_factory):
+    """Empty IVF indexes with lists trained on the seekers' vectors, once per storage, saved.
+
+    Each side loads its own copy: training is seeded, so the copy holds the lists a fresh
+    training would give, without its second or so of k-means per side."""
+    _, matrix, _, _, _ = seekers
+    folder = tmp_path_factory.mktemp("trained")
+    paths = {}
+    for storage in ("fp16", "flat"):
+        paths[storage] = folder / f"{storage}.npz"
+        IVFIndex.trained(bench.DIM, matrix, storage=storage).save(paths[storage])  # type: ignore[arg-type]
+    return paths
+
+
+def _side(trained, storage: str, profiles, matrix, words) -> SeekerSide:
     ids = np.array([p.user_id for p in profiles], dtype=np.int64)
-    index = IVFIndex.trained(bench.DIM, matrix, storage=storage)  # type: ignore[arg-type]
+    index = load_index(trained[storage])
+    assert isinstance(index, IVFIndex)
     index.add(ids, matrix)
     side = SeekerSide(index)
     side.put(profiles, [0] * len(profiles), [], np.zeros((0, bench.DIM), np.float32), words)
     return side
 
 
-def test_reach_scores_do_not_depend_on_how_the_index_stores_vectors(seekers):
+@pytest.fixture(scope="module")
+def fp16_side(seekers, trained) -> SeekerSide:
+    """The default side over every seeker, for the tests that only reach from it."""
+    profiles, matrix, words, _, _ = seekers
+    return _side(trained, "fp16", profiles, matrix, words)
+
+
+def test_reach_scores_do_not_depend_on_how_the_index_stores_vectors(seekers, trained, fp16_side):
     """float16 lists only choose the vector pool; every score uses the kept vector."""
     profiles, matrix, words, postings, posting_vectors = seekers
-    half = _side("fp16", profiles, matrix, words)
-    full = _side("flat", profiles, matrix, words)
+    half = fp16_side
+    full = _side(trained, "flat", profiles, matrix, words)
     assert (half.index.storage, full.index.storage) == ("fp16", "flat")
     now = bench.NOW.timestamp()
     reached = 0
@@ -72,11 +95,11 @@ def test_index_choice_figures_compare_layouts_against_exact_search():
     assert figures["ivf_sq8"]["bytes_per_vector"] < figures["ivf_sq_fp16"]["bytes_per_vector"]
 
 
-def test_trade_rows_give_the_same_reach_as_scanning_every_seeker(seekers):
+def test_trade_rows_give_the_same_reach_as_scanning_every_seeker(seekers, trained):
     """The per-trade row lists hold exactly the live seekers of a trade, after replacements
     and removals too, so reverse matching reaches whom a scan of every seeker's bits would."""
     profiles, matrix, words, postings, posting_vectors = seekers
-    side = _side("fp16", profiles, matrix, words)
+    side = _side(trained, "fp16", profiles, matrix, words)
     rng = random.Random(5)
     moved = bench.synthetic_seekers(300, rng, first_id=1)  # new trades for 300 known ids
     side.put(moved, [0] * 300, [], np.zeros((0, bench.DIM), np.float32), words)
@@ -96,23 +119,26 @@ def test_trade_rows_give_the_same_reach_as_scanning_every_seeker(seekers):
         assert all(f.key not in range(1001, 1401) for f in found)
 
 
-def test_int8_kept_vectors_reach_whom_float32_vectors_reach(seekers):
+def test_int8_kept_vectors_reach_whom_float32_vectors_reach(seekers, fp16_side):
     """The same side with float32 kept vectors: the same seekers, scores within 0.002
     (a seeker may only change sides of the threshold within that distance)."""
-    profiles, matrix, words, postings, posting_vectors = seekers
-    side = _side("fp16", profiles, matrix, words)
+    profiles, _, words, postings, posting_vectors = seekers
+    side = fp16_side
     ids = np.array([p.user_id for p in profiles], dtype=np.int64)
     exact = KeptVectors(bench.DIM, "float32")
     exact.put(side.table.rows_for(ids), side.index.vectors(ids))
     compact = side.kept
     assert compact.storage == "int8"
     now = bench.NOW.timestamp()
-    for posting, vector in zip(postings, posting_vectors, strict=True):
-        side.kept = compact
-        ours = {f.key: f.score for f in side.reach(posting, vector, words, now, 0.45)}
-        side.kept = exact
-        truth = {f.key: f.score for f in side.reach(posting, vector, words, now, 0.45)}
-        for key in ours.keys() & truth.keys():
-            assert abs(ours[key] - truth[key]) < 2e-3
-        for key in ours.keys() ^ truth.keys():
-            assert abs(ours.get(key, truth.get(key, 0.0)) - 0.45) < 2e-3
+    try:
+        for posting, vector in zip(postings, posting_vectors, strict=True):
+            side.kept = compact
+            ours = {f.key: f.score for f in side.reach(posting, vector, words, now, 0.45)}
+            side.kept = exact
+            truth = {f.key: f.score for f in side.reach(posting, vector, words, now, 0.45)}
+            for key in ours.keys() & truth.keys():
+                assert abs(ours[key] - truth[key]) < 2e-3
+            for key in ours.keys() ^ truth.keys():
+                assert abs(ours.get(key, truth.get(key, 0.0)) - 0.45) < 2e-3
+    finally:
+        side.kept = compact  # the module's side, as the other tests reach from it
