@@ -31,7 +31,7 @@ from matching.index import AnyIndex, FlatIndex, load_index
 from matching.lazy_encoder import LazyEncoder
 from matching.matches import Match, SeekerMatch, SyncReport, TextEncoder
 from matching.parser import ParsedPost
-from matching.post_trade import TradeReader, combine, cosines
+from matching.post_trade import TradeReader
 from matching.profile_text import posting_text, seeker_text, stamp
 from matching.searcher import Found, PostingSide, SeekerSide
 from models.db import Database
@@ -296,7 +296,8 @@ class Matcher:
                 "postings", [posting.id], [posting_text(posting)], "passage"
             )
         )[0]
-        posting = self._with_category(posting, vector, await self._category_centroids())
+        await self._trades_ready()
+        posting = self._with_category(posting, vector)
         found = await _blocking(self._reach, posting, vector, now.timestamp(), threshold)
         reasons = render_many([f.parts for f in found], self._phrases, self._lang)
         return [
@@ -340,7 +341,8 @@ class Matcher:
                 "postings", [posting.id], [posting_text(posting)], "passage"
             )
         )[0]
-        return self._with_category(posting, vector, await self._category_centroids())
+        await self._trades_ready()
+        return self._with_category(posting, vector)
 
     async def read_trades(self, jobs: Sequence[ParsedPost]) -> list[ParsedPost]:
         """`trades.read` (the trades of parsed jobs by meaning), once the model is loaded."""
@@ -505,10 +507,11 @@ class Matcher:
             vectors[rest] = await self._encode([texts[i] for i in rest], kind)
         return vectors
 
-    async def _category_centroids(self) -> F32:
-        """The A–Q codes' vectors, the trade reader's own (encoded once per matcher)."""
+    async def _trades_ready(self) -> None:
+        """The trade reader's A–Q vectors encoded (once per matcher), so that reading a trade
+        from a vector blocks on nothing."""
         await self._model_loaded()
-        return await _blocking(self.trades.centroids)
+        await _blocking(self.trades.centroids)
 
     async def _model_loaded(self) -> None:
         """Wait for a model still loading (matching.lazy_encoder) here, not in a worker thread."""
@@ -523,18 +526,18 @@ class Matcher:
         vectors = await self._known_or_encoded(
             "postings", [postings[i].id for i in todo], [texts[i] for i in todo], "passage"
         )
-        centroids = await self._category_centroids()
+        await self._trades_ready()
         out = list(postings)
         for row, i in enumerate(todo):
-            out[i] = self._with_category(postings[i], vectors[row], centroids)
+            out[i] = self._with_category(postings[i], vectors[row])
         return out
 
-    @staticmethod
-    def _with_category(posting: Posting, vector: F32, centroids: F32) -> Posting:
+    def _with_category(self, posting: Posting, vector: F32) -> Posting:
+        """Call after `_category_centroids` (so that nothing here blocks on the model)."""
         if posting.categories:
             return posting
-        # No keyword codes: the trade reader's reading without keywords (the trade bar).
-        reading = combine((), cosines(vector[None, :], centroids)[0])
+        # No keyword codes: the trade reader's reading without keywords (its meaning alone).
+        reading = self.trades.without_keywords(vector)
         if not reading.codes:
             return posting
         return posting.with_(categories=reading.codes, category_confidence=reading.confidence)

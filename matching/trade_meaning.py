@@ -1,4 +1,5 @@
-"""The trade bar: the one trade a post's meaning may name when its words name none.
+"""The trade bar: the one trade a post's meaning may name when its words name none, for a
+model the trained classifier (matching/trade_classifier.py) was not trained on.
 
 When the keyword tables read no trade from a post, its cosines with the seventeen codes (the
 vectors of matching/post_trade.py: each code's description and example posts) name the nearest

@@ -27,39 +27,39 @@ def sims(**bumps: float) -> np.ndarray:
 
 
 def test_flat_meaning_keeps_the_keyword_reading_sure():
-    reading = combine([("A", 0.67)], sims())
+    reading = combine([("A", 0.67)], sims(), None)
     assert reading.codes == ("A",)
     assert not reading.unsure
 
 
 def test_meaning_breaks_a_tie_between_two_keyword_codes():
-    reading = combine([("H", 0.6), ("O", 0.55)], sims(O=0.03))
+    reading = combine([("H", 0.6), ("O", 0.55)], sims(O=0.03), None)
     assert reading.codes[0] == "O"
     assert "H" in reading.codes
 
 
 def test_meaning_that_favours_another_trade_is_a_doubt_with_both_offered():
-    reading = combine([("D", 0.73), ("L", 0.4)], sims(L=0.02))
+    reading = combine([("D", 0.73), ("L", 0.4)], sims(L=0.02), None)
     assert reading.codes[0] == "D"  # the guess stays, but the poster is asked
     assert reading.unsure
     assert reading.options[:2] == ("D", "L")
 
 
 def test_a_small_lead_is_a_doubt():
-    reading = combine([("M", 0.6), ("N", 0.58)], sims())
+    reading = combine([("M", 0.6), ("N", 0.58)], sims(), None)
     assert reading.unsure
     assert set(reading.options[:2]) == {"M", "N"}
 
 
 def test_without_keywords_meaning_only_ranks_the_options():
-    reading = combine([], sims(P=0.03, A=0.01))
+    reading = combine([], sims(P=0.03, A=0.01), None)
     assert reading.codes == ()
     assert reading.confidence == 0.0
     assert reading.options[:2] == ("P", "A")
 
 
 def test_weak_keyword_hits_below_the_parser_bar_are_ignored():
-    assert combine([("F", 0.2)], sims()).codes == ()
+    assert combine([("F", 0.2)], sims(), None).codes == ()
 
 
 def test_every_code_has_examples():

@@ -34,19 +34,22 @@ def test_an_empty_vector_gets_nothing():
 
 
 def test_combine_without_keywords_takes_the_bar_answer_and_asks_nothing():
-    reading = combine([], sims(BAR + 0.01, BAR - 0.03))
+    row = sims(BAR + 0.01, BAR - 0.03)
+    reading = combine([], row, trade_by_meaning(row))
     assert (reading.codes, reading.confidence, reading.unsure) == (("P",), CONFIDENCE, False)
 
 
 def test_combine_below_the_bar_keeps_no_trade_and_offers_options():
-    reading = combine([], sims(BAR - 0.01, BAR - 0.03))
+    row = sims(BAR - 0.01, BAR - 0.03)
+    reading = combine([], row, trade_by_meaning(row))
     assert reading.codes == ()
     assert reading.options[0] == "P"
 
 
 def test_a_keyword_reading_never_reaches_the_bar():
     # Keywords decide with meaning beside them; the bar alone would say P here.
-    assert combine([("A", 0.67)], sims(BAR + 0.01, BAR - 0.005)).codes[0] == "A"
+    row = sims(BAR + 0.01, BAR - 0.005)
+    assert combine([("A", 0.67)], row, trade_by_meaning(row)).codes[0] == "A"
 
 
 # --- the real model, on posts written for these tests ------------------------------------------
