@@ -133,19 +133,18 @@ class PostingSide:
         """Add or replace postings; `vectors` are for the positions `new` (texts not indexed)."""
         if not postings:
             return
-        ids = [p.id or 0 for p in postings]
-        _add_vectors(self.index, ids, stamps, new, vectors)
-        embedded = self.index.vectors(np.array(ids, dtype=np.int64))
+        _add_vectors(self.index, [p.id or 0 for p in postings], stamps, new, vectors)
         self.index = resized(self.index)
         for start in range(0, len(postings), CHUNK):
-            self._put_rows(postings[start : start + CHUNK], embedded[start : start + CHUNK])
+            self._put_rows(postings[start : start + CHUNK])
         self.words.settle()
 
-    def _put_rows(self, postings: Sequence[Posting], embedded: F32) -> None:
+    def _put_rows(self, postings: Sequence[Posting]) -> None:
         facts = [facts_of(p) for p in postings]
         ids = [p.id or 0 for p in postings]
         rows = self.table.extend(ids, posting_batch(postings), facts)
-        self.kept.put(rows, embedded)
+        # A chunk's vectors at a time: all 100k at once were 150 MB more at the peak.
+        self.kept.put(rows, self.index.vectors(np.array(ids, dtype=np.int64)))
         keys, docs = corpus_keys([posting_words(p.title, p.description) for p in postings])
         terms, owners, counts = term_counts(keys, docs)
         lengths = np.bincount(docs, minlength=len(postings))
