@@ -178,11 +178,12 @@ def scan(text: str) -> list[tuple[int, int, tuple[Division, ...]]]:
             continue
         out.append((start, end + 1, divs))
     labelled = _labelled_shorts(text, out)
+    short_spans = {(start, end) for start, end, _ in labelled}
     out = sorted(out + labelled, key=lambda m: m[0])
     named = {d.adcode for _, _, divs in out for d in divs if d.level < COUNTY}
     kept = []
     for start, end, divs in out:
-        if (start, end, divs) in labelled:
+        if (start, end) in short_spans:
             # 南山 (深圳 or 鹤岗): the city named in the text decides; unnamed, only a unique one
             divs = tuple(d for d in divs if _parents(d) & named) or divs
             if len(divs) > 1:

@@ -128,8 +128,9 @@ def export_onnx(st: SentenceTransformer, folder: Path) -> None:
 
 
 def _write_companions(st: SentenceTransformer, folder: Path) -> None:
-    if ModelSpec.load(folder / SPEC_FILE) != spec_of(st):
-        spec_of(st).save(folder / SPEC_FILE)
+    spec = spec_of(st)
+    if ModelSpec.load(folder / SPEC_FILE) != spec:
+        spec.save(folder / SPEC_FILE)
     target = folder / TOKENIZER_FILE
     if not target.is_file():
         temp = folder / f".{TOKENIZER_FILE}.{id(st)}"

@@ -533,7 +533,7 @@ class Matcher:
         return out
 
     def _with_category(self, posting: Posting, vector: F32) -> Posting:
-        """Call after `_category_centroids` (so that nothing here blocks on the model)."""
+        """Call after `_trades_ready` (so that nothing here blocks on the model)."""
         if posting.categories:
             return posting
         # No keyword codes: the trade reader's reading without keywords (its meaning alone).

@@ -26,6 +26,7 @@ import hashlib
 import json
 import sys
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -116,7 +117,7 @@ def main() -> None:
     tune = np.array([i.split == "tune" for i in judged])
     tune_items = [i for i in judged if i.split == "tune"]
     bar = calibrated_bar(clf, tune_items, vectors[tune], args.precision)
-    clf = TradeClassifier(clf.coef, clf.intercept, clf.classes, clf.model_id, bar)
+    clf = replace(clf, bar=bar)
     clf.save(args.out)
     result: dict[str, Any] = {
         "model": encoder.model_id,
