@@ -288,8 +288,12 @@ class Matcher:
         base = profile or SeekerProfile(user_id=0)
         return await self.search(base.with_(wish=wish), k, now)
 
-    async def reach(self, posting: Posting, now: datetime, threshold: float) -> list[SeekerMatch]:
-        """The seekers a posting should be pushed to: score at or above threshold, best first."""
+    async def reach(
+        self, posting: Posting, now: datetime, threshold: float, limit: int | None = None
+    ) -> list[SeekerMatch]:
+        """The seekers a posting should be pushed to: score at or above threshold, best first
+        (a tie: the lower user id first); with `limit`, the best that many, which a longer
+        limit extends."""
         await self._synced()
         vector = (
             await self._known_or_encoded(
@@ -298,7 +302,7 @@ class Matcher:
         )[0]
         await self._trades_ready()
         posting = self._with_category(posting, vector)
-        found = await _blocking(self._reach, posting, vector, now.timestamp(), threshold)
+        found = await _blocking(self._reach, posting, vector, now.timestamp(), threshold, limit)
         reasons = render_many([f.parts for f in found], self._phrases, self._lang)
         return [
             SeekerMatch(f.key, f.score, reason, f.near_miss, f.parts)
@@ -369,10 +373,12 @@ class Matcher:
             side = self._posting_side
             return side.search(side.query(profile, vector), k, now, exclude)
 
-    def _reach(self, posting: Posting, vector: F32, now: float, threshold: float) -> list[Found]:
+    def _reach(
+        self, posting: Posting, vector: F32, now: float, threshold: float, limit: int | None
+    ) -> list[Found]:
         with self._core:
             words = self._posting_side.words
-            return self._seeker_side.reach(posting, vector, words, now, threshold)
+            return self._seeker_side.reach(posting, vector, words, now, threshold, limit)
 
     def _load(self, name: str) -> AnyIndex:
         path = self._files[name]

@@ -238,3 +238,14 @@ def top(scored: Scored, k: int, threshold: float = -1.0) -> NDArray[np.int64]:
         eligible, values = eligible[part], values[part]
     order = np.lexsort((eligible, -values))  # ties: the earlier row (older id) first
     return eligible[order].astype(np.int64)
+
+
+def ranked(
+    scored: Scored, keys: NDArray[np.int64], threshold: float, limit: int | None = None
+) -> NDArray[np.int64]:
+    """Positions of the pairs that pass the gates and the threshold, best first, a tie to the
+    lower key (so the same posting reaches the same seekers every time); with `limit`, the
+    best that many."""
+    eligible = np.flatnonzero(~scored.excluded & (scored.score >= threshold))
+    order = eligible[np.lexsort((keys[eligible], -scored.score[eligible]))]
+    return order if limit is None else order[:limit]

@@ -36,7 +36,7 @@ from matching.lexical import (
     text_keys,
 )
 from matching.profile_text import seeker_keywords
-from matching.rank import Scored, prepare, score, top, with_semantic
+from matching.rank import Scored, prepare, ranked, score, top, with_semantic
 from matching.weights import DEFAULT_WEIGHTS, Weights
 from models.posting import Posting
 from models.seeker import SeekerProfile
@@ -291,8 +291,10 @@ class SeekerSide:
         posting_words_index: InvertedIndex,
         now: float,
         threshold: float,
+        limit: int | None = None,
     ) -> list[Found]:
-        """Every seeker a posting fits at or above `threshold`, best first, with reasons."""
+        """Every seeker a posting fits at or above `threshold` (with `limit`, only the best
+        that many), best first (a tie: the lower user id first), with reasons."""
         table = self.table
         if len(table) == 0:
             return []
@@ -326,13 +328,15 @@ class SeekerSide:
         keep = np.flatnonzero((bound.score >= threshold) & ~bound.excluded)
         if len(keep) == 0:
             return []
+        if limit is not None and len(keep) > limit:
+            keep = self._leading(keep, bound.score, semantic, rows, vector, prepared, limit)
         rows, semantic = rows[keep], semantic[keep]
         fetch = np.isnan(semantic)
         semantic[fetch] = self.kept.cosines(rows[fetch], vector)
         scored = with_semantic(prepared, semantic, keep)
         facts = facts_of(posting)
         verified = bool(target.verified[0])
-        best = top(scored, len(rows), threshold)
+        best = ranked(scored, table.keys[rows], threshold, limit)
         # Thousands of seekers share a few dozen reasons: build each distinct one once, keyed
         # by what a reason says (category, whole km, and the four flags it reads).
         km = np.clip(np.round(np.nan_to_num(scored.km[best], nan=-1.0)), -1, 4000) + 1
@@ -356,6 +360,28 @@ class SeekerSide:
                 [parts[kind] for kind in kinds.tolist()],
             )
         )
+
+    def _leading(
+        self,
+        keep: Rows,
+        bound: F32,
+        semantic: F32,
+        rows: Rows,
+        vector: F32,
+        prepared: Scored,
+        limit: int,
+    ) -> Rows:
+        """The positions that can be among the best `limit` (and fills `semantic` for those
+        it measured): a score never exceeds its bound, so once the `limit` best bounds are
+        measured, the lowest of their scores is a floor that every other candidate's bound
+        must reach."""
+        order = keep[np.argsort(-bound[keep], kind="stable")]
+        first = order[:limit]
+        fetch = first[np.isnan(semantic[first])]
+        semantic[fetch] = self.kept.cosines(rows[fetch], vector)
+        floor = float(with_semantic(prepared, semantic[first], first).score.min())
+        rest = order[limit:]
+        return np.sort(np.concatenate([first, rest[bound[rest] >= floor]]))
 
 
 def _add_vectors(

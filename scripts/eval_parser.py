@@ -383,6 +383,9 @@ def main() -> None:
         ("gig_heldout", args.heldout, "all"),
         ("gig_dev_tune", DATA / "gig_posts_dev.jsonl", "tune"),
         ("gig_dev_heldout", DATA / "gig_posts_dev.jsonl", "heldout"),
+        # 150 posts by a writer who never read matching/, for development (gig_posts_dev3.md)
+        ("gig_dev3_tune", DATA / "gig_posts_dev3.jsonl", "tune"),
+        ("gig_dev3_heldout", DATA / "gig_posts_dev3.jsonl", "heldout"),
         ("push_dev_tune", SHARED / "eval" / "push" / "dev_posts.jsonl", "tune"),
         ("push_dev_heldout", SHARED / "eval" / "push" / "dev_posts.jsonl", "heldout"),
         ("gig_blind", DATA / "gig_posts_blind.jsonl", "all"),  # never read: scored only

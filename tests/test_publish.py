@@ -23,9 +23,9 @@ class Reacher:
     scores: dict
     changed: list = field(default_factory=list)
 
-    async def reach(self, posting, now, threshold):
+    async def reach(self, posting, now, threshold, limit=None):
         found = [SeekerMatch(u, s, f"理由{u}") for u, s in self.scores.items() if s >= threshold]
-        return sorted(found, key=lambda m: -m.score)
+        return sorted(found, key=lambda m: (-m.score, m.user_id))[:limit]  # the Matcher's order
 
     async def categorised(self, posting):
         return posting

@@ -142,3 +142,22 @@ def test_int8_kept_vectors_reach_whom_float32_vectors_reach(seekers, fp16_side):
                 assert abs(ours.get(key, truth.get(key, 0.0)) - 0.45) < 2e-3
     finally:
         side.kept = compact  # the module's side, as the other tests reach from it
+
+
+def test_a_limited_reach_is_the_head_of_the_whole_reach_ties_to_the_lower_user_id(
+    seekers, fp16_side
+):
+    """The push step asks for the best N (publishing.push_decisions): those N are exactly the
+    first N of the whole reach, with the same scores and reasons, whatever N."""
+    _, _, words, postings, posting_vectors = seekers
+    now = bench.NOW.timestamp()
+    heads = 0
+    for posting, vector in zip(postings, posting_vectors, strict=True):
+        whole = fp16_side.reach(posting, vector, words, now, 0.3)
+        pairs = [(-f.score, f.key) for f in whole]
+        assert pairs == sorted(pairs)
+        for limit in (1, 7, 64, len(whole) + 5):
+            head = fp16_side.reach(posting, vector, words, now, 0.3, limit)
+            assert head == whole[:limit]
+        heads += len(whole) > 64
+    assert heads > 0  # some reaches were longer than the limits tried

@@ -16,7 +16,6 @@ from datetime import datetime, timedelta
 from handlers.context import Policy, Services
 from matching.matches import SeekerMatch
 from matching.push_rules import PairFeatures, PushRules, Verdict, decide
-from matching.reach_cap import best_first
 from models.delivery import DeliveryState
 from models.posting import Posting, PostingStatus
 from models.values import PayUnit
@@ -165,23 +164,24 @@ async def push_decisions(
     """Every seeker the ranking puts at or above the reach threshold (the poster excepted),
     each with the push decision: ranking finds candidates, the bars decide.
 
-    Decided best first (`reach_cap.best_first`). With `pushes`, deciding stops once that many
-    cleared the bars: the seekers after them are never loaded nor decided."""
+    Decided in the matcher's order, best first. With `pushes`, the matcher is asked for
+    4 × that many at a time (the bars pass about one match in three, replay_push), and
+    deciding stops once that many cleared the bars: the seekers after them are never ranked
+    in full, loaded nor decided."""
     matcher = services.matcher
     if matcher is None:
         log.warning("no matcher: posting %s is published without pushes", posting.id)
         return []
-    found = await matcher.reach(posting, now, services.policy.reach_threshold)
-    found = [m for m in found if m.user_id != posting.poster_user_id]
-    found = [found[i] for i in best_first([m.user_id for m in found], [m.score for m in found])]
     read = await matcher.categorised(posting)
     rules = push_rules(services.policy)
-    # A chunk of 4 × the pushes wanted: the bars pass about one match in three (replay_push).
-    step = len(found) if pushes is None else max(4 * pushes, 64)
+    limit = None if pushes is None else max(4 * pushes, 64)
     decided: list[tuple[SeekerMatch, Verdict]] = []
+    seen = {posting.poster_user_id}
     cleared = 0
-    for first in range(0, len(found), step or 1):
-        chunk = found[first : first + step]
+    while True:
+        found = await matcher.reach(posting, now, services.policy.reach_threshold, limit)
+        chunk = [m for m in found if m.user_id not in seen]
+        seen.update(m.user_id for m in chunk)
         profiles = await services.seekers.many([m.user_id for m in chunk])
         chunk = [m for m in chunk if m.user_id in profiles]
         cosines = await matcher.cosines([profiles[m.user_id] for m in chunk], [read] * len(chunk))
@@ -191,7 +191,9 @@ async def push_decisions(
             cleared += verdict.push
             if pushes is not None and cleared >= pushes:
                 return decided
-    return decided
+        if limit is None or len(found) < limit:
+            return decided
+        limit *= 4
 
 
 async def _reach(services: Services, posting: Posting, now: datetime) -> list[Pushed]:
