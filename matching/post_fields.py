@@ -91,6 +91,8 @@ _HC_MANY = re.compile(r"若干|数名|多名|不限人数|大量|人数不限")
 _HC_NOT_BEFORE = re.compile(
     r"(?:员工|规模|团队|公司|现有|拥有|共有|超过|达到?|每|满|宿舍|住|房间)\s*$"
 )
+# "一人300", "一人150元": what each worker is paid, not how many are wanted.
+_PER_HEAD = re.compile(r"一[个]?人\s?\d")
 _HC_PLAUSIBLE = range(1, 10_000)  # mass hiring drives say 1500人
 
 
@@ -107,6 +109,8 @@ def find_headcounts(text: str) -> list[Found]:
             ):
                 continue
             if m.start() and (text[m.start() - 1].isdigit() or text[m.start() - 1] in ".-~"):
+                continue
+            if _PER_HEAD.match(text, m.start()):
                 continue
             value = parse_number(m.group("b") or m.group("a"))
             if value is None or int(value) != value or int(value) not in _HC_PLAUSIBLE:

@@ -20,8 +20,11 @@ _LABEL = re.compile(
 _AFTER_HIRE = re.compile(
     r"(?:招聘|急招|诚聘|急聘|高薪招聘|招募|聘请|急需|招|聘)\s*[:：]?\s*(?P<t>[\u4e00-\u9fffA-Za-z/]{2,16})"
 )
-_SEPARATOR = re.compile(r"(?:另招|还招|同时招|另需|另外招|再招|兼招|另聘|另外还需)\s*[:：]?\s*")
-_RUN_BEFORE = re.compile(r"[\u4e00-\u9fffA-Za-z/]+\s?$")
+_SEPARATOR = re.compile(
+    r"(?:另招|还招|同时招|另需|另外招|再招|兼招|另聘|另外还需|也招|也要|还要|另要)\s*[:：]?\s*"
+)
+# The words before a headcount, with a qualifier in brackets ("普工(包装) 20名").
+_RUN_BEFORE = re.compile(r"[\u4e00-\u9fffA-Za-z/]+(?:\([\u4e00-\u9fffA-Za-z/]{1,8}\))?\s?$")
 _RUN_AFTER = re.compile(r"[\u4e00-\u9fffA-Za-z/]+")
 # A list line whose job wants "若干" instead of a number ("小工 若干 一天230"): a job of its own
 # when other lines of the message are jobs with headcounts.
@@ -52,6 +55,8 @@ _LEADING = re.compile(
     r"早上|上午|下午|晚上|夜班(?=保安)|高薪|长期|临时)+"
 )
 _TRAILING = re.compile(r"(?:若干|数|多|共|等|各)$")
+# Time words a run before "一人150" can be made of ("明天一天 一人300"): no job's name.
+_TIME_ONLY = re.compile(r"^(?:一天|一晚|一早|当天|每天|全天|半天|白天|晚上|夜里)$")
 _NOT_TITLES = frozenset({
     "男工", "女工", "缺人", "人手", "长期", "短期", "临时", "人员", "员工", "工人",
     "名额", "若干", "多名", "数名",
@@ -104,6 +109,8 @@ def clean_title(raw: str) -> str | None:
             break
     if not 2 <= len(text) <= 12 or text in _NOT_TITLES or _PLACE_END.search(text):
         return None
+    if _TIME_ONLY.match(text) or "名额" in text:
+        return None
     if _NOT_IN_TITLE.search(text):
         return None
     if find_districts(text) and len(text) <= 4:
@@ -153,13 +160,22 @@ def job_anchors(norm: str) -> list[JobAnchor]:
             continue
         start = run.start() + raw.find(title)
         anchors.append(JobAnchor(title, start, hc.span[1], hc))
-    for sep in _SEPARATOR.finditer(norm):
+    separators = list(_SEPARATOR.finditer(norm))
+    for sep in separators:
         run = _RUN_AFTER.match(norm, sep.end())
         if run is None or any(a.start <= sep.end() < a.end for a in anchors):
             continue
         title = clean_title(run.group())
         if title is not None:
             anchors.append(JobAnchor(title, sep.end(), run.end(), None))
+    first = separators[0].start() if separators else 0
+    if anchors and all(a.start >= first for a in anchors):
+        # "招货车司机…另招跟车的1名": a job named after 另招 follows one named after 招.
+        for m in _AFTER_HIRE.finditer(norm, 0, first):
+            title = clean_title(m.group("t"))
+            if title is not None:
+                anchors.append(JobAnchor(title, m.start("t"), m.end("t"), None))
+                break
     if anchors:
         for line in _MANY_LINE.finditer(norm):
             title = clean_title(line.group("t"))

@@ -20,6 +20,7 @@ from matching.taxonomy_words import (
     BRANDS,
     CATEGORY_WORDS,
     OFF_FORM,
+    PERSON_TITLES,
     PORTABLE,
     SITE_TRADES,
     WORK_FORM_TITLES,
@@ -109,10 +110,14 @@ def _hits(text: str) -> dict[str, float]:
             hits.append((key, weights, is_title))
     # 小时工 beside another job title ("普工小时工") says how the job is paid, not what it is.
     named = any(is_title and key not in WORK_FORM_TITLES for key, _w, is_title in hits)
+    # A person word ("阿姨") counts unless the text's other words name trades, none its own.
+    own = {code for key, weights, _t in hits if key in PERSON_TITLES for code, _ in weights}
+    other = {code for key, weights, _t in hits if key not in PERSON_TITLES for code, _ in weights}
+    traded = bool(other) and not own & other
     for key, weights, is_title in hits:
         if off_form and not is_title:
             continue
-        if named and key in WORK_FORM_TITLES:
+        if (named and key in WORK_FORM_TITLES) or (traded and key in PERSON_TITLES):
             continue
         for code, weight in weights:
             scores[code] += weight
@@ -180,7 +185,10 @@ def classify(text: str, title: str = "") -> list[tuple[str, float]]:
     工厂电工 J); any other real trade (厨师, 保洁, 司机) keeps its own wherever it works.
     """
     scores = _hits(text)
-    for code, score in _hits(title).items():
+    titled = _hits(title)
+    if unicodedata.normalize("NFKC", title).strip() in PERSON_TITLES and scores:
+        titled = defaultdict(float, {c: v for c, v in titled.items() if c in scores})
+    for code, score in titled.items():
         scores[code] += TITLE_WEIGHT * score
     codes = _site_codes(title or text)
     place = deciding_place(f"{title}\n{text}") if codes else None

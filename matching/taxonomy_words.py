@@ -303,6 +303,16 @@ BRANDS.update({
     "看停车场": ("H",), "停车场收费": ("H",), "搓澡": ("K",), "美甲": ("K",), "做手工": ("J",),
     "串珠子": ("J",), "快递分拣": ("C", "B"), "快递分拣员": ("C", "B"),  # sorting: warehouse work
 })  # fmt: skip
+# Gig posts' words for the work itself, where no title names it (issue 14: "帮忙看摊 夜市卖烤肠",
+# "卸冻品", "剪树 浇花 除草"). Not 早点 alone: "早点来" is "come early".
+BRANDS.update({
+    "卸货": ("B",), "网约车": ("B",), "同城件": ("C",), "送件": ("C",), "馄饨": ("I",),
+    "包子": ("I",), "油条": ("I",), "煎饼": ("I",), "早点摊": ("I",), "早点师傅": ("I",),
+    "婚宴": ("I",), "宴会厅": ("I",), "端盘子": ("I",), "上菜": ("I",), "看店": ("M",),
+    "看摊": ("M",), "上货": ("M",), "水果店": ("M",), "剪树": ("P",), "浇花": ("P",),
+    "除草": ("P",), "防损": ("H",), "剪线头": ("J",), "打磨": ("J",),
+    "冷库": ("B",),
+})  # fmt: skip
 
 # Workplaces (issue 14): where a post says the work is done decides the trade of a portable job
 # noun ("汽修厂学徒" is G, "饭店服务员" I, "超市理货员" M). A longer word wins the longest match,
@@ -310,7 +320,8 @@ BRANDS.update({
 WORKPLACES: dict[str, str] = {
     **dict.fromkeys(("汽修厂", "修理厂", "汽修店", "4s店", "洗车店", "汽车美容店", "轮胎店"), "G"),
     **dict.fromkeys(("饭店", "餐馆", "餐厅", "酒楼", "食堂", "面馆", "烧烤店", "火锅店",
-                     "快餐店", "小吃店", "奶茶店", "咖啡店", "后厨"), "I"),
+                     "快餐店", "小吃店", "奶茶店", "咖啡店", "后厨", "蛋糕店", "面包店", "烘焙店",
+                     "早点铺", "早餐店"), "I"),
     **dict.fromkeys(("酒店", "宾馆", "度假村", "民宿", "农家院", "景区", "旅行社"), "L"),
     **dict.fromkeys(("超市", "商场", "便利店", "专卖店", "卖场"), "M"),
     **dict.fromkeys(("工地", "建筑工地", "施工现场", "项目部", "施工队", "建筑公司", "自建房",
@@ -363,3 +374,8 @@ SITE_TRADES: dict[str, tuple[str, ...]] = {
 # (小时工 is 家政's hourly help) only when no other job title in the text names the trade, so
 # "普工小时工" is 普工.
 WORK_FORM_TITLES = frozenset(("小时工",))
+
+# Words for a kind of person that 家政 posts use as a title ("找个阿姨"), but any post uses for
+# its workers ("50-65岁阿姨都可以" picking strawberries, "早点铺 阿姨来" making 馄饨): they count
+# only when no other word of the text points at a trade.
+PERSON_TITLES = frozenset(("阿姨",))

@@ -83,3 +83,32 @@ def test_a_list_of_pays_after_a_list_of_jobs_goes_to_each_in_order():
         ("服务员", 4000, "month"),
         ("厨师", 6000, "month"),
     ]
+
+
+def test_a_title_with_a_bracketed_qualifier_starts_a_job_of_its_own():
+    text = "武清 工业园\n普工（包装） 20名 时薪22\n搬运工 5名 男 时薪24\n长期 185 0000 7077"
+    assert rows(text) == [("普工(包装)", 20, 22, "hour"), ("搬运工", 5, 24, "hour")]
+
+
+def test_a_job_named_after_zhao_comes_before_the_one_after_ling_zhao_or_ye_yao():
+    driver = "招货车司机 4.2米 市内配送\nC本 一个月8000\n另招跟车的 1名 男 4500\n东丽 13100007035"
+    assert [(t, p) for t, _, p, _ in rows(driver)] == [("货车司机", 8000), ("跟车的", 4500)]
+    sewing = "北辰 服装厂\n招缝纫工 平车 熟手 月均6000-8000\n包住\n也要剪线头的 3000\n13300007067"
+    assert [t for t, *_ in rows(sewing)] == ["缝纫工", "剪线头的"]
+
+
+def test_a_rate_per_person_is_no_headcount_and_a_time_word_no_title():
+    (job,) = parse_post("开荒保洁 新房 3人 明天一天 一人300 当天结 静海 15500007064", NOW)
+    assert (job.headcount, job.pay.min, job.pay.unit.value if job.pay.unit else None) == (
+        3,
+        300,
+        "day",
+    )
+    (banquet,) = parse_post("周六 婚宴 帮忙 端盘子 上菜 一天 一人150 红桥 18700007107", NOW)
+    assert banquet.title != "一天"
+    assert banquet.headcount is None
+
+
+def test_how_many_places_are_left_is_no_job():
+    text = "出国务工\n🔸 酒店服务员 20名\n🔸 厨师 10名\n本期名额只剩8名 报名从速\n13000007034"
+    assert [t for t, *_ in rows(text)] == ["酒店服务员", "厨师"]

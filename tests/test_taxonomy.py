@@ -133,3 +133,19 @@ def test_classify_and_codes_in_never_raise(text, title):
         assert code in CATEGORIES
         assert 0.0 < conf < 1.0
     assert set(codes_in(text)) <= set(CATEGORIES)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("武清 果园 采摘草莓 一天150 50-65岁阿姨都可以", "P"),  # 阿姨 names the workers
+        ("包馄饨 包包子 早上4点半到11点 早点铺 阿姨来", "I"),
+        ("找个阿姨 做饭 打扫卫生 一个月4000", "A"),  # household help: 打扫 is 阿姨's own trade
+        ("找个阿姨 一周来两次", "A"),
+        ("帮忙看摊 夜市卖烤肠 晚6点-11点 一晚120", "M"),
+        ("给小区 剪树 浇花 除草 男工 一天180", "P"),
+        ("东丽 冷库 卸冻品 一吨10块 男 力气大", "B"),
+    ],
+)
+def test_the_work_itself_names_the_trade_and_a_person_word_only_when_nothing_else_does(text, code):
+    assert classify(text, "阿姨" if "阿姨" in text else "")[0][0] == code
