@@ -8,6 +8,7 @@ seeker's floor.
 from __future__ import annotations
 
 from matching.pay_figures import PayMatch, candidates
+from matching.phones import find_phone_spans
 from models.values import Pay, PayUnit
 
 # Length-preserving fold (full-width ASCII → ASCII, wave dashes → "~"), so spans index the input.
@@ -25,7 +26,7 @@ _FOLD = str.maketrans(
 
 def find_pay(text: str) -> PayMatch | None:
     """The most credible pay statement in `text` (figures beat 面议/计件); None if none."""
-    matches = candidates(text.translate(_FOLD))
+    matches = candidates(_readable(text))
     if not matches:
         return None
     return max(matches, key=lambda m: (m.confidence, -m.span[0]))
@@ -33,7 +34,17 @@ def find_pay(text: str) -> PayMatch | None:
 
 def find_all_pay(text: str) -> list[PayMatch]:
     """All pay statements in order of appearance, for messages that list several jobs."""
-    return sorted(candidates(text.translate(_FOLD)), key=lambda m: m.span)
+    return sorted(candidates(_readable(text)), key=lambda m: m.span)
+
+
+def _readable(text: str) -> str:
+    """The text folded, with its phone numbers blanked (same length, so spans still index the
+    input): "一个小时50 … 158 0033 7094" has no pay of 158 an hour."""
+    folded = text.translate(_FOLD)
+    for phone in find_phone_spans(folded):
+        start, end = phone.span
+        folded = folded[:start] + " " * (end - start) + folded[end:]
+    return folded
 
 
 def pay_floor_ratio(offer: Pay, floor: Pay) -> float | None:

@@ -31,6 +31,10 @@ _SPACED_MAGNITUDE = re.compile(r"(?<=\d)([^\S\n]{1,2})([kKwW万])(?![a-zA-Z])")
 # Scores: 0.3 for a number, + 0.4 unit after (元/天) | 0.35 unit word before (月薪, 日结) | 0.3 K,
 # + 0.15 money sign, + 0.15 pay word, + 0.05 range or 以上, + 0.3 when the text is only the figure.
 MIN_CONFIDENCE = 0.45  # a bare "3000-4500" inside a long post (0.35) is not taken as pay
+# ... but in a post this short, a bare round figure of a month's size is the pay ("收银 2人 8点-8点
+# 3800", "护理员 4500-5500 包吃住"), unless a figure in another unit is: WeChat gig posts write
+# their monthly pay without 月薪 more often than with it.
+SHORT_POST = 400
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +57,7 @@ def candidates(text: str) -> list[PayMatch]:
     text = units.SPOKEN_PER.sub("/", text)  # length-preserving: spans still index the input
     text = _SPACED_MAGNITUDE.sub(r"\2\1", text)
     found: list[PayMatch] = []
+    bare: list[PayMatch] = []
     for m in _VALUE.finditer(text):
         match = _figure(text, m)
         if match is None:
@@ -61,8 +66,23 @@ def candidates(text: str) -> list[PayMatch]:
             match = _in_run(text, found[-1], match)
         if match.confidence >= MIN_CONFIDENCE:
             found.append(match)
+        elif _round_monthly(match.pay):
+            bare.append(match)
+    if bare and len(text) <= SHORT_POST and all(f.pay.unit == PayUnit.MONTH for f in found):
+        found = sorted([*found, *(replace(b, confidence=MIN_CONFIDENCE) for b in bare)],
+                       key=lambda f: f.span)  # fmt: skip
     found.extend(_markers(text, found))
     return found
+
+
+def _round_monthly(pay: Pay) -> bool:
+    """A bare figure that reads as a month's pay: round hundreds from 1,500 to 30,000."""
+    figures = [v for v in (pay.min, pay.max) if v is not None]
+    return (
+        pay.unit == PayUnit.MONTH
+        and bool(figures)
+        and all(1_500 <= v <= 30_000 and v % 100 == 0 for v in figures)
+    )
 
 
 def _in_run(text: str, prev: PayMatch, match: PayMatch) -> PayMatch:

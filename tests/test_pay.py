@@ -221,3 +221,28 @@ def test_evening_start_time_is_no_pay() -> None:
     pay = find_pay("晚8点上班，月薪4000")
     assert pay is not None
     assert (pay.pay.min, pay.pay.unit) == (4000.0, PayUnit.MONTH)
+
+
+def test_a_phone_number_written_in_groups_is_never_pay():
+    text = "帮忙带货 卖衣服 一个小时50 晚上播3小时 河北 158 0000 7094"
+    assert [(m.pay.min, m.pay.unit) for m in find_all_pay(text)] == [(50.0, PayUnit.HOUR)]
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [
+        ("收银 2人 烟酒超市 8点-8点 做一休一 3800 河东 万达", 3800, 3800),
+        ("养老院 招护理员\n照顾老人起居 喂饭 翻身\n4500-5500 包吃住\n50岁以下 女", 4500, 5500),
+    ],
+)
+def test_a_bare_round_monthly_figure_is_the_pay_of_a_short_post(text, low, high):
+    found = find_pay(text)
+    assert found is not None
+    assert (found.pay.min, found.pay.max, found.pay.unit) == (low, high, PayUnit.MONTH)
+
+
+def test_a_bare_figure_is_no_pay_in_a_long_post_or_beside_a_day_rate():
+    long_post = "公司介绍：" + "我们是一家专业的物流企业，服务全市客户。" * 25 + "仓库面积3800"
+    assert find_pay(long_post) is None
+    day_rate = find_all_pay("一天200 日结 班车接送 3000")
+    assert all(m.pay.unit != PayUnit.MONTH for m in day_rate)
