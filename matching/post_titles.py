@@ -55,8 +55,6 @@ _LEADING = re.compile(
     r"早上|上午|下午|晚上|夜班(?=保安)|高薪|长期|临时)+"
 )
 _TRAILING = re.compile(r"(?:若干|数|多|共|等|各)$")
-# Time words a run before "一人150" can be made of ("明天一天 一人300"): no job's name.
-_TIME_ONLY = re.compile(r"^(?:一天|一晚|一早|当天|每天|全天|半天|白天|晚上|夜里)$")
 _NOT_TITLES = frozenset({
     "男工", "女工", "缺人", "人手", "长期", "短期", "临时", "人员", "员工", "工人",
     "名额", "若干", "多名", "数名",
@@ -65,9 +63,11 @@ _NOT_TITLES = frozenset({
     "周结", "面议", "兼职", "全职", "急招", "招聘", "夫妻", "夫妻工", "每人", "共计",
     "合计", "需要", "要求", "地址", "电话", "联系", "工资", "薪资", "待遇", "福利",
     "岗位", "职位",
+    # time words a run before "一人150" can be made of ("明天一天 一人300")
+    "一天", "一晚", "一早", "当天", "每天", "全天", "半天", "白天", "晚上", "夜里",
 })  # fmt: skip
 _NOT_IN_TITLE = re.compile(
-    r"日结|周结|月结|现结|高薪|轻松|包吃|包住|工资|薪|电话|联系|微信|面议|不限|以上"
+    r"日结|周结|月结|现结|高薪|轻松|包吃|包住|工资|薪|电话|联系|微信|面议|不限|以上|名额"
 )
 _PLACE_END = re.compile(r"(?:区|县|市|镇|街|路|村|附近|一带|周边|园区|工业园)$")
 _KNOWN_TITLES = sorted(
@@ -108,8 +108,6 @@ def clean_title(raw: str) -> str | None:
         if text == before:
             break
     if not 2 <= len(text) <= 12 or text in _NOT_TITLES or _PLACE_END.search(text):
-        return None
-    if _TIME_ONLY.match(text) or "名额" in text:
         return None
     if _NOT_IN_TITLE.search(text):
         return None
@@ -169,7 +167,7 @@ def job_anchors(norm: str) -> list[JobAnchor]:
         if title is not None:
             anchors.append(JobAnchor(title, sep.end(), run.end(), None))
     first = separators[0].start() if separators else 0
-    if anchors and all(a.start >= first for a in anchors):
+    if separators and anchors and all(a.start >= first for a in anchors):
         # "招货车司机…另招跟车的1名": a job named after 另招 follows one named after 招.
         for m in _AFTER_HIRE.finditer(norm, 0, first):
             title = clean_title(m.group("t"))
