@@ -25,6 +25,7 @@ _SPECIAL = {
     "宁夏回族自治区": "宁夏",
 }
 PROVINCE, CITY, COUNTY = 0, 1, 2
+MUNICIPALITIES = ("11", "12", "31", "50")  # adcode prefixes of 北京, 天津, 上海, 重庆
 DATA_DIR = Path(__file__).parent / "data"
 # cpca's table first: a code in both files keeps cpca's row.
 DATA_FILES = (DATA_DIR / "adcodes.csv", DATA_DIR / "adcodes_added.csv")
@@ -152,7 +153,7 @@ _LEVEL_SUFFIXES = ("省", "市", "区", "县", "旗")
 _WORD_BEFORE = {"营口": "民经国运私联合自", "高平": "提"}
 
 
-def scan(text: str) -> list[tuple[int, int, tuple[Division, ...]]]:
+def scan(text: str, home: Division | None = None) -> list[tuple[int, int, tuple[Division, ...]]]:
     """Longest non-overlapping division names in `text`: (start, end, candidates) in order.
 
     Skipped: a bare ordinary word (ORDINARY_WORDS), a name whose suffix starts a longer word or
@@ -160,6 +161,10 @@ def scan(text: str) -> list[tuple[int, int, tuple[Division, ...]]]:
     named too loosely to stand alone (`_needs_its_parent`) whose city or province the text does
     not name, unless a work-location label comes right before it: 常熟 in 非常熟练, 高安 in
     高安全, 和县 in 和县城 (but "工作地点：常熟" counts).
+
+    `home` is the city the post was sent in: its counties count by their short forms anywhere
+    (`_home_shorts`), as a local reader takes "番禺CBD" in a Guangzhou post, and its name is
+    the parent a loose county name needs.
     """
     if not text:
         return []
@@ -177,10 +182,14 @@ def scan(text: str) -> list[tuple[int, int, tuple[Division, ...]]]:
         if start > 0 and text[start - 1] in _WORD_BEFORE.get(key, ""):
             continue
         out.append((start, end + 1, divs))
+    if home is not None:
+        out = _home_readings(text, home, out)
     labelled = _labelled_shorts(text, out)
+    labelled += _home_shorts(text, home, out + labelled) if home is not None else []
     short_spans = {(start, end) for start, end, _ in labelled}
     out = sorted(out + labelled, key=lambda m: m[0])
     named = {d.adcode for _, _, divs in out for d in divs if d.level < COUNTY}
+    named |= {home.adcode} if home is not None else set()
     kept = []
     for start, end, divs in out:
         if (start, end) in short_spans:
@@ -229,6 +238,75 @@ def _labelled_shorts(
                 out.append((at, at + size, divs))
                 break
     return out
+
+
+def _home_readings(
+    text: str, home: Division, found: list[tuple[int, int, tuple[Division, ...]]]
+) -> list[tuple[int, int, tuple[Division, ...]]]:
+    """The home city's own reading of a name first: 朝阳 in a Beijing post is 朝阳区, not the
+    city in Liaoning; but "辽宁朝阳" (a division named right before) keeps the other reading,
+    and 朝阳 in a post of 朝阳市 stays the city, not 朝阳县."""
+    homes = _home_short_forms(home.adcode)
+    ends = {end for _, end, _ in found}
+    out: list[tuple[int, int, tuple[Division, ...]]] = []
+    for start, end, divs in found:
+        key = text[start:end]
+        if key in homes and start not in ends and home not in divs:
+            divs = (homes[key],)
+        out.append((start, end, divs))
+    return out
+
+
+# A short form that begins an ordinary word with the characters after it: 朝阳产业 / 朝阳市场
+# (a rising trade), 换成华为 (a brand); on real postings these were the home reads that were wrong.
+_HOME_WORD_AFTER = {"朝阳": "产行市", "成华": "为"}
+
+
+def _home_shorts(
+    text: str, home: Division, found: list[tuple[int, int, tuple[Division, ...]]]
+) -> list[tuple[int, int, tuple[Division, ...]]]:
+    """The home city's counties written by their short form where no name was found: not an
+    ordinary word, not a street (番禺路), not the start of a longer name (天河 in 天河城 is
+    still 天河; 白云 in 白云山 too)."""
+    spans = [(start, end) for start, end, _ in found]
+    out: list[tuple[int, int, tuple[Division, ...]]] = []
+    for short, county in _home_short_forms(home.adcode).items():
+        for m in re.finditer(re.escape(short), text):
+            start, end = m.span()
+            if any(s < end and start < e for s, e in spans) or _STREET.match(text, end):
+                continue
+            if text[end : end + 1] and text[end] in _HOME_WORD_AFTER.get(short, ""):
+                continue
+            out.append((start, end, (county,)))
+            spans.append((start, end))
+    return out
+
+
+@cache
+def _home_short_forms(adcode: str) -> dict[str, Division]:
+    """Short form → county for the counties of one city, longest first; ordinary words left
+    out."""
+    table = load_table()
+    home = table.by_code[adcode]
+    shorts = {
+        county_short(d.name): d
+        for d in table.by_code.values()
+        if d.level == COUNTY and d.within(home) and county_short(d.name) != d.name
+    }
+    return {
+        k: shorts[k]
+        for k in sorted(shorts, key=len, reverse=True)
+        if len(k) >= 2 and k not in ORDINARY_WORDS
+    }
+
+
+def home_city(name: str) -> Division | None:
+    """The city (or municipality) a name such as "广州", "广州市" or "北京" stands for."""
+    found = load_table().automaton.get(_STRIP.sub("", name.strip()) or name, None)
+    if found is None:
+        return None
+    cities = [d for d in found[1] if d.level == CITY or d.adcode[:2] in MUNICIPALITIES]
+    return cities[0] if cities else None
 
 
 def _needs_its_parent(key: str, divs: tuple[Division, ...]) -> bool:

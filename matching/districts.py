@@ -14,6 +14,7 @@ from pathlib import Path
 
 from matching.admin_divisions import (
     COUNTY,
+    MUNICIPALITIES,
     PROVINCE,
     Division,
     after_label,
@@ -168,7 +169,6 @@ _SHORT_FORMS = frozenset(n[:-1] for n in TIANJIN_DISTRICTS) | {"滨海", "蓟县
 _TIANJIN = re.compile(r"天津市?")
 _DEV_ZONE = ("开发区", "经济技术开发区")
 _GENERIC_FULL = ("和平区", "河东区", "河西区", "河北区")
-_MUNICIPALITIES = ("11", "12", "31", "50")  # adcode prefixes of 北京, 天津, 上海, 重庆
 EARTH_RADIUS_KM = 6371.0088
 
 
@@ -239,25 +239,30 @@ def find_districts(text: str) -> list[str]:
     return found
 
 
-def parse_area(text: str) -> Area | None:
+def parse_area(text: str, home: Division | None = None) -> Area | None:
     """Province, city, district and the rest of an address in any Chinese city; None if none found.
 
     Tianjin districts are recognised by `find_districts` first (towns included); elsewhere the
     national division table decides, preferring a county that lies inside the named city.
+    `home` is the city the text was written in when it is not Tianjin (a post sent to another
+    city's service, an import row of that city): its counties count by their short forms, and a
+    Tianjin name counts only where the text names Tianjin.
     """
     if not text or not text.strip():
         return None
-    local = [m.span() for m in _FIND.finditer(text)]
+    away = home is not None and not home.adcode.startswith("12")
+    # Tianjin's streets and landmarks (中山路, 临港) are read only where Tianjin may be meant.
+    local = [] if away and not _TIANJIN.search(text) else [m.span() for m in _FIND.finditer(text)]
     # A division's name inside a Tianjin place's (中山门, 天津理工大学) is not that division.
     matches = [
         (start, end, divs)
-        for start, end, divs in scan(text)
+        for start, end, divs in scan(text, home if away else None)
         if not any(s < end and start < e for s, e in local)
     ]
     named_other = [divs[0] for _, _, divs in matches if not divs[0].adcode.startswith("12")]
     # 天津 inside a place's own name (天津理工大学 in a Shanghai post) is not the city named.
     mentions = any(not any(s <= t.start() < e for s, e in local) for t in _TIANJIN.finditer(text))
-    tianjin = _tianjin_area(text, mentions_tianjin=mentions, other=bool(named_other))
+    tianjin = _tianjin_area(text, mentions_tianjin=mentions, other=bool(named_other) or away)
     if tianjin is not None:
         return tianjin
     return _national_area(text, matches)
@@ -286,7 +291,7 @@ def _tianjin_area(text: str, *, mentions_tianjin: bool, other: bool) -> Area | N
 def _county_after(parent: Division, rest: str) -> tuple[Division, int] | None:
     """A county of `parent` named by its short form right after it ("广州天河", "北京延庆"): the
     city just named is the evidence a bare short form lacks ("天河" alone is not enough)."""
-    if parent.level == PROVINCE and parent.adcode[:2] not in _MUNICIPALITIES:
+    if parent.level == PROVINCE and parent.adcode[:2] not in MUNICIPALITIES:
         return None
     counties = _counties(parent.adcode)
     for county in counties:  # a full name first: 岳阳楼区 is not 岳阳县's short form
@@ -360,7 +365,7 @@ def _national_area(text: str, matches: list[tuple[int, int, tuple[Division, ...]
         confidence = 0.4 if ambiguous else 0.7
     if deepest.level == PROVINCE:
         confidence = 0.5
-        if code[:2] in _MUNICIPALITIES:
+        if code[:2] in MUNICIPALITIES:
             city, confidence = province, 0.8  # 北京, 上海, 重庆 are cities as well
     return Area(province, city, district, _rest(text, last_end), confidence)
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from matching import post_fields as pf
+from matching.admin_divisions import Division, home_city
 from matching.districts import parse_area
 from matching.normalize import normalize_text
 from matching.pay import find_all_pay
@@ -150,12 +151,16 @@ class _Shared:
     confidence: dict[str, float]
 
 
-def parse_post(text: str, now: datetime) -> list[ParsedPost]:
-    """Parse one message into its jobs (empty for an empty message); never raises on odd text."""
+def parse_post(text: str, now: datetime, *, city: str | None = None) -> list[ParsedPost]:
+    """Parse one message into its jobs (empty for an empty message); never raises on odd text.
+
+    `city` is where the message was sent when that is not Tianjin ("广州"): its districts'
+    short forms then count as Tianjin's do (`parse_area`).
+    """
     norm = normalize_text(text[:MAX_POST_CHARS])
     if not norm:
         return []
-    shared = _shared_fields(norm, now)
+    shared = _shared_fields(norm, now, home=home_city(city) if city else None)
     pays = find_all_pay(norm)
     anchors = job_anchors(norm)
     if len(anchors) < 2:
@@ -224,10 +229,12 @@ def to_posting(
     )
 
 
-def _shared_fields(norm: str, now: datetime, skip: Collection[str] = ()) -> _Shared:
+def _shared_fields(
+    norm: str, now: datetime, skip: Collection[str] = (), home: Division | None = None
+) -> _Shared:
     conf: dict[str, float] = {}
     district = address = city = None
-    area = None if "district" in skip else parse_area(norm)
+    area = None if "district" in skip else parse_area(norm, home)
     if area is not None:
         city = area.city
         if area.district is not None:
@@ -240,7 +247,7 @@ def _shared_fields(norm: str, now: datetime, skip: Collection[str] = ()) -> _Sha
     if labelled is not None:
         address = str(labelled.value)
         conf["address"] = labelled.confidence
-        if district is None and (inner := parse_area(address)) and inner.district:
+        if district is None and (inner := parse_area(address, home)) and inner.district:
             district, city = inner.district, inner.city
             conf["district"] = inner.confidence
     start = find_start(norm, now)

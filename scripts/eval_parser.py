@@ -15,7 +15,9 @@ Three test sets:
   district, in full or short (gold city; gold district from scripts/district_labels.py, which
   reads each platform's own format of 地区 and 地址). `district` scores the rows naming the
   platform's district; `district_all` adds the rows naming no county of the platform's city,
-  where any district read outside that city is a false positive; plus a
+  where any district read outside that city is a false positive (`district_in_city`,
+  `district_all_in_city`: the same rows read with the platform's city given, as an import from
+  that city is: `parse_post(..., city=)`); plus a
   hand-labelled headcount set (scripts/data/parser_headcount_labels.csv: ids and numbers only,
   no text).
 
@@ -287,9 +289,16 @@ def eval_dataset(path: Path, tallies: dict[str, Tally], limit: int) -> dict[str,
                 continue
             jobs = parse_post(text, DATASET_NOW)
             job = jobs[0] if jobs else None
+            # As an import from the platform's city reads it: the city known, its districts'
+            # short forms count (scored as district_in_city, district_all_in_city).
+            home = platform_city(row) if "district" in gold or "elsewhere" in gold else None
+            in_city = parse_post(text, DATASET_NOW, city=home) if home else []
             split = "heldout" if _held_out(rid) else "tune"
             for key in (f"{split}/all", f"{split}/{row.get('发布平台') or '?'}"):
-                _score_row(tallies.setdefault(key, Tally()), gold, job, jobs, rid)
+                tally = tallies.setdefault(key, Tally())
+                _score_row(tally, gold, job, jobs, rid)
+                if home:
+                    _score_district(tally, gold, in_city[0] if in_city else None, rid, "_in_city")
             pay_rows += "pay" in gold
             district_rows += gold.get("district") is not None
             elsewhere_rows += "elsewhere" in gold
@@ -337,14 +346,7 @@ def _score_row(
             and all(abs(x - y) < 2 for x, y in zip(pred[:2], gold_pay[:2], strict=True))
         )
         tally.scalar("pay", gold_pay if right else pred, gold_pay, rid)
-    district = job.district if job else None
-    if "district" in gold:
-        tally.scalar("district", district, gold["district"], rid)
-        tally.scalar("district_all", district, gold["district"], rid)
-    elif "elsewhere" in gold and not (district and city_of(district, gold["elsewhere"])):
-        # No county of the city named: a district outside it is wrong; one inside it (a street,
-        # a landmark) is not scored.
-        tally.scalar("district_all", district, None, rid)
+    _score_district(tally, gold, job, rid)
     if "city" in gold:
         pred_city = job.city.removesuffix("市") if job and job.city else None
         tally.scalar("city", pred_city, gold["city"], rid)
@@ -352,6 +354,19 @@ def _score_row(
         counts = [j.headcount for j in jobs if j.headcount is not None]
         gold_hc = gold["headcount"] or None
         tally.scalar("headcount", counts[0] if counts else None, gold_hc, rid)
+
+
+def _score_district(
+    tally: Tally, gold: dict[str, Any], job: ParsedPost | None, rid: str, suffix: str = ""
+) -> None:
+    district = job.district if job else None
+    if "district" in gold:
+        tally.scalar("district" + suffix, district, gold["district"], rid)
+        tally.scalar("district_all" + suffix, district, gold["district"], rid)
+    elif "elsewhere" in gold and not (district and city_of(district, gold["elsewhere"])):
+        # No county of the city named: a district outside it is wrong; one inside it (a street,
+        # a landmark) is not scored.
+        tally.scalar("district_all" + suffix, district, None, rid)
 
 
 def _headcount_labels() -> dict[str, int]:

@@ -292,6 +292,23 @@ def test_cli_parse_reads_a_file(tmp_path):
     assert json.loads(result.output)["pay_unit"] == "hour"
 
 
+def test_cli_parse_reads_short_district_names_of_the_city_given(tmp_path):
+    posts = [
+        {"id": "gz", "text": "招文员 1名 番禺CBD核心区域 月薪5000"},
+        {"id": "sz", "text": "招文员 1名 南山科技园 月薪5000", "city": "深圳"},
+        {"id": "tj", "text": "招保洁 2名 西青 日结150"},
+    ]
+    path = write_jsonl(tmp_path / "in.jsonl", posts)
+    plain = runner.invoke(app, ["parse", "--keywords-only", str(path)])
+    assert plain.exit_code == 0, plain.output
+    districts = [json.loads(line)["district"] for line in plain.output.splitlines()]
+    assert districts == [None, "南山区", "西青区"]  # the line's own city counts
+    result = runner.invoke(app, ["parse", "--keywords-only", "--city", "广州", str(path)])
+    assert result.exit_code == 0, result.output
+    out = [json.loads(line) for line in result.output.splitlines()]
+    assert [o["district"] for o in out] == ["番禺区", "南山区", None]  # 西青 is Tianjin's
+
+
 async def test_the_template_has_chinese_headers_notes_and_imports_as_is(services, tmp_path):
     path = tmp_path / "postings.xlsx"
     result = runner.invoke(app, ["template", str(path)])

@@ -106,6 +106,14 @@ def parse_command(
         bool,
         typer.Option("--keywords-only", help="Read trades from keywords alone (no model load)."),
     ] = False,
+    city: Annotated[
+        str | None,
+        typer.Option(
+            "--city",
+            help="City the posts were sent in when not Tianjin (广州): its districts' short "
+            'forms count. A line\'s own "city" key wins.',
+        ),
+    ] = None,
 ) -> None:
     """Extract structured fields from free-text job posts (one JSON line per input line).
 
@@ -134,7 +142,9 @@ def parse_command(
     )
 
     def flush(batch: list[tuple[int, str]]) -> None:
-        for out in parse_lines(batch, moment, settings.min_wage_monthly, settings.lang, reader):
+        for out in parse_lines(
+            batch, moment, settings.min_wage_monthly, settings.lang, reader, city=city
+        ):
             typer.echo(json.dumps(out, ensure_ascii=False))
         batch.clear()
 
@@ -157,9 +167,12 @@ def parse_lines(
     min_wage: float,
     lang: str,
     reader: TradeReader | None = None,
+    *,
+    city: str | None = None,
 ) -> list[dict[str, object]]:
     """One output per (number, line): the first job's fields at the top, every job under "jobs";
-    or an error. The trades of all lines' jobs are read in one batch (one model call)."""
+    or an error. The trades of all lines' jobs are read in one batch (one model call). A line's
+    "city" (else `city`) is where its post was sent (`parse_post`)."""
     outs: list[dict[str, object]] = []
     parsed: list[tuple[int, list[ParsedPost]]] = []  # (index in outs, jobs)
     for number, line in lines:
@@ -175,7 +188,8 @@ def parse_lines(
             continue
         outs.append({"id": _id_of(item), "line": number})
         try:
-            parsed.append((len(outs) - 1, parse_post(item["text"], now)))
+            home = item.get("city") if isinstance(item.get("city"), str) else city
+            parsed.append((len(outs) - 1, parse_post(item["text"], now, city=home or None)))
         except Exception as exc:  # a parser bug must not end a batch; the line says what failed
             outs[-1]["error"] = f"{type(exc).__name__}: {exc}"
     if reader is not None:
