@@ -1,10 +1,12 @@
 """Fraud and abuse signals in postings, each with a reason code; a 0..1 score feeds ranking.
 
 The patterns are those of the employment-service plans: fees or deposits asked of workers,
-刷单 and "打字兼职", bait pay ("高薪日结轻松"), pay under the minimum wage, no identifiable
-employer, one phone posting many unrelated jobs, and one post pasted everywhere. Flags combine as
-a noisy-or, so two weak signals weigh less than one strong one; at
-`Policy.risk_hold_threshold` (0.5) a posting waits for a caseworker. Reason codes are rendered
+high pay offered in the countries of the scam compounds, 刷单 and "打字兼职", renting out bank
+cards or accounts (两卡), recruiting recruiters (传销), training paid by a loan (培训贷), bait
+pay ("高薪日结轻松"), pay under the minimum wage, no identifiable employer, one phone posting
+many unrelated jobs, and one post pasted everywhere. Flags combine as a noisy-or, so two weak
+signals weigh less than one strong one; at `Policy.risk_hold_threshold` (0.5) a posting waits
+for a caseworker. Reason codes are rendered
 through the text catalogue (`risk.<code>`).
 """
 
@@ -22,6 +24,9 @@ from models.values import HOURS_PER_DAY, WORKDAYS_PER_MONTH, PayUnit
 # the softer signals need company: bait pay + no identity = 1 - 0.65 * 0.85 = 0.45, not held.
 W_FEE = 0.6
 W_BRUSHING = 0.8
+W_CARDS = 0.8
+W_PYRAMID = 0.7
+W_TRAINING_LOAN = 0.6
 W_HOME_TYPING = 0.35
 W_BAIT_PAY = 0.35
 W_BAIT_WORDS = 0.2
@@ -49,22 +54,47 @@ SPREAD_CATEGORIES_MANY = 5
 
 _FEE_WORDS = (
     "押金|培训费|服装费|工装费|体检费|报名费|中介费|介绍费|资料费|保证金|会员费|入职费|办卡费|"
-    "工本费|管理费|建档费|信息费|服务费|办理费|手续费|办证费|签证费|办理费用|押金费"
+    "工本费|管理费|建档费|信息费|服务费|办理费|手续费|办证费|签证费|办理费用|押金费|内推费|"
+    "工牌费|认证费|入会费|上岗费|岗前费|安置费|置装费|考证费|挂靠费"
 )
-# Any amount asked first, in whatever words: 先交200, 交200元中介费, 签约先付30%, 预付1万.
+# Any amount asked first, in whatever words: 先交200, 交200元中介费, 签约先付30%, 预付1万,
+# 先交400工牌费, 需先充值888 (a "认证" top-up).
 _FEE = re.compile(
     rf"(?P<w>{_FEE_WORDS})"
-    r"|(?:先交|需交|要交|交纳|缴纳|先付|预付|需付|要付)\s*(?P<n>\d+(?:\.\d+)?\s*(?:元|万|%|块))"
+    r"|(?:先交|需交|要交|交纳|缴纳|先付|预付|需付|要付|[先需要]\S?充值)\s*"
+    r"(?P<n>\d+(?:\.\d+)?\s*(?:元|万|%|块|(?=\s*[\u4e00-\u9fff]{0,4}费)|(?=\s*成为)))"
 )
 # 出国劳务 (labour abroad) that asks the worker for any fee is the classic deposit scam.
 _ABROAD = re.compile(r"出国劳务|出国务工|海外务工|劳务输出")
 _ABROAD_FEE = re.compile(r"费|先付|预付|定金|订金")
 W_ABROAD_FEE = 0.7
+# High pay in the countries where scam compounds hold trafficked workers (the Ministry of Public
+# Security's warnings name them): "缅甸 柬埔寨 高薪 客服 包机票" is the lure itself.
+_COMPOUND_PLACES = re.compile(r"缅甸|柬埔寨|老挝|妙瓦底|西港|金三角|[Kk]{2}园区|泰国边境|缅北")
+_ABROAD_LURE = re.compile(
+    r"月薪\s*\d+(?:\.\d+)?\s*[万wW]|包机票|报销机票|不用会外语|不需要外语|无需外语|免费出国|包签证"
+)
+_ABROAD_LURE_SOFT = re.compile(r"高薪|轻松")  # an exporter's sales job says 高薪 too
+W_ABROAD_LURE = 0.7
+W_ABROAD_LURE_SOFT = 0.35
+LURE_NEAR = 40  # characters either side of the place
 _FEE_DENIED_BEFORE = re.compile(
     r"(?:不|无|没|免|零|拒绝|不收|不需|无需|不用|不交|没有|(?<![\d.])0|承担|报销|提供)\S{0,3}$"
 )
 _FEE_DENIED_AFTER = re.compile(r"^\S{0,3}(?:公司承担|公司报销|报销|公司出|全免|由公司)")
 _BRUSHING = re.compile(r"刷单|刷信誉|刷好评|刷销量|垫付|返利|点赞员|抖音点赞|淘宝补单|补单")
+# Renting out one's bank card, phone card or WeChat account (两卡, the police's "帮信罪" warnings):
+# the worker becomes the money launderer's tool and the one prosecuted.
+_CARDS = re.compile(
+    r"(?:出租|出售|收购|出借|租用|回收)(?:银行卡|电话卡|手机卡|微信号|支付宝)|银行卡出租|收银行卡|"
+    r"跑分(?:平台|兼职|赚钱|项目)|做跑分|收U(?![A-Za-z])|USDT|帮忙取现|帮忙转账"
+)
+# Recruiting recruiters: pay from the people one brings in (传销).
+_PYRAMID = re.compile(r"拉人头|发展下线|下线提成|静态收益|动态收益|入股分红|交钱入股")
+# A training course paid with a loan in the worker's name (培训贷).
+_TRAINING_LOAN = re.compile(
+    r"(?:培训|学费)\S{0,8}(?:分期|贷款|网贷)|(?:分期|贷款)\S{0,6}(?:培训|学费)|培训贷|学费贷"
+)
 _HOME_TYPING = re.compile(r"打字员|打字兼职|手机打字|在家打字|手机兼职|足不出户|躺赚|动动手指")
 _BAIT = re.compile(r"高薪|轻松|日赚|日入|无需经验|不需要经验|时间自由|多劳多得|上不封顶|月入过万")
 
@@ -107,6 +137,7 @@ def assess(
     text = "\n".join(x for x in (posting.title, posting.description, posting.original_text) if x)
     flags = [
         *_fee_flags(text),
+        *_abroad_lure_flags(text),
         *_content_flags(text),
         *_pay_flags(posting, text, min_wage_monthly),
         *_identity_flags(posting, text),
@@ -149,12 +180,30 @@ def _fee_flags(text: str) -> list[RiskFlag]:
     return []
 
 
+def _abroad_lure_flags(text: str) -> list[RiskFlag]:
+    """The place and the lure close together: "远销越南、老挝等国" is an exporter, no job there."""
+    flags = []
+    for place in _COMPOUND_PLACES.finditer(text):
+        near = text[max(0, place.start() - LURE_NEAR) : place.end() + LURE_NEAR]
+        if _ABROAD_LURE.search(near):
+            flags.append(RiskFlag("abroad_lure", W_ABROAD_LURE, place.group()))
+        elif _ABROAD_LURE_SOFT.search(near):
+            flags.append(RiskFlag("abroad_lure", W_ABROAD_LURE_SOFT, place.group()))
+    return flags
+
+
 def _content_flags(text: str) -> list[RiskFlag]:
     flags: list[RiskFlag] = []
     if m := _BRUSHING.search(text):
         flags.append(RiskFlag("brushing", W_BRUSHING, m.group()))
     if m := _HOME_TYPING.search(text):
         flags.append(RiskFlag("home_typing", W_HOME_TYPING, m.group()))
+    if m := _CARDS.search(text):
+        flags.append(RiskFlag("cards", W_CARDS, m.group()))
+    if m := _PYRAMID.search(text):
+        flags.append(RiskFlag("pyramid", W_PYRAMID, m.group()))
+    if m := _TRAINING_LOAN.search(text):
+        flags.append(RiskFlag("training_loan", W_TRAINING_LOAN, m.group()))
     return flags
 
 

@@ -318,6 +318,22 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "出国劳务向求职者收费（{detail}）",
         "en": "labour abroad that charges workers ({detail})",
     },
+    "risk.abroad_lure": {
+        "zh": "境外高薪招聘（{detail}），常见的诈骗和拐卖手法",
+        "en": "high pay abroad ({detail}), a common scam and trafficking lure",
+    },
+    "risk.cards": {
+        "zh": "要求出租或出售银行卡、电话卡、账号（{detail}），涉嫌帮助洗钱",
+        "en": "asks workers to rent out bank cards, phone cards or accounts ({detail})",
+    },
+    "risk.pyramid": {
+        "zh": "靠拉人头、发展下线赚钱（{detail}），疑似传销",
+        "en": "pay from recruiting others ({detail}), looks like a pyramid scheme",
+    },
+    "risk.training_loan": {
+        "zh": "以培训名义让求职者贷款或分期（{detail}）",
+        "en": "a training course paid with a loan in the worker's name ({detail})",
+    },
     "risk.brushing": {"zh": "疑似刷单（{detail}）", "en": "looks like click-farming ({detail})"},
     "risk.home_typing": {
         "zh": "在家打字/手机兼职类（{detail}）",
