@@ -27,7 +27,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 Storage = Literal["flat", "fp16", "sq8"]
-KeptStorage = Literal["float32", "int8"]
 
 IVF_THRESHOLD = 20_000
 # Shrinking below half the threshold goes back to exact search; the gap stops flapping.
@@ -53,16 +52,6 @@ TRAIN_POINTS_PER_LIST = 64
 IVF_STORAGE: Storage = "fp16"
 # Retrain IVF once the collection has grown 4x since training: the lists get long and uneven.
 RETRAIN_GROWTH = 4.0
-# How reverse matching keeps every seeker's vector beside the columns (KeptVectors): int8
-# codes of the offset from a mean, a scale per row. 1,536 -> 388 bytes a vector (1,685 MB of
-# float32 at 1M seekers -> about 420 MB), cosines within 1e-3 of float32 and about as fast;
-# float16 (768 bytes) took 2.5x float32's time here: numpy converts it one value at a time
-# and faiss' fp16 decode is scalar too (12,000 rows: 27 ms against 11 at load 11).
-KEPT_STORAGE: KeptStorage = "int8"
-# Rows per block when codes are widened to float32 (~6 MB of temporaries per block).
-KEPT_BLOCK = 4_096
-# Below this many vectors in the first batch the per-dimension spread is not estimated.
-KEPT_SPREAD_FROM = 100
 # faiss.DirectMap.Hashtable (missing from faiss's type stubs): reconstruct and remove by id.
 _HASHTABLE = 2
 # faiss spreads even a single query over all cores with OpenMP; on 2 cores that costs 5x (exact
@@ -145,7 +134,7 @@ class _Faiss:
         if len(ids) == 0:
             return
         self.remove(ids)
-        self._index.add_with_ids(_as_matrix(vectors, self.dim), ids)
+        self._index.add_with_ids(as_matrix(vectors, self.dim), ids)
         values = np.zeros(len(ids), dtype=np.int64) if stamps is None else stamps
         self._stamps.update(zip(ids.tolist(), np.asarray(values).tolist(), strict=True))
 
@@ -163,13 +152,13 @@ class _Faiss:
         if len(self) == 0 or k <= 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         with _threads(1):
-            scores, ids = self._index.search(_as_matrix(query, self.dim), min(k, len(self)))
+            scores, ids = self._index.search(as_matrix(query, self.dim), min(k, len(self)))
         found = ids[0] >= 0
         return ids[0][found].astype(np.int64), scores[0][found].astype(np.float32)
 
     def search(self, queries: FloatArray, k: int) -> Hits:
         """Per query, up to k (id, cosine) pairs, best first."""
-        queries = _as_matrix(queries, self.dim)
+        queries = as_matrix(queries, self.dim)
         if len(self) == 0 or k <= 0:
             return [[] for _ in range(len(queries))]
         with _threads(1 if len(queries) <= SINGLE_THREAD_QUERIES else None):
@@ -246,7 +235,7 @@ class IVFIndex(_Faiss):
     ) -> Self:
         """An empty IVF index with lists trained on a sample of the collection; `storage`
         keeps vectors as float32 ("flat"), float16 or 8 bits per dimension."""
-        sample = _as_matrix(sample, dim)
+        sample = as_matrix(sample, dim)
         trained_size = len(sample)
         nlist = max(1, min(int(4 * math.sqrt(len(sample))), len(sample) // POINTS_PER_LIST))
         nlist = min(nlist, MAX_LISTS)
@@ -275,93 +264,6 @@ class IVFIndex(_Faiss):
 
 
 AnyIndex = FlatIndex | IVFIndex
-
-
-class KeptVectors:
-    """Embeddings by table row, for the cosines of thousands of rows with one vector.
-
-    int8 storage keeps each vector's offset r from a mean m, divided per dimension by the
-    spread g of the first batch, as 127 steps of its own largest value (scale s per row):
-    v.q = m.q + s * sum(code * g * q). The mean and spread are fixed at the first batch and
-    only set the precision; the per-row scale means no value is ever clipped. e5 vectors
-    share a large common part (every cosine 0.8-0.9), which the mean takes out, so the codes
-    spend their 8 bits on what tells seekers apart."""
-
-    def __init__(self, dim: int, storage: KeptStorage = KEPT_STORAGE) -> None:
-        self.dim = dim
-        self.storage = storage
-        kind = np.int8 if storage == "int8" else np.float32
-        self._codes: NDArray[Any] = np.zeros((0, dim), dtype=kind)
-        self._scale = np.zeros(0, dtype=np.float32)
-        self._mean: FloatArray | None = None
-        self._spread = np.ones(dim, dtype=np.float32)
-
-    def __len__(self) -> int:
-        return len(self._codes)
-
-    def put(self, rows: IntArray, vectors: FloatArray) -> None:
-        """Store vectors at rows (the store grows by a quarter when a row is past its end)."""
-        rows = np.asarray(rows, dtype=np.int64)
-        if len(rows) == 0:
-            return
-        vectors = _as_matrix(vectors, self.dim)
-        end = int(rows.max()) + 1
-        if end > len(self._codes):
-            self._grow(max(64, end * 5 // 4))
-        if self.storage == "float32":
-            self._codes[rows] = vectors
-            return
-        if self._mean is None:
-            self._mean = vectors.mean(axis=0).astype(np.float32)
-            if len(vectors) >= KEPT_SPREAD_FROM:
-                spread = (vectors - self._mean).std(axis=0)
-                self._spread = np.maximum(spread, spread.mean() / 100).astype(np.float32)
-        for start in range(0, len(rows), KEPT_BLOCK):
-            part = (vectors[start : start + KEPT_BLOCK] - self._mean) / self._spread
-            scale = np.abs(part).max(axis=1) / 127
-            scale[scale == 0] = 1.0
-            codes = np.rint(part / scale[:, None])
-            self._codes[rows[start : start + KEPT_BLOCK]] = codes.astype(np.int8)
-            self._scale[rows[start : start + KEPT_BLOCK]] = scale
-
-    def cosines(self, rows: IntArray, query: FloatArray) -> FloatArray:
-        """Inner product of the stored vectors at rows with one unit vector."""
-        rows = np.ascontiguousarray(rows, dtype=np.int64)
-        out = np.empty(len(rows), dtype=np.float32)
-        if len(rows) == 0:
-            return out
-        query = np.ascontiguousarray(query, dtype=np.float32).reshape(self.dim)
-        if self.storage == "float32":
-            # One fused gather-and-dot: 0.8 ms for 12,000 rows, 2 ms by numpy take+einsum.
-            with _threads(1):
-                faiss.fvec_inner_products_by_idx(  # type: ignore[attr-defined]  # not in the stubs
-                    faiss.swig_ptr(out), faiss.swig_ptr(query), faiss.swig_ptr(self._codes),
-                    faiss.swig_ptr(rows), self.dim, 1, len(rows),
-                )  # fmt: skip
-            return out
-        assert self._mean is not None  # a row was put, so the mean is set
-        weighted = query * self._spread
-        base = float(self._mean @ query)
-        wide = np.empty((min(len(rows), KEPT_BLOCK), self.dim), dtype=np.float32)
-        for start in range(0, len(rows), KEPT_BLOCK):
-            block = rows[start : start + KEPT_BLOCK]
-            codes = wide[: len(block)]
-            np.copyto(codes, self._codes[block], casting="unsafe")
-            # einsum, not @: BLAS threads cost 5x on 2 shared cores.
-            dots = np.einsum("ij,j->i", codes, weighted)
-            out[start : start + len(block)] = base + self._scale[block] * dots
-        return out
-
-    def nbytes(self) -> int:
-        """Bytes of the codes and row scales (capacity included)."""
-        return int(self._codes.nbytes + self._scale.nbytes)
-
-    def _grow(self, capacity: int) -> None:
-        codes = np.zeros((capacity, self.dim), dtype=self._codes.dtype)
-        codes[: len(self._codes)] = self._codes
-        scale = np.ones(capacity, dtype=np.float32)
-        scale[: len(self._scale)] = self._scale
-        self._codes, self._scale = codes, scale
 
 
 def build_index(
@@ -422,7 +324,8 @@ def load_index(path: Path) -> AnyIndex:
     return index
 
 
-def _as_matrix(vectors: FloatArray | Sequence[Sequence[float]], dim: int) -> FloatArray:
+def as_matrix(vectors: FloatArray | Sequence[Sequence[float]], dim: int) -> FloatArray:
+    """Vectors as the C-contiguous float32 rows faiss and the kept store take."""
     return np.ascontiguousarray(np.asarray(vectors, dtype=np.float32).reshape(-1, dim))
 
 

@@ -25,7 +25,8 @@ from matching.columns import (
     wanted_codes,
 )
 from matching.explain import ReasonPart, facts_of, reason_parts
-from matching.index import AnyIndex, KeptVectors, resized
+from matching.index import AnyIndex, resized
+from matching.kept_vectors import KeptVectors
 from matching.lexical import (
     InvertedIndex,
     bm25_tf,

@@ -11,11 +11,11 @@ from matching.index import (
     TRAIN_POINTS_PER_LIST,
     FlatIndex,
     IVFIndex,
-    KeptVectors,
     build_index,
     load_index,
     resized,
 )
+from matching.kept_vectors import KeptVectors
 
 DIM = 16
 

@@ -7,7 +7,8 @@ import random
 import numpy as np
 import pytest
 
-from matching.index import IVF_THRESHOLD, IVFIndex, KeptVectors, load_index
+from matching.index import IVF_THRESHOLD, IVFIndex, load_index
+from matching.kept_vectors import KeptVectors
 from matching.searcher import SeekerSide
 from scripts import bench_matching as bench
 
