@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import ahocorasick  # type: ignore[import-not-found,unused-ignore]
@@ -91,7 +92,9 @@ def _build() -> ahocorasick.Automaton:
 _AUTOMATON = _build()
 
 
-def _hits(text: str) -> dict[str, float]:
+def _hits(text: str, beside: Collection[str] = ()) -> dict[str, float]:
+    """Keyword weights by category; `beside` are the categories the words around the text
+    name (a title's post), which a person word in it must not contradict."""
     scores: dict[str, float] = defaultdict(float)
     if not text:
         return scores
@@ -110,9 +113,11 @@ def _hits(text: str) -> dict[str, float]:
             hits.append((key, weights, is_title))
     # 小时工 beside another job title ("普工小时工") says how the job is paid, not what it is.
     named = any(is_title and key not in WORK_FORM_TITLES for key, _w, is_title in hits)
-    # A person word ("阿姨") counts unless the text's other words name trades, none its own.
+    # A person word ("阿姨") counts unless the other words, here or beside, name trades and
+    # none of them its own: "采摘草莓…阿姨都可以" is farm work.
     own = {code for key, weights, _t in hits if key in PERSON_TITLES for code, _ in weights}
     other = {code for key, weights, _t in hits if key not in PERSON_TITLES for code, _ in weights}
+    other |= set(beside)
     traded = bool(other) and not own & other
     for key, weights, is_title in hits:
         if off_form and not is_title:
@@ -185,9 +190,7 @@ def classify(text: str, title: str = "") -> list[tuple[str, float]]:
     工厂电工 J); any other real trade (厨师, 保洁, 司机) keeps its own wherever it works.
     """
     scores = _hits(text)
-    titled = _hits(title)
-    if unicodedata.normalize("NFKC", title).strip() in PERSON_TITLES and scores:
-        titled = defaultdict(float, {c: v for c, v in titled.items() if c in scores})
+    titled = _hits(title, beside=scores.keys())
     for code, score in titled.items():
         scores[code] += TITLE_WEIGHT * score
     codes = _site_codes(title or text)
