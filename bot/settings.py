@@ -41,7 +41,7 @@ class Settings(BaseSettings):
     encoder_backend: Backend = Field(
         "auto",
         description="Inference path of the model: auto (chosen from the CPU at start), torch,"
-        " torch-bf16, onnx or onnx-int8.",
+        " torch-bf16, onnx, onnx-int8 or onnx-int7 (7-bit weights, for CPUs without VNNI).",
     )
     log_level: str = Field("INFO", description="Python logging level.")
     log_format: Literal["text", "json"] = Field(

@@ -84,7 +84,9 @@ class LazyEncoder:
         self._future: concurrent.futures.Future[TextEncoder] = concurrent.futures.Future()
         self._started = time.monotonic()
         self.load_seconds: float | None = None  # set when the load ends, either way
-        threading.Thread(target=self._load, args=(load,), name="model-load", daemon=True).start()
+        # Not a daemon: an exit waits for the load to end, since onnxruntime's threads torn
+        # down mid-call abort the process ("terminate called…", exit -6 instead of its code).
+        threading.Thread(target=self._load, args=(load,), name="model-load").start()
 
     @property
     def model_id(self) -> str:
@@ -134,6 +136,10 @@ class LazyEncoder:
         return self._future.result()
 
     def _load(self, load: Callable[[], TextEncoder]) -> None:
+        # Running, the future can no longer be cancelled by a waiter that gave up (a serve
+        # loop stopping while the model loads): the load's result always has a place to go.
+        if not self._future.set_running_or_notify_cancel():
+            return
         try:
             encoder = load()
             actual = Identity(encoder.model_id, encoder.dim)

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from matching.encoder_backend import vector_suffix
+from matching.encoder_backend import base_model_id
 
 F32 = NDArray[np.float32]
 CLASSIFIER_FILE = Path(__file__).with_name("data") / "trade_classifier.npz"
@@ -52,8 +52,8 @@ class TradeClassifier:
         return self.classes[best]
 
     def reads(self, model_id: str) -> bool:
-        """Whether vectors of `model_id` are the ones trained on (its int8 copy's too)."""
-        return model_id.removesuffix(vector_suffix("onnx-int8")) == self.model_id
+        """Whether vectors of `model_id` are the ones trained on (its int8 copies' too)."""
+        return base_model_id(model_id) == self.model_id
 
     def save(self, path: Path) -> None:
         """The weights with what they belong to, as one small npz file."""

@@ -74,12 +74,15 @@ def test_expansion_is_idempotent_and_leaves_no_temp_folder(
 
 @pytest.mark.slow
 def test_plain_sentence_transformers_loads_the_folder(
-    plain: SentenceTransformer, encoder: Encoder
+    plain: SentenceTransformer, cache_dir: Path
 ) -> None:
+    """The folder is the model itself: torch fp32 through our encoder gives its vectors (the
+    auto path on this CPU may be int8: its agreement is tested on its own)."""
     assert plain.prompts["query"] == "query: "
     assert plain.prompts["passage"] == "passage: "
     theirs = plain.encode([CLEANING_GIG], prompt_name="passage")
-    ours = encoder.encode([CLEANING_GIG], "passage")
+    with load_encoder(None, cache_dir, backend="torch") as encoder:
+        ours = encoder.encode([CLEANING_GIG], "passage")
     assert float(theirs[0] @ ours[0]) > 0.999
 
 
@@ -147,7 +150,10 @@ def test_backend_choice_follows_the_cpu_and_a_setting_overrides_it() -> None:
     no_bf16 = {"avx2": True, "avx512f": True, "avx512_bf16": False, "amx_bf16": False}
     assert choose_backend("auto", {**no_bf16, "avx512_bf16": True}) == "torch-bf16"
     assert choose_backend("auto", {**no_bf16, "amx_bf16": True}) == "torch-bf16"
-    assert choose_backend("auto", no_bf16) == "onnx-int8"  # onnxruntime is a project dependency
+    # onnxruntime is a project dependency: int8 weights, in 7 bits where the CPU has no VNNI
+    assert choose_backend("auto", no_bf16) == "onnx-int7"
+    assert choose_backend("auto", {**no_bf16, "avx512_vnni": True}) == "onnx-int8"
+    assert choose_backend("auto", {**no_bf16, "avx_vnni": True}) == "onnx-int8"
     assert choose_backend("torch", {**no_bf16, "avx512_bf16": True}) == "torch"
     flags = cpu_flags()
     assert tuple(flags) == RELEVANT_CPU_FLAGS
@@ -170,17 +176,18 @@ def test_onnx_backend_exports_once_into_the_cache_and_agrees_with_torch_fp32(
     assert not list(cache_dir.glob(".*-onnx-*"))  # no temp folder left behind
 
 
-@pytest.mark.slow  # 23 s: an ONNX export and its quantisation into this module's fresh cache
+@pytest.mark.slow  # 23 s each: an ONNX export and its quantisation into this module's cache
+@pytest.mark.parametrize(("backend", "bits"), [("onnx-int8", "int8"), ("onnx-int7", "int7")])
 def test_int8_backend_quantises_once_into_the_cache_and_stays_close_to_fp32(
-    model_dir: Path, cache_dir: Path, plain: SentenceTransformer
+    model_dir: Path, cache_dir: Path, plain: SentenceTransformer, backend: Backend, bits: str
 ) -> None:
     texts = [CLEANING_GIG, ACCOUNTANT, COURIER, "保洁"]
-    with load_encoder(None, cache_dir, backend="onnx-int8") as int8:
-        assert int8.backend == "onnx-int8"
-        assert int8.model_id.endswith("-int8")  # its vectors never mix with fp32 ones
+    with load_encoder(None, cache_dir, backend=backend) as int8:
+        assert int8.backend == backend
+        assert int8.model_id.endswith("-" + bits)  # its vectors never mix with others
         vectors = int8.encode(texts, "passage")
         wish = int8.encode(["想找保洁的活"], "query")[0]
-    (quantised,) = cache_dir.glob("*-onnx/model.int8.onnx")
+    (quantised,) = cache_dir.glob(f"*-onnx/model.{bits}.onnx")
     (export,) = cache_dir.glob("*-onnx/model.onnx")
     assert quantised.stat().st_size < 0.3 * export.stat().st_size  # the embeddings are int8 too
     reference = plain.encode(texts, prompt="passage: ", normalize_embeddings=True)
@@ -188,7 +195,7 @@ def test_int8_backend_quantises_once_into_the_cache_and_stays_close_to_fp32(
     assert np.min(cosines) > 0.99
     assert int(np.argmax(vectors[:3] @ wish)) == 0  # the cleaning gig is still the nearest job
     # alone, the text gets the vector it got in a batch of four: no batch-mate changes it
-    _a_second_load_reuses(quantised, cache_dir, "onnx-int8", texts[0], vectors[:1])
+    _a_second_load_reuses(quantised, cache_dir, backend, texts[0], vectors[:1])
     assert not list(cache_dir.glob("*-onnx/.model.int8-*"))  # no temp file left behind
 
 

@@ -101,9 +101,9 @@ async def test_a_second_worker_on_one_database_refuses_to_long_poll(
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
         )  # fmt: skip
         _out, err = await asyncio.wait_for(second.communicate(), 60)
-        assert second.returncode == 2
+        assert second.returncode == 2, err.decode()[-3000:]
         assert "YIZHAN_TELEGRAM_WEBHOOK_URL" in err.decode()
-        assert "Traceback" not in err.decode()
+        assert "Traceback" not in err.decode(), err.decode()[-3000:]
         first.send_signal(signal.SIGTERM)
         await asyncio.wait_for(first.communicate(), 30)
     finally:
