@@ -12,10 +12,12 @@ import re
 
 # What follows a number that makes it something other than pay: ages, headcounts, dates, times,
 # durations, sizes, distances, percentages, bonus months (13薪), floors and house numbers.
-NOT_PAY_AFTER = re.compile(  # not across a line break: "月薪3500\n单休", "七千五\n天车工"
+# Not across a line break: "月薪3500\n单休", "七千五\n天车工"; 月休/月底 and 周末 start a new
+# phrase ("8500 月休4天", "一晚120 周末"), not a count of months or weeks.
+NOT_PAY_AFTER = re.compile(
     r"[^\S\n]*(?:周?岁|名|人|位|个(?!/)|号|点|:\d|楼|层|室|栋|单元|路|公里|km|KM|米|m(?![a-z])|"
-    r"kg|斤|公斤|吨|平|%|分钟|分|秒|小时|钟头|天(?!薪)|日(?![薪结])|月(?![薪结])|年(?![薪])|"
-    r"周(?![薪结])|届|级|批|期|次|倍|cm|厘米|寸|薪|险|班倒|班制|休|晚(?!上)|小?时[制工]|"
+    r"kg|斤|公斤|吨|平|%|分钟|分|秒|小时|钟头|天(?!薪)|日(?![薪结])|月(?![薪结休底初末])|年(?![薪])|"
+    r"周(?![薪结末])|届|级|批|期|次|倍|cm|厘米|寸|薪|险|班倒|班制|休|晚(?!上)|小?时[制工]|"
     r"[件单箱份只台趟]|[、)）]|\.(?!\d)|[a-zA-Z]{2})"
 )
 # What precedes a number that is not pay: age, phone, dates, clock times, ids, ordinal 第.

@@ -5,7 +5,8 @@ People write numbers to get past filters or just as they speak: 138.0011.2201, 1
 A *run* is digits (Arabic, full-width or Chinese 零〇一…九幺) joined by at most three separator
 characters; within a run, consecutive digit groups whose digits form a mobile (11 digits from
 13x-19x), a landline (0 + area code + 7-8 digits) or a 400/800 number are one phone. Groups are
-never split, so a pay range "4500-6000" or an 18-digit id is no phone. Linear in the text.
+never split, nor joined across scripts (Arabic digits with Chinese ones), so a pay range
+"4500-6000", "8000-12000 五险" or an 18-digit id is no phone. Linear in the text.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ _DIGIT = {
     ),
 }
 _D = "".join(_DIGIT)
+_HAN = frozenset("零〇一二三四五六七八九幺壹贰叁肆伍陆柒捌玖")
 _SEP = r" \t.\-/~()（）·_+—－~"
 _RUN = re.compile(rf"(?<![{_D}*xX])[{_D}](?:[{_SEP}]{{0,3}}[{_D}])*(?![{_D}*xX])")
 _GROUP = re.compile(rf"[{_D}]+")
@@ -62,7 +64,7 @@ def find_phone_spans(text: str) -> list[Phone]:
     found: list[Phone] = []
     for run in _RUN.finditer(text):
         groups = [
-            (g.start(), g.end(), "".join(_DIGIT[c] for c in g.group()))
+            (g.start(), g.end(), "".join(_DIGIT[c] for c in g.group()), g.group()[0] in _HAN)
             for g in _GROUP.finditer(run.group())
         ]
         i = 0
@@ -70,6 +72,8 @@ def find_phone_spans(text: str) -> list[Phone]:
             best: tuple[int, str, str] | None = None
             digits = ""
             for j in range(i, len(groups)):
+                if groups[j][3] != groups[i][3]:
+                    break  # one phone is written in one script: "8000-12000 五险" is no 800 number
                 digits += groups[j][2]
                 if len(digits) > _LONGEST:
                     break

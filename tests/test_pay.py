@@ -246,3 +246,19 @@ def test_a_bare_figure_is_no_pay_in_a_long_post_or_beside_a_day_rate():
     assert find_pay(long_post) is None
     day_rate = find_all_pay("一天200 日结 班车接送 3000")
     assert all(m.pay.unit != PayUnit.MONTH for m in day_rate)
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high", "unit"),
+    [
+        ("快递站 配送员 一个月7000-9000 五险 自带电动车", 7000, 9000, PayUnit.MONTH),
+        ("出纳 待遇：6000-7000 六险一金 双休", 6000, 7000, PayUnit.MONTH),
+        ("住家保姆 照顾老人 7500 月休4天", 7500, 7500, PayUnit.MONTH),
+        ("夜市帮忙 一晚150 周末两天", 150, 150, PayUnit.DAY),
+    ],
+)
+def test_words_after_a_space_that_start_a_new_phrase_leave_the_pay(text, low, high, unit):
+    """五险 after a range is no 800 number; 月休 and 周末 are no count of months or weeks."""
+    found = find_pay(text)
+    assert found is not None
+    assert (found.pay.min, found.pay.max, found.pay.unit) == (low, high, unit)

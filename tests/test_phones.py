@@ -49,6 +49,7 @@ def test_landlines_and_service_numbers() -> None:
         "身份证110101199001011234",
         "138****2201",
         "招一二三名",
+        "一个月8000-12000 五险",  # 8000120005 would be an 800 number across two scripts
     ],
 )
 def test_pay_dates_ids_and_masked_numbers_are_no_phones(text: str) -> None:
