@@ -186,6 +186,8 @@ def _figure(text: str, m: re.Match[str]) -> PayMatch | None:
         score += 0.4
     elif keyword in units.KEYWORD_UNIT:
         unit = units.KEYWORD_UNIT[keyword]
+        if keyword in units.PER_HEAD and low >= 1000:
+            unit = "month"  # "一人5000 一对一万": a month's pay per person, not a day's
         if keyword == "小时" and (shift := units.SHIFT_HOURS_BEFORE.search(before)):
             unit = "day"
             hours = parse_number(shift.group("h"))

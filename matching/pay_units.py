@@ -75,6 +75,7 @@ KEYWORD_UNIT = {
     "每个月": "month",
     "每月": "month",
     "日入": "day",
+    "日赚": "day",  # "日赚300" (bait posts write it; the figure is still what they offer)
     "一人": "day",  # "一人150，搬完就给钱": a gig's pay per person
     "每人": "day",
     "一趟": "piece",  # a trip, a truckload, a tonne: piece rates of haulage and loading
@@ -94,6 +95,9 @@ KEYWORD_UNIT = {
     "每平": "piece",
 }  # the rest (工资 薪资 待遇 收入 到手 ¥ …) say "pay" without a unit
 
+# Words of pay per person; a gig's rate per person is a day's or a job's, so one of a month's
+# size is a month's pay.
+PER_HEAD = ("一人", "每人")
 # "4小时160元", "两小时100": the pay of a shift of hours, so a day rate, not 160 an hour (一小时
 # is "per hour": a keyword of its own).
 SHIFT_HOURS_BEFORE = re.compile(

@@ -262,3 +262,19 @@ def test_words_after_a_space_that_start_a_new_phrase_leave_the_pay(text, low, hi
     found = find_pay(text)
     assert found is not None
     assert (found.pay.min, found.pay.max, found.pay.unit) == (low, high, unit)
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high", "unit"),
+    [
+        ("在家就能做 日赚300-600 当天结", 300, 600, PayUnit.DAY),
+        ("就业见习 见习期3个月 补贴3500/月 社区服务中心", 3500, 3500, PayUnit.MONTH),
+        ("果园 招看园子的 2人 包吃住 一人4500", 4500, 4500, PayUnit.MONTH),
+        ("搬家 3个人 一人200 搬完就结", 200, 200, PayUnit.DAY),
+    ],
+)
+def test_day_earnings_a_trainees_allowance_and_pay_per_person(text, low, high, unit):
+    """日赚 states a day's pay; 见习期 makes the allowance the pay; 一人 of a month's size."""
+    found = find_pay(text)
+    assert found is not None
+    assert (found.pay.min, found.pay.max, found.pay.unit) == (low, high, unit)
