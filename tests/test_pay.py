@@ -251,30 +251,20 @@ def test_a_bare_figure_is_no_pay_in_a_long_post_or_beside_a_day_rate():
 @pytest.mark.parametrize(
     ("text", "low", "high", "unit"),
     [
+        # after a space, a word that starts a new phrase leaves the figure its pay: 五险 after
+        # a range is no 800 number, 月休 and 周末 are no count of months or weeks
         ("快递站 配送员 一个月7000-9000 五险 自带电动车", 7000, 9000, PayUnit.MONTH),
         ("出纳 待遇：6000-7000 六险一金 双休", 6000, 7000, PayUnit.MONTH),
         ("住家保姆 照顾老人 7500 月休4天", 7500, 7500, PayUnit.MONTH),
         ("夜市帮忙 一晚150 周末两天", 150, 150, PayUnit.DAY),
-    ],
-)
-def test_words_after_a_space_that_start_a_new_phrase_leave_the_pay(text, low, high, unit):
-    """五险 after a range is no 800 number; 月休 and 周末 are no count of months or weeks."""
-    found = find_pay(text)
-    assert found is not None
-    assert (found.pay.min, found.pay.max, found.pay.unit) == (low, high, unit)
-
-
-@pytest.mark.parametrize(
-    ("text", "low", "high", "unit"),
-    [
+        # 日赚 states a day's pay; 见习期 makes the allowance the pay; 一人 of a month's size
         ("在家就能做 日赚300-600 当天结", 300, 600, PayUnit.DAY),
         ("就业见习 见习期3个月 补贴3500/月 社区服务中心", 3500, 3500, PayUnit.MONTH),
         ("果园 招看园子的 2人 包吃住 一人4500", 4500, 4500, PayUnit.MONTH),
         ("搬家 3个人 一人200 搬完就结", 200, 200, PayUnit.DAY),
     ],
 )
-def test_day_earnings_a_trainees_allowance_and_pay_per_person(text, low, high, unit):
-    """日赚 states a day's pay; 见习期 makes the allowance the pay; 一人 of a month's size."""
+def test_phrases_around_a_figure_that_decide_its_pay(text, low, high, unit):
     found = find_pay(text)
     assert found is not None
     assert (found.pay.min, found.pay.max, found.pay.unit) == (low, high, unit)
