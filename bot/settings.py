@@ -10,9 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from matching.admin_divisions import home_city
 from matching.encoder_backend import Backend
 from matching.reach_cap import ReachCap
 
@@ -74,8 +75,9 @@ class Settings(BaseSettings):
     )
     service_area: str = Field(
         "天津市",
-        description="City served: postings outside it are never pushed and rank below local"
-        " ones unless the seeker asked for that place.",
+        description="City served (天津市, 广州, 北京市 …): postings outside it are never pushed"
+        " and rank below local ones unless the seeker asked for that place; posts sent to this"
+        " station are read as a local reader reads them (its districts' short forms count).",
     )
 
     # Delivery defaults (each seeker may change their own)
@@ -177,6 +179,14 @@ class Settings(BaseSettings):
     wecom_group_digest_size: int = Field(
         6, description="Postings in one customer-group digest at most (the best first)."
     )
+
+    @field_validator("service_area")
+    @classmethod
+    def _a_city(cls, value: str) -> str:
+        # A misspelt city would read every local post as "outside the area" and push nothing.
+        if home_city(value) is None:
+            raise ValueError(f"{value!r} is no city or municipality of the division table")
+        return value
 
     @property
     def database(self) -> Path | str:

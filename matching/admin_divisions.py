@@ -244,15 +244,19 @@ def _home_readings(
     text: str, home: Division, found: list[tuple[int, int, tuple[Division, ...]]]
 ) -> list[tuple[int, int, tuple[Division, ...]]]:
     """The home city's own reading of a name first: 朝阳 in a Beijing post is 朝阳区, not the
-    city in Liaoning; but "辽宁朝阳" (a division named right before) keeps the other reading,
-    and 朝阳 in a post of 朝阳市 stays the city, not 朝阳县."""
+    city in Liaoning, and 南山区 in a Shenzhen post is Shenzhen's, not Hegang's; but "辽宁朝阳" (a
+    division named right before) keeps the other reading, and 朝阳 in a post of 朝阳市 stays the
+    city, not 朝阳县."""
     homes = _home_short_forms(home.adcode)
     ends = {end for _, end, _ in found}
     out: list[tuple[int, int, tuple[Division, ...]]] = []
     for start, end, divs in found:
         key = text[start:end]
-        if key in homes and start not in ends and home not in divs:
-            divs = (homes[key],)
+        if start not in ends and home not in divs:
+            if key in homes:
+                divs = (homes[key],)
+            elif own := tuple(d for d in divs if d.level > home.level and d.within(home)):
+                divs = own
         out.append((start, end, divs))
     return out
 
@@ -298,6 +302,21 @@ def _home_short_forms(adcode: str) -> dict[str, Division]:
         for k in sorted(shorts, key=len, reverse=True)
         if len(k) >= 2 and k not in ORDINARY_WORDS
     }
+
+
+def away_from_tianjin(home: Division | None) -> bool:
+    """Whether a home city is given and is not Tianjin, the city the district tables hold."""
+    return home is not None and not home.adcode.startswith("12")
+
+
+def place_short(name: str) -> str:
+    """A place's name without its level suffix ("天津市" → "天津", "南山区" → "南山")."""
+    return name[:-1] if len(name) > 2 and name[-1] in "市区县省" else name
+
+
+def same_place(a: str, b: str) -> bool:
+    """Whether two names stand for one place ("天津市" and "天津")."""
+    return place_short(a) == place_short(b)
 
 
 def home_city(name: str) -> Division | None:

@@ -18,6 +18,7 @@ from matching.admin_divisions import (
     PROVINCE,
     Division,
     after_label,
+    away_from_tianjin,
     county_short,
     load_table,
     scan,
@@ -215,9 +216,22 @@ def district_distance_km(a: str, b: str) -> float:
     return haversine_km(*_CENTRES[ca], *_CENTRES[cb])
 
 
-def nearest_district(lat: float, lon: float) -> str:
-    """The district whose seat is closest to a point (a fair guess inside Tianjin)."""
+def nearest_district(lat: float, lon: float, home: Division | None = None) -> str:
+    """The district whose seat is closest to a point (a fair guess inside the city): one of
+    Tianjin's, or of `home`'s counties when the station is in another city."""
+    if away_from_tianjin(home) and home is not None and (counties := _counties(home.adcode)):
+        return min(counties, key=lambda d: haversine_km(lat, lon, d.lat, d.lon)).name
     return min(TIANJIN_DISTRICTS, key=lambda d: haversine_km(lat, lon, *_CENTRES[d]))
+
+
+def district_answer(text: str, home: Division | None = None) -> str | None:
+    """The district a short answer names ("西青", "河西区那边"; "番禺" at a Guangzhou station),
+    or None: the answer to "哪个区" and a 区 edit read the same way."""
+    found = [] if away_from_tianjin(home) else find_districts(text)
+    if found:
+        return found[0]
+    area = parse_area(text, home)
+    return area.district if area is not None else None
 
 
 def find_districts(text: str) -> list[str]:
@@ -250,7 +264,7 @@ def parse_area(text: str, home: Division | None = None) -> Area | None:
     """
     if not text or not text.strip():
         return None
-    away = home is not None and not home.adcode.startswith("12")
+    away = away_from_tianjin(home)
     # Tianjin's streets and landmarks (中山路, 临港) are read only where Tianjin may be meant.
     local = [] if away and not _TIANJIN.search(text) else [m.span() for m in _FIND.finditer(text)]
     # A division's name inside a Tianjin place's (中山门, 天津理工大学) is not that division.

@@ -169,17 +169,23 @@ def parse_post(text: str, now: datetime, *, city: str | None = None) -> list[Par
 
 
 def parse_one(
-    text: str, now: datetime, *, title: str | None = None, skip: Collection[str] = ()
+    text: str,
+    now: datetime,
+    *,
+    title: str | None = None,
+    skip: Collection[str] = (),
+    city: str | None = None,
 ) -> ParsedPost | None:
     """Parse text known to describe one job (an import row): never split into several.
 
     `title` is the job's known title; fields in `skip` (district, address, pay, phones,
-    contact_name, headcount) are ones the caller already has, and are not looked for.
+    contact_name, headcount) are ones the caller already has, and are not looked for; `city`
+    is the importing station's, as in `parse_post`.
     """
     norm = normalize_text(text[:MAX_POST_CHARS])
     if not norm:
         return None
-    shared = _shared_fields(norm, now, skip)
+    shared = _shared_fields(norm, now, skip, home_city(city) if city else None)
     pays = [] if "pay" in skip else find_all_pay(norm)
     return _single(norm, text, shared, pays, title, skip)
 

@@ -19,6 +19,7 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Protocol
 
+from matching.admin_divisions import home_city, place_short, same_place
 from matching.districts import (
     CENTRAL_DISTRICTS,
     adjacent,
@@ -155,28 +156,33 @@ def _area(
         return (True, "asked") if asked else (False, "abroad")
     inside = in_service_area(posting, rules.service_area)
     if inside is False:
-        return (True, "asked") if asked_for(profile, posting) else (False, "outside")
+        named = asked_for(profile, posting, rules.service_area)
+        return (True, "asked") if named else (False, "outside")
     return True, "inside" if inside else "unknown"
 
 
 # --- the service area ---------------------------------------------------------------------------
 
 
-def posting_city(posting: Posting) -> str | None:
-    """The city a posting is in, read from its district and address; None when unreadable."""
-    return _city(posting.district, posting.address, posting.title, posting.text)
+def posting_city(posting: Posting, home: str = "天津市") -> str | None:
+    """The city a posting is in, read from its district and address as a reader in `home` (the
+    service area) reads them; None when unreadable."""
+    return _city(posting.district, posting.address, posting.title, posting.text, home)
 
 
 @lru_cache(maxsize=8192)
-def _city(district: str | None, address: str | None, title: str, text: str) -> str | None:
+def _city(
+    district: str | None, address: str | None, title: str, text: str, home: str
+) -> str | None:
     """posting_city on a posting's place fields (cached: one posting meets many seekers)."""
     if district and canonical(district):
         return "天津市"  # every canonical district name is one of Tianjin's 16
+    city = home_city(home)
     for field in (address, district, title):
-        if field and (area := parse_area(field)) is not None and area.city:
+        if field and (area := parse_area(field, city)) is not None and area.city:
             return area.city
     # Last, the whole text, but only a confident reading ("深圳市南山区", not "山东人优先").
-    area = parse_area(text)
+    area = parse_area(text, city)
     if area is not None and area.city and area.confidence >= CITY_CONFIDENCE:
         return area.city
     return None
@@ -184,10 +190,10 @@ def _city(district: str | None, address: str | None, title: str, text: str) -> s
 
 def in_service_area(posting: Posting, area: str) -> bool | None:
     """True inside the area, False outside it, None when the posting names no city."""
-    city = posting_city(posting)
+    city = posting_city(posting, area)
     if city is None:
         return None
-    return _same_place(city, area)
+    return same_place(city, area)
 
 
 # Work abroad is outside any city's service area (the poster's office may be local: "公司在
@@ -208,12 +214,12 @@ def works_abroad(posting: Posting) -> bool:
     return bool(_ABROAD.search(posting.text))
 
 
-def asked_for(profile: SeekerProfile, posting: Posting) -> bool:
+def asked_for(profile: SeekerProfile, posting: Posting, area: str = "天津市") -> bool:
     """Whether the seeker named the posting's own place (a city or district outside the area)."""
-    city = posting_city(posting)
+    city = posting_city(posting, area)
     said = " ".join((*profile.districts, profile.wish or ""))
     places = [p for p in (posting.district, city) if p]
-    return any(_short(p) and _short(p) in said for p in places)
+    return any(place_short(p) and place_short(p) in said for p in places)
 
 
 # --- the trade ----------------------------------------------------------------------------------
@@ -278,7 +284,7 @@ def _place(
             return True, "any"
         if _REMOTE.search(posting.text):
             return True, "remote"
-        if posting_city(posting) is not None and in_service_area(posting, rules.service_area):
+        if in_service_area(posting, rules.service_area):
             # The city is named ("天津师范大学") but no district: inside the area, place unsure.
             return True, "city_only"
         if not names_place(posting.text):
@@ -453,15 +459,6 @@ def _clause(text: str, start: int, end: int) -> str:
 
 
 # --- places by name -----------------------------------------------------------------------------
-
-
-def _short(name: str) -> str:
-    """A place's name without its level suffix ("天津市" → "天津", "南山区" → "南山")."""
-    return name[:-1] if len(name) > 2 and name[-1] in "市区县省" else name
-
-
-def _same_place(a: str, b: str) -> bool:
-    return _short(a) == _short(b)
 
 
 # The bars in the order they are checked (Bar's order): the first failure decides.

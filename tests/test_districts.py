@@ -10,6 +10,7 @@ from matching.districts import (
     adjacent,
     canonical,
     centre,
+    district_answer,
     district_distance_km,
     find_districts,
     haversine_km,
@@ -312,6 +313,8 @@ def test_the_same_names_standing_as_places_still_count(text: str, district: str)
         ("朝阳门中国人寿大厦", "北京", "北京市", "朝阳区"),  # not 朝阳市 in Liaoning
         ("先到总部启东培训", "南通", "南通市", "启东市"),  # loose: the home is its city
         ("工作地点：朝阳凌源", "朝阳", "朝阳市", "凌源市"),  # 朝阳 is the home city, not 朝阳县
+        ("南山区科技园", "深圳", "深圳市", "南山区"),  # the home's own 南山区, not Hegang's
+        ("黑龙江鹤岗南山区", "深圳", "鹤岗市", "南山区"),  # named with its city: that one
     ],
 )
 def test_the_home_citys_districts_count_by_their_short_forms(text, home, city, district):
@@ -357,3 +360,13 @@ def test_home_city_resolves_names_as_people_write_them():
     assert home_city("广州市").adcode == "440100"  # type: ignore[union-attr]
     assert home_city("北京").adcode == "110000"  # type: ignore[union-attr]  # a municipality
     assert home_city("不存在的城市") is None
+
+
+def test_a_station_in_another_city_answers_and_locates_with_its_own_districts() -> None:
+    guangzhou = home_city("广州市")
+    assert district_answer("天河", guangzhou) == "天河区"
+    assert district_answer("西青", guangzhou) is None  # Tianjin's short form, not named as such
+    assert district_answer("西青") == "西青区"
+    assert district_answer("河西区那边") == "河西区"
+    assert nearest_district(22.94, 113.38, guangzhou) == "番禺区"
+    assert nearest_district(39.136, 117.012) == "西青区"

@@ -286,3 +286,34 @@ async def test_base_and_earnings_both_show_on_the_card(services):
     other = Chat(services, "boss2")
     await other.say("西青区物流园招分拣员10名 月薪4000-6000，一般5000左右 电话13920005555")
     assert "4000-6000 元/月，一般 5000" in other.text
+
+
+async def test_a_station_in_another_city_reads_posts_as_its_own_people_write_them(services):
+    services.policy = Policy(service_area="广州市")
+    boss = Chat(services, "boss")
+    await boss.say("番禺 大石 招服务员2名 月薪5000 电话13800006668")
+    assert await boss.step() == "confirm"  # 番禺 alone is a Guangzhou name: nothing to ask
+    await boss.say("确认")
+    assert (await only_posting(boss)).district == "番禺区"
+    other = Chat(services, "other")
+    await other.say("招搬运工3名，日结260，电话13800006669")
+    assert "哪个区" in other.last[-1].text
+    await other.say("天河")  # Guangzhou's 天河区
+    await other.say("改")
+    await other.say("地址 黄埔 开发区东区")  # an address names the city's own district
+    await other.say("确认")
+    assert (await only_posting(other)).district == "黄埔区"
+    third = Chat(services, "third")
+    await third.say("招搬运工3名，日结260，电话13800006670")
+    await third.say(location=Location(22.94, 113.38))  # 番禺; Tianjin's seats are 1,900 km off
+    await third.say("确认")
+    assert (await only_posting(third)).district == "番禺区"
+
+
+async def test_a_tianjin_station_reads_no_other_citys_short_names(services):
+    boss = Chat(services, "boss")
+    await boss.say("番禺 招服务员2名 月薪5000 电话13800006671")
+    assert "哪个区" in boss.last[-1].text  # 番禺 alone is no place in Tianjin
+    await boss.say("西青")
+    await boss.say("确认")
+    assert (await only_posting(boss)).district == "西青区"

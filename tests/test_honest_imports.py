@@ -12,6 +12,7 @@ from bot.cli import app
 from bot.sheets.postings import import_postings
 from bot.sheets.read import MAX_UNPACKED_BYTES, SheetError, as_date, read_sheet
 from bot.sheets.register import import_register
+from handlers.context import Policy
 from models.repos.register import RegisterRepo
 
 pytestmark = pytest.mark.backends  # the register's SQL runs on SQLite and PostgreSQL alike
@@ -57,6 +58,21 @@ async def test_messy_posting_rows_each_end_imported_or_refused_with_the_sheets_h
     nan = await services.postings.by_external_id("A5")
     assert nan.district is None
     assert nan.pay is None or not nan.pay.known
+
+
+async def test_a_station_in_another_city_imports_its_own_districts(services, tmp_path):
+    services.policy = Policy(service_area="广州市")
+    path = _sheet(tmp_path / "g.xlsx", HEAD, [
+        ["G1", "保洁", "商场保洁", "天河", 3000, 4000, "元/月", "13812345678"],
+        ["G2", "司机", "送货", "西青区", 5000, 6000, "元/月", "13812345679"],
+        ["G3", "服务员", "番禺 大石 酒楼", None, 4000, 5000, "元/月", "13812345680"],
+    ])  # fmt: skip
+    report = await import_postings(services, path, source="cw")
+    reasons = dict(report.errors)
+    assert set(reasons) == {3}
+    assert "不是广州市的区" in reasons[3]  # Tianjin's 西青区 is outside this station's city
+    assert (await services.postings.by_external_id("G1")).district == "天河区"
+    assert (await services.postings.by_external_id("G3")).district == "番禺区"  # from the text
 
 
 def test_check_is_a_dry_run(db_path, tmp_path):

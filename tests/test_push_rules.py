@@ -253,6 +253,10 @@ def test_service_area_blocks_other_cities_unless_asked():
     beijing = PushRules(service_area="北京市")
     assert decide(seeker(districts=()), posting(), PLAIN, beijing).failed == "area:outside"
     assert decide(seeker(), posting(), PLAIN, beijing).cleared[1] == "area:asked"
+    # Read as a reader in that city reads it: 朝阳 alone is Beijing's 朝阳区 there.
+    wangjing = posting(district=None, address="朝阳 望京", description="望京 保洁")
+    assert in_service_area(wangjing, "北京市") is True
+    assert posting_city(wangjing) == "朝阳市"  # read from Tianjin: the city in Liaoning
 
 
 def test_tiers_order_fits_before_near_misses_before_other_trades():

@@ -64,3 +64,13 @@ def test_the_encoder_backend_is_a_setting_with_known_values(
     monkeypatch.setenv("YIZHAN_ENCODER_BACKEND", "gpu")
     with pytest.raises(ValidationError, match="encoder_backend"):
         Settings()
+
+
+def test_the_service_area_must_be_a_city_the_division_table_knows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("YIZHAN_SERVICE_AREA", "广州")
+    assert Settings().service_area == "广州"
+    monkeypatch.setenv("YIZHAN_SERVICE_AREA", "天律市")  # a typo would push nothing at all
+    with pytest.raises(ValidationError, match="service_area"):
+        Settings()

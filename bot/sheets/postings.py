@@ -99,7 +99,7 @@ async def import_postings(
     """Import every usable row; `push` publishes through `publish` (pushes to seekers).
 
     `check` validates and reports without writing; `anywhere` accepts districts outside
-    Tianjin (national feeds). Raises SheetError when the file cannot be read at all.
+    the service area (national feeds). Raises SheetError when the file cannot be read at all.
     """
     report = ImportReport()
     read = read_rows(path, lang)
@@ -108,7 +108,8 @@ async def import_postings(
     if started is not None:
         started(report.rows)
     now = services.clock()
-    context = {"lang": lang, "tianjin_only": not anywhere, "title_column": "title" in read.headers}
+    area = None if anywhere else services.policy.service_area
+    context = {"lang": lang, "area": area, "title_column": "title" in read.headers}
     valid = _validated(read, context, report)
     if check:
         await _dry_run(services, valid, report)
@@ -172,7 +173,8 @@ async def _import_batch(
     report: ImportReport,
 ) -> list[Stored]:
     """Update known ids and store the new rows of a validated batch in one transaction."""
-    valid = [(n, row, row_to_posting(row, source=source, now=now)) for n, row in batch]
+    city = services.policy.service_area
+    valid = [(n, row, row_to_posting(row, source=source, now=now, city=city)) for n, row in batch]
     repo = services.repos.intake
     stored: list[Stored] = []
     async with services.db.transaction() as tx:

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator, mod
 from pydantic_core import PydanticCustomError
 
 from handlers.texts import t
+from matching.admin_divisions import away_from_tianjin, home_city, same_place
 from matching.districts import canonical, find_districts, parse_area
 from matching.numbers import parse_number
 from matching.parser import ParsedPost, parse_one
@@ -145,15 +146,11 @@ class PostingRow(BaseModel):
 
     @field_validator("district", mode="after")
     @classmethod
-    def _in_tianjin(cls, value: str | None, info: ValidationInfo) -> str | None:
-        if value is None or not (info.context or {}).get("tianjin_only"):
+    def _in_area(cls, value: str | None, info: ValidationInfo) -> str | None:
+        area = (info.context or {}).get("area")
+        if value is None or not area or not parse_outside(value, area):
             return value
-        if canonical(value) or canonical(value + "区"):
-            return value
-        found = find_districts(value)
-        if found and not parse_outside(value):
-            return value
-        raise _problem(info, "intake.row.outside_tianjin", value=value[:20])
+        raise _problem(info, "intake.row.outside_area", value=value[:20], area=area)
 
     @model_validator(mode="after")
     def _whole(self, info: ValidationInfo) -> PostingRow:
@@ -170,10 +167,13 @@ class PostingRow(BaseModel):
         return self
 
 
-def row_to_posting(row: PostingRow, *, source: str, now: datetime) -> Posting:
-    """The posting for a row: its own columns first, the rest read from its text."""
+def row_to_posting(
+    row: PostingRow, *, source: str, now: datetime, city: str = "天津市"
+) -> Posting:
+    """The posting for a row: its own columns first, the rest read from its text, as a reader
+    in `city` (the importing station's service area) reads them."""
     text = "\n".join(x for x in (row.title, row.description) if x)
-    district = _district(row.district)
+    district = _district(row.district, city)
     pay = _pay(row)
     phones = tuple(str(p.value) for p in find_phones(row.contact or ""))
     name = _contact_name(row.contact)
@@ -183,7 +183,7 @@ def row_to_posting(row: PostingRow, *, source: str, now: datetime) -> Posting:
     }  # fmt: skip
     skip = [field for field, value in given.items() if value]
     context = "\n".join(x for x in (text, row.address, row.pay, row.contact) if x)
-    parsed = parse_one(context, now, title=row.title, skip=skip)
+    parsed = parse_one(context, now, title=row.title, skip=skip, city=city)
     parsed = parsed or ParsedPost(title="", text="", original="")
     return Posting(
         id=None,
@@ -210,20 +210,25 @@ def row_to_posting(row: PostingRow, *, source: str, now: datetime) -> Posting:
     )
 
 
-def parse_outside(value: str) -> bool:
-    """Whether a place names somewhere outside Tianjin ("北京朝阳区", "深圳市南山区")."""
-    area = parse_area(value)
-    return area is not None and area.province is not None and "天津" not in area.province
+def parse_outside(value: str, area: str = "天津市") -> bool:
+    """Whether a district cell names no district of the service area `area` ("北京朝阳区", "深圳"
+    or "某地" seen from 天津市; "西青", "杨柳青镇" and "西青区" are inside)."""
+    found = parse_area(value, home_city(area))
+    return found is None or found.district is None or not same_place(found.city or "", area)
 
 
-def _district(value: str | None) -> str | None:
+def _district(value: str | None, city: str) -> str | None:
     if not value:
         return None
     # In a 区 column "河西" can only mean 河西区 (in free text it is also "west of the river").
-    found = canonical(value) or canonical(value + "区") or next(iter(find_districts(value)), None)
-    if found:
-        return found
-    area = parse_area(value)
+    home = home_city(city)
+    if not away_from_tianjin(home):
+        found = (
+            canonical(value) or canonical(value + "区") or next(iter(find_districts(value)), None)
+        )
+        if found:
+            return found
+    area = parse_area(value, home)
     return area.district if area and area.district else value[:20]
 
 

@@ -172,7 +172,9 @@ async def edit_posting(turn: Turn, services: Services, text: str) -> list[Reply]
     if parsed is None:
         return [Reply(t("intake.mod.edit_how"))]
     _job, field, value = parsed
-    job = post_draft.edit(as_draft(found), field, value, turn.now)
+    job = post_draft.edit(
+        as_draft(found), field, value, turn.now, city=services.policy.service_area
+    )
     if job is None:
         return [Reply(t("intake.edit.bad_value", value=value[:30]))]
     changed = found.with_(

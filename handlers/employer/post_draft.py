@@ -17,7 +17,8 @@ from typing import Any
 from handlers import language
 from handlers.services.cards import pay_text
 from handlers.texts import t
-from matching.districts import find_districts, parse_area
+from matching.admin_divisions import home_city
+from matching.districts import district_answer, parse_area
 from matching.numbers import parse_number
 from matching.parser import ParsedPost
 from matching.pay import find_all_pay
@@ -255,8 +256,12 @@ def _requirements(job: ParsedPost) -> list[str]:
     return out
 
 
-def answer(job: ParsedPost, field: str, text: str, now: datetime) -> ParsedPost | None:
-    """The job with one field set from a free-text answer; None when the answer is unclear."""
+def answer(
+    job: ParsedPost, field: str, text: str, now: datetime, *, city: str = "天津市"
+) -> ParsedPost | None:
+    """The job with one field set from a free-text answer; None when the answer is unclear.
+
+    `city` is the station's service area: a district is one of its own."""
     value = text.strip()
     conf = {**job.confidence}
     if field == "title":
@@ -266,10 +271,7 @@ def answer(job: ParsedPost, field: str, text: str, now: datetime) -> ParsedPost 
         conf.update(title=1.0, categories=1.0 if cats else 0.0)
         return replace(job, title=value, categories=tuple(cats) or job.categories, confidence=conf)
     if field == "district":
-        found = find_districts(value)
-        district = found[0] if found else None
-        if district is None and (area := parse_area(value)) is not None:
-            district = area.district
+        district = district_answer(value, home_city(city))
         if district is None:
             return None
         conf["district"] = 1.0
@@ -299,16 +301,18 @@ def answer(job: ParsedPost, field: str, text: str, now: datetime) -> ParsedPost 
             return None
         conf["headcount"] = 1.0
         return replace(job, headcount=int(number), many_wanted=False, confidence=conf)
-    return edit(job, field, value, now)
+    return edit(job, field, value, now, city=city)
 
 
-def edit(job: ParsedPost, field: str, value: str, now: datetime) -> ParsedPost | None:
+def edit(
+    job: ParsedPost, field: str, value: str, now: datetime, *, city: str = "天津市"
+) -> ParsedPost | None:
     """Change any field from "字段 值"; None when the value cannot be read."""
     if field in ("title", "district", "pay", "headcount"):
-        return answer(job, field, value, now)
+        return answer(job, field, value, now, city=city)
     conf = {**job.confidence, field: 1.0}
     if field == "address":
-        area = parse_area(value)
+        area = parse_area(value, home_city(city))
         district = area.district if area and area.district else job.district
         return replace(job, address=value, district=district, confidence=conf)
     if field == "phones":

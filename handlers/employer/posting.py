@@ -24,6 +24,7 @@ from handlers.routing import Command, Router
 from handlers.services.cards import pay_text
 from handlers.services.intake import Stored, store
 from handlers.texts import t
+from matching.admin_divisions import away_from_tianjin, home_city
 from matching.bridge import run_blocking
 from matching.districts import nearest_district
 from matching.landmarks import find_landmark
@@ -140,7 +141,8 @@ async def start_draft(
     if mode == Mode.RELAY:
         group, text = post_draft.split_source(text)
         source = group or source
-    jobs = await run_blocking(parse_post, text, turn.now)
+    # Read as a local reader in the station's city reads it (its districts' short forms).
+    jobs = await run_blocking(parse_post, text, turn.now, city=services.policy.service_area)
     if services.matcher is not None:  # the trade by meaning too; its doubt becomes a question
         jobs = await services.matcher.read_trades(jobs)
     if not jobs or not any(j.title or j.pay.known or j.phones for j in jobs):
@@ -251,12 +253,15 @@ async def ask(turn: Turn, services: Services) -> list[Reply]:
     index, field = draft.asking
     job = draft.jobs[index]
     updated: ParsedPost | None = None
+    city = services.policy.service_area
+    home = home_city(city)
     if field == "district" and turn.msg.location is not None:
-        district = nearest_district(turn.msg.location.lat, turn.msg.location.lon)
+        district = nearest_district(turn.msg.location.lat, turn.msg.location.lon, home)
         updated = replace(job, district=district, confidence={**job.confidence, "district": 1.0})
     elif turn.text:
-        updated = post_draft.answer(job, field, turn.text, turn.now)
-        place = find_landmark(turn.text) if field == "district" and updated is None else None
+        updated = post_draft.answer(job, field, turn.text, turn.now, city=city)
+        landmarks = field == "district" and updated is None and not away_from_tianjin(home)
+        place = find_landmark(turn.text) if landmarks else None
         if place is not None:  # "天津站那块": a landmark names its district
             confidence = {**job.confidence, "district": 1.0}
             updated = replace(job, district=place.district, confidence=confidence)
@@ -315,7 +320,9 @@ async def edit(turn: Turn, services: Services) -> list[Reply]:
     index = (number or 1) - 1
     if not 0 <= index < len(draft.jobs):
         return [Reply(t("intake.edit.no_job", n=number or 1))]
-    updated = post_draft.edit(draft.jobs[index], field, value, turn.now)
+    updated = post_draft.edit(
+        draft.jobs[index], field, value, turn.now, city=services.policy.service_area
+    )
     if updated is None:
         return [Reply(t("intake.edit.bad_value", value=value[:30]))]
     return await _next(turn, services, _with_job(draft, index, updated), show_card=False)

@@ -442,9 +442,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "“{value}”里没有电话号码（请写 联系人 + 手机或座机）",
         "en": "“{value}” has no phone number (write a name and a phone)",
     },
-    "intake.row.outside_tianjin": {
-        "zh": "“{value}”不是天津市的区（只导入天津的岗位；全国岗位请加 --anywhere）",
-        "en": "“{value}” is not a Tianjin district (national feeds: add --anywhere)",
+    "intake.row.outside_area": {
+        "zh": "“{value}”不是{area}的区（只导入本市的岗位；全国岗位请加 --anywhere）",
+        "en": "“{value}” is not a district of {area} (national feeds: add --anywhere)",
     },
     "intake.row.no_title": {"zh": "缺少岗位名称", "en": "no job title"},
     "intake.row.same_id": {
