@@ -129,6 +129,28 @@ async def test_register_keeps_its_fields_and_refuses_what_it_must(services, tmp_
     assert still.name == "张三"
 
 
+async def test_register_reasons_come_in_the_caseworkers_language(services, tmp_path):
+    path = _register(tmp_path / "en.xlsx", REG, [
+        ["张三", "13800000001", "", "", "西青区", None, None],
+        ["李四", "13800000001", "", "", "西青区", None, None],
+        ["王五", "13800000002", "", "", "北京朝阳区", None, None],
+        ["赵六", "13800000003", "", "2026-13-01", "西青区", None, None],
+    ])  # fmt: skip
+    reasons = dict((await import_register(services, path, lang="en")).problems)
+    assert reasons[3] == "联系电话 repeats row 2; not imported"
+    assert reasons[4].startswith(
+        "所属区: “北京朝阳区” is not a Tianjin district (one of: 滨海新区"
+    )
+    assert (
+        reasons[5] == "失业登记时间: Unknown date “2026-13-01”: write 2026-03-05 or 2026年3月5日"
+    )
+    with pytest.raises(SheetError, match="never stores ID numbers"):
+        await import_register(
+            services, _register(tmp_path / "id.xlsx", ["姓名", "身份证号"], [["张三", "1"]]),
+            lang="en",
+        )  # fmt: skip
+
+
 async def test_a_sheet_with_id_numbers_is_refused(services, tmp_path):
     path = _register(tmp_path / "id.xlsx", ["姓名", "身份证号", "所属区"],
                      [["张三", "120101199001011234", "西青区"]])  # fmt: skip

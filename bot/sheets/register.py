@@ -1,7 +1,8 @@
 """Import a caseworker's register of unemployed people (登记表) from a sheet, row by row.
 
 Every data row ends imported, updated (same name and phone as someone on the register) or
-refused with a Chinese reason that names the sheet's own column header and the row number.
+refused with a reason (the catalogue's `register.row.*`, in the caseworker's language) that
+names the sheet's own column header and the row number.
 A sheet with a 身份证号 column is refused as a whole: Yizhan never stores ID numbers.
 """
 
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from bot.sheets.read import Sheet, SheetError, as_date, read_sheet
 from handlers.context import Services
+from handlers.texts import t
 from matching.districts import TIANJIN_DISTRICTS, canonical, find_districts
 from models.register import RegisterEntry
 from models.timeutil import local
@@ -49,40 +51,47 @@ class RegisterImport:
     problems: list[tuple[int, str]] = field(default_factory=list)  # (row number, reason)
 
 
+class _Refused(ValueError):
+    """A row refused, with its reason in the caller's language."""
+
+
 def _entry(
-    values: dict[str, object], sheet: Sheet, default: str | None, today: date
+    values: dict[str, object], sheet: Sheet, default: str | None, today: date, lang: str
 ) -> RegisterEntry:
     head = sheet.headers
     name = str(values.get("姓名") or "").strip()
     if not name:
-        raise ValueError(f"缺少{head['姓名']}")
+        raise _Refused(t("register.row.no_name", lang, column=head["姓名"]))
     if name.startswith("示例"):
-        raise ValueError("示例行（姓名以“示例”开头），未导入")
+        raise _Refused(t("register.row.example", lang))
     phone_raw = values.get("联系电话")
     phone = re.sub(r"[\s\-（）()]", "", str(phone_raw)) if phone_raw is not None else None
     if phone and not _PHONE.match(phone):
-        raise ValueError(f"{head.get('联系电话', '联系电话')}格式不对：{str(phone_raw)[:20]}")
+        column = head.get("联系电话", "联系电话")
+        raise _Refused(t("register.row.bad_phone", lang, column=column, value=str(phone_raw)[:20]))
     district_text = str(values.get("所属区") or "").strip()
     address = str(values.get("户籍/常住地址") or "") or None
     if district_text:
         found = canonical(district_text) or canonical(district_text + "区")
         if found is None:
-            raise ValueError(
-                f"{head.get('所属区', '所属区')}“{district_text[:20]}”不是天津市的区"
-                f"（可填：{'、'.join(TIANJIN_DISTRICTS)}）"
-            )
+            raise _Refused(t(
+                "register.row.not_tianjin", lang, column=head.get("所属区", "所属区"),
+                value=district_text[:20], districts="、".join(TIANJIN_DISTRICTS),
+            ))  # fmt: skip
         district: str | None = found
     else:
         district = next(iter(find_districts(address or "")), None) or default
     if district is None:
-        raise ValueError(f"无法识别{head.get('所属区', '所属区')}（空），地址里也没有天津的区")
+        raise _Refused(t("register.row.no_district", lang, column=head.get("所属区", "所属区")))
     try:
-        registered = as_date(values.get("失业登记时间"), today)
+        registered = as_date(values.get("失业登记时间"), today, lang)
     except ValueError as exc:
-        raise ValueError(f"{head.get('失业登记时间', '失业登记时间')}：{exc}") from exc
+        column = head.get("失业登记时间", "失业登记时间")
+        raise _Refused(t("intake.row.field", lang, field=column, reason=exc)) from exc
     gender = values.get("性别")
     if gender not in (None, "男", "女"):
-        raise ValueError(f"{head.get('性别', '性别')}应为 男 或 女：{str(gender)[:10]}")
+        column = head.get("性别", "性别")
+        raise _Refused(t("register.row.bad_gender", lang, column=column, value=str(gender)[:10]))
 
     def text(key: str, limit: int) -> str | None:
         value = values.get(key)
@@ -128,7 +137,7 @@ async def import_register(
     report = RegisterImport()
     sheet = read_sheet(path, ALIASES, required=REQUIRED, lang=lang)
     if not sheet.problems and _has_id_numbers(path, lang):
-        raise SheetError("表格含有身份证号列：驿站不保存身份证号，请删除这一列后再导入")
+        raise SheetError(t("register.id_numbers", lang))
     report.problems.extend((0, p) for p in sheet.problems)
     report.rows = len(sheet.rows)
     if started is not None:
@@ -140,17 +149,18 @@ async def import_register(
     first_row: dict[str, int] = {}
     for row in sheet.rows:
         try:
-            entry = _entry(row.values, sheet, default_district, today)
-        except ValueError as exc:
+            entry = _entry(row.values, sheet, default_district, today, lang)
+        except _Refused as exc:
             report.problems.append((row.number, str(exc)))
             continue
         if allowed is not None and entry.district not in allowed:
-            report.problems.append((row.number, f"不是本区（{'、'.join(allowed)}）的人员，未导入"))
+            reason = t("register.row.not_yours", lang, districts="、".join(allowed))
+            report.problems.append((row.number, reason))
             continue
         if entry.phone and entry.phone in first_row:
-            report.problems.append(
-                (row.number, f"{phone_head}与第 {first_row[entry.phone]} 行相同，未导入")
-            )
+            reason = t("register.row.same_phone", lang, column=phone_head,
+                       row=first_row[entry.phone])  # fmt: skip
+            report.problems.append((row.number, reason))
             continue
         if entry.phone:
             first_row[entry.phone] = row.number
@@ -163,7 +173,8 @@ async def import_register(
         if other is not None and other[1] != entry.name:
             report.problems.append((
                 numbers[entry.phone or ""],
-                f"{phone_head}已登记为另一人（#{other[0]} {other[1]}），未导入",
+                t("register.row.phone_taken", lang, column=phone_head, id=other[0],
+                  name=other[1]),
             ))  # fmt: skip
             continue
         kept.append(entry)

@@ -422,6 +422,45 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "无法识别的日期“{value}”，请写成 2026-03-05 或 2026年3月5日",
         "en": "Unknown date “{value}”: write 2026-03-05 or 2026年3月5日",
     },
+    # The register of unemployed people (登记表)
+    "register.id_numbers": {
+        "zh": "表格含有身份证号列：驿站不保存身份证号，请删除这一列后再导入",
+        "en": "The sheet has an ID-number column: Yizhan never stores ID numbers; delete that "
+        "column and import again",
+    },
+    "register.row.no_name": {"zh": "缺少{column}", "en": "no {column} (name)"},
+    "register.row.example": {
+        "zh": "示例行（姓名以“示例”开头），未导入",
+        "en": "an example row (the name starts with 示例); not imported",
+    },
+    "register.row.bad_phone": {
+        "zh": "{column}格式不对：{value}",
+        "en": "{column}: “{value}” is not a phone number",
+    },
+    "register.row.not_tianjin": {
+        "zh": "{column}“{value}”不是天津市的区（可填：{districts}）",
+        "en": "{column}: “{value}” is not a Tianjin district (one of: {districts})",
+    },
+    "register.row.no_district": {
+        "zh": "无法识别{column}（空），地址里也没有天津的区",
+        "en": "{column} is empty and the address names no Tianjin district",
+    },
+    "register.row.bad_gender": {
+        "zh": "{column}应为 男 或 女：{value}",
+        "en": "{column} must be 男 or 女: “{value}”",
+    },
+    "register.row.not_yours": {
+        "zh": "不是本区（{districts}）的人员，未导入",
+        "en": "not a resident of your district ({districts}); not imported",
+    },
+    "register.row.same_phone": {
+        "zh": "{column}与第 {row} 行相同，未导入",
+        "en": "{column} repeats row {row}; not imported",
+    },
+    "register.row.phone_taken": {
+        "zh": "{column}已登记为另一人（#{id} {name}），未导入",
+        "en": "{column} is already registered to someone else (#{id} {name}); not imported",
+    },
     # Import rows
     "intake.row.no_header": {
         "zh": "没有找到表头：前 10 行里需要有“{columns}”这一列（可用 yizhan template 生成模板）",
