@@ -6,8 +6,9 @@ Three test sets:
   against it.
 - `gig_heldout`: 30 more posts in other wordings (scripts/data/gig_posts_heldout.jsonl), written
   after the parser and first scored before any change.
-- `gig_blind`, `gig_blind2`: 120 and 100 posts by writers who never read matching/ (see
-  scripts/data/gig_posts_blind2.md); scored only, their errors are never shown.
+- `gig_blind`, `gig_blind2`, `gig_blind3`: 120, 100 and 150 posts by writers who never read
+  matching/ (see scripts/data/gig_posts_blind2.md, gig_posts_blind3.md); scored only, their
+  errors are never shown.
 - `dataset`: real postings from ../shared/eval/raw/jobhunting_share_cn/dev_postings.csv.gz, chosen
   by rules that do not use the parser: the description states the platform's own salary figures
   (gold pay from scripts/pay_labels.py: 399 rows, all that write them; its docstring says why
@@ -406,8 +407,10 @@ def main() -> None:
         ("gig_blind", DATA / "gig_posts_blind.jsonl", "all"),  # never read: scored only
         # 100 posts by a writer who never read matching/ (gig_posts_blind2.md): scored only
         ("gig_blind2", DATA / "gig_posts_blind2.jsonl", "all"),
+        # 150 posts by a third writer who never read matching/ (gig_posts_blind3.md): scored only
+        ("gig_blind3", DATA / "gig_posts_blind3.jsonl", "all"),
     ]
-    scored_only = {"gig_blind", "gig_blind2"}
+    scored_only = {"gig_blind", "gig_blind2", "gig_blind3"}
     for name, path, split in gig_sets:
         if path.exists():
             tallies[name] = Tally()
