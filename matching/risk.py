@@ -1,8 +1,10 @@
 """Fraud and abuse signals in postings, each with a reason code; a 0..1 score feeds ranking.
 
-The patterns are those of the employment-service plans: fees or deposits asked of workers,
-high pay offered in the countries of the scam compounds, 刷单 and "打字兼职", renting out bank
-cards or accounts (两卡), recruiting recruiters (传销), training paid by a loan (培训贷), bait
+The patterns are those of the employment-service plans: fees or deposits asked of workers
+(by any name, or as money to pay first: 先交定金, 交完钱就能进厂), high pay offered in the
+countries of the scam compounds (or free flights and no language needed anywhere abroad), 刷单,
+paid phone "tasks" and "打字兼职", renting out bank cards, accounts or a company's papers (两卡),
+recruiting recruiters (传销), training paid by a loan or "先学后付" (培训贷), bait
 pay ("高薪日结轻松"), pay under the minimum wage, no identifiable employer, one phone posting
 many unrelated jobs, and one post pasted everywhere. Flags combine as a noisy-or, so two weak
 signals weigh less than one strong one; at `Policy.risk_hold_threshold` (0.5) a posting waits
@@ -55,15 +57,27 @@ SPREAD_CATEGORIES_MANY = 5
 _FEE_WORDS = (
     "押金|培训费|服装费|工装费|体检费|报名费|中介费|介绍费|资料费|保证金|会员费|入职费|办卡费|"
     "工本费|管理费|建档费|信息费|服务费|办理费|手续费|办证费|签证费|办理费用|押金费|内推费|"
-    "工牌费|认证费|入会费|上岗费|岗前费|安置费|置装费|考证费|挂靠费"
+    "工牌费|认证费|入会费|上岗费|岗前费|安置费|置装费|考证费|挂靠费|激活费|开通费|权限费|解冻费|"
+    "公会费|入门费|名额费|占位费|工衣费|工衣钱|装备费|押身份证|扣押身份证|诚意金|押证金|排号费|"
+    "茶水费|床位费|工具费|器材费|道具费|化妆费|拍照费|照片费|档案费|鉴定费|证书费|发证费|押卡费|"
+    "占坑费|考试费"
 )
-# Any amount asked first, in whatever words: 先交200, 交200元中介费, 签约先付30%, 预付1万,
-# 先交400工牌费, 需先充值888 (a "认证" top-up).
+# An amount: 300元, 三百元, 1万, 30%.
+_AMOUNT = (
+    r"(?:[\d一二两三四五六七八九十百千万]+(?:\.\d+)?\s*(?:元|块|万|%)"
+    r"|[一二两三四五六七八九十]+[百千万])"
+)
+# Money asked first, in whatever words: 先交200, 需交 公会费 2000, 上岗前先交工衣钱, 先交定金5000,
+# 交完钱就能进厂, 预付1万, 需先充值888 (a "认证" top-up). The worker's own share of social
+# insurance (个人需缴纳9元) is no fee (`_INSURANCE_BEFORE`).
 _FEE = re.compile(
     rf"(?P<w>{_FEE_WORDS})"
-    r"|(?:先交|需交|要交|交纳|缴纳|先付|预付|需付|要付|[先需要]\S?充值)\s*"
-    r"(?P<n>\d+(?:\.\d+)?\s*(?:元|万|%|块|(?=\s*[\u4e00-\u9fff]{0,4}费)|(?=\s*成为)))"
+    r"|(?P<n>(?:[先需要须得]|必须)(?:交纳|缴纳|交|缴|付)(?!社保|五险|六险|公积金|保险|个税)"
+    rf"[^，。；,.;!！\s]{{0,6}}?(?:钱|费|押金|定金|订金|{_AMOUNT}|\d{{2,}})"
+    rf"|预付\s*{_AMOUNT}|交(?:完|了)钱|[先需要]\S?充值"
+    r"|先把\S{0,6}?(?:钱|费|押金)\S{0,2}?(?:交|付|缴))"  # the money named before the verb
 )
+_INSURANCE_BEFORE = re.compile(r"社保|五险|六险|保险|公积金")
 # 出国劳务 (labour abroad) that asks the worker for any fee is the classic deposit scam.
 _ABROAD = re.compile(r"出国劳务|出国务工|海外务工|劳务输出")
 _ABROAD_FEE = re.compile(r"费|先付|预付|定金|订金")
@@ -75,25 +89,48 @@ _ABROAD_LURE = re.compile(
     r"月薪\s*\d+(?:\.\d+)?\s*[万wW]|包机票|报销机票|不用会外语|不需要外语|无需外语|免费出国|包签证"
 )
 _ABROAD_LURE_SOFT = re.compile(r"高薪|轻松")  # an exporter's sales job says 高薪 too
+# Elsewhere abroad, only the lure no real employer needs: free flights and visas, no language.
+_COUNTRIES = re.compile(
+    r"迪拜|阿联酋|沙特|泰国|越南|菲律宾|马来西亚|印尼|新加坡|日本|韩国|澳洲|澳大利亚|新西兰|加拿大"
+    r"|美国|英国|德国|俄罗斯|非洲|中东|东南亚|国外|海外|境外"
+)
+_LURE_ANYWHERE = re.compile(r"包机票|报销机票|免费出国|包签证|不用会外语|不需要外语|无需外语")
 W_ABROAD_LURE = 0.7
 W_ABROAD_LURE_SOFT = 0.35
 LURE_NEAR = 40  # characters either side of the place
 _FEE_DENIED_BEFORE = re.compile(
     r"(?:不|无|没|免|零|拒绝|不收|不需|无需|不用|不交|没有|(?<![\d.])0|承担|报销|提供)\S{0,3}$"
 )
-_FEE_DENIED_AFTER = re.compile(r"^\S{0,3}(?:公司承担|公司报销|报销|公司出|全免|由公司)")
-_BRUSHING = re.compile(r"刷单|刷信誉|刷好评|刷销量|垫付|返利|点赞员|抖音点赞|淘宝补单|补单")
+_FEE_DENIED_AFTER = re.compile(
+    r"^\S{0,3}(?:公司承担|公司报销|报销|公司出|全免|由公司)|^\s*(?:不要|不收|免收|全免|没有)"
+)
+_BRUSHING = re.compile(
+    r"刷单|刷信誉|刷好评|刷销量|垫付|返利|点赞员|抖音点赞|淘宝补单|补单"
+    # Paid "tasks" on a phone, the front of most 刷单 frauds (none in 48k real postings).
+    rf"|(?:点赞|做任务|领任务|接任务|看视频|刷视频|看广告)(?=[^，。；,.;]{{0,10}}?"
+    rf"(?:一单|一个|每单|每个|佣金|赚|挣|提现|日结|日入|{_AMOUNT}))"
+    rf"|(?:一个|每个|一单|每单)任务\s*{_AMOUNT}"
+)
 # Renting out one's bank card, phone card or WeChat account (两卡, the police's "帮信罪" warnings):
 # the worker becomes the money launderer's tool and the one prosecuted.
 _CARDS = re.compile(
     r"(?:出租|出售|收购|出借|租用|回收)(?:银行卡|电话卡|手机卡|微信号|支付宝)|银行卡出租|收银行卡|"
-    r"跑分(?:平台|兼职|赚钱|项目)|做跑分|收U(?![A-Za-z])|USDT|帮忙取现|帮忙转账"
+    r"跑分(?:平台|兼职|赚钱|项目)|做跑分|收U(?![A-Za-z])|USDT|帮忙取现|帮忙转账|"
+    # A company's papers or one's identity lent for money ("营业执照出租", "用你的身份证注册").
+    r"(?:出租|出借|借用|租用|收购|出售)(?:营业执照|对公账户|身份证|执照|公户)|"
+    r"(?:银行卡|电话卡|手机卡|微信号|支付宝)(?:出借|借用|借给|租给|出售|卖给)|"
+    r"(?:借|租|收|买)(?:你的|您的|个人)(?:银行卡|电话卡|手机卡|身份证)|"
+    r"(?:营业执照|对公账户|身份证|公户)(?:出租|出借|出售)|用(?:你|您)的身份证|身份证注册"
 )
 # Recruiting recruiters: pay from the people one brings in (传销).
-_PYRAMID = re.compile(r"拉人头|发展下线|下线提成|静态收益|动态收益|入股分红|交钱入股")
+_PYRAMID = re.compile(
+    r"拉人头|发展下线|下线提成|静态收益|动态收益|入股分红|交钱入股|管道收益|团队越大|多级分佣|"
+    r"三级分销|下级提成|躺挣|拉(?:一个|1个|一)人\S{0,4}?(?:奖|给|提成|返)"
+)
 # A training course paid with a loan in the worker's name (培训贷).
 _TRAINING_LOAN = re.compile(
-    r"(?:培训|学费)\S{0,8}(?:分期|贷款|网贷)|(?:分期|贷款)\S{0,6}(?:培训|学费)|培训贷|学费贷"
+    r"(?:培训|学费)\S{0,8}(?:分期|贷款|网贷)|(?:分期|贷款)\S{0,6}(?:培训|学费)|培训贷|学费贷|"
+    r"[0零]元入学|先学后付|先就业后付|零首付"
 )
 _HOME_TYPING = re.compile(r"打字员|打字兼职|手机打字|在家打字|手机兼职|足不出户|躺赚|动动手指")
 _BAIT = re.compile(r"高薪|轻松|日赚|日入|无需经验|不需要经验|时间自由|多劳多得|上不封顶|月入过万")
@@ -170,7 +207,9 @@ def _fee_flags(text: str) -> list[RiskFlag]:
     for m in _FEE.finditer(text):
         before, after = text[max(0, m.start() - 5) : m.start()], text[m.end() : m.end() + 6]
         if _FEE_DENIED_BEFORE.search(before) or _FEE_DENIED_AFTER.search(after):
-            continue  # "不收取任何押金", "体检费公司报销"
+            continue  # "不收取任何押金", "体检费公司报销", "押金不要"
+        if m.group("n") and _INSURANCE_BEFORE.search(text[max(0, m.start() - 15) : m.start()]):
+            continue  # "五险一金（个人需要缴纳9元/月）"
         flags = [RiskFlag("fee", W_FEE, m.group("w") or m.group("n"))]
         if _ABROAD.search(text):
             flags.append(RiskFlag("abroad_fee", W_ABROAD_FEE, m.group("w") or m.group("n")))
@@ -189,6 +228,10 @@ def _abroad_lure_flags(text: str) -> list[RiskFlag]:
             flags.append(RiskFlag("abroad_lure", W_ABROAD_LURE, place.group()))
         elif _ABROAD_LURE_SOFT.search(near):
             flags.append(RiskFlag("abroad_lure", W_ABROAD_LURE_SOFT, place.group()))
+    for place in _COUNTRIES.finditer(text):
+        near = text[max(0, place.start() - LURE_NEAR) : place.end() + LURE_NEAR]
+        if _LURE_ANYWHERE.search(near):
+            flags.append(RiskFlag("abroad_lure", W_ABROAD_LURE, place.group()))
     return flags
 
 
