@@ -21,6 +21,7 @@ from matching.normalize import normalize_text
 from matching.pay import find_all_pay
 from matching.pay_figures import RUN_GAP, PayMatch
 from matching.pay_offer import choose_offer, pay_doubt
+from matching.pay_words import PAY_LEAD
 from matching.post_terms import find_hours, find_licences
 from matching.post_time import find_duration, find_start
 from matching.post_titles import JobAnchor, find_title, job_anchors
@@ -162,10 +163,58 @@ def parse_post(text: str, now: datetime, *, city: str | None = None) -> list[Par
         return []
     shared = _shared_fields(norm, now, home=home_city(city) if city else None)
     pays = find_all_pay(norm)
-    anchors = job_anchors(norm)
-    if len(anchors) < 2:
-        return [_single(norm, text, shared, pays)]
-    return _several(norm, text, shared, pays, anchors)
+    anchors = job_anchors(norm, [p.span[0] for p in pays if p.pay.min or p.pay.max])
+    if len(anchors) >= 2:
+        return _several(norm, text, shared, pays, anchors)
+    job = _single(norm, text, shared, pays)
+    terms = _terms(norm, pays)
+    return [_on_terms(job, term, pay) for term, pay in terms] if terms else [job]
+
+
+# One job offered on two or three sets of terms, each with its own pay ("全职4500+ 兼职时薪20",
+# "女工一天140 男工一天180"): a job each, as a seeker compares them. Shifts (白班/夜班) are not
+# terms: a list of shifts is one job.
+_TERM = re.compile(r"全职|兼职|女工|男工|男的|女的")
+_LEAD_GAP = re.compile(rf"[\s:：]*{PAY_LEAD}?[\s:：]*")  # "女工一天140": the term, then its figure
+_TERM_FAMILIES = (frozenset({"全职", "兼职"}), frozenset({"女工", "男工", "男的", "女的"}))
+_TERM_GENDER = {"女工": "女", "女的": "女", "男工": "男", "男的": "男"}
+
+
+def _terms(norm: str, pays: list[PayMatch]) -> list[tuple[str, PayMatch]]:
+    """(term, pay) for each set of terms with its own figure; empty unless 2-3 differ."""
+    found: list[tuple[str, PayMatch]] = []
+    for p in pays:
+        if p.pay.min is None and p.pay.max is None:
+            continue
+        window = norm[max(0, p.span[0] - 8) : p.span[0]]
+        near = list(_TERM.finditer(window))  # the nearest: "招全职 兼职 全职4500" is 全职's
+        last = near[-1] if near else None
+        if last is not None and _LEAD_GAP.fullmatch(window, last.end()):
+            found.append((last.group(), p))
+    terms = {t for t, _ in found}
+    if not 2 <= len(found) <= 3 or len(terms) != len(found):
+        return []
+    if not any(terms <= family for family in _TERM_FAMILIES):
+        return []
+    if len({_pay_key(p) for _, p in found}) != len(found):
+        return []
+    return found
+
+
+def _on_terms(job: ParsedPost, term: str, pay: PayMatch) -> ParsedPost:
+    """The job on one set of its terms: that pay, and the form or gender the term names."""
+    gender = _TERM_GENDER.get(term)
+    return replace(
+        job,
+        title=f"{job.title}（{term}）" if job.title else term,
+        pay=pay.pay,
+        pay_base=pay.base,
+        pay_typical=pay.typical,
+        pay_doubt=None,
+        gender=gender or job.gender,
+        work_form=job.work_form if gender else term,
+        confidence={**job.confidence, "pay": pay.confidence},
+    )
 
 
 def parse_one(

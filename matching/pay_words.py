@@ -54,11 +54,13 @@ MODIFIER_AFTER = re.compile(r"\s*(?P<m>以上|起步|起|\+|多|往上|左右|�
 KEYWORD_BEFORE = re.compile(
     r"月薪|月工资|月收入|月入|月综合薪资|月综合|综合月薪|底薪|保底|基本工资|基本薪资|"
     r"综合工资|综合薪资|综合收入|综合|实发|试用期|转正后|转正|月均薪资|月均收入|月均|工资|薪资|"
-    r"一般能拿|一般|能拿|可拿|可达|平均|实习补贴|见习补贴|实习工资|"
+    r"一般能拿|一般|能拿|可拿|可达|平均|实习补贴|见习补贴|实习工资|全职|"
     r"一个月到手|每月到手|月到手|一个月|每个月|每月|每人|一人|一趟|每趟|一车|每车|一吨|每吨|一个钟|每个钟|一钟|日入|日赚|一平米|一平方|一平|每平米|每平方|每平|"
     r"薪水|薪酬|待遇|收入|到手|税前|税后|日薪|日工资|日结|天薪|一天|每天|每日|一日|一晚|每晚|时薪|"
     r"小时工资|每小时|一小时|小时|年薪|年收入|计件|按件|每件|一件|每单|一单|周薪|[¥￥]|RMB|rmb"
 )
+# The words between what a figure pays for and the figure ("木工 一天480", "兼职时薪20").
+PAY_LEAD = f"(?:{KEYWORD_BEFORE.pattern})"
 
 # Which figure a word introduces: the guaranteed base (底薪3000+提成) or what a worker
 # typically earns (综合4500-6000, 一般能拿6500). The earnings are the offer; the base is kept.

@@ -8,9 +8,11 @@ from the message's first phrase. Each job of "招保洁2名…另招厨工1名�
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from matching.districts import TIANJIN_DISTRICTS, find_districts
+from matching.pay_words import PAY_LEAD
 from matching.post_fields import Found, find_headcounts
 from matching.taxonomy import CATEGORIES
 
@@ -75,6 +77,12 @@ _KNOWN_TITLES = sorted(
 )
 _KNOWN = re.compile("|".join(re.escape(t) for t in _KNOWN_TITLES)) if _KNOWN_TITLES else None
 _FIRST_PHRASE = re.compile(r"[\u4e00-\u9fffA-Za-z/]{2,16}")
+# A known title right before its figure, a pay word between them at most ("木工 一天480").
+_TITLE_BEFORE_PAY = (
+    re.compile(rf"(?P<t>{_KNOWN.pattern})[\s:：]*{PAY_LEAD}?[\s:：]*$")
+    if _KNOWN is not None
+    else None
+)
 _DISTRICT_PREFIXES = tuple(
     sorted({*TIANJIN_DISTRICTS, *(d[:-1] for d in TIANJIN_DISTRICTS)}, key=len, reverse=True)
 )
@@ -145,8 +153,12 @@ def find_title(norm: str, headcount_span: tuple[int, int] | None) -> tuple[str, 
     return "", 0.0
 
 
-def job_anchors(norm: str) -> list[JobAnchor]:
-    """The start of each distinct job in a message; fewer than two means a single job."""
+def job_anchors(norm: str, pay_starts: Sequence[int] = ()) -> list[JobAnchor]:
+    """The start of each distinct job in a message; fewer than two means a single job.
+
+    `pay_starts` are where the message's pay figures begin: a list of known titles each with
+    its own figure and no headcount ("钢筋工 一天450 木工 一天480") is a job per title.
+    """
     anchors: list[JobAnchor] = []
     for hc in find_headcounts(norm):
         run = _RUN_BEFORE.search(norm[: hc.span[0]])
@@ -174,6 +186,8 @@ def job_anchors(norm: str) -> list[JobAnchor]:
             if title is not None:
                 anchors.append(JobAnchor(title, m.start("t"), m.end("t"), None))
                 break
+    if not anchors:
+        anchors = _titles_with_pay(norm, pay_starts)
     if anchors:
         for line in _MANY_LINE.finditer(norm):
             title = clean_title(line.group("t"))
@@ -185,3 +199,16 @@ def job_anchors(norm: str) -> list[JobAnchor]:
         if all(anchor.title != u.title and anchor.start >= u.end for u in unique):
             unique.append(anchor)
     return unique
+
+
+def _titles_with_pay(norm: str, pay_starts: Sequence[int]) -> list[JobAnchor]:
+    """Known titles each right before a figure of their own, when two or more differ."""
+    if _TITLE_BEFORE_PAY is None:
+        return []
+    found: list[JobAnchor] = []
+    for start in pay_starts:
+        window = max(0, start - 14)
+        m = _TITLE_BEFORE_PAY.search(norm, window, start)
+        if m is not None:
+            found.append(JobAnchor(m.group("t"), m.start("t"), m.end("t"), None))
+    return found if len({a.title for a in found}) == len(found) >= 2 else []

@@ -77,6 +77,7 @@ _FEE = re.compile(
     rf"|预付\s*{_AMOUNT}|交(?:完|了)钱|[先需要]\S?充值"
     r"|先把\S{0,6}?(?:钱|费|押金)\S{0,2}?(?:交|付|缴))"  # the money named before the verb
 )
+_FEE_WORD = re.compile(_FEE_WORDS)
 _INSURANCE_BEFORE = re.compile(r"社保|五险|六险|保险|公积金")
 # 出国劳务 (labour abroad) that asks the worker for any fee is the classic deposit scam.
 _ABROAD = re.compile(r"出国劳务|出国务工|海外务工|劳务输出")
@@ -210,9 +211,11 @@ def _fee_flags(text: str) -> list[RiskFlag]:
             continue  # "不收取任何押金", "体检费公司报销", "押金不要"
         if m.group("n") and _INSURANCE_BEFORE.search(text[max(0, m.start() - 15) : m.start()]):
             continue  # "五险一金（个人需要缴纳9元/月）"
-        flags = [RiskFlag("fee", W_FEE, m.group("w") or m.group("n"))]
+        # The fee's own name when the ask contains one ("需交押金" is 押金), else the ask.
+        word = m.group("w") or (_FEE_WORD.search(m.group("n")) or m).group()
+        flags = [RiskFlag("fee", W_FEE, word)]
         if _ABROAD.search(text):
-            flags.append(RiskFlag("abroad_fee", W_ABROAD_FEE, m.group("w") or m.group("n")))
+            flags.append(RiskFlag("abroad_fee", W_ABROAD_FEE, word))
         return flags
     if _ABROAD.search(text) and _ABROAD_FEE.search(text):
         return [RiskFlag("abroad_fee", W_ABROAD_FEE, "费用")]

@@ -112,3 +112,30 @@ def test_a_rate_per_person_is_no_headcount_and_a_time_word_no_title():
 def test_how_many_places_are_left_is_no_job():
     text = "出国务工\n🔸 酒店服务员 20名\n🔸 厨师 10名\n本期名额只剩8名 报名从速\n13000007034"
     assert [t for t, *_ in rows(text)] == ["酒店服务员", "厨师"]
+
+
+def test_titles_each_with_its_own_figure_are_a_job_each():
+    text = "吃住全包 工地钢筋工 一天450 木工 一天480 架子工 一天500 北辰 月底结 13800006001"
+    assert rows(text) == [("钢筋工", None, 450, "day"), ("木工", None, 480, "day"),
+                          ("架子工", None, 500, "day")]  # fmt: skip
+    lines = "钢结构厂\n铆工 电焊 8000-10000\n打磨 小工 5500\n包吃住 13800006002"
+    assert [(t, p) for t, _, p, _ in rows(lines)] == [("电焊", 8000), ("小工", 5500)]
+
+
+def test_one_title_with_a_trial_pay_or_a_single_figure_stays_one_job():
+    assert len(parse_post("招保洁 月薪3000 试用期2500 河西区 13800006003", NOW)) == 1
+    assert len(parse_post("木工 一天480 木工 一天480 重复发 13800006004", NOW)) == 1
+
+
+def test_one_job_on_two_sets_of_terms_is_a_job_for_each():
+    text = "蔬菜大棚 招工 摘西红柿 装箱 女工一天140 男工一天180 日结 13800006005"
+    jobs = parse_post(text, NOW)
+    assert [(j.pay.min, j.gender) for j in jobs] == [(140, "女"), (180, "男")]
+    assert all(j.categories[:1] == ("P",) for j in jobs)  # the trade is the post's
+    coffee = parse_post("咖啡店 招全职 兼职 全职4500+ 兼职时薪20 有健康证 13800006006", NOW)
+    assert [(j.work_form, j.pay.min, j.pay.unit.value) for j in coffee] == [
+        ("全职", 4500, "month"), ("兼职", 20, "hour"),
+    ]  # fmt: skip
+    # The same pay on both terms, or shifts, are one job.
+    assert len(parse_post("招保洁 男女不限 男工女工都是一天150 13800006007", NOW)) == 1
+    assert len(parse_post("招保安 白班4500 夜班5000 13800006008", NOW)) == 1
