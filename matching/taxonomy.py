@@ -159,6 +159,11 @@ def deciding_place(text: str) -> str | None:
     return None
 
 
+def _names_a_title(text: str) -> bool:
+    folded = unicodedata.normalize("NFKC", text or "").lower()
+    return any(is_title and w for _end, (_key, w, is_title) in _AUTOMATON.iter_long(folded))
+
+
 def _only_portable(noun: str) -> bool:
     """Whether the job noun is a portable one (学徒, 服务员…) and names no real trade beside it."""
     folded = unicodedata.normalize("NFKC", noun or "").lower()
@@ -187,12 +192,18 @@ def classify(text: str, title: str = "") -> list[tuple[str, float]]:
 
     A portable job noun (学徒, 服务员, 小工…) takes the trade of the workplace the post names
     (汽修厂学徒 → G); a site trade takes it among its own categories (工地木工 → O, 装修木工 H,
-    工厂电工 J); any other real trade (厨师, 保洁, 司机) keeps its own wherever it works.
+    工厂电工 J); any other real trade (厨师, 保洁, 司机) keeps its own wherever it works. A job
+    no title of the tables names counts its workplace as one title (纸箱厂 开机长 → J, 超市门口
+    推酸奶 → M).
     """
     scores = _hits(text)
     titled = _hits(title, beside=scores.keys())
     for code, score in titled.items():
         scores[code] += TITLE_WEIGHT * score
+    if not _names_a_title(f"{title}\n{text}") and (
+        workplace := deciding_place(f"{title}\n{text}")
+    ):
+        scores[workplace] += _KIND_WEIGHT["title"]
     codes = _site_codes(title or text)
     place = deciding_place(f"{title}\n{text}") if codes else None
     if place is not None and place in codes:

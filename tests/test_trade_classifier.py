@@ -22,7 +22,7 @@ TOY = TradeClassifier(
     bar=0.7,
 )
 # No keyword of the tables in it (asserted below); the trained weights read it as 物业/绿化 (H).
-GARDENING = "负责小区绿化带的修剪和浇水"
+GARDENING = "负责园区绿化带的修剪和浇水"  # no trade word and no workplace (小区 would say H)
 
 
 def test_the_likeliest_trade_is_answered_only_at_the_bar() -> None:

@@ -126,3 +126,16 @@ def test_an_office_building_decides_no_trade() -> None:
 def test_live_in_care_is_housekeeping() -> None:
     assert trade("招住家阿姨，照顾一位老人，月薪五千五") == "A"
     assert trade("找人住家照顾瘫痪老人，会做饭，月薪六千") == "A"
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("纸箱厂 招开机长 1名 7000 包吃住 13800007001", "J"),
+        ("超市门口站台 推酸奶 一天180 周末两天 13800007002", "M"),
+        ("宾馆 前后夜轮换 会用电脑 3800 13800007003", "L"),
+    ],
+)
+def test_a_job_no_word_names_takes_its_workplaces_trade(text: str, code: str) -> None:
+    assert trade(text) == code
+    assert classify("周末两天 一天180 13800007004") == []  # no word and no place: no trade
