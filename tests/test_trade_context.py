@@ -27,6 +27,8 @@ def trade(text: str) -> str | None:
         ("美容院招前台一名，会电脑，月薪3500", "K"),
         ("医院招收银员2名，倒班，月薪3800", "N"),
         ("小区物业招文员，月薪3300", "H"),
+        ("社区卫生服务中心招收费员1名，会医保结算，月薪3800", "N"),
+        ("美发店招助理4名，3500+提成，无经验可学", "K"),
     ],
 )
 def test_a_portable_noun_takes_the_workplace_trade(text: str, code: str) -> None:
