@@ -303,18 +303,23 @@ def _tianjin_area(text: str, *, mentions_tianjin: bool, other: bool) -> Area | N
 
 
 def _county_after(parent: Division, rest: str) -> tuple[Division, int] | None:
-    """A county of `parent` named by its short form right after it ("广州天河", "北京延庆"): the
-    city just named is the evidence a bare short form lacks ("天河" alone is not enough)."""
+    """A county of `parent` named by its short form right after it ("广州天河", "北京延庆", or
+    with a space or dot between: "廊坊 固安", "深圳·龙华"): the city just named is the evidence a
+    bare short form lacks ("天河" alone is not enough)."""
     if parent.level == PROVINCE and parent.adcode[:2] not in MUNICIPALITIES:
         return None
+    gap = len(rest) - len(rest.lstrip(" \u3000·・-"))
+    if gap > 2:
+        return None
+    after = rest[gap:]
     counties = _counties(parent.adcode)
     for county in counties:  # a full name first: 岳阳楼区 is not 岳阳县's short form
-        if rest.startswith(county.name):
-            return county, len(county.name)
+        if after.startswith(county.name):
+            return county, gap + len(county.name)
     for county in counties:
         short = county_short(county.name)
-        if len(short) >= 2 and rest.startswith(short):
-            return county, len(short)
+        if len(short) >= 2 and after.startswith(short):
+            return county, gap + len(short)
     return None
 
 

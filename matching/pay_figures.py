@@ -222,7 +222,8 @@ def _figure(text: str, m: re.Match[str]) -> PayMatch | None:
             unit = "month"
         elif low >= 80:
             unit = "day"
-        elif standalone:
+        elif standalone and not _HIRES.search(text):
+            # an answer to "期望薪酬?" ("20"); a post hires: "招普工 包住 18-45" is an age range
             unit = "hour"
         else:
             return None
@@ -263,6 +264,9 @@ def _figure(text: str, m: re.Match[str]) -> PayMatch | None:
     return PayMatch(
         pay, confidence, (start, end), role, keyword=keyword, other=other, conditional=conditional
     )
+
+
+_HIRES = re.compile(r"招|聘")
 
 
 def _standalone(text: str, start: int, end: int) -> bool:

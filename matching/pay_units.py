@@ -53,6 +53,8 @@ KEYWORD_UNIT = {
     "一件": "piece",
     "每单": "piece",
     "一单": "piece",
+    # an installer's unit, a packer's box, a household served, a typist's thousand characters
+    **dict.fromkeys(("一台", "每台", "一箱", "每箱", "一户", "每户", "一千字", "每千字"), "piece"),
     "周薪": "week",
     "月薪": "month",
     "月工资": "month",

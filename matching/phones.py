@@ -69,19 +69,17 @@ def find_phone_spans(text: str) -> list[Phone]:
         ]
         i = 0
         while i < len(groups):
-            best: tuple[int, str, str] | None = None
-            digits = ""
-            for j in range(i, len(groups)):
-                if groups[j][3] != groups[i][3]:
-                    break  # one phone is written in one script: "8000-12000 五险" is no 800 number
-                digits += groups[j][2]
-                if len(digits) > _LONGEST:
-                    break
-                if read := _read(digits):
-                    best = (j, *read)
+            best = _reading(groups, i)
             if best is None:
                 i += 1
                 continue
+            # "18-42 188 0033 7054": a reading that leaves the next group unread, where one
+            # starting inside it reads on, was misaligned (the age range 18-42 is no phone).
+            for k in range(i + 1, best[0] + 1):
+                later = _reading(groups, k)
+                if later is not None and later[0] > best[0]:
+                    i, best = k, later
+                    break
             j, value, kind = best
             start, end = run.start() + groups[i][0], run.start() + groups[j][1]
             if start and text[start - 1] in "(（+":
@@ -89,6 +87,21 @@ def find_phone_spans(text: str) -> list[Phone]:
             found.append(Phone(value, kind, (start, end)))
             i = j + 1
     return found
+
+
+def _reading(groups: list[tuple[int, int, str, bool]], i: int) -> tuple[int, str, str] | None:
+    """(last group, value, kind) of the longest phone read from group `i` on, if any."""
+    best: tuple[int, str, str] | None = None
+    digits = ""
+    for j in range(i, len(groups)):
+        if groups[j][3] != groups[i][3]:
+            break  # one phone is written in one script: "8000-12000 五险" is no 800 number
+        digits += groups[j][2]
+        if len(digits) > _LONGEST:
+            break
+        if read := _read(digits):
+            best = (j, *read)
+    return best
 
 
 def find_phones(text: str) -> list[str]:

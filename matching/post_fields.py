@@ -83,9 +83,14 @@ _HC_NUM = rf"(?<![\d.\-~])(?P<a>{NUMBER_PATTERN})(?:\s*[-~到至]\s*(?P<b>{NUMBE
 # "8个" counts people only at the end of a clause ("男工8个"), never "3个月" or "2个小时".
 HEADCOUNT = re.compile(
     rf"{_HC_NUM}\s*(?:名|位|个?人|个(?=$|[\s,，。;；!！]))(?![间团队宿份次座桌组以内])"
+    r"(?!的(?:量|饭|餐)|用餐|就餐|吃饭)"  # "一天600人的量" is how many a cook feeds
 )
 _HC_LABEL = re.compile(rf"(?:招聘人数|需求人数|人数|名额)\s*[:：]?\s*{_HC_NUM}")
-_HC_ONE = re.compile(r"(?:找|招|要|需要|缺)(?:一)?个(?=[\u4e00-\u9fff]{2})")
+_HC_ONE = re.compile(r"(?:找|招|要|需要|缺)(?:一)?个(?=[\u4e00-\u9fff]{2}|人)")
+# A family hires one: a household job that states no number ("育儿嫂 住家 宝宝8个月"); an
+# agency (家政公司) hiring for many families does not say how many.
+_HC_HOUSEHOLD = re.compile(r"月嫂|育儿嫂|育婴嫂|住家保姆|住家阿姨|保姆|一家三口|家里老人")
+_HC_AGENCY = re.compile(r"公司|中心|机构|中介|门店")
 _HC_MANY = re.compile(r"若干|数名|多名|不限人数|大量|人数不限")
 # Numbers of people that are not the headcount: company size, team, per-person rates.
 _HC_NOT_BEFORE = re.compile(
@@ -124,13 +129,17 @@ def find_headcounts(text: str) -> list[Found]:
 
 
 def find_headcount(text: str) -> Found | None:
-    """The headcount of a single-job text: "招4人", "10名", "3-5人" (→ 5), "找个…" (→ 1)."""
+    """The headcount of a single-job text: "招4人", "10名", "3-5人" (→ 5), "找个…" or a
+    household job with no number (→ 1)."""
     counts = find_headcounts(text)
     if counts:
         return counts[0]
     m = _HC_ONE.search(text)
     if m:
         return Found(1, 0.6, m.span())
+    m = _HC_HOUSEHOLD.search(text)
+    if m and not many_wanted(text) and not _HC_AGENCY.search(text):
+        return Found(1, 0.5, m.span())
     return None
 
 

@@ -189,6 +189,11 @@ def test_contact_names_and_look_alikes(text, name):
         ("北辰区找个装修小工", 1),
         ("公司现有员工200人，3人间宿舍", None),
         ("需带过5人以上团队", None),
+        ("找个人 帮看看孩子写作业", 1),
+        ("育儿嫂 住家 宝宝8个月 北京 海淀 8500", 1),  # a family hires one
+        ("家政公司 长期招育儿嫂、月嫂", None),  # an agency does not say how many
+        ("招月嫂 若干", None),
+        ("后勤 招厨师 炒大锅菜 一天600人的量 月薪7500", None),  # how many a cook feeds
     ],
 )
 def test_headcount(text, count):

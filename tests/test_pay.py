@@ -42,6 +42,11 @@ def _pay(text: str) -> Pay:
         ("150以上", 150, None, DAY),
         ("3000-4500", 3000, 4500, MONTH),
         ("两千五", 2500, 2500, MONTH),
+        # an installer's unit, a box, a thousand characters typed are pieces
+        ("家电售后 一台安装费80-200 旺季月入过万", 80, 200, PIECE),
+        ("装车 一箱2元", 2, 2, PIECE),
+        ("抄写 一千字30元", 30, 30, PIECE),
+        ("保洁 一天150 年龄 40-55", 150, 150, DAY),  # 年龄 after the figure counts no years
     ],
 )
 def test_find_pay_reads_common_pay_statements(text, low, high, unit):
@@ -93,6 +98,7 @@ def test_span_points_at_the_pay_in_the_original_text():
         "交押金200元",
         "全勤奖300元",
         "熟练使用93K测试机",
+        "招普工 包住 18-45 139 0000 1111",  # an age range in a post, not 18-45 an hour
     ],
 )
 def test_numbers_that_are_not_pay_are_ignored(text):

@@ -55,3 +55,9 @@ def test_landlines_and_service_numbers() -> None:
 def test_pay_dates_ids_and_masked_numbers_are_no_phones(text: str) -> None:
     assert find_phones(text) == []
     assert mask_phones(text) == text
+
+
+def test_a_range_before_a_phone_does_not_shift_its_digits() -> None:
+    # 18-42 (an age range) then 188 0033 7054: 18421880033 would be a valid 184 mobile
+    assert find_phones("普工 包住 18-42 188 0033 7054") == ["18800337054"]
+    assert find_phones("138 0000 1111 139 0000 2222") == ["13800001111", "13900002222"]
