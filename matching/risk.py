@@ -4,7 +4,8 @@ The patterns are those of the employment-service plans: fees or deposits asked o
 (by any name, or as money to pay first: 先交定金, 交完钱就能进厂), high pay offered in the
 countries of the scam compounds (or free flights and no language needed anywhere abroad), 刷单,
 paid phone "tasks" and "打字兼职", renting out bank cards, accounts or a company's papers (两卡),
-recruiting recruiters (传销), training paid by a loan or "先学后付" (培训贷), bait
+recruiting recruiters (传销), training paid by a loan or "先学后付" (培训贷), hostess work in
+night venues (夜场), bait
 pay ("高薪日结轻松"), pay under the minimum wage, no identifiable employer, one phone posting
 many unrelated jobs, and one post pasted everywhere. Flags combine as a noisy-or, so two weak
 signals weigh less than one strong one; at `Policy.risk_hold_threshold` (0.5) a posting waits
@@ -29,8 +30,10 @@ W_BRUSHING = 0.8
 W_CARDS = 0.8
 W_PYRAMID = 0.7
 W_TRAINING_LOAN = 0.6
+W_NIGHTLIFE = 0.5
 W_HOME_TYPING = 0.35
 W_BAIT_PAY = 0.35
+W_BAIT_PAY_FAR = 0.5  # a gig paying 6x its trade's month (日结1000-2000 服务员) holds alone
 W_BAIT_WORDS = 0.2
 W_BELOW_MIN = 0.3
 W_BELOW_MIN_FAR = 0.5
@@ -49,6 +52,7 @@ USUAL_MONTHLY = {
     "Q": 3500,
 }  # fmt: skip
 BAIT_RATIO = 3.0
+BAIT_RATIO_FAR = 6.0
 REPOST_SIGHTINGS = 5  # the same post seen 5+ times in a day
 REPOST_SIGHTINGS_MANY = 10
 SPREAD_CATEGORIES = 3  # one phone, 3+ unrelated categories in 30 days
@@ -132,6 +136,11 @@ _PYRAMID = re.compile(
 _TRAINING_LOAN = re.compile(
     r"(?:培训|学费)\S{0,8}(?:分期|贷款|网贷)|(?:分期|贷款)\S{0,6}(?:培训|学费)|培训贷|学费贷|"
     r"[0零]元入学|先学后付|先就业后付|零首付"
+)
+# Hostess work in night venues (夜场 公主/少爷, 陪酒): the police's warnings tie it to sex work
+# and to the "高薪" lure of fraud rings; none of 48k real postings asks for it.
+_NIGHTLIFE = re.compile(
+    r"夜场|陪酒|陪唱|伴游|商务模特|佳丽|(?:KTV|ktv|会所|夜总会|酒吧)\S{0,10}?(?:公主|少爷)"
 )
 _HOME_TYPING = re.compile(r"打字员|打字兼职|手机打字|在家打字|手机兼职|足不出户|躺赚|动动手指")
 _BAIT = re.compile(r"高薪|轻松|日赚|日入|无需经验|不需要经验|时间自由|多劳多得|上不封顶|月入过万")
@@ -250,6 +259,8 @@ def _content_flags(text: str) -> list[RiskFlag]:
         flags.append(RiskFlag("pyramid", W_PYRAMID, m.group()))
     if m := _TRAINING_LOAN.search(text):
         flags.append(RiskFlag("training_loan", W_TRAINING_LOAN, m.group()))
+    if m := _NIGHTLIFE.search(text):
+        flags.append(RiskFlag("nightlife", W_NIGHTLIFE, m.group()))
     return flags
 
 
@@ -262,7 +273,9 @@ def _pay_flags(posting: Posting, text: str, min_wage_monthly: float) -> list[Ris
     if top is not None and posting.categories:
         usual = USUAL_MONTHLY.get(posting.categories[0])
         ratio = top / usual if usual else 0.0
-        if ratio >= BAIT_RATIO and (gig_like or bait_words):
+        if ratio >= BAIT_RATIO_FAR and gig_like:
+            flags.append(RiskFlag("bait_pay", W_BAIT_PAY_FAR, f"{ratio:.1f}"))
+        elif ratio >= BAIT_RATIO and (gig_like or bait_words):
             flags.append(RiskFlag("bait_pay", W_BAIT_PAY, f"{ratio:.1f}"))
     if len(bait_words) >= 3:
         flags.append(RiskFlag("bait_words", W_BAIT_WORDS, "、".join(sorted(bait_words))))

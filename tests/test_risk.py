@@ -220,6 +220,8 @@ def _held(text: str) -> tuple[bool, tuple[str, ...]]:
         "长期收购营业执照 对公账户出租 月给2000 电话13800220031",
         "招推广合伙人 团队越大收入越高 电话13800220032",
         "电商运营学员 0元入学 先学后付 包分配 月薪8000 电话13800220033",
+        "KTV 夜场 招公主 少爷 日结 包住 电话13800220039",
+        "招服务员 日结1000-2000 包住 电话13800220040",  # 8x a waiter's month: bait alone
     ],
 )
 def test_fees_abroad_fees_and_illegal_pay_are_held(text: str) -> None:
@@ -242,6 +244,8 @@ def test_fees_abroad_fees_and_illegal_pay_are_held(text: str) -> None:
         "物流园分拣 五险一金（个人需要缴纳9元/月） 月薪5500 吴经理 13800220036",
         "新媒体运营 提高账号点赞收藏 月薪7000 郑经理 13800220037",
         "电子厂普工 老员工推荐新人入职奖励500元 月薪6000 冯经理 13800220038",
+        "装修木工 一天500 熟手 蒋师傅 13800220041",  # a skilled day rate is no bait
+        "金牌月嫂 26天12800 住家 韩姐 13800220042",
     ],
 )
 def test_costs_the_employer_bears_are_no_scam(text: str) -> None:

@@ -330,6 +330,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "靠拉人头、发展下线赚钱（{detail}），疑似传销",
         "en": "pay from recruiting others ({detail}), looks like a pyramid scheme",
     },
+    "risk.nightlife": {
+        "zh": "夜场陪侍类岗位（{detail}），常与色情、诈骗相关",
+        "en": "nightclub hostess work ({detail}), often tied to sex work or fraud",
+    },
     "risk.training_loan": {
         "zh": "以培训名义让求职者贷款或分期（{detail}）",
         "en": "a training course paid with a loan in the worker's name ({detail})",
