@@ -402,6 +402,10 @@ def main() -> None:
         # 150 posts by a writer who never read matching/, for development (gig_posts_dev3.md)
         ("gig_dev3_tune", DATA / "gig_posts_dev3.jsonl", "tune"),
         ("gig_dev3_heldout", DATA / "gig_posts_dev3.jsonl", "heldout"),
+        # 100 posts, 55 scams and 45 look-alikes, by a writer who never read matching/
+        # (scam_posts_dev.md): for the risk rules, with the same split as the other dev sets
+        ("scam_dev_tune", DATA / "scam_posts_dev.jsonl", "tune"),
+        ("scam_dev_heldout", DATA / "scam_posts_dev.jsonl", "heldout"),
         ("push_dev_tune", SHARED / "eval" / "push" / "dev_posts.jsonl", "tune"),
         ("push_dev_heldout", SHARED / "eval" / "push" / "dev_posts.jsonl", "heldout"),
         ("gig_blind", DATA / "gig_posts_blind.jsonl", "all"),  # never read: scored only
