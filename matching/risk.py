@@ -64,7 +64,7 @@ _FEE_WORDS = (
     "工牌费|认证费|入会费|上岗费|岗前费|安置费|置装费|考证费|挂靠费|激活费|开通费|权限费|解冻费|"
     "公会费|入门费|名额费|占位费|工衣费|工衣钱|装备费|押身份证|扣押身份证|诚意金|押证金|排号费|"
     "茶水费|床位费|工具费|器材费|道具费|化妆费|拍照费|照片费|档案费|鉴定费|证书费|发证费|押卡费|"
-    "占坑费|考试费"
+    "占坑费|考试费|拜师费|模卡费"
 )
 # An amount: 300元, 三百元, 1万, 30%.
 _AMOUNT = (
@@ -79,7 +79,16 @@ _FEE = re.compile(
     r"|(?P<n>(?:[先需要须得]|必须)(?:交纳|缴纳|交|缴|付)(?!社保|五险|六险|公积金|保险|个税)"
     rf"[^，。；,.;!！\s]{{0,6}}?(?:钱|费|押金|定金|订金|{_AMOUNT}|\d{{2,}})"
     rf"|预付\s*{_AMOUNT}|交(?:完|了)钱|[先需要]\S?充值"
-    r"|先把\S{0,6}?(?:钱|费|押金)\S{0,2}?(?:交|付|缴))"  # the money named before the verb
+    r"|先把\S{0,6}?(?:钱|费|押金)\S{0,2}?(?:交|付|缴)"  # the money named before the verb
+    # something to buy, make or do first at the worker's cost: 需先拍一套模卡(1280), 入职需购买
+    # 公司指定的意外险 260元, 统一办工牌卡50元, 首单进货1980元, 字帖和钢笔（168元一套）
+    rf"|(?:[先需要须得]|必须|统一)\s*先?(?:购买|买|办|拍|定制|进货)[^，。；;!！\n]{{0,12}}?"
+    rf"(?:{_AMOUNT}|\d{{3,}})"
+    rf"|(?:指定|定制)[^，。；;!！\n]{{0,10}}?{_AMOUNT}|进货\s*{_AMOUNT}"
+    # a job bought through connections (内部指标, 打点) and a certificate bought (包办 980元 拿证)
+    r"|(?:找|走)点?关系|关系打点|打点关系|费用(?:面谈|私聊|另议)"
+    rf"|(?:包办|代办)[^，。；;!！\n]{{0,6}}?{_AMOUNT}|\S{{0,2}}天拿证|包拿证"
+    rf"|体检[^，。；;!！\n]{{0,14}}?{_AMOUNT})"
 )
 _FEE_WORD = re.compile(_FEE_WORDS)
 _INSURANCE_BEFORE = re.compile(r"社保|五险|六险|保险|公积金")
@@ -89,7 +98,9 @@ _ABROAD_FEE = re.compile(r"费|先付|预付|定金|订金")
 W_ABROAD_FEE = 0.7
 # High pay in the countries where scam compounds hold trafficked workers (the Ministry of Public
 # Security's warnings name them): "缅甸 柬埔寨 高薪 客服 包机票" is the lure itself.
-_COMPOUND_PLACES = re.compile(r"缅甸|柬埔寨|老挝|妙瓦底|西港|金三角|[Kk]{2}园区|泰国边境|缅北")
+_COMPOUND_PLACES = re.compile(
+    r"缅甸|柬埔寨|老挝|妙瓦底|西港|金三角|[Kk]{2}园区|泰国边境|缅北|东南亚|西双版纳|云南边境|瑞丽"
+)
 _ABROAD_LURE = re.compile(
     r"月薪\s*\d+(?:\.\d+)?\s*[万wW]|包机票|报销机票|不用会外语|不需要外语|无需外语|免费出国|包签证"
 )
@@ -109,8 +120,15 @@ _FEE_DENIED_BEFORE = re.compile(
 _FEE_DENIED_AFTER = re.compile(
     r"^\S{0,3}(?:公司承担|公司报销|报销|公司出|全免|由公司)|^\s*(?:不要|不收|免收|全免|没有)"
 )
+# The phrase a fee stands in (up to a space or a stop): a denial anywhere in it denies the fee
+# ("不收取任何中介费、押金", "培训费用全部公司承担", "体检费入职满一个月报销").
+_PHRASE_BREAK = re.compile(r"[\s，。；;!！?？]")
+_PHRASE_DENIAL = re.compile(
+    r"不收|不需|无需|不用|不交|免收|免费|全免|拒绝|没有任何|公司承担|公司出|雇主承担|报销"
+    r"|健康证"  # a food worker's 健康证 is the law's, paid at the CDC: no fee to the employer
+)
 _BRUSHING = re.compile(
-    r"刷单|刷信誉|刷好评|刷销量|垫付|返利|点赞员|抖音点赞|淘宝补单|补单"
+    r"刷单|刷信誉|刷好评|刷销量|垫付|返利|点赞员|抖音点赞|淘宝补单|补单|写好评|好评返现|五星好评"
     # Paid "tasks" on a phone, the front of most 刷单 frauds (none in 48k real postings).
     rf"|(?:点赞|做任务|领任务|接任务|看视频|刷视频|看广告)(?=[^，。；,.;]{{0,10}}?"
     rf"(?:一单|一个|每单|每个|佣金|赚|挣|提现|日结|日入|{_AMOUNT}))"
@@ -125,23 +143,32 @@ _CARDS = re.compile(
     r"(?:出租|出借|借用|租用|收购|出售)(?:营业执照|对公账户|身份证|执照|公户)|"
     r"(?:银行卡|电话卡|手机卡|微信号|支付宝)(?:出借|借用|借给|租给|出售|卖给)|"
     r"(?:借|租|收|买)(?:你的|您的|个人)(?:银行卡|电话卡|手机卡|身份证)|"
-    r"(?:营业执照|对公账户|身份证|公户)(?:出租|出借|出售)|用(?:你|您)的身份证|身份证注册"
+    r"(?:营业执照|对公账户|身份证|公户)(?:出租|出借|出售)|用(?:你|您)的身份证|身份证注册|"
+    r"收(?:老|旧|实名)?(?:微信号|QQ号|手机卡|电话卡|银行卡|实名卡)|"
+    # money collected through one's own account and passed on (帮信: laundering)
+    r"用(?:你|您)?(?:自己)?的?(?:支付宝|微信|银行卡|收款码)\S{0,12}?(?:收款|收货款|代收|转账)|"
+    r"转到指定账户|按流水"
 )
 # Recruiting recruiters: pay from the people one brings in (传销).
 _PYRAMID = re.compile(
     r"拉人头|发展下线|下线提成|静态收益|动态收益|入股分红|交钱入股|管道收益|团队越大|多级分佣|"
-    r"三级分销|下级提成|躺挣|拉(?:一个|1个|一)人\S{0,4}?(?:奖|给|提成|返)"
+    r"三级分销|下级提成|躺挣|拉(?:一个|1个|一)人\S{0,4}?(?:奖|给|提成|返)|认购一份|"
+    r"[年月]回报|回报\S{0,4}?万|入股\S{0,4}?\d"
 )
 # A training course paid with a loan in the worker's name (培训贷).
 _TRAINING_LOAN = re.compile(
-    r"(?:培训|学费)\S{0,8}(?:分期|贷款|网贷)|(?:分期|贷款)\S{0,6}(?:培训|学费)|培训贷|学费贷|"
+    r"(?:培训|学费)[^，。；;!！\n]{0,10}(?:分期|贷款|网贷)|(?:分期|贷款)\S{0,6}(?:培训|学费)|"
+    r"培训贷|学费贷|"
     r"[0零]元入学|先学后付|先就业后付|零首付"
 )
 # Hostess work in night venues (夜场 公主/少爷, 陪酒): the police's warnings tie it to sex work
 # and to the "高薪" lure of fraud rings; none of 48k real postings asks for it.
 _NIGHTLIFE = re.compile(
-    r"夜场|陪酒|陪唱|伴游|商务模特|佳丽|(?:KTV|ktv|会所|夜总会|酒吧)\S{0,10}?(?:公主|少爷)"
+    r"(?<!不)(?:夜场|陪酒|陪唱|伴游|商务模特|佳丽|陪聊)|(?:KTV|ktv|会所|夜总会|酒吧)\S{0,10}?(?:公主|少爷)"
 )
+# What no employer says of real work: "来了就知道", "不要问太多".
+_EVASIVE = re.compile(r"来了就知道|到了就知道|去了就知道|不要问太多|别问太多|不该问的别问|懂的来")
+W_EVASIVE = 0.35  # with no contact or bait beside it, the post waits for a caseworker
 _HOME_TYPING = re.compile(r"打字员|打字兼职|手机打字|在家打字|手机兼职|足不出户|躺赚|动动手指")
 _BAIT = re.compile(r"高薪|轻松|日赚|日入|无需经验|不需要经验|时间自由|多劳多得|上不封顶|月入过万")
 
@@ -218,6 +245,8 @@ def _fee_flags(text: str) -> list[RiskFlag]:
         before, after = text[max(0, m.start() - 5) : m.start()], text[m.end() : m.end() + 6]
         if _FEE_DENIED_BEFORE.search(before) or _FEE_DENIED_AFTER.search(after):
             continue  # "不收取任何押金", "体检费公司报销", "押金不要"
+        if _PHRASE_DENIAL.search(_phrase(text, m.start(), m.end())):
+            continue
         if m.group("n") and _INSURANCE_BEFORE.search(text[max(0, m.start() - 15) : m.start()]):
             continue  # "五险一金（个人需要缴纳9元/月）"
         # The fee's own name when the ask contains one ("需交押金" is 押金), else the ask.
@@ -226,9 +255,22 @@ def _fee_flags(text: str) -> list[RiskFlag]:
         if _ABROAD.search(text):
             flags.append(RiskFlag("abroad_fee", W_ABROAD_FEE, word))
         return flags
-    if _ABROAD.search(text) and _ABROAD_FEE.search(text):
-        return [RiskFlag("abroad_fee", W_ABROAD_FEE, "费用")]
+    if _ABROAD.search(text) and any(
+        not _PHRASE_DENIAL.search(_phrase(text, m.start(), m.end()))
+        for m in _ABROAD_FEE.finditer(text)
+    ):
+        return [RiskFlag("abroad_fee", W_ABROAD_FEE, "费用")]  # "机票由雇主承担" asks nothing
     return []
+
+
+def _phrase(text: str, start: int, end: int) -> str:
+    """The words around text[start:end] up to a space or a stop on either side."""
+    left = max(
+        (m.end() for m in _PHRASE_BREAK.finditer(text, max(0, start - 16), start)),
+        default=max(0, start - 16),
+    )
+    right = _PHRASE_BREAK.search(text, end, end + 16)
+    return text[left : right.start() if right else end + 16]
 
 
 def _abroad_lure_flags(text: str) -> list[RiskFlag]:
@@ -261,6 +303,8 @@ def _content_flags(text: str) -> list[RiskFlag]:
         flags.append(RiskFlag("training_loan", W_TRAINING_LOAN, m.group()))
     if m := _NIGHTLIFE.search(text):
         flags.append(RiskFlag("nightlife", W_NIGHTLIFE, m.group()))
+    if m := _EVASIVE.search(text):
+        flags.append(RiskFlag("evasive", W_EVASIVE, m.group()))
     return flags
 
 

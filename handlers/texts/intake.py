@@ -334,6 +334,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "夜场陪侍类岗位（{detail}），常与色情、诈骗相关",
         "en": "nightclub hostess work ({detail}), often tied to sex work or fraud",
     },
+    "risk.evasive": {
+        "zh": "不肯说明工作内容（{detail}）",
+        "en": "will not say what the work is ({detail})",
+    },
     "risk.training_loan": {
         "zh": "以培训名义让求职者贷款或分期（{detail}）",
         "en": "a training course paid with a loan in the worker's name ({detail})",
