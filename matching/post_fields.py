@@ -84,6 +84,8 @@ _HC_NUM = rf"(?<![\d.\-~])(?P<a>{NUMBER_PATTERN})(?:\s*[-~到至]\s*(?P<b>{NUMBE
 HEADCOUNT = re.compile(
     rf"{_HC_NUM}\s*(?:名|位|个?人|个(?=$|[\s,，。;；!！]))(?![间团队宿份次座桌组以内])"
     r"(?!的(?:量|饭|餐)|用餐|就餐|吃饭)"  # "一天600人的量" is how many a cook feeds
+    # "照顾一位80岁老人": the people a worker serves are not the ones hired
+    r"(?!(?<=位)\d+岁|老人|老太|老爷|宝宝|孩子|小孩|患者|病人|客人|顾客)"
 )
 _HC_LABEL = re.compile(rf"(?:招聘人数|需求人数|人数|名额)\s*[:：]?\s*{_HC_NUM}")
 _HC_ONE = re.compile(r"(?:找|招|要|需要|缺)(?:一)?个(?=[\u4e00-\u9fff]{2}|人)")

@@ -194,6 +194,7 @@ def test_contact_names_and_look_alikes(text, name):
         ("家政公司 长期招育儿嫂、月嫂", None),  # an agency does not say how many
         ("招月嫂 若干", None),
         ("后勤 招厨师 炒大锅菜 一天600人的量 月薪7500", None),  # how many a cook feeds
+        ("招住家保姆一名，照顾一位80岁老人", 1),  # the one cared for is not a second hire
     ],
 )
 def test_headcount(text, count):
