@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TypeGuard
 
 import ahocorasick  # type: ignore[import-not-found,unused-ignore]
 
@@ -304,7 +305,7 @@ def _home_short_forms(adcode: str) -> dict[str, Division]:
     }
 
 
-def away_from_tianjin(home: Division | None) -> bool:
+def away_from_tianjin(home: Division | None) -> TypeGuard[Division]:
     """Whether a home city is given and is not Tianjin, the city the district tables hold."""
     return home is not None and not home.adcode.startswith("12")
 

@@ -219,7 +219,7 @@ def district_distance_km(a: str, b: str) -> float:
 def nearest_district(lat: float, lon: float, home: Division | None = None) -> str:
     """The district whose seat is closest to a point (a fair guess inside the city): one of
     Tianjin's, or of `home`'s counties when the station is in another city."""
-    if away_from_tianjin(home) and home is not None and (counties := _counties(home.adcode)):
+    if away_from_tianjin(home) and (counties := _counties(home.adcode)):
         return min(counties, key=lambda d: haversine_km(lat, lon, d.lat, d.lon)).name
     return min(TIANJIN_DISTRICTS, key=lambda d: haversine_km(lat, lon, *_CENTRES[d]))
 

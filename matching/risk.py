@@ -245,7 +245,7 @@ def _fee_flags(text: str) -> list[RiskFlag]:
         before, after = text[max(0, m.start() - 5) : m.start()], text[m.end() : m.end() + 6]
         if _FEE_DENIED_BEFORE.search(before) or _FEE_DENIED_AFTER.search(after):
             continue  # "不收取任何押金", "体检费公司报销", "押金不要"
-        if _PHRASE_DENIAL.search(_phrase(text, m.start(), m.end())):
+        if _phrase_denies(text, m):
             continue
         if m.group("n") and _INSURANCE_BEFORE.search(text[max(0, m.start() - 15) : m.start()]):
             continue  # "五险一金（个人需要缴纳9元/月）"
@@ -256,21 +256,21 @@ def _fee_flags(text: str) -> list[RiskFlag]:
             flags.append(RiskFlag("abroad_fee", W_ABROAD_FEE, word))
         return flags
     if _ABROAD.search(text) and any(
-        not _PHRASE_DENIAL.search(_phrase(text, m.start(), m.end()))
-        for m in _ABROAD_FEE.finditer(text)
+        not _phrase_denies(text, m) for m in _ABROAD_FEE.finditer(text)
     ):
         return [RiskFlag("abroad_fee", W_ABROAD_FEE, "费用")]  # "机票由雇主承担" asks nothing
     return []
 
 
-def _phrase(text: str, start: int, end: int) -> str:
-    """The words around text[start:end] up to a space or a stop on either side."""
+def _phrase_denies(text: str, m: re.Match[str]) -> bool:
+    """Whether the phrase a fee word stands in (up to a space or a stop) denies the fee."""
+    start, end = m.span()
     left = max(
         (m.end() for m in _PHRASE_BREAK.finditer(text, max(0, start - 16), start)),
         default=max(0, start - 16),
     )
     right = _PHRASE_BREAK.search(text, end, end + 16)
-    return text[left : right.start() if right else end + 16]
+    return _PHRASE_DENIAL.search(text[left : right.start() if right else end + 16]) is not None
 
 
 def _abroad_lure_flags(text: str) -> list[RiskFlag]:

@@ -200,12 +200,11 @@ def classify(text: str, title: str = "") -> list[tuple[str, float]]:
     titled = _hits(title, beside=scores.keys())
     for code, score in titled.items():
         scores[code] += TITLE_WEIGHT * score
-    if not _names_a_title(f"{title}\n{text}") and (
-        workplace := deciding_place(f"{title}\n{text}")
-    ):
-        scores[workplace] += _KIND_WEIGHT["title"]
+    where = f"{title}\n{text}"
+    place = deciding_place(where)
+    if place is not None and not _names_a_title(where):
+        scores[place] += _KIND_WEIGHT["title"]
     codes = _site_codes(title or text)
-    place = deciding_place(f"{title}\n{text}") if codes else None
     if place is not None and place in codes:
         scores[place] = max(scores.values(), default=0.0) + TITLE_WEIGHT
         if codes != frozenset(CATEGORIES):

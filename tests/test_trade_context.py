@@ -53,6 +53,7 @@ def test_without_a_workplace_the_keywords_decide_as_before() -> None:
     assert trade("招学徒两名，包吃住，月薪2500") == "Q"
     assert trade("招服务员，月薪4000") == "I"
     assert deciding_place("招服务员，月薪4000") is None
+    assert classify("周末两天 一天180 13800007004") == []  # no word and no place: no trade
 
 
 def test_the_first_workplace_named_decides_and_a_maker_decides_nothing() -> None:
@@ -140,4 +141,3 @@ def test_live_in_care_is_housekeeping() -> None:
 )
 def test_a_job_no_word_names_takes_its_workplaces_trade(text: str, code: str) -> None:
     assert trade(text) == code
-    assert classify("周末两天 一天180 13800007004") == []  # no word and no place: no trade

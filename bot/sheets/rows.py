@@ -15,7 +15,7 @@ from pydantic_core import PydanticCustomError
 
 from handlers.texts import t
 from matching.admin_divisions import away_from_tianjin, home_city, same_place
-from matching.districts import canonical, find_districts, parse_area
+from matching.districts import canonical, district_answer, parse_area
 from matching.numbers import parse_number
 from matching.parser import ParsedPost, parse_one
 from matching.pay import find_pay
@@ -222,14 +222,9 @@ def _district(value: str | None, city: str) -> str | None:
         return None
     # In a 区 column "河西" can only mean 河西区 (in free text it is also "west of the river").
     home = home_city(city)
-    if not away_from_tianjin(home):
-        found = (
-            canonical(value) or canonical(value + "区") or next(iter(find_districts(value)), None)
-        )
-        if found:
-            return found
-    area = parse_area(value, home)
-    return area.district if area and area.district else value[:20]
+    if not away_from_tianjin(home) and (found := canonical(value) or canonical(value + "区")):
+        return found
+    return district_answer(value, home) or value[:20]
 
 
 def _pay(row: PostingRow) -> Pay | None:
