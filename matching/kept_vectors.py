@@ -59,18 +59,27 @@ class KeptVectors:
         if self.storage == "float32":
             self._codes[rows] = vectors
             return
-        if self._mean is None:
-            self._mean = vectors.mean(axis=0).astype(np.float32)
-            if len(vectors) >= KEPT_SPREAD_FROM:
-                spread = (vectors - self._mean).std(axis=0)
-                self._spread = np.maximum(spread, spread.mean() / 100).astype(np.float32)
+        self.calibrate(vectors)
+        mean = self._mean
+        assert mean is not None  # calibrate just fixed it
         for start in range(0, len(rows), KEPT_BLOCK):
-            part = (vectors[start : start + KEPT_BLOCK] - self._mean) / self._spread
+            part = (vectors[start : start + KEPT_BLOCK] - mean) / self._spread
             scale = np.abs(part).max(axis=1) / 127
             scale[scale == 0] = 1.0
             codes = np.rint(part / scale[:, None])
             self._codes[rows[start : start + KEPT_BLOCK]] = codes.astype(np.int8)
             self._scale[rows[start : start + KEPT_BLOCK]] = scale
+
+    def calibrate(self, sample: FloatArray) -> None:
+        """Fix the mean and spread from a sample of the vectors to come (the first batch
+        put, unless the owner calibrates first); once fixed they never change."""
+        if self._mean is not None or self.storage == "float32" or len(sample) == 0:
+            return
+        sample = as_matrix(sample, self.dim)
+        self._mean = sample.mean(axis=0).astype(np.float32)
+        if len(sample) >= KEPT_SPREAD_FROM:
+            spread = (sample - self._mean).std(axis=0)
+            self._spread = np.maximum(spread, spread.mean() / 100).astype(np.float32)
 
     def cosines(self, rows: IntArray, query: FloatArray) -> FloatArray:
         """Inner product of the stored vectors at rows with one unit vector."""

@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from matching.columns import (
+    CODE_INDEX,
     CODES,
     PostingBatch,
     SeekerBatch,
@@ -195,7 +196,7 @@ class PostingSide:
         self.words.accumulate(query.terms, query.factors, lexical)
         ids, _ = self.index.nearest(query.vector, N_VECTOR)
         found = table.rows_for(ids)
-        pools = [found[found >= 0], _best(lexical, alive, N_WORDS)]
+        pools = [found[found >= 0], _best(lexical, alive, N_WORDS, table.keys)]
         if query.seeker.has_category[0]:
             pools.append(self._in_trade(query, alive))
         rows = _union(pools, alive)
@@ -252,10 +253,17 @@ class SeekerSide:
         the postings' document frequencies."""
         if not profiles:
             return
+        _add_vectors(self.index, [p.user_id for p in profiles], stamps, new, vectors)
+        # Rows in trade order, so the seekers of one trade sit in a few long runs of rows:
+        # reverse matching reads every column and vector of a trade's seekers, and at 1M
+        # seekers those reads, scattered over the table, cost more than the arithmetic.
+        profiles = sorted(profiles, key=_trade_order)
         ids = [p.user_id for p in profiles]
-        _add_vectors(self.index, ids, stamps, new, vectors)
         embedded = self.index.vectors(np.array(ids, dtype=np.int64))
         self.index = resized(self.index)
+        # The int8 store's scale from seekers of every trade, not from the first chunk (the
+        # first trade's seekers, now that rows are in trade order).
+        self.kept.calibrate(embedded[:: max(1, len(embedded) // CHUNK)])
         for start in range(0, len(profiles), CHUNK):
             chunk = profiles[start : start + CHUNK]
             keys = [p.user_id for p in chunk]
@@ -312,7 +320,7 @@ class SeekerSide:
         # The pool's cosines again from the kept vectors, so every score reads one store.
         cosines = self.kept.cosines(by_vector, vector)
         in_trade = self.trades.rows(int(target.category_bits[0]))
-        pools = [by_vector, _best(lexical, alive, N_REACH_WORDS), *in_trade]
+        pools = [by_vector, _best(lexical, alive, N_REACH_WORDS, table.keys), *in_trade]
         rows = _union(pools, alive)
         # Only the posting's district column of the seekers' place arrays is needed.
         district = int(target.district[0])
@@ -375,14 +383,13 @@ class SeekerSide:
         """The positions that can be among the best `limit` (and fills `semantic` for those
         it measured): a score never exceeds its bound, so once the `limit` best bounds are
         measured, the lowest of their scores is a floor that every other candidate's bound
-        must reach."""
-        order = keep[np.argsort(-bound[keep], kind="stable")]
-        first = order[:limit]
+        must reach. Every one of those `limit` reaches it too (its bound is at least its
+        score), so the answer is simply the kept positions whose bound reaches the floor."""
+        first = keep[np.argpartition(-bound[keep], limit - 1)[:limit]]
         fetch = first[np.isnan(semantic[first])]
         semantic[fetch] = self.kept.cosines(rows[fetch], vector)
         floor = float(with_semantic(prepared, semantic[first], first).score.min())
-        rest = order[limit:]
-        return np.sort(np.concatenate([first, rest[bound[rest] >= floor]]))
+        return keep[bound[keep] >= floor]
 
 
 def _add_vectors(
@@ -394,6 +401,14 @@ def _add_vectors(
             vectors,
             np.array([stamps[i] for i in new], dtype=np.int64),
         )
+
+
+def _trade_order(profile: SeekerProfile) -> tuple[tuple[int, ...], int]:
+    """A seeker's chosen trades as sorted column numbers, then the user id: seekers of trade
+    A, then of A and B, A and C, …, then B, so every trade's seekers fall into one run per
+    lower trade, and the rows do not depend on the order the seekers came in."""
+    codes = tuple(sorted(CODE_INDEX.get(code, len(CODES)) for code in profile.categories))
+    return codes, profile.user_id
 
 
 def _side_bytes(index: AnyIndex, table: Table[Any], words: InvertedIndex) -> dict[str, int]:
@@ -423,9 +438,14 @@ def _known(rows: Rows, found: Rows, cosines: F32) -> F32:
     return semantic
 
 
-def _best(values: F32, alive: NDArray[np.bool_], n: int) -> Rows:
-    """Rows of the n largest positive values among live rows."""
+def _best(values: F32, alive: NDArray[np.bool_], n: int, keys: Keys) -> Rows:
+    """Rows of the n largest positive values among live rows; of those tied at the cut, the
+    lower keys, so the pool does not depend on the order rows were added in."""
     candidates = np.flatnonzero(alive & (values > 0))
-    if len(candidates) > n:
-        candidates = candidates[np.argpartition(-values[candidates], n - 1)[:n]]
-    return candidates.astype(np.int64)
+    if len(candidates) <= n:
+        return candidates.astype(np.int64)
+    cut = -np.partition(-values[candidates], n - 1)[n - 1]
+    above = candidates[values[candidates] > cut]
+    tied = candidates[values[candidates] == cut]
+    tied = tied[np.argsort(keys[tied], kind="stable")[: n - len(above)]]
+    return np.concatenate([above, tied]).astype(np.int64)

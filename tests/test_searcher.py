@@ -120,6 +120,25 @@ def test_trade_rows_give_the_same_reach_as_scanning_every_seeker(seekers, traine
         assert all(f.key not in range(1001, 1401) for f in found)
 
 
+def test_rows_follow_the_seekers_trades_whatever_order_they_arrive_in(seekers, trained, fp16_side):
+    """One put lays a trade's seekers out in one run of rows per lower trade (reverse
+    matching reads them all), and the order they came in changes no reach."""
+    profiles, matrix, words, postings, posting_vectors = seekers
+    order = list(range(len(profiles)))
+    random.Random(9).shuffle(order)
+    side = _side(trained, "fp16", [profiles[i] for i in order], matrix[order], words)
+    for code in range(17):
+        (rows,) = side.trades.rows(1 << code)
+        runs = 1 + int(np.count_nonzero(np.diff(rows) != 1))
+        assert len(rows) > 0, code
+        assert runs <= code + 1, code
+    now = bench.NOW.timestamp()
+    for posting, vector in zip(postings, posting_vectors, strict=True):
+        assert side.reach(posting, vector, words, now, 0.3) == fp16_side.reach(
+            posting, vector, words, now, 0.3
+        )
+
+
 def test_int8_kept_vectors_reach_whom_float32_vectors_reach(seekers, fp16_side):
     """The same side with float32 kept vectors: the same seekers, scores within 0.002
     (a seeker may only change sides of the threshold within that distance)."""
