@@ -100,10 +100,12 @@ class KeptVectors:
         weighted = query * self._spread
         base = float(self._mean @ query)
         wide = np.empty((min(len(rows), KEPT_BLOCK), self.dim), dtype=np.float32)
+        narrow = np.empty(wide.shape, dtype=np.int8)
         for start in range(0, len(rows), KEPT_BLOCK):
             block = rows[start : start + KEPT_BLOCK]
             codes = wide[: len(block)]
-            np.copyto(codes, self._codes[block], casting="unsafe")
+            np.take(self._codes, block, axis=0, out=narrow[: len(block)])
+            np.copyto(codes, narrow[: len(block)], casting="unsafe")
             # einsum, not @: BLAS threads cost 5x on 2 shared cores.
             dots = np.einsum("ij,j->i", codes, weighted)
             out[start : start + len(block)] = base + self._scale[block] * dots

@@ -286,3 +286,22 @@ def test_lexical_share_is_the_same_before_and_after_merging():
     nothing = np.zeros(len(docs), dtype=np.float32)
     index.accumulate(np.zeros(0, np.int64), np.zeros(0), nothing)
     assert not nothing.any()
+
+
+def test_reverse_distances_from_a_posting_are_the_forward_ones():
+    """Reverse matching measures one posting's point against many seekers on its own path;
+    each km must be the one the seeker's own search measures, NaN wherever a point is unknown."""
+    spots = [Location(39.1412, 117.0088), None, Location(39.0851, 117.2006), Location(39.3, 117.5)]
+    seekers = [make_seeker(user_id=i + 1, location=spot) for i, spot in enumerate(spots)]
+    located = make_posting(lat=39.16, lon=117.03)
+    sem = np.full(len(seekers), 0.85, dtype=np.float32)
+    lex = np.zeros(len(seekers), dtype=np.float32)
+    at = NOW.timestamp()
+    reverse = score(seeker_batch(seekers), posting_batch([located]), sem, lex, at)
+    for i, seeker in enumerate(seekers):
+        forward = score(seeker_batch([seeker]), posting_batch([located]), sem[:1], lex[:1], at)
+        assert np.array_equal(reverse.km[i : i + 1], forward.km, equal_nan=True)
+        assert bool(reverse.km_measured[i]) == (spots[i] is not None)
+    unplaced = make_posting(district=None)
+    reverse = score(seeker_batch(seekers), posting_batch([unplaced]), sem, lex, at)
+    assert not reverse.km_measured.any()

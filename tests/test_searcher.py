@@ -9,7 +9,7 @@ import pytest
 
 from matching.index import IVF_THRESHOLD, IVFIndex, load_index
 from matching.kept_vectors import KeptVectors
-from matching.searcher import SeekerSide
+from matching.searcher import SAMPLED_FROM, SeekerSide, _best
 from scripts import bench_matching as bench
 
 TEXTS = [
@@ -181,3 +181,24 @@ def test_a_limited_reach_is_the_head_of_the_whole_reach_ties_to_the_lower_user_i
             assert head == whole[:limit]
         heads += len(whole) > 64
     assert heads > 0  # some reaches were longer than the limits tried
+
+
+@pytest.mark.parametrize("n", [3, 50, 300])
+def test_the_word_pool_cut_from_a_sample_is_the_cut_of_all_values(n):
+    """Past SAMPLED_FROM x n candidates the cut is sought among a sample's survivors first: the
+    pool must still be the n largest positive live values, ties at the cut to the lower keys."""
+    rng = np.random.default_rng(n)
+    size = SAMPLED_FROM * n * 3
+    values = rng.choice(np.linspace(0.0, 2.0, 41), size).astype(np.float32)  # many ties
+    alive = rng.random(size) > 0.1
+    keys = rng.permutation(size * 2)[:size].astype(np.int64)
+    live = np.flatnonzero(alive & (values > 0))
+    expected = live[np.lexsort((keys[live], -values[live]))][:n]
+    assert sorted(_best(values, alive, n, keys).tolist()) == sorted(expected.tolist())
+    # The worst case for a sample: every largest value sits exactly where it looks, so its
+    # n-th largest is the n-th largest of all, and nothing below may be cut away.
+    alive = np.ones(size, dtype=bool)
+    values = rng.random(size).astype(np.float32) + 0.01
+    values[:: len(values) // (2 * n)] += 5.0
+    expected = np.argsort(-values, kind="stable")[:n]
+    assert sorted(_best(values, alive, n, keys).tolist()) == sorted(expected.tolist())
