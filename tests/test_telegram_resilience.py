@@ -9,8 +9,11 @@ from pathlib import Path
 
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
+import httpx
 import pytest
+from telegram.error import BadRequest, NetworkError, TimedOut
 
+from bot.channels.telegram.app import UNSENT_RETRIES, never_sent
 from bot.runner import Runtime, open_runtime
 from bot.settings import Settings
 from handlers.context import Services
@@ -105,6 +108,71 @@ async def test_a_failed_send_is_logged_with_the_update_id_and_apologised_for(
     replies = await _say(fake, "帮助")
     assert replies
     assert replies[0]["text"] != t("error.apology")
+
+
+@pytest.mark.slow
+async def test_a_reply_the_bot_api_refused_with_5xx_is_sent_again(
+    telegram_api: FakeTelegram, running: Runtime
+) -> None:
+    fake = telegram_api
+    fake.fail_next("sendMessage", server_error(502), server_error(500))
+    fake.text(CHAT, "/start")
+    await fake.wait_for(lambda: len(fake.sent(CHAT)) >= 1)
+    await fake.settle(CHAT, fresh=False)
+    [welcome] = fake.sent(CHAT)  # the answer itself, once, and no apology
+    assert t("onboarding.welcome") in welcome["text"]
+    assert [c.status for c in fake.calls_of("sendMessage")] == [502, 500, 200]
+
+
+@pytest.mark.slow
+async def test_a_reply_refused_past_the_retries_ends_in_the_apology(
+    telegram_api: FakeTelegram, running: Runtime
+) -> None:
+    fake = telegram_api
+    fake.fail_next("sendMessage", *[server_error(502)] * (UNSENT_RETRIES + 1))
+    fake.text(CHAT, "/start")
+    await fake.wait_for(lambda: len(fake.sent(CHAT)) >= 1)
+    await fake.settle(CHAT, fresh=False)
+    [apology] = fake.sent(CHAT)
+    assert apology["text"] == t("error.apology")
+    assert [c.status for c in fake.calls_of("sendMessage")] == [502] * (UNSENT_RETRIES + 1) + [200]
+
+
+def _caused(error: NetworkError, cause: Exception | None) -> NetworkError:
+    """The error as PTB raises it: `raise error from cause` (its pool timeout is raised inside
+    the handler without `from`, so only as the context)."""
+    if isinstance(cause, httpx.PoolTimeout):
+        error.__context__ = cause
+    else:
+        error.__cause__ = cause
+    return error
+
+
+CALL = httpx.Request("POST", "http://127.0.0.1/bot/sendMessage")
+
+
+@pytest.mark.parametrize(
+    ("error", "cause", "resend"),
+    [
+        (NetworkError("Bad Gateway"), None, True),  # the Bot API's front end answered 502
+        (
+            NetworkError("httpx.ConnectError: refused"),
+            httpx.ConnectError("x", request=CALL),
+            True,
+        ),
+        (TimedOut(), httpx.ConnectTimeout("x", request=CALL), True),
+        (TimedOut("Pool timeout"), httpx.PoolTimeout("x", request=CALL), True),
+        (TimedOut(), httpx.ReadTimeout("x", request=CALL), False),  # it may have gone out
+        (NetworkError("httpx.ReadError: reset"), httpx.ReadError("x", request=CALL), False),
+        (NetworkError("httpx.RemoteProtocolError"), httpx.RemoteProtocolError("x"), False),
+        (BadRequest("Bad Request: can't parse entities"), None, False),
+        (TimedOut(), None, False),
+    ],
+)
+def test_only_a_call_that_never_reached_telegram_is_sent_again(
+    error: NetworkError, cause: Exception | None, resend: bool
+) -> None:
+    assert never_sent(_caused(error, cause)) is resend
 
 
 @pytest.mark.slow

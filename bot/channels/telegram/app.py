@@ -1,7 +1,8 @@
 """The Telegram channel in `yizhan run`: PTB's Application, long polling or our webhook route.
 
 Turned on by `YIZHAN_TELEGRAM_TOKEN`. Replies to users go through the Application's bot (with
-AIORateLimiter: 20/min per group, retries on 429); pushes go through a separate
+AIORateLimiter: 20/min per group, retries on 429, and on failures that never reached
+Telegram); pushes go through a separate
 `TelegramSender` that the delivery pipeline paces. Telegram counts every message a bot token
 sends, so both take their slots from one `Pacer` per token (`SharedBudgetLimiter`), and a 429
 on either pauses both.
@@ -9,6 +10,7 @@ on either pauses both.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
 import re
@@ -18,9 +20,10 @@ from contextlib import AsyncExitStack
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
 from aiohttp import web
 from telegram import BotCommand, Update
-from telegram.error import RetryAfter
+from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
 from bot.channels.telegram.adapter import TelegramAdapter, file_base_url
@@ -44,6 +47,10 @@ _COMMAND_FORM = re.compile(r"[a-z0-9_]{1,32}")  # Bot API BotCommand.command
 RATE_LIMIT_RETRIES = 3  # AIORateLimiter's default is 0: a 429 on a reply would drop it
 CONCURRENT_UPDATES = 32  # different users' turns overlap; one user's turns stay in order
 BOOTSTRAP_RETRIES = 3  # deleteWebhook/setWebhook at start, before giving up
+# A reply that provably never reached Telegram is sent again this many times, after 0.5 s,
+# then 1 s: the user is waiting in the chat, and a lost answer leaves the dialog stuck.
+UNSENT_RETRIES = 2
+UNSENT_FIRST_WAIT_S = 0.5
 
 
 class SharedBudgetLimiter(AIORateLimiter):
@@ -63,8 +70,21 @@ class SharedBudgetLimiter(AIORateLimiter):
     ) -> Any:  # fmt: skip
         if not chat:
             return await self._limited(chat, group, allow_paid_broadcast, callback, args, kwargs)
-        async with self.budget.sending(None):  # counted until it returns, like a push
-            return await self._limited(chat, group, allow_paid_broadcast, callback, args, kwargs)
+        attempt = 0
+        while True:
+            try:
+                async with self.budget.sending(None):  # counted until it returns, like a push
+                    return await self._limited(
+                        chat, group, allow_paid_broadcast, callback, args, kwargs
+                    )
+            except NetworkError as exc:
+                if attempt == UNSENT_RETRIES or not never_sent(exc):
+                    raise
+                wait = UNSENT_FIRST_WAIT_S * 2**attempt
+                method = args[0] if args else "request"  # ExtBot passes (endpoint, data)
+                log.warning("telegram: %s not sent (%s), again in %.1f s", method, exc, wait)
+                await asyncio.sleep(wait)
+                attempt += 1
 
     async def _limited(
         self, chat: bool, group: str | int | bool, allow_paid_broadcast: bool,
@@ -77,6 +97,19 @@ class SharedBudgetLimiter(AIORateLimiter):
         except RetryAfter as exc:  # the account is limited: the pushes wait too
             self.budget.pause(retry_seconds(exc.retry_after))
             raise
+
+
+def never_sent(error: NetworkError) -> bool:
+    """Whether a failed call provably did nothing at Telegram, so sending it again cannot
+    duplicate a message: an error status from the Bot API's front end (5xx), no connection, or
+    no free connection in the pool. A lost connection or a read timeout after the request went
+    out may have sent it, and a 400 never improves."""
+    if isinstance(error, BadRequest):
+        return False
+    cause = error.__cause__ or error.__context__
+    if cause is None:
+        return not isinstance(error, TimedOut)
+    return isinstance(cause, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
 
 
 def account_budget() -> Pacer:
