@@ -190,22 +190,28 @@ def _subset(scored: Scored, index: NDArray[Any]) -> Scored:
 
 
 def _measured_km(seekers: SeekerBatch, postings: PostingBatch) -> F64:
-    """km from seekers' shared locations; only the located pairs are computed (about 30%)."""
+    """km from seekers' shared locations; only the located pairs are computed (about 30%).
+
+    One side usually has one row (a seeker against postings, a posting against seekers): its
+    point is measured as it is, not broadcast to the size of the other side first.
+    """
     size = max(len(seekers.lat), len(postings.lat))
-    if len(postings.lat) == 1 < size:  # reverse matching: one point against many seekers
-        km = np.full(size, np.nan)
-        if np.isfinite(postings.lat[0]) and np.isfinite(postings.lon[0]):
-            located = np.flatnonzero(np.isfinite(seekers.lat) & np.isfinite(seekers.lon))
-            km[located] = haversine(
-                seekers.lat[located], seekers.lon[located], postings.lat, postings.lon
-            )
-        return km
-    lat1, lon1 = np.broadcast_to(seekers.lat, size), np.broadcast_to(seekers.lon, size)
-    lat2, lon2 = np.broadcast_to(postings.lat, size), np.broadcast_to(postings.lon, size)
-    located = np.flatnonzero(np.isfinite(lat1) & np.isfinite(lat2))
     km = np.full(size, np.nan)
-    km[located] = haversine(lat1[located], lon1[located], lat2[located], lon2[located])
+    located = np.flatnonzero(np.broadcast_to(_located(seekers) & _located(postings), size))
+    if len(located):
+        km[located] = haversine(*_points(seekers, located), *_points(postings, located))
     return km
+
+
+def _located(side: SeekerBatch | PostingBatch) -> NDArray[np.bool_]:
+    return np.isfinite(side.lat) & np.isfinite(side.lon)
+
+
+def _points(side: SeekerBatch | PostingBatch, rows: NDArray[np.intp]) -> tuple[F64, F64]:
+    """The side's latitudes and longitudes at `rows`; a one-row side's one point as it is."""
+    if len(side.lat) == 1:
+        return side.lat, side.lon
+    return side.lat[rows], side.lon[rows]
 
 
 def _category_fit(

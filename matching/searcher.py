@@ -453,8 +453,8 @@ def _best(values: F32, alive: NDArray[np.bool_], n: int, keys: Keys) -> Rows:
         # Every STRIDE-th value's n-th largest has n values at or above it, so the cut is
         # not below it: only the values that reach it are partitioned (at 1M seekers a
         # common word is in 300k of them, and the partition of them all was 2 ms).
-        least = np.partition(found[::STRIDE], -n)[-n]
-        candidates, found = candidates[found >= least], found[found >= least]
+        reach = found >= np.partition(found[::STRIDE], -n)[-n]
+        candidates, found = candidates[reach], found[reach]
     cut = -np.partition(-found, n - 1)[n - 1]
     above = candidates[found > cut]
     tied = candidates[found == cut]
