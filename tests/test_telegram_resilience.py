@@ -13,7 +13,8 @@ import httpx
 import pytest
 from telegram.error import BadRequest, NetworkError, TimedOut
 
-from bot.channels.telegram.app import UNSENT_RETRIES, never_sent
+from bot.channels.telegram.app import UNSENT_RETRIES
+from bot.channels.telegram.sender import never_sent
 from bot.runner import Runtime, open_runtime
 from bot.settings import Settings
 from handlers.context import Services

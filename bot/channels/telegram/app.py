@@ -20,14 +20,13 @@ from contextlib import AsyncExitStack
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
 from aiohttp import web
 from telegram import BotCommand, Update
-from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
+from telegram.error import NetworkError, RetryAfter
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
 from bot.channels.telegram.adapter import TelegramAdapter, file_base_url
-from bot.channels.telegram.sender import TelegramSender, retry_seconds
+from bot.channels.telegram.sender import TelegramSender, never_sent, retry_seconds
 from bot.delivery.pacing import Pacer
 from bot.runner import Runtime
 from bot.settings import Settings, reveal
@@ -97,19 +96,6 @@ class SharedBudgetLimiter(AIORateLimiter):
         except RetryAfter as exc:  # the account is limited: the pushes wait too
             self.budget.pause(retry_seconds(exc.retry_after))
             raise
-
-
-def never_sent(error: NetworkError) -> bool:
-    """Whether a failed call provably did nothing at Telegram, so sending it again cannot
-    duplicate a message: an error status from the Bot API's front end (5xx), no connection, or
-    no free connection in the pool. A lost connection or a read timeout after the request went
-    out may have sent it, and a 400 never improves."""
-    if isinstance(error, BadRequest):
-        return False
-    cause = error.__cause__ or error.__context__
-    if cause is None:
-        return not isinstance(error, TimedOut)
-    return isinstance(cause, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
 
 
 def account_budget() -> Pacer:

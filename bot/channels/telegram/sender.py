@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import httpx
 from telegram import Bot
 from telegram.error import (
     BadRequest,
@@ -13,6 +14,7 @@ from telegram.error import (
     NetworkError,
     RetryAfter,
     TelegramError,
+    TimedOut,
 )
 
 from bot.channels.base import Pace, SendResult
@@ -44,6 +46,19 @@ def classify(error: TelegramError) -> DeliveryError:
     if isinstance(error, NetworkError):  # TimedOut, connection errors, 5xx
         return Transient(str(error))
     return Permanent(f"{type(error).__name__}: {error}")
+
+
+def never_sent(error: NetworkError) -> bool:
+    """Whether a failed call provably did nothing at Telegram, so sending it again cannot
+    duplicate a message: an error status from the Bot API's front end (5xx), no connection, or
+    no free connection in the pool. A lost connection or a read timeout after the request went
+    out may have sent it, and a 400 never improves."""
+    if isinstance(error, BadRequest):
+        return False
+    cause = error.__cause__ or error.__context__
+    if cause is None:
+        return not isinstance(error, TimedOut)
+    return isinstance(cause, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
 
 
 def retry_seconds(value: int | float | timedelta) -> float:
