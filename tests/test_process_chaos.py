@@ -1,16 +1,19 @@
 """Three real `yizhan run` processes on one PostgreSQL database, killed with SIGKILL at random
 moments at least 30 times while 200 postings' pushes to 2,000 seekers are queued (issue 20).
 
-What the fake Bot API recorded decides: no push lost, a push shown twice only inside the
-documented at-least-once window (counted), and the account's limits (20 pushes a second, one a
-second per chat) never exceeded at the platform, across every takeover.
+Half the seekers are on Telegram, half follow the official account. What the fake Bot API and
+the fake WeChat API recorded decides: no push lost, a push shown twice only inside the
+documented at-least-once window (counted per platform), and each account's limits never
+exceeded at the platform, across every takeover: Telegram's 20 pushes a second and one a second
+per chat; the official account's pace, and its customer-service window (the fake answers 45015
+or 45047 to a message outside the user's 48 hours or past their 5, and none may be refused).
 
-Each process is the real command (`yizhan run`, Telegram behind a webhook, the fake Bot API on
-localhost) with a cache folder of its own (a host of its own: index files per slot). It serves
-pushes ~6 s after exec while the model loads in the background (matching.lazy_encoder), so a
-kill costs seconds, not the 37 s a model load took under load. The test queues the pushes itself
-through the real repository (what matching does after a posting is published), one posting
-every WAVE_S while the kills go on. A kill hits a process that is serving (its dispatcher
+Each process is the real command (`yizhan run`, Telegram behind a webhook, the official account
+on the fake WeChat API, both fakes on localhost) with a cache folder of its own (a host of its
+own: index files per slot). It serves pushes ~6 s after exec while the model loads in the
+background (matching.lazy_encoder), so a kill costs seconds, not the 37 s a model load took
+under load. The test queues the pushes itself through the real repository (what matching does
+after a posting is published), one posting every WAVE_S while the kills go on. A kill hits a process that is serving (its dispatcher
 started) after a random delay from a seeded generator; each kill is checked (exit by SIGKILL),
 so the kill count is exactly KILLS (CHAOS_KILLS in the environment to change it).
 """
@@ -24,22 +27,26 @@ import random
 import signal
 import time
 from collections import Counter
+from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.channels.telegram.sender import TelegramSender
+from bot.channels.wechat.sender import WeChatSender
 from bot.delivery.dispatcher import CONCURRENCY
 from bot.delivery.pacing import pace_violations
 from handlers.context import Policy, Services
 from models.db import Database
-from models.messages import Channel
+from models.messages import Channel, DialogKey
 from tests.delivery_builders import enqueue, make_posting, make_seeker, publish_now
 from tests.fakes.telegram_api import (
     FakeTelegram,
     telegram_api_fixture,  # noqa: F401
 )
+from tests.fakes.wechat_api import FakeWeChat
 from tests.fakes.workers import YIZHAN_RUN, fresh_cache, model_cache, worker_env
 
 pytestmark = [
@@ -48,12 +55,13 @@ pytestmark = [
 
 WORKERS = 3
 KILLS = int(os.environ.get("CHAOS_KILLS", "30"))
-SEEKERS = 2000
+SEEKERS = 2000  # every other one on Telegram, the rest on the official account
 POSTINGS = 200
-PER_POSTING = 6  # 1,200 pushes: a minute of sending at Telegram's 20/s for pushes
+PER_POSTING = 6  # 1,200 pushes, about half to each platform; each takes 20/s
 WAVE_S = 0.3  # one posting's pushes queued this often while the kills go on
 KILL_DELAY_S = (0.2, 1.6)  # how long after a process is serving it is killed
 CHAT0 = 70_000
+CUSTOM_SEND = "/cgi-bin/message/custom/send"
 
 
 class Worker:
@@ -108,14 +116,27 @@ class Worker:
         return code
 
 
-async def _seekers(services: Services, telegram: FakeTelegram) -> list[int]:
-    """SEEKERS Telegram seekers who take pushes at any hour, created 50 at a time."""
-    for i in range(SEEKERS):
-        telegram.user(CHAT0 + i)
+def _address(i: int) -> DialogKey:
+    """Seeker i's platform address: a Telegram chat id, or an official-account openid."""
+    if i % 2:
+        return DialogKey(Channel.WECHAT, f"o-chaos-{i:05d}")
+    return DialogKey(Channel.TELEGRAM, str(CHAT0 + i))
+
+
+async def _seekers(services: Services, telegram: FakeTelegram, wechat: FakeWeChat) -> list[int]:
+    """SEEKERS seekers who take pushes at any hour, created 50 at a time; the official
+    account's have just written to it, so their 48-hour window is open (on both sides)."""
 
     async def one(i: int) -> int:
-        return await make_seeker(services, str(CHAT0 + i), Channel.TELEGRAM, quiet_start=0,
+        key = _address(i)
+        user = await make_seeker(services, key.user_id, key.channel, quiet_start=0,
                                  quiet_end=0, daily_cap=100)  # fmt: skip
+        if key.channel is Channel.WECHAT:
+            await services.users.touch_inbound(user, services.clock())
+            wechat.user_wrote(key.user_id)
+        else:
+            telegram.user(int(key.user_id))
+        return user
 
     users: list[int] = []
     for start in range(0, SEEKERS, 50):
@@ -166,8 +187,48 @@ async def _settled(db: Database, within: float) -> dict[str, int]:
         await asyncio.sleep(0.5)
 
 
+@pytest.fixture(name="wechat_api")
+async def wechat_api_fixture() -> AsyncIterator[FakeWeChat]:
+    """The fake WeChat API, holding our messages to each user's customer-service window."""
+    fake = await FakeWeChat(windows=True).start()
+    try:
+        yield fake
+    finally:
+        await fake.close()
+
+
+@dataclass
+class Lane:
+    """What one platform showed: (address, posting title) -> times, and the sends' arrivals."""
+
+    shown: Counter[tuple[str, str]] = field(default_factory=Counter)
+    sends: list[tuple[float, str]] = field(default_factory=list)
+
+    def add(self, at: float, address: str, text: str, titles: Iterable[str]) -> None:
+        found = [title for title in titles if title in text]
+        assert len(found) == 1, text  # every push names its one posting
+        self.shown[(address, found[0])] += 1
+        self.sends.append((at, address))
+
+    @property
+    def duplicates(self) -> int:
+        return sum(n - 1 for n in self.shown.values())
+
+
+def _lanes(telegram: FakeTelegram, wechat: FakeWeChat, titles: Iterable[str]) -> dict[str, Lane]:
+    """Each platform's record of the pushes it accepted."""
+    lanes = {"telegram": Lane(), "wechat": Lane()}
+    for call in telegram.calls_of("sendMessage"):
+        if call.status == 200:
+            text = json.dumps(call.params, ensure_ascii=False)
+            lanes["telegram"].add(call.at, str(call.params["chat_id"]), text, titles)
+    for sent in wechat.sent(CUSTOM_SEND):
+        lanes["wechat"].add(sent.at, sent.body["touser"], sent.body["text"]["content"], titles)
+    return lanes
+
+
 async def test_three_run_processes_killed_again_and_again_lose_nothing(
-    pg_database: str, telegram_api: FakeTelegram, tmp_path: Path
+    pg_database: str, telegram_api: FakeTelegram, wechat_api: FakeWeChat, tmp_path: Path
 ) -> None:
     from tests.conftest import truncate_all
 
@@ -176,7 +237,8 @@ async def test_three_run_processes_killed_again_and_again_lose_nothing(
     rng = random.Random(20)
     workers = [
         Worker(i, worker_env(pg_database, telegram_api,
-                             fresh_cache(model_cache(), tmp_path / f"cache{i}")), tmp_path)
+                             fresh_cache(model_cache(), tmp_path / f"cache{i}"), wechat_api),
+               tmp_path)
         for i in range(WORKERS)
     ]  # fmt: skip
     async with Database.open(pg_database) as db:
@@ -184,8 +246,8 @@ async def test_three_run_processes_killed_again_and_again_lose_nothing(
         try:
             for worker in workers:
                 await worker.start()
-            users = await _seekers(services, telegram_api)  # while the workers start
-            chat = {u: CHAT0 + i for i, u in enumerate(users)}
+            users = await _seekers(services, telegram_api, wechat_api)  # while workers start
+            address = {u: _address(i).user_id for i, u in enumerate(users)}
             publishing = asyncio.create_task(_publish(services, users, random.Random(7)))
             kills = await _kill_all(workers, rng)
             killed_at = time.monotonic() - started
@@ -202,33 +264,33 @@ async def test_three_run_processes_killed_again_and_again_lose_nothing(
     wall = time.monotonic() - started
     assert codes == [0] * WORKERS  # the last lives stop cleanly
     assert by_state == {"sent": POSTINGS * PER_POSTING}, (by_state, [dict(r) for r in ended])
-    pushes = [c for c in telegram_api.calls_of("sendMessage") if c.status == 200]
-    shown: Counter[tuple[int, str]] = Counter()
-    for call in pushes:
-        text = json.dumps(call.params, ensure_ascii=False)
-        found = [title for title in titles.values() if title in text]
-        assert len(found) == 1, text  # every push names its one posting
-        shown[(call.params["chat_id"], found[0])] += 1
-    queued = {(chat[r["seeker_user_id"]], titles[r["posting_id"]]) for r in rows}
-    lost = queued - set(shown)
-    strays = set(shown) - queued
-    duplicates = sum(n - 1 for n in shown.values())
-    # The account's limits at the platform, on the fake's own arrival times, across every
+    lanes = _lanes(telegram_api, wechat_api, titles.values())
+    queued = {(address[r["seeker_user_id"]], titles[r["posting_id"]]) for r in rows}
+    shown = set(lanes["telegram"].shown) | set(lanes["wechat"].shown)
+    lost = queued - shown
+    strays = shown - queued
+    # Each account's limits at the platform, on the fakes' own arrival times, across every
     # takeover: a standby taking over waits one window, and a send counts until it returned.
-    sends = [(c.at, str(c.params["chat_id"])) for c in pushes]
-    breaches = pace_violations(sends, TelegramSender.pace)
+    breaches = pace_violations(lanes["telegram"].sends, TelegramSender.pace) + pace_violations(
+        lanes["wechat"].sends, WeChatSender.pace
+    )
+    refused = [c.body for c in wechat_api.calls if c.path == CUSTOM_SEND and not c.ok]
     serving = sorted(t for w in workers for t in w.to_serving)
     print(  # the figures for the report (pytest -s)
-        f"\nchaos: {len(rows)} pushes, {kills} SIGKILLs in {killed_at:.1f} s,"
+        f"\nchaos: {len(rows)} pushes ({len(lanes['telegram'].sends)} Telegram sends,"
+        f" {len(lanes['wechat'].sends)} WeChat), {kills} SIGKILLs in {killed_at:.1f} s,"
         f" {sum(w.lives for w in workers)} lives (exec to serving median"
         f" {serving[len(serving) // 2]:.1f} s, max {serving[-1]:.1f} s), {len(lost)} lost,"
-        f" {duplicates} shown twice, {len(breaches)} pace breaches, {wall:.1f} s,"
-        f" load {os.getloadavg()[0]:.1f}"
+        f" shown twice: {lanes['telegram'].duplicates} Telegram, {lanes['wechat'].duplicates}"
+        f" WeChat; {len(breaches)} pace breaches, {len(refused)} refused by the window,"
+        f" {wall:.1f} s, load {os.getloadavg()[0]:.1f}"
     )
     assert not lost
     assert not strays
-    # The Bot API takes no idempotency key: a kill after Telegram accepted a push and before the
+    # Neither platform takes an idempotency key: a kill after it accepted a push and before the
     # outcome was recorded shows it again. Paced lanes record after every send, so one kill
-    # repeats at most the CONCURRENCY sends in flight.
-    assert duplicates <= kills * CONCURRENCY, duplicates
+    # repeats at most the CONCURRENCY sends in flight on each platform.
+    for name, lane in lanes.items():
+        assert lane.duplicates <= kills * CONCURRENCY, (name, lane.duplicates)
     assert breaches == [], breaches[:5]
+    assert refused == [], refused[:5]  # our window count never let a message past WeChat's

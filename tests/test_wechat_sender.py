@@ -73,6 +73,25 @@ async def test_five_messages_per_window_and_the_count_survives_a_restart(
     assert len(fake.sent(CUSTOM)) == 6
 
 
+async def test_our_count_of_the_window_is_the_platforms(services, api, fake):
+    """With the fake keeping WeChat's own window (what the chaos test checks against), we
+    spend its 5 messages and never ask for a sixth; asked anyway, WeChat refuses it."""
+    fake.windows = True
+    await _seeker(services)
+    fake.user_wrote("o-seeker")
+    sender = WeChatSender(services, api)
+    for _ in range(5):
+        await sender.send("o-seeker", CARD)
+    with pytest.raises(WindowClosed):
+        await sender.send("o-seeker", CARD)
+    assert [c.ok for c in fake.calls if c.path == CUSTOM] == [True] * 5
+    with pytest.raises(WindowClosed):  # past our count, straight to the API: 45047
+        await api.send_text("o-seeker", "第六条")
+    with pytest.raises(WindowClosed):  # a user who never wrote to the account: 45015
+        await api.send_text("o-stranger", "你好")
+    assert [c.ok for c in fake.calls if c.path == CUSTOM][5:] == [False, False]
+
+
 async def test_after_48_hours_it_waits_without_calling_wechat(services, api, fake, clock):
     await _seeker(services)
     clock.advance(hours=48, seconds=1)

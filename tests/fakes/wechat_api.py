@@ -2,9 +2,10 @@
 
 It speaks the endpoints we call (token, custom send, subscribe bizsend, menu create, robot
 webhook), checks access tokens like WeChat does, enforces the robot's 20 messages a minute by
-an injectable clock (answering 130101 beyond), and can be scripted to answer any errcode, an
-HTTP status, or too slowly. It also plays WeChat's side of the callback: signed and encrypted
-requests built with wechatpy's crypto.
+an injectable clock (answering 130101 beyond), optionally enforces the customer-service window
+(5 messages within 48 h of the user's message: 45015 outside it, 45047 past its 5), and can be
+scripted to answer any errcode, an HTTP status, or too slowly. It also plays WeChat's side of
+the callback: signed and encrypted requests built with wechatpy's crypto.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from wechatpy.crypto import WeChatCrypto
 from tests.fakes.local_server import serve_local
 
 ROBOT_PER_MIN = 20
+WINDOW_S = 48 * 3600.0
+WINDOW_MESSAGES = 5
 
 
 @dataclass
@@ -86,6 +89,10 @@ class FakeWeChat:
     expired_tokens: set[str] = field(default_factory=set)
     script: dict[str, deque[Scripted]] = field(default_factory=lambda: defaultdict(deque))
     robot_times: dict[str, deque[float]] = field(default_factory=lambda: defaultdict(deque))
+    # openid -> (when the user last wrote, customer-service messages sent since); enforced only
+    # when `windows` is set, since most tests do not play the users' side
+    windows: bool = False
+    opened: dict[str, tuple[float, int]] = field(default_factory=dict)
     _runner: web.AppRunner | None = None
 
     # scripting -------------------------------------------------------------------------------
@@ -98,6 +105,10 @@ class FakeWeChat:
         """Every issued token now gets 42001, as after its 7,200 s."""
         self.expired_tokens |= self.valid_tokens
         self.valid_tokens.clear()
+
+    def user_wrote(self, openid: str) -> None:
+        """The user sent a message now: their window opens again with 5 messages."""
+        self.opened[openid] = (self.clock(), 0)
 
     def sent(self, path: str) -> list[Call]:
         """Calls to `path` that WeChat accepted."""
@@ -152,9 +163,23 @@ class FakeWeChat:
             return web.json_response({"errcode": 42001, "errmsg": "access_token expired"})
         if token not in self.valid_tokens:
             return web.json_response({"errcode": 40001, "errmsg": "invalid credential"})
+        if self.windows and request.path == "/cgi-bin/message/custom/send":
+            refused = self._spend_window(str((call.body or {}).get("touser", "")))
+            if refused is not None:
+                return web.json_response({"errcode": refused, "errmsg": "window"})
         call.ok = True
         extra = _qrcode(call.body) if request.path == "/cgi-bin/qrcode/create" else {}
         return web.json_response({"errcode": 0, "errmsg": "ok", **extra})
+
+    def _spend_window(self, openid: str) -> int | None:
+        """One message of the user's window, or the errcode WeChat answers when it has none."""
+        at, used = self.opened.get(openid, (float("-inf"), 0))
+        if self.clock() - at >= WINDOW_S:
+            return 45015
+        if used >= WINDOW_MESSAGES:
+            return 45047
+        self.opened[openid] = (at, used + 1)
+        return None
 
     async def _robot(self, request: web.Request) -> web.Response:
         call, scripted = await self._record(request)
