@@ -13,9 +13,10 @@ on the fake WeChat API, both fakes on localhost) with a cache folder of its own 
 own: index files per slot). It serves pushes ~6 s after exec while the model loads in the
 background (matching.lazy_encoder), so a kill costs seconds, not the 37 s a model load took
 under load. The test queues the pushes itself through the real repository (what matching does
-after a posting is published), one posting every WAVE_S while the kills go on. A kill hits a process that is serving (its dispatcher
-started) after a random delay from a seeded generator; each kill is checked (exit by SIGKILL),
-so the kill count is exactly KILLS (CHAOS_KILLS in the environment to change it).
+after a posting is published), one posting every WAVE_S while the kills go on. A kill hits a
+process that is serving (its dispatcher started) after a random delay from a seeded generator;
+each kill is checked (exit by SIGKILL), so the kill count is exactly KILLS (CHAOS_KILLS in the
+environment to change it).
 """
 
 from __future__ import annotations
