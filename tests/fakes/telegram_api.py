@@ -16,7 +16,7 @@ import json
 import os
 import re
 import time
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -114,6 +114,8 @@ class FakeTelegram:
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}  # bot messages, as edited
         self.rule: Callable[[str, dict[str, Any]], Fault | None] | None = None
         self._faults: dict[str, deque[Fault]] = defaultdict(deque)
+        self._held: dict[str, asyncio.Event] = {}  # method -> released when set
+        self.holding: Counter[str] = Counter()  # calls waiting at a hold, by method
         self._users: dict[int, dict[str, Any]] = {}
         self._message_ids: dict[int, int] = defaultdict(int)
         self._queries: dict[str, str] = {}  # callback query id -> open / answered / expired
@@ -149,6 +151,11 @@ class FakeTelegram:
     def fail_next(self, method: str, *faults: Fault) -> None:
         """Answer the next calls of `method` with these errors, one each, in order."""
         self._faults[method.lower()].extend(faults)
+
+    def hold(self, method: str) -> asyncio.Event:
+        """Calls of `method` wait (counted in `holding`) until the returned event is set."""
+        release = self._held[method.lower()] = asyncio.Event()
+        return release
 
     def user(self, chat_id: int, name: str = "小王", language_code: str = "zh-hans") -> None:
         """A person who has started the bot (so the bot may message them)."""
@@ -303,6 +310,12 @@ class FakeTelegram:
         if request.match_info["token"] != self.token:
             return _error(Fault(401, "Unauthorized"))
         params = await _params(request)
+        release = self._held.get(method.lower())
+        if release is not None and not release.is_set():
+            self.holding[method.lower()] += 1
+            self._poke()
+            await release.wait()
+            self.holding[method.lower()] -= 1
         fault = self._faults[method.lower()].popleft() if self._faults[method.lower()] else None
         if fault is None and self.rule is not None:
             fault = self.rule(method, params)

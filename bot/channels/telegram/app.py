@@ -6,6 +6,11 @@ Telegram); pushes go through a separate
 `TelegramSender` that the delivery pipeline paces. Telegram counts every message a bot token
 sends, so both take their slots from one `Pacer` per token (`SharedBudgetLimiter`), and a 429
 on either pauses both.
+
+On a webhook an update is answered (200) only once its turn is done: Telegram sends an
+unanswered update again, so a worker killed or stopped while it holds updates has acknowledged
+none it did not handle. (Updates queued for PTB and answered at once were lost on a kill, and
+PTB drops its still-queued updates when it stops.)
 """
 
 from __future__ import annotations
@@ -44,6 +49,9 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 _SECRET_FORM = re.compile(r"[A-Za-z0-9_-]{1,256}")  # Bot API setWebhook secret_token
 _COMMAND_FORM = re.compile(r"[a-z0-9_]{1,32}")  # Bot API BotCommand.command
 RATE_LIMIT_RETRIES = 3  # AIORateLimiter's default is 0: a 429 on a reply would drop it
+# A stopping worker gives the webhook turns under way this long (a turn takes milliseconds; a
+# model still loading can take seconds) before the bot closes.
+WEBHOOK_DRAIN_S = 20.0
 CONCURRENT_UPDATES = 32  # different users' turns overlap; one user's turns stay in order
 BOOTSTRAP_RETRIES = 3  # deleteWebhook/setWebhook at start, before giving up
 # A reply that provably never reached Telegram is sent again this many times, after 0.5 s,
@@ -162,6 +170,8 @@ class TelegramChannel:
         self.sender = TelegramSender.for_token(token, runtime.settings.telegram_api_base)
         self._stack = AsyncExitStack()
         self._secret = ""
+        self._handling: set[asyncio.Task[None]] = set()  # webhook updates being handled
+        self._stopping = False
         webhook_url = runtime.settings.telegram_webhook_url
         if webhook_url:
             self._secret = reveal(
@@ -202,6 +212,9 @@ class TelegramChannel:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
+        self._stopping = True  # new webhook updates get 503: Telegram sends them again later
+        if self._handling:  # turns under way finish while the bot is up: their answers go out
+            await asyncio.wait(self._handling, timeout=WEBHOOK_DRAIN_S)
         self._runtime.senders.pop(Channel.TELEGRAM, None)
         await self._stack.aclose()  # polling stops, queued updates finish, then the bots close
 
@@ -237,7 +250,7 @@ class TelegramChannel:
         if not hmac.compare_digest(given.encode(), self._secret.encode()):
             log.warning("telegram webhook: refused a request without the secret token")
             return web.Response(status=403, text="forbidden")
-        if not self.application.running:  # shutting down: Telegram redelivers later
+        if self._stopping or not self.application.running:  # Telegram redelivers it later
             return web.Response(status=503, text="stopping")
         try:
             data = await request.json()
@@ -250,5 +263,13 @@ class TelegramChannel:
         except Exception as exc:  # PTB trusts the shape: {"message": "x"} is AttributeError
             log.warning("telegram webhook: unreadable update: %s", type(exc).__name__)
             return web.Response(status=400, text="unreadable update")
-        await self.application.update_queue.put(update)
+        # Handled before the answer, within the Application's limit of concurrent updates; a
+        # failed turn has had its apology (PTB's error handler), so it is answered 200 too.
+        application = self.application
+        work = asyncio.ensure_future(
+            application.update_processor.process_update(update, application.process_update(update))
+        )
+        self._handling.add(work)
+        work.add_done_callback(self._handling.discard)
+        await asyncio.shield(work)  # a dropped connection does not cancel a turn under way
         return web.Response(text="ok")
