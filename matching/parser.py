@@ -163,7 +163,7 @@ def parse_post(text: str, now: datetime, *, city: str | None = None) -> list[Par
         return []
     shared = _shared_fields(norm, now, home=home_city(city) if city else None)
     pays = find_all_pay(norm)
-    anchors = job_anchors(norm, [p.span[0] for p in pays if p.pay.min or p.pay.max])
+    anchors = job_anchors(norm, [p.span[0] for p in pays if p.pay.has_figure])
     if len(anchors) >= 2:
         return _several(norm, text, shared, pays, anchors)
     job = _single(norm, text, shared, pays)
@@ -184,7 +184,7 @@ def _terms(norm: str, pays: list[PayMatch]) -> list[tuple[str, PayMatch]]:
     """(term, pay) for each set of terms with its own figure; empty unless 2-3 differ."""
     found: list[tuple[str, PayMatch]] = []
     for p in pays:
-        if p.pay.min is None and p.pay.max is None:
+        if not p.pay.has_figure:
             continue
         window = norm[max(0, p.span[0] - 8) : p.span[0]]
         near = list(_TERM.finditer(window))  # the nearest: "招全职 兼职 全职4500" is 全职's
@@ -495,7 +495,7 @@ def _assign_pay(
 ) -> dict[int, PayMatch | None]:
     """Each figure goes to the job named just before it ("厨师月薪7000"), else to its part."""
     out: dict[int, PayMatch | None] = {}
-    figures = [p for p in pays if p.pay.min is not None or p.pay.max is not None]
+    figures = [p for p in pays if p.pay.has_figure]
     markers = [p for p in pays if p not in figures]
     for p in figures:
         before = norm[max(0, p.span[0] - 8) : p.span[0]]

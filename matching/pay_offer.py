@@ -21,7 +21,7 @@ def choose_offer(matches: list[PayMatch]) -> PayMatch | None:
     post states (综合4500-6000), the base kept in `base`; a range beats a lone typical figure
     inside it (月薪4000-6000，一般5000), kept in `typical`.
     """
-    figures = [m for m in matches if m.pay.min is not None or m.pay.max is not None]
+    figures = [m for m in matches if m.pay.has_figure]
     if not figures:
         return None
     best = max(figures, key=lambda m: (m.confidence, -m.span[0]))

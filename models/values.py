@@ -32,9 +32,14 @@ class Pay:
     period: str | None = None  # settlement: 日结 / 周结 / 月结 / 完工结
 
     @property
+    def has_figure(self) -> bool:
+        """Whether a bound is stated at all (a unit alone, 日结 or 面议 is not a figure)."""
+        return self.min is not None or self.max is not None
+
+    @property
     def known(self) -> bool:
-        """Whether any figure is stated (面议 and empty pay are unknown)."""
-        return self.unit is not None and (self.min is not None or self.max is not None)
+        """Whether any figure is stated with its unit (面议 and empty pay are unknown)."""
+        return self.unit is not None and self.has_figure
 
     def monthly(self, which: str = "min") -> float | None:
         """Monthly equivalent of the lower (or upper) bound; None when unknown or piece-rate."""
