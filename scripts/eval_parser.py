@@ -1,14 +1,16 @@
 """Field-level precision and recall of the post parser; prints one JSON object.
 
-Three test sets:
+The test sets:
 - `gig`: short WeChat-style gig posts written for Yizhan (scripts/data/gig_posts.jsonl), every
   field labelled by hand, several with two or three jobs in one message; the parser was developed
   against it.
 - `gig_heldout`: 30 more posts in other wordings (scripts/data/gig_posts_heldout.jsonl), written
   after the parser and first scored before any change.
-- `gig_blind`, `gig_blind2`, `gig_blind3`: 120, 100 and 150 posts by writers who never read
-  matching/ (see scripts/data/gig_posts_blind2.md, gig_posts_blind3.md); scored only, their
-  errors are never shown.
+- `gig_blind`, `gig_blind2`, `gig_blind3`, `gig_blind4`: 120, 100, 150 and 120 posts by writers
+  who never read matching/ (see scripts/data/gig_posts_blind2.md, gig_posts_blind3.md,
+  gig_posts_blind4.md); scored only, their errors are never shown.
+- `gig_dev3_*`, `gig_dev5_*`: 150 and 120 posts by such writers for development (their .md files),
+  split into tune and heldout by the id, as the real postings are.
 - `dataset`: real postings from ../shared/eval/raw/jobhunting_share_cn/dev_postings.csv.gz, chosen
   by rules that do not use the parser: the description states the platform's own salary figures
   (gold pay from scripts/pay_labels.py: 399 rows, all that write them; its docstring says why
@@ -402,6 +404,9 @@ def main() -> None:
         # 150 posts by a writer who never read matching/, for development (gig_posts_dev3.md)
         ("gig_dev3_tune", DATA / "gig_posts_dev3.jsonl", "tune"),
         ("gig_dev3_heldout", DATA / "gig_posts_dev3.jsonl", "heldout"),
+        # 120 posts by another writer who never read matching/ (gig_posts_dev5.md)
+        ("gig_dev5_tune", DATA / "gig_posts_dev5.jsonl", "tune"),
+        ("gig_dev5_heldout", DATA / "gig_posts_dev5.jsonl", "heldout"),
         # 100 posts, 55 scams and 45 look-alikes, by a writer who never read matching/
         # (scam_posts_dev.md): for the risk rules, with the same split as the other dev sets
         ("scam_dev_tune", DATA / "scam_posts_dev.jsonl", "tune"),
@@ -413,8 +418,10 @@ def main() -> None:
         ("gig_blind2", DATA / "gig_posts_blind2.jsonl", "all"),
         # 150 posts by a third writer who never read matching/ (gig_posts_blind3.md): scored only
         ("gig_blind3", DATA / "gig_posts_blind3.jsonl", "all"),
+        # 120 posts by a fourth writer, written beside dev5 (gig_posts_blind4.md): scored only
+        ("gig_blind4", DATA / "gig_posts_blind4.jsonl", "all"),
     ]
-    scored_only = {"gig_blind", "gig_blind2", "gig_blind3"}
+    scored_only = {"gig_blind", "gig_blind2", "gig_blind3", "gig_blind4"}
     for name, path, split in gig_sets:
         if path.exists():
             tallies[name] = Tally()
