@@ -23,6 +23,7 @@ from matching.admin_divisions import (
     load_table,
     scan,
 )
+from matching.district_typos import fix_standalone_typos
 from matching.landmarks import post_names, university_names
 
 TIANJIN_DISTRICTS = (
@@ -264,6 +265,7 @@ def parse_area(text: str, home: Division | None = None) -> Area | None:
     """
     if not text or not text.strip():
         return None
+    text = fix_standalone_typos(text)
     away = away_from_tianjin(home)
     # Tianjin's streets and landmarks (中山路, 临港) are read only where Tianjin may be meant.
     local = [] if away and not _TIANJIN.search(text) else [m.span() for m in _FIND.finditer(text)]

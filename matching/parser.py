@@ -161,11 +161,12 @@ def parse_post(text: str, now: datetime, *, city: str | None = None) -> list[Par
     norm = normalize_text(text[:MAX_POST_CHARS])
     if not norm:
         return []
-    shared = _shared_fields(norm, now, home=home_city(city) if city else None)
+    home = home_city(city) if city else None
+    shared = _shared_fields(norm, now, home=home)
     pays = find_all_pay(norm)
     anchors = job_anchors(norm, [p.span[0] for p in pays if p.pay.has_figure])
     if len(anchors) >= 2:
-        return _several(norm, text, shared, pays, anchors)
+        return _several(norm, text, shared, pays, anchors, home)
     job = _single(norm, text, shared, pays)
     terms = _terms(norm, pays)
     return [_on_terms(job, term, pay) for term, pay in terms] if terms else [job]
@@ -361,7 +362,12 @@ def _single(
 
 
 def _several(
-    norm: str, original: str, shared: _Shared, pays: list[PayMatch], anchors: list[JobAnchor]
+    norm: str,
+    original: str,
+    shared: _Shared,
+    pays: list[PayMatch],
+    anchors: list[JobAnchor],
+    home: Division | None,
 ) -> list[ParsedPost]:
     preamble = norm[: anchors[0].start]
     bounds = [a.start for a in anchors[1:]] + [len(norm)]
@@ -386,6 +392,7 @@ def _several(
         assigned = {i: _settled(p, period) for i, p in assigned.items()}
         shared_pay = _settled(shared_pay, period)
     tail = _shared_tail(norm, anchors[-1], assigned.get(len(anchors) - 1))
+    districts = _job_districts(norm, anchors, tail, shared.district, home)
     jobs: list[ParsedPost] = []
     for i, anchor in enumerate(anchors):
         last = i == len(anchors) - 1
@@ -396,7 +403,7 @@ def _several(
                 title=(anchor.title, 0.85),
                 text=text,
                 original=original,
-                shared=shared,
+                shared=replace(shared, district=districts[i]),
                 pay=assigned.get(i) or shared_pay,
                 headcount=anchor.headcount,
                 part=parts[i],
@@ -404,6 +411,30 @@ def _several(
             )
         )
     return jobs
+
+
+def _job_districts(
+    norm: str, anchors: list[JobAnchor], tail: str, shared: str | None, home: Division | None
+) -> list[str | None]:
+    """Each job's district: the message's, unless the jobs' own lines name different ones
+    ("1、王串场物业 招保安… 3、红桥区西站饭店 招传菜员…"); a job whose lines name none then takes
+    the preamble's, else none (one job's district is not the others'). A job's lines start at
+    its line (the place before its title is its own) and stop before the shared tail."""
+    starts = [
+        max(norm.rfind("\n", 0, a.start) + 1, before.end if before else 0)
+        for a, before in zip(anchors, [None, *anchors[:-1]], strict=True)
+    ]
+    ends = [*starts[1:], len(norm) - len(tail)]
+    own = [_district_in(norm[a:b], home) for a, b in zip(starts, ends, strict=True)]
+    if len({d for d in own if d is not None}) < 2:
+        return [shared] * len(anchors)
+    before = _district_in(norm[: starts[0]], home)
+    return [d or before for d in own]
+
+
+def _district_in(text: str, home: Division | None) -> str | None:
+    area = parse_area(text, home)
+    return area.district if area is not None else None
 
 
 def _assemble(

@@ -28,11 +28,11 @@ _SEPARATOR = re.compile(
 # The words before a headcount, with a qualifier in brackets ("普工(包装) 20名").
 _RUN_BEFORE = re.compile(r"[\u4e00-\u9fffA-Za-z/]+(?:\([\u4e00-\u9fffA-Za-z/]{1,8}\))?\s?$")
 _RUN_AFTER = re.compile(r"[\u4e00-\u9fffA-Za-z/]+")
-# A list line whose job wants "若干" instead of a number ("小工 若干 一天230"): a job of its own
-# when other lines of the message are jobs with headcounts.
+# A list line or item whose job wants "若干" instead of a number ("小工 若干 一天230", "裁剪2名、
+# 整烫3名、包装工若干"): a job of its own when other jobs of the message have headcounts.
 _MANY_LINE = re.compile(
-    r"(?m)^[ \t]*(?:\d{1,2}\s*[.、)]|[①-⑩])?[ \t]*(?P<t>[\u4e00-\u9fff/]{1,10})[ \t]*"
-    r"(?:若干|多名|数名)"
+    r"(?m)(?:^|(?<=[、，,；;）)]))[ \t]*(?:\d{1,2}\s*[.、)]|[①-⑩])?[ \t]*"
+    r"(?P<t>[\u4e00-\u9fff/]{1,10})[ \t]*(?:若干|多名|数名)"
 )
 # Words that introduce a job rather than name it; the title is what follows the last of them.
 _HIRE_WORDS = (

@@ -395,3 +395,48 @@ def test_the_written_gig_set_stays_accurate():
             right += sum(checks)
             total += len(checks)
     assert right / total >= 0.95
+
+
+def test_jobs_of_one_post_on_lines_of_their_own_places_keep_their_own_districts() -> None:
+    """A caseworker relays jobs from several places in one message: each job is where its own
+    line says, and a job whose line names no place is not put in another job's district."""
+    text = (
+        "【街道就业站转发】\n"
+        "1、小白楼写字楼 招保洁3名 3500\n"
+        "2、中北镇某工厂 招普工10名 月薪5000\n"
+        "3、城里的超市 招理货员2名 4000\n"
+        "电话 139 0012 3456"
+    )
+    jobs = parse_post(text, NOW)
+    assert [(j.title, j.district) for j in jobs] == [
+        ("保洁", "和平区"), ("普工", "西青区"), ("理货员", None),
+    ]  # fmt: skip
+
+
+def test_jobs_of_one_place_share_its_district() -> None:
+    jobs = parse_post("西青区 饭店招服务员2名 3800，厨师1名 6000，电话 139 0012 3456", NOW)
+    assert [j.district for j in jobs] == ["西青区", "西青区"]
+
+
+def test_an_item_wanting_some_people_is_a_job_of_its_own() -> None:
+    """ "裁剪2名、整烫3名、包装工若干": 若干 in the middle of a line is a headcount too."""
+    text = "服装厂招裁剪2名、整烫3名、包装工若干，计件，熟手月入6000-8000，包吃住 139 0012 3456"
+    jobs = parse_post(text, NOW)
+    assert [(j.title, j.headcount, j.many_wanted) for j in jobs] == [
+        ("裁剪", 2, False), ("整烫", 3, False), ("包装工", None, True),
+    ]  # fmt: skip
+    assert {j.pay.min for j in jobs} == {6000}
+
+
+@pytest.mark.parametrize(
+    ("text", "district"),
+    [
+        ("宝抵 大棚摘西红柿 一天150 139 0012 3456", "宝坻区"),
+        ("早点铺炸油条 一个月四千 宁和区 139 0012 3456", "宁河区"),
+        ("蓟洲 山里民宿 打扫房间 月薪4500", "蓟州区"),
+        ("风水宝地 招保安2名 月薪3800", None),  # 宝地 inside a word is not 宝坻
+        ("和北京的客户合作 招业务员2名 月薪5000", None),  # nor 和北 河北区
+    ],
+)
+def test_a_mistyped_district_counts_only_standing_alone(text: str, district: str | None) -> None:
+    assert parse_post(text, NOW)[0].district == district
